@@ -1,0 +1,55 @@
+# Portplay. `make serve` runs the browser version, `make test` runs every test.
+GO      ?= go
+PORT    ?= 8080
+GOFLAGS_BUILD = -trimpath -ldflags='-s -w'
+WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
+
+.PHONY: all web serve run native test unit e2e vet deps bench clean
+
+all: web native
+
+# The browser build: web/ holds the shell; the wasm and wasm_exec.js are
+# build outputs (git-ignored), precompressed because Go's file server is not.
+web:
+	GOOS=js GOARCH=wasm CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o web/portplay.wasm ./cmd/portplay
+	cp "$(WASM_EXEC)" web/wasm_exec.js
+	gzip -9 -k -f web/portplay.wasm
+	gzip -9 -k -f web/wasm_exec.js
+
+serve: web
+	PORT=$(PORT) $(GO) run ./cmd/serve -dir web
+
+# Ebiten 2.10 loads X11 and GL at run time, so no cgo and no -dev packages.
+native:
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o build/portplay ./cmd/portplay
+
+run: native
+	./build/portplay
+
+deps:
+	./scripts/deps.sh
+
+vet:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e/
+	GOOS=js GOARCH=wasm $(GO) vet ./cmd/portplay ./game ./e2e/floor
+	CGO_ENABLED=0 $(GO) build ./engine/...
+
+unit:
+	$(GO) test ./...
+	$(GO) test -race ./engine/...
+
+# The end-to-end tests build the wasm and native apps themselves, then run
+# them in headless Chromium and in a window under Xvfb. Screenshots land in
+# build/screenshots/, start-up figures in build/startup.txt.
+e2e: deps
+	$(GO) test -tags e2e -count=1 -v ./e2e/
+
+test: vet unit web native e2e
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./engine/...
+
+clean:
+	rm -rf build web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz

@@ -1,0 +1,36 @@
+// Command portplay is the Portplay app: the same main builds the native
+// desktop window and the WebAssembly program that web/index.html loads.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/portplay/portplay/game"
+)
+
+func main() {
+	// Settings come from flags natively and from URL parameters in the
+	// browser, under the same names (settings_*.go).
+	s, problems, onFrame := settings()
+	g, err := game.New(s, problems)
+	if err != nil {
+		fatal(err)
+	}
+	g.OnFrame = onFrame
+	ebiten.SetWindowTitle("Portplay — how port numbers work")
+	ebiten.SetWindowSize(game.DesignW, game.DesignH)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	if err := ebiten.RunGame(g); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	msg := fmt.Sprintf("Portplay could not start: %v", err)
+	showFatal(msg)
+	fmt.Fprintln(os.Stderr, msg)
+	os.Exit(1)
+}

@@ -1,0 +1,659 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	clientIP = netip.MustParseAddr("192.168.1.5")
+	dstA     = netip.MustParseAddrPort("10.0.0.10:80")
+	dstB     = netip.MustParseAddrPort("10.0.0.20:80")
+)
+
+func newHost(t testing.TB, profile string, mod func(*HostConfig)) *Host {
+	p, err := ProfileByName(profile)
+	require.NoError(t, err)
+	cfg := HostConfig{Name: "client", Addr: clientIP, Profile: p, Seed: 1}
+	if mod != nil {
+		mod(&cfg)
+	}
+	h, err := NewHost(cfg)
+	require.NoError(t, err)
+	return h
+}
+
+func withRange(lo, hi Port) func(*HostConfig) {
+	return func(c *HostConfig) { c.Range = Range{lo, hi} }
+}
+
+func errName(err error) string {
+	if e, ok := IsErrno(err); ok {
+		return e.Name
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// snapshot is everything a failed call must leave as it was.
+type snapshot struct {
+	conns   [3]map[FourTuple]conn
+	sockets map[SocketID]socket
+	count   [3]int
+}
+
+func snap(h *Host) snapshot {
+	s := snapshot{sockets: map[SocketID]socket{}, count: h.counters}
+	for _, p := range []Proto{TCP, UDP} {
+		s.conns[p] = map[FourTuple]conn{}
+		for k, v := range h.tables[p].conns {
+			s.conns[p][k] = v
+		}
+	}
+	for id, so := range h.sockets {
+		s.sockets[id] = *so
+	}
+	return s
+}
+
+// Facts a simulator must get right, 2: exhaustion errors, and a failed
+// call leaves no reservation behind.
+func TestExhaustionErrors(t *testing.T) {
+	tests := []struct {
+		profile string
+		proto   Proto
+		bind0   bool
+		want    *Errno
+	}{
+		{"linux", TCP, false, ErrAddrNotAvail},
+		{"linux", TCP, true, ErrAddrInUse},
+		{"linux", UDP, false, ErrAgain},
+		{"freebsd", TCP, false, ErrAddrNotAvail},
+		{"winxp", TCP, false, ErrAddrNotAvail},
+		{"macos", TCP, false, ErrAddrNotAvail},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s %v bind0=%v", tc.profile, tc.proto, tc.bind0), func(t *testing.T) {
+			h := newHost(t, tc.profile, withRange(40000, 40015))
+			do := func() error {
+				if tc.bind0 {
+					_, _, err := h.Bind(tc.proto, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+					return err
+				}
+				_, err := h.Connect(tc.proto, dstA)
+				return err
+			}
+			for i := 0; i < 16; i++ {
+				require.NoError(t, do(), "call %d of 16", i+1)
+			}
+			before := snap(h)
+			err := do()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Equal(t, before, snap(h), "a failed call changes nothing")
+		})
+	}
+}
+
+// Facts fact 3: uniqueness is per 4-tuple where the system shares connect()
+// ports across destinations (Linux, FreeBSD); elsewhere a port is exclusive.
+func TestConnectUniquenessPerFourTuple(t *testing.T) {
+	const n = 64
+	for _, p := range Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			h := newHost(t, p.Name, withRange(50000, 50000+n-1))
+			portsA := map[uint16]bool{}
+			for i := 0; i < n; i++ {
+				c, err := h.Connect(TCP, dstA)
+				require.NoError(t, err)
+				portsA[c.Local.Port()] = true
+			}
+			assert.Len(t, portsA, n, "n distinct ports toward A")
+			_, errB := h.Connect(TCP, dstB)
+			if p.ShareAcrossDestinations {
+				require.NoError(t, errB, "B is another destination: the ports can be shared")
+				for i := 1; i < n; i++ {
+					_, err := h.Connect(TCP, dstB)
+					require.NoError(t, err)
+				}
+				est, _ := h.Conns(TCP)
+				assert.Equal(t, 2*n, est)
+			} else {
+				assert.ErrorIs(t, errB, ErrAddrNotAvail)
+			}
+			_, err := h.Connect(TCP, dstA)
+			assert.ErrorIs(t, err, ErrAddrNotAvail, "the (n+1)-th toward A fails")
+		})
+	}
+}
+
+// Facts fact 4: a port held by bind() is never chosen by a Linux connect().
+func TestConnectSkipsBindHeldPorts(t *testing.T) {
+	h := newHost(t, "linux", withRange(40000, 40009))
+	for p := 40000; p <= 40009; p++ {
+		if p == 40007 {
+			continue
+		}
+		_, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, uint16(p)), SockOpts{})
+		require.NoError(t, err)
+	}
+	c, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.Equal(t, uint16(40007), c.Local.Port())
+	_, err = h.Connect(TCP, dstB)
+	require.NoError(t, err, "40007 is shared toward another destination")
+	_, err = h.Connect(TCP, dstA)
+	assert.ErrorIs(t, err, ErrAddrNotAvail)
+
+	// A bind(0) port too.
+	h2 := newHost(t, "linux", withRange(40000, 40001))
+	_, got, err := h2.Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+	require.NoError(t, err)
+	c, err = h2.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.NotEqual(t, got.Port(), c.Local.Port())
+	_, err = h2.Connect(TCP, dstB)
+	require.NoError(t, err)
+	assert.Equal(t, TCP, c.Proto)
+	_, err = h2.Connect(TCP, netip.MustParseAddrPort("10.0.0.30:443"))
+	require.NoError(t, err)
+	st := h2.PortState(TCP, Port(got.Port()))
+	assert.Equal(t, PortInUse, st)
+}
+
+// Facts fact 5: reserved ports are never auto-assigned; an explicit bind
+// still gets them; reserving the whole range makes autobind fail.
+func TestReservedPorts(t *testing.T) {
+	for _, p := range Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			h := newHost(t, p.Name, func(c *HostConfig) {
+				c.Range = Range{40000, 40009}
+				c.Reserved = []Port{40000, 40002, 40003, 40009}
+			})
+			for i := 0; i < 6; i++ {
+				c, err := h.Connect(TCP, dstA)
+				require.NoError(t, err)
+				assert.NotContains(t, []uint16{40000, 40002, 40003, 40009}, c.Local.Port())
+			}
+			_, err := h.Connect(TCP, dstA)
+			assert.ErrorIs(t, err, ErrAddrNotAvail)
+			_, _, err = h.Bind(TCP, netip.AddrPortFrom(clientIP, 40002), SockOpts{})
+			assert.NoError(t, err, "explicit bind to a reserved port")
+			assert.Equal(t, PortReserved, h.PortState(TCP, 40003))
+		})
+	}
+	h := newHost(t, "linux", func(c *HostConfig) {
+		c.Range = Range{40000, 40003}
+		c.Reserved = []Port{40000, 40001, 40002, 40003}
+	})
+	_, err := h.Connect(TCP, dstA)
+	assert.ErrorIs(t, err, ErrAddrNotAvail)
+	_, _, err = h.Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+	assert.ErrorIs(t, err, ErrAddrInUse)
+}
+
+// Facts fact 6: one random-start scan reaches every port in the range.
+func TestRandomStartAllocatesTheWholeRange(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		h := newHost(t, "freebsd", func(c *HostConfig) { c.Range = Range{65436, 65535}; c.Seed = seed })
+		seen := map[uint16]bool{}
+		for i := 0; i < 100; i++ {
+			c, err := h.Connect(TCP, dstA)
+			require.NoError(t, err)
+			seen[c.Local.Port()] = true
+		}
+		assert.Len(t, seen, 100)
+		assert.True(t, seen[65535], "no loss at the 65535 boundary")
+	}
+}
+
+// Facts fact 7 on a host: Windows XP's counter.
+func TestSequentialHostReusesOnlyAfterWrap(t *testing.T) {
+	h := newHost(t, "winxp", withRange(1025, 1029))
+	first, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.Equal(t, uint16(1025), first.Local.Port())
+	require.NoError(t, h.PassiveClose(first)) // freed at once, no TIME_WAIT
+	var got []uint16
+	for i := 0; i < 5; i++ {
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		got = append(got, c.Local.Port())
+	}
+	assert.Equal(t, []uint16{1026, 1027, 1028, 1029, 1025}, got)
+}
+
+// Windows XP: one counter for TCP and UDP (facts §3 [HSC]).
+func TestWinXPSharesTheCounterAcrossProtocols(t *testing.T) {
+	h := newHost(t, "winxp", nil)
+	a, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	b, err := h.Connect(UDP, netip.MustParseAddrPort("10.0.0.53:53"))
+	require.NoError(t, err)
+	assert.Equal(t, uint16(1025), a.Local.Port())
+	assert.Equal(t, uint16(1026), b.Local.Port())
+}
+
+// Facts fact 8 on a host: even ports until every even one is used toward
+// that destination; bind(0) the mirror image; IP_LOCAL_PORT_RANGE: step 1.
+func TestLinuxHostParity(t *testing.T) {
+	h := newHost(t, "linux", withRange(40000, 40099))
+	for i := 0; i < 100; i++ {
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		assert.Equal(t, uint16(i/50^1), c.Local.Port()%2^1, "connect %d got %d", i, c.Local.Port())
+	}
+	h = newHost(t, "linux", withRange(40000, 40099))
+	for i := 0; i < 50; i++ {
+		_, a, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+		require.NoError(t, err)
+		assert.Equal(t, uint16(1), a.Port()%2, "bind(0) %d got %d", i, a.Port())
+	}
+	h = newHost(t, "linux", nil)
+	odd := false
+	for i := 0; i < 200 && !odd; i++ {
+		c, err := h.ConnectRange(TCP, dstA, Range{40000, 40999})
+		require.NoError(t, err)
+		require.True(t, Range{40000, 40999}.Contains(Port(c.Local.Port())))
+		odd = c.Local.Port()%2 == 1
+	}
+	assert.True(t, odd, "with a per-socket range, odd ports come without exhausting the even ones")
+}
+
+// Linux's connect() continues past the last port toward a destination
+// (table_perturb), rather than restarting after a close.
+func TestLinuxConnectContinuesAfterClose(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	a, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	require.NoError(t, h.PassiveClose(a))
+	b, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.NotEqual(t, a.Local.Port(), b.Local.Port(), "the freed port is not simply taken again")
+	d := int(b.Local.Port()) - int(a.Local.Port())
+	assert.True(t, d > 0 && d <= 16, "the next pick is just past the last one (got +%d)", d)
+}
+
+// Facts fact 9: TIME_WAIT ties up the 4-tuple on the side that closes first.
+func TestTimeWait(t *testing.T) {
+	for _, p := range Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			h := newHost(t, p.Name, withRange(40000, 40000))
+			c, err := h.Connect(TCP, dstA)
+			require.NoError(t, err)
+			require.NoError(t, h.Close(c))
+			st, ok := h.Conn(c)
+			require.True(t, ok)
+			assert.Equal(t, TimeWait, st)
+			assert.Equal(t, PortTimeWait, h.PortState(TCP, 40000))
+
+			h.Advance(p.TimeWait - time.Millisecond)
+			_, err = h.Connect(TCP, dstA)
+			assert.ErrorIs(t, err, ErrAddrNotAvail, "still in TIME_WAIT just before %v", p.TimeWait)
+			if p.ShareAcrossDestinations {
+				other, err := h.Connect(TCP, dstB)
+				require.NoError(t, err, "reusable at once toward another destination")
+				require.NoError(t, h.PassiveClose(other))
+			}
+			var expired []FourTuple
+			h.AdvanceTo(h.Now()+time.Millisecond, func(t FourTuple) { expired = append(expired, t) })
+			assert.Equal(t, []FourTuple{c}, expired)
+			_, ok = h.Conn(c)
+			assert.False(t, ok)
+			again, err := h.Connect(TCP, dstA)
+			require.NoError(t, err, "free after %v", p.TimeWait)
+			assert.Equal(t, c, again)
+		})
+	}
+}
+
+func TestPassiveCloserHoldsNoTimeWait(t *testing.T) {
+	h := newHost(t, "linux", withRange(40000, 40000))
+	c, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	require.NoError(t, h.PassiveClose(c))
+	_, ok := h.Conn(c)
+	assert.False(t, ok)
+	_, err = h.Connect(TCP, dstA)
+	assert.NoError(t, err)
+	assert.ErrorIs(t, h.PassiveClose(FourTuple{Proto: TCP, Local: netip.MustParseAddrPort("192.168.1.5:1"), Remote: dstA}), ErrNotConn)
+}
+
+func TestServerClosingFirstHoldsTimeWaitOnTheServer(t *testing.T) {
+	server := newHostAt(t, "linux", dstA.Addr())
+	_, _, err := server.ListenOpts(TCP, dstA, SockOpts{Privileged: true})
+	require.NoError(t, err)
+	client := newHost(t, "linux", nil)
+	c, err := client.Connect(TCP, dstA)
+	require.NoError(t, err)
+	require.NoError(t, server.Accept(c.Reverse()))
+	require.NoError(t, server.Close(c.Reverse()))
+	require.NoError(t, client.PassiveClose(c))
+	st, ok := server.Conn(c.Reverse())
+	require.True(t, ok)
+	assert.Equal(t, TimeWait, st)
+	assert.Equal(t, PortListening, server.PortState(TCP, 80), "the listener still shows")
+	_, tw := server.Conns(TCP)
+	assert.Equal(t, 1, tw)
+}
+
+func newHostAt(t testing.TB, profile string, addr netip.Addr) *Host {
+	return newHost(t, profile, func(c *HostConfig) { c.Addr = addr; c.Name = addr.String() })
+}
+
+// tcp_tw_reuse (facts §2 [TW]): with it on, an autobind connect() takes
+// over a TIME_WAIT 4-tuple once it is at least 1 s old; the default (2)
+// allows that only toward loopback. bind() then connect() reuses at once.
+func TestTimeWaitReuse(t *testing.T) {
+	loop := netip.MustParseAddrPort("127.0.0.1:8080")
+	tests := []struct {
+		name   string
+		reuse  TWReuse
+		dst    netip.AddrPort
+		after  time.Duration
+		wantOK bool
+	}{
+		{"default, loopback, 1s", TWReuseLoopback, loop, time.Second, true},
+		{"default, loopback, 999ms", TWReuseLoopback, loop, 999 * time.Millisecond, false},
+		{"default, remote", TWReuseLoopback, dstA, 5 * time.Second, false},
+		{"on, remote, 1s", TWReuseOn, dstA, time.Second, true},
+		{"off, loopback", TWReuseOff, loop, 30 * time.Second, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t, "linux", func(c *HostConfig) {
+				c.Range = Range{40000, 40000}
+				c.TWReuse, c.HasTWReuse = tc.reuse, true
+			})
+			c, err := h.Connect(TCP, tc.dst)
+			require.NoError(t, err)
+			require.NoError(t, h.Close(c))
+			h.Advance(tc.after)
+			c2, err := h.Connect(TCP, tc.dst)
+			if !tc.wantOK {
+				assert.ErrorIs(t, err, ErrAddrNotAvail)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c, c2)
+			st, _ := h.Conn(c2)
+			assert.Equal(t, Established, st)
+			_, tw := h.Conns(TCP)
+			assert.Zero(t, tw)
+			// The old entry's expiry must not end the new connection.
+			h.Advance(h.Profile().TimeWait)
+			st, ok := h.Conn(c2)
+			assert.True(t, ok)
+			assert.Equal(t, Established, st)
+		})
+	}
+	t.Run("bind then connect", func(t *testing.T) {
+		h := newHost(t, "linux", nil)
+		local := netip.AddrPortFrom(clientIP, 45000)
+		reuse := SockOpts{ReuseAddr: true}
+		id, _, err := h.Bind(TCP, local, reuse)
+		require.NoError(t, err)
+		c, err := h.ConnectFrom(id, dstA)
+		require.NoError(t, err)
+		require.NoError(t, h.Close(c))
+		_, _, err = h.Bind(TCP, local, SockOpts{})
+		require.ErrorIs(t, err, ErrAddrInUse, "TIME_WAIT holds the port against a bind without SO_REUSEADDR")
+		id, _, err = h.Bind(TCP, local, reuse)
+		require.NoError(t, err, "SO_REUSEADDR on both sides")
+		c2, err := h.ConnectFrom(id, dstA)
+		require.NoError(t, err, "taken over at once")
+		assert.Equal(t, c, c2)
+	})
+	t.Run("bind then connect, FreeBSD", func(t *testing.T) {
+		h := newHost(t, "freebsd", nil)
+		local := netip.AddrPortFrom(clientIP, 45000)
+		id, _, err := h.Bind(TCP, local, SockOpts{ReuseAddr: true})
+		require.NoError(t, err)
+		c, err := h.ConnectFrom(id, dstA)
+		require.NoError(t, err)
+		require.NoError(t, h.Close(c))
+		id, _, err = h.Bind(TCP, local, SockOpts{ReuseAddr: true})
+		require.NoError(t, err)
+		_, err = h.ConnectFrom(id, dstA)
+		assert.ErrorIs(t, err, ErrAddrInUse)
+	})
+}
+
+// Facts fact 10: at a steady rate r toward one destination, connects start
+// failing once r exceeds range / TIME_WAIT.
+func TestThroughputCeiling(t *testing.T) {
+	const ports = 100
+	tw := 10 * time.Second // ceiling: 100 / 10 s = 10 per second
+	run := func(rate float64) (failures int) {
+		h := newHost(t, "linux", func(c *HostConfig) { c.Range = Range{40000, 40000 + ports - 1}; c.TimeWait = tw })
+		step := time.Duration(float64(time.Second) / rate)
+		for now := time.Duration(0); now < 60*time.Second; now += step {
+			h.AdvanceTo(now, nil)
+			c, err := h.Connect(TCP, dstA)
+			if err != nil {
+				require.ErrorIs(t, err, ErrAddrNotAvail)
+				failures++
+				continue
+			}
+			require.NoError(t, h.Close(c)) // short request; the client closes first
+		}
+		return failures
+	}
+	assert.Zero(t, run(9), "below the ceiling nothing fails")
+	assert.Zero(t, run(10), "at the ceiling every port comes free just in time")
+	assert.Greater(t, run(11), 0, "above the ceiling connects fail")
+	assert.Greater(t, run(20), run(11), "further above, more fail")
+}
+
+// EACCES for an unprivileged bind below 1024 (facts §2 [DOC][AF]).
+func TestPrivilegedPorts(t *testing.T) {
+	tests := []struct {
+		profile    string
+		port       uint16
+		privileged bool
+		want       error
+	}{
+		{"linux", 80, false, ErrAccess},
+		{"linux", 80, true, nil},
+		{"linux", 1023, false, ErrAccess},
+		{"linux", 1024, false, nil},
+		{"freebsd", 22, false, ErrAccess},
+		{"macos", 443, false, ErrAccess},
+		{"winxp", 80, false, nil},
+		{"windows", 80, false, nil},
+	}
+	for _, tc := range tests {
+		h := newHost(t, tc.profile, nil)
+		before := snap(h)
+		_, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, tc.port), SockOpts{Privileged: tc.privileged})
+		if tc.want == nil {
+			assert.NoError(t, err, "%s :%d", tc.profile, tc.port)
+			assert.Equal(t, PortListening, h.PortState(TCP, Port(tc.port)))
+			continue
+		}
+		assert.ErrorIs(t, err, tc.want, "%s :%d", tc.profile, tc.port)
+		assert.Equal(t, before, snap(h))
+	}
+}
+
+// Listeners: (protocol, address, port) with the wildcard and reuse rules
+// of socket(7) (facts §2 [SOCK7]).
+func TestBindConflicts(t *testing.T) {
+	other := netip.MustParseAddr("10.9.9.9")
+	any := netip.IPv4Unspecified()
+	type bind struct {
+		proto  Proto
+		addr   netip.Addr
+		port   uint16
+		opts   SockOpts
+		listen bool
+		want   error
+	}
+	tests := []struct {
+		name  string
+		binds []bind
+	}{
+		{"same address and port", []bind{{TCP, clientIP, 8080, SockOpts{}, true, nil}, {TCP, clientIP, 8080, SockOpts{}, true, ErrAddrInUse}}},
+		{"TCP and UDP are separate", []bind{{TCP, clientIP, 8080, SockOpts{}, true, nil}, {UDP, clientIP, 8080, SockOpts{}, false, nil}}},
+		{"wildcard then specific", []bind{{TCP, any, 8080, SockOpts{}, true, nil}, {TCP, clientIP, 8080, SockOpts{}, true, ErrAddrInUse}}},
+		{"specific then wildcard", []bind{{TCP, clientIP, 8080, SockOpts{}, true, nil}, {TCP, any, 8080, SockOpts{}, true, ErrAddrInUse}}},
+		{"an address the host lacks", []bind{{TCP, other, 8080, SockOpts{}, true, ErrAddrNotAvail}}},
+		{"SO_REUSEPORT on both", []bind{{TCP, clientIP, 8080, SockOpts{ReusePort: true}, true, nil}, {TCP, clientIP, 8080, SockOpts{ReusePort: true}, true, nil}}},
+		{"SO_REUSEPORT on one", []bind{{TCP, clientIP, 8080, SockOpts{ReusePort: true}, true, nil}, {TCP, clientIP, 8080, SockOpts{}, true, ErrAddrInUse}}},
+		{"SO_REUSEADDR, not listening", []bind{{TCP, clientIP, 8080, SockOpts{ReuseAddr: true}, false, nil}, {TCP, clientIP, 8080, SockOpts{ReuseAddr: true}, false, nil}}},
+		{"SO_REUSEADDR, listening", []bind{{TCP, clientIP, 8080, SockOpts{ReuseAddr: true}, true, nil}, {TCP, clientIP, 8080, SockOpts{ReuseAddr: true}, false, ErrAddrInUse}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t, "linux", nil)
+			for i, b := range tc.binds {
+				before := snap(h)
+				var err error
+				if b.listen {
+					_, _, err = h.ListenOpts(b.proto, netip.AddrPortFrom(b.addr, b.port), b.opts)
+				} else {
+					_, _, err = h.Bind(b.proto, netip.AddrPortFrom(b.addr, b.port), b.opts)
+				}
+				if b.want == nil {
+					require.NoError(t, err, "bind %d", i)
+				} else {
+					require.ErrorIs(t, err, b.want, "bind %d", i)
+					assert.Equal(t, before, snap(h))
+				}
+			}
+		})
+	}
+	t.Run("a port a connection autobound", func(t *testing.T) {
+		h := newHost(t, "linux", withRange(40000, 40000))
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		_, _, err = h.Bind(TCP, c.Local, SockOpts{})
+		assert.ErrorIs(t, err, ErrAddrInUse)
+		_, _, err = h.Bind(TCP, c.Local, SockOpts{ReuseAddr: true})
+		assert.ErrorIs(t, err, ErrAddrInUse, "the autobound socket has no SO_REUSEADDR")
+		require.NoError(t, h.PassiveClose(c))
+		_, _, err = h.Bind(TCP, c.Local, SockOpts{})
+		assert.NoError(t, err)
+	})
+	t.Run("a server restarting while its connections are in TIME_WAIT", func(t *testing.T) {
+		h := newHostAt(t, "linux", dstA.Addr())
+		for _, opts := range []SockOpts{{ReuseAddr: true, Privileged: true}, {Privileged: true}} {
+			id, _, err := h.ListenOpts(TCP, dstA, opts)
+			require.NoError(t, err)
+			c := FourTuple{TCP, dstA, netip.AddrPortFrom(clientIP, 40000)}
+			require.NoError(t, h.Accept(c))
+			require.NoError(t, h.Close(c)) // the server closes first
+			require.NoError(t, h.CloseSocket(id))
+			_, _, err = h.ListenOpts(TCP, dstA, SockOpts{Privileged: true})
+			assert.ErrorIs(t, err, ErrAddrInUse, "without SO_REUSEADDR: %+v", opts)
+			id, _, err = h.ListenOpts(TCP, dstA, SockOpts{ReuseAddr: true, Privileged: true})
+			if opts.ReuseAddr {
+				require.NoError(t, err, "SO_REUSEADDR on both")
+				require.NoError(t, h.CloseSocket(id))
+			} else {
+				assert.ErrorIs(t, err, ErrAddrInUse)
+			}
+			h.Advance(h.Profile().TimeWait)
+		}
+	})
+	t.Run("closing a listener frees the port", func(t *testing.T) {
+		h := newHost(t, "linux", nil)
+		id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{})
+		require.NoError(t, err)
+		require.NoError(t, h.CloseSocket(id))
+		assert.Equal(t, PortFree, h.PortState(TCP, 8080))
+		assert.NoError(t, h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080)))
+		assert.ErrorIs(t, h.CloseSocket(id), ErrNotConn)
+	})
+}
+
+// Lesson 2: two hosts both listen on :80; a socket is (address, port).
+func TestTwoServersOnPort80(t *testing.T) {
+	a := newHostAt(t, "linux", dstA.Addr())
+	b := newHostAt(t, "linux", dstB.Addr())
+	_, _, err := a.ListenOpts(TCP, dstA, SockOpts{Privileged: true})
+	require.NoError(t, err)
+	_, _, err = b.ListenOpts(TCP, dstB, SockOpts{Privileged: true})
+	require.NoError(t, err)
+	client := newHost(t, "linux", nil)
+	for _, s := range []struct {
+		h   *Host
+		dst netip.AddrPort
+	}{{a, dstA}, {b, dstB}} {
+		c, err := client.Connect(TCP, s.dst)
+		require.NoError(t, err)
+		require.NoError(t, s.h.Accept(c.Reverse()))
+	}
+	assert.ErrorIs(t, a.Accept(FourTuple{TCP, netip.MustParseAddrPort("10.0.0.10:81"), netip.MustParseAddrPort("192.168.1.5:40000")}), ErrConnRefused)
+}
+
+func TestInvalidRequests(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	_, err := h.Connect(TCP, netip.MustParseAddrPort("10.0.0.10:0"))
+	assert.ErrorIs(t, err, ErrInvalid)
+	_, err = h.Connect(Proto(9), dstA)
+	assert.ErrorIs(t, err, ErrInvalid)
+	_, err = h.ConnectRange(TCP, dstA, Range{1, 100})
+	assert.ErrorIs(t, err, ErrInvalid, "a per-socket range outside the host's range")
+	_, err = NewHost(HostConfig{Name: "x", Profile: Profiles()[0]})
+	assert.Error(t, err)
+	_, err = NewHost(HostConfig{Name: "x", Addr: clientIP})
+	assert.Error(t, err)
+	_, err = NewHost(HostConfig{Name: "x", Addr: clientIP, Profile: Profiles()[0], Range: Range{0, 10}})
+	assert.ErrorContains(t, err, "outside 1-65535")
+	var e *Errno
+	assert.True(t, errors.As(fmt.Errorf("wrapped: %w", ErrAgain), &e))
+	assert.Equal(t, "EAGAIN (Resource temporarily unavailable)", ErrAgain.Error())
+}
+
+// The same seed and calls give the same ports; another seed, others.
+func TestDeterminism(t *testing.T) {
+	run := func(profile string, seed uint64) []uint16 {
+		h := newHost(t, profile, func(c *HostConfig) { c.Seed = seed })
+		var out []uint16
+		for i := 0; i < 50; i++ {
+			dst := []netip.AddrPort{dstA, dstB}[i%2]
+			c, err := h.Connect(TCP, dst)
+			require.NoError(t, err)
+			out = append(out, c.Local.Port())
+			if i%3 == 0 {
+				require.NoError(t, h.Close(c))
+			}
+			h.Advance(300 * time.Millisecond)
+		}
+		return out
+	}
+	for _, p := range []string{"linux", "freebsd", "windows"} {
+		assert.Equal(t, run(p, 7), run(p, 7), p)
+		assert.NotEqual(t, run(p, 7), run(p, 8), p)
+	}
+}
+
+func TestPortStates(t *testing.T) {
+	h := newHost(t, "linux", func(c *HostConfig) { c.Reserved = []Port{50000} })
+	require.NoError(t, h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080)))
+	c, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	d, err := h.Connect(TCP, dstB)
+	require.NoError(t, err)
+	require.NoError(t, h.Close(d))
+	var all [65536]PortState
+	h.PortStates(TCP, &all)
+	assert.Equal(t, PortListening, all[8080])
+	assert.Equal(t, PortInUse, all[c.Local.Port()])
+	if d.Local.Port() != c.Local.Port() {
+		assert.Equal(t, PortTimeWait, all[d.Local.Port()])
+	}
+	assert.Equal(t, PortReserved, all[50000])
+	assert.Equal(t, PortFree, all[9999])
+	h.PortStates(UDP, &all)
+	assert.Equal(t, PortFree, all[8080], "UDP is another port space")
+}

@@ -1,0 +1,284 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// portsFinder is a finder over a set of taken ports, with a probe count.
+type portsFinder struct {
+	taken  bitset
+	probes int
+}
+
+func (f *portsFinder) find(from, to, step int) (Port, bool) {
+	bl := blocked{&f.taken, &noPorts, &noPorts, &noPorts}
+	f.probes++
+	return bl.firstFree(from, to, step)
+}
+
+// naiveFirstFree is the obvious loop firstFree must agree with.
+func naiveFirstFree(taken *bitset, from, to, step int) (Port, bool) {
+	for p := from; p <= to; p += step {
+		if !taken.has(Port(p)) {
+			return Port(p), true
+		}
+	}
+	return 0, false
+}
+
+func TestFirstFreeMatchesNaiveScan(t *testing.T) {
+	var taken bitset
+	// Taken: every port in 100-199, the even ports of 200-263, and 65530-65535.
+	for p := 100; p < 200; p++ {
+		taken.set(Port(p))
+	}
+	for p := 200; p < 264; p += 2 {
+		taken.set(Port(p))
+	}
+	for p := 65530; p <= 65535; p++ {
+		taken.set(Port(p))
+	}
+	bl := blocked{&taken, &noPorts, &noPorts, &noPorts}
+	cases := [][3]int{{0, 10, 1}, {100, 199, 1}, {100, 300, 1}, {100, 300, 2}, {101, 300, 2}, {200, 263, 2}, {65500, 65535, 1}, {65530, 65535, 1}, {63, 64, 1}, {64, 63, 1}, {0, 65535, 2}}
+	for _, c := range cases {
+		got, ok := bl.firstFree(c[0], c[1], c[2])
+		want, wantOK := naiveFirstFree(&taken, c[0], c[1], c[2])
+		assert.Equal(t, wantOK, ok, "%v", c)
+		assert.Equal(t, want, got, "%v", c)
+	}
+}
+
+func FuzzFirstFree(f *testing.F) {
+	f.Add(uint16(100), uint16(300), uint8(2), []byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, from, to uint16, step uint8, takenSeed []byte) {
+		var taken bitset
+		for i, b := range takenSeed {
+			for j := 0; j < 8; j++ {
+				if b&(1<<j) != 0 {
+					taken.set(Port(int(from) + i*8 + j))
+				}
+			}
+		}
+		s := int(step%2) + 1
+		bl := blocked{&taken, &noPorts, &noPorts, &noPorts}
+		got, ok := bl.firstFree(int(from), int(to), s)
+		want, wantOK := naiveFirstFree(&taken, int(from), int(to), s)
+		require.Equal(t, wantOK, ok)
+		require.Equal(t, want, got)
+	})
+}
+
+func TestPickRandomStart(t *testing.T) {
+	r := Range{32000, 33000}
+	t.Run("nothing free", func(t *testing.T) {
+		f := &portsFinder{}
+		for p := r.Lo; p <= r.Hi; p++ {
+			f.taken.set(p)
+		}
+		_, ok := pickRandomStart(r, 12345, f.find)
+		assert.False(t, ok)
+	})
+	t.Run("only one port free", func(t *testing.T) {
+		f := &portsFinder{}
+		for p := r.Lo; p <= r.Hi; p++ {
+			if p != 32042 {
+				f.taken.set(p)
+			}
+		}
+		for _, off := range []uint32{0, 41, 42, 43, 1000, 1 << 31} {
+			p, ok := pickRandomStart(r, off, f.find)
+			require.True(t, ok)
+			assert.Equal(t, Port(32042), p, "offset %d", off)
+		}
+	})
+	t.Run("only ports below the range free", func(t *testing.T) {
+		f := &portsFinder{}
+		for p := r.Lo; p <= r.Hi; p++ {
+			f.taken.set(p)
+		}
+		_, ok := pickRandomStart(r, 7, f.find)
+		assert.False(t, ok)
+	})
+	t.Run("starts at the offset", func(t *testing.T) {
+		f := &portsFinder{}
+		p, ok := pickRandomStart(r, 1001+5, f.find) // 1006 % 1001 = 5
+		require.True(t, ok)
+		assert.Equal(t, Port(32005), p)
+	})
+}
+
+// Like gVisor's TestOverflow (facts §5): a range ending at 65535, every
+// offset, every port handed out once with no loss at the boundary.
+func TestPickRandomStartNoOverflow(t *testing.T) {
+	r := Range{65486, 65535}
+	for off := uint32(0); off < 200; off++ {
+		f := &portsFinder{}
+		for i := 0; i < r.Size(); i++ {
+			p, ok := pickRandomStart(r, off+uint32(i)*7, f.find)
+			require.True(t, ok, "offset %d pick %d", off, i)
+			require.True(t, r.Contains(p))
+			require.False(t, f.taken.has(p))
+			f.taken.set(p)
+		}
+		_, ok := pickRandomStart(r, off, f.find)
+		require.False(t, ok)
+	}
+}
+
+// Facts fact 7: a port freed just after allocation comes back only after
+// every other free port was handed out once.
+func TestPickSequentialWrapsBeforeReuse(t *testing.T) {
+	r := Range{1025, 1034}
+	f := &portsFinder{}
+	next := 0
+	var order []Port
+	for i := 0; i < 3; i++ {
+		var p Port
+		var ok bool
+		p, next, ok = pickSequential(r, next, f.find)
+		require.True(t, ok)
+		order = append(order, p)
+		f.taken.set(p)
+	}
+	assert.Equal(t, []Port{1025, 1026, 1027}, order)
+	f.taken.clear(1025) // freed at once
+	var rest []Port
+	for {
+		p, n, ok := pickSequential(r, next, f.find)
+		if !ok {
+			break
+		}
+		next = n
+		rest = append(rest, p)
+		f.taken.set(p)
+	}
+	assert.Equal(t, []Port{1028, 1029, 1030, 1031, 1032, 1033, 1034, 1025}, rest, "1025 comes back last, after the wrap")
+}
+
+func TestPickRandomPickCanFailWithFreePorts(t *testing.T) {
+	r := Range{5000, 5009}
+	f := &portsFinder{}
+	f.taken.set(5003)
+	usable := func(p Port) bool { return !f.taken.has(p) }
+	// A random source that keeps landing on the one taken port: nine
+	// ports are free, yet Algorithm 2 gives up after size tries.
+	_, tries, ok := pickRandomPick(r, func() uint32 { return 3 }, usable)
+	assert.False(t, ok)
+	assert.Equal(t, r.Size(), tries)
+	p, tries, ok := pickRandomPick(r, func() uint32 { return 4 }, usable)
+	require.True(t, ok)
+	assert.Equal(t, Port(5004), p)
+	assert.Equal(t, 1, tries)
+}
+
+// Facts fact 8: connect() takes ports of the low end's parity first.
+func TestPickLinuxConnectParity(t *testing.T) {
+	r := Range{32768, 32867} // 100 ports, even low end
+	f := &portsFinder{}
+	var seq []Port
+	for i := 0; ; i++ {
+		p, _, ok := pickLinuxConnect(r, uint32(i*13), uint32(i*7919), 2, f.find)
+		if !ok {
+			break
+		}
+		require.False(t, f.taken.has(p), "port %d handed out twice", p)
+		f.taken.set(p)
+		seq = append(seq, p)
+	}
+	require.Len(t, seq, 100, "every port is reached")
+	for i, p := range seq {
+		if i < 50 {
+			assert.Equal(t, Port(0), p%2, "pick %d (%d) should be even", i, p)
+		} else {
+			assert.Equal(t, Port(1), p%2, "pick %d (%d) should be odd", i, p)
+		}
+	}
+}
+
+func TestPickLinuxConnectOddLowEnd(t *testing.T) {
+	r := Range{1025, 1034}
+	f := &portsFinder{}
+	p, _, ok := pickLinuxConnect(r, 0, 0, 2, f.find)
+	require.True(t, ok)
+	assert.Equal(t, Port(1025), p, "an odd low end makes odd ports come first")
+}
+
+func TestPickLinuxConnectStepOne(t *testing.T) {
+	r := Range{40000, 40009}
+	f := &portsFinder{}
+	var seq []Port
+	for {
+		p, _, ok := pickLinuxConnect(r, 3, 0, 1, f.find)
+		if !ok {
+			break
+		}
+		f.taken.set(p)
+		seq = append(seq, p)
+	}
+	assert.Equal(t, []Port{40003, 40004, 40005, 40006, 40007, 40008, 40009, 40000, 40001, 40002}, seq,
+		"with IP_LOCAL_PORT_RANGE every port is scanned in order, no parity passes")
+}
+
+// An odd-sized range (linux-old, 32768-61000): the last port is still
+// reachable, as the kernel's wrap-at-high loop reaches it.
+func TestPickLinuxConnectOddSizedRange(t *testing.T) {
+	r := Range{100, 110} // 11 ports; remaining rounds down to 10
+	f := &portsFinder{}
+	seen := map[Port]bool{}
+	for off := uint32(0); off < 20; off++ {
+		for {
+			p, _, ok := pickLinuxConnect(r, off, 0, 2, f.find)
+			if !ok {
+				break
+			}
+			seen[p] = true
+			f.taken.set(p)
+		}
+		f = &portsFinder{}
+	}
+	assert.True(t, seen[110], "port 110 is reachable")
+	for p := range seen {
+		assert.True(t, r.Contains(p))
+	}
+}
+
+// bind(0) does the mirror image of connect(): odd ports first (facts §2 [ICS]).
+func TestPickLinuxBindParityAndHalves(t *testing.T) {
+	r := Range{32768, 32867}
+	rnd := func(seed int) func(int) int { return func(n int) int { return (seed * 31) % n } }
+	t.Run("odd first", func(t *testing.T) {
+		f := &portsFinder{}
+		var seq []Port
+		for i := 0; ; i++ {
+			p, ok := pickLinuxBind(r, false, rnd(i), f.find)
+			if !ok {
+				break
+			}
+			f.taken.set(p)
+			seq = append(seq, p)
+		}
+		require.Len(t, seq, 100)
+		for i, p := range seq {
+			assert.Equal(t, Port(map[bool]int{true: 1, false: 0}[i < 50]), p%2, "pick %d: %d", i, p)
+		}
+	})
+	t.Run("SO_REUSEADDR: lower half first", func(t *testing.T) {
+		f := &portsFinder{}
+		half := Port(32768 + 50)
+		for i := 0; i < 100; i++ {
+			p, ok := pickLinuxBind(r, true, rnd(i), f.find)
+			require.True(t, ok)
+			f.taken.set(p)
+			if i < 50 {
+				assert.Less(t, p, half, "pick %d", i)
+			} else {
+				assert.GreaterOrEqual(t, p, half, "pick %d", i)
+			}
+		}
+		_, ok := pickLinuxBind(r, true, rnd(0), f.find)
+		assert.False(t, ok)
+	})
+}

@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Strategy is how a system picks an ephemeral port (RFC 6056 §3.3; facts/ports.md §1).
+type Strategy uint8
+
+const (
+	// Sequential hands out ports from one global counter that only moves
+	// forward and wraps: a freed port comes back only after every other free
+	// port was handed out once (classic BSD, Windows XP; facts §3, fact 7).
+	Sequential Strategy = iota + 1
+	// RandomStart is RFC 6056 Algorithm 1: a random start, then a linear
+	// probe with wrap-around (FreeBSD in_pcb_lport_dest, gVisor; facts §4, §5).
+	RandomStart
+	// RandomPick is RFC 6056 Algorithm 2: a fresh random port on each try,
+	// at most range-size tries, so it can fail while free ports remain.
+	RandomPick
+	// LinuxConnect is Linux's __inet_hash_connect: a per-destination
+	// perturbation table, ports of the range's low parity first, step 2
+	// with a small random jitter (facts §2 [IH]).
+	LinuxConnect
+)
+
+func (s Strategy) String() string {
+	switch s {
+	case Sequential:
+		return "sequential"
+	case RandomStart:
+		return "random-start"
+	case RandomPick:
+		return "random-pick"
+	case LinuxConnect:
+		return "linux-connect"
+	}
+	return fmt.Sprintf("Strategy(%d)", s)
+}
+
+// Strategies lists every strategy by name, for flags and scenario files.
+var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect}
+
+// StrategyByName finds a strategy by its String name.
+func StrategyByName(name string) (Strategy, error) {
+	var names []string
+	for _, s := range Strategies {
+		if s.String() == name {
+			return s, nil
+		}
+		names = append(names, s.String())
+	}
+	return 0, fmt.Errorf("unknown strategy %q; want one of %s", name, strings.Join(names, ", "))
+}
+
+// TWReuse is Linux's net.ipv4.tcp_tw_reuse (facts §2 [DOC]).
+type TWReuse uint8
+
+const (
+	TWReuseOff      TWReuse = 0
+	TWReuseOn       TWReuse = 1
+	TWReuseLoopback TWReuse = 2 // Linux's default
+)
+
+// Profile is an operating system's port-allocation behaviour with its
+// documented defaults. Every number comes from facts/ports.md.
+type Profile struct {
+	Name  string // as in flags, URL parameters and scenario files
+	Title string // for people
+	// Ephemeral is the range autobind picks from.
+	Ephemeral Range
+	// TimeWait is how long the side that closes first holds the 4-tuple.
+	TimeWait time.Duration
+	// Connect is how connect() picks a local port.
+	Connect Strategy
+	// LinuxBind says bind(0) follows inet_csk_find_open_port (odd ports
+	// first, SO_REUSEADDR lower half first); otherwise bind(0) uses Connect.
+	LinuxBind bool
+	// ShareAcrossDestinations: a port picked by connect() may be picked
+	// again toward a different destination while still in use (facts
+	// fact 3). When false, an autobind port is exclusive to one socket.
+	ShareAcrossDestinations bool
+	// SharedCounter: TCP and UDP draw from one sequential counter (Windows XP).
+	SharedCounter bool
+	// PrivilegedBelow: binding a port below it needs privilege (EACCES
+	// otherwise); 0 means no such rule.
+	PrivilegedBelow Port
+	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
+	TWReuse TWReuse
+	// Note says where the defaults come from and what is unverified.
+	Note string
+}
+
+var profiles = []Profile{
+	{
+		Name: "linux", Title: "Linux (4.2 and later)",
+		Ephemeral: Range{32768, 60999}, TimeWait: 60 * time.Second, // facts §2 [DOC][TCPH]
+		Connect: LinuxConnect, LinuxBind: true, ShareAcrossDestinations: true,
+		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
+		Note: "ip_local_port_range 32768-60999; TIME_WAIT fixed at 60 s; ports below 1024 need CAP_NET_BIND_SERVICE.",
+	},
+	{
+		Name: "linux-old", Title: "Linux (before 4.2)",
+		Ephemeral: Range{32768, 61000}, TimeWait: 60 * time.Second, // facts §2 [07F4]
+		Connect: LinuxConnect, LinuxBind: true, ShareAcrossDestinations: true,
+		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
+		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2).",
+	},
+	{
+		Name: "winxp", Title: "Windows XP / Server 2003",
+		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
+		Connect: Sequential, SharedCounter: true,
+		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
+			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself).",
+	},
+	{
+		Name: "windows", Title: "Windows (Vista and later)",
+		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
+		Connect: RandomStart,
+		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
+			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used).",
+	},
+	{
+		Name: "freebsd", Title: "FreeBSD",
+		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
+		Connect: RandomStart, ShareAcrossDestinations: true,
+		PrivilegedBelow: 1024,
+		Note:            "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s.",
+	},
+	{
+		Name: "macos", Title: "macOS",
+		Ephemeral: Range{49152, 65535}, TimeWait: 30 * time.Second, // facts §4 [XNU-pcb][XNU-tmr]
+		Connect: RandomStart, PrivilegedBelow: 1024,
+		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s. The allocation order (random start) is assumed from XNU's BSD heritage.",
+	},
+	{
+		Name: "iana", Title: "IANA / RFC 6056",
+		Ephemeral: Range{49152, 65535}, TimeWait: 60 * time.Second, // facts §1 [R6335]
+		Connect: RandomStart,
+		Note:    "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's recommended Algorithm 1; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
+	},
+}
+
+// Profiles returns every profile: linux, linux-old, winxp, windows, freebsd,
+// macos, iana.
+func Profiles() []Profile { return append([]Profile(nil), profiles...) }
+
+// ProfileByName finds a profile by name; the error lists the valid names.
+func ProfileByName(name string) (Profile, error) {
+	var names []string
+	for _, p := range profiles {
+		if p.Name == name {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return Profile{}, fmt.Errorf("unknown profile %q; want one of %s", name, strings.Join(names, ", "))
+}

@@ -1,0 +1,450 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// Limits that keep a hand-written file from asking for more than a
+// classroom machine can simulate.
+const (
+	MaxDuration = 24 * time.Hour
+	MaxCount    = 10_000_000
+)
+
+// Error is a problem at a place in a scenario file.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// token is one word of a line and the column it starts at.
+type token struct {
+	text string
+	col  int
+}
+
+// Parse reads a scenario file. The error, if any, is an *Error naming the
+// line and column of the first problem and what was expected there.
+func Parse(src string) (*Scenario, error) {
+	p := &parser{sc: &Scenario{Seed: 1, Duration: 60 * time.Second, Latency: 5 * time.Millisecond, Ephemeral: true}, seen: map[string]Pos{}}
+	for i, line := range strings.Split(src, "\n") {
+		toks, err := tokenize(strings.TrimSuffix(line, "\r"), i+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(toks) == 0 {
+			continue
+		}
+		p.line = i + 1
+		p.toks = toks
+		if err := p.statement(); err != nil {
+			return nil, err
+		}
+	}
+	return p.sc, nil
+}
+
+// tokenize splits a line into words; "quoted text" is one word and # starts
+// a comment.
+func tokenize(line string, n int) ([]token, error) {
+	var toks []token
+	for i := 0; i < len(line); {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '#':
+			return toks, nil
+		case c == '"':
+			end := strings.IndexByte(line[i+1:], '"')
+			if end < 0 {
+				return nil, &Error{Pos{n, i + 1}, "this quote is never closed"}
+			}
+			toks = append(toks, token{line[i : i+end+2], i + 1})
+			i += end + 2
+		default:
+			j := i
+			for j < len(line) && line[j] != ' ' && line[j] != '\t' && line[j] != '#' {
+				j++
+			}
+			toks = append(toks, token{line[i:j], i + 1})
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+type parser struct {
+	sc   *Scenario
+	line int
+	toks []token
+	seen map[string]Pos // statements that may appear once: title, seed, ...
+}
+
+func (p *parser) errAt(t token, format string, args ...any) error {
+	return &Error{Pos{p.line, t.col}, fmt.Sprintf(format, args...)}
+}
+
+// endOfLine is the position just past the last word, for "missing ..." errors.
+func (p *parser) endOfLine() token {
+	last := p.toks[len(p.toks)-1]
+	return token{col: last.col + len(last.text)}
+}
+
+// arg returns word i or an error that says what was expected there.
+func (p *parser) arg(i int, want string) (token, error) {
+	if i < len(p.toks) {
+		return p.toks[i], nil
+	}
+	return token{}, p.errAt(p.endOfLine(), "%s: missing %s", p.toks[0].text, want)
+}
+
+// exact checks that the statement has exactly n words.
+func (p *parser) exact(n int, want string) error {
+	if _, err := p.arg(n-1, want); err != nil {
+		return err
+	}
+	if len(p.toks) > n {
+		return p.errAt(p.toks[n], "%s: unexpected %q after %s", p.toks[0].text, p.toks[n].text, want)
+	}
+	return nil
+}
+
+func (p *parser) once(kw token) error {
+	if prev, ok := p.seen[kw.text]; ok {
+		return p.errAt(kw, "%s is already set at %s", kw.text, prev)
+	}
+	p.seen[kw.text] = Pos{p.line, kw.col}
+	return nil
+}
+
+const statements = "title, seed, duration, latency, ephemeral, host, listen or connect"
+
+func (p *parser) statement() error {
+	kw := p.toks[0]
+	switch kw.text {
+	case "title":
+		if err := p.once(kw); err != nil {
+			return err
+		}
+		if err := p.exact(2, `a title in quotes, e.g. "Two web servers"`); err != nil {
+			return err
+		}
+		t := p.toks[1]
+		if len(t.text) < 2 || t.text[0] != '"' {
+			return p.errAt(t, `title: want the title in quotes, e.g. "Two web servers"`)
+		}
+		p.sc.Title = t.text[1 : len(t.text)-1]
+	case "seed":
+		if err := p.once(kw); err != nil {
+			return err
+		}
+		if err := p.exact(2, "a whole number"); err != nil {
+			return err
+		}
+		n, err := strconv.ParseUint(p.toks[1].text, 10, 64)
+		if err != nil {
+			return p.errAt(p.toks[1], "seed: %q is not a whole number from 0 to %d", p.toks[1].text, uint64(math.MaxUint64))
+		}
+		p.sc.Seed = n
+	case "duration", "latency":
+		if err := p.once(kw); err != nil {
+			return err
+		}
+		if err := p.exact(2, "a duration, e.g. 30s or 500ms"); err != nil {
+			return err
+		}
+		d, err := p.duration(p.toks[1], kw.text == "duration")
+		if err != nil {
+			return err
+		}
+		if kw.text == "duration" {
+			p.sc.Duration = d
+		} else {
+			p.sc.Latency = d
+		}
+	case "ephemeral":
+		if err := p.once(kw); err != nil {
+			return err
+		}
+		if err := p.exact(2, "on or off"); err != nil {
+			return err
+		}
+		switch p.toks[1].text {
+		case "on":
+			p.sc.Ephemeral = true
+		case "off":
+			p.sc.Ephemeral = false
+		default:
+			return p.errAt(p.toks[1], "ephemeral: want on or off, not %q", p.toks[1].text)
+		}
+	case "host":
+		return p.host()
+	case "listen":
+		return p.listen()
+	case "connect":
+		return p.connect()
+	default:
+		return p.errAt(kw, "unknown statement %q; want %s", kw.text, statements)
+	}
+	return nil
+}
+
+// duration reads a Go-style duration (1m30s, 500ms); positive says whether
+// zero is refused.
+func (p *parser) duration(t token, positive bool) (time.Duration, error) {
+	d, err := time.ParseDuration(t.text)
+	switch {
+	case err != nil:
+		return 0, p.errAt(t, "%s: %q is not a duration; write e.g. 30s, 500ms or 2m", p.toks[0].text, t.text)
+	case d < 0:
+		return 0, p.errAt(t, "%s: %s is negative", p.toks[0].text, t.text)
+	case positive && d == 0:
+		return 0, p.errAt(t, "%s: must be more than 0", p.toks[0].text)
+	case d > MaxDuration:
+		return 0, p.errAt(t, "%s: %s is longer than the limit of %s", p.toks[0].text, t.text, MaxDuration)
+	}
+	return d, nil
+}
+
+// port reads a port number 1-65535.
+func (p *parser) port(t token) (uint16, error) {
+	n, err := strconv.Atoi(t.text)
+	if err != nil || n < 1 || n > 65535 {
+		return 0, p.errAt(t, "%s: port %q is not a number from 1 to 65535", p.toks[0].text, t.text)
+	}
+	return uint16(n), nil
+}
+
+func (p *parser) hostByName(t token) (*Host, error) {
+	for i := range p.sc.Hosts {
+		if p.sc.Hosts[i].Name == t.text {
+			return &p.sc.Hosts[i], nil
+		}
+	}
+	return nil, p.errAt(t, "%s: no host named %q (declare it with a host line first)", p.toks[0].text, t.text)
+}
+
+// options reads `key value` pairs from word i on; each key at most once.
+func (p *parser) options(i int, keys string, set func(key, val token) error) error {
+	done := map[string]bool{}
+	for ; i < len(p.toks); i += 2 {
+		k := p.toks[i]
+		if !strings.Contains(" "+keys+" ", " "+k.text+" ") {
+			return p.errAt(k, "%s: unknown option %q; want %s", p.toks[0].text, k.text, strings.ReplaceAll(keys, " ", ", "))
+		}
+		if done[k.text] {
+			return p.errAt(k, "%s: %s is given twice", p.toks[0].text, k.text)
+		}
+		done[k.text] = true
+		v, err := p.arg(i+1, "a value after "+k.text)
+		if err != nil {
+			return err
+		}
+		if err := set(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) host() error {
+	name, err := p.arg(1, "a host name")
+	if err != nil {
+		return err
+	}
+	if !validName(name.text) {
+		return p.errAt(name, "host: %q is not a name (letters, digits, - and _; starting with a letter)", name.text)
+	}
+	for _, h := range p.sc.Hosts {
+		if h.Name == name.text {
+			return p.errAt(name, "host: %q is already declared at %s", name.text, h.Pos)
+		}
+	}
+	at, err := p.arg(2, "an IPv4 or IPv6 address")
+	if err != nil {
+		return err
+	}
+	addr, err := netip.ParseAddr(at.text)
+	if err != nil || addr.Zone() != "" {
+		return p.errAt(at, "host: %q is not an IP address, e.g. 10.0.0.10", at.text)
+	}
+	if addr.IsUnspecified() {
+		return p.errAt(at, "host: %s is the wildcard address; give the host its own address", addr)
+	}
+	for _, h := range p.sc.Hosts {
+		if h.Addr == addr {
+			return p.errAt(at, "host: %s is already %s's address (%s)", addr, h.Name, h.Pos)
+		}
+	}
+	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Addr: addr, Profile: "linux"}
+	err = p.options(3, "profile range timewait", func(k, v token) error {
+		switch k.text {
+		case "profile":
+			if _, err := engine.ProfileByName(v.text); err != nil {
+				return p.errAt(v, "host: %v", err)
+			}
+			h.Profile = v.text
+		case "range":
+			if _, err := engine.ParseRange(v.text); err != nil {
+				return p.errAt(v, "host: %v", err)
+			}
+			h.Range = v.text
+		case "timewait":
+			d, err := p.duration(v, false)
+			if err != nil {
+				return err
+			}
+			h.TimeWait, h.HasTimeWait = d, true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p.sc.Hosts = append(p.sc.Hosts, h)
+	return nil
+}
+
+func (p *parser) listen() error {
+	ht, err := p.arg(1, "a host name")
+	if err != nil {
+		return err
+	}
+	if _, err := p.hostByName(ht); err != nil {
+		return err
+	}
+	pt, err := p.arg(2, "a port")
+	if err != nil {
+		return err
+	}
+	port, err := p.port(pt)
+	if err != nil {
+		return err
+	}
+	l := Listen{Pos: Pos{p.line, p.toks[0].col}, Host: ht.text, Port: port}
+	err = p.options(3, "service", func(_, v token) error {
+		l.Service, err = p.duration(v, false)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.sc.Listens = append(p.sc.Listens, l)
+	return nil
+}
+
+func (p *parser) connect() error {
+	from, err := p.arg(1, "the client host's name")
+	if err != nil {
+		return err
+	}
+	if _, err := p.hostByName(from); err != nil {
+		return err
+	}
+	arrow, err := p.arg(2, "->")
+	if err != nil {
+		return err
+	}
+	if arrow.text != "->" {
+		return p.errAt(arrow, `connect: want "->" between the client and the server, e.g. connect client -> web-a:80`)
+	}
+	dst, err := p.arg(3, "SERVER:PORT, e.g. web-a:80")
+	if err != nil {
+		return err
+	}
+	name, portText, ok := strings.Cut(dst.text, ":")
+	if !ok {
+		return p.errAt(dst, "connect: want SERVER:PORT, e.g. web-a:80, not %q", dst.text)
+	}
+	to, err := p.hostByName(token{name, dst.col})
+	if err != nil {
+		return err
+	}
+	if to.Name == from.text {
+		return p.errAt(dst, "connect: %s connects to itself; pick another host", from.text)
+	}
+	port, err := p.port(token{portText, dst.col + len(name) + 1})
+	if err != nil {
+		return err
+	}
+	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Port: port, Count: 1}
+	var pace token // the `every` or `rate` option, if any
+	err = p.options(4, "at every rate count hold close", func(k, v token) error {
+		var err error
+		switch k.text {
+		case "at":
+			c.At, err = p.duration(v, false)
+		case "hold":
+			c.Hold, err = p.duration(v, false)
+		case "every", "rate":
+			if pace.text != "" {
+				return p.errAt(k, "connect: give either every or rate, not both")
+			}
+			pace = k
+			if k.text == "every" {
+				c.Every, err = p.duration(v, true)
+			} else {
+				c.Every, err = p.rate(v)
+			}
+		case "count":
+			n, convErr := strconv.Atoi(v.text)
+			if convErr != nil || n < 1 || n > MaxCount {
+				return p.errAt(v, "connect: count %q is not a whole number from 1 to %d", v.text, MaxCount)
+			}
+			c.Count = n
+		case "close":
+			switch v.text {
+			case "client":
+				c.Closer = Client
+			case "server":
+				c.Closer = Server
+			default:
+				return p.errAt(v, "connect: close %q: want client or server (the side that closes first)", v.text)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if c.Count > 1 && c.Every == 0 {
+		return p.errAt(p.toks[0], "connect: count %d needs every D or rate N/s to say how they are spaced", c.Count)
+	}
+	p.sc.Connects = append(p.sc.Connects, c)
+	return nil
+}
+
+// rate reads N/s (N may be a decimal) and returns the interval 1/N.
+func (p *parser) rate(t token) (time.Duration, error) {
+	num, ok := strings.CutSuffix(t.text, "/s")
+	n, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil || math.IsNaN(n) || n <= 0 || math.IsInf(n, 0) {
+		return 0, p.errAt(t, "connect: rate %q: want connections per second, e.g. 10/s or 0.5/s", t.text)
+	}
+	every := time.Duration(float64(time.Second) / n)
+	if every < time.Microsecond {
+		return 0, p.errAt(t, "connect: rate %q is more than 1000000/s", t.text)
+	}
+	return every, nil
+}
+
+func validName(s string) bool {
+	if s == "" || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,67 @@
+// Loads portplay.wasm with visible progress, then starts it. Everything is
+// fetched from this page's own origin: the app must work offline on a
+// school network.
+"use strict";
+(function () {
+  const text = document.getElementById("loader-text");
+  const bar = document.getElementById("loader-bar");
+
+  function fail(msg) {
+    text.textContent = msg;
+    text.className = "error";
+    bar.hidden = true;
+    window.portplayLoadError = msg;
+  }
+
+  function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
+
+  async function fetchWithProgress(url) {
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(url + ": HTTP " + resp.status + " " + resp.statusText);
+    // The server sends the wasm gzip-compressed; X-Raw-Length is the size
+    // after decompression, which is what the stream below counts.
+    const total = Number(resp.headers.get("X-Raw-Length") ||
+      (resp.headers.get("Content-Encoding") ? 0 : resp.headers.get("Content-Length")) || 0);
+    if (!resp.body || !total) {
+      bar.removeAttribute("value");
+      text.textContent = "Downloading…";
+      return resp.arrayBuffer();
+    }
+    const reader = resp.body.getReader();
+    const buf = new Uint8Array(total);
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (got + value.length > buf.length) throw new Error(url + ": larger than announced");
+      buf.set(value, got);
+      got += value.length;
+      bar.value = Math.floor((100 * got) / total);
+      text.textContent = "Downloading " + mb(got) + " of " + mb(total);
+    }
+    return buf.subarray(0, got);
+  }
+
+  async function start() {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+      fail("This browser cannot run WebAssembly, which Portplay needs. Please use a current Firefox, Chrome, Edge or Safari.");
+      return;
+    }
+    if (typeof Go !== "function") {
+      fail("wasm_exec.js did not load. If you serve this folder yourself, build it first with `make web`.");
+      return;
+    }
+    try {
+      const bytes = await fetchWithProgress("portplay.wasm");
+      text.textContent = "Starting…";
+      const go = new Go();
+      const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+      document.getElementById("loader").remove();
+      go.run(instance);
+    } catch (err) {
+      fail("Portplay could not load: " + (err && err.message ? err.message : err) +
+        ". Reload the page to try again.");
+    }
+  }
+  start();
+})();
