@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -107,7 +108,7 @@ type Host struct {
 	counters [3]int
 	// perturb is Linux's table_perturb, indexed by the low 16 bits of a
 	// destination's hash.
-	perturb  map[uint16]uint32
+	perturb  []uint32  // 65536 entries, made on the first Linux connect()
 	tables   [3]*table // by Proto
 	sockets  map[SocketID]*socket
 	nextSock SocketID
@@ -126,8 +127,21 @@ type table struct {
 	// and bind(0) pick only outside it.
 	used bitset
 	// dests: per destination, the local ports in use toward it.
-	dests map[netip.AddrPort]*destPorts
-	conns map[FourTuple]conn
+	dests  map[netip.AddrPort]*destPorts
+	nextID uint64
+	// out holds the connections this host opened that carry more than
+	// "established, autobound" (TIME_WAIT ones, ones from bound sockets),
+	// keyed by destination id and local port; for the rest, the
+	// destination's est bit is the whole record, so the common connect
+	// touches no map. in holds the connections it accepted.
+	out        map[uint64]conn
+	in         map[FourTuple]conn
+	nEst, nTW  int
+	spareDests []*destPorts // emptied sets, reused: their bits are all clear
+	// The last destination looked up: a client often connects to the same
+	// one many times in a row, and this saves hashing its address.
+	lastRemote netip.AddrPort
+	lastDest   *destPorts
 	// Per-port counts behind the bit sets and PortState; noReuse counts the
 	// connections whose socket lacked SO_REUSEADDR.
 	bound, listening, est, tw, noReuse []uint32
@@ -136,8 +150,11 @@ type table struct {
 // destPorts are the local ports of connections toward one destination.
 type destPorts struct {
 	est, tw bitset
-	n       int // connections toward the destination; 0 removes it
+	n       int    // connections toward the destination; 0 removes it
+	id      uint64 // unique while the set exists
 }
+
+func (d *destPorts) key(p Port) uint64 { return d.id<<16 | uint64(p) }
 
 type conn struct {
 	state ConnState
@@ -149,6 +166,12 @@ type conn struct {
 	// reuseAddr: the socket had SO_REUSEADDR (inherited from the listener
 	// or the bound socket; never for an autobind).
 	reuseAddr bool
+}
+
+// plain: an established, autobound, outbound connection with nothing to
+// record beyond its existence (when it began is not needed).
+func (c conn) plain() bool {
+	return c.state == Established && c.sock == 0 && !c.accepted && !c.reuseAddr
 }
 
 type socket struct {
@@ -197,7 +220,6 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	h := &Host{
 		name: cfg.Name, addr: cfg.Addr.Unmap(), prof: p,
 		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x706f7274706c6179)), // "portplay"
-		perturb: map[uint16]uint32{},
 		sockets: map[SocketID]*socket{},
 	}
 	h.secret = h.rng.Uint64()
@@ -206,7 +228,8 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	}
 	for _, proto := range []Proto{TCP, UDP} {
 		h.tables[proto] = &table{
-			proto: proto, dests: map[netip.AddrPort]*destPorts{}, conns: map[FourTuple]conn{},
+			proto: proto, dests: map[netip.AddrPort]*destPorts{},
+			out: map[uint64]conn{}, in: map[FourTuple]conn{},
 			bound: make([]uint32, 65536), listening: make([]uint32, 65536),
 			est: make([]uint32, 65536), tw: make([]uint32, 65536), noReuse: make([]uint32, 65536),
 		}
@@ -237,7 +260,7 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 		e := h.twQueue[h.twHead]
 		h.twHead++
 		tb := h.tables[e.t.Proto]
-		if c, ok := tb.conns[e.t]; ok && c.state == TimeWait && c.since+h.prof.TimeWait == e.expires {
+		if c, ok := h.get(tb, e.t); ok && c.state == TimeWait && c.since+h.prof.TimeWait == e.expires {
 			h.remove(tb, e.t, c)
 			if expired != nil {
 				expired(e.t)
@@ -415,9 +438,10 @@ func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	}
 	t := FourTuple{Proto: proto, Local: netip.AddrPortFrom(h.addr, uint16(port)), Remote: remote}
 	if takeover {
-		h.remove(tb, t, tb.conns[t])
+		c, _ := h.get(tb, t)
+		h.remove(tb, t, c)
 	}
-	h.add(tb, t, conn{state: Established, since: h.now})
+	h.add(tb, t, conn{state: Established})
 	return t, nil
 }
 
@@ -439,7 +463,7 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	}
 	tb := h.tables[s.proto]
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
-	c, exists := tb.conns[t]
+	c, exists := h.get(tb, t)
 	switch {
 	case exists && c.state == TimeWait && h.prof.LinuxBind:
 		h.remove(tb, t, c)
@@ -469,7 +493,7 @@ func (h *Host) Accept(t FourTuple) error {
 	if l == nil {
 		return fmt.Errorf("accept %s: nothing listens on %s: %w", t, t.Local, ErrConnRefused)
 	}
-	if c, ok := tb.conns[t]; ok {
+	if c, ok := h.get(tb, t); ok {
 		if c.state != TimeWait {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
@@ -532,7 +556,7 @@ func (h *Host) lookup(t FourTuple) (*table, conn, error) {
 	if err != nil {
 		return nil, conn{}, err
 	}
-	c, ok := tb.conns[t]
+	c, ok := h.get(tb, t)
 	if !ok {
 		return nil, conn{}, fmt.Errorf("%s: no such connection: %w", t, ErrNotConn)
 	}
@@ -544,7 +568,7 @@ func (h *Host) Conn(t FourTuple) (ConnState, bool) {
 	if !t.Proto.valid() {
 		return 0, false
 	}
-	c, ok := h.tables[t.Proto].conns[t]
+	c, ok := h.get(h.tables[t.Proto], t)
 	return c.state, ok
 }
 
@@ -553,14 +577,7 @@ func (h *Host) Conns(proto Proto) (established, timeWait int) {
 	if !proto.valid() {
 		return 0, 0
 	}
-	for _, c := range h.tables[proto].conns {
-		if c.state == Established {
-			established++
-		} else {
-			timeWait++
-		}
-	}
-	return established, timeWait
+	return h.tables[proto].nEst, h.tables[proto].nTW
 }
 
 // PortState is what port p is used for on this host for proto.
@@ -590,51 +607,89 @@ func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {
 	}
 }
 
+// get finds connection t.
+func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
+	if t.Local.Addr() != h.addr {
+		return conn{}, false
+	}
+	if d := tb.dest(t.Remote, false); d != nil {
+		p := Port(t.Local.Port())
+		if c, ok := tb.out[d.key(p)]; ok {
+			return c, true
+		}
+		if d.est.has(p) {
+			return conn{state: Established}, true
+		}
+	}
+	c, ok := tb.in[t]
+	return c, ok
+}
+
 func (h *Host) add(tb *table, t FourTuple, c conn) {
 	port := Port(t.Local.Port())
-	tb.conns[t] = c
 	tb.used.set(port)
 	if !c.reuseAddr {
 		tb.noReuse[port]++
 	}
-	d := tb.dest(t.Remote, !c.accepted)
+	var d *destPorts
+	if c.accepted {
+		tb.in[t] = c
+	} else {
+		d = tb.dest(t.Remote, true)
+		if !c.plain() {
+			tb.out[d.key(port)] = c
+		}
+		d.n++
+	}
 	if c.state == Established {
+		tb.nEst++
 		tb.est[port]++
 		if d != nil {
 			d.est.set(port)
 		}
 	} else {
+		tb.nTW++
 		tb.tw[port]++
 		if d != nil {
 			d.tw.set(port)
 		}
 	}
-	if d != nil {
-		d.n++
-	}
 }
 
 func (h *Host) remove(tb *table, t FourTuple, c conn) {
 	port := Port(t.Local.Port())
-	delete(tb.conns, t)
 	if !c.reuseAddr {
 		tb.noReuse[port]--
 	}
-	d := tb.dest(t.Remote, false)
+	var d *destPorts
+	if c.accepted {
+		delete(tb.in, t)
+	} else {
+		d = tb.dest(t.Remote, false)
+		if !c.plain() {
+			delete(tb.out, d.key(port))
+		}
+	}
 	if c.state == Established {
+		tb.nEst--
 		tb.est[port]--
-		if d != nil && !c.accepted {
+		if d != nil {
 			d.est.clear(port)
 		}
 	} else {
+		tb.nTW--
 		tb.tw[port]--
-		if d != nil && !c.accepted {
+		if d != nil {
 			d.tw.clear(port)
 		}
 	}
-	if d != nil && !c.accepted {
+	if d != nil {
 		if d.n--; d.n == 0 {
 			delete(tb.dests, t.Remote)
+			tb.spareDests = append(tb.spareDests, d)
+			if tb.lastDest == d {
+				tb.lastDest = nil
+			}
 		}
 	}
 	if c.sock != 0 {
@@ -649,10 +704,23 @@ func (h *Host) remove(tb *table, t FourTuple, c conn) {
 
 // dest returns the port sets toward remote, creating them if create.
 func (tb *table) dest(remote netip.AddrPort, create bool) *destPorts {
+	if tb.lastDest != nil && remote == tb.lastRemote {
+		return tb.lastDest
+	}
 	d := tb.dests[remote]
 	if d == nil && create {
-		d = &destPorts{}
+		if n := len(tb.spareDests); n > 0 {
+			d = tb.spareDests[n-1]
+			tb.spareDests = tb.spareDests[:n-1]
+		} else {
+			d = &destPorts{}
+		}
+		tb.nextID++
+		d.id = tb.nextID
 		tb.dests[remote] = d
+	}
+	if d != nil {
+		tb.lastRemote, tb.lastDest = remote, d
 	}
 	return d
 }
@@ -701,7 +769,7 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 				return p, true
 			}
 			t := FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote}
-			if h.now-tb.conns[t].since >= TWReuseDelay {
+			if c, _ := h.get(tb, t); h.now-c.since >= TWReuseDelay {
 				takeover = true
 				return p, true
 			}
@@ -728,6 +796,9 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 			return found && q == p
 		})
 	case LinuxConnect:
+		if h.perturb == nil {
+			h.perturb = make([]uint32, 1<<16)
+		}
 		hash := h.portOffset(remote)
 		index := uint16(hash)
 		var i int
@@ -768,11 +839,7 @@ func (h *Host) portOffset(remote netip.AddrPort) uint64 {
 
 func addrWord(a netip.Addr) uint64 {
 	b := a.As16()
-	var x uint64
-	for _, c := range b {
-		x = x*0x100000001b3 ^ uint64(c)
-	}
-	return x
+	return mix64(binary.LittleEndian.Uint64(b[:8])) ^ binary.LittleEndian.Uint64(b[8:])
 }
 
 // mix64 is SplitMix64's finalizer: a cheap, well-spread 64-bit mix.

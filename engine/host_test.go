@@ -54,9 +54,7 @@ func snap(h *Host) snapshot {
 	s := snapshot{sockets: map[SocketID]socket{}, count: h.counters}
 	for _, p := range []Proto{TCP, UDP} {
 		s.conns[p] = map[FourTuple]conn{}
-		for k, v := range h.tables[p].conns {
-			s.conns[p][k] = v
-		}
+		eachConn(h, h.tables[p], func(k FourTuple, v conn) { s.conns[p][k] = v })
 	}
 	for id, so := range h.sockets {
 		s.sockets[id] = *so

@@ -42,7 +42,14 @@ func TestFirstFreeMatchesNaiveScan(t *testing.T) {
 		taken.set(Port(p))
 	}
 	bl := blocked{&taken, &noPorts, &noPorts, &noPorts}
-	cases := [][3]int{{0, 10, 1}, {100, 199, 1}, {100, 300, 1}, {100, 300, 2}, {101, 300, 2}, {200, 263, 2}, {65500, 65535, 1}, {65530, 65535, 1}, {63, 64, 1}, {64, 63, 1}, {0, 65535, 2}}
+	// A full region with two ports freed again: the summaries must forget
+	// that their words were full.
+	for p := 4096; p < 12288; p++ {
+		taken.set(Port(p))
+	}
+	taken.clear(10000)
+	taken.clear(11001)
+	cases := [][3]int{{4096, 12287, 2}, {4097, 12287, 2}, {4096, 12287, 1}, {10001, 12287, 1}, {10002, 12287, 2}, {0, 10, 1}, {100, 199, 1}, {100, 300, 1}, {100, 300, 2}, {101, 300, 2}, {200, 263, 2}, {65500, 65535, 1}, {65530, 65535, 1}, {63, 64, 1}, {64, 63, 1}, {0, 65535, 2}}
 	for _, c := range cases {
 		got, ok := bl.firstFree(c[0], c[1], c[2])
 		want, wantOK := naiveFirstFree(&taken, c[0], c[1], c[2])
@@ -51,14 +58,29 @@ func TestFirstFreeMatchesNaiveScan(t *testing.T) {
 	}
 }
 
+// FuzzFirstFree checks the word-and-summary scan against the naive loop,
+// over sets built with set and clear (which keep the summaries).
 func FuzzFirstFree(f *testing.F) {
-	f.Add(uint16(100), uint16(300), uint8(2), []byte{1, 2, 3})
-	f.Fuzz(func(t *testing.T, from, to uint16, step uint8, takenSeed []byte) {
+	f.Add(uint16(100), uint16(300), uint8(2), uint16(0), []byte{1, 2, 3})
+	f.Add(uint16(0), uint16(65535), uint8(1), uint16(60000), []byte{0xff, 0x0f})
+	f.Add(uint16(32768), uint16(60999), uint8(2), uint16(20000), []byte{0x55, 0xaa, 0})
+	f.Fuzz(func(t *testing.T, from, to uint16, step uint8, dense uint16, pattern []byte) {
 		var taken bitset
-		for i, b := range takenSeed {
+		// A dense run from `from`, as a nearly full range is...
+		for p := int(from); p < int(from)+int(dense) && p <= 65535; p++ {
+			taken.set(Port(p))
+		}
+		// ...then a pattern after it: 1 bits set, 0 bits set and cleared.
+		base := int(from) + int(dense)
+		for i, b := range pattern {
 			for j := 0; j < 8; j++ {
-				if b&(1<<j) != 0 {
-					taken.set(Port(int(from) + i*8 + j))
+				p := base + i*8 + j
+				if p > 65535 {
+					break
+				}
+				taken.set(Port(p))
+				if b&(1<<j) == 0 {
+					taken.clear(Port(p))
 				}
 			}
 		}
