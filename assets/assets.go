@@ -1,0 +1,63 @@
+// Package assets holds the data embedded in Portplay: the built-in
+// scenarios, one per lesson (DESIGN.md), as scenario files.
+package assets
+
+import (
+	"embed"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed scenarios/*.txt
+var files embed.FS
+
+// Builtin is a built-in scenario: its name (the file name without .txt,
+// e.g. "2-two-servers"), its title line, and its text.
+type Builtin struct {
+	Name   string
+	Title  string
+	Source string
+}
+
+// Scenarios lists the built-in scenarios in lesson order.
+func Scenarios() []Builtin {
+	entries, err := files.ReadDir("scenarios")
+	if err != nil {
+		panic(err) // the folder is embedded at build time
+	}
+	var out []Builtin
+	for _, e := range entries {
+		b, err := files.ReadFile(path.Join("scenarios", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, Builtin{Name: strings.TrimSuffix(e.Name(), ".txt"), Title: title(string(b)), Source: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Scenario finds a built-in scenario by name, or by its lesson number
+// alone ("2" for "2-two-servers").
+func Scenario(name string) (Builtin, error) {
+	var names []string
+	for _, b := range Scenarios() {
+		if b.Name == name || strings.HasPrefix(b.Name, name+"-") {
+			return b, nil
+		}
+		names = append(names, b.Name)
+	}
+	return Builtin{}, fmt.Errorf("no built-in scenario %q; want one of %s (or a file name)", name, strings.Join(names, ", "))
+}
+
+// title reads the `title "..."` line without parsing the whole file.
+func title(src string) string {
+	for _, line := range strings.Split(src, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "title "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,508 @@
+// Package sim runs a scenario as a deterministic discrete-event network on
+// top of the allocation engine: hosts, listeners, clients that open TCP
+// connections (three-way handshake, one request, one response, the close
+// with TIME_WAIT on the side that closes first), link latency and server
+// time. It reports what happens as a stream of Events with simulated
+// timestamps; the same scenario gives the same events, every time.
+//
+// With ephemeral ports off (lesson 4's counterfactual) every connection
+// uses port 80 at both ends, and the real rules then imply what the lesson
+// shows: one conversation per client-server pair at a time (the 4-tuple must
+// be unique), a server that serves one conversation at a time on its one
+// port while other clients wait, and a host that listens on :80 unable to
+// fetch from another :80 server (EADDRINUSE).
+package sim
+
+import (
+	"container/heap"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
+)
+
+// Payload sizes of the one request and one response of a connection.
+const (
+	RequestLen  = 120
+	ResponseLen = 1400
+)
+
+// Stats sum up a run.
+type Stats struct {
+	Started   int           // connections whose client tried to connect
+	Completed int           // connections that got their response
+	Failed    int           // connections whose connect() failed
+	LastDone  time.Duration // when the last response arrived: the completion time
+	TotalWait time.Duration // time connections spent waiting to start
+	// PeakPorts is the most 4-tuples any one client host held at once
+	// (established or in TIME_WAIT).
+	PeakPorts int
+}
+
+// Sim is one run of a scenario. It is not safe for concurrent use.
+type Sim struct {
+	sc     *scenario.Scenario
+	hosts  []*host
+	byAddr map[netip.Addr]int
+	now    time.Duration
+	seq    uint64
+	q      queue
+	conns  []conn
+	free   []int32 // reusable conn slots
+	nextID int
+	specs  []spec
+	sink   func(Event)
+	stats  Stats
+}
+
+// spec is a connect line with its hosts resolved and its starts counted.
+type spec struct {
+	client, server int
+	service        time.Duration // the server's time per request on that port
+	started        int
+}
+
+type host struct {
+	name string
+	e    *engine.Host
+	// tw maps a TIME_WAIT 4-tuple to its connection's number, so that its
+	// release can be reported with it.
+	tw map[engine.FourTuple]int
+	// For the counterfactual: whether the one port's server is busy, and
+	// the requests waiting for it (conn slots).
+	busy    bool
+	backlog []int32
+	// waiting: conn slots whose client waits for its 4-tuple to free up,
+	// per server address.
+	waiting map[netip.Addr][]int32
+}
+
+type conn struct {
+	id             int
+	spec           int
+	client, server int
+	tuple          engine.FourTuple // as the client sees it
+	queuedAt       time.Duration
+	waited         time.Duration
+}
+
+// New prepares a run of sc. It fails if a host cannot be made (the
+// scenario package has already checked names and numbers).
+func New(sc *scenario.Scenario) (*Sim, error) {
+	s := &Sim{sc: sc, byAddr: map[netip.Addr]int{}}
+	for i, hs := range sc.Hosts {
+		p, err := engine.ProfileByName(hs.Profile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
+		}
+		cfg := engine.HostConfig{Name: hs.Name, Addr: hs.Addr, Profile: p, Seed: sc.Seed + uint64(i)}
+		if hs.Range != "" {
+			if cfg.Range, err = engine.ParseRange(hs.Range); err != nil {
+				return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
+			}
+		}
+		if hs.HasTimeWait {
+			if hs.TimeWait == 0 {
+				return nil, fmt.Errorf("%s: host %s: timewait must be more than 0", hs.Pos, hs.Name)
+			}
+			cfg.TimeWait = hs.TimeWait
+		}
+		e, err := engine.NewHost(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", hs.Pos, err)
+		}
+		s.hosts = append(s.hosts, &host{name: hs.Name, e: e, tw: map[engine.FourTuple]int{}, waiting: map[netip.Addr][]int32{}})
+		s.byAddr[hs.Addr] = i
+	}
+	for _, l := range sc.Listens {
+		s.push(0, actListen, int32(s.hostIndex(l.Host)), int32(l.Port))
+	}
+	for i, c := range sc.Connects {
+		sp := spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To)}
+		for _, l := range sc.Listens {
+			if l.Host == c.To && l.Port == c.Port {
+				sp.service = l.Service
+			}
+		}
+		s.specs = append(s.specs, sp)
+		s.push(c.At, actStart, int32(i), 0)
+	}
+	return s, nil
+}
+
+// Hosts gives the engine host of each scenario host, in scenario order,
+// for views that draw their ports.
+func (s *Sim) Hosts() []*engine.Host {
+	out := make([]*engine.Host, len(s.hosts))
+	for i, h := range s.hosts {
+		out[i] = h.e
+	}
+	return out
+}
+
+// Now is the simulated time reached so far.
+func (s *Sim) Now() time.Duration { return s.now }
+
+// Stats sums up the run so far.
+func (s *Sim) Stats() Stats { return s.stats }
+
+// Run runs until simulated time until (inclusive) or until nothing is left
+// to do, calling sink, if not nil, with each event in order. Run can be
+// called again to go on; to go back, start a new Sim and run it to the
+// earlier time with a nil sink, which is fast.
+func (s *Sim) Run(until time.Duration, sink func(Event)) {
+	s.sink = sink
+	for s.q.Len() > 0 && s.q[0].at <= until {
+		a := heap.Pop(&s.q).(action)
+		s.now = a.at
+		s.do(a)
+	}
+	if until > s.now {
+		s.now = until
+	}
+	s.sink = nil
+}
+
+// Done reports whether nothing is left to happen.
+func (s *Sim) Done() bool { return s.q.Len() == 0 }
+
+func (s *Sim) hostIndex(name string) int {
+	for i, h := range s.hosts {
+		if h.name == name {
+			return i
+		}
+	}
+	panic("sim: unknown host " + name) // the scenario package checked every reference
+}
+
+// The actions a run is made of, in the order a connection goes through them.
+type actKind uint8
+
+const (
+	actListen        actKind = iota + 1 // a: host, b: port
+	actStart                            // a: connect spec; the k-th start is computed from the spec
+	actSynArrive                        // a: conn slot
+	actSynAckArrive                     //
+	actRstArrive                        //
+	actReqArrive                        //
+	actRespSend                         //
+	actRespArrive                       //
+	actCloseStart                       //
+	actFinArrive                        //
+	actFinAckArrive                     //
+	actLastAckArrive                    //
+	actExpire                           // a: host
+	actRetry                            // a: client host, b: server host
+)
+
+type action struct {
+	at   time.Duration
+	seq  uint64
+	kind actKind
+	a, b int32
+}
+
+type queue []action
+
+func (q queue) Len() int { return len(q) }
+func (q queue) Less(i, j int) bool {
+	return q[i].at < q[j].at || q[i].at == q[j].at && q[i].seq < q[j].seq
+}
+func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)   { *q = append(*q, x.(action)) }
+func (q *queue) Pop() any {
+	old := *q
+	a := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return a
+}
+
+func (s *Sim) push(at time.Duration, k actKind, a, b int32) {
+	s.seq++
+	heap.Push(&s.q, action{at: at, seq: s.seq, kind: k, a: a, b: b})
+}
+
+func (s *Sim) emit(e Event) {
+	if s.sink != nil {
+		e.At = s.now
+		s.sink(e)
+	}
+}
+
+// engineOf advances host i's clock to now (reporting TIME_WAIT that ended)
+// and returns it: every engine call goes through here.
+func (s *Sim) engineOf(i int) *engine.Host {
+	h := s.hosts[i]
+	h.e.AdvanceTo(s.now, func(t engine.FourTuple) {
+		id := h.tw[t]
+		delete(h.tw, t)
+		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
+		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: "CLOSED"})
+		if len(h.waiting[t.Remote.Addr()]) > 0 {
+			// A client waits for this 4-tuple: let it try once the
+			// engine call in progress is over.
+			s.push(s.now, actRetry, int32(i), int32(s.byAddr[t.Remote.Addr()]))
+		}
+	})
+	return h.e
+}
+
+func errName(err error) string {
+	if e, ok := engine.IsErrno(err); ok {
+		return e.Name
+	}
+	return err.Error()
+}
+
+func (s *Sim) do(a action) {
+	switch a.kind {
+	case actListen:
+		s.listen(int(a.a), uint16(a.b))
+	case actStart:
+		s.start(int(a.a))
+	case actExpire:
+		s.engineOf(int(a.a))
+	case actRetry:
+		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.sc.Hosts[a.b].Addr, 0)})
+	default:
+		s.step(a.kind, a.a)
+	}
+}
+
+func (s *Sim) listen(i int, port uint16) {
+	h := s.hosts[i]
+	local := netip.AddrPortFrom(s.sc.Hosts[i].Addr, port)
+	// Servers start as root to bind below 1024 (lesson 1's rule).
+	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
+	e := Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}}
+	if err != nil {
+		e.Err = errName(err)
+	}
+	s.emit(e)
+}
+
+// start begins one connection of spec i and schedules the next one.
+func (s *Sim) start(i int) {
+	sp := &s.specs[i]
+	s.nextID++
+	slot := s.newConn(conn{id: s.nextID, spec: i, client: sp.client, server: sp.server, queuedAt: s.now})
+	s.stats.Started++
+	if sp.started++; sp.started < s.sc.Connects[i].Count {
+		s.push(s.now+s.sc.Connects[i].Every, actStart, int32(i), 0)
+	}
+	s.open(slot)
+}
+
+func (s *Sim) newConn(c conn) int32 {
+	if n := len(s.free); n > 0 {
+		slot := s.free[n-1]
+		s.free = s.free[:n-1]
+		s.conns[slot] = c
+		return slot
+	}
+	s.conns = append(s.conns, c)
+	return int32(len(s.conns) - 1)
+}
+
+func (s *Sim) endConn(slot int32) { s.free = append(s.free, slot) }
+
+// open is the client's connect(): it takes a local port and sends the SYN,
+// or fails, or (without ephemeral ports) waits for its 4-tuple.
+func (s *Sim) open(slot int32) {
+	c := &s.conns[slot]
+	cl := s.hosts[c.client]
+	dst := netip.AddrPortFrom(s.sc.Hosts[c.server].Addr, s.sc.Connects[c.spec].Port)
+	e := s.engineOf(c.client)
+	var t engine.FourTuple
+	var err error
+	if s.sc.Ephemeral {
+		t, err = e.Connect(engine.TCP, dst)
+	} else {
+		var wait bool
+		t, wait, err = s.connectFrom80(e, dst)
+		if wait {
+			// The 4-tuple (client:80, server:80) is taken by this pair's
+			// last conversation: wait for it to end.
+			cl.waiting[dst.Addr()] = append(cl.waiting[dst.Addr()], slot)
+			return
+		}
+	}
+	if err != nil {
+		s.stats.Failed++
+		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: errName(err)})
+		s.endConn(slot)
+		return
+	}
+	if old, ok := cl.tw[t]; ok {
+		// The connect took over this 4-tuple's TIME_WAIT (tcp_tw_reuse,
+		// or bind then connect): that old connection ends here.
+		delete(cl.tw, t)
+		s.emit(Event{Kind: PortReleased, Host: cl.name, Conn: old, Tuple: t})
+		s.emit(Event{Kind: State, Host: cl.name, Conn: old, Tuple: t, State: "CLOSED"})
+	}
+	c.tuple = t
+	c.waited = s.now - c.queuedAt
+	s.stats.TotalWait += c.waited
+	if est, tw := e.Conns(engine.TCP); est+tw > s.stats.PeakPorts {
+		s.stats.PeakPorts = est + tw
+	}
+	s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
+	s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: "SYN_SENT"})
+	s.send(c.client, c.id, t, SYN, 0, actSynArrive, slot)
+}
+
+// connectFrom80 is the counterfactual's connect: bind the client to port 80
+// (as root, with SO_REUSEADDR so that a finished conversation's TIME_WAIT
+// does not block the bind), then connect from it. A bind that fails is
+// final: the host itself listens on :80. A connect that fails means the
+// 4-tuple is still taken, and the client waits.
+func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, wait bool, err error) {
+	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 80), engine.SockOpts{Privileged: true, ReuseAddr: true})
+	if err != nil {
+		return t, false, err
+	}
+	if t, err = e.ConnectFrom(id, dst); err != nil {
+		return t, true, e.CloseSocket(id)
+	}
+	return t, false, nil
+}
+
+// send emits a packet from host i and schedules its arrival (arrive 0: a
+// packet whose arrival changes nothing, such as the handshake's last ACK).
+func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind, slot int32) {
+	at := s.now + s.sc.Latency
+	s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
+	if arrive != 0 {
+		s.push(at, arrive, slot, 0)
+	}
+}
+
+func (s *Sim) state(i, id int, t engine.FourTuple, st string) {
+	s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
+}
+
+// step moves connection slot on by one arrival.
+func (s *Sim) step(k actKind, slot int32) {
+	c := &s.conns[slot]
+	ct, st := c.tuple, c.tuple.Reverse() // client's and server's view
+	spec := &s.sc.Connects[c.spec]
+	closerIsClient := spec.Closer == scenario.Client
+	switch k {
+	case actSynArrive:
+		if err := s.engineOf(c.server).Accept(st); err != nil {
+			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
+			return
+		}
+		if old, ok := s.hosts[c.server].tw[st]; ok {
+			// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
+			delete(s.hosts[c.server].tw, st)
+			s.emit(Event{Kind: PortReleased, Host: s.hosts[c.server].name, Conn: old, Tuple: st})
+			s.emit(Event{Kind: State, Host: s.hosts[c.server].name, Conn: old, Tuple: st, State: "CLOSED"})
+		}
+		s.state(c.server, c.id, st, "SYN_RCVD")
+		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
+	case actRstArrive:
+		err := s.engineOf(c.client).PassiveClose(ct)
+		s.stats.Failed++
+		name := "ECONNREFUSED"
+		if err != nil {
+			name = errName(err)
+		}
+		s.emit(Event{Kind: ConnectFailed, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Err: name})
+		s.emit(Event{Kind: PortReleased, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct})
+		s.released(c.client, ct)
+		s.endConn(slot)
+	case actSynAckArrive:
+		s.state(c.client, c.id, ct, "ESTABLISHED")
+		s.send(c.client, c.id, ct, ACK, 0, 0, -1)
+		s.send(c.client, c.id, ct, PSH|ACK, RequestLen, actReqArrive, slot)
+	case actReqArrive:
+		s.state(c.server, c.id, st, "ESTABLISHED")
+		srv := s.hosts[c.server]
+		if !s.sc.Ephemeral && srv.busy {
+			// One port, one conversation at a time: this client waits.
+			srv.backlog = append(srv.backlog, slot)
+			return
+		}
+		srv.busy = !s.sc.Ephemeral
+		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
+	case actRespSend:
+		s.send(c.server, c.id, st, PSH|ACK, ResponseLen, actRespArrive, slot)
+		srv := s.hosts[c.server]
+		if srv.busy && len(srv.backlog) > 0 {
+			next := srv.backlog[0]
+			srv.backlog = srv.backlog[1:]
+			n := &s.conns[next]
+			s.push(s.now+s.specs[n.spec].service, actRespSend, next, 0)
+		} else {
+			srv.busy = false
+		}
+	case actRespArrive:
+		s.stats.Completed++
+		s.stats.LastDone = s.now
+		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
+		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
+	case actCloseStart:
+		i, t := c.client, ct
+		if !closerIsClient {
+			i, t = c.server, st
+		}
+		s.state(i, c.id, t, "FIN_WAIT")
+		s.send(i, c.id, t, FIN|ACK, 0, actFinArrive, slot)
+	case actFinArrive:
+		i, t := c.server, st
+		if !closerIsClient {
+			i, t = c.client, ct
+		}
+		s.state(i, c.id, t, "LAST_ACK")
+		s.send(i, c.id, t, FIN|ACK, 0, actFinAckArrive, slot)
+	case actFinAckArrive:
+		// The side that closed first holds TIME_WAIT (facts/ports.md §2 [DFLY]).
+		i, t := c.client, ct
+		if !closerIsClient {
+			i, t = c.server, st
+		}
+		e := s.engineOf(i)
+		if err := e.Close(t); err == nil {
+			s.hosts[i].tw[t] = c.id
+			s.push(s.now+e.Profile().TimeWait, actExpire, int32(i), 0)
+		}
+		s.state(i, c.id, t, "TIME_WAIT")
+		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
+		if i == c.client {
+			s.released(c.client, ct)
+		}
+	case actLastAckArrive:
+		i, t := c.server, st
+		if !closerIsClient {
+			i, t = c.client, ct
+		}
+		if err := s.engineOf(i).PassiveClose(t); err == nil {
+			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
+		}
+		s.state(i, c.id, t, "CLOSED")
+		if i == c.client {
+			s.released(c.client, ct)
+		}
+		s.endConn(slot)
+	}
+}
+
+// released lets a client waiting for the same 4-tuple try again (the
+// counterfactual only: with ephemeral ports nobody waits).
+func (s *Sim) released(client int, t engine.FourTuple) {
+	h := s.hosts[client]
+	w := h.waiting[t.Remote.Addr()]
+	if len(w) == 0 {
+		return
+	}
+	next := w[0]
+	if len(w) == 1 {
+		delete(h.waiting, t.Remote.Addr())
+	} else {
+		h.waiting[t.Remote.Addr()] = w[1:]
+	}
+	s.open(next)
+}
