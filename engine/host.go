@@ -276,6 +276,16 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 	}
 }
 
+// NextExpiry is when the earliest pending TIME_WAIT may end (a later
+// AdvanceTo past it ends it, unless it was taken over), so that a caller
+// can wake up for it rather than keep a timer per connection.
+func (h *Host) NextExpiry() (time.Duration, bool) {
+	if h.twHead == len(h.twQueue) {
+		return 0, false
+	}
+	return h.twQueue[h.twHead].expires, true
+}
+
 func (h *Host) table(proto Proto) (*table, error) {
 	if !proto.valid() {
 		return nil, fmt.Errorf("protocol %v: %w", proto, ErrInvalid)

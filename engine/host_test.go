@@ -313,6 +313,30 @@ func TestTimeWait(t *testing.T) {
 	}
 }
 
+func TestNextExpiryFollowsTheTimeWaitQueue(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	_, ok := h.NextExpiry()
+	assert.False(t, ok, "nothing in TIME_WAIT")
+	a, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	b, err := h.Connect(TCP, dstB)
+	require.NoError(t, err)
+	require.NoError(t, h.Close(a))
+	h.Advance(10 * time.Second)
+	require.NoError(t, h.Close(b))
+
+	at, ok := h.NextExpiry()
+	require.True(t, ok)
+	assert.Equal(t, h.Profile().TimeWait, at, "a's TIME_WAIT ends first")
+	h.AdvanceTo(at, nil)
+	at, ok = h.NextExpiry()
+	require.True(t, ok)
+	assert.Equal(t, 10*time.Second+h.Profile().TimeWait, at, "then b's")
+	h.AdvanceTo(at, nil)
+	_, ok = h.NextExpiry()
+	assert.False(t, ok)
+}
+
 func TestPassiveCloserHoldsNoTimeWait(t *testing.T) {
 	h := newHost(t, "linux", withRange(40000, 40000))
 	c, err := h.Connect(TCP, dstA)

@@ -14,7 +14,6 @@
 package sim
 
 import (
-	"container/heap"
 	"fmt"
 	"net/netip"
 	"time"
@@ -74,6 +73,10 @@ type host struct {
 	// the requests waiting for it (conn slots).
 	busy    bool
 	backlog []int32
+	// expiring: an actExpire is queued for the host's earliest TIME_WAIT.
+	// One at a time: TIME_WAIT has one length per host, so they end in
+	// the order they began and one wake-up can chain to the next.
+	expiring bool
 	// waiting: conn slots whose client waits for its 4-tuple to free up,
 	// per server address.
 	waiting map[netip.Addr][]int32
@@ -154,8 +157,8 @@ func (s *Sim) Stats() Stats { return s.stats }
 // earlier time with a nil sink, which is fast.
 func (s *Sim) Run(until time.Duration, sink func(Event)) {
 	s.sink = sink
-	for s.q.Len() > 0 && s.q[0].at <= until {
-		a := heap.Pop(&s.q).(action)
+	for len(s.q) > 0 && s.q[0].at <= until {
+		a := s.q.pop()
 		s.now = a.at
 		s.do(a)
 	}
@@ -166,7 +169,7 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 }
 
 // Done reports whether nothing is left to happen.
-func (s *Sim) Done() bool { return s.q.Len() == 0 }
+func (s *Sim) Done() bool { return len(s.q) == 0 }
 
 func (s *Sim) hostIndex(name string) int {
 	for i, h := range s.hosts {
@@ -204,24 +207,55 @@ type action struct {
 	a, b int32
 }
 
+// queue is a binary min-heap of actions by (at, seq). It is written out
+// rather than built on container/heap, whose interface boxes every action
+// it pushes and pops: an allocation each, millions per simulated hour.
 type queue []action
 
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	return q[i].at < q[j].at || q[i].at == q[j].at && q[i].seq < q[j].seq
+func (a action) before(b action) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(action)) }
-func (q *queue) Pop() any {
-	old := *q
-	a := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return a
+
+func (q *queue) push(a action) {
+	*q = append(*q, a)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		up := (i - 1) / 2
+		if !h[i].before(h[up]) {
+			break
+		}
+		h[i], h[up] = h[up], h[i]
+		i = up
+	}
+}
+
+func (q *queue) pop() action {
+	h := *q
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && h[r].before(h[l]) {
+			l = r
+		}
+		if !h[l].before(h[i]) {
+			break
+		}
+		h[i], h[l] = h[l], h[i]
+		i = l
+	}
+	*q = h
+	return top
 }
 
 func (s *Sim) push(at time.Duration, k actKind, a, b int32) {
 	s.seq++
-	heap.Push(&s.q, action{at: at, seq: s.seq, kind: k, a: a, b: b})
+	s.q.push(action{at: at, seq: s.seq, kind: k, a: a, b: b})
 }
 
 func (s *Sim) emit(e Event) {
@@ -240,13 +274,26 @@ func (s *Sim) engineOf(i int) *engine.Host {
 		delete(h.tw, t)
 		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
 		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: "CLOSED"})
-		if len(h.waiting[t.Remote.Addr()]) > 0 {
+		if len(h.waiting) > 0 && len(h.waiting[t.Remote.Addr()]) > 0 {
 			// A client waits for this 4-tuple: let it try once the
 			// engine call in progress is over.
 			s.push(s.now, actRetry, int32(i), int32(s.byAddr[t.Remote.Addr()]))
 		}
 	})
 	return h.e
+}
+
+// wakeForExpiry ends host i's TIME_WAITs that are due and, unless one is
+// already queued, queues a wake-up for the next.
+func (s *Sim) wakeForExpiry(i int) {
+	e := s.engineOf(i)
+	if s.hosts[i].expiring {
+		return
+	}
+	if at, ok := e.NextExpiry(); ok {
+		s.hosts[i].expiring = true
+		s.push(at, actExpire, int32(i), 0)
+	}
 }
 
 func errName(err error) string {
@@ -263,7 +310,8 @@ func (s *Sim) do(a action) {
 	case actStart:
 		s.start(int(a.a))
 	case actExpire:
-		s.engineOf(int(a.a))
+		s.hosts[a.a].expiring = false
+		s.wakeForExpiry(int(a.a))
 	case actRetry:
 		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.sc.Hosts[a.b].Addr, 0)})
 	default:
@@ -467,7 +515,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
 			s.hosts[i].tw[t] = c.id
-			s.push(s.now+e.Profile().TimeWait, actExpire, int32(i), 0)
+			s.wakeForExpiry(i)
 		}
 		s.state(i, c.id, t, "TIME_WAIT")
 		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
