@@ -286,7 +286,7 @@ func (p *parser) host() error {
 		}
 	}
 	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Addr: addr, Profile: "linux"}
-	err = p.options(3, "profile range timewait", func(k, v token) error {
+	err = p.options(3, "profile range timewait strategy", func(k, v token) error {
 		switch k.text {
 		case "profile":
 			if _, err := engine.ProfileByName(v.text); err != nil {
@@ -304,6 +304,11 @@ func (p *parser) host() error {
 				return err
 			}
 			h.TimeWait, h.HasTimeWait = d, true
+		case "strategy":
+			if _, err := engine.StrategyByName(v.text); err != nil {
+				return p.errAt(v, "host: %v", err)
+			}
+			h.Strategy = v.text
 		}
 		return nil
 	})

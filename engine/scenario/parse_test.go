@@ -19,7 +19,7 @@ latency 2ms
 
 host client 192.168.1.5 profile winxp
 host web-a 10.0.0.10                       # linux by default
-host web-b 10.0.0.20 profile freebsd range 40000-40009 timewait 2m
+host web-b 10.0.0.20 profile freebsd range 40000-40009 timewait 2m strategy sequential
 listen web-a 80 service 20ms
 listen web-b 80
 
@@ -39,7 +39,7 @@ func TestParseLesson(t *testing.T) {
 	assert.Equal(t, []Host{
 		{Pos: Pos{7, 6}, Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: "winxp"},
 		{Pos: Pos{8, 6}, Name: "web-a", Addr: netip.MustParseAddr("10.0.0.10"), Profile: "linux"},
-		{Pos: Pos{9, 6}, Name: "web-b", Addr: netip.MustParseAddr("10.0.0.20"), Profile: "freebsd", Range: "40000-40009", TimeWait: 2 * time.Minute, HasTimeWait: true},
+		{Pos: Pos{9, 6}, Name: "web-b", Addr: netip.MustParseAddr("10.0.0.20"), Profile: "freebsd", Range: "40000-40009", TimeWait: 2 * time.Minute, Strategy: "sequential", HasTimeWait: true},
 	}, sc.Hosts)
 	assert.Equal(t, []Listen{
 		{Pos: Pos{10, 1}, Host: "web-a", Port: 80, Service: 20 * time.Millisecond},
@@ -75,6 +75,7 @@ func TestParseErrors(t *testing.T) {
 		{"title twice", "title \"a\"\ntitle \"b\"", 2, 1, "already set at line 1, column 1"},
 		{"seed not a number", "seed x", 1, 6, `"x" is not a whole number`},
 		{"seed missing", "seed", 1, 5, "missing a whole number"},
+		{"unknown strategy", "host c 10.0.0.1 strategy lottery", 1, 26, `unknown strategy "lottery"; want one of sequential`},
 		{"trailing word", "seed 1 2", 1, 8, `unexpected "2"`},
 		{"bad duration", "duration 30", 1, 10, `"30" is not a duration`},
 		{"zero duration", "duration 0s", 1, 10, "more than 0"},

@@ -32,7 +32,8 @@ type Pos struct{ Line, Col int }
 
 func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
 
-// Host is a `host NAME ADDRESS [profile P] [range LO-HI] [timewait D]` line.
+// Host is a `host NAME ADDRESS [profile P] [range LO-HI] [timewait D]
+// [strategy S]` line.
 type Host struct {
 	Pos      Pos
 	Name     string
@@ -40,6 +41,9 @@ type Host struct {
 	Profile  string // an engine profile name; "linux" if not given
 	Range    string // "" for the profile's own ephemeral range, else "LO-HI" (already checked)
 	TimeWait time.Duration
+	// Strategy overrides the profile's connect() strategy by name
+	// (engine.StrategyByName); "" keeps the profile's.
+	Strategy string
 	// HasTimeWait says whether `timewait` overrides the profile's length.
 	HasTimeWait bool
 }

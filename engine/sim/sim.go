@@ -106,6 +106,11 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 				return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
 			}
 		}
+		if hs.Strategy != "" {
+			if cfg.Strategy, err = engine.StrategyByName(hs.Strategy); err != nil {
+				return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
+			}
+		}
 		if hs.HasTimeWait {
 			if hs.TimeWait == 0 {
 				return nil, fmt.Errorf("%s: host %s: timewait must be more than 0", hs.Pos, hs.Name)

@@ -252,3 +252,23 @@ func TestNewRejectsBadHostSettings(t *testing.T) {
 	_, err = New(sc)
 	assert.ErrorContains(t, err, "line 1")
 }
+
+func TestHostStrategyOverride(t *testing.T) {
+	const src = `
+host c 192.168.1.5 range 40000-40100 strategy sequential
+host s 10.0.0.10
+listen s 80
+connect c -> s:80 every 1s count 4 hold 10s
+`
+	evs, _ := run(t, src, 10*time.Second)
+	var ports []uint16
+	for _, e := range evs {
+		if e.Kind == PortAllocated {
+			ports = append(ports, e.Tuple.Local.Port())
+		}
+	}
+	require.Len(t, ports, 4)
+	for i := 1; i < len(ports); i++ {
+		assert.Equal(t, ports[i-1]+1, ports[i], "a sequential counter on a Linux host: %v", ports)
+	}
+}
