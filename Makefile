@@ -46,10 +46,14 @@ unit:
 e2e: deps
 	$(GO) test -tags e2e -count=1 -v ./e2e/
 
-test: vet unit web native e2e
+# Under `make test` nothing may skip for want of a tool: deps.sh installs
+# Chromium, Xvfb and tshark first, and PORTPLAY_E2E turns a missing one
+# into a failure.
+test: export PORTPLAY_E2E = 1
+test: deps vet unit web native e2e
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./engine/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./game/
 
 clean:
 	rm -rf build web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz

@@ -10,6 +10,7 @@ need=(
   "chromium chromium"
   "Xvfb xvfb"
   "gzip gzip"
+  "tshark tshark"
 )
 
 missing=()

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// tshark finds tshark. Without it the test is skipped, unless CI or
+// PORTPLAY_E2E is set: there scripts/deps.sh has installed it, and its
+// absence is a failure.
+func tshark(t *testing.T) string {
+	path, err := exec.LookPath("tshark")
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") != "" || os.Getenv("PORTPLAY_E2E") != "" {
+		t.Fatal("tshark is not installed: run scripts/deps.sh (apt-get install tshark)")
+	}
+	t.Skip("tshark is not installed (apt-get install tshark, or scripts/deps.sh); set CI or PORTPLAY_E2E to make this a failure")
+	return ""
+}
+
+// TCP header flag bits as tshark prints tcp.flags.
+var tcpBits = map[sim.Flags]uint64{sim.FIN: 0x01, sim.SYN: 0x02, sim.RST: 0x04, sim.PSH: 0x08, sim.ACK: 0x10}
+
+// The pcap, read back by Wireshark's own dissectors, holds every Packet
+// event in order, with its 4-tuple, flags, length and time, valid IP and
+// TCP checksums, and nothing Wireshark's TCP analysis finds wrong.
+func TestPcapOpensInTshark(t *testing.T) {
+	ts := tshark(t)
+	dir := t.TempDir()
+	for _, name := range []string{"2", "3"} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, name+".pcap")
+			r := portsim(t, "", "pcap", name, "-o", out)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+
+			var packets []sim.Event
+			for _, e := range simulate(t, name, 0, "") {
+				if e.Kind == sim.Packet {
+					packets = append(packets, e)
+				}
+			}
+			assert.Regexp(t, `^wrote `+strconv.Itoa(len(packets))+` packets of \d+ connections? to `, r.stdout)
+
+			fields := tsharkRun(t, ts, "-r", out, "-n",
+				"-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+				"-T", "fields", "-E", "separator=,",
+				"-e", "frame.time_epoch", "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport",
+				"-e", "tcp.flags", "-e", "tcp.len", "-e", "tcp.checksum.status", "-e", "ip.checksum.status")
+			got := lines(fields)
+			require.Len(t, got, len(packets))
+			var last time.Time
+			for i, e := range packets {
+				f := strings.Split(got[i], ",")
+				require.Len(t, f, 9, got[i])
+				when := epochTime(t, f[0])
+				assert.Equal(t, captureEpoch.Add(e.At).Truncate(time.Microsecond), when, "packet %d: %s", i+1, e)
+				assert.False(t, when.Before(last), "time goes forward")
+				last = when
+				src := netip.AddrPortFrom(netip.MustParseAddr(f[1]), port(t, f[2]))
+				dst := netip.AddrPortFrom(netip.MustParseAddr(f[3]), port(t, f[4]))
+				assert.Equal(t, e.Tuple.Local, src, "packet %d", i+1)
+				assert.Equal(t, e.Tuple.Remote, dst, "packet %d", i+1)
+				flags, err := strconv.ParseUint(strings.TrimPrefix(f[5], "0x"), 16, 16)
+				require.NoError(t, err)
+				var want uint64
+				for bit, v := range tcpBits {
+					if e.Flags&bit != 0 {
+						want |= v
+					}
+				}
+				assert.Equal(t, want, flags, "packet %d flags: %s", i+1, e)
+				assert.Equal(t, strconv.Itoa(e.Len), f[6], "packet %d length", i+1)
+				// 1 is PROTO_CHECKSUM_E_GOOD (0 bad, 2 not checked).
+				assert.Equal(t, "1", f[7], "packet %d TCP checksum status", i+1)
+				assert.Equal(t, "1", f[8], "packet %d IP checksum status", i+1)
+			}
+
+			// Wireshark's TCP analysis (lost segments, ACKs of unseen data,
+			// retransmissions...) and its warnings and errors see nothing.
+			problems := tsharkRun(t, ts, "-r", out, "-n",
+				"-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+				"-Y", "tcp.analysis.flags || _ws.expert.severity >= 6291456 || _ws.malformed")
+			assert.Empty(t, problems)
+		})
+	}
+}
+
+func tsharkRun(t *testing.T, ts string, args ...string) string {
+	var out, errb bytes.Buffer
+	cmd := exec.Command(ts, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	require.NoError(t, cmd.Run(), errb.String())
+	return out.String()
+}
+
+// epochTime reads tshark's frame.time_epoch, "1735689600.100000000".
+func epochTime(t *testing.T, s string) time.Time {
+	sec, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	require.NoError(t, err)
+	frac = (frac + "000000000")[:9]
+	ns, err := strconv.ParseInt(frac, 10, 64)
+	require.NoError(t, err)
+	return time.Unix(n, ns).UTC()
+}
+
+func port(t *testing.T, s string) uint16 {
+	n, err := strconv.ParseUint(s, 10, 16)
+	require.NoError(t, err)
+	return uint16(n)
+}
+
+// The same scenario and seed give the same file, byte for byte; another
+// seed gives other ports, so another file.
+func TestPcapIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	var files [][]byte
+	for i, args := range [][]string{{"3"}, {"3"}, {"3", "--seed", "2"}} {
+		out := filepath.Join(dir, strconv.Itoa(i)+".pcap")
+		r := portsim(t, "", append([]string{"pcap", "-o", out}, args...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		files = append(files, b)
+	}
+	assert.Equal(t, files[0], files[1])
+	assert.NotEqual(t, files[0], files[2])
+}
+
+func TestHTTPPayloadIsExactlyTheLength(t *testing.T) {
+	server := netip.MustParseAddrPort("10.0.0.10:80")
+	tests := []struct {
+		n          int
+		fromClient bool
+		prefix     string
+	}{
+		{sim.RequestLen, true, "GET / HTTP/1.1\r\nHost: 10.0.0.10\r\n"},
+		{sim.ResponseLen, false, "HTTP/1.1 200 OK\r\n"},
+		{99, false, "HTTP/1.1 200 OK\r\n"}, // the body's length changes digits
+		{10, true, "\x00"},                 // too short for a request: zero bytes
+		{10, false, "\x00"},
+	}
+	for _, tt := range tests {
+		p := payload(tt.n, tt.fromClient, server)
+		assert.Len(t, p, tt.n)
+		assert.True(t, bytes.HasPrefix(p, []byte(tt.prefix)), "%q", p)
+	}
+	assert.Equal(t, make([]byte, 50), payload(50, true, netip.MustParseAddrPort("10.0.0.10:5432")), "zero bytes off port 80")
+	resp := string(payload(99, false, server))
+	head, body, ok := strings.Cut(resp, "\r\n\r\n")
+	require.True(t, ok)
+	assert.Contains(t, head, "Content-Length: "+strconv.Itoa(len(body)))
+}
