@@ -1,22 +1,41 @@
 // Package game is the Ebiten program: it draws what the engine computed and
-// turns keys and clicks into requests to it. It never chooses a port or
-// decides whether a connect succeeds; those come from package engine.
+// turns keys, clicks and taps into requests to it. It never chooses a port
+// or decides whether a connect succeeds; those come from package engine,
+// through the simulation's events (player.go).
 package game
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/portplay/portplay/engine"
 )
 
 // Game wires the scene, input and drawing together; it holds no rules.
 type Game struct {
 	faces    *faces
-	scene    *ports80
-	problems []string // bad settings, shown on screen until dismissed
-	fatal    string   // set when the scene could not be built
+	set      Settings
+	run      *sceneRun
+	boxes    []rect
+	pm       *portMap
+	mapAt    time.Duration // the simulated time the port map shows
+	mapHost  int           // and whose ports; -1 forces a repaint
+	focus    int           // the host whose ports the map shows
+	playing  bool
+	help     bool
+	knob     int // the sandbox knob that ↑/↓ change
+	problems []string
+	fatal    string
 	frames   int
+	// The pointer in design units, and a port tapped or clicked on the map.
+	mouseX, mouseY float64
+	pinned         int // port+1; 0 for none
+	// The last frame's mapping from screen pixels to design units.
+	scale, offX, offY float64
 
 	// OnFrame, if set, is called after each frame is drawn with the number
 	// of frames drawn so far; returning true ends the program. The native
@@ -26,55 +45,225 @@ type Game struct {
 }
 
 // New builds the game from settings; problems are messages about settings
-// that were rejected (see ParseSettings), shown in a banner. An engine error
-// is shown on screen too: a bad setting never leaves a blank canvas.
+// that were rejected (see ParseSettings), shown in a banner. A scene that
+// cannot be built is reported on screen too: never a blank canvas.
 func New(s Settings, problems []string) (*Game, error) {
 	fc, err := newFaces()
 	if err != nil {
 		return nil, err
 	}
-	g := &Game{faces: fc, problems: problems}
-	sc, err := newPorts80(s)
-	if err != nil {
-		g.fatal = fmt.Sprintf("The scene could not be built: %v", err)
-	} else {
-		g.scene = sc
-	}
+	g := &Game{faces: fc, set: s, problems: problems, pm: newPortMap(), playing: true, scale: 1}
+	g.load(s.Scene, 0)
 	publish(g)
 	return g, nil
 }
 
-// Update advances the animation by one tick and handles keys.
+// load builds scene n and shows it at time at.
+func (g *Game) load(n int, at time.Duration) {
+	r, err := buildScene(n, g.set)
+	if err != nil {
+		g.fatal = fmt.Sprintf("Scene %d could not be built: %v", n, err)
+		return
+	}
+	g.fatal = ""
+	g.set.Scene = n
+	g.run = r
+	g.boxes = layoutHosts(r.play.hosts)
+	if n != g.run.n || g.focus >= len(r.play.hosts) {
+		g.focus = 0
+	}
+	if at == 0 {
+		g.focus = slices.IndexFunc(r.play.hosts, func(h hostState) bool { return h.client })
+		g.focus = max(g.focus, 0)
+	}
+	r.play.seek(at)
+	g.mapHost = -1
+	g.pinned = 0
+}
+
+// Update advances the simulation by one tick of real time and handles input.
 func (g *Game) Update() error {
 	if g.stop {
 		return ebiten.Termination
 	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyF) {
-		ebiten.SetFullscreen(!ebiten.IsFullscreen())
+	for _, ka := range keyActions {
+		for _, k := range ka.keys {
+			if inpututil.IsKeyJustPressed(k) {
+				g.do(ka.act, 1)
+			}
+		}
 	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) {
-		g.problems = nil
+	mx, my := ebiten.CursorPosition()
+	g.mouseX, g.mouseY = g.toDesign(float64(mx), float64(my))
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+		g.click(g.mouseX, g.mouseY, 1)
 	}
-	if g.scene != nil {
-		g.scene.update(1 / float64(ebiten.TPS()))
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonRight) {
+		g.click(g.mouseX, g.mouseY, -1)
 	}
+	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
+		tx, ty := ebiten.TouchPosition(id)
+		x, y := g.toDesign(float64(tx), float64(ty))
+		g.mouseX, g.mouseY = x, y
+		g.click(x, y, 1)
+	}
+	g.tick(time.Second / time.Duration(ebiten.TPS()))
 	return nil
+}
+
+// tick plays dt of real time.
+func (g *Game) tick(dt time.Duration) {
+	if g.run == nil || !g.playing {
+		return
+	}
+	g.run.play.play(dt, g.set.Speed, g.run.pace)
+	if g.run.play.finished() {
+		g.playing = false
+	}
+}
+
+func (g *Game) toDesign(x, y float64) (float64, float64) {
+	return (x - g.offX) / g.scale, (y - g.offY) / g.scale
+}
+
+// click handles a click or tap at design point (x, y); dir is -1 for the
+// right mouse button (a knob's previous choice).
+func (g *Game) click(x, y float64, dir int) {
+	if g.help {
+		g.help = false
+		return
+	}
+	if a := hit(g.buttons(), x, y); a != actNone {
+		g.do(a, 1)
+		return
+	}
+	if g.run == nil {
+		return
+	}
+	if g.run.n == SceneCount {
+		for i := range knobs(g.set) {
+			if knobRect(i).has(x, y) {
+				g.knob = i
+				g.turnKnob(dir)
+				return
+			}
+		}
+	}
+	for i, b := range g.boxes {
+		if b.has(x, y) {
+			g.focus = i
+			g.mapHost = -1
+			return
+		}
+	}
+	if p, ok := portAt(x, y); ok {
+		if g.pinned == int(p)+1 {
+			g.pinned = 0
+		} else {
+			g.pinned = int(p) + 1
+		}
+	}
+}
+
+func (g *Game) buttons() []button {
+	live := g.run != nil && g.run.def.profileLive
+	return buttons(g.set.Scene, g.playing, g.help, live)
+}
+
+// do carries out an action.
+func (g *Game) do(a action, dir int) {
+	if a == actHelp {
+		g.help = !g.help
+		return
+	}
+	if a == actEscape {
+		g.help, g.problems = false, nil
+		return
+	}
+	if a == actFullscreen {
+		ebiten.SetFullscreen(!ebiten.IsFullscreen())
+		return
+	}
+	if a > actScene && a <= actScene+action(SceneCount) {
+		g.load(int(a-actScene), 0)
+		g.playing = g.run != nil
+		return
+	}
+	if g.run == nil {
+		return
+	}
+	p := g.run.play
+	switch a {
+	case actPlay:
+		if p.finished() {
+			g.load(g.set.Scene, 0)
+		}
+		g.playing = !g.playing
+	case actStepForward:
+		g.playing = false
+		p.stepForward()
+	case actStepBack:
+		g.playing = false
+		p.stepBack()
+	case actFaster, actSlower:
+		i := slices.Index(speeds, g.set.Speed)
+		if a == actFaster {
+			i = min(i+1, len(speeds)-1)
+		} else {
+			i = max(i-1, 0)
+		}
+		g.set.Speed = speeds[i]
+	case actRestart:
+		g.load(g.set.Scene, 0)
+		g.playing = true
+	case actProfile:
+		if g.run.def.profileLive {
+			profiles := engine.Profiles()
+			i := slices.IndexFunc(profiles, func(pr engine.Profile) bool { return pr.Name == g.set.Profile })
+			g.set.Profile = profiles[(i+1)%len(profiles)].Name
+			g.load(g.set.Scene, p.now) // live: the same moment, another OS
+		}
+	case actFocus:
+		g.focus = (g.focus + 1) % len(p.hosts)
+		g.mapHost = -1
+	case actKnobNext:
+		if g.run.n == SceneCount {
+			g.knob = (g.knob + 1) % len(knobs(g.set))
+		}
+	case actKnobUp, actKnobDown:
+		if g.run.n == SceneCount {
+			g.turnKnob(map[action]int{actKnobUp: 1, actKnobDown: -1}[a] * dir)
+		}
+	}
+}
+
+// turnKnob moves the selected sandbox knob and restarts the sandbox with it.
+func (g *Game) turnKnob(dir int) {
+	ks := knobs(g.set)
+	ks[g.knob%len(ks)].step(&g.set.Sandbox, &g.set.Profile, dir)
+	g.load(SceneCount, 0)
+	g.playing = true
 }
 
 // Draw renders the current frame.
 func (g *Game) Draw(screen *ebiten.Image) {
 	screen.Fill(colBackground)
 	v := newView(screen, g.faces)
-	if g.scene != nil {
-		v.text(g.scene.title(), Bold, 36, DesignW/2, 22, alignCenter, colText)
-		g.scene.draw(v)
-		drawNarration(v, g.scene.narration())
+	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
+	if g.run != nil {
+		g.drawScene(v)
+	}
+	for _, b := range g.buttons() {
+		drawButton(v, b)
 	}
 	if g.fatal != "" {
-		drawMessage(v, []string{g.fatal}, DesignH/2-40)
+		drawMessage(v, []string{g.fatal, "Press 1 to 6 for another scene."}, DesignH/2-40)
 	}
 	if len(g.problems) > 0 {
-		drawMessage(v, append(g.problems, "(Esc hides this message)"), 80)
+		drawMessage(v, append(g.problems, "(Esc hides this message)"), 60)
+	}
+	if g.help {
+		drawHelp(v)
 	}
 	g.frames++
 	publish(g)
@@ -83,19 +272,123 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 }
 
+func (g *Game) drawScene(v *view) {
+	r := g.run
+	p := r.play
+	v.text(fmt.Sprintf("%d. %s", r.n, r.sc.Title), Bold, 20, 16, 15, alignStart, colText)
+	drawNetwork(v, r, g.boxes, g.focus)
+
+	focus := &p.hosts[g.focus]
+	if g.mapHost != g.focus || g.mapAt != p.now {
+		g.pm.update(p.sim.Hosts()[g.focus])
+		g.mapHost, g.mapAt = g.focus, p.now
+	}
+	g.pm.draw(v, focus)
+	bottom := 0.0
+	for _, b := range g.boxes {
+		bottom = max(bottom, b.y+b.h)
+	}
+	g.pm.drawRangeStrip(v, focus, bottom)
+	port, ok := portAt(g.mouseX, g.mouseY)
+	if g.pinned > 0 {
+		port, ok = engine.Port(g.pinned-1), true
+	}
+	if ok {
+		cx := areaMap.x + float64(port%256)*areaMap.w/256
+		v.strokeRect(cx-3, cellY(int(port))-3, 7, 7, 1.5, colText)
+		v.text(inspect(port, g.pm.states[port], focus), Regular, 13, areaInspect.x, areaInspect.y+4, alignStart, colText)
+	} else {
+		v.text("Point at (or tap) a port to see it and its sockets", Regular, 13, areaInspect.x, areaInspect.y+4, alignStart, colMuted)
+	}
+	if r.def.compare {
+		drawCompletionChart(v, r)
+	} else {
+		limit := 0
+		if cs := clients(p); len(cs) == 1 {
+			limit = cs[0].profile.Ephemeral.Size()
+		}
+		drawPortsChart(v, p, limit)
+	}
+
+	a := areaNarration
+	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+	textW := a.w - 32
+	if r.n == SceneCount {
+		textW = 670
+		for i, k := range knobs(g.set) {
+			drawKnob(v, knobRect(i), k, i == g.knob)
+		}
+	}
+	for i, line := range v.wrap(narration(r), Regular, 17, textW) {
+		if i == 4 {
+			break
+		}
+		v.text(line, Regular, 17, a.x+16, a.y+8+float64(i)*22, alignStart, colText)
+	}
+	state := "playing"
+	switch {
+	case p.finished():
+		state = "end: Space or R plays again"
+	case !g.playing:
+		state = "paused"
+	}
+	status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", fmtDur(p.now), fmtDur(p.end()), g.set.Speed, state)
+	v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
+}
+
+func drawButton(v *view, b button) {
+	bg, fg := colPanel, colText
+	if b.on {
+		bg, fg = colListen, colBackground
+	}
+	v.fillRect(b.r.x, b.r.y, b.r.w, b.r.h, bg)
+	v.strokeRect(b.r.x, b.r.y, b.r.w, b.r.h, 1, colPanelEdge)
+	label := b.label + "  " + b.key
+	v.text(label, Bold, 13, b.r.x+b.r.w/2, b.r.y+b.r.h/2-8, alignCenter, fg)
+}
+
+func drawKnob(v *view, r rect, k knob, selected bool) {
+	bg := colBackground
+	if selected {
+		bg = colPanelEdge
+	}
+	v.fillRect(r.x, r.y, r.w, r.h, bg)
+	v.text(k.name, Bold, 14, r.x+8, r.y+4, alignStart, colMuted)
+	v.text("‹ "+k.value+" ›", Mono, 14, r.x+r.w-8, r.y+4, alignEnd, colText)
+}
+
+// helpLines are the keys, as the help overlay lists them.
+var helpLines = [][2]string{
+	{"Space", "play / pause"},
+	{"→  ←", "step to the next / previous event (back replays the simulation)"},
+	{"+  −", "faster / slower"},
+	{"R", "restart the scene"},
+	{"1 … 6", "choose a scene (lesson)"},
+	{"P", "switch the clients' OS profile (scenes 3, 5, 6)"},
+	{"H", "show another host's ports on the port map (or click a host)"},
+	{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
+	{"F", "full screen"},
+	{"?  Esc", "this help / close messages"},
+}
+
+func drawHelp(v *view) {
+	x, y, w, h := 240.0, 110.0, 800.0, 420.0
+	v.fillRect(x, y, w, h, colPanel)
+	v.strokeRect(x, y, w, h, 2, colText)
+	v.text("Keys (every one also has a button)", Bold, 24, x+w/2, y+18, alignCenter, colText)
+	for i, l := range helpLines {
+		ly := y + 66 + float64(i)*32
+		v.text(l[0], Mono, 20, x+40, ly, alignStart, colListen)
+		v.text(l[1], Regular, 19, x+200, ly, alignStart, colText)
+	}
+	v.text("Click or press ? to close", Regular, 16, x+w/2, y+h-30, alignCenter, colMuted)
+}
+
 // Layout asks for the full device resolution so that text stays sharp on
 // HiDPI screens; the view scales the design canvas to fit.
 func (g *Game) Layout(w, h int) (int, int) {
 	s := ebiten.Monitor().DeviceScaleFactor()
 	return int(float64(w) * s), int(float64(h) * s)
-}
-
-func drawNarration(v *view, s string) {
-	const x, y, w, h = 40.0, 560.0, DesignW - 80.0, 140.0
-	v.fillRect(x, y, w, h, colPanel)
-	for i, line := range v.wrap(s, Regular, 22, w-40) {
-		v.text(line, Regular, 22, x+20, y+16+float64(i)*30, alignStart, colText)
-	}
 }
 
 // drawMessage shows lines in a band that stands out from the scene.
@@ -114,21 +407,43 @@ func drawMessage(v *view, msgs []string, y float64) {
 // Status is the state a test (or the browser's JS hook) can read back.
 type Status struct {
 	Frames      int      // frames drawn so far
-	Scene       string   // the scene's name
-	Connections []string // each connection's 4-tuple, as the engine made it
+	Scene       int      // the scene's number, from 1
+	SceneName   string   // its built-in scenario's name
+	Time        float64  // simulated seconds shown
+	Playing     bool     // whether time runs
+	Speed       float64  // the playback speed
+	Profile     string   // the clients' profile override, "" for the scenario's
+	Help        bool     // the help overlay is shown
+	Focus       string   // the host the port map shows
+	Events      int      // simulation events shown so far
+	Connections []string // the clients' open connections' 4-tuples, as the engine made them
+	Failures    []string // failed connects so far: "host: ERRNO"
 	Problems    []string // rejected settings and errors shown on screen
 }
 
 // Status reports what the game currently shows.
 func (g *Game) Status() Status {
-	st := Status{Frames: g.frames, Problems: append([]string(nil), g.problems...)}
+	st := Status{Frames: g.frames, Problems: append([]string(nil), g.problems...), Playing: g.playing,
+		Speed: g.set.Speed, Profile: g.set.Profile, Help: g.help, Scene: g.set.Scene}
 	if g.fatal != "" {
 		st.Problems = append(st.Problems, g.fatal)
 	}
-	if g.scene != nil {
-		st.Scene = g.scene.name()
-		for _, t := range g.scene.connections() {
-			st.Connections = append(st.Connections, t.String())
+	if g.run == nil {
+		return st
+	}
+	p := g.run.play
+	st.SceneName = g.run.def.scenario
+	st.Time = p.now.Seconds()
+	st.Events = p.events
+	st.Focus = p.hosts[g.focus].name
+	for _, h := range clients(p) {
+		for _, c := range h.sortedConns() {
+			if c.state != "TIME_WAIT" {
+				st.Connections = append(st.Connections, c.tuple.String())
+			}
+		}
+		if h.failures > 0 {
+			st.Failures = append(st.Failures, fmt.Sprintf("%s: %d × %s", h.name, h.failures, h.fail.Err))
 		}
 	}
 	return st

@@ -17,7 +17,16 @@ func publish(g *Game) {
 	}
 	obj.Set("frames", st.Frames)
 	obj.Set("scene", st.Scene)
+	obj.Set("sceneName", st.SceneName)
+	obj.Set("time", st.Time)
+	obj.Set("playing", st.Playing)
+	obj.Set("speed", st.Speed)
+	obj.Set("profile", st.Profile)
+	obj.Set("help", st.Help)
+	obj.Set("focus", st.Focus)
+	obj.Set("events", st.Events)
 	obj.Set("connections", jsStrings(st.Connections))
+	obj.Set("failures", jsStrings(st.Failures))
 	obj.Set("problems", jsStrings(st.Problems))
 }
 

@@ -2,7 +2,10 @@ package game
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/portplay/portplay/engine"
 )
@@ -10,16 +13,25 @@ import (
 // Settings are what a teacher's link (URL parameters) or a command line
 // (flags of the same names) can choose.
 type Settings struct {
-	// Profile names the client's OS profile (engine.ProfileByName).
+	Scene int // 1 to SceneCount
+	// Profile, if set, is every client's OS profile (engine.ProfileByName)
+	// in the scenes where it can be switched; "" keeps each scenario's.
 	Profile string
-	// Seed makes every random port pick reproducible.
-	Seed uint64
+	Speed   float64 // one of speeds
+	Seed    uint64  // makes every random port pick reproducible
+	Sandbox Sandbox // scene 6's knobs
 }
+
+// speeds are the playback speeds, slowest first; + and − step through them.
+var speeds = []float64{0.25, 0.5, 1, 2, 4, 8, 16, 32, 64}
 
 // DefaultSettings is what the app uses for anything not set, or set wrong.
 func DefaultSettings() Settings {
-	return Settings{Profile: "linux", Seed: 1}
+	return Settings{Scene: 1, Speed: 1, Seed: 1, Sandbox: DefaultSandbox()}
 }
+
+// SettingNames are the settings' names, as URL parameters and flags.
+var SettingNames = []string{"scene", "profile", "speed", "seed", "range", "strategy", "timewait", "clients", "rate", "dests"}
 
 // ParseSettings reads settings by name through get, which reports whether a
 // value was given. A bad value is described in the returned problems (each
@@ -28,20 +40,76 @@ func DefaultSettings() Settings {
 func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 	s := DefaultSettings()
 	var problems []string
+	bad := func(name, v, want string, def any) {
+		problems = append(problems, fmt.Sprintf("%s=%q: %s; using %v", name, v, want, def))
+	}
+	intIn := func(name string, lo, hi int, dst *int) {
+		if v, ok := get(name); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				bad(name, v, fmt.Sprintf("want a whole number from %d to %d", lo, hi), *dst)
+				return
+			}
+			*dst = n
+		}
+	}
+	intIn("scene", 1, SceneCount, &s.Scene)
 	if v, ok := get("profile"); ok {
 		if _, err := engine.ProfileByName(v); err != nil {
-			problems = append(problems, fmt.Sprintf("profile=%q: %v; using %q", v, err, s.Profile))
+			bad("profile", v, err.Error(), "each scenario's own")
 		} else {
 			s.Profile = v
+		}
+	}
+	if v, ok := get("speed"); ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !slices.Contains(speeds, f) {
+			bad("speed", v, "want one of "+speedList(), s.Speed)
+		} else {
+			s.Speed = f
 		}
 	}
 	if v, ok := get("seed"); ok {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("seed=%q: want a whole number from 0 to %d; using %d", v, uint64(1<<64-1), s.Seed))
+			bad("seed", v, fmt.Sprintf("want a whole number from 0 to %d", uint64(1<<64-1)), s.Seed)
 		} else {
 			s.Seed = n
 		}
 	}
+	sb := &s.Sandbox
+	if v, ok := get("range"); ok {
+		if _, err := engine.ParseRange(v); err != nil {
+			bad("range", v, err.Error(), "the profile's own")
+		} else {
+			sb.Range = v
+		}
+	}
+	if v, ok := get("strategy"); ok {
+		if _, err := engine.StrategyByName(v); err != nil {
+			bad("strategy", v, err.Error(), "the profile's own")
+		} else {
+			sb.Strategy = v
+		}
+	}
+	if v, ok := get("timewait"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > time.Hour {
+			bad("timewait", v, "want a duration from 1ms to 1h, e.g. 30s", "the profile's own")
+		} else {
+			sb.TimeWait = d
+		}
+	}
+	intIn("clients", 1, 6, &sb.Clients)
+	intIn("rate", 1, 1000, &sb.Rate)
+	intIn("dests", 1, len(sandboxServers), &sb.Dests)
 	return s, problems
+}
+
+func speedList() string {
+	var ss []string
+	for _, f := range speeds {
+		ss = append(ss, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return strings.Join(ss, ", ")
 }

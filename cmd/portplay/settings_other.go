@@ -17,10 +17,24 @@ import (
 // settings reads flags named like the browser's URL parameters, plus the
 // native-only -screenshot, which saves the window's pixels and quits.
 func settings() (game.Settings, []string, func(int, *ebiten.Image) bool) {
-	def := game.DefaultSettings()
 	fs := flag.CommandLine
-	fs.String("profile", def.Profile, "the client's OS profile: linux, linux-old, winxp, windows, freebsd, macos, iana")
-	fs.String("seed", fmt.Sprint(def.Seed), "seed for the random port picks (a whole number)")
+	usage := map[string]string{
+		"scene":    "the scene (lesson) to open, 1 to 6",
+		"profile":  "the clients' OS profile: linux, linux-old, winxp, windows, freebsd, macos, iana",
+		"speed":    "playback speed: 0.25, 0.5, 1, 2, 4, 8, 16, 32 or 64",
+		"seed":     "seed for the random port picks (a whole number)",
+		"range":    "sandbox: the clients' ephemeral range, LO-HI",
+		"strategy": "sandbox: sequential, random-start, random-pick or linux-connect",
+		"timewait": "sandbox: TIME_WAIT length, e.g. 30s",
+		"clients":  "sandbox: client hosts, 1 to 6",
+		"rate":     "sandbox: new connections per second per client, 1 to 1000",
+		"dests":    "sandbox: servers, 1 to 3",
+	}
+	// Plain strings: ParseSettings checks them exactly as it checks URL
+	// parameters, so both say the same about a bad value.
+	for _, name := range game.SettingNames {
+		fs.String(name, "", usage[name])
+	}
 	shot := fs.String("screenshot", "", "save a PNG of the window to this file after -frames frames, then quit")
 	frames := fs.Int("frames", 60, "with -screenshot: how many frames to draw first")
 	flag.Parse()

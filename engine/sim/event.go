@@ -29,9 +29,13 @@ const (
 	// Done: a connection completed its request and response; Wait is how
 	// long it waited before its SYN could be sent.
 	Done
+	// Waiting (only without ephemeral ports): a connection cannot go on
+	// yet; State says why ("4-tuple in use" on the client, "server busy" on
+	// the server, whose one port serves one conversation at a time).
+	Waiting
 )
 
-var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done"}
+var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -101,6 +105,8 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple, e.State)
 	case PortReleased:
 		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple)
+	case Waiting:
+		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.State)
 	case Done:
 		fmt.Fprintf(&b, "#%d done", e.Conn)
 		if e.Wait > 0 {

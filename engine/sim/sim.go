@@ -173,6 +173,15 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 	s.sink = nil
 }
 
+// Next is when the next thing happens, if anything is left to happen: a
+// player skips quiet stretches by jumping to it.
+func (s *Sim) Next() (time.Duration, bool) {
+	if len(s.q) == 0 {
+		return 0, false
+	}
+	return s.q[0].at, true
+}
+
 // Done reports whether nothing is left to happen.
 func (s *Sim) Done() bool { return len(s.q) == 0 }
 
@@ -379,6 +388,7 @@ func (s *Sim) open(slot int32) {
 			// The 4-tuple (client:80, server:80) is taken by this pair's
 			// last conversation: wait for it to end.
 			cl.waiting[dst.Addr()] = append(cl.waiting[dst.Addr()], slot)
+			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, State: "4-tuple in use"})
 			return
 		}
 	}
@@ -477,6 +487,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		if !s.sc.Ephemeral && srv.busy {
 			// One port, one conversation at a time: this client waits.
 			srv.backlog = append(srv.backlog, slot)
+			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, State: "server busy"})
 			return
 		}
 		srv.busy = !s.sc.Ephemeral

@@ -1,0 +1,261 @@
+package game
+
+import (
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// player runs a scenario's simulation for the screen. It owns the
+// simulated time the picture shows and keeps, from the events so far, what
+// the picture needs: each host's sockets, the packets in flight, recent
+// failures and a history of port counts. It decides nothing itself: every
+// port, state and error in it came from an event. It draws nothing either,
+// so it is tested without a window.
+type player struct {
+	sc    *scenario.Scenario
+	sim   *sim.Sim
+	now   time.Duration
+	hosts []hostState
+	// flights are the packets sent and not yet delivered at now.
+	flights []sim.Event
+	// events counts the events seen so far; last is the latest one.
+	events int
+	last   sim.Event
+	// samples hold the client hosts' port counts every sampleEvery.
+	samples     []sample
+	sampleEvery time.Duration
+}
+
+// hostState is one host's sockets as the events describe them.
+type hostState struct {
+	name    string
+	addr    netip.Addr
+	profile engine.Profile // with the scenario's overrides
+	client  bool           // it opens connections
+	server  bool           // it listens
+	listens []netip.AddrPort
+	conns   map[int]connState // by connection number
+	// waiting are the connections that cannot go on yet (Waiting events,
+	// without ephemeral ports), by connection number.
+	waiting  map[int]sim.Event
+	fail     sim.Event // the latest failed connect; Kind 0 if none
+	failures int
+}
+
+// connState is one side of a connection: its 4-tuple as this host sees it,
+// its TCP state and since when.
+type connState struct {
+	id    int
+	tuple engine.FourTuple
+	state string
+	since time.Duration
+}
+
+// sample is how many of the client hosts' 4-tuples were established and in
+// TIME_WAIT at a moment.
+type sample struct {
+	at          time.Duration
+	inUse, wait int
+}
+
+// samplesPerRun is how many samples a whole run is cut into for the chart.
+const samplesPerRun = 240
+
+func newPlayer(sc *scenario.Scenario) (*player, error) {
+	s, err := sim.New(sc)
+	if err != nil {
+		return nil, err
+	}
+	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
+	for i, e := range s.Hosts() {
+		h := hostState{name: e.Name(), addr: e.Addr(), profile: e.Profile(), conns: map[int]connState{}, waiting: map[int]sim.Event{}}
+		for _, c := range sc.Connects {
+			h.client = h.client || c.From == sc.Hosts[i].Name
+		}
+		for _, l := range sc.Listens {
+			h.server = h.server || l.Host == sc.Hosts[i].Name
+		}
+		p.hosts = append(p.hosts, h)
+	}
+	// What happens at time 0 (the listeners) is there from the start; from
+	// here on, every event at or before now has been observed.
+	s.Run(0, p.observe)
+	p.sample()
+	return p, nil
+}
+
+// end is when the scenario stops: its duration.
+func (p *player) end() time.Duration { return p.sc.Duration }
+
+// finished says the picture has reached the end of the scenario.
+func (p *player) finished() bool { return p.now >= p.end() }
+
+// advanceTo runs the simulation on to t (never back; see seek), recording
+// what the picture needs and a sample at every sampleEvery on the way.
+func (p *player) advanceTo(t time.Duration) {
+	t = min(t, p.end())
+	for p.now < t {
+		next := (p.now/p.sampleEvery + 1) * p.sampleEvery
+		step := min(next, t)
+		p.sim.Run(step, p.observe)
+		p.now = step
+		if step == next {
+			p.sample()
+		}
+	}
+	p.flights = slices.DeleteFunc(p.flights, func(e sim.Event) bool { return e.Arrive <= p.now })
+}
+
+// seek shows the network at time t: forward by running on, backward by
+// running a fresh simulation (deterministic, so it repeats itself) to t.
+func (p *player) seek(t time.Duration) {
+	t = max(0, min(t, p.end()))
+	if t < p.now {
+		fresh, err := newPlayer(p.sc)
+		if err != nil {
+			return // the same scenario built once already; it cannot fail now
+		}
+		*p = *fresh
+	}
+	p.advanceTo(t)
+}
+
+// nextEvent is when the next event happens, if one does before the end.
+func (p *player) nextEvent() (time.Duration, bool) {
+	at, ok := p.sim.Next()
+	if !ok || at > p.end() {
+		return 0, false
+	}
+	return at, true
+}
+
+// stepForward moves to the next moment something happens.
+func (p *player) stepForward() {
+	if at, ok := p.nextEvent(); ok {
+		p.advanceTo(at)
+	} else {
+		p.advanceTo(p.end())
+	}
+}
+
+// stepBack moves to the latest moment before now at which something
+// happened, by replaying the run up to now.
+func (p *player) stepBack() {
+	if p.now == 0 {
+		return
+	}
+	s, err := sim.New(p.sc)
+	if err != nil {
+		return
+	}
+	prev := time.Duration(0)
+	s.Run(p.now-1, func(e sim.Event) { prev = e.At })
+	p.seek(prev)
+}
+
+// observe folds one event into the picture's state.
+func (p *player) observe(e sim.Event) {
+	p.events++
+	p.last = e
+	h := p.host(e.Host)
+	if h == nil {
+		return
+	}
+	switch e.Kind {
+	case sim.Listen:
+		if e.Err == "" {
+			h.listens = append(h.listens, e.Tuple.Local)
+		} else {
+			h.fail, h.failures = e, h.failures+1
+		}
+	case sim.Waiting:
+		h.waiting[e.Conn] = e
+	case sim.PortAllocated:
+		delete(h.waiting, e.Conn)
+	case sim.ConnectFailed:
+		h.fail, h.failures = e, h.failures+1
+		delete(h.conns, e.Conn)
+	case sim.State:
+		if e.State == "CLOSED" {
+			delete(h.conns, e.Conn)
+		} else {
+			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
+		}
+	case sim.Packet:
+		if e.Len > 0 {
+			delete(h.waiting, e.Conn) // a queued request is being answered
+		}
+		if e.Arrive > e.At {
+			p.flights = append(p.flights, e)
+		}
+	}
+}
+
+func (p *player) host(name string) *hostState {
+	for i := range p.hosts {
+		if p.hosts[i].name == name {
+			return &p.hosts[i]
+		}
+	}
+	return nil
+}
+
+func (p *player) sample() {
+	var s sample
+	s.at = p.now
+	for i, e := range p.sim.Hosts() {
+		if p.hosts[i].client {
+			est, tw := e.Conns(engine.TCP)
+			s.inUse += est
+			s.wait += tw
+		}
+	}
+	p.samples = append(p.samples, s)
+}
+
+// sortedConns are a host's connections in the order they began.
+func (h *hostState) sortedConns() []connState {
+	out := make([]connState, 0, len(h.conns))
+	for _, c := range h.conns {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b connState) int { return a.id - b.id })
+	return out
+}
+
+// timeWaitLeft is how long a TIME_WAIT entered at since has to run at now.
+func (h *hostState) timeWaitLeft(since, now time.Duration) time.Duration {
+	return max(0, since+h.profile.TimeWait-now)
+}
+
+// pace is how fast simulated time runs at speed 1: slowly while a packet is
+// in flight, so that it can be followed along its link, and quickly through
+// quiet stretches (a TIME_WAIT of a minute).
+type pace struct {
+	flight float64 // simulated seconds per real second while packets fly
+	idle   float64 // simulated seconds per real second otherwise
+}
+
+// play moves time on by dt of real time at speed. A quiet stretch ends at
+// the next event, so that the slow motion starts with the packet it sends.
+func (p *player) play(dt time.Duration, speed float64, pc pace) {
+	rate := pc.idle
+	if len(p.flights) > 0 {
+		rate = pc.flight
+	}
+	target := p.now + time.Duration(float64(dt)*rate*speed)
+	if len(p.flights) == 0 {
+		if at, ok := p.nextEvent(); ok && at < target && pc.flight < pc.idle {
+			target = at
+		}
+	}
+	if target == p.now && target < p.end() {
+		target++ // always move: a speed too low for one nanosecond still plays
+	}
+	p.advanceTo(target)
+}

@@ -1,0 +1,206 @@
+package game
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// portMap draws all 65,536 ports of one host as a 256×256 image, one
+// pixel a port, row-major (port = row*256 + column). The image is written
+// once per frame with WritePixels and scaled with nearest filtering: one
+// draw call however many ports change.
+type portMap struct {
+	img    *ebiten.Image
+	pix    []byte
+	states [65536]engine.PortState
+}
+
+func newPortMap() *portMap {
+	return &portMap{img: ebiten.NewImage(256, 256), pix: make([]byte, 4*65536)}
+}
+
+// portColour is the colour of port p in state s: free ports show their IANA
+// class as a shade of grey; used ones their state.
+func portColour(s engine.PortState, p engine.Port) color.RGBA {
+	switch s {
+	case engine.PortListening:
+		return colListen
+	case engine.PortInUse:
+		return colInUse
+	case engine.PortTimeWait:
+		return colTimeWait
+	case engine.PortReserved:
+		return colReserved
+	}
+	switch engine.ClassOf(p) {
+	case engine.ClassSystem:
+		return colFreeSystem
+	case engine.ClassRegistered:
+		return colFreeRegistered
+	}
+	return colFreeDynamic
+}
+
+// update reads host h's TCP ports from the engine and repaints the image.
+func (m *portMap) update(h *engine.Host) {
+	h.PortStates(engine.TCP, &m.states)
+	for p, s := range m.states {
+		c := portColour(s, engine.Port(p))
+		m.pix[4*p], m.pix[4*p+1], m.pix[4*p+2], m.pix[4*p+3] = c.R, c.G, c.B, c.A
+	}
+	m.img.WritePixels(m.pix)
+}
+
+// portAt is the port under design point (x, y), if the point is on the map.
+func portAt(x, y float64) (engine.Port, bool) {
+	if !areaMap.has(x, y) {
+		return 0, false
+	}
+	col := int((x - areaMap.x) / areaMap.w * 256)
+	row := int((y - areaMap.y) / areaMap.h * 256)
+	return engine.Port(min(row, 255)*256 + min(col, 255)), true
+}
+
+// cellY is the design y of the top of the map's row holding port p.
+func cellY(p int) float64 { return areaMap.y + float64(p/256)*areaMap.h/256 }
+
+func (m *portMap) draw(v *view, h *hostState) {
+	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterNearest}
+	op.GeoM.Scale(areaMap.w*v.scale/256, areaMap.h*v.scale/256)
+	x, y := v.pt(areaMap.x, areaMap.y)
+	op.GeoM.Translate(float64(x), float64(y))
+	v.dst.DrawImage(m.img, op)
+
+	v.text(fmt.Sprintf("Port map of %s (%s), TCP", h.name, h.addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
+	m.outlineRange(v, h.profile.Ephemeral)
+
+	// The IANA classes, against the rows they occupy.
+	lx := areaLegend.x
+	for _, c := range []struct {
+		r    engine.Range
+		name string
+	}{{engine.SystemPorts, "system"}, {engine.RegisteredPorts, "registered"}, {engine.DynamicPorts, "dynamic"}} {
+		y0, y1 := cellY(int(c.r.Lo)), cellY(int(c.r.Hi))+areaMap.h/256
+		v.fillRect(areaMap.x+areaMap.w+2, y0, 3, max(y1-y0-1, 2), colMuted)
+		ty := y0 // each label beside its band; the system band is too thin to hold one
+		switch c.name {
+		case "registered":
+			ty = areaLegend.y + 34
+		case "dynamic":
+			ty = y1 - 30
+		}
+		v.text(c.name, Bold, 12, lx, ty, alignStart, colMuted)
+		v.text(c.r.String(), Mono, 12, lx, ty+14, alignStart, colMuted)
+	}
+	legend := []struct {
+		col  color.RGBA
+		name string
+	}{{colFreeDynamic, "free"}, {colListen, "listening"}, {colInUse, "in use"}, {colTimeWait, "TIME_WAIT"}, {colReserved, "reserved"}}
+	ly := areaLegend.y + 84
+	for _, e := range legend {
+		v.fillRect(lx, ly+2, 14, 14, e.col)
+		v.text(e.name, Regular, 14, lx+20, ly, alignStart, colText)
+		ly += 22
+	}
+	v.strokeRect(lx, ly+2, 14, 14, 2, colRange)
+	v.text("ephemeral", Regular, 14, lx+20, ly, alignStart, colText)
+	v.text("range", Regular, 14, lx+20, ly+16, alignStart, colText)
+}
+
+// outlineRange draws the ephemeral range's outline: in row-major order a
+// range is a run of cells, so its outline has up to eight corners.
+func (m *portMap) outlineRange(v *view, r engine.Range) {
+	cw, ch := areaMap.w/256, areaMap.h/256
+	r0, c0 := float64(r.Lo/256), float64(r.Lo%256)
+	r1, c1 := float64(r.Hi/256), float64(r.Hi%256)
+	pts := [][2]float64{{c0, r0}, {256, r0}, {256, r1}, {c1 + 1, r1}, {c1 + 1, r1 + 1}, {0, r1 + 1}, {0, r0 + 1}, {c0, r0 + 1}}
+	if r0 == r1 {
+		pts = [][2]float64{{c0, r0}, {c1 + 1, r0}, {c1 + 1, r0 + 1}, {c0, r0 + 1}}
+	}
+	var path vector.Path
+	for i, p := range pts {
+		x, y := v.pt(areaMap.x+p[0]*cw, areaMap.y+p[1]*ch)
+		if i == 0 {
+			path.MoveTo(x, y)
+		} else {
+			path.LineTo(x, y)
+		}
+	}
+	path.Close()
+	op := &vector.DrawPathOptions{}
+	op.ColorScale.ScaleWithColor(colRange)
+	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2 * v.scale)}, op)
+}
+
+// inspect describes port p of host h: its class, its state in the engine,
+// and the sockets that use it.
+func inspect(p engine.Port, st engine.PortState, h *hostState) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "port %d (%s) on %s: %s", p, engine.ClassOf(p), h.name, st)
+	if h.profile.Ephemeral.Contains(p) {
+		b.WriteString(", in the ephemeral range")
+	}
+	var socks []string
+	for _, l := range h.listens {
+		if engine.Port(l.Port()) == p {
+			socks = append(socks, "LISTEN "+l.String())
+		}
+	}
+	for _, c := range h.sortedConns() {
+		if engine.Port(c.tuple.Local.Port()) == p {
+			socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
+		}
+	}
+	if len(socks) > 0 {
+		b.WriteString(" · " + socks[0])
+		if len(socks) > 1 {
+			fmt.Fprintf(&b, " (+%d more)", len(socks)-1)
+		}
+	}
+	return b.String()
+}
+
+// rangeStripMax: a range this small is also drawn port by port under the
+// hosts, where each port is big enough to read (lesson 5's ten ports).
+const rangeStripMax = 32
+
+// drawRangeStrip draws host h's ephemeral range port by port, each cell
+// with its number and state, below the host boxes (top is the lowest box
+// bottom). It draws nothing if the range is large or there is no room.
+func (m *portMap) drawRangeStrip(v *view, h *hostState, top float64) {
+	r := h.profile.Ephemeral
+	n := r.Size()
+	y := top + 14
+	if n > rangeStripMax || y+74 > areaNet.y+areaNet.h {
+		return
+	}
+	w := min(76, (areaNet.w-16)/float64(n))
+	x := areaNet.x + (areaNet.w-w*float64(n))/2
+	v.text(fmt.Sprintf("%s's ephemeral range %s, port by port", h.name, r), Bold, 14, areaNet.x+areaNet.w/2, y, alignCenter, colMuted)
+	for i := range n {
+		p := r.Lo + engine.Port(i)
+		st := m.states[p]
+		c := portColour(st, p)
+		cx := x + float64(i)*w
+		v.fillRect(cx+2, y+20, w-4, 50, c)
+		fg := colBackground
+		if st == engine.PortFree {
+			fg = colText
+		}
+		v.text(fmt.Sprint(p), Mono, 13, cx+w/2, y+26, alignCenter, fg)
+		v.text(shortState(st), Bold, 11, cx+w/2, y+46, alignCenter, fg)
+	}
+}
+
+func shortState(s engine.PortState) string {
+	if s == engine.PortTimeWait {
+		return "TIME_W"
+	}
+	return s.String()
+}
