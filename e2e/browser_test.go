@@ -10,15 +10,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portplay/portplay/assets"
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim"
 	"github.com/portplay/portplay/game"
 	"github.com/portplay/portplay/web"
 )
@@ -103,10 +109,21 @@ func (b *browser) screenshot(t *testing.T, name string) []byte {
 
 type hookStatus struct {
 	Frames       int      `json:"frames"`
-	Scene        string   `json:"scene"`
+	Scene        int      `json:"scene"`
+	SceneName    string   `json:"sceneName"`
+	Time         float64  `json:"time"`
+	Playing      bool     `json:"playing"`
+	Speed        float64  `json:"speed"`
+	Profile      string   `json:"profile"`
+	Help         bool     `json:"help"`
+	Focus        string   `json:"focus"`
+	Events       int      `json:"events"`
 	Connections  []string `json:"connections"`
+	Failures     []string `json:"failures"`
 	Problems     []string `json:"problems"`
 	FirstFrameMs float64  `json:"firstFrameMs"`
+	UpdateMs     float64  `json:"updateMs"`
+	DrawMs       float64  `json:"drawMs"`
 }
 
 func (b *browser) status(t *testing.T) hookStatus {
@@ -115,8 +132,33 @@ func (b *browser) status(t *testing.T) hookStatus {
 	return st
 }
 
+// press types one key as a person does: down, a pause long enough for the
+// game to see it held during a tick, then up.
+func (b *browser) press(t *testing.T, key string) {
+	for _, r := range key {
+		for _, k := range kb.Encode(r) {
+			require.NoError(t, chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, *k)
+				return err
+			})))
+			if k.Type == kb.KeyDown || k.Type == kb.KeyRawDown {
+				time.Sleep(120 * time.Millisecond)
+			}
+		}
+	}
+}
+
+// until waits for the app's state to satisfy the JavaScript condition cond
+// on window.portplay (named s).
+func (b *browser) until(t *testing.T, what, cond string) hookStatus {
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](
+		"(function(s){ return "+cond+" })(window.portplay)", chromedp.WithPollingTimeout(60*time.Second)))
+	require.NoError(t, err, "waiting for %s (%s)", what, cond)
+	return b.status(t)
+}
+
 // nativeStatus is what the same settings produce in the app built for this
-// machine: the browser must show exactly the engine's picks.
+// machine, before any frame: the browser must agree with it.
 func nativeStatus(t *testing.T, get map[string]string) game.Status {
 	s, problems := game.ParseSettings(func(n string) (string, bool) { v, ok := get[n]; return v, ok })
 	g, err := game.New(s, problems)
@@ -124,44 +166,157 @@ func nativeStatus(t *testing.T, get map[string]string) game.Status {
 	return g.Status()
 }
 
-func TestBrowserShowsTwoServersOnPort80(t *testing.T) {
-	url := serve(t, webDir)
-	b := newBrowser(t)
-	b.open(t, url+"?seed=7&profile=linux", 10)
+// engineTuples are the 4-tuples the engine gives the clients of built-in
+// scenario name run with seed: whatever moment the browser shows, its
+// connections must be among them.
+func engineTuples(t *testing.T, name string, seed uint64) map[string]bool {
+	b, err := assets.Scenario(name)
+	require.NoError(t, err)
+	sc, err := scenario.Parse(b.Source)
+	require.NoError(t, err)
+	sc.Seed = seed
+	s, err := sim.New(sc)
+	require.NoError(t, err)
+	out := map[string]bool{}
+	s.Run(sc.Duration, func(e sim.Event) {
+		if e.Kind == sim.PortAllocated {
+			out[e.Tuple.String()] = true
+		}
+	})
+	return out
+}
 
-	st := b.status(t)
-	want := nativeStatus(t, map[string]string{"seed": "7", "profile": "linux"})
-	assert.Equal(t, "ports80", st.Scene)
-	require.Len(t, st.Connections, 2)
-	assert.Equal(t, want.Connections, st.Connections, "the browser must show the ports the engine picks")
-	for i, dst := range []string{"10.0.0.10:80", "10.0.0.20:80"} {
-		assert.True(t, strings.HasSuffix(st.Connections[i], "-> "+dst), "connection %d goes to %s: %s", i, dst, st.Connections[i])
-	}
-	assert.Empty(t, st.Problems)
-	assert.Greater(t, st.FirstFrameMs, 0.0)
-
-	png := b.screenshot(t, "browser-ports80.png")
+func assertDrawn(t *testing.T, png []byte) {
+	t.Helper()
 	assert.Equal(t, 1280, imageSize(t, png).X)
 	ink, colours := inkStats(t, png, background)
 	assert.Greater(t, ink, 0.10, "the canvas is (nearly) blank")
 	assert.Greater(t, colours, 20, "the canvas has almost no detail")
+}
+
+// TestBrowserScenesAndControls visits every scene from the keyboard, drives
+// every control, and keeps a screenshot of each scene.
+func TestBrowserScenesAndControls(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?seed=7&paused=1", 5)
+	st := b.status(t)
+	require.Equal(t, 1, st.Scene)
+	require.False(t, st.Playing, "paused=1 opens paused")
+	assert.Equal(t, nativeStatus(t, map[string]string{"seed": "7", "paused": "1"}).Events, st.Events, "time 0 looks the same in the browser")
+
+	for n := 1; n <= game.SceneCount; n++ {
+		t.Run(fmt.Sprintf("scene %d", n), func(t *testing.T) {
+			b.press(t, fmt.Sprint(n))
+			st := b.until(t, "the scene to load", fmt.Sprintf("s.scene == %d && s.playing && s.time < 1", n))
+			b.press(t, " ")
+			st = b.until(t, "pause", "!s.playing")
+			for range 6 {
+				before := st.Time
+				b.press(t, kb.ArrowRight)
+				st = b.until(t, "a step forward", fmt.Sprintf("s.time > %v", before))
+				assert.False(t, st.Playing, "a step pauses")
+			}
+			before := st.Time
+			b.press(t, kb.ArrowLeft)
+			st = b.until(t, "a step back", fmt.Sprintf("s.time < %v", before))
+			b.press(t, kb.ArrowRight)
+			b.until(t, "a step forward again", fmt.Sprintf("s.time == %v", before))
+			assertDrawn(t, b.screenshot(t, fmt.Sprintf("browser-scene-%d.png", n)))
+		})
+	}
+
+	t.Run("the browser shows the engine's ports", func(t *testing.T) {
+		b.press(t, "2")
+		b.until(t, "scene 2", "s.scene == 2")
+		b.press(t, " ")
+		st := b.until(t, "pause", "!s.playing")
+		for i := 0; i < 40 && len(st.Connections) < 2; i++ {
+			b.press(t, kb.ArrowRight)
+			st = b.until(t, "a step", fmt.Sprintf("s.time > %v", st.Time))
+		}
+		require.Len(t, st.Connections, 2, "both connections open at %v s", st.Time)
+		picks := engineTuples(t, "2-two-servers", 7)
+		for _, c := range st.Connections {
+			assert.True(t, picks[c], "%s is not a 4-tuple the engine made", c)
+		}
+	})
+
+	t.Run("speed", func(t *testing.T) {
+		speed := b.status(t).Speed
+		b.press(t, "=")
+		b.until(t, "faster", fmt.Sprintf("s.speed == %v", speed*2))
+		b.press(t, "-")
+		b.press(t, "-")
+		b.until(t, "slower", fmt.Sprintf("s.speed == %v", speed/2))
+	})
+
+	t.Run("play and restart", func(t *testing.T) {
+		st := b.status(t)
+		b.press(t, " ")
+		b.until(t, "time to run", fmt.Sprintf("s.playing && s.time > %v", st.Time))
+		b.press(t, "r")
+		b.until(t, "restart", "s.time < 0.1")
+	})
+
+	t.Run("profile switch keeps the moment", func(t *testing.T) {
+		b.press(t, "3")
+		b.until(t, "scene 3", "s.scene == 3")
+		b.press(t, " ")
+		st := b.until(t, "pause", "!s.playing")
+		b.press(t, "p")
+		st2 := b.until(t, "another profile", "s.profile != "+strconv.Quote(st.Profile))
+		assert.Equal(t, st.Time, st2.Time)
+	})
+
+	t.Run("running out", func(t *testing.T) {
+		b.press(t, "5")
+		b.until(t, "scene 5", "s.scene == 5")
+		for range 5 {
+			b.press(t, "=")
+		}
+		st := b.until(t, "EADDRNOTAVAIL", "s.failures.length > 0")
+		assert.Contains(t, st.Failures[0], "EADDRNOTAVAIL")
+		b.press(t, " ")
+		b.until(t, "pause", "!s.playing")
+		assertDrawn(t, b.screenshot(t, "browser-scene-5-exhausted.png"))
+	})
+
+	t.Run("sandbox knob", func(t *testing.T) {
+		b.press(t, "6")
+		b.until(t, "scene 6", "s.scene == 6")
+		b.until(t, "traffic", "s.time > 0.5")
+		b.press(t, "\t")
+		b.press(t, kb.ArrowUp)
+		b.until(t, "the sandbox to restart", "s.time < 0.5")
+	})
+
+	t.Run("help", func(t *testing.T) {
+		b.press(t, "/")
+		b.until(t, "help", "s.help")
+		assertDrawn(t, b.screenshot(t, "browser-help.png"))
+		b.press(t, kb.Escape)
+		b.until(t, "help closed", "!s.help")
+	})
 	assert.Empty(t, b.errors(), "console errors")
 }
 
 func TestBrowserBadParametersShowAMessage(t *testing.T) {
 	url := serve(t, webDir)
 	b := newBrowser(t)
-	b.open(t, url+"?seed=abc&profile=solaris", 10)
+	params := map[string]string{"seed": "abc", "profile": "solaris", "scene": "9", "range": "70000-80000"}
+	b.open(t, url+"?seed=abc&profile=solaris&scene=9&range=70000-80000", 10)
 
 	st := b.status(t)
-	require.Len(t, st.Problems, 2, "each bad parameter is reported: %q", st.Problems)
-	assert.Contains(t, st.Problems[0], `profile="solaris"`)
-	assert.Contains(t, st.Problems[1], `seed="abc"`)
-	// The defaults stand in, so the scene still runs.
-	assert.Equal(t, nativeStatus(t, nil).Connections, st.Connections)
-	png := b.screenshot(t, "browser-bad-parameters.png")
-	ink, _ := inkStats(t, png, background)
-	assert.Greater(t, ink, 0.10)
+	want := nativeStatus(t, params)
+	require.Len(t, st.Problems, 4, "each bad parameter is reported: %q", st.Problems)
+	assert.Equal(t, want.Problems, st.Problems)
+	for i, name := range []string{`scene="9"`, `profile="solaris"`, `seed="abc"`, `range="70000-80000"`} {
+		assert.Contains(t, st.Problems[i], name)
+	}
+	// The defaults stand in, so a scene still runs.
+	assert.Equal(t, 1, st.Scene)
+	assertDrawn(t, b.screenshot(t, "browser-bad-parameters.png"))
 	assert.Empty(t, b.errors(), "console errors")
 }
 
@@ -197,4 +352,35 @@ ratio          %5.2f      %5.2f          %4.2f
 		float64(app.raw)/float64(floor.raw), float64(app.gz)/float64(floor.gz), app.ms/floor.ms)
 	t.Log("\n" + report)
 	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "startup.txt"), []byte(report), 0o644))
+}
+
+// TestBrowserFrameRateAgainstFloor measures frames per second of the
+// busiest scene (the sandbox at top speed, thousands of port changes per
+// second) and of an empty Ebiten program, each in a fresh browser in the
+// same run, and reports the ratio (target: at least 0.8). It asserts only
+// that both run: frame rates on this machine are noisy.
+func TestBrowserFrameRateAgainstFloor(t *testing.T) {
+	const window = 5 * time.Second // the sandbox plays 10 min at 64× in 9.4 s
+	fps := func(dir, query string) (float64, hookStatus) {
+		url := serve(t, dir)
+		b := newBrowser(t)
+		b.open(t, url+query, 10) // past start-up
+		start := b.status(t)
+		t0 := time.Now()
+		time.Sleep(window)
+		end := b.status(t)
+		return float64(end.Frames-start.Frames) / time.Since(t0).Seconds(), end
+	}
+	floor, _ := fps(floorDir, "")
+	app, st := fps(webDir, "?scene=6&speed=64")
+	require.Equal(t, 6, st.Scene)
+	require.True(t, st.Playing, "the sandbox still ran at the end of the measurement")
+	require.Positive(t, floor)
+	require.Positive(t, app)
+	report := fmt.Sprintf("frames per second, headless Chromium (software WebGL), 1280x720, %v each\n"+
+		"empty Ebiten          %5.1f\nPortplay sandbox 64x  %5.1f  (%d events simulated by the end)\nratio                 %5.2f\n"+
+		"Portplay's CPU time per frame in the browser: Update %.2f ms, Draw %.2f ms\n",
+		window, floor, app, st.Events, app/floor, st.UpdateMs, st.DrawMs)
+	t.Log("\n" + report)
+	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "fps.txt"), []byte(report), 0o644))
 }
