@@ -36,11 +36,14 @@ type Game struct {
 	pinned         int // port+1; 0 for none
 	// The last frame's mapping from screen pixels to design units.
 	scale, offX, offY float64
+	// Moving averages of the CPU time Update and Draw take, in ms.
+	updateMs, drawMs float64
 
 	// OnFrame, if set, is called after each frame is drawn with the number
-	// of frames drawn so far; returning true ends the program. The native
-	// screenshot test uses it to capture the real window.
-	OnFrame func(frame int, screen *ebiten.Image) bool
+	// of frames drawn so far and the status; returning true ends the
+	// program. The native screenshot test uses it to capture the real
+	// window and what it showed.
+	OnFrame func(frame int, screen *ebiten.Image, st Status) bool
 	stop    bool
 }
 
@@ -52,7 +55,7 @@ func New(s Settings, problems []string) (*Game, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Game{faces: fc, set: s, problems: problems, pm: newPortMap(), playing: true, scale: 1}
+	g := &Game{faces: fc, set: s, problems: problems, pm: newPortMap(), playing: !s.Paused, scale: 1}
 	g.load(s.Scene, 0)
 	publish(g)
 	return g, nil
@@ -86,6 +89,7 @@ func (g *Game) Update() error {
 	if g.stop {
 		return ebiten.Termination
 	}
+	defer average(&g.updateMs, time.Now())
 	for _, ka := range keyActions {
 		for _, k := range ka.keys {
 			if inpututil.IsKeyJustPressed(k) {
@@ -247,6 +251,7 @@ func (g *Game) turnKnob(dir int) {
 
 // Draw renders the current frame.
 func (g *Game) Draw(screen *ebiten.Image) {
+	start := time.Now()
 	screen.Fill(colBackground)
 	v := newView(screen, g.faces)
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
@@ -266,8 +271,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		drawHelp(v)
 	}
 	g.frames++
+	average(&g.drawMs, start)
 	publish(g)
-	if g.OnFrame != nil && g.OnFrame(g.frames, screen) {
+	if g.OnFrame != nil && g.OnFrame(g.frames, screen, g.Status()) {
 		g.stop = true
 	}
 }
@@ -372,7 +378,7 @@ var helpLines = [][2]string{
 }
 
 func drawHelp(v *view) {
-	x, y, w, h := 240.0, 110.0, 800.0, 420.0
+	x, y, w, h := 190.0, 110.0, 900.0, 420.0
 	v.fillRect(x, y, w, h, colPanel)
 	v.strokeRect(x, y, w, h, 2, colText)
 	v.text("Keys (every one also has a button)", Bold, 24, x+w/2, y+18, alignCenter, colText)
@@ -389,6 +395,12 @@ func drawHelp(v *view) {
 func (g *Game) Layout(w, h int) (int, int) {
 	s := ebiten.Monitor().DeviceScaleFactor()
 	return int(float64(w) * s), int(float64(h) * s)
+}
+
+// average folds the time since start into a moving average of ms.
+func average(avg *float64, start time.Time) {
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	*avg += (ms - *avg) / 30
 }
 
 // drawMessage shows lines in a band that stands out from the scene.
@@ -416,15 +428,22 @@ type Status struct {
 	Help        bool     // the help overlay is shown
 	Focus       string   // the host the port map shows
 	Events      int      // simulation events shown so far
-	Connections []string // the clients' open connections' 4-tuples, as the engine made them
+	Connections []string // the clients' open connections' 4-tuples, as the engine made them (the first maxListed of each client)
 	Failures    []string // failed connects so far: "host: ERRNO"
+	UpdateMs    float64  // CPU time of Update, moving average over ~30 ticks
+	DrawMs      float64  // CPU time of Draw (not the GPU's), likewise
 	Problems    []string // rejected settings and errors shown on screen
 }
+
+// maxListed caps Status.Connections per client: the hook is refreshed every
+// frame, and a busy sandbox holds thousands.
+const maxListed = 64
 
 // Status reports what the game currently shows.
 func (g *Game) Status() Status {
 	st := Status{Frames: g.frames, Problems: append([]string(nil), g.problems...), Playing: g.playing,
-		Speed: g.set.Speed, Profile: g.set.Profile, Help: g.help, Scene: g.set.Scene}
+		Speed: g.set.Speed, Profile: g.set.Profile, Help: g.help, Scene: g.set.Scene,
+		UpdateMs: g.updateMs, DrawMs: g.drawMs}
 	if g.fatal != "" {
 		st.Problems = append(st.Problems, g.fatal)
 	}
@@ -437,10 +456,9 @@ func (g *Game) Status() Status {
 	st.Events = p.events
 	st.Focus = p.hosts[g.focus].name
 	for _, h := range clients(p) {
-		for _, c := range h.sortedConns() {
-			if c.state != "TIME_WAIT" {
-				st.Connections = append(st.Connections, c.tuple.String())
-			}
+		open, _ := h.firstConns(maxListed, func(c connState) bool { return c.state != "TIME_WAIT" })
+		for _, c := range open {
+			st.Connections = append(st.Connections, c.tuple.String())
 		}
 		if h.failures > 0 {
 			st.Failures = append(st.Failures, fmt.Sprintf("%s: %d × %s", h.name, h.failures, h.fail.Err))

@@ -28,6 +28,8 @@ func publish(g *Game) {
 	obj.Set("connections", jsStrings(st.Connections))
 	obj.Set("failures", jsStrings(st.Failures))
 	obj.Set("problems", jsStrings(st.Problems))
+	obj.Set("updateMs", st.UpdateMs)
+	obj.Set("drawMs", st.DrawMs)
 }
 
 func jsStrings(ss []string) js.Value {

@@ -111,42 +111,33 @@ type row struct {
 	state, text string
 }
 
-// hostRows are the socket rows a host box lists: listeners, connections
-// that wait, then connections in the order they began.
-func hostRows(h *hostState, now time.Duration) []row {
+// hostRows are the first limit socket rows a host box lists (listeners,
+// connections that wait, connections at work, then those in TIME_WAIT: in
+// a busy host the rows that fit show what is happening now), and how many
+// rows there are in all.
+func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
 	var rows []row
 	for _, l := range h.listens {
 		rows = append(rows, row{"LISTEN", l.String()})
 	}
 	for _, id := range sortedKeys(h.waiting) {
-		w := h.waiting[id]
-		rows = append(rows, row{"WAITING", fmt.Sprintf("#%d %s", id, w.State)})
+		rows = append(rows, row{"WAITING", fmt.Sprintf("#%d %s", id, h.waiting[id].State)})
 	}
-	conns := h.sortedConns()
-	// Connections at work first, then those in TIME_WAIT: in a busy host
-	// the rows that fit show what is happening now.
-	slices.SortStableFunc(conns, func(a, b connState) int {
-		return btoi(a.state == "TIME_WAIT") - btoi(b.state == "TIME_WAIT")
-	})
-	for _, c := range conns {
+	total := len(rows) + len(h.conns)
+	rows = rows[:min(len(rows), limit)]
+	active, _ := h.firstConns(limit-len(rows), func(c connState) bool { return c.state != "TIME_WAIT" })
+	waiting, _ := h.firstConns(limit-len(rows)-len(active), func(c connState) bool { return c.state == "TIME_WAIT" })
+	for _, c := range append(active, waiting...) {
 		text := fmt.Sprintf(":%d → %s", c.tuple.Local.Port(), c.tuple.Remote)
 		if isListening(h, c.tuple.Local) {
 			text = fmt.Sprintf(":%d ← %s", c.tuple.Local.Port(), c.tuple.Remote)
 		}
-		state := c.state
-		if state == "TIME_WAIT" {
+		if c.state == "TIME_WAIT" {
 			text += fmt.Sprintf(" %.0fs", h.timeWaitLeft(c.since, now).Seconds())
 		}
-		rows = append(rows, row{state, text})
+		rows = append(rows, row{c.state, text})
 	}
-	return rows
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return rows, total
 }
 
 func isListening(h *hostState, a netip.AddrPort) bool {
@@ -193,12 +184,12 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect, focused bool) {
 		v.text(label, Bold, 13, b.x+b.w-8-w/2, b.y+32, alignCenter, colBackground)
 	}
 
-	rows := hostRows(h, p.now)
 	fit := int((b.h - hostHeader - 4) / rowH)
+	rows, total := hostRows(h, p.now, fit)
 	more := 0
-	if len(rows) > fit {
-		more = len(rows) - (fit - 1)
+	if total > fit {
 		rows = rows[:max(fit-1, 0)]
+		more = total - len(rows)
 	}
 	y := b.y + hostHeader
 	for _, rw := range rows {
@@ -209,12 +200,7 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect, focused bool) {
 		y += rowH
 	}
 	if more > 0 {
-		var tw int
-		for _, c := range h.conns {
-			if c.state == "TIME_WAIT" {
-				tw++
-			}
-		}
+		_, tw := h.firstConns(0, func(c connState) bool { return c.state == "TIME_WAIT" })
 		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), tw), Regular, 13, b.x+22, y+3, alignStart, colMuted)
 	}
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {

@@ -218,14 +218,32 @@ func (p *player) sample() {
 	p.samples = append(p.samples, s)
 }
 
-// sortedConns are a host's connections in the order they began.
-func (h *hostState) sortedConns() []connState {
-	out := make([]connState, 0, len(h.conns))
+// firstConns returns, in the order they began, the first k of h's
+// connections that keep accepts, and how many it accepts in all. A busy
+// host holds thousands (most in TIME_WAIT) and a frame shows a few: this
+// picks them in one pass, without sorting or copying them all.
+func (h *hostState) firstConns(k int, keep func(connState) bool) ([]connState, int) {
+	out := make([]connState, 0, k+1)
+	n := 0
 	for _, c := range h.conns {
+		if !keep(c) {
+			continue
+		}
+		n++
+		if len(out) == k && (k == 0 || c.id > out[k-1].id) {
+			continue
+		}
+		i := len(out)
 		out = append(out, c)
+		for ; i > 0 && out[i-1].id > c.id; i-- {
+			out[i] = out[i-1]
+		}
+		out[i] = c
+		if len(out) > k {
+			out = out[:k]
+		}
 	}
-	slices.SortFunc(out, func(a, b connState) int { return a.id - b.id })
-	return out
+	return out, n
 }
 
 // timeWaitLeft is how long a TIME_WAIT entered at since has to run at now.

@@ -152,15 +152,14 @@ func inspect(p engine.Port, st engine.PortState, h *hostState) string {
 			socks = append(socks, "LISTEN "+l.String())
 		}
 	}
-	for _, c := range h.sortedConns() {
-		if engine.Port(c.tuple.Local.Port()) == p {
-			socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
-		}
+	conns, n := h.firstConns(1, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == p })
+	for _, c := range conns {
+		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
 	}
 	if len(socks) > 0 {
 		b.WriteString(" · " + socks[0])
-		if len(socks) > 1 {
-			fmt.Fprintf(&b, " (+%d more)", len(socks)-1)
+		if total := len(socks) - len(conns) + n; total > 1 {
+			fmt.Fprintf(&b, " (+%d more)", total-1)
 		}
 	}
 	return b.String()

@@ -150,8 +150,9 @@ var (
 )
 
 // sandboxDuration is how long the sandbox runs: long enough to fill a
-// small range through a minute of TIME_WAIT and see it drain.
-const sandboxDuration = 120 * time.Second
+// small range through four minutes of TIME_WAIT many times over, and to
+// watch it at top speed for a while.
+const sandboxDuration = 10 * time.Minute
 
 // Source writes the sandbox as a scenario file.
 func (sb Sandbox) Source(seed uint64) string {

@@ -19,6 +19,7 @@ type Settings struct {
 	Profile string
 	Speed   float64 // one of speeds
 	Seed    uint64  // makes every random port pick reproducible
+	Paused  bool    // open paused, e.g. to talk first or to step through
 	Sandbox Sandbox // scene 6's knobs
 }
 
@@ -31,7 +32,7 @@ func DefaultSettings() Settings {
 }
 
 // SettingNames are the settings' names, as URL parameters and flags.
-var SettingNames = []string{"scene", "profile", "speed", "seed", "range", "strategy", "timewait", "clients", "rate", "dests"}
+var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests"}
 
 // ParseSettings reads settings by name through get, which reports whether a
 // value was given. A bad value is described in the returned problems (each
@@ -75,6 +76,15 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 			bad("seed", v, fmt.Sprintf("want a whole number from 0 to %d", uint64(1<<64-1)), s.Seed)
 		} else {
 			s.Seed = n
+		}
+	}
+	if v, ok := get("paused"); ok {
+		switch v {
+		case "1", "true", "yes":
+			s.Paused = true
+		case "0", "false", "no":
+		default:
+			bad("paused", v, "want 1 or 0 (true or false)", s.Paused)
 		}
 	}
 	sb := &s.Sandbox

@@ -19,6 +19,8 @@ func TestParseSettings(t *testing.T) {
 		{"nothing given", nil, def, nil},
 		{"a teacher's link", map[string]string{"scene": "5", "profile": "winxp", "speed": "2", "seed": "7"},
 			with(func(s *Settings) { s.Scene, s.Profile, s.Speed, s.Seed = 5, "winxp", 2, 7 }), nil},
+		{"open paused", map[string]string{"paused": "1"}, with(func(s *Settings) { s.Paused = true }), nil},
+		{"paused neither yes nor no", map[string]string{"paused": "maybe"}, def, []string{`paused="maybe": want 1 or 0`}},
 		{"largest seed", map[string]string{"seed": "18446744073709551615"}, with(func(s *Settings) { s.Seed = 1<<64 - 1 }), nil},
 		{"sandbox knobs", map[string]string{"range": "40000-40099", "strategy": "random-pick", "timewait": "30s", "clients": "6", "rate": "1000", "dests": "1"},
 			with(func(s *Settings) {

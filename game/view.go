@@ -1,12 +1,13 @@
 package game
 
 import (
+	"image"
 	"image/color"
+	"math"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 )
 
 // Scenes are laid out on a fixed design canvas of DesignW×DesignH units; the
@@ -35,20 +36,45 @@ func (v *view) pt(x, y float64) (float32, float32) {
 	return float32(v.offX + x*v.scale), float32(v.offY + y*v.scale)
 }
 
+// pixel is one white pixel, the middle of a 3×3 image so that scaling it
+// never samples past its edge. Rectangles and lines are this pixel scaled
+// and tinted: the same kind of draw as the text's glyphs, from the same
+// texture atlas, so Ebiten merges a frame's boxes and text into a few draw
+// calls. Vector fills use another shader and would split every batch,
+// which costs most on the software GL that classrooms often end up with.
+var pixel = func() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
+}()
+
 func (v *view) fillRect(x, y, w, h float64, c color.Color) {
 	sx, sy := v.pt(x, y)
-	vector.FillRect(v.dst, sx, sy, float32(w*v.scale), float32(h*v.scale), c, false)
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Scale(w*v.scale, h*v.scale)
+	op.GeoM.Translate(float64(sx), float64(sy))
+	op.ColorScale.ScaleWithColor(c)
+	v.dst.DrawImage(pixel, op)
 }
 
 func (v *view) strokeRect(x, y, w, h, width float64, c color.Color) {
-	sx, sy := v.pt(x, y)
-	vector.StrokeRect(v.dst, sx, sy, float32(w*v.scale), float32(h*v.scale), float32(width*v.scale), c, false)
+	v.fillRect(x, y, w, width, c)
+	v.fillRect(x, y+h-width, w, width, c)
+	v.fillRect(x, y+width, width, h-2*width, c)
+	v.fillRect(x+w-width, y+width, width, h-2*width, c)
 }
 
+// line draws a segment as a rotated rectangle.
 func (v *view) line(x0, y0, x1, y1, width float64, c color.Color) {
-	ax, ay := v.pt(x0, y0)
-	bx, by := v.pt(x1, y1)
-	vector.StrokeLine(v.dst, ax, ay, bx, by, float32(width*v.scale), c, true)
+	dx, dy := (x1-x0)*v.scale, (y1-y0)*v.scale
+	sx, sy := v.pt(x0, y0)
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Scale(math.Hypot(dx, dy), width*v.scale)
+	op.GeoM.Translate(0, -width*v.scale/2)
+	op.GeoM.Rotate(math.Atan2(dy, dx))
+	op.GeoM.Translate(float64(sx), float64(sy))
+	op.ColorScale.ScaleWithColor(c)
+	v.dst.DrawImage(pixel, op)
 }
 
 // Alignment of text relative to the given point.

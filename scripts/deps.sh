@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that `make test` needs (a browser for the
-# end-to-end test, a virtual X server for the native window test) when they
-# are missing. As root with apt-get it installs them; otherwise it says
+# Installs the Debian packages that `make test` needs when they are missing:
+# a browser for the end-to-end test, a virtual X server for the native
+# window test, xdotool to type into that window, tshark to read back the
+# pcap export. As root with apt-get it installs them; otherwise it says
 # exactly what to install. Nothing here downloads a browser of its own.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ need=(
   "Xvfb xvfb"
   "gzip gzip"
   "tshark tshark"
+  "xdotool xdotool"
 )
 
 missing=()

@@ -11,7 +11,7 @@ import (
 )
 
 // settings reads the page's URL parameters, e.g. ?profile=winxp&seed=7.
-func settings() (game.Settings, []string, func(int, *ebiten.Image) bool) {
+func settings() (game.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
 	search := js.Global().Get("location").Get("search").String()
 	q, err := url.ParseQuery(strings.TrimPrefix(search, "?"))
 	var problems []string

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -16,13 +17,14 @@ import (
 
 // settings reads flags named like the browser's URL parameters, plus the
 // native-only -screenshot, which saves the window's pixels and quits.
-func settings() (game.Settings, []string, func(int, *ebiten.Image) bool) {
+func settings() (game.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
 	fs := flag.CommandLine
 	usage := map[string]string{
 		"scene":    "the scene (lesson) to open, 1 to 6",
 		"profile":  "the clients' OS profile: linux, linux-old, winxp, windows, freebsd, macos, iana",
 		"speed":    "playback speed: 0.25, 0.5, 1, 2, 4, 8, 16, 32 or 64",
 		"seed":     "seed for the random port picks (a whole number)",
+		"paused":   "1 opens the scene paused",
 		"range":    "sandbox: the clients' ephemeral range, LO-HI",
 		"strategy": "sandbox: sequential, random-start, random-pick or linux-connect",
 		"timewait": "sandbox: TIME_WAIT length, e.g. 30s",
@@ -35,7 +37,7 @@ func settings() (game.Settings, []string, func(int, *ebiten.Image) bool) {
 	for _, name := range game.SettingNames {
 		fs.String(name, "", usage[name])
 	}
-	shot := fs.String("screenshot", "", "save a PNG of the window to this file after -frames frames, then quit")
+	shot := fs.String("screenshot", "", "save a PNG of the window to this file after -frames frames, and what it showed next to it as JSON (FILE.json), then quit")
 	frames := fs.Int("frames", 60, "with -screenshot: how many frames to draw first")
 	flag.Parse()
 	if fs.NArg() > 0 {
@@ -58,11 +60,18 @@ func settings() (game.Settings, []string, func(int, *ebiten.Image) bool) {
 	if *shot == "" {
 		return s, problems, nil
 	}
-	return s, problems, func(n int, screen *ebiten.Image) bool {
+	return s, problems, func(n int, screen *ebiten.Image, st game.Status) bool {
 		if n < *frames {
 			return false
 		}
-		if err := savePNG(*shot, screen); err != nil {
+		js, err := json.MarshalIndent(st, "", "  ")
+		if err == nil {
+			err = savePNG(*shot, screen)
+		}
+		if err == nil {
+			err = os.WriteFile(*shot+".json", js, 0o644)
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "portplay: screenshot:", err)
 			os.Exit(1)
 		}

@@ -1,0 +1,42 @@
+//go:build display
+
+package game
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+)
+
+// With -tags display (and an X server: `make bench` uses Xvfb), the tests
+// run inside a real Ebiten game, so that drawing can be measured.
+func TestMain(m *testing.M) {
+	code := 0
+	err := ebiten.RunGame(&runTests{run: func() { code = m.Run() }})
+	if err != nil {
+		panic(err)
+	}
+	os.Exit(code)
+}
+
+type runTests struct{ run func() }
+
+func (r *runTests) Update() error {
+	r.run()
+	return ebiten.Termination
+}
+func (r *runTests) Draw(*ebiten.Image)         {}
+func (r *runTests) Layout(w, h int) (int, int) { return w, h }
+
+// BenchmarkDrawSandbox is the CPU time of drawing one frame of the busiest
+// scene at 1280×720 (the GPU's work is not waited for).
+func BenchmarkDrawSandbox(b *testing.B) {
+	g := sandboxAtTopSpeed(b)
+	screen := ebiten.NewImage(DesignW, DesignH)
+	for b.Loop() {
+		g.tick(time.Second / 60)
+		g.Draw(screen)
+	}
+}
