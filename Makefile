@@ -52,8 +52,11 @@ e2e: deps
 test: export PORTPLAY_E2E = 1
 test: deps vet unit web native e2e
 
-bench:
+# The drawing benchmarks need a GL context: they run inside a real Ebiten
+# game under Xvfb (game/draw_bench_test.go).
+bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./game/
+	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench=Draw -benchmem ./game/
 
 clean:
 	rm -rf build web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz

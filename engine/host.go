@@ -612,8 +612,26 @@ func (h *Host) PortState(proto Proto, p Port) PortState {
 // PortStates fills dst with every port's state for proto, for drawing all
 // 65,536 ports each frame without a call per port.
 func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {
+	if !proto.valid() {
+		*dst = [65536]PortState{}
+		return
+	}
+	// PortState's rules, over whole arrays at once: this runs every frame.
+	tb := h.tables[proto]
+	listening, bound, est, tw := tb.listening[:65536], tb.bound[:65536], tb.est[:65536], tb.tw[:65536]
 	for p := range dst {
-		dst[p] = h.PortState(proto, Port(p))
+		switch {
+		case listening[p] > 0:
+			dst[p] = PortListening
+		case bound[p]|est[p] > 0:
+			dst[p] = PortInUse
+		case tw[p] > 0:
+			dst[p] = PortTimeWait
+		case h.reserved.w[p>>6]&(1<<(p&63)) != 0:
+			dst[p] = PortReserved
+		default:
+			dst[p] = PortFree
+		}
 	}
 }
 

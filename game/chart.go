@@ -26,8 +26,6 @@ func niceMax(n int) int {
 // alone, and each is named at its end.
 func drawPortsChart(v *view, p *player, limit int) {
 	a := areaChart
-	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-	v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	top := 0
 	for _, s := range p.samples {
 		top = max(top, s.inUse, s.wait)
@@ -79,7 +77,6 @@ func drawPortsChart(v *view, p *player, limit int) {
 // ephemeral ports and without (lesson 4), from two complete runs.
 func drawCompletionChart(v *view, r *sceneRun) {
 	a := areaChart
-	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
 	v.text(fmt.Sprintf("All %d connections done after", r.with.Started), Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	longest := max(r.with.LastDone, r.without.LastDone, time.Millisecond)
 	bar := func(i int, label string, st timeStats) {

@@ -36,6 +36,9 @@ type Game struct {
 	pinned         int // port+1; 0 for none
 	// The last frame's mapping from screen pixels to design units.
 	scale, offX, offY float64
+	// The static layer and what it was drawn for (chromeKey).
+	chrome    *ebiten.Image
+	chromeFor chromeKey
 	// Moving averages of the CPU time Update and Draw take, in ms.
 	updateMs, drawMs float64
 
@@ -249,17 +252,41 @@ func (g *Game) turnKnob(dir int) {
 	g.playing = true
 }
 
+// chromeKey is everything the static layer depends on: while it stays the
+// same, the layer is drawn once and reused, and a frame draws only what
+// moves on top of it (text and boxes cost the most on software GL).
+type chromeKey struct {
+	run        *sceneRun
+	w, h       int
+	focus      int
+	playing    bool
+	knob       int
+	sandbox    Sandbox
+	profile    string
+	failed     string
+	helpButton bool
+}
+
 // Draw renders the current frame.
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
-	screen.Fill(colBackground)
 	v := newView(screen, g.faces)
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
-	if g.run != nil {
-		g.drawScene(v)
+	b := screen.Bounds()
+	key := chromeKey{run: g.run, w: b.Dx(), h: b.Dy(), focus: g.focus, playing: g.playing, knob: g.knob,
+		sandbox: g.set.Sandbox, profile: g.set.Profile, failed: g.fatal, helpButton: g.help}
+	if g.chrome == nil || g.chrome.Bounds() != b {
+		g.chrome = ebiten.NewImage(b.Dx(), b.Dy())
+		g.chromeFor = chromeKey{}
 	}
-	for _, b := range g.buttons() {
-		drawButton(v, b)
+	if key != g.chromeFor {
+		g.chrome.Fill(colBackground)
+		g.drawChrome(newView(g.chrome, g.faces))
+		g.chromeFor = key
+	}
+	screen.DrawImage(g.chrome, nil)
+	if g.run != nil {
+		g.drawLive(v)
 	}
 	if g.fatal != "" {
 		drawMessage(v, []string{g.fatal, "Press 1 to 6 for another scene."}, DesignH/2-40)
@@ -278,12 +305,50 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 }
 
-func (g *Game) drawScene(v *view) {
+// drawChrome draws the static layer: titles, buttons, panels, host boxes,
+// the port map's legend, the narration and the sandbox's knobs.
+func (g *Game) drawChrome(v *view) {
+	for _, b := range g.buttons() {
+		drawButton(v, b)
+	}
 	r := g.run
+	if r == nil {
+		return
+	}
 	p := r.play
 	v.text(fmt.Sprintf("%d. %s", r.n, r.sc.Title), Bold, 20, 16, 15, alignStart, colText)
-	drawNetwork(v, r, g.boxes, g.focus)
+	drawNetworkChrome(v, r, g.boxes, g.focus)
+	g.pm.drawChrome(v, &p.hosts[g.focus])
+	a := areaChart
+	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+	if r.def.compare {
+		drawCompletionChart(v, r)
+	} else {
+		v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	}
+	a = areaNarration
+	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+	textW := a.w - 32
+	if r.n == SceneCount {
+		textW = 670
+		for i, k := range knobs(g.set) {
+			drawKnob(v, knobRect(i), k, i == g.knob)
+		}
+	}
+	for i, line := range v.wrap(narration(r), Regular, 17, textW) {
+		if i == 4 {
+			break
+		}
+		v.text(line, Regular, 17, a.x+16, a.y+8+float64(i)*22, alignStart, colText)
+	}
+}
 
+// drawLive draws what moves: sockets, packets, the ports, the chart's
+// lines, the inspector and the clock.
+func (g *Game) drawLive(v *view) {
+	r := g.run
+	p := r.play
+	drawNetwork(v, r, g.boxes)
 	focus := &p.hosts[g.focus]
 	if g.mapHost != g.focus || g.mapAt != p.now {
 		g.pm.update(p.sim.Hosts()[g.focus])
@@ -306,30 +371,12 @@ func (g *Game) drawScene(v *view) {
 	} else {
 		v.text("Point at (or tap) a port to see it and its sockets", Regular, 13, areaInspect.x, areaInspect.y+4, alignStart, colMuted)
 	}
-	if r.def.compare {
-		drawCompletionChart(v, r)
-	} else {
+	if !r.def.compare {
 		limit := 0
 		if cs := clients(p); len(cs) == 1 {
 			limit = cs[0].profile.Ephemeral.Size()
 		}
 		drawPortsChart(v, p, limit)
-	}
-
-	a := areaNarration
-	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-	textW := a.w - 32
-	if r.n == SceneCount {
-		textW = 670
-		for i, k := range knobs(g.set) {
-			drawKnob(v, knobRect(i), k, i == g.knob)
-		}
-	}
-	for i, line := range v.wrap(narration(r), Regular, 17, textW) {
-		if i == 4 {
-			break
-		}
-		v.text(line, Regular, 17, a.x+16, a.y+8+float64(i)*22, alignStart, colText)
 	}
 	state := "playing"
 	switch {
@@ -338,6 +385,7 @@ func (g *Game) drawScene(v *view) {
 	case !g.playing:
 		state = "paused"
 	}
+	a := areaNarration
 	status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", fmtDur(p.now), fmtDur(p.end()), g.set.Speed, state)
 	v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
 }

@@ -78,9 +78,10 @@ func stateColour(state string) color.RGBA {
 // failShown is how long a failed connect stays marked on its host.
 const failShown = 3 * time.Second
 
-func drawNetwork(v *view, r *sceneRun, boxes []rect, focus int) {
+// drawNetworkChrome draws what stays put while the scene plays: links and
+// the host boxes with their names, addresses and profiles.
+func drawNetworkChrome(v *view, r *sceneRun, boxes []rect, focus int) {
 	p := r.play
-	// Links first, under the boxes.
 	seen := map[[2]int]bool{}
 	for _, c := range r.sc.Connects {
 		a, b := p.hostIndex(c.From), p.hostIndex(c.To)
@@ -92,9 +93,32 @@ func drawNetwork(v *view, r *sceneRun, boxes []rect, focus int) {
 		v.line(x0, y0, x1, y1, 3, colLink)
 	}
 	for i := range p.hosts {
-		drawHostBox(v, r, i, boxes[i], i == focus)
+		h, b := &p.hosts[i], boxes[i]
+		v.fillRect(b.x, b.y, b.w, b.h, colPanel)
+		edge, width := colPanelEdge, 2.0
+		if i == focus {
+			edge, width = colText, 3
+		}
+		v.strokeRect(b.x, b.y, b.w, b.h, width, edge)
+		v.text(h.name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
+		v.text(h.addr.String(), Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
+		v.text(hostSubtitle(h), Regular, 13, b.x+12, b.y+32, alignStart, colMuted)
 	}
-	drawFlights(v, p, boxes)
+}
+
+func hostSubtitle(h *hostState) string {
+	if h.client && !h.server {
+		return h.profile.Title + "  ·  " + h.profile.Ephemeral.String()
+	}
+	return h.profile.Title
+}
+
+// drawNetwork draws what moves: the hosts' sockets and the packets.
+func drawNetwork(v *view, r *sceneRun, boxes []rect) {
+	for i := range r.play.hosts {
+		drawHostBox(v, r, i, boxes[i])
+	}
+	drawFlights(v, r.play, boxes)
 }
 
 // hostIndex is the index of the host named name (the scenario checked it).
@@ -151,24 +175,11 @@ func isListening(h *hostState, a netip.AddrPort) bool {
 
 func sortedKeys[V any](m map[int]V) []int { return slices.Sorted(maps.Keys(m)) }
 
-func drawHostBox(v *view, r *sceneRun, i int, b rect, focused bool) {
+func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 	p := r.play
 	h := &p.hosts[i]
-	v.fillRect(b.x, b.y, b.w, b.h, colPanel)
-	edge, width := colPanelEdge, 2.0
-	if focused {
-		edge, width = colText, 3
-	}
-	v.strokeRect(b.x, b.y, b.w, b.h, width, edge)
-	v.text(h.name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
-	v.text(h.addr.String(), Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
-	sub := h.profile.Title
-	if h.client && !h.server {
-		sub += "  ·  " + h.profile.Ephemeral.String()
-	}
-	v.text(sub, Regular, 13, b.x+12, b.y+32, alignStart, colMuted)
 	if h.failures > 0 {
-		v.text(fmt.Sprintf("%d failed", h.failures), Bold, 13, b.x+18+v.textWidth(sub, Regular, 13), b.y+32, alignStart, colError)
+		v.text(fmt.Sprintf("%d failed", h.failures), Bold, 13, b.x+18+v.textWidth(hostSubtitle(h), Regular, 13), b.y+32, alignStart, colError)
 	}
 	if !r.sc.Ephemeral && h.server {
 		// The half-duplex picture of lesson 4: the one port either waits

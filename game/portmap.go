@@ -19,10 +19,22 @@ type portMap struct {
 	img    *ebiten.Image
 	pix    []byte
 	states [65536]engine.PortState
+	// portColour's answers as RGBA bytes: by state, and for free ports by
+	// IANA class.
+	palette [engine.PortReserved + 1][4]byte
+	free    [engine.ClassDynamic + 1][4]byte
 }
 
 func newPortMap() *portMap {
-	return &portMap{img: ebiten.NewImage(256, 256), pix: make([]byte, 4*65536)}
+	m := &portMap{img: ebiten.NewImage(256, 256), pix: make([]byte, 4*65536)}
+	rgba := func(c color.RGBA) [4]byte { return [4]byte{c.R, c.G, c.B, c.A} }
+	for s := range m.palette {
+		m.palette[s] = rgba(portColour(engine.PortState(s), engine.DynamicPorts.Lo))
+	}
+	for _, r := range []engine.Range{engine.SystemPorts, engine.RegisteredPorts, engine.DynamicPorts} {
+		m.free[engine.ClassOf(r.Lo)] = rgba(portColour(engine.PortFree, r.Lo))
+	}
+	return m
 }
 
 // portColour is the colour of port p in state s: free ports show their IANA
@@ -51,8 +63,11 @@ func portColour(s engine.PortState, p engine.Port) color.RGBA {
 func (m *portMap) update(h *engine.Host) {
 	h.PortStates(engine.TCP, &m.states)
 	for p, s := range m.states {
-		c := portColour(s, engine.Port(p))
-		m.pix[4*p], m.pix[4*p+1], m.pix[4*p+2], m.pix[4*p+3] = c.R, c.G, c.B, c.A
+		c := m.palette[s]
+		if s == engine.PortFree {
+			c = m.free[engine.ClassOf(engine.Port(p))]
+		}
+		*(*[4]byte)(m.pix[4*p : 4*p+4]) = c
 	}
 	m.img.WritePixels(m.pix)
 }
@@ -70,15 +85,20 @@ func portAt(x, y float64) (engine.Port, bool) {
 // cellY is the design y of the top of the map's row holding port p.
 func cellY(p int) float64 { return areaMap.y + float64(p/256)*areaMap.h/256 }
 
+// draw draws the ports, and the ephemeral range's outline over them.
 func (m *portMap) draw(v *view, h *hostState) {
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterNearest}
 	op.GeoM.Scale(areaMap.w*v.scale/256, areaMap.h*v.scale/256)
 	x, y := v.pt(areaMap.x, areaMap.y)
 	op.GeoM.Translate(float64(x), float64(y))
 	v.dst.DrawImage(m.img, op)
-
-	v.text(fmt.Sprintf("Port map of %s (%s), TCP", h.name, h.addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
 	m.outlineRange(v, h.profile.Ephemeral)
+}
+
+// drawChrome draws the map's title, the IANA classes against their rows
+// and the legend: what stays put while the ports change.
+func (m *portMap) drawChrome(v *view, h *hostState) {
+	v.text(fmt.Sprintf("Port map of %s (%s), TCP", h.name, h.addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
 
 	// The IANA classes, against the rows they occupy.
 	lx := areaLegend.x
