@@ -31,6 +31,12 @@ type Game struct {
 	problems []string
 	fatal    string
 	frames   int
+	// The lesson: where the learner is, what survives a reload, and
+	// whether the narration is hidden for presenting.
+	ls        lessonState
+	prog      Progress
+	store     store
+	presenter bool
 	// The pointer in design units, and a port tapped or clicked on the map.
 	mouseX, mouseY float64
 	pinned         int // port+1; 0 for none
@@ -58,10 +64,27 @@ func New(s Settings, problems []string) (*Game, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Game{faces: fc, set: s, problems: problems, pm: newPortMap(), playing: !s.Paused, scale: 1}
-	g.load(s.Scene, 0)
+	g := &Game{faces: fc, set: s, problems: problems, pm: newPortMap(), playing: !s.Paused, scale: 1, store: defaultStore()}
+	g.prog, err = loadProgress(g.store)
+	if err != nil {
+		g.problems = append(g.problems, fmt.Sprintf("Saved progress could not be read (%v); starting afresh.", err))
+	}
+	if !s.SceneGiven && g.prog.Scene >= 1 && g.prog.Scene <= SceneCount {
+		g.set.Scene = g.prog.Scene
+	}
+	g.open(g.set.Scene)
+	g.playing = g.playing && !s.Paused
 	publish(g)
 	return g, nil
+}
+
+// open shows scene n at the lesson step saved for it.
+func (g *Game) open(n int) {
+	g.load(n, 0)
+	g.playing = g.run != nil
+	if g.run != nil {
+		g.gotoStep(g.prog.Steps[n])
+	}
 }
 
 // load builds scene n and shows it at time at.
@@ -123,8 +146,18 @@ func (g *Game) tick(dt time.Duration) {
 	if g.run == nil || !g.playing {
 		return
 	}
-	g.run.play.play(dt, g.set.Speed, g.run.pace)
-	if g.run.play.finished() {
+	p := g.run.play
+	p.play(dt, g.set.Speed, g.run.pace)
+	if p.hit != nil {
+		// The lesson's pause: the event it waited for happened.
+		hit := *p.hit
+		p.watch, p.hit = nil, nil
+		g.playing = false
+		if q := g.question(); q != nil && g.ls.chosen >= 0 && g.ls.verdict == "" {
+			g.judge(hit)
+		}
+	}
+	if p.finished() {
 		g.playing = false
 	}
 }
@@ -174,7 +207,11 @@ func (g *Game) click(x, y float64, dir int) {
 
 func (g *Game) buttons() []button {
 	live := g.run != nil && g.run.def.profileLive
-	return buttons(g.set.Scene, g.playing, g.help, live)
+	bs := buttons(g.set.Scene, g.playing, g.help, live)
+	if g.run != nil {
+		bs = append(bs, lessonButtons(g.ls.choices, g.ls.chosen, g.set.Scene == SceneCount)...)
+	}
+	return bs
 }
 
 // do carries out an action.
@@ -192,8 +229,11 @@ func (g *Game) do(a action, dir int) {
 		return
 	}
 	if a > actScene && a <= actScene+action(SceneCount) {
-		g.load(int(a-actScene), 0)
-		g.playing = g.run != nil
+		g.open(int(a - actScene))
+		return
+	}
+	if a == actPresenter {
+		g.presenter = !g.presenter
 		return
 	}
 	if g.run == nil {
@@ -223,6 +263,16 @@ func (g *Game) do(a action, dir int) {
 	case actRestart:
 		g.load(g.set.Scene, 0)
 		g.playing = true
+		g.enter(0)
+	case actNextStep:
+		g.enter(g.ls.step + 1)
+	case actPrevStep:
+		g.gotoStep(g.ls.step - 1)
+	case actResetProgress:
+		g.prog = Progress{Steps: map[int]int{}, Answers: map[string]string{}}
+		g.saveProgress()
+		g.load(g.set.Scene, 0)
+		g.enter(0)
 	case actProfile:
 		if g.run.def.profileLive {
 			profiles := engine.Profiles()
@@ -230,6 +280,8 @@ func (g *Game) do(a action, dir int) {
 			g.set.Profile = profiles[(i+1)%len(profiles)].Name
 			g.load(g.set.Scene, p.now) // live: the same moment, another OS
 		}
+	case actAnswer, actAnswer + 1, actAnswer + 2:
+		g.answer(int(a - actAnswer))
 	case actFocus:
 		g.focus = (g.focus + 1) % len(p.hosts)
 		g.mapHost = -1
@@ -252,6 +304,10 @@ func (g *Game) turnKnob(dir int) {
 	g.playing = true
 }
 
+// lessonQuiet says the panel's last line is free for the clock: no
+// question or verdict uses it.
+func (g *Game) lessonQuiet() bool { return g.question() == nil }
+
 // chromeKey is everything the static layer depends on: while it stays the
 // same, the layer is drawn once and reused, and a frame draws only what
 // moves on top of it (text and boxes cost the most on software GL).
@@ -265,6 +321,10 @@ type chromeKey struct {
 	profile    string
 	failed     string
 	helpButton bool
+	step       int
+	chosen     int
+	verdict    string
+	presenter  bool
 }
 
 // Draw renders the current frame.
@@ -274,7 +334,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
 	b := screen.Bounds()
 	key := chromeKey{run: g.run, w: b.Dx(), h: b.Dy(), focus: g.focus, playing: g.playing, knob: g.knob,
-		sandbox: g.set.Sandbox, profile: g.set.Profile, failed: g.fatal, helpButton: g.help}
+		sandbox: g.set.Sandbox, profile: g.set.Profile, failed: g.fatal, helpButton: g.help,
+		step: g.ls.step, chosen: g.ls.chosen, verdict: g.ls.verdict, presenter: g.presenter}
 	if g.chrome == nil || g.chrome.Bounds() != b {
 		g.chrome = ebiten.NewImage(b.Dx(), b.Dy())
 		g.chromeFor = chromeKey{}
@@ -328,18 +389,63 @@ func (g *Game) drawChrome(v *view) {
 	}
 	a = areaNarration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-	textW := a.w - 32
+	textW := a.w - 210
 	if r.n == SceneCount {
 		textW = 670
 		for i, k := range knobs(g.set) {
 			drawKnob(v, knobRect(i), k, i == g.knob)
 		}
 	}
-	for i, line := range v.wrap(narration(r), Regular, 17, textW) {
-		if i == 4 {
+	g.drawLesson(v, textW)
+}
+
+// drawLesson fills the narration panel: the step's text, or its question
+// with the choices and, once the engine has answered, the verdict. In
+// presenter mode the narration is left to the presenter and the rest is
+// larger.
+func (g *Game) drawLesson(v *view, textW float64) {
+	a := areaNarration
+	steps := lessonSteps(g.set.Scene)
+	st := steps[g.ls.step]
+	head := fmt.Sprintf("Step %d of %d", g.ls.step+1, len(steps))
+	if g.presenter {
+		head += "  ·  presenter mode (M)"
+	}
+	v.text(head, Bold, 13, a.x+16, a.y+6, alignStart, colMuted)
+	size, lines := 17.0, 3
+	if g.presenter {
+		size, lines = 26, 1
+	}
+	text := ""
+	switch {
+	case st.ask != nil:
+		text = st.ask.text
+	case !g.presenter:
+		text = st.say(g.run)
+	}
+	if st.ask != nil {
+		lines = 1
+	}
+	for i, line := range v.wrap(text, Regular, size, textW) {
+		if i == lines {
 			break
 		}
-		v.text(line, Regular, 17, a.x+16, a.y+8+float64(i)*22, alignStart, colText)
+		v.text(line, Regular, size, a.x+16, a.y+24+float64(i)*size*1.3, alignStart, colText)
+	}
+	for _, b := range lessonButtons(g.ls.choices, g.ls.chosen, g.set.Scene == SceneCount) {
+		drawButton(v, b)
+	}
+	switch g.ls.verdict {
+	case "right":
+		v.text("Right: the engine did exactly that ("+g.ls.truth+"). PageDown goes on.", Bold, 16, a.x+16, a.y+94, alignStart, colRange)
+	case "wrong":
+		v.text("Not this time: the engine's answer was "+g.ls.truth+". PageDown goes on.", Bold, 16, a.x+16, a.y+94, alignStart, colError)
+	default:
+		if st.ask != nil && g.ls.chosen >= 0 {
+			v.text("Watch what the engine does…", Bold, 16, a.x+16, a.y+94, alignStart, colMuted)
+		} else if st.ask != nil {
+			v.text("Predict, then see: press A, B or C (or click).", Regular, 15, a.x+16, a.y+94, alignStart, colMuted)
+		}
 	}
 }
 
@@ -387,7 +493,9 @@ func (g *Game) drawLive(v *view) {
 	}
 	a := areaNarration
 	status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", fmtDur(p.now), fmtDur(p.end()), g.set.Speed, state)
-	v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
+	if g.lessonQuiet() {
+		v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
+	}
 }
 
 func drawButton(v *view, b button) {
@@ -421,12 +529,15 @@ var helpLines = [][2]string{
 	{"P", "switch the clients' OS profile (scenes 3, 5, 6)"},
 	{"H", "show another host's ports on the port map (or click a host)"},
 	{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
+	{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
+	{"A  B  C", "answer the lesson's question"},
+	{"M", "presenter mode: narration hidden, larger type"},
 	{"F", "full screen"},
 	{"?  Esc", "this help / close messages"},
 }
 
 func drawHelp(v *view) {
-	x, y, w, h := 190.0, 110.0, 900.0, 420.0
+	x, y, w, h := 190.0, 70.0, 900.0, 520.0
 	v.fillRect(x, y, w, h, colPanel)
 	v.strokeRect(x, y, w, h, 2, colText)
 	v.text("Keys (every one also has a button)", Bold, 24, x+w/2, y+18, alignCenter, colText)
@@ -466,21 +577,29 @@ func drawMessage(v *view, msgs []string, y float64) {
 
 // Status is the state a test (or the browser's JS hook) can read back.
 type Status struct {
-	Frames      int      // frames drawn so far
-	Scene       int      // the scene's number, from 1
-	SceneName   string   // its built-in scenario's name
-	Time        float64  // simulated seconds shown
-	Playing     bool     // whether time runs
-	Speed       float64  // the playback speed
-	Profile     string   // the clients' profile override, "" for the scenario's
-	Help        bool     // the help overlay is shown
-	Focus       string   // the host the port map shows
-	Events      int      // simulation events shown so far
-	Connections []string // the clients' open connections' 4-tuples, as the engine made them (the first maxListed of each client)
-	Failures    []string // failed connects so far: "host: ERRNO"
-	UpdateMs    float64  // CPU time of Update, moving average over ~30 ticks
-	DrawMs      float64  // CPU time of Draw (not the GPU's), likewise
-	Problems    []string // rejected settings and errors shown on screen
+	Frames      int               // frames drawn so far
+	Scene       int               // the scene's number, from 1
+	SceneName   string            // its built-in scenario's name
+	Time        float64           // simulated seconds shown
+	Playing     bool              // whether time runs
+	Speed       float64           // the playback speed
+	Profile     string            // the clients' profile override, "" for the scenario's
+	Help        bool              // the help overlay is shown
+	Focus       string            // the host the port map shows
+	Events      int               // simulation events shown so far
+	Connections []string          // the clients' open connections' 4-tuples, as the engine made them (the first maxListed of each client)
+	Failures    []string          // failed connects so far: "host: ERRNO"
+	Step        int               // the lesson step, from 0
+	Steps       int               // how many steps the lesson has
+	Question    string            // the current step's question, if any
+	Choices     []string          // its choices
+	Verdict     string            // "right" or "wrong" once the engine answered; "" before
+	Truth       string            // the engine's answer, once known
+	Presenter   bool              // presenter mode
+	Answers     map[string]string // every question answered so far (saved progress)
+	UpdateMs    float64           // CPU time of Update, moving average over ~30 ticks
+	DrawMs      float64           // CPU time of Draw (not the GPU's), likewise
+	Problems    []string          // rejected settings and errors shown on screen
 }
 
 // maxListed caps Status.Connections per client: the hook is refreshed every
@@ -499,6 +618,13 @@ func (g *Game) Status() Status {
 		return st
 	}
 	p := g.run.play
+	st.Step, st.Steps = g.ls.step, len(lessonSteps(g.set.Scene))
+	if q := g.question(); q != nil {
+		st.Question = q.text
+	}
+	st.Choices, st.Verdict, st.Truth = g.ls.choices, g.ls.verdict, g.ls.truth
+	st.Presenter = g.presenter
+	st.Answers = g.prog.Answers
 	st.SceneName = g.run.def.scenario
 	st.Time = p.now.Seconds()
 	st.Events = p.events

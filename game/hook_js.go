@@ -28,6 +28,18 @@ func publish(g *Game) {
 	obj.Set("connections", jsStrings(st.Connections))
 	obj.Set("failures", jsStrings(st.Failures))
 	obj.Set("problems", jsStrings(st.Problems))
+	obj.Set("step", st.Step)
+	obj.Set("steps", st.Steps)
+	obj.Set("question", st.Question)
+	obj.Set("choices", jsStrings(st.Choices))
+	obj.Set("verdict", st.Verdict)
+	obj.Set("truth", st.Truth)
+	obj.Set("presenter", st.Presenter)
+	answers := js.Global().Get("Object").New()
+	for k, v := range st.Answers {
+		answers.Set(k, v)
+	}
+	obj.Set("answers", answers)
 	obj.Set("updateMs", st.UpdateMs)
 	obj.Set("drawMs", st.DrawMs)
 }

@@ -26,6 +26,11 @@ type player struct {
 	// events counts the events seen so far; last is the latest one.
 	events int
 	last   sim.Event
+	kinds  [sim.Waiting + 1]int // events seen so far by kind
+	// watch, if set, is a lesson's pause condition: the first event it
+	// accepts is kept in hit.
+	watch func(sim.Event) bool
+	hit   *sim.Event
 	// samples hold the client hosts' port counts every sampleEvery.
 	samples     []sample
 	sampleEvery time.Duration
@@ -120,9 +125,24 @@ func (p *player) seek(t time.Duration) {
 		if err != nil {
 			return // the same scenario built once already; it cannot fail now
 		}
+		fresh.watch = p.watch
 		*p = *fresh
 	}
 	p.advanceTo(t)
+}
+
+// runUntil steps from event to event until watch accepts one (or the run
+// ends) and returns it: a lesson's way to reach its next pause exactly.
+func (p *player) runUntil(watch func(sim.Event) bool) (sim.Event, bool) {
+	p.watch, p.hit = watch, nil
+	defer func() { p.watch = nil }()
+	for p.hit == nil && !p.finished() {
+		p.stepForward()
+	}
+	if p.hit == nil {
+		return sim.Event{}, false
+	}
+	return *p.hit, true
 }
 
 // nextEvent is when the next event happens, if one does before the end.
@@ -162,6 +182,12 @@ func (p *player) stepBack() {
 func (p *player) observe(e sim.Event) {
 	p.events++
 	p.last = e
+	if int(e.Kind) < len(p.kinds) {
+		p.kinds[e.Kind]++
+	}
+	if p.watch != nil && p.hit == nil && p.watch(e) {
+		p.hit = &e
+	}
 	h := p.host(e.Host)
 	if h == nil {
 		return

@@ -14,6 +14,9 @@ import (
 // (flags of the same names) can choose.
 type Settings struct {
 	Scene int // 1 to SceneCount
+	// SceneGiven says the scene was asked for; otherwise the app reopens
+	// the lesson the learner was last in.
+	SceneGiven bool
 	// Profile, if set, is every client's OS profile (engine.ProfileByName)
 	// in the scenes where it can be switched; "" keeps each scenario's.
 	Profile string
@@ -55,6 +58,7 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 		}
 	}
 	intIn("scene", 1, SceneCount, &s.Scene)
+	_, s.SceneGiven = get("scene")
 	if v, ok := get("profile"); ok {
 		if _, err := engine.ProfileByName(v); err != nil {
 			bad("profile", v, err.Error(), "each scenario's own")

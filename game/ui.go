@@ -48,7 +48,12 @@ const (
 	actKnobNext // Tab: the next sandbox knob
 	actKnobUp
 	actKnobDown
-	actScene // actScene+n selects scene n (1 to SceneCount)
+	actNextStep
+	actPrevStep
+	actPresenter
+	actResetProgress
+	actAnswer              // actAnswer+k answers choice k (0: A)
+	actScene  = 100 + iota // actScene+n selects scene n (1 to SceneCount)
 )
 
 // keyActions map keys to actions. Keys are physical (US layout names):
@@ -71,6 +76,12 @@ var keyActions = []struct {
 	{[]ebiten.Key{ebiten.KeyTab}, actKnobNext},
 	{[]ebiten.Key{ebiten.KeyArrowUp}, actKnobUp},
 	{[]ebiten.Key{ebiten.KeyArrowDown}, actKnobDown},
+	{[]ebiten.Key{ebiten.KeyPageDown, ebiten.KeyEnter, ebiten.KeyNumpadEnter}, actNextStep},
+	{[]ebiten.Key{ebiten.KeyPageUp}, actPrevStep},
+	{[]ebiten.Key{ebiten.KeyM}, actPresenter},
+	{[]ebiten.Key{ebiten.KeyA}, actAnswer},
+	{[]ebiten.Key{ebiten.KeyB}, actAnswer + 1},
+	{[]ebiten.Key{ebiten.KeyC}, actAnswer + 2},
 	{[]ebiten.Key{ebiten.KeyDigit1, ebiten.KeyNumpad1}, actScene + 1},
 	{[]ebiten.Key{ebiten.KeyDigit2, ebiten.KeyNumpad2}, actScene + 2},
 	{[]ebiten.Key{ebiten.KeyDigit3, ebiten.KeyNumpad3}, actScene + 3},
@@ -123,6 +134,29 @@ func buttons(scene int, playing, help bool, profileLive bool) []button {
 		b.r = rect{x, areaControls.y + 6, w, 40}
 		bs = append(bs, b)
 		x += w + 6
+	}
+	return bs
+}
+
+// lessonButtons are the lesson's controls in the narration panel: the
+// current question's choices, and stepping and resetting.
+func lessonButtons(choices []string, chosen int, sandbox bool) []button {
+	var bs []button
+	a := areaNarration
+	for i, c := range choices {
+		bs = append(bs, button{r: rect{a.x + 16 + float64(i)*170, a.y + 58, 160, 30}, label: c, key: string(rune('A' + i)), act: actAnswer + action(i), on: i == chosen})
+	}
+	if sandbox {
+		return bs
+	}
+	x := a.x + a.w - 170
+	for i, b := range []button{
+		{label: "Next", key: "PgDn", act: actNextStep},
+		{label: "Back", key: "PgUp", act: actPrevStep},
+		{label: "Reset progress", act: actResetProgress},
+	} {
+		b.r = rect{x, a.y + 8 + float64(i)*36, 160, 30}
+		bs = append(bs, b)
 	}
 	return bs
 }
