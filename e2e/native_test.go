@@ -59,7 +59,8 @@ func runNative(t *testing.T, display string, during func(), args ...string) ([]b
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, nativeApp, args...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	// Progress is saved under the config directory: a fresh one per run.
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+t.TempDir())
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())

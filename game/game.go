@@ -81,10 +81,12 @@ func New(s Settings, problems []string) (*Game, error) {
 // open shows scene n at the lesson step saved for it.
 func (g *Game) open(n int) {
 	g.load(n, 0)
-	g.playing = g.run != nil
-	if g.run != nil {
-		g.gotoStep(g.prog.Steps[n])
+	if g.run == nil {
+		return
 	}
+	g.gotoStep(g.prog.Steps[n])
+	// A scene opened at its start plays: the overview is the scene alive.
+	g.playing = g.ls.step == 0
 }
 
 // load builds scene n and shows it at time at.
@@ -262,8 +264,8 @@ func (g *Game) do(a action, dir int) {
 		g.set.Speed = speeds[i]
 	case actRestart:
 		g.load(g.set.Scene, 0)
-		g.playing = true
 		g.enter(0)
+		g.playing = true
 	case actNextStep:
 		g.enter(g.ls.step + 1)
 	case actPrevStep:

@@ -66,14 +66,14 @@ var lessons = [SceneCount][]step{
 	{ // 2. Two servers
 		{ask: &question{
 			id:      "2-next-port",
-			text:    "The client connects to web-a. Which port will its side of the connection get?",
+			text:    "The client opens its next connection. Which port will its side get?",
 			choices: nextPortChoices,
 			resolve: isKind(sim.PortAllocated),
 			answer:  portOf,
 		}},
 		{ask: &question{
 			id:      "2-second-port",
-			text:    "Now to web-b. Which port this time?",
+			text:    "And the connection after that: which port this time?",
 			choices: nextPortChoices,
 			resolve: isKind(sim.PortAllocated),
 			answer:  portOf,
@@ -292,6 +292,8 @@ func (g *Game) enter(i int) {
 	p.watch, p.hit = nil, nil
 	st := steps[i]
 	switch {
+	case st.ask == nil && st.until == nil:
+		g.playing = false
 	case st.ask != nil:
 		g.ls.choices = st.ask.choices(g.run)
 		g.playing = false
@@ -306,7 +308,8 @@ func (g *Game) enter(i int) {
 }
 
 // gotoStep shows step i as a learner arriving there would have seen it: the
-// scene replayed from the start through every earlier step's pause.
+// scene replayed from the start through every earlier step's pause. Step 0
+// is the start of the scene, paused.
 func (g *Game) gotoStep(i int) {
 	steps := lessonSteps(g.set.Scene)
 	i = max(0, min(i, len(steps)-1))
@@ -321,11 +324,7 @@ func (g *Game) gotoStep(i int) {
 			r.play.runUntil(func(e sim.Event) bool { return cond(r, e) })
 		}
 	}
-	playing := g.playing
 	g.enter(i)
-	if i == 0 {
-		g.playing = playing // the overview plays freely
-	}
 }
 
 // answer takes choice k for the current question, then plays until the
