@@ -210,6 +210,9 @@ func (g *Game) click(x, y float64, dir int) {
 func (g *Game) buttons() []button {
 	live := g.run != nil && g.run.def.profileLive
 	bs := buttons(g.set.Scene, g.playing, g.help, live)
+	for i := range bs {
+		bs[i].on = bs[i].on || bs[i].act == actPresenter && g.presenter
+	}
 	if g.run != nil {
 		bs = append(bs, lessonButtons(g.ls.choices, g.ls.chosen, g.set.Scene == SceneCount)...)
 	}

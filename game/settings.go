@@ -93,10 +93,10 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 	}
 	sb := &s.Sandbox
 	if v, ok := get("range"); ok {
-		if _, err := engine.ParseRange(v); err != nil {
+		if r, err := engine.ParseRange(v); err != nil {
 			bad("range", v, err.Error(), "the profile's own")
 		} else {
-			sb.Range = v
+			sb.Range = r.String() // "40000 - 40099" parses; the scenario wants it spaceless
 		}
 	}
 	if v, ok := get("strategy"); ok {

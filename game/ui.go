@@ -125,6 +125,7 @@ func buttons(scene int, playing, help bool, profileLive bool) []button {
 		controls = append(controls, button{label: "Profile", key: "P", act: actProfile})
 	}
 	controls = append(controls,
+		button{label: "Present", key: "M", act: actPresenter},
 		button{label: "Full screen", key: "F", act: actFullscreen},
 		button{label: "Help", key: "?", act: actHelp, on: help},
 	)
@@ -147,6 +148,11 @@ func lessonButtons(choices []string, chosen int, sandbox bool) []button {
 		bs = append(bs, button{r: rect{a.x + 16 + float64(i)*170, a.y + 58, 160, 30}, label: c, key: string(rune('A' + i)), act: actAnswer + action(i), on: i == chosen})
 	}
 	if sandbox {
+		// The knobs hold the panel's right: stepping sits under the text.
+		for i, b := range []button{{label: "Back", key: "PgUp", act: actPrevStep}, {label: "Next", key: "PgDn", act: actNextStep}} {
+			b.r = rect{a.x + 470 + float64(i)*110, a.y + a.h - 30, 104, 26}
+			bs = append(bs, b)
+		}
 		return bs
 	}
 	x := a.x + a.w - 170
