@@ -100,7 +100,7 @@ func (g *Game) load(n int, at time.Duration) {
 	g.set.Scene = n
 	g.run = r
 	g.boxes = layoutHosts(r.play.hosts)
-	if n != g.run.n || g.focus >= len(r.play.hosts) {
+	if g.focus >= len(r.play.hosts) {
 		g.focus = 0
 	}
 	if at == 0 {
@@ -270,7 +270,13 @@ func (g *Game) do(a action, dir int) {
 		g.enter(0)
 		g.playing = true
 	case actNextStep:
-		g.enter(g.ls.step + 1)
+		if g.ls.step == 0 {
+			// The overview may have played on past what the lesson's
+			// steps wait for: the lesson proper starts from the start.
+			g.gotoStep(1)
+		} else {
+			g.enter(g.ls.step + 1)
+		}
 	case actPrevStep:
 		g.gotoStep(g.ls.step - 1)
 	case actResetProgress:

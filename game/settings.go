@@ -108,7 +108,7 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 	}
 	if v, ok := get("timewait"); ok {
 		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 || d > time.Hour {
+		if err != nil || d < time.Millisecond || d > time.Hour {
 			bad("timewait", v, "want a duration from 1ms to 1h, e.g. 30s", "the profile's own")
 		} else {
 			sb.TimeWait = d

@@ -250,7 +250,7 @@ func knobRect(i int) rect {
 	return rect{areaNarration.x + 700 + float64(col)*276, areaNarration.y + 8 + float64(row)*29, 268, 26}
 }
 
-// fmtDur writes a simulated time for people: 1.250 s, 42 s, 2 min 5 s.
+// fmtDur writes a simulated time for people: 1.250 s, 42.0 s, 2 min 5 s.
 func fmtDur(d time.Duration) string {
 	switch {
 	case d < 10*time.Second:
