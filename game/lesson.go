@@ -122,7 +122,7 @@ var lessons = [SceneCount][]step{
 			answer: connectOutcome,
 		}},
 		{say: func(r *sceneRun) string {
-			return fmt.Sprintf("The exact reason: a 4-tuple names one conversation, and a host's own :80 listener holds the port. All done after %s, against %s with ephemeral ports.",
+			return fmt.Sprintf("The exact reason: a 4-tuple names one conversation, and a host's own :80 listener holds the port. Done after %s instead of %s with ephemeral ports.",
 				fmtDur(r.without.LastDone), fmtDur(r.with.LastDone))
 		}, until: func(r *sceneRun, e sim.Event) bool { return e.At >= r.without.LastDone }},
 	},
@@ -163,7 +163,7 @@ var lessons = [SceneCount][]step{
 	},
 	{ // 6. Sandbox
 		{say: func(r *sceneRun) string {
-			return "Try a 10-port range with a short TIME_WAIT and watch connects fail; then a high rate with the profile's own range."
+			return "Try the smallest range with a short TIME_WAIT and watch connects fail; then the highest rate with the profile's own range."
 		}},
 	},
 }
