@@ -296,6 +296,10 @@ func TestBrowserScenesAndControls(t *testing.T) {
 		b.press(t, "6")
 		b.until(t, "scene 6", "s.scene == 6")
 		b.until(t, "traffic", "s.time > 0.5")
+		for range 8 { // the slowest speed: time 0 stays on screen a while
+			b.press(t, "-")
+		}
+		b.until(t, "the slowest speed", "s.speed == 0.25")
 		b.press(t, "\t")
 		b.press(t, kb.ArrowUp)
 		b.until(t, "the sandbox to restart", "s.time < 0.5")
