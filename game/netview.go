@@ -149,9 +149,9 @@ func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
 	}
 	total := len(rows) + len(h.conns)
 	rows = rows[:min(len(rows), limit)]
-	active, _ := h.firstConns(limit-len(rows), func(c connState) bool { return c.state != "TIME_WAIT" })
-	waiting, _ := h.firstConns(limit-len(rows)-len(active), func(c connState) bool { return c.state == "TIME_WAIT" })
-	for _, c := range append(active, waiting...) {
+	active, waiting := h.firstRows(max(limit-len(rows), 0))
+	shown := append(active, waiting...)
+	for _, c := range shown[:min(len(shown), max(limit-len(rows), 0))] {
 		text := fmt.Sprintf(":%d → %s", c.tuple.Local.Port(), c.tuple.Remote)
 		if isListening(h, c.tuple.Local) {
 			text = fmt.Sprintf(":%d ← %s", c.tuple.Local.Port(), c.tuple.Remote)
@@ -211,8 +211,7 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 		y += rowH
 	}
 	if more > 0 {
-		_, tw := h.firstConns(0, func(c connState) bool { return c.state == "TIME_WAIT" })
-		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), tw), Regular, 13, b.x+22, y+3, alignStart, colMuted)
+		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), h.nTW), Regular, 13, b.x+22, y+3, alignStart, colMuted)
 	}
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
 		msg := fmt.Sprintf("connect to %s failed: %s", h.fail.Tuple.Remote, h.fail.Err)

@@ -45,6 +45,7 @@ type hostState struct {
 	server  bool           // it listens
 	listens []netip.AddrPort
 	conns   map[int]connState // by connection number
+	nTW     int               // how many of conns are in TIME_WAIT
 	// waiting are the connections that cannot go on yet (Waiting events,
 	// without ephemeral ports), by connection number.
 	waiting  map[int]sim.Event
@@ -205,12 +206,21 @@ func (p *player) observe(e sim.Event) {
 		delete(h.waiting, e.Conn)
 	case sim.ConnectFailed:
 		h.fail, h.failures = e, h.failures+1
+		if old, ok := h.conns[e.Conn]; ok && old.state == "TIME_WAIT" {
+			h.nTW--
+		}
 		delete(h.conns, e.Conn)
 	case sim.State:
+		if old, ok := h.conns[e.Conn]; ok && old.state == "TIME_WAIT" {
+			h.nTW--
+		}
 		if e.State == "CLOSED" {
 			delete(h.conns, e.Conn)
 		} else {
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
+			if e.State == "TIME_WAIT" {
+				h.nTW++
+			}
 		}
 	case sim.Packet:
 		if e.Len > 0 {
@@ -252,24 +262,43 @@ func (h *hostState) firstConns(k int, keep func(connState) bool) ([]connState, i
 	out := make([]connState, 0, k+1)
 	n := 0
 	for _, c := range h.conns {
-		if !keep(c) {
-			continue
-		}
-		n++
-		if len(out) == k && (k == 0 || c.id > out[k-1].id) {
-			continue
-		}
-		i := len(out)
-		out = append(out, c)
-		for ; i > 0 && out[i-1].id > c.id; i-- {
-			out[i] = out[i-1]
-		}
-		out[i] = c
-		if len(out) > k {
-			out = out[:k]
+		if keep(c) {
+			n++
+			out = insertFirst(out, c, k)
 		}
 	}
 	return out, n
+}
+
+// firstRows is firstConns for the two lists a host box shows, in one pass:
+// the first k connections at work and the first k in TIME_WAIT.
+func (h *hostState) firstRows(k int) (active, tw []connState) {
+	active, tw = make([]connState, 0, k+1), make([]connState, 0, k+1)
+	for _, c := range h.conns {
+		if c.state == "TIME_WAIT" {
+			tw = insertFirst(tw, c, k)
+		} else {
+			active = insertFirst(active, c, k)
+		}
+	}
+	return active, tw
+}
+
+// insertFirst puts c into out, kept sorted by id and at most k long.
+func insertFirst(out []connState, c connState, k int) []connState {
+	if len(out) == k && (k == 0 || c.id > out[k-1].id) {
+		return out
+	}
+	i := len(out)
+	out = append(out, c)
+	for ; i > 0 && out[i-1].id > c.id; i-- {
+		out[i] = out[i-1]
+	}
+	out[i] = c
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
 }
 
 // timeWaitLeft is how long a TIME_WAIT entered at since has to run at now.

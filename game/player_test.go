@@ -571,3 +571,22 @@ func TestFirstConnsAndTimeWaitLeft(t *testing.T) {
 	assert.True(t, twSeen, "lesson 3 shows TIME_WAIT at %s", p.now)
 	assert.True(t, several, "some host has several connections at %s", p.now)
 }
+
+// nTW is kept as the events come, so a frame need not count: it must
+// always equal the TIME_WAIT connections the host lists.
+func TestTimeWaitCountFollowsTheConnections(t *testing.T) {
+	for _, name := range []string{"3-ephemeral-ports", "5-running-out", "6-sandbox"} {
+		b, err := assets.Scenario(name)
+		require.NoError(t, err)
+		sc, err := scenario.Parse(b.Source)
+		require.NoError(t, err)
+		p := mustPlayer(t, sc)
+		for at := time.Duration(0); at <= 75*time.Second; at += 5 * time.Second {
+			p.advanceTo(at)
+			for _, h := range p.hosts {
+				_, n := h.firstConns(0, func(c connState) bool { return c.state == "TIME_WAIT" })
+				require.Equal(t, n, h.nTW, "%s: %s at %v", name, h.name, at)
+			}
+		}
+	}
+}
