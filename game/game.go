@@ -615,7 +615,7 @@ type Status struct {
 
 // maxListed caps Status.Connections per client: the hook is refreshed every
 // frame, and a busy sandbox holds thousands.
-const maxListed = 64
+const maxListed = 8
 
 // Status reports what the game currently shows.
 func (g *Game) Status() Status {

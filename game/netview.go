@@ -229,9 +229,17 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 // plain squares; their labels would only cover each other.
 const labelledFlights = 8
 
+// maxFlightsDrawn: at high speed hundreds of packets are in flight at once,
+// more than anyone can follow; an even sample of them shows the traffic.
+const maxFlightsDrawn = 48
+
 func drawFlights(v *view, p *player, boxes []rect) {
 	label := len(p.flights) <= labelledFlights
-	for _, f := range p.flights {
+	every := max(1, (len(p.flights)+maxFlightsDrawn-1)/maxFlightsDrawn)
+	for i, f := range p.flights {
+		if i%every != 0 {
+			continue
+		}
 		from := p.hostIndex(f.Host)
 		to := p.hostByAddr(f.Tuple.Remote.Addr())
 		if to < 0 {

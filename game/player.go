@@ -187,7 +187,8 @@ func (p *player) observe(e sim.Event) {
 		p.kinds[e.Kind]++
 	}
 	if p.watch != nil && p.hit == nil && p.watch(e) {
-		p.hit = &e
+		hit := e // a copy: taking e's own address would put every event on the heap
+		p.hit = &hit
 	}
 	h := p.host(e.Host)
 	if h == nil {
