@@ -494,24 +494,17 @@ func numberProblems(t testing.TB, r *sceneRun, text string, complete bool) []str
 			rates[1/c.Every.Seconds()] = true
 		}
 	}
-	consume(reAtRate, func(m []string) {
-		ok := false
-		for rate := range rates {
-			ok = ok || agrees(m[1], rate)
-		}
-		if !ok {
-			fail("%q is not a connect line's rate", m[0])
-		}
-	})
-	consume(reOpens, func(m []string) {
-		ok := false
-		for rate := range rates {
-			ok = ok || agrees(m[1], rate)
-		}
-		if !ok {
-			fail("%q is not a connect line's rate", m[0])
-		}
-	})
+	for _, re := range []*regexp.Regexp{reAtRate, reOpens} {
+		consume(re, func(m []string) {
+			ok := false
+			for rate := range rates {
+				ok = ok || agrees(m[1], rate)
+			}
+			if !ok {
+				fail("%q is not a connect line's rate", m[0])
+			}
+		})
+	}
 	consume(reHostRate, func(m []string) {
 		for _, h := range hosts {
 			if h.Name() == m[1] {

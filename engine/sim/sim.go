@@ -451,7 +451,12 @@ func (s *Sim) step(k actKind, slot int32) {
 	c := &s.conns[slot]
 	ct, st := c.tuple, c.tuple.Reverse() // client's and server's view
 	spec := &s.sc.Connects[c.spec]
-	closerIsClient := spec.Closer == scenario.Client
+	// The side that closes first (and holds TIME_WAIT) and its peer, each
+	// with the connection as it sees it.
+	closer, closerT, peer, peerT := c.client, ct, c.server, st
+	if spec.Closer == scenario.Server {
+		closer, closerT, peer, peerT = c.server, st, c.client, ct
+	}
 	switch k {
 	case actSynArrive:
 		if err := s.engineOf(c.server).Accept(st); err != nil {
@@ -509,25 +514,14 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		i, t := c.client, ct
-		if !closerIsClient {
-			i, t = c.server, st
-		}
-		s.state(i, c.id, t, "FIN_WAIT")
-		s.send(i, c.id, t, FIN|ACK, 0, actFinArrive, slot)
+		s.state(closer, c.id, closerT, "FIN_WAIT")
+		s.send(closer, c.id, closerT, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
-		i, t := c.server, st
-		if !closerIsClient {
-			i, t = c.client, ct
-		}
-		s.state(i, c.id, t, "LAST_ACK")
-		s.send(i, c.id, t, FIN|ACK, 0, actFinAckArrive, slot)
+		s.state(peer, c.id, peerT, "LAST_ACK")
+		s.send(peer, c.id, peerT, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
 		// The side that closed first holds TIME_WAIT (facts/ports.md §2 [DFLY]).
-		i, t := c.client, ct
-		if !closerIsClient {
-			i, t = c.server, st
-		}
+		i, t := closer, closerT
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
 			s.hosts[i].tw[t] = c.id
@@ -539,10 +533,7 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.released(c.client, ct)
 		}
 	case actLastAckArrive:
-		i, t := c.server, st
-		if !closerIsClient {
-			i, t = c.client, ct
-		}
+		i, t := peer, peerT
 		if err := s.engineOf(i).PassiveClose(t); err == nil {
 			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
 		}
