@@ -110,7 +110,7 @@ func strategyText(s engine.Strategy) string {
 	case engine.RandomPick:
 		return "a random pick on every try (RFC 6056 Algorithm 2)"
 	}
-	return "Linux's per-destination offset, even ports first"
+	return "Linux's per-destination offset, every other port first (those of the range's first port's parity)"
 }
 
 // connectRate is the first connect line's rate per second.
