@@ -116,6 +116,8 @@ type Host struct {
 	// host); entries whose connection was taken over early are skipped.
 	twQueue []twEntry
 	twHead  int
+	// takeovers counts connects that ended a TIME_WAIT early (Takeovers).
+	takeovers uint64
 }
 
 type table struct {
@@ -275,6 +277,11 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 		h.twQueue, h.twHead = h.twQueue[:n], 0
 	}
 }
+
+// Takeovers counts the connects so far that took over a 4-tuple in
+// TIME_WAIT (tcp_tw_reuse, or bind then connect): a caller that keeps its
+// own record of TIME_WAIT entries need look one up only when it moves.
+func (h *Host) Takeovers() uint64 { return h.takeovers }
 
 // NextExpiry is when the earliest pending TIME_WAIT may end (a later
 // AdvanceTo past it ends it, unless it was taken over), so that a caller
@@ -450,6 +457,7 @@ func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	if takeover {
 		c, _ := h.get(tb, t)
 		h.remove(tb, t, c)
+		h.takeovers++
 	}
 	h.add(tb, t, conn{state: Established})
 	return t, nil
@@ -477,6 +485,7 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	switch {
 	case exists && c.state == TimeWait && h.prof.LinuxBind:
 		h.remove(tb, t, c)
+		h.takeovers++
 	case exists && c.state == TimeWait:
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t, ErrAddrInUse)
 	case exists:

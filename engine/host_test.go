@@ -679,3 +679,24 @@ func TestPortStates(t *testing.T) {
 	h.PortStates(UDP, &all)
 	assert.Equal(t, PortFree, all[8080], "UDP is another port space")
 }
+
+func TestTakeoversCountTimeWaitEndedEarly(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	local := netip.AddrPortFrom(clientIP, 80)
+	open := func() FourTuple {
+		id, _, err := h.Bind(TCP, local, SockOpts{Privileged: true, ReuseAddr: true})
+		require.NoError(t, err)
+		c, err := h.ConnectFrom(id, dstA)
+		require.NoError(t, err)
+		return c
+	}
+	c := open()
+	assert.Zero(t, h.Takeovers(), "a fresh 4-tuple takes nothing over")
+	require.NoError(t, h.Close(c))
+	again := open()
+	assert.Equal(t, c, again, "bind then connect reuses the 4-tuple at once on Linux")
+	assert.Equal(t, uint64(1), h.Takeovers())
+	_, err := h.Connect(TCP, dstB)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), h.Takeovers(), "an ordinary connect takes nothing over")
+}

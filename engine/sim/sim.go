@@ -73,6 +73,8 @@ type host struct {
 	// the requests waiting for it (conn slots).
 	busy    bool
 	backlog []int32
+	// takeovers is the engine's Takeovers when last looked at.
+	takeovers uint64
 	// expiring: an actExpire is queued for the host's earliest TIME_WAIT.
 	// One at a time: TIME_WAIT has one length per host, so they end in
 	// the order they began and one wake-up can chain to the next.
@@ -398,9 +400,11 @@ func (s *Sim) open(slot int32) {
 		s.endConn(slot)
 		return
 	}
-	if old, ok := cl.tw[t]; ok {
+	if n := e.Takeovers(); n != cl.takeovers {
 		// The connect took over this 4-tuple's TIME_WAIT (tcp_tw_reuse,
 		// or bind then connect): that old connection ends here.
+		cl.takeovers = n
+		old := cl.tw[t]
 		delete(cl.tw, t)
 		s.emit(Event{Kind: PortReleased, Host: cl.name, Conn: old, Tuple: t})
 		s.emit(Event{Kind: State, Host: cl.name, Conn: old, Tuple: t, State: "CLOSED"})
@@ -436,14 +440,18 @@ func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTu
 // packet whose arrival changes nothing, such as the handshake's last ACK).
 func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind, slot int32) {
 	at := s.now + s.sc.Latency
-	s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
+	if s.sink != nil { // an Event is large: build none that nobody reads
+		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
+	}
 	if arrive != 0 {
 		s.push(at, arrive, slot, 0)
 	}
 }
 
 func (s *Sim) state(i, id int, t engine.FourTuple, st string) {
-	s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
+	if s.sink != nil {
+		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
+	}
 }
 
 // step moves connection slot on by one arrival.
@@ -463,11 +471,13 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
 			return
 		}
-		if old, ok := s.hosts[c.server].tw[st]; ok {
-			// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
-			delete(s.hosts[c.server].tw, st)
-			s.emit(Event{Kind: PortReleased, Host: s.hosts[c.server].name, Conn: old, Tuple: st})
-			s.emit(Event{Kind: State, Host: s.hosts[c.server].name, Conn: old, Tuple: st, State: "CLOSED"})
+		if srv := s.hosts[c.server]; len(srv.tw) > 0 { // no hashing when nothing waits
+			if old, ok := srv.tw[st]; ok {
+				// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
+				delete(srv.tw, st)
+				s.emit(Event{Kind: PortReleased, Host: srv.name, Conn: old, Tuple: st})
+				s.emit(Event{Kind: State, Host: srv.name, Conn: old, Tuple: st, State: "CLOSED"})
+			}
 		}
 		s.state(c.server, c.id, st, "SYN_RCVD")
 		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
@@ -549,6 +559,9 @@ func (s *Sim) step(k actKind, slot int32) {
 // counterfactual only: with ephemeral ports nobody waits).
 func (s *Sim) released(client int, t engine.FourTuple) {
 	h := s.hosts[client]
+	if len(h.waiting) == 0 {
+		return
+	}
 	w := h.waiting[t.Remote.Addr()]
 	if len(w) == 0 {
 		return
