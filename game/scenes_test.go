@@ -584,7 +584,9 @@ func numberProblems(t testing.TB, r *sceneRun, text string, complete bool) []str
 	return problems
 }
 
-func TestNarrationAgreesWithTheEngine(t *testing.T) {
+// eachSceneAndProfile runs check on every scene, and on every profile in
+// the scenes where the profile can be switched.
+func eachSceneAndProfile(t *testing.T, check func(t *testing.T, n int, r *sceneRun)) {
 	for n := 1; n <= SceneCount; n++ {
 		profs := []string{""}
 		if scenes[n-1].profileLive {
@@ -594,10 +596,14 @@ func TestNarrationAgreesWithTheEngine(t *testing.T) {
 			t.Run(fmt.Sprintf("%d/%s", n, prof), func(t *testing.T) {
 				s := DefaultSettings()
 				s.Profile = prof
-				requireNarrationAgrees(t, mustScene(t, n, s))
+				check(t, n, mustScene(t, n, s))
 			})
 		}
 	}
+}
+
+func TestNarrationAgreesWithTheEngine(t *testing.T) {
+	eachSceneAndProfile(t, func(t *testing.T, _ int, r *sceneRun) { requireNarrationAgrees(t, r) })
 	// The sandbox with knobs that override the profiles' numbers.
 	for _, sb := range []Sandbox{
 		{Range: "40000-40009", TimeWait: 10 * time.Second, Clients: 6, Rate: 1, Dests: 1},
@@ -651,26 +657,15 @@ func TestNarrationCheckerCatchesWrongNumbers(t *testing.T) {
 // Every lesson step's text and question states only numbers the engine or
 // the scenario produces, like the overview.
 func TestLessonTextsAgreeWithTheEngine(t *testing.T) {
-	for n := 1; n <= SceneCount; n++ {
-		profs := []string{""}
-		if scenes[n-1].profileLive {
-			profs = append(profs, profileNames()...)
+	eachSceneAndProfile(t, func(t *testing.T, n int, r *sceneRun) {
+		for i, st := range lessonSteps(n) {
+			text := ""
+			if st.say != nil {
+				text = st.say(r)
+			} else {
+				text = st.ask.text
+			}
+			assert.Empty(t, numberProblems(t, r, text, i == 0), "step %d: %s", i, text)
 		}
-		for _, prof := range profs {
-			t.Run(fmt.Sprintf("%d/%s", n, prof), func(t *testing.T) {
-				s := DefaultSettings()
-				s.Profile = prof
-				r := mustScene(t, n, s)
-				for i, st := range lessonSteps(n) {
-					text := ""
-					if st.say != nil {
-						text = st.say(r)
-					} else {
-						text = st.ask.text
-					}
-					assert.Empty(t, numberProblems(t, r, text, i == 0), "step %d: %s", i, text)
-				}
-			})
-		}
-	}
+	})
 }
