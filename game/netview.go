@@ -211,7 +211,10 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 		y += rowH
 	}
 	if more > 0 {
-		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), h.nTW), Regular, 13, b.x+22, y+3, alignStart, colMuted)
+		// A box too short for any row (six clients) still gets the counts,
+		// on its last line.
+		y = min(y, b.y+b.h-17)
+		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), h.nTW), Regular, 12, b.x+22, y+2, alignStart, colMuted)
 	}
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
 		msg := fmt.Sprintf("connect to %s failed: %s", h.fail.Tuple.Remote, h.fail.Err)
