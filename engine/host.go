@@ -278,9 +278,10 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 	}
 }
 
-// Takeovers counts the connects so far that took over a 4-tuple in
-// TIME_WAIT (tcp_tw_reuse, or bind then connect): a caller that keeps its
-// own record of TIME_WAIT entries need look one up only when it moves.
+// Takeovers counts the connects and accepts so far that took over a
+// 4-tuple in TIME_WAIT (tcp_tw_reuse, bind then connect, a new SYN): a
+// caller that keeps its own record of TIME_WAIT entries need look one up
+// only when it moves.
 func (h *Host) Takeovers() uint64 { return h.takeovers }
 
 // NextExpiry is when the earliest pending TIME_WAIT may end (a later
@@ -517,6 +518,7 @@ func (h *Host) Accept(t FourTuple) error {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
 		h.remove(tb, t, c)
+		h.takeovers++
 	}
 	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, reuseAddr: l.opts.ReuseAddr})
 	return nil

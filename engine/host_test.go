@@ -365,6 +365,12 @@ func TestServerClosingFirstHoldsTimeWaitOnTheServer(t *testing.T) {
 	assert.Equal(t, PortListening, server.PortState(TCP, 80), "the listener still shows")
 	_, tw := server.Conns(TCP)
 	assert.Equal(t, 1, tw)
+	// A new SYN for the same 4-tuple ends the TIME_WAIT: a takeover.
+	require.Zero(t, server.Takeovers())
+	require.NoError(t, server.Accept(c.Reverse()))
+	st, _ = server.Conn(c.Reverse())
+	assert.Equal(t, Established, st)
+	assert.Equal(t, uint64(1), server.Takeovers())
 }
 
 func newHostAt(t testing.TB, profile string, addr netip.Addr) *Host {

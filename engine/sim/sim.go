@@ -66,9 +66,10 @@ type spec struct {
 type host struct {
 	name string
 	e    *engine.Host
-	// tw maps a TIME_WAIT 4-tuple to its connection's number, so that its
-	// release can be reported with it.
-	tw map[engine.FourTuple]int
+	// tw holds the host's TIME_WAIT 4-tuples with their connections'
+	// numbers, in the order they began, which is the order they end (one
+	// length per host): the engine reports an end with the 4-tuple alone.
+	tw twQueue
 	// For the counterfactual: whether the one port's server is busy, and
 	// the requests waiting for it (conn slots).
 	busy    bool
@@ -123,7 +124,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", hs.Pos, err)
 		}
-		s.hosts = append(s.hosts, &host{name: hs.Name, e: e, tw: map[engine.FourTuple]int{}, waiting: map[netip.Addr][]int32{}})
+		s.hosts = append(s.hosts, &host{name: hs.Name, e: e, waiting: map[netip.Addr][]int32{}})
 		s.byAddr[hs.Addr] = i
 	}
 	for _, l := range sc.Listens {
@@ -286,8 +287,7 @@ func (s *Sim) emit(e Event) {
 func (s *Sim) engineOf(i int) *engine.Host {
 	h := s.hosts[i]
 	h.e.AdvanceTo(s.now, func(t engine.FourTuple) {
-		id := h.tw[t]
-		delete(h.tw, t)
+		id := h.tw.end(t)
 		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
 		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: "CLOSED"})
 		if len(h.waiting) > 0 && len(h.waiting[t.Remote.Addr()]) > 0 {
@@ -404,8 +404,7 @@ func (s *Sim) open(slot int32) {
 		// The connect took over this 4-tuple's TIME_WAIT (tcp_tw_reuse,
 		// or bind then connect): that old connection ends here.
 		cl.takeovers = n
-		old := cl.tw[t]
-		delete(cl.tw, t)
+		old := cl.tw.end(t)
 		s.emit(Event{Kind: PortReleased, Host: cl.name, Conn: old, Tuple: t})
 		s.emit(Event{Kind: State, Host: cl.name, Conn: old, Tuple: t, State: "CLOSED"})
 	}
@@ -471,13 +470,12 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
 			return
 		}
-		if srv := s.hosts[c.server]; len(srv.tw) > 0 { // no hashing when nothing waits
-			if old, ok := srv.tw[st]; ok {
-				// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
-				delete(srv.tw, st)
-				s.emit(Event{Kind: PortReleased, Host: srv.name, Conn: old, Tuple: st})
-				s.emit(Event{Kind: State, Host: srv.name, Conn: old, Tuple: st, State: "CLOSED"})
-			}
+		if srv := s.hosts[c.server]; srv.e.Takeovers() != srv.takeovers {
+			// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
+			srv.takeovers = srv.e.Takeovers()
+			old := srv.tw.end(st)
+			s.emit(Event{Kind: PortReleased, Host: srv.name, Conn: old, Tuple: st})
+			s.emit(Event{Kind: State, Host: srv.name, Conn: old, Tuple: st, State: "CLOSED"})
 		}
 		s.state(c.server, c.id, st, "SYN_RCVD")
 		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
@@ -534,7 +532,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		i, t := closer, closerT
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
-			s.hosts[i].tw[t] = c.id
+			s.hosts[i].tw.add(t, c.id)
 			s.wakeForExpiry(i)
 		}
 		s.state(i, c.id, t, "TIME_WAIT")
@@ -573,4 +571,49 @@ func (s *Sim) released(client int, t engine.FourTuple) {
 		h.waiting[t.Remote.Addr()] = w[1:]
 	}
 	s.open(next)
+}
+
+// twQueue is a host's TIME_WAIT entries in the order they began. Entries
+// leave from the front as they expire; one taken over early is marked gone
+// where it is and skipped when it reaches the front.
+type twQueue struct {
+	q    []twEntry
+	head int
+}
+
+type twEntry struct {
+	t    engine.FourTuple
+	id   int
+	gone bool
+}
+
+func (w *twQueue) add(t engine.FourTuple, id int) { w.q = append(w.q, twEntry{t: t, id: id}) }
+
+// end removes t's entry and returns its connection's number: from the
+// front when it expires (the common case), by a search when it is taken
+// over (rare: tcp_tw_reuse, bind then connect).
+func (w *twQueue) end(t engine.FourTuple) int {
+	for w.head < len(w.q) && w.q[w.head].gone {
+		w.head++
+	}
+	id := 0
+	if w.head < len(w.q) && w.q[w.head].t == t {
+		id = w.q[w.head].id
+		w.head++
+	} else {
+		for i := w.head; i < len(w.q); i++ {
+			if e := &w.q[i]; !e.gone && e.t == t {
+				id, e.gone = e.id, true
+				break
+			}
+		}
+	}
+	// Reuse the storage once the front has moved far enough.
+	if w.head == len(w.q) {
+		w.q, w.head = w.q[:0], 0
+	} else if w.head > 4096 && w.head*2 > len(w.q) {
+		n := copy(w.q, w.q[w.head:])
+		w.q, w.head = w.q[:n], 0
+	}
+	return id
 }

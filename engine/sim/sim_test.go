@@ -3,6 +3,7 @@ package sim
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/assets"
+	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 )
 
@@ -271,4 +273,20 @@ connect c -> s:80 every 1s count 4 hold 10s
 	for i := 1; i < len(ports); i++ {
 		assert.Equal(t, ports[i-1]+1, ports[i], "a sequential counter on a Linux host: %v", ports)
 	}
+}
+
+func TestTimeWaitQueueEndsInOrderAndByTakeover(t *testing.T) {
+	var w twQueue
+	tuple := func(p uint16) engine.FourTuple {
+		return engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(netip.MustParseAddr("10.0.0.1"), p), Remote: netip.MustParseAddrPort("10.0.0.2:80")}
+	}
+	for i := range 4 {
+		w.add(tuple(uint16(1000+i)), i+1)
+	}
+	assert.Equal(t, 3, w.end(tuple(1002)), "a takeover from the middle")
+	assert.Equal(t, 1, w.end(tuple(1000)), "expiry from the front")
+	assert.Equal(t, 2, w.end(tuple(1001)))
+	assert.Equal(t, 4, w.end(tuple(1003)), "the taken-over entry is skipped")
+	assert.Zero(t, w.end(tuple(1000)), "nothing left")
+	assert.Empty(t, w.q, "storage reused once drained")
 }
