@@ -641,7 +641,7 @@ func (g *Game) Status() Status {
 	st.Events = p.events
 	st.Focus = p.hosts[g.focus].name
 	for _, h := range clients(p) {
-		open, _ := h.firstConns(maxListed, func(c connState) bool { return c.state != "TIME_WAIT" })
+		open, _ := h.firstRows(maxListed)
 		for _, c := range open {
 			st.Connections = append(st.Connections, c.tuple.String())
 		}

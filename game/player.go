@@ -46,6 +46,13 @@ type hostState struct {
 	listens []netip.AddrPort
 	conns   map[int]connState // by connection number
 	nTW     int               // how many of conns are in TIME_WAIT
+	// A frame lists a few of thousands of connections; these find them
+	// without a pass over conns. active holds the numbers of those not in
+	// TIME_WAIT; twOrder the numbers of those that entered TIME_WAIT, in
+	// that order, from twHead on (entries that have left are skipped).
+	active  map[int]struct{}
+	twOrder []int
+	twHead  int
 	// waiting are the connections that cannot go on yet (Waiting events,
 	// without ephemeral ports), by connection number.
 	waiting  map[int]sim.Event
@@ -79,7 +86,7 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	}
 	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
 	for i, e := range s.Hosts() {
-		h := hostState{name: e.Name(), addr: e.Addr(), profile: e.Profile(), conns: map[int]connState{}, waiting: map[int]sim.Event{}}
+		h := hostState{name: e.Name(), addr: e.Addr(), profile: e.Profile(), conns: map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{}}
 		for _, c := range sc.Connects {
 			h.client = h.client || c.From == sc.Hosts[i].Name
 		}
@@ -211,17 +218,23 @@ func (p *player) observe(e sim.Event) {
 			h.nTW--
 		}
 		delete(h.conns, e.Conn)
+		delete(h.active, e.Conn)
 	case sim.State:
 		if old, ok := h.conns[e.Conn]; ok && old.state == "TIME_WAIT" {
 			h.nTW--
 		}
-		if e.State == "CLOSED" {
+		switch e.State {
+		case "CLOSED":
 			delete(h.conns, e.Conn)
-		} else {
+			delete(h.active, e.Conn)
+		case "TIME_WAIT":
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
-			if e.State == "TIME_WAIT" {
-				h.nTW++
-			}
+			h.nTW++
+			delete(h.active, e.Conn)
+			h.twOrder = append(h.twOrder, e.Conn)
+		default:
+			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
+			h.active[e.Conn] = struct{}{}
 		}
 	case sim.Packet:
 		if e.Len > 0 {
@@ -271,15 +284,31 @@ func (h *hostState) firstConns(k int, keep func(connState) bool) ([]connState, i
 	return out, n
 }
 
-// firstRows is firstConns for the two lists a host box shows, in one pass:
-// the first k connections at work and the first k in TIME_WAIT.
+// firstRows is firstConns for the two lists a host box shows, without a
+// pass over all connections: the first k at work (by number) and the first
+// k to have entered TIME_WAIT (by number among themselves).
 func (h *hostState) firstRows(k int) (active, tw []connState) {
-	active, tw = make([]connState, 0, k+1), make([]connState, 0, k+1)
-	for _, c := range h.conns {
-		if c.state == "TIME_WAIT" {
-			tw = insertFirst(tw, c, k)
-		} else {
-			active = insertFirst(active, c, k)
+	active = make([]connState, 0, k+1)
+	for id := range h.active {
+		active = insertFirst(active, h.conns[id], k)
+	}
+	// Entries whose connection has left TIME_WAIT are dropped from the
+	// front, where they gather: TIME_WAIT has one length per host.
+	inTW := func(id int) bool { c, ok := h.conns[id]; return ok && c.state == "TIME_WAIT" }
+	for h.twHead < len(h.twOrder) && !inTW(h.twOrder[h.twHead]) {
+		h.twHead++
+	}
+	if h.twHead > 1024 && h.twHead*2 > len(h.twOrder) {
+		n := copy(h.twOrder, h.twOrder[h.twHead:])
+		h.twOrder, h.twHead = h.twOrder[:n], 0
+	}
+	tw = make([]connState, 0, k+1)
+	for _, id := range h.twOrder[h.twHead:] {
+		if len(tw) == k {
+			break
+		}
+		if inTW(id) {
+			tw = insertFirst(tw, h.conns[id], k)
 		}
 	}
 	return active, tw
