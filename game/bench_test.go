@@ -28,12 +28,12 @@ func BenchmarkUpdateSandbox(b *testing.B) {
 	}
 }
 
-// BenchmarkPortMapUpdate is repainting the port map from the engine.
+// BenchmarkPortMapUpdate is repainting the whole port map from the engine.
 func BenchmarkPortMapUpdate(b *testing.B) {
 	g := sandboxAtTopSpeed(b)
 	g.tick(20 * time.Second)
 	h := g.run.play.sim.Hosts()[g.focus]
 	for b.Loop() {
-		g.pm.update(h)
+		g.pm.update(h, false)
 	}
 }

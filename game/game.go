@@ -468,7 +468,7 @@ func (g *Game) drawLive(v *view) {
 	drawNetwork(v, r, g.boxes)
 	focus := &p.hosts[g.focus]
 	if g.mapHost != g.focus || g.mapAt != p.now {
-		g.pm.update(p.sim.Hosts()[g.focus])
+		g.pm.update(p.sim.Hosts()[g.focus], g.mapHost == g.focus)
 		g.mapHost, g.mapAt = g.focus, p.now
 	}
 	g.pm.draw(v, focus)

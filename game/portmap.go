@@ -59,17 +59,26 @@ func portColour(s engine.PortState, p engine.Port) color.RGBA {
 	return colFreeDynamic
 }
 
-// update reads host h's TCP ports from the engine and repaints the image.
-func (m *portMap) update(h *engine.Host) {
+// update reads host h's TCP ports from the engine and repaints the ports
+// that changed (all of them for another host).
+func (m *portMap) update(h *engine.Host, sameHost bool) {
+	prev := m.states
 	h.PortStates(engine.TCP, &m.states)
+	changed := !sameHost
 	for p, s := range m.states {
+		if sameHost && s == prev[p] {
+			continue
+		}
+		changed = true
 		c := m.palette[s]
 		if s == engine.PortFree {
 			c = m.free[engine.ClassOf(engine.Port(p))]
 		}
 		*(*[4]byte)(m.pix[4*p : 4*p+4]) = c
 	}
-	m.img.WritePixels(m.pix)
+	if changed {
+		m.img.WritePixels(m.pix)
+	}
 }
 
 // portAt is the port under design point (x, y), if the point is on the map.

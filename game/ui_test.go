@@ -636,8 +636,8 @@ func TestPortMapUpdateShowsTheEngine(t *testing.T) {
 	p.advanceTo(10 * time.Second)
 	m := newPortMap()
 	seen := map[engine.PortState]bool{}
-	for _, e := range p.sim.Hosts() {
-		m.update(e)
+	check := func(e *engine.Host) {
+		t.Helper()
 		var want [65536]engine.PortState
 		e.PortStates(engine.TCP, &want)
 		wrong := 0
@@ -650,7 +650,19 @@ func TestPortMapUpdateShowsTheEngine(t *testing.T) {
 				wrong++
 			}
 		}
-		assert.Zero(t, wrong, "%s: ports shown otherwise than the engine has them", e.Name())
+		assert.Zero(t, wrong, "%s at %s: ports shown otherwise than the engine has them", e.Name(), p.now)
+	}
+	for _, e := range p.sim.Hosts() {
+		m.update(e, false)
+		check(e)
+	}
+	// The same host later, repainting only what changed.
+	laptop := p.sim.Hosts()[0]
+	m.update(laptop, false)
+	for _, at := range []time.Duration{12 * time.Second, 40 * time.Second, 75 * time.Second} {
+		p.advanceTo(at)
+		m.update(laptop, true)
+		check(laptop)
 	}
 	for _, st := range []engine.PortState{engine.PortFree, engine.PortListening, engine.PortInUse, engine.PortTimeWait} {
 		assert.True(t, seen[st], "lesson 3 at 10 s has a %s port", st)
