@@ -31,6 +31,8 @@ type player struct {
 	// accepts is kept in hit.
 	watch func(sim.Event) bool
 	hit   *sim.Event
+	// until is where the advance in progress stops.
+	until time.Duration
 	// samples hold the client hosts' port counts every sampleEvery.
 	samples     []sample
 	sampleEvery time.Duration
@@ -112,6 +114,7 @@ func (p *player) finished() bool { return p.now >= p.end() }
 // what the picture needs and a sample at every sampleEvery on the way.
 func (p *player) advanceTo(t time.Duration) {
 	t = min(t, p.end())
+	p.until = t
 	for p.now < t {
 		next := (p.now/p.sampleEvery + 1) * p.sampleEvery
 		step := min(next, t)
@@ -240,7 +243,7 @@ func (p *player) observe(e sim.Event) {
 		if e.Len > 0 {
 			delete(h.waiting, e.Conn) // a queued request is being answered
 		}
-		if e.Arrive > e.At {
+		if e.Arrive > p.until { // one delivered before the picture is shown is never drawn
 			p.flights = append(p.flights, e)
 		}
 	}
