@@ -23,6 +23,9 @@ func main() {
 	ebiten.SetWindowTitle("Portplay — how port numbers work")
 	ebiten.SetWindowSize(game.DesignW, game.DesignH)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	// Every frame starts with the cached static layer over the whole
+	// screen: clearing the screen first would be one more full-screen pass.
+	ebiten.SetScreenClearedEveryFrame(false)
 	if err := ebiten.RunGame(g); err != nil {
 		fatal(err)
 	}
