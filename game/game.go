@@ -400,15 +400,26 @@ func (g *Game) drawChrome(v *view) {
 	}
 	a = areaNarration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-	textW := a.w - 210
+	textW := lessonTextWidth(r.n)
 	if r.n == SceneCount {
-		textW = 670
 		for i, k := range knobs(g.set) {
 			drawKnob(v, knobRect(i), k, i == g.knob)
 		}
 	}
 	g.drawLesson(v, textW)
 }
+
+// lessonTextWidth is how wide the lesson's text may run in scene n: left
+// of the step buttons, or of the sandbox's knobs.
+func lessonTextWidth(n int) float64 {
+	if n == SceneCount {
+		return 670
+	}
+	return areaNarration.w - 210
+}
+
+// lessonLines is how many lines of a step's text the panel shows.
+const lessonLines = 3
 
 // drawLesson fills the narration panel: the step's text, or its question
 // with the choices and, once the engine has answered, the verdict. In
@@ -423,7 +434,7 @@ func (g *Game) drawLesson(v *view, textW float64) {
 		head += "  ·  presenter mode (M)"
 	}
 	v.text(head, Bold, 13, a.x+16, a.y+6, alignStart, colMuted)
-	size, lines := 17.0, 3
+	size, lines := 17.0, lessonLines
 	if g.presenter {
 		size, lines = 26, 1
 	}

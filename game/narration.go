@@ -27,17 +27,17 @@ func narration(r *sceneRun) string {
 	case 3:
 		var parts []string
 		for _, h := range clients(p) {
-			parts = append(parts, fmt.Sprintf("%s, %s: %s", h.name, h.profile.Title, rangeOf(h.profile)))
+			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.name, h.profile.Name, rangeOf(h.profile)))
 		}
-		return fmt.Sprintf("Every connection gets its own source port from its OS's ephemeral range: %s. "+
-			"Every packet carries the 4-tuple. The side that closes first keeps the 4-tuple in TIME_WAIT "+
-			"(%s here) before the port is free again; P switches the clients' OS.",
-			strings.Join(parts, "; "), timeWaits(clients(p)))
+		return fmt.Sprintf("Each connection gets its own source port from its OS's ephemeral range: %s. "+
+			"The side that closes first keeps the 4-tuple in TIME_WAIT (%s) before the port is free again. "+
+			"P switches the clients' OS.",
+			strings.Join(parts, ", "), timeWaits(clients(p)))
 	case 4:
-		return fmt.Sprintf("Pretend there were no ephemeral ports: every connection uses port 80 at both ends. The picture: "+
-			"a server alternates listening and transmitting on its one port while other clients wait. The exact reason: "+
-			"a connection is named by its 4-tuple, so (client:80, server:80) carries one conversation at a time, and a host "+
-			"that itself listens on :80 cannot bind :80 to fetch (EADDRINUSE). Done after %s instead of %s.",
+		return fmt.Sprintf("Without ephemeral ports every connection uses port 80 at both ends. The picture: the server "+
+			"alternates listening and transmitting on its one port while others wait. The exact reason: the 4-tuple "+
+			"(client:80, server:80) carries one conversation at a time, and a host listening on :80 cannot bind it to "+
+			"fetch (EADDRINUSE). Done after %s instead of %s.",
 			fmtDur(r.without.LastDone), fmtDur(r.with.LastDone))
 	case 5:
 		h := first.profile
@@ -93,7 +93,7 @@ func timeWaits(hs []*hostState) string {
 	for _, h := range hs {
 		if tw := h.profile.TimeWait; !seen[tw] {
 			seen[tw] = true
-			parts = append(parts, fmt.Sprintf("%s on %s", fmtWhole(tw), h.profile.Title))
+			parts = append(parts, fmt.Sprintf("%s on %s", fmtWhole(tw), h.profile.Name))
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -7,6 +7,8 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
 )
 
 func TestViewFitsTheDesignCanvas(t *testing.T) {
@@ -50,4 +52,32 @@ func TestWrapKeepsLinesWithinWidth(t *testing.T) {
 	}
 	// A word longer than the width stands alone rather than vanishing.
 	assert.Equal(t, []string{"a", "extraordinarily", "b"}, v.wrap("a extraordinarily b", Regular, 22, 30))
+}
+
+// Every overview and lesson step fits the narration panel: nothing a
+// learner should read is cut off.
+func TestLessonTextsFitThePanel(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	v := newView(ebiten.NewImage(DesignW, DesignH), fc)
+	profiles := []string{""}
+	for _, p := range engine.Profiles() {
+		profiles = append(profiles, p.Name)
+	}
+	for n := 1; n <= SceneCount; n++ {
+		for _, prof := range profiles {
+			s := DefaultSettings()
+			s.Profile = prof
+			r, err := buildScene(n, s)
+			require.NoError(t, err)
+			for i, st := range lessonSteps(n) {
+				text := ""
+				if st.say != nil {
+					text = st.say(r)
+				}
+				lines := v.wrap(text, Regular, 17, lessonTextWidth(n))
+				assert.LessOrEqual(t, len(lines), lessonLines, "scene %d (%s) step %d: %q", n, prof, i, lines)
+			}
+		}
+	}
 }
