@@ -924,3 +924,16 @@ func IsErrno(err error) (*Errno, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// ErrnoName is how err is shown to a learner: the errno's name (e.g.
+// EADDRNOTAVAIL) for one of the engine's errors, the error's text
+// otherwise, "" for nil.
+func ErrnoName(err error) string {
+	if e, ok := IsErrno(err); ok {
+		return e.Name
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -33,14 +33,18 @@ func withRange(lo, hi Port) func(*HostConfig) {
 	return func(c *HostConfig) { c.Range = Range{lo, hi} }
 }
 
-func errName(err error) string {
-	if e, ok := IsErrno(err); ok {
-		return e.Name
+func TestErrnoName(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{ErrAddrNotAvail, "EADDRNOTAVAIL"},
+		{fmt.Errorf("connect to 10.0.0.10:80: %w", ErrAddrInUse), "EADDRINUSE"},
+		{errors.New("not an errno"), "not an errno"},
+	} {
+		assert.Equal(t, tc.want, ErrnoName(tc.err))
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
 }
 
 // snapshot is everything a failed call must leave as it was.

@@ -204,16 +204,9 @@ func unprivilegedBind80() string {
 		return err.Error()
 	}
 	if err := h.Listen(engine.TCP, netip.MustParseAddrPort("10.0.0.10:80")); err != nil {
-		return errName(err)
+		return engine.ErrnoName(err)
 	}
 	return "the port"
-}
-
-func errName(err error) string {
-	if e, ok := engine.IsErrno(err); ok {
-		return e.Name
-	}
-	return err.Error()
 }
 
 // nextPortChoices offers the port the next connection will get (looked up
@@ -267,9 +260,15 @@ func (r *sceneRun) lookAhead(match func(*sceneRun, sim.Event) bool) (sim.Event, 
 
 // lessonSteps are scene n's steps: the scene's overview (narration), then
 // its lesson.
-func lessonSteps(n int) []step {
-	return append([]step{{say: narration}}, lessons[n-1]...)
-}
+func lessonSteps(n int) []step { return allSteps[n-1] }
+
+// allSteps are made once: the current step is looked up every frame.
+var allSteps = func() (all [SceneCount][]step) {
+	for i, l := range lessons {
+		all[i] = append([]step{{say: narration}}, l...)
+	}
+	return all
+}()
 
 // The Game's side of lessons: stepping, answering, judging, saving.
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"maps"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -121,16 +120,6 @@ func drawNetwork(v *view, r *sceneRun, boxes []rect) {
 	drawFlights(v, r.play, boxes)
 }
 
-// hostIndex is the index of the host named name (the scenario checked it).
-func (p *player) hostIndex(name string) int {
-	for i := range p.hosts {
-		if p.hosts[i].name == name {
-			return i
-		}
-	}
-	return 0
-}
-
 type row struct {
 	state, text string
 }
@@ -144,7 +133,7 @@ func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
 	for _, l := range h.listens {
 		rows = append(rows, row{"LISTEN", l.String()})
 	}
-	for _, id := range sortedKeys(h.waiting) {
+	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 		rows = append(rows, row{"WAITING", fmt.Sprintf("#%d %s", id, h.waiting[id].State)})
 	}
 	total := len(rows) + len(h.conns)
@@ -153,7 +142,7 @@ func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
 	shown := append(active, waiting...)
 	for _, c := range shown[:min(len(shown), max(limit-len(rows), 0))] {
 		text := fmt.Sprintf(":%d → %s", c.tuple.Local.Port(), c.tuple.Remote)
-		if isListening(h, c.tuple.Local) {
+		if slices.Contains(h.listens, c.tuple.Local) {
 			text = fmt.Sprintf(":%d ← %s", c.tuple.Local.Port(), c.tuple.Remote)
 		}
 		if c.state == "TIME_WAIT" {
@@ -163,17 +152,6 @@ func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
 	}
 	return rows, total
 }
-
-func isListening(h *hostState, a netip.AddrPort) bool {
-	for _, l := range h.listens {
-		if l == a {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[int]V) []int { return slices.Sorted(maps.Keys(m)) }
 
 func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 	p := r.play
@@ -252,7 +230,7 @@ func drawFlights(v *view, p *player, boxes []rect) {
 		k := float64(p.now-f.At) / float64(f.Arrive-f.At)
 		x, y := x0+(x1-x0)*k, y0+(y1-y0)*k
 		col := colRequest
-		if isListening(&p.hosts[from], f.Tuple.Local) {
+		if slices.Contains(p.hosts[from].listens, f.Tuple.Local) {
 			col = colResponse
 		}
 		if !label {
@@ -282,13 +260,4 @@ func flagName(f sim.Event) string {
 		return "data"
 	}
 	return "ACK"
-}
-
-func (p *player) hostByAddr(a netip.Addr) int {
-	for i := range p.hosts {
-		if p.hosts[i].addr == a {
-			return i
-		}
-	}
-	return -1
 }

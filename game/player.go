@@ -89,12 +89,8 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
 	for i, e := range s.Hosts() {
 		h := hostState{name: e.Name(), addr: e.Addr(), profile: e.Profile(), conns: map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{}}
-		for _, c := range sc.Connects {
-			h.client = h.client || c.From == sc.Hosts[i].Name
-		}
-		for _, l := range sc.Listens {
-			h.server = h.server || l.Host == sc.Hosts[i].Name
-		}
+		h.client = isClient(sc, sc.Hosts[i].Name)
+		h.server = slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == sc.Hosts[i].Name })
 		p.hosts = append(p.hosts, h)
 	}
 	// What happens at time 0 (the listeners) is there from the start; from
@@ -200,10 +196,7 @@ func (p *player) observe(e sim.Event) {
 		hit := e // a copy: taking e's own address would put every event on the heap
 		p.hit = &hit
 	}
-	h := p.host(e.Host)
-	if h == nil {
-		return
-	}
+	h := &p.hosts[p.hostIndex(e.Host)]
 	switch e.Kind {
 	case sim.Listen:
 		if e.Err == "" {
@@ -249,13 +242,15 @@ func (p *player) observe(e sim.Event) {
 	}
 }
 
-func (p *player) host(name string) *hostState {
-	for i := range p.hosts {
-		if p.hosts[i].name == name {
-			return &p.hosts[i]
-		}
-	}
-	return nil
+// hostIndex is the index of the host named name; every name in an event
+// or the scenario is one of the hosts (the scenario package checked).
+func (p *player) hostIndex(name string) int {
+	return max(slices.IndexFunc(p.hosts, func(h hostState) bool { return h.name == name }), 0)
+}
+
+// hostByAddr is the index of the host with address a, or -1.
+func (p *player) hostByAddr(a netip.Addr) int {
+	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.addr == a })
 }
 
 func (p *player) sample() {

@@ -354,7 +354,7 @@ func TestWaitingWithoutEphemeralPorts(t *testing.T) {
 		require.NotNil(t, clear, "wait %v never ends", w)
 		p := mustPlayer(t, sc)
 		p.advanceTo(w.At)
-		h := p.host(w.Host)
+		h := &p.hosts[p.hostIndex(w.Host)]
 		if clear.At > w.At {
 			require.Contains(t, h.waiting, w.Conn, "%s at %s", w, w.At)
 			assert.Equal(t, w, h.waiting[w.Conn])
@@ -399,13 +399,13 @@ func TestConnectFailures(t *testing.T) {
 			require.NotEmpty(t, fails)
 			p := mustPlayer(t, sc)
 			p.advanceTo(fails[0].At - 1)
-			assert.Zero(t, p.host(tc.host).failures, "no failure before the first")
-			assert.Zero(t, p.host(tc.host).fail.Kind)
+			assert.Zero(t, p.hosts[p.hostIndex(tc.host)].failures, "no failure before the first")
+			assert.Zero(t, p.hosts[p.hostIndex(tc.host)].fail.Kind)
 			p.advanceTo(fails[0].At)
-			assert.Equal(t, 1, p.host(tc.host).failures)
-			assert.Equal(t, fails[0], p.host(tc.host).fail)
+			assert.Equal(t, 1, p.hosts[p.hostIndex(tc.host)].failures)
+			assert.Equal(t, fails[0], p.hosts[p.hostIndex(tc.host)].fail)
 			p.advanceTo(sc.Duration)
-			h := p.host(tc.host)
+			h := &p.hosts[p.hostIndex(tc.host)]
 			assert.Equal(t, len(fails), h.failures)
 			assert.Equal(t, fails[len(fails)-1], h.fail)
 			for _, o := range p.hosts {

@@ -473,7 +473,7 @@ func TestPortColours(t *testing.T) {
 func TestInspect(t *testing.T) {
 	sc := builtin(t, 2)
 	p := mustPlayer(t, sc)
-	client := p.host("client")
+	client := &p.hosts[p.hostIndex("client")]
 	for len(client.conns) == 0 {
 		require.False(t, p.finished(), "the client connects")
 		p.stepForward()

@@ -103,11 +103,7 @@ func allocate(h *engine.Host, to []netip.AddrPort, count int, report func(allocR
 		dst := to[(n-1)%len(to)]
 		r := allocResult{N: n, Dst: dst.String()}
 		t, err := h.Connect(engine.TCP, dst)
-		if e, ok := engine.IsErrno(err); ok {
-			r.Err = e.Name
-		} else if err != nil {
-			r.Err = err.Error()
-		} else {
+		if r.Err = engine.ErrnoName(err); err == nil {
 			r.Port = t.Local.Port()
 		}
 		report(r)

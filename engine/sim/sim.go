@@ -312,13 +312,6 @@ func (s *Sim) wakeForExpiry(i int) {
 	}
 }
 
-func errName(err error) string {
-	if e, ok := engine.IsErrno(err); ok {
-		return e.Name
-	}
-	return err.Error()
-}
-
 func (s *Sim) do(a action) {
 	switch a.kind {
 	case actListen:
@@ -342,7 +335,7 @@ func (s *Sim) listen(i int, port uint16) {
 	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
 	e := Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}}
 	if err != nil {
-		e.Err = errName(err)
+		e.Err = engine.ErrnoName(err)
 	}
 	s.emit(e)
 }
@@ -396,7 +389,7 @@ func (s *Sim) open(slot int32) {
 	}
 	if err != nil {
 		s.stats.Failed++
-		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: errName(err)})
+		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: engine.ErrnoName(err)})
 		s.endConn(slot)
 		return
 	}
@@ -484,7 +477,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.stats.Failed++
 		name := "ECONNREFUSED"
 		if err != nil {
-			name = errName(err)
+			name = engine.ErrnoName(err)
 		}
 		s.emit(Event{Kind: ConnectFailed, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Err: name})
 		s.emit(Event{Kind: PortReleased, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct})
