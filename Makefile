@@ -33,8 +33,12 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/
-	GOOS=js GOARCH=wasm $(GO) vet ./cmd/portplay ./game ./e2e/floor
-	CGO_ENABLED=0 $(GO) build ./engine/...
+	GOOS=js GOARCH=wasm $(GO) vet ./cmd/portplay ./game ./lesson ./e2e/floor
+	CGO_ENABLED=0 $(GO) build ./engine/... ./lesson/...
+	@# The architecture, checked: the engine and the lesson layer never
+	@# import Ebiten, the engine's tests never read the lessons' assets.
+	@! $(GO) list -deps ./engine/... ./lesson/... | grep -q ebiten || { echo "engine/ or lesson/ depends on Ebiten"; exit 1; }
+	@! $(GO) list -test -deps ./engine/... | grep -q 'portplay/\(assets\|lesson\)$$' || { echo "engine/ imports assets/ or lesson/"; exit 1; }
 
 unit:
 	$(GO) test ./...

@@ -1,5 +1,6 @@
 // Package assets holds the data embedded in Portplay: the built-in
-// scenarios, one per lesson (DESIGN.md), as scenario files.
+// scenarios (docs/scenarios.md) and the lessons that run them
+// (docs/lessons.md), one file each. Adding a lesson is adding files here.
 package assets
 
 import (
@@ -10,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:embed scenarios/*.txt
+//go:embed scenarios/*.txt lessons/*.txt
 var files embed.FS
 
 // Builtin is a built-in scenario: its name (the file name without .txt,
@@ -22,20 +23,33 @@ type Builtin struct {
 }
 
 // Scenarios lists the built-in scenarios in lesson order.
-func Scenarios() []Builtin {
-	entries, err := files.ReadDir("scenarios")
+func Scenarios() []Builtin { return list("scenarios") }
+
+// Lessons lists the lesson files in lesson order; each is named by its
+// lesson number and a slug ("5-running-out").
+func Lessons() []Builtin { return list("lessons") }
+
+func list(dir string) []Builtin {
+	entries, err := files.ReadDir(dir)
 	if err != nil {
 		panic(err) // the folder is embedded at build time
 	}
 	var out []Builtin
 	for _, e := range entries {
-		b, err := files.ReadFile(path.Join("scenarios", e.Name()))
+		b, err := files.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
 			panic(err)
 		}
 		out = append(out, Builtin{Name: strings.TrimSuffix(e.Name(), ".txt"), Title: title(string(b)), Source: string(b)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	// By lesson number, so that lesson 10 comes after lesson 9.
+	sort.Slice(out, func(i, j int) bool {
+		ni, nj := Number(out[i].Name), Number(out[j].Name)
+		if ni != nj {
+			return ni < nj
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out
 }
 
@@ -60,4 +74,17 @@ func title(src string) string {
 		}
 	}
 	return ""
+}
+
+// Number is the lesson number a file name starts with ("5-running-out"
+// is 5); 0 if it starts with none.
+func Number(name string) int {
+	n := 0
+	for i, r := range name {
+		if r < '0' || r > '9' || i > 3 {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
 }

@@ -1,5 +1,7 @@
 package engine
 
+import "errors"
+
 // Errno is a named socket error, matching the errno a real system returns,
 // so what the learner reads is what `connect()` or `bind()` would say.
 type Errno struct {
@@ -30,3 +32,23 @@ var (
 	// destination, an unknown protocol, a socket already connected).
 	ErrInvalid = &Errno{"EINVAL", "Invalid argument"}
 )
+
+// IsErrno reports whether err is, or wraps, one of the engine's Errno values.
+func IsErrno(err error) (*Errno, bool) {
+	var e *Errno
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// ErrnoName is how err is shown to a learner: the errno's name (e.g.
+// EADDRNOTAVAIL) for one of the engine's errors, the error's text
+// otherwise, "" for nil.
+func ErrnoName(err error) string {
+	if e, ok := IsErrno(err); ok {
+		return e.Name
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}

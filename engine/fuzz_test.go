@@ -33,11 +33,14 @@ func checkInvariants(t *testing.T, h *Host) {
 	t.Helper()
 	for _, proto := range []Proto{TCP, UDP} {
 		tb := h.tables[proto]
-		var est, tw, noReuse, bound, listening [65536]uint32
+		var est, tw, noReuse, fromBind, bound, listening [65536]uint32
 		destN := map[netip.AddrPort]int{}
+		seen := map[FourTuple]bool{}
 		nEst, nTW, nOut := 0, 0, 0
 		eachConn(h, tb, func(ft FourTuple, c conn) {
 			require.Equal(t, proto, ft.Proto)
+			require.False(t, seen[ft], "%v: two connections with one 4-tuple", ft)
+			seen[ft] = true
 			require.Equal(t, h.addr, ft.Local.Addr(), "%v: local address is the host's", ft)
 			p := ft.Local.Port()
 			if c.state == Established {
@@ -53,6 +56,12 @@ func checkInvariants(t *testing.T, h *Host) {
 			}
 			if !c.reuseAddr {
 				noReuse[p]++
+			}
+			if c.fromBind {
+				fromBind[p]++
+			}
+			if c.state == Established {
+				require.Equal(t, c.accepted || c.sock != 0, c.fromBind, "%v: fromBind", ft)
 			}
 			if !c.accepted {
 				if !c.plain() {
@@ -88,7 +97,7 @@ func checkInvariants(t *testing.T, h *Host) {
 		}
 		// Every port the fuzzer touches lies in 39990-40030; outside it,
 		// all counts must be zero, which the sums check cheaply.
-		for _, counts := range [][]uint32{tb.est, tb.tw, tb.noReuse, tb.bound, tb.listening} {
+		for _, counts := range [][]uint32{tb.est, tb.tw, tb.noReuse, tb.fromBind, tb.bound, tb.listening} {
 			var inside, all uint32
 			for p, n := range counts {
 				all += n
@@ -99,17 +108,18 @@ func checkInvariants(t *testing.T, h *Host) {
 			require.Equal(t, inside, all, "counts outside the ports in play")
 		}
 		for p := 39990; p <= 40030; p++ {
-			if est[p] == tb.est[p] && tw[p] == tb.tw[p] && noReuse[p] == tb.noReuse[p] && bound[p] == tb.bound[p] &&
-				listening[p] == tb.listening[p] && (bound[p] > 0) == tb.bindHeld.has(Port(p)) &&
+			if est[p] == tb.est[p] && tw[p] == tb.tw[p] && noReuse[p] == tb.noReuse[p] && fromBind[p] == tb.fromBind[p] &&
+				bound[p] == tb.bound[p] && listening[p] == tb.listening[p] && (bound[p]+fromBind[p] > 0) == tb.bindHeld.has(Port(p)) &&
 				(bound[p]+est[p]+tw[p] > 0) == tb.used.has(Port(p)) {
 				continue // the fast path; testify below says what differs
 			}
 			require.Equal(t, est[p], tb.est[p], "est[%d]", p)
 			require.Equal(t, tw[p], tb.tw[p], "tw[%d]", p)
 			require.Equal(t, noReuse[p], tb.noReuse[p], "noReuse[%d]", p)
+			require.Equal(t, fromBind[p], tb.fromBind[p], "fromBind[%d]", p)
 			require.Equal(t, bound[p], tb.bound[p], "bound[%d]", p)
 			require.Equal(t, listening[p], tb.listening[p], "listening[%d]", p)
-			require.Equal(t, bound[p] > 0, tb.bindHeld.has(Port(p)), "bindHeld %d", p)
+			require.Equal(t, bound[p]+fromBind[p] > 0, tb.bindHeld.has(Port(p)), "bindHeld %d", p)
 			require.Equal(t, bound[p]+est[p]+tw[p] > 0, tb.used.has(Port(p)), "used %d", p)
 		}
 	}
@@ -144,11 +154,16 @@ func FuzzHost(f *testing.F) {
 			switch op {
 			case 0, 1, 2: // connect, more often than anything else
 				what = "connect"
+				dst := dsts[a%len(dsts)]
+				n := h.Available(proto, dst)
 				var c FourTuple
-				c, err = h.Connect(proto, dsts[a%len(dsts)])
+				c, err = h.Connect(proto, dst)
 				if err == nil {
 					conns = append(conns, c)
 				}
+				// No profile uses RandomPick, the one strategy that can
+				// fail with ports available.
+				require.Equal(t, n == 0, err != nil, "step %d: connect to %v (%v) with %d available", i/3, dst, err, n)
 			case 3, 4: // close one side or the other
 				if len(conns) > 0 {
 					c := conns[a%len(conns)]
@@ -195,7 +210,14 @@ func FuzzHost(f *testing.F) {
 				}
 			case 9: // a connection arrives at a listener
 				what = "accept"
-				err = h.Accept(FourTuple{proto, netip.AddrPortFrom(clientIP, uint16(39998+a%16)), netip.AddrPortFrom(netip.MustParseAddr("10.1.1.1"), uint16(1000+b))})
+				remote := netip.AddrPortFrom(netip.MustParseAddr("10.1.1.1"), uint16(1000+b))
+				if b&4 != 0 {
+					remote = dsts[(b>>3)%len(dsts)] // a peer this host also connects to
+				}
+				c := FourTuple{proto, netip.AddrPortFrom(clientIP, uint16(39998+a%16)), remote}
+				if err = h.Accept(c); err == nil {
+					conns = append(conns, c)
+				}
 			}
 			if err != nil {
 				require.Equal(t, before, snap(h), "step %d (%s) failed with %v but changed the table", i/3, what, err)

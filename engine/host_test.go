@@ -354,7 +354,7 @@ func TestPassiveCloserHoldsNoTimeWait(t *testing.T) {
 }
 
 func TestServerClosingFirstHoldsTimeWaitOnTheServer(t *testing.T) {
-	server := newHostAt(t, "linux", dstA.Addr())
+	server, took := newHostWatched(t, "linux", func(c *HostConfig) { c.Addr = dstA.Addr(); c.Name = "server" })
 	_, _, err := server.ListenOpts(TCP, dstA, SockOpts{Privileged: true})
 	require.NoError(t, err)
 	client := newHost(t, "linux", nil)
@@ -370,15 +370,26 @@ func TestServerClosingFirstHoldsTimeWaitOnTheServer(t *testing.T) {
 	_, tw := server.Conns(TCP)
 	assert.Equal(t, 1, tw)
 	// A new SYN for the same 4-tuple ends the TIME_WAIT: a takeover.
-	require.Zero(t, server.Takeovers())
 	require.NoError(t, server.Accept(c.Reverse()))
 	st, _ = server.Conn(c.Reverse())
 	assert.Equal(t, Established, st)
-	assert.Equal(t, uint64(1), server.Takeovers())
+	assert.Equal(t, []FourTuple{c.Reverse()}, *took)
 }
 
 func newHostAt(t testing.TB, profile string, addr netip.Addr) *Host {
 	return newHost(t, profile, func(c *HostConfig) { c.Addr = addr; c.Name = addr.String() })
+}
+
+// newHostWatched is newHost with an OnTakeover hook that records each
+// TIME_WAIT 4-tuple taken over, in order.
+func newHostWatched(t testing.TB, profile string, mod func(*HostConfig)) (*Host, *[]FourTuple) {
+	took := &[]FourTuple{}
+	return newHost(t, profile, func(c *HostConfig) {
+		c.OnTakeover = func(t FourTuple) { *took = append(*took, t) }
+		if mod != nil {
+			mod(c)
+		}
+	}), took
 }
 
 // tcp_tw_reuse (facts §2 [TW]): with it on, an autobind connect() takes
@@ -401,7 +412,7 @@ func TestTimeWaitReuse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHost(t, "linux", func(c *HostConfig) {
+			h, took := newHostWatched(t, "linux", func(c *HostConfig) {
 				c.Range = Range{40000, 40000}
 				c.TWReuse, c.HasTWReuse = tc.reuse, true
 			})
@@ -412,10 +423,12 @@ func TestTimeWaitReuse(t *testing.T) {
 			c2, err := h.Connect(TCP, tc.dst)
 			if !tc.wantOK {
 				assert.ErrorIs(t, err, ErrAddrNotAvail)
+				assert.Empty(t, *took)
 				return
 			}
 			require.NoError(t, err)
 			assert.Equal(t, c, c2)
+			assert.Equal(t, []FourTuple{c}, *took, "the caller learns which TIME_WAIT ended")
 			st, _ := h.Conn(c2)
 			assert.Equal(t, Established, st)
 			_, tw := h.Conns(TCP)
@@ -637,8 +650,11 @@ func TestInvalidRequests(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid, "a per-socket range outside the host's range")
 	_, err = NewHost(HostConfig{Name: "x", Profile: Profiles()[0]})
 	assert.Error(t, err)
-	_, err = NewHost(HostConfig{Name: "x", Addr: clientIP})
-	assert.Error(t, err)
+	h, err = NewHost(HostConfig{Name: "x", Addr: clientIP})
+	require.NoError(t, err, "the zero profile is linux")
+	assert.Equal(t, "linux", h.Profile().Name)
+	_, err = NewHost(HostConfig{Name: "x", Addr: clientIP, Strategy: Strategy(99)})
+	assert.ErrorContains(t, err, "unknown strategy")
 	_, err = NewHost(HostConfig{Name: "x", Addr: clientIP, Profile: Profiles()[0], Range: Range{0, 10}})
 	assert.ErrorContains(t, err, "outside 1-65535")
 	var e *Errno
@@ -690,8 +706,8 @@ func TestPortStates(t *testing.T) {
 	assert.Equal(t, PortFree, all[8080], "UDP is another port space")
 }
 
-func TestTakeoversCountTimeWaitEndedEarly(t *testing.T) {
-	h := newHost(t, "linux", nil)
+func TestOnTakeoverReportsTimeWaitEndedEarly(t *testing.T) {
+	h, took := newHostWatched(t, "linux", nil)
 	local := netip.AddrPortFrom(clientIP, 80)
 	open := func() FourTuple {
 		id, _, err := h.Bind(TCP, local, SockOpts{Privileged: true, ReuseAddr: true})
@@ -701,12 +717,15 @@ func TestTakeoversCountTimeWaitEndedEarly(t *testing.T) {
 		return c
 	}
 	c := open()
-	assert.Zero(t, h.Takeovers(), "a fresh 4-tuple takes nothing over")
+	assert.Empty(t, *took, "a fresh 4-tuple takes nothing over")
 	require.NoError(t, h.Close(c))
 	again := open()
 	assert.Equal(t, c, again, "bind then connect reuses the 4-tuple at once on Linux")
-	assert.Equal(t, uint64(1), h.Takeovers())
+	assert.Equal(t, []FourTuple{c}, *took)
 	_, err := h.Connect(TCP, dstB)
 	require.NoError(t, err)
-	assert.Equal(t, uint64(1), h.Takeovers(), "an ordinary connect takes nothing over")
+	assert.Len(t, *took, 1, "an ordinary connect takes nothing over")
+	var expired []FourTuple
+	h.AdvanceTo(h.Profile().TimeWait, func(t FourTuple) { expired = append(expired, t) })
+	assert.Empty(t, expired, "a TIME_WAIT taken over does not expire later")
 }

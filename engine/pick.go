@@ -77,7 +77,7 @@ func linuxWalk(low, high, remaining, offset, step int, find finder) (Port, int, 
 	return 0, 0, false
 }
 
-// linuxConnectRemaining is __inet_hash_connect's count of ports: the range
+// linuxRemaining is __inet_hash_connect's count of ports: the range
 // size rounded down to even (for a range of more than one port).
 func linuxRemaining(r Range) int {
 	n := r.Size()
@@ -97,7 +97,7 @@ func pickLinuxConnect(r Range, perturb, hash uint32, step int, find finder) (Por
 	low := int(r.Lo)
 	high := int(r.Hi) + 1
 	remaining := linuxRemaining(r)
-	offset := int((uint64(perturb) + uint64(hash)) % uint64(remaining))
+	offset := linuxOffset(remaining, perturb, hash)
 	if step == 2 {
 		offset &^= 1
 	}
@@ -110,6 +110,27 @@ func pickLinuxConnect(r Range, perturb, hash uint32, step int, find finder) (Por
 			return 0, 0, false
 		}
 	}
+}
+
+// linuxOffset is where __inet_hash_connect's walk starts, before parity:
+// (table_perturb[index] + port_offset>>32) % remaining (facts §2 [IH]).
+func linuxOffset(remaining int, perturb, hash uint32) int {
+	return int((uint64(perturb) + uint64(hash)) % uint64(remaining))
+}
+
+// linuxMissed is the port that pickLinuxConnect's step-2 walk never
+// reaches, if any. With an odd-sized range, remaining is one less than the
+// size, so the pass over the low end's parity covers one port of it too
+// few: the high end when the pass starts at the low end (offset 0), else
+// the low end, which the wrap-around skips.
+func linuxMissed(r Range, perturb, hash uint32) (Port, bool) {
+	if n := r.Size(); n == 1 || n%2 == 0 {
+		return 0, false
+	}
+	if linuxOffset(linuxRemaining(r), perturb, hash)&^1 == 0 {
+		return r.Hi, true
+	}
+	return r.Lo, true
 }
 
 // pickLinuxBind is inet_csk_find_open_port's choice for bind(0) (facts §2

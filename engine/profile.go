@@ -40,6 +40,8 @@ func (s Strategy) String() string {
 	return fmt.Sprintf("Strategy(%d)", s)
 }
 
+func (s Strategy) valid() bool { return s >= Sequential && s <= LinuxConnect }
+
 // Strategies lists every strategy by name, for flags and scenario files.
 var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect}
 

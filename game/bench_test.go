@@ -3,37 +3,47 @@ package game
 import (
 	"testing"
 	"time"
+
+	"github.com/portplay/portplay/lesson"
 )
 
-// sandboxAtTopSpeed is the busiest scene: the sandbox at the highest speed.
+// sandboxAtTopSpeed is the busiest lesson: the sandbox at the highest
+// speed, playing.
 func sandboxAtTopSpeed(b *testing.B) *Game {
-	s := DefaultSettings()
-	s.Scene, s.Speed = SceneCount, speeds[len(speeds)-1]
-	g, err := New(s, nil)
+	cat, err := lesson.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := lesson.DefaultSettings()
+	s.Lesson, s.LessonGiven, s.Speed = 6, true, lesson.Speeds[len(lesson.Speeds)-1]
+	g, err := New(cat, s, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return g
 }
 
-// BenchmarkUpdateSandbox is one tick of the busiest scene: the simulation
-// moved on by a frame at 64× (about 150 connections and 2,000 events).
+// BenchmarkUpdateSandbox is one tick of the busiest lesson and its view:
+// the simulation moved on by a frame at 64× (about 150 connections and
+// 2,000 events).
 func BenchmarkUpdateSandbox(b *testing.B) {
 	g := sandboxAtTopSpeed(b)
 	for b.Loop() {
-		g.tick(time.Second / 60)
-		if !g.playing {
-			g.do(actRestart, 1)
+		g.sess.Tick(time.Second / 60)
+		g.vm = g.sess.View()
+		if !g.sess.Playing() {
+			g.do(lesson.ActRestart)
 		}
 	}
 }
 
-// BenchmarkPortMapUpdate is repainting the whole port map from the engine.
+// BenchmarkPortMapUpdate is repainting the whole port map from the view.
 func BenchmarkPortMapUpdate(b *testing.B) {
 	g := sandboxAtTopSpeed(b)
-	g.tick(20 * time.Second)
-	h := g.run.play.sim.Hosts()[g.focus]
+	g.sess.Tick(20 * time.Second)
+	pv := g.sess.View().PortMap
 	for b.Loop() {
-		g.pm.update(h, false)
+		g.pm.host = "" // another host: every port is repainted
+		g.pm.update(pv)
 	}
 }

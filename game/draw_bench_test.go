@@ -37,7 +37,7 @@ func BenchmarkDrawSandbox(b *testing.B) {
 	g := sandboxAtTopSpeed(b)
 	screen := ebiten.NewImage(DesignW, DesignH)
 	for b.Loop() {
-		g.tick(time.Second / 60)
+		g.sess.Tick(time.Second / 60)
 		g.Draw(screen)
 		screen.At(0, 0)
 	}

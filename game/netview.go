@@ -3,11 +3,9 @@ package game
 import (
 	"fmt"
 	"image/color"
-	"maps"
-	"slices"
-	"time"
 
-	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/lesson"
 )
 
 // Host boxes: clients (hosts that only open connections) on the left,
@@ -21,10 +19,10 @@ const (
 )
 
 // layoutHosts gives each host its box.
-func layoutHosts(hosts []hostState) []rect {
+func layoutHosts(hosts []lesson.HostView) []rect {
 	var left, right []int
 	for i, h := range hosts {
-		if h.server {
+		if h.Server {
 			right = append(right, i)
 		} else {
 			left = append(left, i)
@@ -58,146 +56,118 @@ func linkEnds(a, b rect) (x0, y0, x1, y1 float64) {
 	return a.x + a.w, y0, b.x + b.w, y1
 }
 
-// stateColour is the colour of a socket state; the state's name is always
+// rowColour is the colour of a socket row; its state's name is always
 // written next to it.
-func stateColour(state string) color.RGBA {
-	switch state {
-	case "LISTEN":
+func rowColour(r lesson.SocketRow) color.RGBA {
+	switch {
+	case r.Kind == lesson.RowListen:
 		return colListen
-	case "TIME_WAIT":
-		return colTimeWait
-	case "FIN_WAIT", "LAST_ACK":
-		return colMuted
-	case "WAITING":
+	case r.Kind == lesson.RowWaiting:
 		return colError
+	case r.State == engine.TimeWait:
+		return colTimeWait
+	case r.State == engine.FinWait, r.State == engine.LastAck:
+		return colMuted
 	}
 	return colInUse
 }
 
-// failShown is how long a failed connect stays marked on its host.
-const failShown = 3 * time.Second
+// rowText is a socket row's state name and its description.
+func rowText(r lesson.SocketRow) (string, string) {
+	switch r.Kind {
+	case lesson.RowListen:
+		return "LISTEN", r.Local.String()
+	case lesson.RowWaiting:
+		return "WAITING", fmt.Sprintf("#%d %s", r.Conn, r.Reason)
+	}
+	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote)
+	if r.Inbound {
+		text = fmt.Sprintf(":%d ← %s", r.Local.Port(), r.Remote)
+	}
+	if r.State == engine.TimeWait {
+		text += fmt.Sprintf(" %.0fs", r.TimeWaitLeft.Seconds())
+	}
+	return r.State.String(), text
+}
 
-// drawNetworkChrome draws what stays put while the scene plays: links and
+// drawNetworkChrome draws what stays put while the lesson plays: links and
 // the host boxes with their names, addresses and profiles.
-func drawNetworkChrome(v *view, r *sceneRun, boxes []rect, focus int) {
-	p := r.play
-	seen := map[[2]int]bool{}
-	for _, c := range r.sc.Connects {
-		a, b := p.hostIndex(c.From), p.hostIndex(c.To)
-		if seen[[2]int{a, b}] {
-			continue
-		}
-		seen[[2]int{a, b}] = true
-		x0, y0, x1, y1 := linkEnds(boxes[a], boxes[b])
+func drawNetworkChrome(v *view, vm *lesson.View) {
+	boxes := layoutHosts(vm.Hosts)
+	for _, l := range vm.Links {
+		x0, y0, x1, y1 := linkEnds(boxes[l[0]], boxes[l[1]])
 		v.line(x0, y0, x1, y1, 3, colLink)
 	}
-	for i := range p.hosts {
-		h, b := &p.hosts[i], boxes[i]
+	for i, h := range vm.Hosts {
+		b := boxes[i]
 		v.fillRect(b.x, b.y, b.w, b.h, colPanel)
 		edge, width := colPanelEdge, 2.0
-		if i == focus {
+		if i == vm.Focus {
 			edge, width = colText, 3
 		}
 		v.strokeRect(b.x, b.y, b.w, b.h, width, edge)
-		v.text(h.name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
-		v.text(h.addr.String(), Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
+		v.text(h.Name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
+		v.text(h.Addr.String(), Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
 		v.text(hostSubtitle(h), Regular, 13, b.x+12, b.y+32, alignStart, colMuted)
 	}
 }
 
-func hostSubtitle(h *hostState) string {
-	if h.client && !h.server {
-		return h.profile.Title + "  ·  " + h.profile.Ephemeral.String()
+func hostSubtitle(h lesson.HostView) string {
+	if h.Client && !h.Server {
+		return h.Profile + "  ·  " + h.Range.String()
 	}
-	return h.profile.Title
+	return h.Profile
 }
 
 // drawNetwork draws what moves: the hosts' sockets and the packets.
-func drawNetwork(v *view, r *sceneRun, boxes []rect) {
-	for i := range r.play.hosts {
-		drawHostBox(v, r, i, boxes[i])
+func drawNetwork(v *view, vm *lesson.View, boxes []rect) {
+	for i, h := range vm.Hosts {
+		drawHostBox(v, h, boxes[i])
 	}
-	drawFlights(v, r.play, boxes)
+	drawPackets(v, vm, boxes)
 }
 
-type row struct {
-	state, text string
-}
-
-// hostRows are the first limit socket rows a host box lists (listeners,
-// connections that wait, connections at work, then those in TIME_WAIT: in
-// a busy host the rows that fit show what is happening now), and how many
-// rows there are in all.
-func hostRows(h *hostState, now time.Duration, limit int) ([]row, int) {
-	var rows []row
-	for _, l := range h.listens {
-		rows = append(rows, row{"LISTEN", l.String()})
+func drawHostBox(v *view, h lesson.HostView, b rect) {
+	if h.Failures > 0 {
+		v.text(fmt.Sprintf("%d failed", h.Failures), Bold, 13, b.x+18+v.textWidth(hostSubtitle(h), Regular, 13), b.y+32, alignStart, colError)
 	}
-	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
-		rows = append(rows, row{"WAITING", fmt.Sprintf("#%d %s", id, h.waiting[id].State)})
-	}
-	total := len(rows) + len(h.conns)
-	rows = rows[:min(len(rows), limit)]
-	active, waiting := h.firstRows(max(limit-len(rows), 0))
-	shown := append(active, waiting...)
-	for _, c := range shown[:min(len(shown), max(limit-len(rows), 0))] {
-		text := fmt.Sprintf(":%d → %s", c.tuple.Local.Port(), c.tuple.Remote)
-		if slices.Contains(h.listens, c.tuple.Local) {
-			text = fmt.Sprintf(":%d ← %s", c.tuple.Local.Port(), c.tuple.Remote)
-		}
-		if c.state == "TIME_WAIT" {
-			text += fmt.Sprintf(" %.0fs", h.timeWaitLeft(c.since, now).Seconds())
-		}
-		rows = append(rows, row{c.state, text})
-	}
-	return rows, total
-}
-
-func drawHostBox(v *view, r *sceneRun, i int, b rect) {
-	p := r.play
-	h := &p.hosts[i]
-	if h.failures > 0 {
-		v.text(fmt.Sprintf("%d failed", h.failures), Bold, 13, b.x+18+v.textWidth(hostSubtitle(h), Regular, 13), b.y+32, alignStart, colError)
-	}
-	if !r.sc.Ephemeral && h.server {
+	if h.HalfDuplex {
 		// The half-duplex picture of lesson 4: the one port either waits
 		// for a request or is busy sending a response.
 		label, col := "LISTENING :80", colListen
-		for _, f := range p.flights {
-			if f.Host == h.name && f.Len > 0 && f.Tuple.Local.Port() == 80 {
-				label, col = "TRANSMITTING :80", colInUse
-			}
+		if h.Transmitting {
+			label, col = "TRANSMITTING :80", colInUse
 		}
 		w := v.textWidth(label, Bold, 13) + 12
 		v.fillRect(b.x+b.w-w-8, b.y+30, w, 19, col)
 		v.text(label, Bold, 13, b.x+b.w-8-w/2, b.y+32, alignCenter, colBackground)
 	}
-
 	fit := int((b.h - hostHeader - 4) / rowH)
-	rows, total := hostRows(h, p.now, fit)
+	rows := h.Rows[:min(len(h.Rows), fit)]
 	more := 0
-	if total > fit {
+	if h.Total > fit {
 		rows = rows[:max(fit-1, 0)]
-		more = total - len(rows)
+		more = h.Total - len(rows)
 	}
 	y := b.y + hostHeader
 	for _, rw := range rows {
-		col := stateColour(rw.state)
+		col := rowColour(rw)
+		state, text := rowText(rw)
 		v.fillRect(b.x+10, y+2, 6, rowH-6, col)
-		v.text(rw.state, Bold, 12, b.x+22, y+1, alignStart, col)
-		v.text(rw.text, Mono, 13, b.x+22+v.textWidth(rw.state, Bold, 12)+8, y+1, alignStart, colText)
+		v.text(state, Bold, 12, b.x+22, y+1, alignStart, col)
+		v.text(text, Mono, 13, b.x+22+v.textWidth(state, Bold, 12)+8, y+1, alignStart, colText)
 		y += rowH
 	}
 	if more > 0 {
 		// A box too short for any row (six clients) still gets the counts,
 		// on its last line.
 		y = min(y, b.y+b.h-17)
-		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, len(h.conns), h.nTW), Regular, 12, b.x+22, y+2, alignStart, colMuted)
+		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, h.Conns, h.InTW), Regular, 12, b.x+22, y+2, alignStart, colMuted)
 	}
-	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
-		msg := fmt.Sprintf("connect to %s failed: %s", h.fail.Tuple.Remote, h.fail.Err)
-		if h.fail.Kind == sim.Listen {
-			msg = fmt.Sprintf("listen on %s failed: %s", h.fail.Tuple.Local, h.fail.Err)
+	if f := h.Failure; f != nil {
+		msg := fmt.Sprintf("connect to %s failed: %s", f.Tuple.Remote, engine.ErrnoName(f.Err))
+		if f.Listen {
+			msg = fmt.Sprintf("listen on %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
 		}
 		w := v.textWidth(msg, Bold, 14) + 16
 		y := b.y + b.h - 30
@@ -206,58 +176,22 @@ func drawHostBox(v *view, r *sceneRun, i int, b rect) {
 	}
 }
 
-// labelledFlights: above this many packets in flight, packets are drawn as
-// plain squares; their labels would only cover each other.
-const labelledFlights = 8
-
-// maxFlightsDrawn: at high speed hundreds of packets are in flight at once,
-// more than anyone can follow; an even sample of them shows the traffic.
-const maxFlightsDrawn = 48
-
-func drawFlights(v *view, p *player, boxes []rect) {
-	label := len(p.flights) <= labelledFlights
-	every := max(1, (len(p.flights)+maxFlightsDrawn-1)/maxFlightsDrawn)
-	for i, f := range p.flights {
-		if i%every != 0 {
-			continue
-		}
-		from := p.hostIndex(f.Host)
-		to := p.hostByAddr(f.Tuple.Remote.Addr())
-		if to < 0 {
-			continue
-		}
-		x0, y0, x1, y1 := linkEnds(boxes[from], boxes[to])
-		k := float64(p.now-f.At) / float64(f.Arrive-f.At)
-		x, y := x0+(x1-x0)*k, y0+(y1-y0)*k
+func drawPackets(v *view, vm *lesson.View, boxes []rect) {
+	for _, f := range vm.Packets {
+		x0, y0, x1, y1 := linkEnds(boxes[f.From], boxes[f.To])
+		x, y := x0+(x1-x0)*f.Frac, y0+(y1-y0)*f.Frac
 		col := colRequest
-		if slices.Contains(p.hosts[from].listens, f.Tuple.Local) {
+		if f.Response {
 			col = colResponse
 		}
-		if !label {
+		if !vm.PacketsLabelled {
 			v.fillRect(x-5, y-5, 10, 10, col)
 			continue
 		}
 		y += float64(f.Conn%3-1) * 16 // packets of different connections side by side
-		txt := fmt.Sprintf("%s %d→%d", flagName(f), f.Tuple.Local.Port(), f.Tuple.Remote.Port())
+		txt := fmt.Sprintf("%s %d→%d", f.Flags, f.SrcPort, f.DstPort)
 		w := v.textWidth(txt, Mono, 14) + 12
 		v.fillRect(x-w/2, y-11, w, 22, col)
 		v.text(txt, Mono, 14, x, y-9, alignCenter, colBackground)
 	}
-}
-
-// flagName is how a packet is labelled: by what it does in TCP.
-func flagName(f sim.Event) string {
-	switch {
-	case f.Flags&sim.RST != 0:
-		return "RST"
-	case f.Flags&sim.SYN != 0 && f.Flags&sim.ACK != 0:
-		return "SYN-ACK"
-	case f.Flags&sim.SYN != 0:
-		return "SYN"
-	case f.Flags&sim.FIN != 0:
-		return "FIN"
-	case f.Len > 0:
-		return "data"
-	}
-	return "ACK"
 }

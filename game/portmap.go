@@ -3,12 +3,12 @@ package game
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/lesson"
 )
 
 // portMap draws all 65,536 ports of one host as a 256×256 image, one
@@ -23,10 +23,13 @@ type portMap struct {
 	// IANA class.
 	palette [engine.PortReserved + 1][4]byte
 	free    [engine.ClassDynamic + 1][4]byte
+	// The view the image shows: its host and port-map generation.
+	host string
+	gen  uint64
 }
 
 func newPortMap() *portMap {
-	m := &portMap{img: ebiten.NewImage(256, 256), pix: make([]byte, 4*65536)}
+	m := &portMap{img: ebiten.NewImage(256, 256), pix: make([]byte, 4*65536), host: "\x00"}
 	rgba := func(c color.RGBA) [4]byte { return [4]byte{c.R, c.G, c.B, c.A} }
 	for s := range m.palette {
 		m.palette[s] = rgba(portColour(engine.PortState(s), engine.DynamicPorts.Lo))
@@ -59,17 +62,21 @@ func portColour(s engine.PortState, p engine.Port) color.RGBA {
 	return colFreeDynamic
 }
 
-// update reads host h's TCP ports from the engine and repaints the ports
-// that changed (all of them for another host).
-func (m *portMap) update(h *engine.Host, sameHost bool) {
-	prev := m.states
-	h.PortStates(engine.TCP, &m.states)
-	changed := !sameHost
-	for p, s := range m.states {
-		if sameHost && s == prev[p] {
+// update repaints the ports that changed since the view it last drew
+// (all of them for another host).
+func (m *portMap) update(pv lesson.PortMapView) {
+	if pv.Gen == m.gen && pv.Host == m.host {
+		return
+	}
+	all := pv.Host != m.host
+	changed := all
+	m.gen, m.host = pv.Gen, pv.Host
+	for p, s := range pv.States {
+		if !all && s == m.states[p] {
 			continue
 		}
 		changed = true
+		m.states[p] = s
 		c := m.palette[s]
 		if s == engine.PortFree {
 			c = m.free[engine.ClassOf(engine.Port(p))]
@@ -95,19 +102,19 @@ func portAt(x, y float64) (engine.Port, bool) {
 func cellY(p int) float64 { return areaMap.y + float64(p/256)*areaMap.h/256 }
 
 // draw draws the ports, and the ephemeral range's outline over them.
-func (m *portMap) draw(v *view, h *hostState) {
+func (m *portMap) draw(v *view, pv lesson.PortMapView) {
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterNearest}
 	op.GeoM.Scale(areaMap.w*v.scale/256, areaMap.h*v.scale/256)
 	x, y := v.pt(areaMap.x, areaMap.y)
 	op.GeoM.Translate(float64(x), float64(y))
 	v.dst.DrawImage(m.img, op)
-	m.outlineRange(v, h.profile.Ephemeral)
+	m.outlineRange(v, pv.Range)
 }
 
-// drawChrome draws the map's title, the IANA classes against their rows
-// and the legend: what stays put while the ports change.
-func (m *portMap) drawChrome(v *view, h *hostState) {
-	v.text(fmt.Sprintf("Port map of %s (%s), TCP", h.name, h.addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
+// drawPortMapChrome draws the map's title, the IANA classes against their
+// rows and the legend: what stays put while the ports change.
+func drawPortMapChrome(v *view, pv lesson.PortMapView) {
+	v.text(fmt.Sprintf("Port map of %s (%s), TCP", pv.Host, pv.Addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
 
 	// The IANA classes, against the rows they occupy.
 	lx := areaLegend.x
@@ -130,7 +137,8 @@ func (m *portMap) drawChrome(v *view, h *hostState) {
 	legend := []struct {
 		col  color.RGBA
 		name string
-	}{{colFreeDynamic, "free"}, {colListen, "listening"}, {colInUse, "in use"}, {colTimeWait, "TIME_WAIT"}, {colReserved, "reserved"}}
+	}{{colFreeDynamic, engine.PortFree.String()}, {colListen, engine.PortListening.String()}, {colInUse, engine.PortInUse.String()},
+		{colTimeWait, engine.PortTimeWait.String()}, {colReserved, engine.PortReserved.String()}}
 	ly := areaLegend.y + 84
 	for _, e := range legend {
 		v.fillRect(lx, ly+2, 14, 14, e.col)
@@ -167,50 +175,19 @@ func (m *portMap) outlineRange(v *view, r engine.Range) {
 	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2 * v.scale)}, op)
 }
 
-// inspect describes port p of host h: its class, its state in the engine,
-// and the sockets that use it.
-func inspect(p engine.Port, st engine.PortState, h *hostState) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "port %d (%s) on %s: %s", p, engine.ClassOf(p), h.name, st)
-	if h.profile.Ephemeral.Contains(p) {
-		b.WriteString(", in the ephemeral range")
-	}
-	var socks []string
-	for _, l := range h.listens {
-		if engine.Port(l.Port()) == p {
-			socks = append(socks, "LISTEN "+l.String())
-		}
-	}
-	conns, n := h.firstConns(1, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == p })
-	for _, c := range conns {
-		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
-	}
-	if len(socks) > 0 {
-		b.WriteString(" · " + socks[0])
-		if total := len(socks) - len(conns) + n; total > 1 {
-			fmt.Fprintf(&b, " (+%d more)", total-1)
-		}
-	}
-	return b.String()
-}
-
-// rangeStripMax: a range this small is also drawn port by port under the
-// hosts, where each port is big enough to read (lesson 5's ten ports).
-const rangeStripMax = 32
-
-// drawRangeStrip draws host h's ephemeral range port by port, each cell
+// drawRangeStrip draws the host's ephemeral range port by port, each cell
 // with its number and state, below the host boxes (top is the lowest box
-// bottom). It draws nothing if the range is large or there is no room.
-func (m *portMap) drawRangeStrip(v *view, h *hostState, top float64) {
-	r := h.profile.Ephemeral
+// bottom), when the view asks for it and there is room.
+func (m *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, top float64) {
+	r := pv.Range
 	n := r.Size()
 	y := top + 14
-	if n > rangeStripMax || y+74 > areaNet.y+areaNet.h {
+	if !pv.Strip || y+74 > areaNet.y+areaNet.h {
 		return
 	}
 	w := min(76, (areaNet.w-16)/float64(n))
 	x := areaNet.x + (areaNet.w-w*float64(n))/2
-	v.text(fmt.Sprintf("%s's ephemeral range %s, port by port", h.name, r), Bold, 14, areaNet.x+areaNet.w/2, y, alignCenter, colMuted)
+	v.text(fmt.Sprintf("%s's ephemeral range %s, port by port", pv.Host, r), Bold, 14, areaNet.x+areaNet.w/2, y, alignCenter, colMuted)
 	for i := range n {
 		p := r.Lo + engine.Port(i)
 		st := m.states[p]

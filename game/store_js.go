@@ -3,6 +3,8 @@ package game
 import (
 	"errors"
 	"syscall/js"
+
+	"github.com/portplay/portplay/lesson"
 )
 
 // localStore keeps progress in the page's localStorage.
@@ -10,9 +12,10 @@ type localStore struct{}
 
 const storageKey = "portplay.progress"
 
-func defaultStore() store { return localStore{} }
+// DefaultStore is where the browser keeps the learner's progress.
+func DefaultStore() lesson.Store { return localStore{} }
 
-func (localStore) load() (b []byte, err error) {
+func (localStore) Load() (b []byte, err error) {
 	defer func() {
 		if recover() != nil { // storage disabled (private mode, policies)
 			b, err = nil, errors.New("localStorage is not available")
@@ -25,7 +28,7 @@ func (localStore) load() (b []byte, err error) {
 	return []byte(v.String()), nil
 }
 
-func (localStore) save(b []byte) (err error) {
+func (localStore) Save(b []byte) (err error) {
 	defer func() {
 		if recover() != nil {
 			err = errors.New("localStorage is not available")

@@ -128,3 +128,15 @@ func (v *view) wrap(s string, tf Typeface, size, maxW float64) []string {
 	}
 	return lines
 }
+
+// fit shortens s with an ellipsis until it is no wider than maxW.
+func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
+	if v.textWidth(s, tf, size) <= maxW {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && v.textWidth(string(r)+"…", tf, size) > maxW {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/lesson"
 )
 
 func TestViewFitsTheDesignCanvas(t *testing.T) {
@@ -54,29 +55,28 @@ func TestWrapKeepsLinesWithinWidth(t *testing.T) {
 	assert.Equal(t, []string{"a", "extraordinarily", "b"}, v.wrap("a extraordinarily b", Regular, 22, 30))
 }
 
-// Every overview and lesson step fits the narration panel: nothing a
-// learner should read is cut off.
+// Every overview, step and question fits the lesson panel, for every OS
+// a lesson can switch to: nothing a learner should read is cut off.
 func TestLessonTextsFitThePanel(t *testing.T) {
 	fc, err := newFaces()
 	require.NoError(t, err)
 	v := newView(ebiten.NewImage(DesignW, DesignH), fc)
-	profiles := []string{""}
-	for _, p := range engine.Profiles() {
-		profiles = append(profiles, p.Name)
-	}
-	for n := 1; n <= SceneCount; n++ {
+	profiles := append([]engine.Profile{{}}, engine.Profiles()...)
+	for _, l := range catalogue(t).Lessons {
 		for _, prof := range profiles {
-			s := DefaultSettings()
-			s.Profile = prof
-			r, err := buildScene(n, s)
-			require.NoError(t, err)
-			for i, st := range lessonSteps(n) {
-				text := ""
-				if st.say != nil {
-					text = st.say(r)
+			if prof.Name != "" && !l.ProfileSwitch {
+				continue
+			}
+			g := newGame(t, l.Number, func(s *lesson.Settings) { s.Profile = prof })
+			for i := 0; i <= len(l.Steps); i++ {
+				vm := g.sess.View()
+				lines := v.wrap(vm.Narration.Text, Regular, 17, narrationWidth(&vm))
+				assert.LessOrEqual(t, len(lines), vm.Narration.MaxLines, "lesson %d (%s) step %d: %q", l.Number, prof.Name, i, lines)
+				if vm.Narration.Question != nil {
+					g.do(lesson.ActAnswer)
 				}
-				lines := v.wrap(text, Regular, 17, lessonTextWidth(n))
-				assert.LessOrEqual(t, len(lines), lessonLines, "scene %d (%s) step %d: %q", n, prof, i, lines)
+				g.sess.PlayToPause(nil)
+				g.do(lesson.ActNextStep)
 			}
 		}
 	}

@@ -9,13 +9,18 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/portplay/portplay/game"
+	"github.com/portplay/portplay/lesson"
 )
 
 func main() {
 	// Settings come from flags natively and from URL parameters in the
 	// browser, under the same names (settings_*.go).
-	s, problems, onFrame := settings()
-	g, err := game.New(s, problems)
+	cat, err := lesson.Builtin()
+	if err != nil {
+		fatal(err)
+	}
+	s, problems, onFrame := settings(cat)
+	g, err := game.New(cat, s, problems)
 	if err != nil {
 		fatal(err)
 	}

@@ -8,17 +8,18 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/portplay/portplay/game"
+	"github.com/portplay/portplay/lesson"
 )
 
 // settings reads the page's URL parameters, e.g. ?profile=winxp&seed=7.
-func settings() (game.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
+func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
 	search := js.Global().Get("location").Get("search").String()
 	q, err := url.ParseQuery(strings.TrimPrefix(search, "?"))
 	var problems []string
 	if err != nil {
 		problems = append(problems, "the page's URL parameters could not be read: "+err.Error())
 	}
-	s, more := game.ParseSettings(func(name string) (string, bool) {
+	s, more := cat.ParseSettings(func(name string) (string, bool) {
 		if !q.Has(name) {
 			return "", false
 		}

@@ -13,28 +13,17 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/portplay/portplay/game"
+	"github.com/portplay/portplay/lesson"
 )
 
 // settings reads flags named like the browser's URL parameters, plus the
 // native-only -screenshot, which saves the window's pixels and quits.
-func settings() (game.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
+func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
 	fs := flag.CommandLine
-	usage := map[string]string{
-		"scene":    "the scene (lesson) to open, 1 to 6",
-		"profile":  "the clients' OS profile: linux, linux-old, winxp, windows, freebsd, macos, iana",
-		"speed":    "playback speed: 0.25, 0.5, 1, 2, 4, 8, 16, 32 or 64",
-		"seed":     "seed for the random port picks (a whole number)",
-		"paused":   "1 opens the scene paused",
-		"range":    "sandbox: the clients' ephemeral range, LO-HI",
-		"strategy": "sandbox: sequential, random-start, random-pick or linux-connect",
-		"timewait": "sandbox: TIME_WAIT length, e.g. 30s",
-		"clients":  "sandbox: client hosts, 1 to 6",
-		"rate":     "sandbox: new connections per second per client, 1 to 1000",
-		"dests":    "sandbox: servers, 1 to 3",
-	}
+	usage := cat.SettingHelp()
 	// Plain strings: ParseSettings checks them exactly as it checks URL
 	// parameters, so both say the same about a bad value.
-	for _, name := range game.SettingNames {
+	for _, name := range lesson.SettingNames {
 		fs.String(name, "", usage[name])
 	}
 	shot := fs.String("screenshot", "", "save a PNG of the window to this file after -frames frames, and what it showed next to it as JSON (FILE.json), then quit")
@@ -50,7 +39,7 @@ func settings() (game.Settings, []string, func(int, *ebiten.Image, game.Status) 
 	}
 	set := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
-	s, problems := game.ParseSettings(func(name string) (string, bool) {
+	s, problems := cat.ParseSettings(func(name string) (string, bool) {
 		v, ok := set[name]
 		return v, ok
 	})

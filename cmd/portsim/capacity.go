@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ceiling := float64(r.Size()) / timeWait.Seconds()
+	ceiling := engine.Capacity(r, timeWait)
 	fmt.Fprintf(stdout, "profile %s: range %s (%d ports), TIME_WAIT %s\n", p.Name, r, r.Size(), seconds(timeWait))
 	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new connections per second to one destination\n", r.Size(), seconds(timeWait), number(ceiling))
 	res, err := simulateRate(p, r, timeWait, perSec, newProgress(stderr))
@@ -101,26 +102,26 @@ func simulateRate(p engine.Profile, r engine.Range, tw time.Duration, perSec flo
 		count = scenario.MaxCount
 		window = time.Duration((count - 1) / perSec * float64(time.Second))
 	}
-	src := fmt.Sprintf(`title "portsim capacity"
-duration %s
-latency 0s
-host client 192.168.1.5 profile %s range %s timewait %s
-host server 10.0.0.10
-listen server 80
-connect client -> server:80 rate %s/s count %d hold 0s
-`, window, p.Name, r, tw, strconv.FormatFloat(perSec, 'g', -1, 64), int(count))
-	sc, err := scenario.Parse(src)
-	if err != nil {
-		return capacityRun{}, fmt.Errorf("capacity scenario: %w", err) // a bug: the flags were checked
+	sc := &scenario.Scenario{
+		Title: "portsim capacity", Seed: 1, Duration: window, Ephemeral: true,
+		Hosts: []scenario.Host{
+			{Name: "client", Addr: netip.AddrFrom4([4]byte{192, 168, 1, 5}), Profile: p, Range: r, TimeWait: tw},
+			{Name: "server", Addr: netip.AddrFrom4([4]byte{10, 0, 0, 10})},
+		},
+		Listens: []scenario.Listen{{Host: "server", Port: 80}},
+		Connects: []scenario.Connect{{
+			From: "client", To: "server", Port: 80, Count: int(count),
+			Every: time.Duration(float64(time.Second) / perSec), // as a scenario file reads `rate N/s`
+		}},
 	}
 	s, err := sim.New(sc)
 	if err != nil {
-		return capacityRun{}, fmt.Errorf("capacity scenario: %w", err)
+		return capacityRun{}, fmt.Errorf("capacity scenario: %w", err) // a bug: the flags were checked
 	}
 	res := capacityRun{Window: window}
 	sink := func(e sim.Event) {
 		if e.Kind == sim.ConnectFailed && res.FirstErr == "" {
-			res.FirstFail, res.FirstErr = e.At, e.Err
+			res.FirstFail, res.FirstErr = e.At, engine.ErrnoName(e.Err)
 		}
 	}
 	const steps = 100

@@ -25,6 +25,7 @@ var commands = []command{
 	{"alloc", "connect N times from one host and show the local port of each", allocCmd},
 	{"capacity", "the new-connections-per-second ceiling, and a run at a given rate", capacityCmd},
 	{"pcap", "write a scenario's traffic as a pcap file for Wireshark", pcapCmd},
+	{"lesson", "work through a lesson in the terminal: narration, events, questions, verdicts", lessonCmd},
 }
 
 // Exit statuses (docs/portsim.md).

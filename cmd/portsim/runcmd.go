@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/assets"
+	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
@@ -142,7 +143,7 @@ type jsonEvent struct {
 	Flags  string   `json:"flags,omitempty"`
 	Len    int      `json:"len,omitempty"`
 	Arrive *float64 `json:"arrive,omitempty"` // packets only; a pointer so that 0 still shows
-	State  string   `json:"state,omitempty"`
+	State  string   `json:"state,omitempty"`  // a TCP state, a reason to wait, or TRANSMITTING/LISTENING
 	Err    string   `json:"err,omitempty"`
 	Wait   float64  `json:"wait,omitempty"`
 }
@@ -150,7 +151,7 @@ type jsonEvent struct {
 func eventJSON(e sim.Event) jsonEvent {
 	j := jsonEvent{
 		T: e.At.Seconds(), Kind: e.Kind.String(), Host: e.Host, Conn: e.Conn,
-		Flags: e.Flags.String(), Len: e.Len, State: e.State, Err: e.Err, Wait: e.Wait.Seconds(),
+		Flags: e.Flags.String(), Len: e.Len, State: stateText(e), Err: engine.ErrnoName(e.Err), Wait: e.Wait.Seconds(),
 	}
 	if e.Tuple.Proto != 0 {
 		j.Proto = e.Tuple.Proto.String()
@@ -166,4 +167,21 @@ func eventJSON(e sim.Event) jsonEvent {
 		j.Arrive = &a
 	}
 	return j
+}
+
+// stateText is an event's `state` in JSON: the TCP state of a state event,
+// the reason of a waiting one, what a serving one's port does.
+func stateText(e sim.Event) string {
+	switch e.Kind {
+	case sim.State:
+		return e.State.String()
+	case sim.Waiting:
+		return e.Reason.String()
+	case sim.Serving:
+		if e.Busy {
+			return "TRANSMITTING"
+		}
+		return "LISTENING"
+	}
+	return ""
 }

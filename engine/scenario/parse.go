@@ -18,13 +18,22 @@ const (
 	MaxCount    = 10_000_000
 )
 
-// Error is a problem at a place in a scenario file.
+// linux is the profile of a host line without `profile`.
+var linux, _ = engine.ProfileByName("linux")
+
+// Error is a problem at a place in a scenario file, or in a scenario built
+// as a Go value (Pos zero).
 type Error struct {
 	Pos Pos
 	Msg string
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+func (e *Error) Error() string {
+	if e.Pos == (Pos{}) { // a scenario built as a Go value has no lines
+		return e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // token is one word of a line and the column it starts at.
 type token struct {
@@ -32,8 +41,9 @@ type token struct {
 	col  int
 }
 
-// Parse reads a scenario file. The error, if any, is an *Error naming the
-// line and column of the first problem and what was expected there.
+// Parse reads a scenario file and checks it (Check). The error, if any, is
+// an *Error naming the line and column of the first problem and what was
+// expected there.
 func Parse(src string) (*Scenario, error) {
 	p := &parser{sc: &Scenario{Seed: 1, Duration: 60 * time.Second, Latency: 5 * time.Millisecond, Ephemeral: true}, seen: map[string]Pos{}}
 	for i, line := range strings.Split(src, "\n") {
@@ -49,6 +59,9 @@ func Parse(src string) (*Scenario, error) {
 		if err := p.statement(); err != nil {
 			return nil, err
 		}
+	}
+	if err := p.sc.Check(); err != nil {
+		return nil, err
 	}
 	return p.sc, nil
 }
@@ -233,25 +246,32 @@ func (p *parser) hostByName(t token) (*Host, error) {
 	return nil, p.errAt(t, "%s: no host named %q (declare it with a host line first)", p.toks[0].text, t.text)
 }
 
-// options reads `key value` pairs from word i on; each key at most once.
-func (p *parser) options(i int, keys string, set func(key, val token) error) error {
+// options reads `key value` pairs, and flags (keys without a value), from
+// word i on; each at most once. set gets an empty value for a flag.
+func (p *parser) options(i int, keys, flags string, set func(key, val token) error) error {
 	done := map[string]bool{}
-	for ; i < len(p.toks); i += 2 {
+	for i < len(p.toks) {
 		k := p.toks[i]
-		if !strings.Contains(" "+keys+" ", " "+k.text+" ") {
-			return p.errAt(k, "%s: unknown option %q; want %s", p.toks[0].text, k.text, strings.ReplaceAll(keys, " ", ", "))
+		isFlag := flags != "" && strings.Contains(" "+flags+" ", " "+k.text+" ")
+		if !isFlag && !strings.Contains(" "+keys+" ", " "+k.text+" ") {
+			return p.errAt(k, "%s: unknown option %q; want %s", p.toks[0].text, k.text, strings.ReplaceAll(strings.TrimSpace(keys+" "+flags), " ", ", "))
 		}
 		if done[k.text] {
 			return p.errAt(k, "%s: %s is given twice", p.toks[0].text, k.text)
 		}
 		done[k.text] = true
-		v, err := p.arg(i+1, "a value after "+k.text)
-		if err != nil {
-			return err
+		var v token
+		if !isFlag {
+			var err error
+			if v, err = p.arg(i+1, "a value after "+k.text); err != nil {
+				return err
+			}
+			i++
 		}
 		if err := set(k, v); err != nil {
 			return err
 		}
+		i++
 	}
 	return nil
 }
@@ -285,30 +305,25 @@ func (p *parser) host() error {
 			return p.errAt(at, "host: %s is already %s's address (%s)", addr, h.Name, h.Pos)
 		}
 	}
-	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Addr: addr, Profile: "linux"}
-	err = p.options(3, "profile range timewait strategy", func(k, v token) error {
+	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Addr: addr, Profile: linux}
+	err = p.options(3, "profile range timewait strategy", "", func(k, v token) error {
+		var err error
 		switch k.text {
 		case "profile":
-			if _, err := engine.ProfileByName(v.text); err != nil {
-				return p.errAt(v, "host: %v", err)
-			}
-			h.Profile = v.text
+			h.Profile, err = engine.ProfileByName(v.text)
 		case "range":
-			if _, err := engine.ParseRange(v.text); err != nil {
-				return p.errAt(v, "host: %v", err)
-			}
-			h.Range = v.text
+			h.Range, err = engine.ParseRange(v.text)
 		case "timewait":
-			d, err := p.duration(v, false)
-			if err != nil {
-				return err
+			if h.TimeWait, err = p.duration(v, false); err == nil && h.TimeWait == 0 {
+				// 0 is how a Host says "the profile's own".
+				return p.errAt(v, "host: timewait must be more than 0 (leave it out for the profile's own)")
 			}
-			h.TimeWait, h.HasTimeWait = d, true
+			return err
 		case "strategy":
-			if _, err := engine.StrategyByName(v.text); err != nil {
-				return p.errAt(v, "host: %v", err)
-			}
-			h.Strategy = v.text
+			h.Strategy, err = engine.StrategyByName(v.text)
+		}
+		if err != nil {
+			return p.errAt(v, "host: %v", err)
 		}
 		return nil
 	})
@@ -336,7 +351,7 @@ func (p *parser) listen() error {
 		return err
 	}
 	l := Listen{Pos: Pos{p.line, p.toks[0].col}, Host: ht.text, Port: port}
-	err = p.options(3, "service", func(_, v token) error {
+	err = p.options(3, "service", "", func(_, v token) error {
 		l.Service, err = p.duration(v, false)
 		return err
 	})
@@ -383,9 +398,11 @@ func (p *parser) connect() error {
 	}
 	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Port: port, Count: 1}
 	var pace token // the `every` or `rate` option, if any
-	err = p.options(4, "at every rate count hold close", func(k, v token) error {
+	err = p.options(4, "at every rate count hold close", "bind", func(k, v token) error {
 		var err error
 		switch k.text {
+		case "bind":
+			c.Bind = true
 		case "at":
 			c.At, err = p.duration(v, false)
 		case "hold":

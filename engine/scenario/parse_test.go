@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
 )
 
 const lesson = `# Two web servers
@@ -25,7 +27,7 @@ listen web-b 80
 
 connect client -> web-a:80
 connect client -> web-b:80 at 1s rate 4/s count 10 hold 500ms close server
-connect client -> web-a:80 at 2s every 250ms count 3
+connect client -> web-a:80 at 2s every 250ms count 3 bind
 `
 
 func TestParseLesson(t *testing.T) {
@@ -37,9 +39,10 @@ func TestParseLesson(t *testing.T) {
 	assert.Equal(t, 2*time.Millisecond, sc.Latency)
 	assert.True(t, sc.Ephemeral)
 	assert.Equal(t, []Host{
-		{Pos: Pos{7, 6}, Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: "winxp"},
-		{Pos: Pos{8, 6}, Name: "web-a", Addr: netip.MustParseAddr("10.0.0.10"), Profile: "linux"},
-		{Pos: Pos{9, 6}, Name: "web-b", Addr: netip.MustParseAddr("10.0.0.20"), Profile: "freebsd", Range: "40000-40009", TimeWait: 2 * time.Minute, Strategy: "sequential", HasTimeWait: true},
+		{Pos: Pos{7, 6}, Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: profile(t, "winxp")},
+		{Pos: Pos{8, 6}, Name: "web-a", Addr: netip.MustParseAddr("10.0.0.10"), Profile: profile(t, "linux")},
+		{Pos: Pos{9, 6}, Name: "web-b", Addr: netip.MustParseAddr("10.0.0.20"), Profile: profile(t, "freebsd"),
+			Range: engine.Range{Lo: 40000, Hi: 40009}, TimeWait: 2 * time.Minute, Strategy: engine.Sequential},
 	}, sc.Hosts)
 	assert.Equal(t, []Listen{
 		{Pos: Pos{10, 1}, Host: "web-a", Port: 80, Service: 20 * time.Millisecond},
@@ -48,8 +51,14 @@ func TestParseLesson(t *testing.T) {
 	assert.Equal(t, []Connect{
 		{Pos: Pos{13, 1}, From: "client", To: "web-a", Port: 80, Count: 1},
 		{Pos: Pos{14, 1}, From: "client", To: "web-b", Port: 80, At: time.Second, Every: 250 * time.Millisecond, Count: 10, Hold: 500 * time.Millisecond, Closer: Server},
-		{Pos: Pos{15, 1}, From: "client", To: "web-a", Port: 80, At: 2 * time.Second, Every: 250 * time.Millisecond, Count: 3},
+		{Pos: Pos{15, 1}, From: "client", To: "web-a", Port: 80, At: 2 * time.Second, Every: 250 * time.Millisecond, Count: 3, Bind: true},
 	}, sc.Connects)
+}
+
+func profile(t *testing.T, name string) engine.Profile {
+	p, err := engine.ProfileByName(name)
+	require.NoError(t, err)
+	return p
 }
 
 func TestParseDefaults(t *testing.T) {
@@ -59,7 +68,10 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, 60*time.Second, sc.Duration)
 	assert.Equal(t, 5*time.Millisecond, sc.Latency)
 	assert.False(t, sc.Ephemeral)
-	assert.Equal(t, "linux", sc.Hosts[0].Profile)
+	assert.Equal(t, "linux", sc.Hosts[0].Profile.Name)
+	assert.Zero(t, sc.Hosts[0].Range, "the profile's own")
+	assert.Zero(t, sc.Hosts[0].TimeWait, "the profile's own")
+	assert.Zero(t, sc.Hosts[0].Strategy, "the profile's own")
 }
 
 func TestParseErrors(t *testing.T) {
@@ -110,6 +122,11 @@ func TestParseErrors(t *testing.T) {
 		{"count zero", hosts + "connect c -> s:80 count 0", 3, 25, `count "0"`},
 		{"count huge", hosts + "connect c -> s:80 count 99999999 every 1ms", 3, 25, "from 1 to 10000000"},
 		{"close who", hosts + "connect c -> s:80 close both", 3, 25, "want client or server"},
+		{"timewait 0", "host a 1.2.3.4 timewait 0s", 1, 25, "timewait must be more than 0"},
+		{"timewait negative", "host a 1.2.3.4 timewait -1s", 1, 25, "negative"},
+		{"bind twice", hosts + "connect c -> s:80 bind bind", 3, 24, "bind is given twice"},
+		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, bind`},
+		{"bind without ephemeral ports", hosts + "connect c -> s:80 bind\nephemeral off", 3, 1, "bind needs ephemeral ports"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,6 +153,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(lesson)
 	f.Add("host a 1.2.3.4\nhost b ::1 profile macos range 1-2\nconnect a -> b:1 rate 0.5/s count 3")
 	f.Add(`title "`)
+	f.Add("host a 1.2.3.4\nhost b 1.2.3.5\nconnect a -> b:80 bind count 2 every 1s\nephemeral off")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {
@@ -164,4 +182,64 @@ func FuzzParse(f *testing.F) {
 			require.True(t, c.Count == 1 || c.Every > 0)
 		}
 	})
+}
+
+// A scenario built as a Go value gets the checks a file gets, in messages
+// that name the host or line rather than a position.
+func TestCheck(t *testing.T) {
+	valid := func() *Scenario {
+		return &Scenario{
+			Duration: time.Minute, Ephemeral: true,
+			Hosts: []Host{
+				{Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Range: engine.Range{Lo: 40000, Hi: 40009}},
+				{Name: "web", Addr: netip.MustParseAddr("10.0.0.10"), Profile: profile(t, "freebsd")},
+			},
+			Listens:  []Listen{{Host: "web", Port: 80}},
+			Connects: []Connect{{From: "client", To: "web", Port: 80, Count: 3, Every: time.Second, Bind: true}},
+		}
+	}
+	require.NoError(t, valid().Check())
+	tests := []struct {
+		name   string
+		change func(*Scenario)
+		msg    string
+	}{
+		{"no duration", func(sc *Scenario) { sc.Duration = 0 }, "duration must be more than 0"},
+		{"negative latency", func(sc *Scenario) { sc.Latency = -time.Millisecond }, "latency -1ms is negative"},
+		{"bad name", func(sc *Scenario) { sc.Hosts[0].Name = "9x" }, `host "9x": not a name`},
+		{"no address", func(sc *Scenario) { sc.Hosts[0].Addr = netip.Addr{} }, `host "client": invalid IP is not a host's IP address`},
+		{"wildcard", func(sc *Scenario) { sc.Hosts[0].Addr = netip.IPv4Unspecified() }, "0.0.0.0 is not a host's IP address"},
+		{"same name", func(sc *Scenario) { sc.Hosts[1].Name = "client" }, `host "client" is declared twice`},
+		{"same address", func(sc *Scenario) { sc.Hosts[1].Addr = sc.Hosts[0].Addr }, `host "web": 192.168.1.5 is already client's address`},
+		{"reversed range", func(sc *Scenario) { sc.Hosts[0].Range = engine.Range{Lo: 5000, Hi: 4000} }, "range 5000-4000 is reversed"},
+		{"range with 0", func(sc *Scenario) { sc.Hosts[0].Range = engine.Range{Hi: 10} }, "0 is outside 1-65535"},
+		{"negative timewait", func(sc *Scenario) { sc.Hosts[0].TimeWait = -time.Second }, `host "client": timewait -1s is negative`},
+		{"unknown strategy", func(sc *Scenario) { sc.Hosts[0].Strategy = 9 }, "unknown strategy Strategy(9)"},
+		{"broken profile", func(sc *Scenario) { sc.Hosts[1].Profile.Ephemeral = engine.Range{} }, "profile freebsd: range 0-0"},
+		{"listen unknown host", func(sc *Scenario) { sc.Listens[0].Host = "nobody" }, `listen nobody 80: no host named "nobody"`},
+		{"listen port 0", func(sc *Scenario) { sc.Listens[0].Port = 0 }, "port 0"},
+		{"negative service", func(sc *Scenario) { sc.Listens[0].Service = -1 }, "service -1ns is negative"},
+		{"connect unknown client", func(sc *Scenario) { sc.Connects[0].From = "x" }, `no host named "x"`},
+		{"connect unknown server", func(sc *Scenario) { sc.Connects[0].To = "x" }, `no host named "x"`},
+		{"connect to itself", func(sc *Scenario) { sc.Connects[0].To = "client" }, "client connects to itself"},
+		{"connect port 0", func(sc *Scenario) { sc.Connects[0].Port = 0 }, "port 0 is not a destination port"},
+		{"count 0", func(sc *Scenario) { sc.Connects[0].Count = 0 }, "count 0 is not from 1 to 10000000"},
+		{"count without pacing", func(sc *Scenario) { sc.Connects[0].Every = 0 }, "count 3 needs every D"},
+		{"negative hold", func(sc *Scenario) { sc.Connects[0].Hold = -time.Second }, "hold -1s is negative"},
+		{"too late", func(sc *Scenario) { sc.Connects[0].At = 25 * time.Hour }, "at 25h0m0s is longer than the limit"},
+		{"unknown closer", func(sc *Scenario) { sc.Connects[0].Closer = 7 }, "close 7: want client or server"},
+		{"bind, ephemeral off", func(sc *Scenario) { sc.Ephemeral = false }, "connect client -> web:80: bind needs ephemeral ports"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := valid()
+			tc.change(sc)
+			err := sc.Check()
+			require.Error(t, err)
+			var cerr *Error
+			require.True(t, errors.As(err, &cerr))
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.False(t, strings.HasPrefix(err.Error(), "line "), "no position for a Go value: %v", err)
+		})
+	}
 }

@@ -1,26 +1,31 @@
 // Package scenario reads Portplay's scenario files: a small line-based text
 // format that a teacher can write by hand (docs/scenarios.md). A scenario
 // names hosts, what listens where, and which clients connect when; package
-// sim runs it. Parsing checks everything that can be checked without
-// running (names, numbers, ranges, references) and reports the first problem
-// with its line and column.
+// sim runs it. Parsing resolves names (profiles, strategies, ranges) to the
+// engine's values and checks everything that can be checked without
+// running, reporting the first problem with its line and column. A
+// scenario can also be built as a Go value; Check gives it the same checks.
 package scenario
 
 import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/portplay/portplay/engine"
 )
 
-// Scenario is a parsed, validated scenario file. Every host named by a
-// Listen or Connect exists in Hosts; addresses and names are unique.
+// Scenario is a scenario, parsed from a file or built as a Go value. Once
+// Check accepts it, every host named by a Listen or Connect exists in
+// Hosts, and addresses and names are unique.
 type Scenario struct {
 	Title    string        // `title "..."`; empty if not given
 	Seed     uint64        // `seed N`; 1 if not given
 	Duration time.Duration // `duration D`: how long to simulate; 60s if not given
 	Latency  time.Duration // `latency D`: one-way delay of every link; 5ms if not given
 	// Ephemeral is false after `ephemeral off`: every connection then uses
-	// port 80 at both ends (lesson 4's counterfactual).
+	// port 80 at both ends (lesson 4's counterfactual). A scenario built
+	// as a Go value sets it for ordinary ephemeral ports.
 	Ephemeral bool
 	Hosts     []Host
 	Listens   []Listen
@@ -33,19 +38,20 @@ type Pos struct{ Line, Col int }
 func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
 
 // Host is a `host NAME ADDRESS [profile P] [range LO-HI] [timewait D]
-// [strategy S]` line.
+// [strategy S]` line. Zero values keep the profile's own settings.
 type Host struct {
-	Pos      Pos
-	Name     string
-	Addr     netip.Addr
-	Profile  string // an engine profile name; "linux" if not given
-	Range    string // "" for the profile's own ephemeral range, else "LO-HI" (already checked)
+	Pos  Pos
+	Name string
+	Addr netip.Addr
+	// Profile is the host's OS; the zero Profile is linux, as in a file
+	// without `profile` (and as engine.NewHost takes it).
+	Profile engine.Profile
+	// Range overrides the profile's ephemeral port range; zero keeps it.
+	Range engine.Range
+	// TimeWait overrides the profile's TIME_WAIT length; zero keeps it.
 	TimeWait time.Duration
-	// Strategy overrides the profile's connect() strategy by name
-	// (engine.StrategyByName); "" keeps the profile's.
-	Strategy string
-	// HasTimeWait says whether `timewait` overrides the profile's length.
-	HasTimeWait bool
+	// Strategy overrides the profile's connect() strategy; zero keeps it.
+	Strategy engine.Strategy
 }
 
 // Listen is a `listen HOST PORT [service D]` line: a TCP listener on the
@@ -73,8 +79,8 @@ func (s Side) String() string {
 }
 
 // Connect is a `connect CLIENT -> SERVER:PORT [at D] [every D | rate N/s]
-// [count N] [hold D] [close client|server]` line: count connections, the
-// first at At, then one every Every.
+// [count N] [hold D] [close client|server] [bind]` line: count connections,
+// the first at At, then one every Every.
 type Connect struct {
 	Pos    Pos
 	From   string
@@ -85,4 +91,9 @@ type Connect struct {
 	Count  int
 	Hold   time.Duration // how long the connection stays open after the response
 	Closer Side
+	// Bind: the client calls bind() with port 0 and then connect() from
+	// that socket, rather than connect() alone. bind(0) takes a port no
+	// other socket uses, so the port is held toward every destination
+	// (facts/ports.md fact 4), and running out is bind()'s EADDRINUSE.
+	Bind bool
 }

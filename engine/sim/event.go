@@ -30,18 +30,48 @@ const (
 	// long it waited before its SYN could be sent.
 	Done
 	// Waiting (only without ephemeral ports): a connection cannot go on
-	// yet; State says why ("4-tuple in use" on the client, "server busy" on
-	// the server, whose one port serves one conversation at a time).
+	// yet; Reason says why.
 	Waiting
+	// Serving (only without ephemeral ports): a server's one port turned
+	// from listening to transmitting (Busy) or back. Busy is true from the
+	// moment the server sends conversation Conn's response until that
+	// response has arrived, false once no response is in flight any more.
+	// Tuple is as the server sees it. Responses overlap only when the
+	// service time is shorter than the latency: the port then stays busy
+	// through them, with an event for each one sent and one when the last
+	// has arrived.
+	Serving
 )
 
-var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting"}
+var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting", "serving"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
 	}
 	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// WaitReason says why a connection waits (without ephemeral ports).
+type WaitReason uint8
+
+const (
+	// TupleInUse: on the client, the 4-tuple (client:80, server:80) is
+	// still taken by this pair's last conversation.
+	TupleInUse WaitReason = iota + 1
+	// ServerBusy: on the server, its one port serves one conversation at
+	// a time and is serving another.
+	ServerBusy
+)
+
+func (r WaitReason) String() string {
+	switch r {
+	case TupleInUse:
+		return "4-tuple in use"
+	case ServerBusy:
+		return "server busy"
+	}
+	return fmt.Sprintf("WaitReason(%d)", r)
 }
 
 // Flags are TCP header flags.
@@ -74,11 +104,16 @@ type Event struct {
 	Conn   int // the connection's number, from 1 in scenario order; 0 for none
 	Tuple  engine.FourTuple
 	Flags  Flags
-	Len    int           // payload bytes of a Packet
-	Arrive time.Duration // when a Packet reaches its peer
-	State  string        // for State: SYN_SENT, ESTABLISHED, FIN_WAIT, TIME_WAIT, CLOSED, ...
-	Err    string        // for ConnectFailed and Listen: the errno's name
-	Wait   time.Duration // for Done: time spent waiting to start
+	Len    int              // payload bytes of a Packet
+	Arrive time.Duration    // when a Packet reaches its peer
+	State  engine.ConnState // for State
+	Reason WaitReason       // for Waiting
+	Busy   bool             // for Serving: transmitting rather than listening
+	// Err is for ConnectFailed and Listen: nil, or one of the engine's
+	// *Errno values (engine.ErrAddrNotAvail, ...): compare with errors.Is,
+	// show with engine.ErrnoName.
+	Err  error
+	Wait time.Duration // for Done: time spent waiting to start
 }
 
 // String is the event as one line of a readable trace.
@@ -87,15 +122,15 @@ func (e Event) String() string {
 	fmt.Fprintf(&b, "%12s  %-7s ", fmtTime(e.At), e.Host)
 	switch e.Kind {
 	case Listen:
-		if e.Err != "" {
-			fmt.Fprintf(&b, "listen %s failed: %s", e.Tuple.Local, e.Err)
+		if e.Err != nil {
+			fmt.Fprintf(&b, "listen %s failed: %s", e.Tuple.Local, engine.ErrnoName(e.Err))
 		} else {
 			fmt.Fprintf(&b, "listen %s", e.Tuple.Local)
 		}
 	case PortAllocated:
 		fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple)
 	case ConnectFailed:
-		fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, e.Err)
+		fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
 	case Packet:
 		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 		if e.Len > 0 {
@@ -106,7 +141,13 @@ func (e Event) String() string {
 	case PortReleased:
 		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple)
 	case Waiting:
-		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.State)
+		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.Reason)
+	case Serving:
+		if e.Busy {
+			fmt.Fprintf(&b, "#%d serving: transmitting on :%d", e.Conn, e.Tuple.Local.Port())
+		} else {
+			fmt.Fprintf(&b, "#%d served: listening on :%d", e.Conn, e.Tuple.Local.Port())
+		}
 	case Done:
 		fmt.Fprintf(&b, "#%d done", e.Conn)
 		if e.Wait > 0 {

@@ -66,16 +66,15 @@ type spec struct {
 type host struct {
 	name string
 	e    *engine.Host
-	// tw holds the host's TIME_WAIT 4-tuples with their connections'
-	// numbers, in the order they began, which is the order they end (one
-	// length per host): the engine reports an end with the 4-tuple alone.
-	tw twQueue
-	// For the counterfactual: whether the one port's server is busy, and
-	// the requests waiting for it (conn slots).
+	// tw names the connection of each of the host's TIME_WAIT 4-tuples:
+	// the engine reports an end (expiry or takeover) with the 4-tuple alone.
+	tw map[engine.FourTuple]int
+	// For the counterfactual: whether the one port's server is busy, the
+	// requests waiting for it (conn slots), and how many responses it has
+	// in flight (Serving events).
 	busy    bool
 	backlog []int32
-	// takeovers is the engine's Takeovers when last looked at.
-	takeovers uint64
+	sending int
 	// expiring: an actExpire is queued for the host's earliest TIME_WAIT.
 	// One at a time: TIME_WAIT has one length per host, so they end in
 	// the order they began and one wake-up can chain to the next.
@@ -94,37 +93,28 @@ type conn struct {
 	waited         time.Duration
 }
 
-// New prepares a run of sc. It fails if a host cannot be made (the
-// scenario package has already checked names and numbers).
+// New prepares a run of sc, which it checks first (scenario.Check: a
+// scenario built as a Go value gets the checks a parsed one had).
 func New(sc *scenario.Scenario) (*Sim, error) {
+	if err := sc.Check(); err != nil {
+		return nil, err
+	}
 	s := &Sim{sc: sc, byAddr: map[netip.Addr]int{}}
 	for i, hs := range sc.Hosts {
-		p, err := engine.ProfileByName(hs.Profile)
-		if err != nil {
-			return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
-		}
-		cfg := engine.HostConfig{Name: hs.Name, Addr: hs.Addr, Profile: p, Seed: sc.Seed + uint64(i)}
-		if hs.Range != "" {
-			if cfg.Range, err = engine.ParseRange(hs.Range); err != nil {
-				return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
-			}
-		}
-		if hs.Strategy != "" {
-			if cfg.Strategy, err = engine.StrategyByName(hs.Strategy); err != nil {
-				return nil, fmt.Errorf("%s: host %s: %w", hs.Pos, hs.Name, err)
-			}
-		}
-		if hs.HasTimeWait {
-			if hs.TimeWait == 0 {
-				return nil, fmt.Errorf("%s: host %s: timewait must be more than 0", hs.Pos, hs.Name)
-			}
-			cfg.TimeWait = hs.TimeWait
-		}
-		e, err := engine.NewHost(cfg)
+		h := &host{name: hs.Name, tw: map[engine.FourTuple]int{}, waiting: map[netip.Addr][]int32{}}
+		e, err := engine.NewHost(engine.HostConfig{
+			Name: hs.Name, Addr: hs.Addr, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
+			Range: hs.Range, TimeWait: hs.TimeWait, Strategy: hs.Strategy,
+			// A connect or accept took over this 4-tuple's TIME_WAIT
+			// (tcp_tw_reuse, bind then connect, a new SYN): that old
+			// connection ends here, before the new one's events.
+			OnTakeover: func(t engine.FourTuple) { s.timeWaitEnded(h, t) },
+		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", hs.Pos, err)
 		}
-		s.hosts = append(s.hosts, &host{name: hs.Name, e: e, waiting: map[netip.Addr][]int32{}})
+		h.e = e
+		s.hosts = append(s.hosts, h)
 		s.byAddr[hs.Addr] = i
 	}
 	for _, l := range sc.Listens {
@@ -287,9 +277,7 @@ func (s *Sim) emit(e Event) {
 func (s *Sim) engineOf(i int) *engine.Host {
 	h := s.hosts[i]
 	h.e.AdvanceTo(s.now, func(t engine.FourTuple) {
-		id := h.tw.end(t)
-		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
-		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: "CLOSED"})
+		s.timeWaitEnded(h, t)
 		if len(h.waiting) > 0 && len(h.waiting[t.Remote.Addr()]) > 0 {
 			// A client waits for this 4-tuple: let it try once the
 			// engine call in progress is over.
@@ -297,6 +285,14 @@ func (s *Sim) engineOf(i int) *engine.Host {
 		}
 	})
 	return h.e
+}
+
+// timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t.
+func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple) {
+	id := h.tw[t]
+	delete(h.tw, t)
+	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
+	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed})
 }
 
 // wakeForExpiry ends host i's TIME_WAITs that are due and, unless one is
@@ -333,11 +329,7 @@ func (s *Sim) listen(i int, port uint16) {
 	local := netip.AddrPortFrom(s.sc.Hosts[i].Addr, port)
 	// Servers start as root to bind below 1024 (lesson 1's rule).
 	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
-	e := Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}}
-	if err != nil {
-		e.Err = engine.ErrnoName(err)
-	}
-	s.emit(e)
+	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}, Err: errno(err)})
 }
 
 // start begins one connection of spec i and schedules the next one.
@@ -374,32 +366,27 @@ func (s *Sim) open(slot int32) {
 	e := s.engineOf(c.client)
 	var t engine.FourTuple
 	var err error
-	if s.sc.Ephemeral {
+	switch {
+	case s.sc.Connects[c.spec].Bind: // never with ephemeral off (Check)
+		t, err = bindConnect(e, dst)
+	case s.sc.Ephemeral:
 		t, err = e.Connect(engine.TCP, dst)
-	} else {
+	default:
 		var wait bool
 		t, wait, err = s.connectFrom80(e, dst)
 		if wait {
 			// The 4-tuple (client:80, server:80) is taken by this pair's
 			// last conversation: wait for it to end.
 			cl.waiting[dst.Addr()] = append(cl.waiting[dst.Addr()], slot)
-			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, State: "4-tuple in use"})
+			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, Reason: TupleInUse})
 			return
 		}
 	}
 	if err != nil {
 		s.stats.Failed++
-		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: engine.ErrnoName(err)})
+		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: errno(err)})
 		s.endConn(slot)
 		return
-	}
-	if n := e.Takeovers(); n != cl.takeovers {
-		// The connect took over this 4-tuple's TIME_WAIT (tcp_tw_reuse,
-		// or bind then connect): that old connection ends here.
-		cl.takeovers = n
-		old := cl.tw.end(t)
-		s.emit(Event{Kind: PortReleased, Host: cl.name, Conn: old, Tuple: t})
-		s.emit(Event{Kind: State, Host: cl.name, Conn: old, Tuple: t, State: "CLOSED"})
 	}
 	c.tuple = t
 	c.waited = s.now - c.queuedAt
@@ -408,8 +395,32 @@ func (s *Sim) open(slot int32) {
 		s.stats.PeakPorts = est + tw
 	}
 	s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
-	s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: "SYN_SENT"})
+	s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
 	s.send(c.client, c.id, t, SYN, 0, actSynArrive, slot)
+}
+
+// bindConnect is bind(0) then connect() from that socket (a connect line's
+// bind option). bind(0) failing is EADDRINUSE on Linux (facts §2 [AF]).
+func bindConnect(e *engine.Host, dst netip.AddrPort) (engine.FourTuple, error) {
+	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 0), engine.SockOpts{})
+	if err != nil {
+		return engine.FourTuple{}, err
+	}
+	t, err := e.ConnectFrom(id, dst)
+	if err != nil {
+		// Give the port back; a bound, unconnected socket closes without fail.
+		_ = e.CloseSocket(id)
+	}
+	return t, err
+}
+
+// errno is the engine Errno that err is or wraps, as an Event carries it;
+// nil for nil.
+func errno(err error) error {
+	if e, ok := engine.IsErrno(err); ok {
+		return e
+	}
+	return err
 }
 
 // connectFrom80 is the counterfactual's connect: bind the client to port 80
@@ -440,7 +451,7 @@ func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind
 	}
 }
 
-func (s *Sim) state(i, id int, t engine.FourTuple, st string) {
+func (s *Sim) state(i, id int, t engine.FourTuple, st engine.ConnState) {
 	if s.sink != nil {
 		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
 	}
@@ -463,44 +474,40 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
 			return
 		}
-		if srv := s.hosts[c.server]; srv.e.Takeovers() != srv.takeovers {
-			// A new SYN for a 4-tuple in TIME_WAIT: the old entry ends.
-			srv.takeovers = srv.e.Takeovers()
-			old := srv.tw.end(st)
-			s.emit(Event{Kind: PortReleased, Host: srv.name, Conn: old, Tuple: st})
-			s.emit(Event{Kind: State, Host: srv.name, Conn: old, Tuple: st, State: "CLOSED"})
-		}
-		s.state(c.server, c.id, st, "SYN_RCVD")
+		s.state(c.server, c.id, st, engine.SynRcvd)
 		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
 	case actRstArrive:
-		err := s.engineOf(c.client).PassiveClose(ct)
+		err := errno(s.engineOf(c.client).PassiveClose(ct))
 		s.stats.Failed++
-		name := "ECONNREFUSED"
-		if err != nil {
-			name = engine.ErrnoName(err)
+		if err == nil {
+			err = engine.ErrConnRefused
 		}
-		s.emit(Event{Kind: ConnectFailed, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Err: name})
+		s.emit(Event{Kind: ConnectFailed, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Err: err})
 		s.emit(Event{Kind: PortReleased, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct})
 		s.released(c.client, ct)
 		s.endConn(slot)
 	case actSynAckArrive:
-		s.state(c.client, c.id, ct, "ESTABLISHED")
+		s.state(c.client, c.id, ct, engine.Established)
 		s.send(c.client, c.id, ct, ACK, 0, 0, -1)
 		s.send(c.client, c.id, ct, PSH|ACK, RequestLen, actReqArrive, slot)
 	case actReqArrive:
-		s.state(c.server, c.id, st, "ESTABLISHED")
+		s.state(c.server, c.id, st, engine.Established)
 		srv := s.hosts[c.server]
 		if !s.sc.Ephemeral && srv.busy {
 			// One port, one conversation at a time: this client waits.
 			srv.backlog = append(srv.backlog, slot)
-			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, State: "server busy"})
+			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, Reason: ServerBusy})
 			return
 		}
 		srv.busy = !s.sc.Ephemeral
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
-		s.send(c.server, c.id, st, PSH|ACK, ResponseLen, actRespArrive, slot)
 		srv := s.hosts[c.server]
+		if !s.sc.Ephemeral {
+			srv.sending++
+			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st, Busy: true})
+		}
+		s.send(c.server, c.id, st, PSH|ACK, ResponseLen, actRespArrive, slot)
 		if srv.busy && len(srv.backlog) > 0 {
 			next := srv.backlog[0]
 			srv.backlog = srv.backlog[1:]
@@ -513,22 +520,27 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.stats.Completed++
 		s.stats.LastDone = s.now
 		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
+		if srv := s.hosts[c.server]; !s.sc.Ephemeral {
+			if srv.sending--; srv.sending == 0 {
+				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st})
+			}
+		}
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		s.state(closer, c.id, closerT, "FIN_WAIT")
+		s.state(closer, c.id, closerT, engine.FinWait)
 		s.send(closer, c.id, closerT, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
-		s.state(peer, c.id, peerT, "LAST_ACK")
+		s.state(peer, c.id, peerT, engine.LastAck)
 		s.send(peer, c.id, peerT, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
 		// The side that closed first holds TIME_WAIT (facts/ports.md §2 [DFLY]).
 		i, t := closer, closerT
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
-			s.hosts[i].tw.add(t, c.id)
+			s.hosts[i].tw[t] = c.id
 			s.wakeForExpiry(i)
 		}
-		s.state(i, c.id, t, "TIME_WAIT")
+		s.state(i, c.id, t, engine.TimeWait)
 		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
 		if i == c.client {
 			s.released(c.client, ct)
@@ -538,7 +550,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		if err := s.engineOf(i).PassiveClose(t); err == nil {
 			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
 		}
-		s.state(i, c.id, t, "CLOSED")
+		s.state(i, c.id, t, engine.Closed)
 		if i == c.client {
 			s.released(c.client, ct)
 		}
@@ -564,49 +576,4 @@ func (s *Sim) released(client int, t engine.FourTuple) {
 		h.waiting[t.Remote.Addr()] = w[1:]
 	}
 	s.open(next)
-}
-
-// twQueue is a host's TIME_WAIT entries in the order they began. Entries
-// leave from the front as they expire; one taken over early is marked gone
-// where it is and skipped when it reaches the front.
-type twQueue struct {
-	q    []twEntry
-	head int
-}
-
-type twEntry struct {
-	t    engine.FourTuple
-	id   int
-	gone bool
-}
-
-func (w *twQueue) add(t engine.FourTuple, id int) { w.q = append(w.q, twEntry{t: t, id: id}) }
-
-// end removes t's entry and returns its connection's number: from the
-// front when it expires (the common case), by a search when it is taken
-// over (rare: tcp_tw_reuse, bind then connect).
-func (w *twQueue) end(t engine.FourTuple) int {
-	for w.head < len(w.q) && w.q[w.head].gone {
-		w.head++
-	}
-	id := 0
-	if w.head < len(w.q) && w.q[w.head].t == t {
-		id = w.q[w.head].id
-		w.head++
-	} else {
-		for i := w.head; i < len(w.q); i++ {
-			if e := &w.q[i]; !e.gone && e.t == t {
-				id, e.gone = e.id, true
-				break
-			}
-		}
-	}
-	// Reuse the storage once the front has moved far enough.
-	if w.head == len(w.q) {
-		w.q, w.head = w.q[:0], 0
-	} else if w.head > 4096 && w.head*2 > len(w.q) {
-		n := copy(w.q, w.q[w.head:])
-		w.q, w.head = w.q[:n], 0
-	}
-	return id
 }

@@ -13,12 +13,39 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portplay/portplay/assets"
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden traces in testdata/golden")
+
+// builtin is one of the app's scenario files, read from the folder rather
+// than through package assets, which the engine does not import.
+type builtin struct{ name, source string }
+
+func builtins(t testing.TB) []builtin {
+	paths, err := filepath.Glob(filepath.Join("..", "..", "assets", "scenarios", "*.txt"))
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	var out []builtin
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		require.NoError(t, err)
+		out = append(out, builtin{strings.TrimSuffix(filepath.Base(p), ".txt"), string(src)})
+	}
+	return out
+}
+
+// builtinSource is the scenario file of lesson n.
+func builtinSource(t testing.TB, n string) string {
+	for _, b := range builtins(t) {
+		if strings.HasPrefix(b.name, n+"-") {
+			return b.source
+		}
+	}
+	t.Fatalf("no scenario file for lesson %s", n)
+	return ""
+}
 
 func run(t testing.TB, src string, until time.Duration) ([]Event, Stats) {
 	sc, err := scenario.Parse(src)
@@ -54,11 +81,11 @@ func goldenUntil(name string) time.Duration {
 // Every built-in scenario's trace is kept in testdata/golden and reviewed
 // by eye when it changes: go test ./engine/sim -run Golden -update.
 func TestGoldenTraces(t *testing.T) {
-	for _, b := range assets.Scenarios() {
-		t.Run(b.Name, func(t *testing.T) {
-			evs, st := run(t, b.Source, goldenUntil(b.Name))
+	for _, b := range builtins(t) {
+		t.Run(b.name, func(t *testing.T) {
+			evs, st := run(t, b.source, goldenUntil(b.name))
 			got := trace(evs) + fmt.Sprintf("stats: %+v\n", st)
-			path := filepath.Join("testdata", "golden", b.Name+".txt")
+			path := filepath.Join("testdata", "golden", b.name+".txt")
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
@@ -71,17 +98,17 @@ func TestGoldenTraces(t *testing.T) {
 }
 
 func TestDeterministicAndResumable(t *testing.T) {
-	for _, b := range assets.Scenarios() {
-		t.Run(b.Name, func(t *testing.T) {
-			until := goldenUntil(b.Name)
+	for _, b := range builtins(t) {
+		t.Run(b.name, func(t *testing.T) {
+			until := goldenUntil(b.name)
 			if until == 0 {
 				until = 30 * time.Second
 			}
-			once, _ := run(t, b.Source, until)
-			again, _ := run(t, b.Source, until)
+			once, _ := run(t, b.source, until)
+			again, _ := run(t, b.source, until)
 			require.Equal(t, once, again, "same scenario, same events")
 
-			sc, err := scenario.Parse(b.Source)
+			sc, err := scenario.Parse(b.source)
 			require.NoError(t, err)
 			s, err := New(sc)
 			require.NoError(t, err)
@@ -99,13 +126,13 @@ func TestDeterministicAndResumable(t *testing.T) {
 // allocated 4-tuples, time never goes back, TIME_WAIT only on the side that
 // closes first.
 func TestEventsTellAConsistentStory(t *testing.T) {
-	for _, b := range assets.Scenarios() {
-		t.Run(b.Name, func(t *testing.T) {
-			sc, err := scenario.Parse(b.Source)
+	for _, b := range builtins(t) {
+		t.Run(b.name, func(t *testing.T) {
+			sc, err := scenario.Parse(b.source)
 			require.NoError(t, err)
 			closer := map[int]string{} // conn -> the closer's host
 			open := map[int]bool{}
-			evs, _ := run(t, b.Source, 3*time.Minute)
+			evs, _ := run(t, b.source, 3*time.Minute)
 			var last time.Duration
 			for _, e := range evs {
 				require.GreaterOrEqual(t, e.At, last, "time goes forward: %v", e)
@@ -121,7 +148,7 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 						closer[e.Conn] = e.Host
 					}
 				case State:
-					if e.State == "TIME_WAIT" {
+					if e.State == engine.TimeWait {
 						require.Equal(t, closer[e.Conn], e.Host, "only the side that closed first holds TIME_WAIT: %v", e)
 					}
 				}
@@ -204,7 +231,7 @@ connect proxy -> web:80
 		}
 	}
 	require.Len(t, failed, 1)
-	assert.Equal(t, "EADDRINUSE", failed[0].Err)
+	assert.Equal(t, engine.ErrAddrInUse, failed[0].Err)
 	assert.Equal(t, "proxy", failed[0].Host)
 
 	_, st = run(t, strings.Replace(src, "ephemeral off", "ephemeral on", 1), 0)
@@ -217,7 +244,7 @@ func TestRefusedWithoutListener(t *testing.T) {
 	var kinds []string
 	for _, e := range evs {
 		if e.Kind != State {
-			kinds = append(kinds, e.Kind.String()+" "+e.Flags.String()+e.Err)
+			kinds = append(kinds, e.Kind.String()+" "+e.Flags.String()+engine.ErrnoName(e.Err))
 		}
 	}
 	assert.Equal(t, []string{"port-allocated ", "packet SYN", "packet RST|ACK", "connect-failed ECONNREFUSED", "port-released "}, kinds)
@@ -227,9 +254,7 @@ func TestRefusedWithoutListener(t *testing.T) {
 // connections per second; at 1 per second, 10 succeed, then connects fail
 // until the first port's TIME_WAIT ends.
 func TestRunningOut(t *testing.T) {
-	b, err := assets.Scenario("5")
-	require.NoError(t, err)
-	evs, st := run(t, b.Source, 25*time.Second)
+	evs, st := run(t, builtinSource(t, "5"), 25*time.Second)
 	var ports []uint16
 	firstFail := time.Duration(-1)
 	for _, e := range evs {
@@ -238,7 +263,7 @@ func TestRunningOut(t *testing.T) {
 		}
 		if e.Kind == ConnectFailed && firstFail < 0 {
 			firstFail = e.At
-			assert.Equal(t, "EADDRNOTAVAIL", e.Err)
+			assert.ErrorIs(t, e.Err, engine.ErrAddrNotAvail)
 		}
 	}
 	require.GreaterOrEqual(t, len(ports), 11)
@@ -248,11 +273,12 @@ func TestRunningOut(t *testing.T) {
 	assert.Equal(t, 11, st.Failed, "connects at 10 s to 20 s fail")
 }
 
-func TestNewRejectsBadHostSettings(t *testing.T) {
-	sc, err := scenario.Parse("host a 10.0.0.1 timewait 0s\n")
-	require.NoError(t, err)
-	_, err = New(sc)
-	assert.ErrorContains(t, err, "line 1")
+func TestNewChecksTheScenario(t *testing.T) {
+	sc := &scenario.Scenario{Duration: time.Minute, Ephemeral: true, Hosts: []scenario.Host{
+		{Name: "a", Addr: netip.MustParseAddr("10.0.0.1"), TimeWait: -time.Second},
+	}}
+	_, err := New(sc)
+	assert.EqualError(t, err, `host "a": timewait -1s is negative`)
 }
 
 func TestHostStrategyOverride(t *testing.T) {
@@ -275,18 +301,125 @@ connect c -> s:80 every 1s count 4 hold 10s
 	}
 }
 
-func TestTimeWaitQueueEndsInOrderAndByTakeover(t *testing.T) {
-	var w twQueue
-	tuple := func(p uint16) engine.FourTuple {
-		return engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(netip.MustParseAddr("10.0.0.1"), p), Remote: netip.MustParseAddrPort("10.0.0.2:80")}
+const fourTuple = `
+host client 192.168.1.5 range 40000-40009
+host web 10.0.0.10
+host api 10.0.0.20
+host db  10.0.0.30
+listen web 80
+listen api 80
+listen db 80
+connect client -> web:80 every 100ms count 12 hold 1m %[1]s
+connect client -> api:80 every 100ms count 12 hold 1m %[1]s
+connect client -> db:80 every 100ms count 12 hold 1m %[1]s
+`
+
+// A Linux connect() shares its ports across destinations (facts fact 3):
+// 10 ports carry 10 connections to each of three servers. bind(0) before
+// connect() holds each port toward every destination (fact 4): 10 in all,
+// then bind() fails with EADDRINUSE.
+func TestBindHoldsThePortTowardEveryDestination(t *testing.T) {
+	tests := []struct {
+		option        string
+		allocated     int
+		failed        int
+		err           error
+		oddPortsFirst bool
+		distinctPorts int
+	}{
+		{"", 30, 6, engine.ErrAddrNotAvail, false, 10},
+		{"bind", 10, 26, engine.ErrAddrInUse, true, 10},
 	}
-	for i := range 4 {
-		w.add(tuple(uint16(1000+i)), i+1)
+	for _, tc := range tests {
+		t.Run("option "+tc.option, func(t *testing.T) {
+			evs, st := run(t, fmt.Sprintf(fourTuple, tc.option), 30*time.Second)
+			var ports []uint16
+			failed := 0
+			for _, e := range evs {
+				switch e.Kind {
+				case PortAllocated:
+					ports = append(ports, e.Tuple.Local.Port())
+				case ConnectFailed:
+					failed++
+					assert.ErrorIs(t, e.Err, tc.err, "%v", e)
+					assert.Equal(t, tc.err, e.Err, "the Errno itself")
+				}
+			}
+			assert.Len(t, ports, tc.allocated)
+			assert.Equal(t, tc.failed, failed)
+			assert.Equal(t, tc.failed, st.Failed)
+			distinct := map[uint16]bool{}
+			for _, p := range ports {
+				distinct[p] = true
+			}
+			assert.Len(t, distinct, tc.distinctPorts)
+			if tc.oddPortsFirst { // inet_csk_find_open_port (facts §2 [ICS])
+				for i, p := range ports {
+					assert.Equal(t, i < 5, p%2 == 1, "bind(0) %d got %d: odd ports first", i, p)
+				}
+			}
+		})
 	}
-	assert.Equal(t, 3, w.end(tuple(1002)), "a takeover from the middle")
-	assert.Equal(t, 1, w.end(tuple(1000)), "expiry from the front")
-	assert.Equal(t, 2, w.end(tuple(1001)))
-	assert.Equal(t, 4, w.end(tuple(1003)), "the taken-over entry is skipped")
-	assert.Zero(t, w.end(tuple(1000)), "nothing left")
-	assert.Empty(t, w.q, "storage reused once drained")
+}
+
+// Without ephemeral ports the server's one port is transmitting exactly
+// while a response is in flight, and listening otherwise; with them it
+// reports nothing.
+func TestServingFollowsTheResponses(t *testing.T) {
+	evs, _ := run(t, fmt.Sprintf(counterfactual, "off"), 0)
+	busy := false
+	inFlight := map[int]bool{}
+	served := 0
+	for _, e := range evs {
+		switch {
+		case e.Kind == Serving:
+			require.Equal(t, "web", e.Host)
+			require.Equal(t, uint16(80), e.Tuple.Local.Port())
+			require.NotEqual(t, busy, e.Busy, "a change each time: %v", e)
+			busy = e.Busy
+			if !busy {
+				served++
+			}
+		case e.Kind == Packet && e.Len == ResponseLen:
+			require.True(t, busy, "a response leaves a transmitting port: %v", e)
+			inFlight[e.Conn] = true
+		case e.Kind == Done:
+			delete(inFlight, e.Conn)
+		}
+		if e.Kind == Serving && !e.Busy {
+			require.Empty(t, inFlight, "listening again once no response is in flight")
+		}
+	}
+	assert.False(t, busy)
+	assert.Equal(t, 12, served, "service 100 ms and latency 10 ms: the responses never overlap")
+	withEvs, _ := run(t, fmt.Sprintf(counterfactual, "on"), 0)
+	for _, e := range withEvs {
+		require.NotEqual(t, Serving, e.Kind)
+	}
+	assert.Equal(t, "  0.000s  web     #3 serving: transmitting on :80",
+		Event{Kind: Serving, Host: "web", Conn: 3, Busy: true, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
+	assert.Equal(t, "  0.000s  web     #3 served: listening on :80",
+		Event{Kind: Serving, Host: "web", Conn: 3, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
+}
+
+// A scenario built as a Go value runs as the same scenario parsed does.
+func TestScenarioAsAGoValue(t *testing.T) {
+	winxp, err := engine.ProfileByName("winxp")
+	require.NoError(t, err)
+	sc := &scenario.Scenario{
+		Seed: 1, Duration: 70 * time.Second, Latency: 10 * time.Millisecond, Ephemeral: true,
+		Hosts: []scenario.Host{
+			{Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: winxp, Range: engine.Range{Lo: 1025, Hi: 1034}, TimeWait: 20 * time.Second},
+			{Name: "web", Addr: netip.MustParseAddr("10.0.0.10")}, // the zero Profile: linux
+		},
+		Listens:  []scenario.Listen{{Host: "web", Port: 80, Service: 10 * time.Millisecond}},
+		Connects: []scenario.Connect{{From: "client", To: "web", Port: 80, Every: time.Second, Count: 60}},
+	}
+	s, err := New(sc)
+	require.NoError(t, err)
+	var evs []Event
+	s.Run(sc.Duration, func(e Event) { evs = append(evs, e) })
+	parsed, _ := run(t, builtinSource(t, "5"), 0)
+	assert.Equal(t, trace(parsed), trace(evs))
+	assert.Equal(t, "linux", s.Hosts()[1].Profile().Name)
 }

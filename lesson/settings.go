@@ -1,4 +1,4 @@
-package game
+package lesson
 
 import (
 	"fmt"
@@ -13,62 +13,87 @@ import (
 // Settings are what a teacher's link (URL parameters) or a command line
 // (flags of the same names) can choose.
 type Settings struct {
-	Scene int // 1 to SceneCount
-	// SceneGiven says the scene was asked for; otherwise the app reopens
+	Lesson int // the lesson to open, from 1
+	// LessonGiven says the lesson was asked for; otherwise the app reopens
 	// the lesson the learner was last in.
-	SceneGiven bool
-	// Profile, if set, is every client's OS profile (engine.ProfileByName)
-	// in the scenes where it can be switched; "" keeps each scenario's.
-	Profile string
-	Speed   float64 // one of speeds
+	LessonGiven bool
+	// Profile, if its Name is set, is every client's OS profile in the
+	// lessons where it can be switched; the zero value keeps each
+	// scenario's.
+	Profile engine.Profile
+	Speed   float64 // one of Speeds
 	Seed    uint64  // makes every random port pick reproducible
 	Paused  bool    // open paused, e.g. to talk first or to step through
-	Sandbox Sandbox // scene 6's knobs
+	Sandbox Sandbox // the sandbox's knobs
 }
 
-// speeds are the playback speeds, slowest first; + and − step through them.
-var speeds = []float64{0.25, 0.5, 1, 2, 4, 8, 16, 32, 64}
+// Speeds are the playback speeds, slowest first; + and − step through them.
+var Speeds = []float64{0.25, 0.5, 1, 2, 4, 8, 16, 32, 64}
 
 // DefaultSettings is what the app uses for anything not set, or set wrong.
 func DefaultSettings() Settings {
-	return Settings{Scene: 1, Speed: 1, Seed: 1, Sandbox: DefaultSandbox()}
+	return Settings{Lesson: 1, Speed: 1, Seed: 1, Sandbox: DefaultSandbox()}
 }
 
 // SettingNames are the settings' names, as URL parameters and flags.
+// "scene" names the lesson: links made before lessons had their name.
 var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests"}
+
+// SettingHelp says what each setting takes, for flag help and docs.
+func (c *Catalogue) SettingHelp() map[string]string {
+	var profiles []string
+	for _, p := range engine.Profiles() {
+		profiles = append(profiles, p.Name)
+	}
+	return map[string]string{
+		"scene":    "the lesson to open, " + c.Range(),
+		"profile":  "the clients' OS profile (lessons " + c.Switching() + "): " + strings.Join(profiles, ", "),
+		"speed":    "playback speed: " + speedList(),
+		"seed":     "seed for the random port picks (a whole number)",
+		"paused":   "1 opens the lesson paused",
+		"range":    "sandbox: the clients' ephemeral range, LO-HI",
+		"strategy": "sandbox: " + strategyList(),
+		"timewait": "sandbox: TIME_WAIT length, e.g. 30s",
+		"clients":  fmt.Sprintf("sandbox: client hosts, 1 to %d", maxClients),
+		"rate":     fmt.Sprintf("sandbox: new connections per second per client, 1 to %d", maxRate),
+		"dests":    fmt.Sprintf("sandbox: servers, 1 to %d", len(sandboxServers)),
+	}
+}
 
 // ParseSettings reads settings by name through get, which reports whether a
 // value was given. A bad value is described in the returned problems (each
 // names the setting, the value and what was expected) and replaced by its
 // default, so a typo in a link still opens the app.
-func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
+func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 	s := DefaultSettings()
 	var problems []string
 	bad := func(name, v, want string, def any) {
 		problems = append(problems, fmt.Sprintf("%s=%q: %s; using %v", name, v, want, def))
 	}
-	intIn := func(name string, lo, hi int, dst *int) {
-		if v, ok := get(name); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < lo || n > hi {
-				bad(name, v, fmt.Sprintf("want a whole number from %d to %d", lo, hi), *dst)
-				return
-			}
-			*dst = n
+	intIn := func(name string, lo, hi int, dst *int) bool {
+		v, ok := get(name)
+		if !ok {
+			return false
 		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			bad(name, v, fmt.Sprintf("want a whole number from %d to %d", lo, hi), *dst)
+			return false
+		}
+		*dst = n
+		return true
 	}
-	intIn("scene", 1, SceneCount, &s.Scene)
-	_, s.SceneGiven = get("scene")
+	s.LessonGiven = intIn("scene", 1, len(c.Lessons), &s.Lesson)
 	if v, ok := get("profile"); ok {
-		if _, err := engine.ProfileByName(v); err != nil {
+		if p, err := engine.ProfileByName(v); err != nil {
 			bad("profile", v, err.Error(), "each scenario's own")
 		} else {
-			s.Profile = v
+			s.Profile = p
 		}
 	}
 	if v, ok := get("speed"); ok {
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || !slices.Contains(speeds, f) {
+		if err != nil || !slices.Contains(Speeds, f) {
 			bad("speed", v, "want one of "+speedList(), s.Speed)
 		} else {
 			s.Speed = f
@@ -96,14 +121,14 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 		if r, err := engine.ParseRange(v); err != nil {
 			bad("range", v, err.Error(), "the profile's own")
 		} else {
-			sb.Range = r.String() // "40000 - 40099" parses; the scenario wants it spaceless
+			sb.Range = r
 		}
 	}
 	if v, ok := get("strategy"); ok {
-		if _, err := engine.StrategyByName(v); err != nil {
+		if st, err := engine.StrategyByName(v); err != nil {
 			bad("strategy", v, err.Error(), "the profile's own")
 		} else {
-			sb.Strategy = v
+			sb.Strategy = st
 		}
 	}
 	if v, ok := get("timewait"); ok {
@@ -114,16 +139,24 @@ func ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 			sb.TimeWait = d
 		}
 	}
-	intIn("clients", 1, 6, &sb.Clients)
-	intIn("rate", 1, 1000, &sb.Rate)
+	intIn("clients", 1, maxClients, &sb.Clients)
+	intIn("rate", 1, maxRate, &sb.Rate)
 	intIn("dests", 1, len(sandboxServers), &sb.Dests)
 	return s, problems
 }
 
 func speedList() string {
 	var ss []string
-	for _, f := range speeds {
+	for _, f := range Speeds {
 		ss = append(ss, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return strings.Join(ss, ", ")
+}
+
+func strategyList() string {
+	var ss []string
+	for _, st := range engine.Strategies {
+		ss = append(ss, st.String())
 	}
 	return strings.Join(ss, ", ")
 }

@@ -1,4 +1,4 @@
-package game
+package lesson
 
 import (
 	"net/netip"
@@ -10,12 +10,11 @@ import (
 	"github.com/portplay/portplay/engine/sim"
 )
 
-// player runs a scenario's simulation for the screen. It owns the
-// simulated time the picture shows and keeps, from the events so far, what
-// the picture needs: each host's sockets, the packets in flight, recent
-// failures and a history of port counts. It decides nothing itself: every
-// port, state and error in it came from an event. It draws nothing either,
-// so it is tested without a window.
+// player runs a scenario's simulation for a front end. It owns the
+// simulated time shown and keeps, from the events so far, what the view
+// needs: each host's sockets, the packets in flight, recent failures and a
+// history of port counts. It decides nothing itself: every port, state and
+// error in it came from an event.
 type player struct {
 	sc    *scenario.Scenario
 	sim   *sim.Sim
@@ -23,26 +22,27 @@ type player struct {
 	hosts []hostState
 	// flights are the packets sent and not yet delivered at now.
 	flights []sim.Event
-	// events counts the events seen so far; last is the latest one.
+	// events counts the events seen so far; kinds counts them by kind.
 	events int
-	last   sim.Event
-	kinds  [sim.Waiting + 1]int // events seen so far by kind
+	kinds  [sim.Serving + 1]int
 	// watch, if set, is a lesson's pause condition: the first event it
 	// accepts is kept in hit.
 	watch func(sim.Event) bool
 	hit   *sim.Event
+	// tap, if set, sees every event (a terminal prints them).
+	tap func(sim.Event)
 	// until is where the advance in progress stops.
 	until time.Duration
 	// samples hold the client hosts' port counts every sampleEvery.
-	samples     []sample
+	samples     []Sample
 	sampleEvery time.Duration
 }
 
 // hostState is one host's sockets as the events describe them.
 type hostState struct {
-	name    string
-	addr    netip.Addr
-	profile engine.Profile // with the scenario's overrides
+	Name    string
+	Addr    netip.Addr
+	Profile engine.Profile // with the scenario's overrides
 	client  bool           // it opens connections
 	server  bool           // it listens
 	listens []netip.AddrPort
@@ -58,7 +58,8 @@ type hostState struct {
 	// waiting are the connections that cannot go on yet (Waiting events,
 	// without ephemeral ports), by connection number.
 	waiting  map[int]sim.Event
-	fail     sim.Event // the latest failed connect; Kind 0 if none
+	busy     bool      // the simulation says its one port is transmitting
+	fail     sim.Event // the latest failure; Kind 0 if none
 	failures int
 }
 
@@ -67,15 +68,15 @@ type hostState struct {
 type connState struct {
 	id    int
 	tuple engine.FourTuple
-	state string
+	state engine.ConnState
 	since time.Duration
 }
 
-// sample is how many of the client hosts' 4-tuples were established and in
-// TIME_WAIT at a moment.
-type sample struct {
-	at          time.Duration
-	inUse, wait int
+// Sample is how many of the client hosts' 4-tuples were in use and in
+// TIME_WAIT at a moment, as the engine counts them.
+type Sample struct {
+	At          time.Duration
+	InUse, Wait int
 }
 
 // samplesPerRun is how many samples a whole run is cut into for the chart.
@@ -88,10 +89,13 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	}
 	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
 	for i, e := range s.Hosts() {
-		h := hostState{name: e.Name(), addr: e.Addr(), profile: e.Profile(), conns: map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{}}
-		h.client = isClient(sc, sc.Hosts[i].Name)
-		h.server = slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == sc.Hosts[i].Name })
-		p.hosts = append(p.hosts, h)
+		name := sc.Hosts[i].Name
+		p.hosts = append(p.hosts, hostState{
+			Name: e.Name(), Addr: e.Addr(), Profile: e.Profile(),
+			client: slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name }),
+			server: slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == name }),
+			conns:  map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
+		})
 	}
 	// What happens at time 0 (the listeners) is there from the start; from
 	// here on, every event at or before now has been observed.
@@ -103,11 +107,11 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 // end is when the scenario stops: its duration.
 func (p *player) end() time.Duration { return p.sc.Duration }
 
-// finished says the picture has reached the end of the scenario.
+// finished says the run has reached the end of the scenario.
 func (p *player) finished() bool { return p.now >= p.end() }
 
 // advanceTo runs the simulation on to t (never back; see seek), recording
-// what the picture needs and a sample at every sampleEvery on the way.
+// what the view needs and a sample at every sampleEvery on the way.
 func (p *player) advanceTo(t time.Duration) {
 	t = min(t, p.end())
 	p.until = t
@@ -185,10 +189,12 @@ func (p *player) stepBack() {
 	p.seek(prev)
 }
 
-// observe folds one event into the picture's state.
+// observe folds one event into the view's state.
 func (p *player) observe(e sim.Event) {
+	if p.tap != nil {
+		p.tap(e)
+	}
 	p.events++
-	p.last = e
 	if int(e.Kind) < len(p.kinds) {
 		p.kinds[e.Kind]++
 	}
@@ -199,36 +205,33 @@ func (p *player) observe(e sim.Event) {
 	h := &p.hosts[p.hostIndex(e.Host)]
 	switch e.Kind {
 	case sim.Listen:
-		if e.Err == "" {
+		if e.Err == nil {
 			h.listens = append(h.listens, e.Tuple.Local)
 		} else {
 			h.fail, h.failures = e, h.failures+1
 		}
 	case sim.Waiting:
 		h.waiting[e.Conn] = e
+	case sim.Serving:
+		h.busy = e.Busy
 	case sim.PortAllocated:
 		delete(h.waiting, e.Conn)
 	case sim.ConnectFailed:
 		h.fail, h.failures = e, h.failures+1
-		if old, ok := h.conns[e.Conn]; ok && old.state == "TIME_WAIT" {
-			h.nTW--
-		}
-		delete(h.conns, e.Conn)
-		delete(h.active, e.Conn)
+		h.drop(e.Conn)
 	case sim.State:
-		if old, ok := h.conns[e.Conn]; ok && old.state == "TIME_WAIT" {
-			h.nTW--
-		}
 		switch e.State {
-		case "CLOSED":
-			delete(h.conns, e.Conn)
-			delete(h.active, e.Conn)
-		case "TIME_WAIT":
+		case engine.Closed:
+			h.drop(e.Conn)
+		case engine.TimeWait:
+			h.drop(e.Conn)
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
 			h.nTW++
-			delete(h.active, e.Conn)
 			h.twOrder = append(h.twOrder, e.Conn)
 		default:
+			if old, ok := h.conns[e.Conn]; ok && old.state == engine.TimeWait {
+				h.nTW--
+			}
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
 			h.active[e.Conn] = struct{}{}
 		}
@@ -236,31 +239,39 @@ func (p *player) observe(e sim.Event) {
 		if e.Len > 0 {
 			delete(h.waiting, e.Conn) // a queued request is being answered
 		}
-		if e.Arrive > p.until { // one delivered before the picture is shown is never drawn
+		if e.Arrive > p.until { // one delivered before the view is shown is never drawn
 			p.flights = append(p.flights, e)
 		}
 	}
 }
 
+// drop forgets connection id on h.
+func (h *hostState) drop(id int) {
+	if old, ok := h.conns[id]; ok && old.state == engine.TimeWait {
+		h.nTW--
+	}
+	delete(h.conns, id)
+	delete(h.active, id)
+}
+
 // hostIndex is the index of the host named name; every name in an event
 // or the scenario is one of the hosts (the scenario package checked).
 func (p *player) hostIndex(name string) int {
-	return max(slices.IndexFunc(p.hosts, func(h hostState) bool { return h.name == name }), 0)
+	return max(slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Name == name }), 0)
 }
 
 // hostByAddr is the index of the host with address a, or -1.
 func (p *player) hostByAddr(a netip.Addr) int {
-	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.addr == a })
+	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Addr == a })
 }
 
 func (p *player) sample() {
-	var s sample
-	s.at = p.now
+	s := Sample{At: p.now}
 	for i, e := range p.sim.Hosts() {
 		if p.hosts[i].client {
 			est, tw := e.Conns(engine.TCP)
-			s.inUse += est
-			s.wait += tw
+			s.InUse += est
+			s.Wait += tw
 		}
 	}
 	p.samples = append(p.samples, s)
@@ -292,7 +303,7 @@ func (h *hostState) firstRows(k int) (active, tw []connState) {
 	}
 	// Entries whose connection has left TIME_WAIT are dropped from the
 	// front, where they gather: TIME_WAIT has one length per host.
-	inTW := func(id int) bool { c, ok := h.conns[id]; return ok && c.state == "TIME_WAIT" }
+	inTW := func(id int) bool { c, ok := h.conns[id]; return ok && c.state == engine.TimeWait }
 	for h.twHead < len(h.twOrder) && !inTW(h.twOrder[h.twHead]) {
 		h.twHead++
 	}
@@ -327,11 +338,6 @@ func insertFirst(out []connState, c connState, k int) []connState {
 		out = out[:k]
 	}
 	return out
-}
-
-// timeWaitLeft is how long a TIME_WAIT entered at since has to run at now.
-func (h *hostState) timeWaitLeft(since, now time.Duration) time.Duration {
-	return max(0, since+h.profile.TimeWait-now)
 }
 
 // pace is how fast simulated time runs at speed 1: slowly while a packet is

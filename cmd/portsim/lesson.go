@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson"
+)
+
+const lessonHelp = `usage: portsim lesson N [--answers LETTERS] [--seed N]
+
+Works through lesson N in the terminal: the same lessons, the same engine
+and the same judging as the app. Each step's narration is printed, the
+simulation plays to the step's pause (its events printed as portsim run
+prints them), and each question is asked: answer A, B or C on standard
+input, and the engine's verdict follows. With --answers, the letters answer
+the questions in order (for scripts); the end of the input, or of the
+letters, ends the lesson.
+`
+
+func lessonCmd(args []string, stdout, _ io.Writer) error {
+	fs := newFlags("lesson")
+	answers := fs.String("answers", "", "answer the questions in order with these `LETTERS` (A, B or C each), not from standard input")
+	seed := fs.String("seed", "", "seed `N` of every random choice (default 1)")
+	pos, err := parse(fs, args, stdout, lessonHelp)
+	if err != nil {
+		return err
+	}
+	cat, err := lesson.Builtin()
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return bad("want one lesson number, %s", cat.Range())
+	}
+	n, err := strconv.Atoi(pos[0])
+	if _, ok := cat.Lesson(n); err != nil || !ok {
+		return bad("no lesson %q; lessons are %s", pos[0], cat.Range())
+	}
+	for i, r := range *answers {
+		if !strings.ContainsRune("ABCabc", r) {
+			return bad("--answers %s: letter %d is %q; want A, B or C", *answers, i+1, r)
+		}
+	}
+	set := lesson.DefaultSettings()
+	set.Lesson, set.LessonGiven, set.Paused = n, true, true
+	if *seed != "" {
+		if set.Seed, err = parseSeed(*seed); err != nil {
+			return err
+		}
+	}
+	var in *bufio.Reader
+	if *answers == "" {
+		in = bufio.NewReader(os.Stdin)
+	}
+	t := &terminal{w: stdout, in: in, letters: []rune(strings.ToUpper(*answers))}
+	return t.work(lesson.NewSession(cat, set, nil, &lesson.MemStore{}))
+}
+
+// terminal is the third front end: it prints the session's view as text
+// and reads answers.
+type terminal struct {
+	w       io.Writer
+	in      *bufio.Reader // nil with --answers
+	letters []rune
+}
+
+func (t *terminal) work(s *lesson.Session) error {
+	vm := s.View()
+	if vm.Fatal != "" {
+		return fmt.Errorf("%s", vm.Fatal)
+	}
+	fmt.Fprintf(t.w, "Lesson %s\n", vm.Title)
+	t.step(vm)
+	show := func(e sim.Event) { fmt.Fprintln(t.w, e) }
+	for vm.Narration.Step+1 < vm.Narration.Steps {
+		s.Do(lesson.ActNextStep)
+		vm = s.View()
+		t.step(vm)
+		if vm.Narration.Step == 1 {
+			s.Replay(show) // the lesson proper starts from the start: what happens at once
+		}
+		if q := vm.Narration.Question; q != nil {
+			k, ok, err := t.answer(q)
+			if err != nil || !ok {
+				return err // end of input ends the lesson cleanly
+			}
+			s.Do(lesson.ActAnswer + lesson.Action(k))
+		}
+		s.PlayToPause(show)
+		vm = s.View()
+		if q := vm.Narration.Question; q != nil {
+			fmt.Fprintf(t.w, "%s: the engine's answer is %s.\n", q.Verdict, q.Truth)
+		}
+	}
+	fmt.Fprintln(t.w, "\nEnd of the lesson.")
+	return nil
+}
+
+// step prints a step's heading and narration, or its question.
+func (t *terminal) step(vm lesson.View) {
+	n := vm.Narration
+	fmt.Fprintf(t.w, "\nStep %d of %d\n", n.Step+1, n.Steps)
+	if q := n.Question; q != nil {
+		fmt.Fprintln(t.w, wrap("Question: "+q.Text, 78))
+		for _, c := range q.Choices {
+			fmt.Fprintf(t.w, "  %s) %s\n", c.Key, c.Label)
+		}
+		return
+	}
+	fmt.Fprintln(t.w, wrap(n.Text, 78))
+}
+
+// answer reads the learner's letter: from --answers, or a line of input
+// (asked again until it is one of the choices). ok is false at the end of
+// the input.
+func (t *terminal) answer(q *lesson.QuestionView) (int, bool, error) {
+	letters := "ABC"[:len(q.Choices)]
+	if t.in == nil {
+		if len(t.letters) == 0 {
+			fmt.Fprintln(t.w, "(no more answers)")
+			return 0, false, nil
+		}
+		r := t.letters[0]
+		t.letters = t.letters[1:]
+		k := strings.IndexRune(letters, r)
+		if k < 0 {
+			return 0, false, bad("--answers: %c: this question's choices are %s", r, strings.Join(strings.Split(letters, ""), ", "))
+		}
+		fmt.Fprintf(t.w, "Answer: %c\n", r)
+		return k, true, nil
+	}
+	for {
+		fmt.Fprintf(t.w, "Your answer (%s): ", strings.Join(strings.Split(letters, ""), ", "))
+		line, err := t.in.ReadString('\n')
+		a := strings.ToUpper(strings.TrimFunc(line, unicode.IsSpace))
+		if len(a) == 1 && strings.Contains(letters, a) {
+			return strings.Index(letters, a), true, nil
+		}
+		if err != nil {
+			fmt.Fprintln(t.w)
+			return 0, false, nil
+		}
+		fmt.Fprintf(t.w, "%q is not one of the choices.\n", a)
+	}
+}
+
+// wrap breaks s into lines of at most width characters.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(s) {
+		if n > 0 && n+1+len([]rune(w)) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if n > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// portsimIn runs the binary with input on its standard input.
+func portsimIn(t *testing.T, input string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = strings.NewReader(input)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		require.NoError(t, err)
+	}
+	return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+}
+
+var verdictLine = regexp.MustCompile(`(?m)^(right|wrong): the engine's answer is (.+)\.$`)
+
+// The terminal's verdicts are the session's: the same lesson worked through
+// headless, with the same answers, judges the same way.
+func TestLessonVerdictsAreTheSessions(t *testing.T) {
+	cat, err := lesson.Builtin()
+	require.NoError(t, err)
+	for _, n := range []int{1, 5, 7} {
+		for _, letters := range []string{"AAA", "BBB"} {
+			r := portsim(t, "", "lesson", fmt.Sprint(n), "--answers", letters)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+
+			// The same answers through a session.
+			s := lesson.DefaultSettings()
+			s.Lesson, s.LessonGiven, s.Paused = n, true, true
+			sess := lesson.NewSession(cat, s, nil, &lesson.MemStore{})
+			var want []string
+			k := 0
+			for v := sess.View(); v.Narration.Step+1 < v.Narration.Steps; v = sess.View() {
+				sess.Do(lesson.ActNextStep)
+				if sess.View().Narration.Question != nil {
+					sess.Do(lesson.ActAnswer + lesson.Action(letters[k]-'A'))
+					k++
+				}
+				sess.PlayToPause(nil)
+				if q := sess.View().Narration.Question; q != nil {
+					want = append(want, q.Verdict.String()+": the engine's answer is "+q.Truth+".")
+				}
+			}
+			var got []string
+			for _, m := range verdictLine.FindAllString(r.stdout, -1) {
+				got = append(got, m)
+			}
+			assert.Equal(t, want, got, "lesson %d answered %s", n, letters)
+			assert.Equal(t, k, strings.Count(r.stdout, "Question: "), "every question is printed")
+			assert.True(t, strings.HasSuffix(r.stdout, "End of the lesson.\n"))
+		}
+	}
+}
+
+func TestLessonPrintsStepsEventsAndChoices(t *testing.T) {
+	r := portsim(t, "", "lesson", "5", "--answers", "BB", "--seed", "7")
+	require.Equal(t, 0, r.code, r.stderr)
+	out := r.stdout
+	assert.True(t, strings.HasPrefix(out, "Lesson 5. Running out of ports, and reuse\n"))
+	for i := 1; i <= 6; i++ {
+		assert.Contains(t, out, fmt.Sprintf("\nStep %d of 6\n", i))
+	}
+	assert.Regexp(t, `(?m)^\s+A\) \d+$`, out, "a port question's choices are ports")
+	assert.Contains(t, out, "port 1025 allocated", "the events between pauses, as portsim run prints them")
+	assert.Contains(t, out, "failed: EADDRNOTAVAIL")
+	assert.Equal(t, 2, len(verdictLine.FindAllString(out, -1)))
+	for _, l := range lines(out) {
+		assert.LessOrEqual(t, len([]rune(l)), 100, "lines stay readable: %q", l)
+	}
+}
+
+func TestLessonReadsAnswersFromStandardInput(t *testing.T) {
+	r := portsimIn(t, "x\n\nb\n", "lesson", "1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"X" is not one of the choices.`)
+	assert.Contains(t, r.stdout, `"" is not one of the choices.`)
+	assert.Contains(t, r.stdout, "right: the engine's answer is EACCES.", "b, in either case, is EACCES")
+
+	// The end of the input ends the lesson cleanly, before its verdict.
+	r = portsimIn(t, "", "lesson", "5")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Your answer (A, B, C): ")
+	assert.NotRegexp(t, verdictLine, r.stdout)
+
+	// Running out of --answers does the same.
+	r = portsim(t, "", "lesson", "5", "--answers", "A")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "(no more answers)")
+	assert.Len(t, verdictLine.FindAllString(r.stdout, -1), 1)
+}
+
+func TestLessonUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lesson"}, "want one lesson number, 1 to 7"},
+		{[]string{"lesson", "0"}, `no lesson "0"; lessons are 1 to 7`},
+		{[]string{"lesson", "8"}, `no lesson "8"`},
+		{[]string{"lesson", "five"}, `no lesson "five"`},
+		{[]string{"lesson", "1", "2"}, "want one lesson number"},
+		{[]string{"lesson", "5", "--answers", "AD"}, `--answers AD: letter 2 is 'D'; want A, B or C`},
+		{[]string{"lesson", "5", "--seed", "x"}, "--seed x"},
+		{[]string{"lesson", "5", "--nope"}, "flag provided but not defined"},
+	} {
+		r := portsim(t, "", tc.args...)
+		assert.Equal(t, exitBadArgs, r.code, "%v", tc.args)
+		assert.Contains(t, r.stderr, tc.want, "%v", tc.args)
+		assert.Empty(t, r.stdout, "%v: nothing printed before the error", tc.args)
+	}
+	// A letter that is not one of this question's choices (lesson 1's
+	// question has three; a two-choice question would refuse C).
+	r := portsim(t, "", "lesson", "1", "--answers", "C")
+	assert.Equal(t, 0, r.code)
+}

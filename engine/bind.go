@@ -1,0 +1,184 @@
+package engine
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+type socket struct {
+	proto     Proto
+	local     netip.AddrPort
+	opts      SockOpts
+	listening bool
+	connected bool // a connection was made from it (ConnectFrom)
+}
+
+// Listen binds a TCP or UDP socket to local and, for TCP, listens on it.
+func (h *Host) Listen(proto Proto, local netip.AddrPort) error {
+	_, _, err := h.ListenOpts(proto, local, SockOpts{})
+	return err
+}
+
+// ListenOpts is Listen with socket options; port 0 listens on a port
+// bind(0) picks. It returns the socket and its address.
+func (h *Host) ListenOpts(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
+	return h.bind(proto, local, opts, proto == TCP)
+}
+
+// Bind binds a socket to local without listening; port 0 asks the system
+// to pick one (bind(0)), which fails with EADDRINUSE when none is free.
+func (h *Host) Bind(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
+	return h.bind(proto, local, opts, false)
+}
+
+func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen bool) (SocketID, netip.AddrPort, error) {
+	tb, err := h.table(proto)
+	if err != nil {
+		return 0, local, err
+	}
+	addr := local.Addr().Unmap()
+	if !addr.IsValid() {
+		addr = netip.IPv4Unspecified()
+	}
+	if !addr.IsUnspecified() && addr != h.addr {
+		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local, addr, ErrAddrNotAvail)
+	}
+	port := Port(local.Port())
+	if port == 0 {
+		port, err = h.pickBind(tb, opts)
+		if err != nil {
+			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0), err)
+		}
+	} else {
+		if port < h.prof.PrivilegedBelow && !opts.Privileged {
+			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local, h.prof.PrivilegedBelow, ErrAccess)
+		}
+		if h.bindConflict(tb, addr, port, opts) {
+			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)), ErrAddrInUse)
+		}
+	}
+	h.nextSock++
+	id := h.nextSock
+	s := &socket{proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
+	h.sockets[id] = s
+	tb.bound[port]++
+	tb.bindHeld.set(port)
+	tb.used.set(port)
+	if listen {
+		tb.listening[port]++
+	}
+	return id, s.local, nil
+}
+
+// bindConflict reports whether binding (addr, port) with opts clashes with
+// a socket or connection already using port (facts §2 [SOCK7]): addresses
+// overlap when equal or either is the wildcard; SO_REUSEPORT on both sides
+// shares; SO_REUSEADDR on both sides shares unless the other is listening.
+// Connections' local ports count as sockets without options.
+func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
+	if tb.est[port] > 0 || tb.tw[port] > 0 {
+		// Connections (TIME_WAIT ones too) stay in the port's bind bucket:
+		// rebinding needs SO_REUSEADDR on both sides, the classic
+		// "Address already in use" after a server restart.
+		if !opts.ReuseAddr || tb.noReuse[port] > 0 {
+			return true
+		}
+	}
+	if tb.bound[port] == 0 {
+		return false
+	}
+	for _, s := range h.sockets {
+		if s.proto != tb.proto || Port(s.local.Port()) != port {
+			continue
+		}
+		if !(s.local.Addr() == addr || s.local.Addr().IsUnspecified() || addr.IsUnspecified()) {
+			continue
+		}
+		if opts.ReusePort && s.opts.ReusePort {
+			continue
+		}
+		if opts.ReuseAddr && s.opts.ReuseAddr && !s.listening {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// CloseSocket closes a bound or listening socket. Connections accepted from
+// a listener live on; a connection made from a bound socket keeps its port
+// until it ends.
+func (h *Host) CloseSocket(id SocketID) error {
+	s, ok := h.sockets[id]
+	if !ok {
+		return fmt.Errorf("socket %d: %w", id, ErrNotConn)
+	}
+	if s.connected {
+		return fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid)
+	}
+	h.unbind(h.tables[s.proto], id, s)
+	return nil
+}
+
+func (h *Host) unbind(tb *table, id SocketID, s *socket) {
+	port := Port(s.local.Port())
+	delete(h.sockets, id)
+	tb.bound[port]--
+	if s.listening {
+		tb.listening[port]--
+	}
+	tb.release(port)
+}
+
+// listener finds the socket listening on local, if any.
+func (h *Host) listener(tb *table, local netip.AddrPort) *socket {
+	if tb.listening[local.Port()] == 0 {
+		return nil
+	}
+	for _, s := range h.sockets {
+		if s.proto == tb.proto && s.listening && s.local.Port() == local.Port() &&
+			(s.local.Addr() == local.Addr() || s.local.Addr().IsUnspecified()) {
+			return s
+		}
+	}
+	return nil
+}
+
+// pickBind picks the port for bind(0): a port with no user at all.
+func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
+	bl := blocked{&h.reserved, &tb.used, &noPorts, &noPorts}
+	rng := h.prof.Ephemeral
+	var (
+		p  Port
+		ok bool
+	)
+	switch {
+	case h.prof.LinuxBind && tb.proto == TCP:
+		p, ok = pickLinuxBind(rng, opts.ReuseAddr, h.rng.IntN, bl.firstFree)
+	case h.prof.Connect == Sequential:
+		p, ok = h.pickSequential(tb.proto, rng, bl.firstFree)
+	default:
+		p, ok = pickRandomStart(rng, h.rng.Uint32(), bl.firstFree)
+	}
+	if !ok {
+		if tb.proto == UDP {
+			return 0, h.errExhausted(UDP)
+		}
+		return 0, ErrAddrInUse
+	}
+	return p, nil
+}
+
+// pickSequential runs the Sequential strategy on proto's counter (shared
+// by TCP and UDP on Windows XP, facts §3 [HSC]).
+func (h *Host) pickSequential(proto Proto, rng Range, find finder) (Port, bool) {
+	i := int(proto)
+	if h.prof.SharedCounter {
+		i = 0
+	}
+	p, next, ok := pickSequential(rng, h.counters[i], find)
+	if ok { // a failed call changes nothing
+		h.counters[i] = next
+	}
+	return p, ok
+}

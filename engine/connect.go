@@ -1,0 +1,328 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"net/netip"
+	"time"
+)
+
+// Connect opens a connection to remote from an ephemeral port the profile's
+// strategy picks (autobind). With every usable port taken toward remote it
+// fails with EADDRNOTAVAIL (EAGAIN for UDP on Linux) and changes nothing.
+func (h *Host) Connect(proto Proto, remote netip.AddrPort) (FourTuple, error) {
+	return h.ConnectRange(proto, remote, Range{})
+}
+
+// ConnectRange is Connect from a socket with IP_LOCAL_PORT_RANGE set to r
+// (a zero r means none): the pick is limited to r within the host's range
+// and, on Linux, steps by 1 instead of 2 (facts §2 [2071]).
+func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
+	tb, err := h.table(proto)
+	if err != nil {
+		return FourTuple{}, err
+	}
+	remote, ok := destination(remote)
+	if !ok {
+		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote, ErrInvalid)
+	}
+	rng, step := h.prof.Ephemeral, 2
+	if r != (Range{}) {
+		lo, hi := max(r.Lo, rng.Lo), min(r.Hi, rng.Hi)
+		if lo > hi || r.Lo == 0 {
+			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is outside %s: %w", remote, r, rng, ErrInvalid)
+		}
+		rng, step = Range{lo, hi}, 1
+	}
+	port, takeover, err := h.pickConnect(tb, remote, rng, step)
+	if err != nil {
+		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote, err)
+	}
+	t := FourTuple{Proto: proto, Local: netip.AddrPortFrom(h.addr, uint16(port)), Remote: remote}
+	if takeover {
+		c, _ := h.get(tb, t)
+		h.remove(tb, t, c)
+	}
+	h.add(tb, t, conn{state: Established})
+	if takeover {
+		h.tookOver(t)
+	}
+	return t, nil
+}
+
+// ConnectFrom connects the bound socket id to remote from its own port:
+// bind() then connect(). The 4-tuple must be free; a TIME_WAIT entry with
+// it is taken over at once on Linux (facts §2 [TW]: twp == NULL), and is a
+// conflict elsewhere.
+func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
+	s, ok := h.sockets[id]
+	if !ok {
+		return FourTuple{}, fmt.Errorf("socket %d: %w", id, ErrNotConn)
+	}
+	if s.listening || s.connected {
+		return FourTuple{}, fmt.Errorf("socket %d is listening or connected: %w", id, ErrInvalid)
+	}
+	remote, ok = destination(remote)
+	if !ok {
+		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote, ErrInvalid)
+	}
+	tb := h.tables[s.proto]
+	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
+	c, exists := h.get(tb, t)
+	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, remote.Addr(), h.now-c.since)
+	switch {
+	case takeover:
+		h.remove(tb, t, c)
+	case exists && c.state == TimeWait:
+		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t, ErrAddrInUse)
+	case exists:
+		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
+	}
+	s.connected = true
+	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr})
+	if takeover {
+		h.tookOver(t)
+	}
+	return t, nil
+}
+
+// Accept records the server's side of a connection that arrived at a
+// listener: t is as the server sees it (Local is the listener's address and
+// port). Without a listener it fails with ECONNREFUSED. An old TIME_WAIT
+// entry for the same 4-tuple is replaced, as a new SYN does on Linux.
+func (h *Host) Accept(t FourTuple) error {
+	tb, err := h.table(t.Proto)
+	if err != nil {
+		return err
+	}
+	if t.Local.Addr() != h.addr {
+		return fmt.Errorf("accept %s: %s is not this host's address: %w", t, t.Local.Addr(), ErrConnRefused)
+	}
+	l := h.listener(tb, t.Local)
+	if l == nil {
+		return fmt.Errorf("accept %s: nothing listens on %s: %w", t, t.Local, ErrConnRefused)
+	}
+	c, takeover := h.get(tb, t)
+	if takeover {
+		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Remote.Addr(), h.now-c.since) {
+			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
+		}
+		h.remove(tb, t, c)
+	}
+	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr})
+	if takeover {
+		h.tookOver(t)
+	}
+	return nil
+}
+
+// destination unmaps remote and says whether a connection can go to it.
+func destination(remote netip.AddrPort) (netip.AddrPort, bool) {
+	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
+	return remote, remote.Addr().IsValid() && !remote.Addr().IsUnspecified() && remote.Port() != 0
+}
+
+func (h *Host) tookOver(t FourTuple) {
+	if h.onTakeover != nil {
+		h.onTakeover(t)
+	}
+}
+
+// opener is how a new connection came to want its 4-tuple.
+type opener uint8
+
+const (
+	byAutobind    opener = iota + 1 // connect() picking its own port
+	byBoundSocket                   // connect() from a socket bound first
+	bySYN                           // a SYN arriving at a listener
+)
+
+// forever is an age older than any TIME_WAIT entry: canTakeOver with it
+// says whether the rule could ever allow a takeover.
+const forever = time.Duration(math.MaxInt64)
+
+// canTakeOver is the rule for ending a TIME_WAIT entry of age age early, to
+// give its 4-tuple (toward remote) to a new connection (Linux's
+// tcp_twsk_unique, facts §2 [TW], fact 9; the entries are assumed to have
+// recorded timestamps). A new SYN always replaces it; a socket bound first
+// takes it at once on Linux (twp == NULL); an autobind connect() only with
+// tcp_tw_reuse on (by default: toward loopback only) and once the entry is
+// TWReuseDelay old. Otherwise TIME_WAIT runs its full length.
+func canTakeOver(p Profile, by opener, remote netip.Addr, age time.Duration) bool {
+	switch by {
+	case bySYN:
+		return true
+	case byBoundSocket:
+		return p.LinuxBind
+	}
+	switch p.TWReuse {
+	case TWReuseOn:
+		return age >= TWReuseDelay
+	case TWReuseLoopback:
+		return remote.IsLoopback() && age >= TWReuseDelay
+	}
+	return false
+}
+
+// noDest stands for a destination with no connections yet: read, never
+// written.
+var noDest destPorts
+
+// connectSets are what blocks a connect() toward remote from a port: bl,
+// and with reuse, also each port in d.tw whose TIME_WAIT entry toward
+// remote cannot be taken over yet (twTakeable). Where ports are shared
+// across destinations (TCP on Linux and FreeBSD, facts fact 3), only
+// reserved, bind-held and this destination's ports block; elsewhere any
+// port with a user does.
+func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *destPorts, reuse bool) {
+	if !h.prof.ShareAcrossDestinations || tb.proto != TCP {
+		return blocked{&h.reserved, &tb.used, &noPorts, &noPorts}, &noDest, false
+	}
+	d = tb.dest(remote, false)
+	if d == nil {
+		d = &noDest
+	}
+	if canTakeOver(h.prof, byAutobind, remote.Addr(), forever) {
+		return blocked{&h.reserved, &tb.bindHeld, &d.est, &noPorts}, d, true
+	}
+	return blocked{&h.reserved, &tb.bindHeld, &d.est, &d.tw}, d, false
+}
+
+// twTakeable says whether an autobind connect() may take over port p's
+// TIME_WAIT entry toward remote now.
+func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
+	c, _ := h.get(tb, FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
+	return canTakeOver(h.prof, byAutobind, remote.Addr(), h.now-c.since)
+}
+
+// strategy is the strategy connect() uses for proto: Linux's UDP autobind
+// is udp_lib_get_port, a random start over the whole range with no parity
+// preference (facts §2 [UDP]).
+func (h *Host) strategy(proto Proto) Strategy {
+	if proto == UDP && h.prof.Connect == LinuxConnect {
+		return RandomStart
+	}
+	return h.prof.Connect
+}
+
+// linuxHash is __inet_hash_connect's view of remote: its table_perturb
+// index, that entry, and the upper 32 bits of port_offset (facts §2 [IH]).
+func (h *Host) linuxHash(remote netip.AddrPort) (index uint16, perturb, hash uint32) {
+	x := h.portOffset(remote)
+	index = uint16(x)
+	if h.perturb != nil {
+		perturb = h.perturb[index]
+	}
+	return index, perturb, uint32(x >> 32)
+}
+
+// pickConnect picks the local port for a connect() toward remote within
+// rng. takeover says the port's TIME_WAIT entry toward remote is to be
+// replaced (tcp_tw_reuse).
+func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int) (Port, bool, error) {
+	bl, d, reuse := h.connectSets(tb, remote)
+	takeover := false
+	find := func(from, to, step int) (Port, bool) {
+		for from <= to {
+			p, ok := bl.firstFree(from, to, step)
+			if !ok {
+				return 0, false
+			}
+			if !reuse || !d.tw.has(p) {
+				return p, true
+			}
+			if h.twTakeable(tb, remote, p) {
+				takeover = true
+				return p, true
+			}
+			from = int(p) + step
+		}
+		return 0, false
+	}
+	var (
+		port Port
+		ok   bool
+	)
+	switch h.strategy(tb.proto) {
+	case Sequential:
+		port, ok = h.pickSequential(tb.proto, rng, find)
+	case RandomStart:
+		port, ok = pickRandomStart(rng, h.rng.Uint32(), find)
+	case RandomPick:
+		port, _, ok = pickRandomPick(rng, h.rng.Uint32, func(p Port) bool {
+			q, found := find(int(p), int(p), 1)
+			return found && q == p
+		})
+	case LinuxConnect:
+		index, perturb, hash := h.linuxHash(remote)
+		var i int
+		port, i, ok = pickLinuxConnect(rng, perturb, hash, step, find)
+		if ok {
+			if h.perturb == nil {
+				h.perturb = make([]uint32, 1<<16)
+			}
+			// A little randomness for the next pick: max(i, rand(0..7)*step) + step.
+			h.perturb[index] += uint32(max(i, h.rng.IntN(8)*step) + step)
+		}
+	}
+	if !ok {
+		return 0, false, h.errExhausted(tb.proto)
+	}
+	return port, takeover, nil
+}
+
+// errExhausted is the error an autobind gives when no port is left.
+func (h *Host) errExhausted(proto Proto) error {
+	if proto == UDP && h.prof.LinuxBind {
+		return ErrAgain
+	}
+	return ErrAddrNotAvail
+}
+
+// Available is how many ports of the host's ephemeral range a Connect
+// toward remote could take right now: not reserved, not held by bind(),
+// not used toward remote (not used at all where the profile does not
+// share ports across destinations), and not in TIME_WAIT toward it unless
+// tcp_tw_reuse would take the entry over now. Linux's step-2 walk never
+// reaches one port of an odd-sized range (which one depends on remote);
+// that port is not counted. With 0, Connect fails with EADDRNOTAVAIL (or
+// EAGAIN); with more it succeeds, except with RandomPick, whose tries are
+// random and can all miss (RFC 6056 Algorithm 2). It costs a scan of the
+// range's bit words and allocates nothing.
+func (h *Host) Available(proto Proto, remote netip.AddrPort) int {
+	tb, err := h.table(proto)
+	remote, ok := destination(remote)
+	if err != nil || !ok {
+		return 0
+	}
+	rng := h.prof.Ephemeral
+	bl, d, reuse := h.connectSets(tb, remote)
+	lo, hi := int(rng.Lo), int(rng.Hi)
+	n := 0
+	for w := lo >> 6; w <= hi>>6; w++ {
+		free := ^bl.word(w)
+		if w == lo>>6 {
+			free &= ^uint64(0) << (lo & 63)
+		}
+		if w == hi>>6 {
+			free &= ^uint64(0) >> (63 - hi&63)
+		}
+		n += bits.OnesCount64(free)
+		if reuse {
+			for tw := free & d.tw.w[w]; tw != 0; tw &= tw - 1 {
+				if !h.twTakeable(tb, remote, Port(w<<6+bits.TrailingZeros64(tw))) {
+					n--
+				}
+			}
+		}
+	}
+	if h.strategy(proto) == LinuxConnect {
+		_, perturb, hash := h.linuxHash(remote)
+		if p, missed := linuxMissed(rng, perturb, hash); missed && !bl.has(p) &&
+			(!reuse || !d.tw.has(p) || h.twTakeable(tb, remote, p)) {
+			n--
+		}
+	}
+	return n
+}

@@ -1,0 +1,130 @@
+package scenario
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// Check validates the scenario as a whole: what Parse checks line by line,
+// for a scenario built as a Go value, and what only the whole file shows.
+// Parse ends with it and sim.New begins with it. The error is an *Error at
+// the offending line's Pos (none for a value built in Go).
+func (sc *Scenario) Check() error {
+	if err := checkDuration(Pos{}, "duration", sc.Duration, true); err != nil {
+		return err
+	}
+	if err := checkDuration(Pos{}, "latency", sc.Latency, false); err != nil {
+		return err
+	}
+	names := map[string]bool{}
+	addrs := map[netip.Addr]string{}
+	for _, h := range sc.Hosts {
+		if err := h.check(); err != nil {
+			return err
+		}
+		if names[h.Name] {
+			return errorf(h.Pos, "host %q is declared twice", h.Name)
+		}
+		names[h.Name] = true
+		if other, ok := addrs[h.Addr]; ok {
+			return errorf(h.Pos, "host %q: %s is already %s's address", h.Name, h.Addr, other)
+		}
+		addrs[h.Addr] = h.Name
+	}
+	for _, l := range sc.Listens {
+		what := fmt.Sprintf("listen %s %d", l.Host, l.Port)
+		switch {
+		case !names[l.Host]:
+			return errorf(l.Pos, "%s: no host named %q", what, l.Host)
+		case l.Port == 0:
+			return errorf(l.Pos, "%s: port 0 is not a port to listen on", what)
+		}
+		if err := checkDuration(l.Pos, what+": service", l.Service, false); err != nil {
+			return err
+		}
+	}
+	for _, c := range sc.Connects {
+		if err := c.check(names, sc.Ephemeral); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Host) check() error {
+	switch {
+	case !validName(h.Name):
+		return errorf(h.Pos, "host %q: not a name (letters, digits, - and _; starting with a letter)", h.Name)
+	case !h.Addr.IsValid() || h.Addr.IsUnspecified() || h.Addr.Zone() != "":
+		return errorf(h.Pos, "host %q: %v is not a host's IP address", h.Name, h.Addr)
+	case h.Strategy != 0 && !slices.Contains(engine.Strategies, h.Strategy):
+		return errorf(h.Pos, "host %q: unknown strategy %v", h.Name, h.Strategy)
+	case h.Profile.Name != "" && !slices.Contains(engine.Strategies, h.Profile.Connect):
+		return errorf(h.Pos, "host %q: profile %s has no strategy", h.Name, h.Profile.Name)
+	}
+	if h.Profile.Name != "" {
+		if _, err := engine.NewRange(int(h.Profile.Ephemeral.Lo), int(h.Profile.Ephemeral.Hi)); err != nil {
+			return errorf(h.Pos, "host %q: profile %s: %v", h.Name, h.Profile.Name, err)
+		}
+	}
+	if h.Range != (engine.Range{}) {
+		if _, err := engine.NewRange(int(h.Range.Lo), int(h.Range.Hi)); err != nil {
+			return errorf(h.Pos, "host %q: %v", h.Name, err)
+		}
+	}
+	return checkDuration(h.Pos, fmt.Sprintf("host %q: timewait", h.Name), h.TimeWait, false)
+}
+
+func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
+	what := fmt.Sprintf("connect %s -> %s:%d", c.From, c.To, c.Port)
+	switch {
+	case !hosts[c.From]:
+		return errorf(c.Pos, "%s: no host named %q", what, c.From)
+	case !hosts[c.To]:
+		return errorf(c.Pos, "%s: no host named %q", what, c.To)
+	case c.From == c.To:
+		return errorf(c.Pos, "%s: %s connects to itself", what, c.From)
+	case c.Port == 0:
+		return errorf(c.Pos, "%s: port 0 is not a destination port", what)
+	case c.Count < 1 || c.Count > MaxCount:
+		return errorf(c.Pos, "%s: count %d is not from 1 to %d", what, c.Count, MaxCount)
+	case c.Count > 1 && c.Every <= 0:
+		return errorf(c.Pos, "%s: count %d needs every D or rate N/s to say how they are spaced", what, c.Count)
+	case c.Closer != Client && c.Closer != Server:
+		return errorf(c.Pos, "%s: close %d: want client or server", what, c.Closer)
+	case c.Bind && !ephemeral:
+		// bind(0) picks an ephemeral port; the counterfactual has none.
+		return errorf(c.Pos, "%s: bind needs ephemeral ports (with ephemeral off every connection binds port 80)", what)
+	}
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"at", c.At}, {"every", c.Every}, {"hold", c.Hold}} {
+		if err := checkDuration(c.Pos, what+": "+d.name, d.d, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDuration checks that d is at least 0 (more than 0 if positive) and
+// at most MaxDuration.
+func checkDuration(pos Pos, what string, d time.Duration, positive bool) error {
+	switch {
+	case d < 0:
+		return errorf(pos, "%s %s is negative", what, d)
+	case positive && d == 0:
+		return errorf(pos, "%s must be more than 0", what)
+	case d > MaxDuration:
+		return errorf(pos, "%s %s is longer than the limit of %s", what, d, MaxDuration)
+	}
+	return nil
+}
+
+func errorf(pos Pos, format string, args ...any) error {
+	return &Error{pos, fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,42 @@
+package sim_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+func ExampleNew() {
+	sc, err := scenario.Parse(`
+latency 20ms
+host client 192.168.1.5
+host web 10.0.0.10
+listen web 80 service 30ms
+connect client -> web:80 at 100ms
+`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := sim.New(sc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The first 160 ms: the listener, the port, the handshake, the request.
+	s.Run(160*time.Millisecond, func(e sim.Event) { fmt.Println(strings.TrimSpace(e.String())) })
+	// Output:
+	// 0.000s  web     listen 10.0.0.10:80
+	// 0.100s  client  #1 port 42888 allocated for TCP 192.168.1.5:42888 -> 10.0.0.10:80
+	// 0.100s  client  #1 TCP 192.168.1.5:42888 -> 10.0.0.10:80 SYN_SENT
+	// 0.100s  client  #1 192.168.1.5:42888 > 10.0.0.10:80 [SYN]
+	// 0.120s  web     #1 TCP 10.0.0.10:80 -> 192.168.1.5:42888 SYN_RCVD
+	// 0.120s  web     #1 10.0.0.10:80 > 192.168.1.5:42888 [SYN|ACK]
+	// 0.140s  client  #1 TCP 192.168.1.5:42888 -> 10.0.0.10:80 ESTABLISHED
+	// 0.140s  client  #1 192.168.1.5:42888 > 10.0.0.10:80 [ACK]
+	// 0.140s  client  #1 192.168.1.5:42888 > 10.0.0.10:80 [PSH|ACK] len 120
+	// 0.160s  web     #1 TCP 10.0.0.10:80 -> 192.168.1.5:42888 ESTABLISHED
+}

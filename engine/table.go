@@ -1,0 +1,227 @@
+package engine
+
+import (
+	"net/netip"
+	"time"
+)
+
+// table is one protocol's socket table on a host: its bound sockets'
+// ports and its connections, with per-port counts and bit sets kept up to
+// date on every change so that a pick scans words of bits, not tables.
+//
+// Invariants, for every port p (FuzzHost checks them after every step):
+//   - bound[p] counts the sockets bound to p, listening[p] those of them
+//     listening; est[p] and tw[p] count the connections with local port p
+//     that are established and in TIME_WAIT; noReuse[p] those of the
+//     connections without SO_REUSEADDR; fromBind[p] those whose port came
+//     from bind() or a listener rather than from autobind;
+//   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
+//     bound[p]+est[p]+tw[p] > 0;
+//   - every outbound connection has its local port in its destination's
+//     est or tw set (by its state), and an entry in out iff it is not
+//     plain; every accepted one has an entry in in, and touches no
+//     destination;
+//   - dests holds exactly the destinations with connections, each with n
+//     its number of connections; nEst and nTW count connections by state.
+type table struct {
+	proto Proto
+	// bindHeld: ports whose bind bucket bind() made (a bound or listening
+	// socket, or a connection that came from one, TIME_WAIT included):
+	// Linux's connect() never picks them (facts §2 [IH], fact 4).
+	bindHeld bitset
+	// used: ports with any user, bound or connected; exclusive autobind
+	// and bind(0) pick only outside it.
+	used bitset
+	// dests: per destination, the local ports in use toward it.
+	dests  map[netip.AddrPort]*destPorts
+	nextID uint64
+	// out holds the connections this host opened that carry more than
+	// "established, autobound" (TIME_WAIT ones, ones from bound sockets),
+	// keyed by destination id and local port; for the rest, the
+	// destination's est bit is the whole record, so the common connect
+	// touches no map. in holds the connections it accepted.
+	out        map[uint64]conn
+	in         map[FourTuple]conn
+	nEst, nTW  int
+	spareDests []*destPorts // emptied sets, reused: their bits are all clear
+	// The last destination looked up: a client often connects to the same
+	// one many times in a row, and this saves hashing its address.
+	lastRemote netip.AddrPort
+	lastDest   *destPorts
+	// Per-port counts behind the bit sets and PortState.
+	bound, listening, est, tw, noReuse, fromBind []uint32
+}
+
+func newTable(proto Proto) *table {
+	return &table{
+		proto: proto, dests: map[netip.AddrPort]*destPorts{},
+		out: map[uint64]conn{}, in: map[FourTuple]conn{},
+		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
+		est: make([]uint32, 65536), tw: make([]uint32, 65536),
+		noReuse: make([]uint32, 65536), fromBind: make([]uint32, 65536),
+	}
+}
+
+// destPorts are the local ports of connections toward one destination.
+type destPorts struct {
+	est, tw bitset
+	n       int    // connections toward the destination; 0 removes it
+	id      uint64 // unique while the set exists
+}
+
+func (d *destPorts) key(p Port) uint64 { return d.id<<16 | uint64(p) }
+
+type conn struct {
+	state ConnState     // Established or TimeWait
+	since time.Duration // when the state was entered
+	sock  SocketID      // the bound socket it was connected from, if any
+	// accepted marks the server side of a connection; its local port is
+	// the listener's, so it touches no per-destination set.
+	accepted bool
+	// fromBind: its port came from bind() (a bound socket or a listener),
+	// not autobind; the port stays bind-held as long as the connection
+	// lasts, as Linux keeps the bind bucket bind() made.
+	fromBind bool
+	// reuseAddr: the socket had SO_REUSEADDR (inherited from the listener
+	// or the bound socket; never for an autobind).
+	reuseAddr bool
+}
+
+// plain: an established, autobound, outbound connection with nothing to
+// record beyond its existence (when it began is not needed).
+func (c conn) plain() bool {
+	return c.state == Established && c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr
+}
+
+// get finds connection t.
+func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
+	if t.Local.Addr() != h.addr {
+		return conn{}, false
+	}
+	if d := tb.dest(t.Remote, false); d != nil {
+		p := Port(t.Local.Port())
+		if c, ok := tb.out[d.key(p)]; ok {
+			return c, true
+		}
+		if d.est.has(p) {
+			return conn{state: Established}, true
+		}
+	}
+	c, ok := tb.in[t]
+	return c, ok
+}
+
+func (h *Host) add(tb *table, t FourTuple, c conn) {
+	port := Port(t.Local.Port())
+	tb.used.set(port)
+	if !c.reuseAddr {
+		tb.noReuse[port]++
+	}
+	if c.fromBind {
+		tb.fromBind[port]++
+		tb.bindHeld.set(port)
+	}
+	var d *destPorts
+	if c.accepted {
+		tb.in[t] = c
+	} else {
+		d = tb.dest(t.Remote, true)
+		if !c.plain() {
+			tb.out[d.key(port)] = c
+		}
+		d.n++
+	}
+	if c.state == Established {
+		tb.nEst++
+		tb.est[port]++
+		if d != nil {
+			d.est.set(port)
+		}
+	} else {
+		tb.nTW++
+		tb.tw[port]++
+		if d != nil {
+			d.tw.set(port)
+		}
+	}
+}
+
+func (h *Host) remove(tb *table, t FourTuple, c conn) {
+	port := Port(t.Local.Port())
+	if !c.reuseAddr {
+		tb.noReuse[port]--
+	}
+	if c.fromBind {
+		tb.fromBind[port]--
+	}
+	var d *destPorts
+	if c.accepted {
+		delete(tb.in, t)
+	} else {
+		d = tb.dest(t.Remote, false)
+		if !c.plain() {
+			delete(tb.out, d.key(port))
+		}
+	}
+	if c.state == Established {
+		tb.nEst--
+		tb.est[port]--
+		if d != nil {
+			d.est.clear(port)
+		}
+	} else {
+		tb.nTW--
+		tb.tw[port]--
+		if d != nil {
+			d.tw.clear(port)
+		}
+	}
+	if d != nil {
+		if d.n--; d.n == 0 {
+			delete(tb.dests, t.Remote)
+			tb.spareDests = append(tb.spareDests, d)
+			if tb.lastDest == d {
+				tb.lastDest = nil
+			}
+		}
+	}
+	if c.sock != 0 {
+		if s, ok := h.sockets[c.sock]; ok {
+			h.unbind(tb, c.sock, s)
+		}
+	}
+	tb.release(port)
+}
+
+// release clears port's bits once nothing holds it any more.
+func (tb *table) release(port Port) {
+	if tb.bound[port] == 0 && tb.fromBind[port] == 0 {
+		tb.bindHeld.clear(port)
+	}
+	if tb.bound[port] == 0 && tb.est[port] == 0 && tb.tw[port] == 0 {
+		tb.used.clear(port)
+	}
+}
+
+// dest returns the port sets toward remote, creating them if create.
+func (tb *table) dest(remote netip.AddrPort, create bool) *destPorts {
+	if tb.lastDest != nil && remote == tb.lastRemote {
+		return tb.lastDest
+	}
+	d := tb.dests[remote]
+	if d == nil && create {
+		if n := len(tb.spareDests); n > 0 {
+			d = tb.spareDests[n-1]
+			tb.spareDests = tb.spareDests[:n-1]
+		} else {
+			d = &destPorts{}
+		}
+		tb.nextID++
+		d.id = tb.nextID
+		tb.dests[remote] = d
+	}
+	if d != nil {
+		tb.lastRemote, tb.lastDest = remote, d
+	}
+	return d
+}

@@ -1,0 +1,70 @@
+package game
+
+import (
+	"fmt"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// Status is the state a test (or the browser's JS hook) can read back.
+type Status struct {
+	Frames      int               // frames drawn so far
+	Scene       int               // the lesson's number, from 1
+	SceneName   string            // its built-in scenario's name
+	Time        float64           // simulated seconds shown
+	Playing     bool              // whether time runs
+	Speed       float64           // the playback speed
+	Profile     string            // the clients' profile override, "" for the scenario's
+	Help        bool              // the help overlay is shown
+	Focus       string            // the host the port map shows
+	Events      int               // simulation events shown so far
+	Connections []string          // the clients' open connections' 4-tuples, as the engine made them
+	Failures    []string          // failed connects so far: "host: N × ERRNO"
+	Step        int               // the lesson step, from 0
+	Steps       int               // how many steps the lesson has
+	Question    string            // the current step's question, if any
+	Choices     []string          // its choices
+	Verdict     string            // "right" or "wrong" once the engine answered; "" before
+	Truth       string            // the engine's answer, once known
+	Presenter   bool              // presenter mode
+	Answers     map[string]string // every question answered so far (saved progress)
+	UpdateMs    float64           // CPU time of Update, moving average over ~30 ticks
+	DrawMs      float64           // CPU time of Draw (not the GPU's), likewise
+	Problems    []string          // rejected settings and errors shown on screen
+}
+
+// Status reports what the game currently shows.
+func (g *Game) Status() Status {
+	vm := &g.vm
+	set := g.sess.Settings()
+	st := Status{Frames: g.frames, Problems: vm.Problems, Playing: g.sess.Playing(), Speed: set.Speed,
+		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
+		Answers: g.sess.Answers()}
+	if vm.Fatal != "" {
+		st.Problems = append(st.Problems, vm.Fatal)
+	}
+	if vm.Lesson == 0 {
+		return st
+	}
+	n := vm.Narration
+	st.Step, st.Steps, st.Presenter = n.Step, n.Steps, n.Presenter
+	if q := n.Question; q != nil {
+		st.Question, st.Verdict, st.Truth = q.Text, q.Verdict.String(), q.Truth
+		for _, c := range q.Choices {
+			st.Choices = append(st.Choices, c.Label)
+		}
+	}
+	st.SceneName = vm.Scenario
+	st.Time = vm.Clock.Now.Seconds()
+	st.Events = vm.Events
+	st.Focus = vm.Hosts[vm.Focus].Name
+	for _, c := range vm.Connections {
+		st.Connections = append(st.Connections, c.String())
+	}
+	for _, h := range vm.Hosts {
+		if h.Client && h.Failures > 0 && h.LastErr != nil {
+			st.Failures = append(st.Failures, fmt.Sprintf("%s: %d × %s", h.Name, h.Failures, engine.ErrnoName(h.LastErr)))
+		}
+	}
+	return st
+}

@@ -1,0 +1,256 @@
+package lesson
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+func TestCycle(t *testing.T) {
+	tests := []struct{ i, dir, n, want int }{
+		{0, 1, 3, 1},
+		{2, 1, 3, 0},
+		{0, -1, 3, 2},
+		{1, -1, 3, 0},
+		{0, -7, 3, 2},
+		{0, 7, 3, 1},
+		{5, 13, 6, 0},
+		{0, 0, 1, 0},
+		{0, -1, 1, 0},
+		{4, -4, 4, 0},
+		{0, -9, 4, 3},
+	}
+	for _, tc := range tests {
+		got := cycle(tc.i, tc.dir, tc.n)
+		assert.Equal(t, tc.want, got, "cycle(%d, %d, %d)", tc.i, tc.dir, tc.n)
+		assert.True(t, got >= 0 && got < tc.n)
+	}
+}
+
+func TestFmtDur(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0.000 s"},
+		{time.Millisecond, "0.001 s"},
+		{1250 * time.Millisecond, "1.250 s"},
+		{9999 * time.Millisecond, "9.999 s"},
+		{10 * time.Second, "10.0 s"},
+		{42 * time.Second, "42.0 s"},
+		{42*time.Second + 350*time.Millisecond, "42.4 s"},
+		{119*time.Second + 900*time.Millisecond, "119.9 s"},
+		{2 * time.Minute, "2 min 0 s"},
+		{2*time.Minute + 5*time.Second, "2 min 5 s"},
+		{10 * time.Minute, "10 min 0 s"},
+		{time.Hour + 59*time.Second + 999*time.Millisecond, "60 min 59 s"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, FmtDur(tc.d), "%v", tc.d)
+	}
+}
+
+func TestFlagName(t *testing.T) {
+	tests := []struct {
+		flags sim.Flags
+		n     int
+		want  string
+	}{
+		{sim.SYN, 0, "SYN"},
+		{sim.SYN | sim.ACK, 0, "SYN-ACK"},
+		{sim.ACK, 0, "ACK"},
+		{sim.PSH | sim.ACK, sim.RequestLen, "data"},
+		{sim.ACK, sim.ResponseLen, "data"},
+		{sim.FIN | sim.ACK, 0, "FIN"},
+		{sim.RST | sim.ACK, 0, "RST"},
+		{sim.RST | sim.SYN, 0, "RST"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, flagName(sim.Event{Kind: sim.Packet, Flags: tc.flags, Len: tc.n}), "%s", tc.flags)
+	}
+	// Every packet the simulation sends gets one of these names.
+	evs := reference(t, lessonScenario(t, 3), 10*time.Second)
+	names := map[string]bool{}
+	for _, e := range evs {
+		if e.Kind == sim.Packet {
+			names[flagName(e)] = true
+		}
+	}
+	assert.Equal(t, map[string]bool{"SYN": true, "SYN-ACK": true, "ACK": true, "data": true, "FIN": true}, names,
+		"lesson 3's packets (nothing is refused there)")
+}
+
+// The inspection of a port lists what the engine and the events say uses
+// it: its class and state, whether it is in the host's ephemeral range,
+// and its first socket with how many more there are.
+func TestInspectListsTheSockets(t *testing.T) {
+	s := newSession(t, 2)
+	p := s.run.play
+	ci := p.hostIndex("client")
+	client := &p.hosts[ci]
+	// On until a server has a connection too.
+	for {
+		served := false
+		for _, h := range p.hosts {
+			served = served || h.server && len(h.conns) > 0
+		}
+		if served && len(client.conns) > 0 {
+			break
+		}
+		require.False(t, p.finished(), "the client connects and a server accepts")
+		s.Do(ActStepForward)
+	}
+	inspect := func(host int, port engine.Port) string {
+		t.Helper()
+		s.FocusHost(host)
+		s.Point(port, true)
+		in := s.View().Inspect
+		require.True(t, in.OK)
+		require.Equal(t, port, in.Port)
+		return in.Text
+	}
+	for _, c := range client.conns {
+		port := engine.Port(c.tuple.Local.Port())
+		st := p.sim.Hosts()[ci].PortState(engine.TCP, port)
+		assert.Equal(t, engine.PortInUse, st, "a connection's local port is in use")
+		text := inspect(ci, port)
+		assert.Contains(t, text, fmt.Sprintf("port %d (%s) on client: %s", port, engine.ClassOf(port), st))
+		assert.Contains(t, text, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
+		assert.True(t, client.Profile.Ephemeral.Contains(port), "autobind picks from the range")
+		assert.Contains(t, text, "ephemeral range")
+		assert.NotContains(t, text, "more", "one socket on this port")
+	}
+	// A server's port 80: its listener, and the connections accepted on it.
+	servers := 0
+	for i := range p.hosts {
+		h := &p.hosts[i]
+		if !h.server {
+			continue
+		}
+		servers++
+		st := p.sim.Hosts()[i].PortState(engine.TCP, 80)
+		assert.Equal(t, engine.PortListening, st)
+		text := inspect(i, 80)
+		assert.Contains(t, text, fmt.Sprintf("port 80 (system) on %s: listening", h.Name))
+		assert.Contains(t, text, "LISTEN "+netip.AddrPortFrom(h.Addr, 80).String())
+		assert.NotContains(t, text, "ephemeral range")
+		if n := len(h.conns); n > 0 {
+			assert.Contains(t, text, fmt.Sprintf("(+%d more)", n), "%s: the listener and %d connections", h.Name, n)
+		} else {
+			assert.NotContains(t, text, "more")
+		}
+	}
+	assert.Equal(t, 2, servers)
+	// Ports nobody uses: outside the range, and in it.
+	assert.Equal(t, "port 7 (system) on client: free", inspect(ci, 7))
+	lo := client.Profile.Ephemeral.Lo
+	if p.sim.Hosts()[ci].PortState(engine.TCP, lo) == engine.PortFree {
+		assert.Equal(t, fmt.Sprintf("port %d (%s) on client: free, in the ephemeral range", lo, engine.ClassOf(lo)), inspect(ci, lo))
+	}
+	s.Point(0, false)
+	assert.False(t, s.View().Inspect.OK, "nothing pointed at, nothing pinned")
+}
+
+// wantRows are the rows host h's box lists at now: listeners, waiting
+// connections (by number), connections at work (by number), then the
+// first to have entered TIME_WAIT (by number among themselves), at most
+// maxRows. The TIME_WAIT order and each countdown come from the events.
+func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
+	var rows []SocketRow
+	for _, l := range h.listens {
+		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
+	}
+	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+		w := h.waiting[id]
+		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason})
+	}
+	row := func(c connState) SocketRow {
+		return SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Local: c.tuple.Local, Remote: c.tuple.Remote,
+			Inbound: slices.Contains(h.listens, c.tuple.Local)}
+	}
+	for _, id := range slices.Sorted(maps.Keys(h.conns)) {
+		if c := h.conns[id]; c.state != engine.TimeWait {
+			rows = append(rows, row(c))
+		}
+	}
+	var tw []SocketRow
+	for _, e := range evs {
+		if e.At > now || len(rows)+len(tw) >= maxRows {
+			break
+		}
+		if e.Kind == sim.State && e.State == engine.TimeWait && e.Host == h.Name {
+			if c, ok := h.conns[e.Conn]; ok && c.state == engine.TimeWait {
+				r := row(c)
+				r.TimeWaitLeft = e.At + h.Profile.TimeWait - now
+				tw = append(tw, r)
+			}
+		}
+	}
+	slices.SortFunc(tw, func(a, b SocketRow) int { return a.Conn - b.Conn })
+	rows = append(rows, tw...)
+	return rows[:min(len(rows), maxRows)]
+}
+
+func TestHostRows(t *testing.T) {
+	checked := map[string]bool{}
+	for _, n := range []int{3, 4, 6, 7} {
+		s := newSession(t, n)
+		p := s.run.play
+		for _, at := range []time.Duration{150 * time.Millisecond, 300 * time.Millisecond, 1200 * time.Millisecond, 5 * time.Second, 25 * time.Second, 70 * time.Second} {
+			if s.run.Lesson.Sandbox && at > 5*time.Second {
+				break // thousands of connections: enough at 5 s
+			}
+			p.seek(at)
+			evs := reference(t, s.run.Scenario, p.now)
+			v := s.View()
+			require.Len(t, v.Hosts, len(p.hosts))
+			for i := range p.hosts {
+				h := &p.hosts[i]
+				hv := v.Hosts[i]
+				name := fmt.Sprintf("lesson %d: %s at %s", n, h.Name, p.now)
+				tw := 0
+				for _, c := range h.conns {
+					if c.state == engine.TimeWait {
+						tw++
+					}
+				}
+				require.Equal(t, len(h.listens)+len(h.waiting)+len(h.conns), hv.Total, name)
+				require.Equal(t, len(h.conns), hv.Conns, name)
+				require.Equal(t, tw, hv.InTW, name)
+				want := wantRows(h, evs, p.now)
+				require.Equal(t, want, hv.Rows, name)
+				for _, r := range hv.Rows {
+					switch r.Kind {
+					case RowListen:
+						checked["LISTEN"] = true
+					case RowWaiting:
+						checked["WAITING"] = true
+					case RowConn:
+						checked[r.State.String()] = true
+						if r.State == engine.TimeWait {
+							require.Positive(t, r.TimeWaitLeft, "%s: a TIME_WAIT still listed has time left", name)
+							require.LessOrEqual(t, r.TimeWaitLeft, h.Profile.TimeWait, name)
+						} else {
+							require.Zero(t, r.TimeWaitLeft, name)
+						}
+						if r.Inbound {
+							checked["inbound"] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, st := range []string{"LISTEN", "WAITING", "SYN_SENT", "ESTABLISHED", "TIME_WAIT", "inbound"} {
+		assert.True(t, checked[st], "a %s row was checked", st)
+	}
+}

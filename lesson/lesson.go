@@ -1,0 +1,168 @@
+// Package lesson is everything about teaching that needs no screen: the
+// catalogue of lessons (read from the files under assets/lessons), the
+// player that runs a lesson's scenario through the engine's simulation
+// (play, pause, step, back by replay, seek, speed), the learner's session
+// (steps, questions judged against the engine, progress), and the view
+// model: one plain value that describes everything a front end shows at
+// the current moment.
+//
+// Three front ends draw the same view model: the Ebiten app (package
+// game), the browser's text mirror, and `portsim lesson` in a terminal.
+// None of them decides anything: every port, state, error and verdict in
+// the view model came from the engine.
+package lesson
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// Lesson is one lesson file, parsed and checked (docs/lessons.md).
+type Lesson struct {
+	Number   int    // from the file name's prefix; the lesson's key
+	Name     string // the file name without .txt, e.g. "5-running-out"
+	Title    string // shown above the scene; the scenario's title if not given
+	Short    string // the lesson's name on its button
+	Scenario string // the built-in scenario it runs; "" for the sandbox
+	// Sandbox: the scenario is built from the sandbox's knobs.
+	Sandbox bool
+	// Flight is how many real seconds a packet takes along its link at
+	// speed 1 (slow motion); 0 for none. Idle is how many simulated
+	// seconds pass per real second while nothing is in flight.
+	Flight, Idle float64
+	// ProfileSwitch: the clients' OS profile can be switched while it plays.
+	ProfileSwitch bool
+	// Compare: the chart compares completion with and without ephemeral
+	// ports, from two complete runs.
+	Compare  bool
+	Overview Text
+	Steps    []Step
+}
+
+// Step is one step of a lesson: narration, then the simulation plays to a
+// pause (Until); or a question, answered before the simulation plays on to
+// the event that answers it.
+type Step struct {
+	Pos   Pos
+	Say   Text
+	Until *Cond // nil: the step only talks
+	Ask   *Question
+}
+
+// Question is a predict-then-see checkpoint. Its choices come from the
+// engine (a look ahead at the same deterministic run) or are written in
+// the file; its answer is always the engine's.
+type Question struct {
+	ID      string // names the question in saved progress
+	Text    Text
+	Choices Choices
+	Answer  Answer
+}
+
+// Choices says where a question's choices come from.
+type Choices struct {
+	Fixed []string // written in the file
+	From  ChoiceSource
+}
+
+// ChoiceSource is a way to make choices from the run.
+type ChoiceSource uint8
+
+const (
+	ChoicesFixed ChoiceSource = iota
+	// ChoicesNextPort: the port the next connection will get, among the
+	// range's ends and the answer's neighbours.
+	ChoicesNextPort
+	// ChoicesRangeMultiples: the client's range size times 1, 2, … up to
+	// the number of servers.
+	ChoicesRangeMultiples
+)
+
+// Answer says how the engine's answer is read from what it did.
+type Answer struct {
+	Kind AnswerKind
+	Port engine.Port // for AnswerListen: the port to try
+}
+
+// AnswerKind is one way of reading an answer.
+type AnswerKind uint8
+
+const (
+	// AnswerPort: the local port of the event that answers.
+	AnswerPort AnswerKind = iota + 1
+	// AnswerOutcome: "yes" if the answering event is a connect that got a
+	// port, else "no: " and its errno.
+	AnswerOutcome
+	// AnswerSide: "the client" or "the server": which side the answering
+	// event happened on.
+	AnswerSide
+	// AnswerCount: how many connections got a port from the question to
+	// the answering event.
+	AnswerCount
+	// AnswerListen: what an unprivileged listen on Port gets from the
+	// engine on the scenario's first server's OS: "the port" or an errno.
+	// Answered at once, without playing.
+	AnswerListen
+)
+
+// Cond is a pause condition: the event a step plays to.
+type Cond struct {
+	Pos Pos
+	// Kind is the kind of event; 0 with Special set.
+	Kind    sim.Kind
+	Special Special
+	// Nth: the Nth event of this kind since the run began (0: the next).
+	Nth int
+	// Host, NotHost: only events on (or not on) this host.
+	Host, NotHost string
+	// State: for state events, only this state (0: any).
+	State engine.ConnState
+}
+
+// Special conditions that are not one kind of event.
+type Special uint8
+
+const (
+	SpecialNone Special = iota
+	// Connect: the outcome of a connect: a port allocated or a failure.
+	Connect
+	// RangeFull: a connect took the last port its host could take
+	// toward that destination (the engine says none is available).
+	RangeFull
+	// LastDone: the run's last connection completed.
+	LastDone
+)
+
+// Pos is a place in a lesson file; lines and columns start at 1.
+type Pos struct{ Line, Col int }
+
+func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
+
+// Error is a problem at a place in a lesson file.
+type Error struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.File != "" {
+		return e.File + ": " + e.Pos.String() + ": " + e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
+
+// FmtDur writes a simulated time for people: 1.250 s, 42.0 s, 2 min 5 s.
+// Every front end's clock reads the same.
+func FmtDur(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.3f s", d.Seconds())
+	case d < 2*time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -1,0 +1,489 @@
+package lesson
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/assets"
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// parseBuiltin is the built-in scenario name exactly as shipped.
+func parseBuiltin(t testing.TB, name string) *scenario.Scenario {
+	t.Helper()
+	b, err := assets.Scenario(name)
+	require.NoError(t, err)
+	sc, err := scenario.Parse(b.Source)
+	require.NoError(t, err)
+	return sc
+}
+
+// unmodified is lesson l's scenario before the profile setting: the
+// built-in file, or the sandbox's from its knobs with the mixed profiles.
+func unmodified(t testing.TB, l *Lesson, s Settings) *scenario.Scenario {
+	t.Helper()
+	if l.Sandbox {
+		sc, err := s.Sandbox.Scenario(s.Seed, engine.Profile{})
+		require.NoError(t, err)
+		return sc
+	}
+	return parseBuiltin(t, l.Scenario)
+}
+
+// profileChoices are the profile settings lesson l can be opened with: the
+// scenario's own, and every profile where the lesson switches them.
+func profileChoices(l *Lesson) []engine.Profile {
+	out := []engine.Profile{{}}
+	if l.ProfileSwitch {
+		out = append(out, engine.Profiles()...)
+	}
+	return out
+}
+
+func TestEveryLessonBuilds(t *testing.T) {
+	for _, l := range builtin(t).Lessons {
+		for _, prof := range profileChoices(l) {
+			t.Run(fmt.Sprintf("%s/%s", l.Name, prof.Name), func(t *testing.T) {
+				s := DefaultSettings()
+				s.Profile = prof
+				s.Seed = 42
+				r, err := NewRun(l, s)
+				require.NoError(t, err)
+				assert.Same(t, l, r.Lesson)
+				assert.Equal(t, time.Duration(0), r.Now())
+				assert.Equal(t, r.Scenario.Duration, r.End())
+				assert.Equal(t, uint64(42), r.Scenario.Seed, "the seed setting reaches the scenario")
+				assert.Equal(t, l.Idle, r.pace.idle)
+				if l.Flight > 0 {
+					assert.InDelta(t, r.Scenario.Latency.Seconds()/l.Flight, r.pace.flight, 1e-12, "a packet takes l.Flight real seconds along its link")
+					assert.Less(t, r.pace.flight, r.pace.idle, "slow motion while packets fly")
+				} else {
+					assert.Equal(t, r.pace.idle, r.pace.flight, "no slow motion")
+				}
+
+				base := unmodified(t, l, s)
+				clients := clientNames(base)
+				require.Len(t, r.Scenario.Hosts, len(base.Hosts))
+				engineHosts := r.play.sim.Hosts()
+				for i, h := range r.Scenario.Hosts {
+					want := base.Hosts[i].Profile
+					if prof.Name != "" && clients[h.Name] {
+						want = prof
+					}
+					assert.Equal(t, want, h.Profile, "host %s", h.Name)
+					assert.Equal(t, want.Name, engineHosts[i].Profile().Name, "the engine runs host %s as %s", h.Name, want.Name)
+					// Everything else about the host is the scenario's.
+					h.Profile, base.Hosts[i].Profile = engine.Profile{}, engine.Profile{}
+					assert.Equal(t, base.Hosts[i], h)
+				}
+				assert.Equal(t, base.Connects, r.Scenario.Connects)
+				assert.Equal(t, base.Listens, r.Scenario.Listens)
+				assert.Equal(t, base.Ephemeral, r.Scenario.Ephemeral)
+			})
+		}
+	}
+}
+
+// trace runs sc to until and writes its events one a line.
+func trace(t testing.TB, sc *scenario.Scenario, until time.Duration) []string {
+	t.Helper()
+	var out []string
+	for _, e := range reference(t, sc, until) {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+// The sandbox with its knobs as it opens is the scenario in
+// assets/scenarios/6-sandbox.txt, which docs and portsim run.
+func TestDefaultSandboxIsTheBuiltinScenario(t *testing.T) {
+	file := parseBuiltin(t, "6-sandbox")
+	for _, seed := range []uint64{1, 77} {
+		sc, err := DefaultSandbox().Scenario(seed, engine.Profile{})
+		require.NoError(t, err)
+		assert.Equal(t, seed, sc.Seed)
+		assert.Equal(t, sandboxDuration, sc.Duration)
+		f := *file
+		f.Seed = seed
+		// The same hosts, listeners and connects, wherever they were
+		// written.
+		require.Len(t, sc.Hosts, len(f.Hosts))
+		for i := range f.Hosts {
+			want := f.Hosts[i]
+			want.Pos = scenario.Pos{}
+			assert.Equal(t, want, sc.Hosts[i])
+		}
+		require.Len(t, sc.Listens, len(f.Listens))
+		for i := range f.Listens {
+			want := f.Listens[i]
+			want.Pos = scenario.Pos{}
+			assert.Equal(t, want, sc.Listens[i])
+		}
+		require.Len(t, sc.Connects, len(f.Connects))
+		for i := range f.Connects {
+			want := f.Connects[i]
+			want.Pos = scenario.Pos{}
+			assert.Equal(t, want, sc.Connects[i])
+		}
+		assert.Equal(t, f.Duration, sc.Duration)
+		assert.Equal(t, f.Latency, sc.Latency)
+		assert.Equal(t, f.Ephemeral, sc.Ephemeral)
+		// And the engine does the same with both.
+		want := trace(t, &f, 3*time.Second)
+		require.Greater(t, len(want), 1000, "three seconds of three clients at 50/s")
+		assert.Equal(t, want, trace(t, sc, 3*time.Second), "seed %d", seed)
+	}
+}
+
+// knobChoices are every setting knob i gives, cycling it forward from s.
+func knobChoices(t testing.TB, s Settings, i int) []Settings {
+	t.Helper()
+	out := []Settings{s}
+	for range 100 {
+		next := out[len(out)-1]
+		_, steps := knobs(next)
+		steps[i](&next, 1)
+		if next == s {
+			return out
+		}
+		out = append(out, next)
+	}
+	t.Fatalf("knob %d never comes back to its start", i)
+	return nil
+}
+
+// linkOf writes s as a link's parameters.
+func linkOf(s Settings) map[string]string {
+	given := map[string]string{
+		"scene":   itoa(s.Lesson),
+		"speed":   formatSpeed(s.Speed),
+		"seed":    fmt.Sprint(s.Seed),
+		"clients": itoa(s.Sandbox.Clients),
+		"rate":    itoa(s.Sandbox.Rate),
+		"dests":   itoa(s.Sandbox.Dests),
+	}
+	if s.Paused {
+		given["paused"] = "1"
+	}
+	if s.Profile.Name != "" {
+		given["profile"] = s.Profile.Name
+	}
+	if s.Sandbox.Range != (engine.Range{}) {
+		given["range"] = s.Sandbox.Range.String()
+	}
+	if s.Sandbox.Strategy != 0 {
+		given["strategy"] = s.Sandbox.Strategy.String()
+	}
+	if s.Sandbox.TimeWait != 0 {
+		given["timewait"] = s.Sandbox.TimeWait.String()
+	}
+	return given
+}
+
+// requireValidSettings checks s by the rules links are checked with: the
+// same values given to ParseSettings come back unchanged and without a
+// problem.
+func requireValidSettings(t testing.TB, cat *Catalogue, s Settings, knob string) {
+	t.Helper()
+	got, problems := cat.ParseSettings(getter(linkOf(s)))
+	require.Empty(t, problems, "%s: %+v", knob, s)
+	s.LessonGiven = true
+	require.Equal(t, s, got, knob)
+}
+
+func TestKnobsCycleAndStayValid(t *testing.T) {
+	cat := builtin(t)
+	def := DefaultSettings()
+	ks, steps := knobs(def)
+	require.Len(t, ks, 7)
+	require.Len(t, steps, len(ks))
+	for i, k := range ks {
+		assert.NotEmpty(t, k.Name)
+		assert.NotEmpty(t, k.Value, k.Name)
+		// Forward through every choice comes back to the start.
+		fwd := knobChoices(t, def, i)
+		n := len(fwd)
+		require.Greater(t, n, 1, k.Name)
+		s := def
+		for j := range n {
+			require.Equal(t, fwd[j], s, "%s forward %d", k.Name, j)
+			requireValidSettings(t, cat, s, k.Name)
+			_, st := knobs(s)
+			st[i](&s, 1)
+		}
+		assert.Equal(t, def, s, "%s: %d steps forward come back", k.Name, n)
+		// Backward visits the same choices in reverse.
+		for j := range n {
+			_, st := knobs(s)
+			st[i](&s, -1)
+			require.Equal(t, fwd[(n-1-j+n)%n], s, "%s backward %d", k.Name, j)
+		}
+		// Only this knob's setting moves.
+		for _, c := range fwd {
+			other := c
+			other.Sandbox, other.Profile = def.Sandbox, def.Profile
+			assert.Equal(t, def, other, "%s changes nothing else", k.Name)
+		}
+		// Each choice is shown as a different value, under the same name.
+		shown := map[string]bool{}
+		for _, c := range fwd {
+			cks, _ := knobs(c)
+			assert.Equal(t, k.Name, cks[i].Name)
+			shown[cks[i].Value] = true
+		}
+		assert.Len(t, shown, n, "%s: every choice reads differently", k.Name)
+	}
+	assert.Equal(t, "Profile", ks[0].Name)
+	assert.Equal(t, "mixed", ks[0].Value, "the sandbox opens with the mix of profiles")
+	profiles := knobChoices(t, def, 0)
+	assert.Len(t, profiles, len(engine.Profiles())+1, "every profile, and the scenario's mix")
+	strategies := map[engine.Strategy]bool{}
+	for _, c := range knobChoices(t, def, 2) {
+		strategies[c.Sandbox.Strategy] = true
+	}
+	for _, st := range engine.Strategies {
+		assert.True(t, strategies[st], "the strategy knob offers %s", st)
+	}
+	assert.Len(t, knobChoices(t, def, 4), maxClients, "1 to %d clients", maxClients)
+	assert.Len(t, knobChoices(t, def, 6), len(sandboxServers), "1 to %d servers", len(sandboxServers))
+}
+
+// A range from a link that the knob does not offer is shown as it is, as
+// a choice just before the knob's own: forward goes to the first of them,
+// backward to the last. (Once left it is gone: Settings keep no memory of
+// the link.)
+func TestRangeKnobShowsALinksRange(t *testing.T) {
+	cat := builtin(t)
+	s := DefaultSettings()
+	s.Sandbox.Range = engine.Range{Lo: 40000, Hi: 40049}
+	require.NotContains(t, sandboxRanges, s.Sandbox.Range)
+	ks, steps := knobs(s)
+	assert.Equal(t, "40000-40049", ks[1].Value)
+	fwd, back := s, s
+	steps[1](&fwd, 1)
+	steps[1](&back, -1)
+	assert.Equal(t, sandboxRanges[0], fwd.Sandbox.Range)
+	assert.Equal(t, sandboxRanges[len(sandboxRanges)-1], back.Sandbox.Range)
+	for _, c := range []Settings{s, fwd, back} {
+		requireValidSettings(t, cat, c, "Range")
+	}
+}
+
+// requireSandboxAsSet checks that the engine runs the sandbox as its knobs
+// say.
+func requireSandboxAsSet(t testing.TB, s Settings, r *Run) {
+	t.Helper()
+	sb := s.Sandbox
+	var clients, servers int
+	for i, h := range r.play.sim.Hosts() {
+		pr := h.Profile()
+		if r.play.hosts[i].client {
+			clients++
+			def := s.Profile
+			if def.Name == "" {
+				var err error
+				def, err = engine.ProfileByName(sandboxMixed[(clients-1)%len(sandboxMixed)])
+				require.NoError(t, err)
+			}
+			require.Equal(t, def.Name, pr.Name)
+			wantRange := def.Ephemeral
+			if sb.Range != (engine.Range{}) {
+				wantRange = sb.Range
+			}
+			require.Equal(t, wantRange, pr.Ephemeral, "%s's range with %+v", h.Name(), sb)
+			wantStrategy := def.Connect
+			if sb.Strategy != 0 {
+				wantStrategy = sb.Strategy
+			}
+			require.Equal(t, wantStrategy, pr.Connect, "%s's strategy with %+v", h.Name(), sb)
+			wantTW := def.TimeWait
+			if sb.TimeWait > 0 {
+				wantTW = sb.TimeWait
+			}
+			require.Equal(t, wantTW, pr.TimeWait, "%s's TIME_WAIT with %+v", h.Name(), sb)
+		} else {
+			servers++
+			require.Equal(t, "linux", pr.Name)
+			if sb.TimeWait > 0 {
+				require.Equal(t, sb.TimeWait, pr.TimeWait, "%s's TIME_WAIT with %+v", h.Name(), sb)
+			}
+		}
+	}
+	require.Equal(t, sb.Clients, clients)
+	require.Equal(t, sb.Dests, servers)
+	require.Len(t, r.Scenario.Connects, sb.Clients)
+	for i, c := range r.Scenario.Connects {
+		require.Equal(t, time.Second/time.Duration(sb.Rate), c.Every, "rate %d/s", sb.Rate)
+		require.Equal(t, sb.Rate*int(sandboxDuration/time.Second), c.Count, "connects go on all run long")
+		require.Equal(t, sandboxServers[i%sb.Dests].name, c.To, "client %d's server", i+1)
+		require.Equal(t, sandboxServers[i%sb.Dests].port, c.Port)
+	}
+}
+
+// withKnob is s with knob i's setting as in c.
+func withKnob(s Settings, i int, c Settings) Settings {
+	switch i {
+	case 0:
+		s.Profile = c.Profile
+	case 1:
+		s.Sandbox.Range = c.Sandbox.Range
+	case 2:
+		s.Sandbox.Strategy = c.Sandbox.Strategy
+	case 3:
+		s.Sandbox.TimeWait = c.Sandbox.TimeWait
+	case 4:
+		s.Sandbox.Clients = c.Sandbox.Clients
+	case 5:
+		s.Sandbox.Rate = c.Sandbox.Rate
+	case 6:
+		s.Sandbox.Dests = c.Sandbox.Dests
+	}
+	return s
+}
+
+func sandboxLesson(t testing.TB) *Lesson {
+	t.Helper()
+	for _, l := range builtin(t).Lessons {
+		if l.Sandbox {
+			return l
+		}
+	}
+	t.Fatal("no sandbox lesson")
+	return nil
+}
+
+func TestEverySandboxCombinationBuilds(t *testing.T) {
+	l := sandboxLesson(t)
+	def := DefaultSettings()
+	ks, _ := knobs(def)
+	// Every knob's choices, as cycling it from the defaults gives them.
+	choices := make([][]Settings, len(ks))
+	for i := range choices {
+		choices[i] = knobChoices(t, def, i)
+	}
+	build := func(s Settings) *Run {
+		r, err := NewRun(l, s)
+		require.NoError(t, err, "%+v", s)
+		return r
+	}
+	// Each knob through all its values, the others at their defaults,
+	// run by the engine.
+	for i := range choices {
+		for _, s := range choices[i] {
+			requireSandboxAsSet(t, s, build(s))
+		}
+	}
+	// The knobs that change the same hosts' numbers together, on six
+	// clients (every profile of the mix), run by the engine.
+	six := def
+	six.Sandbox.Clients = maxClients
+	for _, rg := range choices[1] {
+		for _, st := range choices[2] {
+			for _, tw := range choices[3] {
+				s := withKnob(withKnob(withKnob(six, 1, rg), 2, st), 3, tw)
+				requireSandboxAsSet(t, s, build(s))
+			}
+		}
+	}
+	// Every combination of the knobs makes a scenario that passes the
+	// scenario's checks (running each would take long: every engine host
+	// has its per-port tables).
+	combos := 0
+	var walk func(i int, s Settings)
+	walk = func(i int, s Settings) {
+		if i == len(choices) {
+			combos++
+			// Plain comparisons: 100,000 of testify's would take seconds.
+			sc, err := s.Sandbox.Scenario(s.Seed, s.Profile)
+			if err != nil {
+				t.Fatalf("%+v: %v", s, err)
+			}
+			if len(sc.Hosts) != s.Sandbox.Clients+s.Sandbox.Dests || len(sc.Connects) != s.Sandbox.Clients {
+				t.Fatalf("%+v: %d hosts, %d connects", s, len(sc.Hosts), len(sc.Connects))
+			}
+			for _, h := range sc.Hosts[:s.Sandbox.Clients] {
+				if h.Range != s.Sandbox.Range || h.Strategy != s.Sandbox.Strategy || h.TimeWait != s.Sandbox.TimeWait ||
+					s.Profile.Name != "" && h.Profile != s.Profile {
+					t.Fatalf("%+v: client %+v", s, h)
+				}
+			}
+			return
+		}
+		for _, c := range choices[i] {
+			walk(i+1, withKnob(s, i, c))
+		}
+	}
+	walk(0, def)
+	want := 1
+	for _, c := range choices {
+		want *= len(c)
+	}
+	assert.Equal(t, want, combos)
+}
+
+// statsOf runs sc to its end with ephemeral ports on or off.
+func statsOf(t testing.TB, sc *scenario.Scenario, ephemeral bool) (sim.Stats, []sim.Event) {
+	t.Helper()
+	cp := *sc
+	cp.Ephemeral = ephemeral
+	s, err := sim.New(&cp)
+	require.NoError(t, err)
+	var evs []sim.Event
+	s.Run(cp.Duration, func(e sim.Event) { evs = append(evs, e) })
+	return s.Stats(), evs
+}
+
+func TestCompareLessons(t *testing.T) {
+	compared := 0
+	for _, l := range builtin(t).Lessons {
+		r := runOf(t, l.Number, DefaultSettings())
+		if !l.Compare {
+			assert.Zero(t, r.With, "lesson %d does not compare", l.Number)
+			assert.Zero(t, r.Without, "lesson %d does not compare", l.Number)
+			continue
+		}
+		compared++
+		t.Run(l.Name, func(t *testing.T) {
+			sc := parseBuiltin(t, l.Scenario)
+			with, _ := statsOf(t, sc, true)
+			without, evs := statsOf(t, sc, false)
+			assert.Equal(t, with, r.With)
+			assert.Equal(t, without, r.Without)
+			total := 0
+			for _, c := range sc.Connects {
+				total += c.Count
+			}
+			assert.Equal(t, total, r.With.Started)
+			assert.Equal(t, total, r.With.Completed, "with ephemeral ports every connection completes")
+			assert.Zero(t, r.With.Failed)
+			assert.Greater(t, r.Without.LastDone, r.With.LastDone, "one port at a time is slower")
+			assert.Greater(t, r.Without.TotalWait, r.With.TotalWait, "without ephemeral ports connections wait their turn")
+			// A host that listens on :80 cannot bind :80 to fetch.
+			var failed []string
+			for _, e := range evs {
+				if e.Kind == sim.ConnectFailed {
+					failed = append(failed, e.Host+" "+engine.ErrnoName(e.Err))
+					i := slices.IndexFunc(sc.Listens, func(li scenario.Listen) bool { return li.Host == e.Host })
+					assert.GreaterOrEqual(t, i, 0, "%s fails because it listens", e.Host)
+				}
+			}
+			assert.Equal(t, []string{"cache EADDRINUSE"}, failed)
+			assert.Equal(t, len(failed), r.Without.Failed)
+			assert.Equal(t, total-len(failed), r.Without.Completed)
+
+			// The view compares the same two runs.
+			s := newSession(t, l.Number)
+			cmp := s.View().Chart.Compare
+			require.NotNil(t, cmp)
+			assert.Equal(t, Comparison{Connections: total, With: with, Without: without}, *cmp)
+		})
+	}
+	assert.Positive(t, compared, "a lesson compares")
+}

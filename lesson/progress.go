@@ -1,0 +1,53 @@
+package lesson
+
+import "encoding/json"
+
+// Progress is what survives a reload: the lesson last open, the step
+// reached in each, and each question's verdict. It is kept as JSON by a
+// Store: localStorage in the browser, a file natively.
+type Progress struct {
+	Lesson  int               `json:"scene,omitempty"`
+	Steps   map[int]int       `json:"steps,omitempty"`   // lesson number -> step
+	Answers map[string]string `json:"answers,omitempty"` // question id -> "right" or "wrong"
+}
+
+// Store keeps progress between runs.
+type Store interface {
+	Load() ([]byte, error)
+	Save([]byte) error
+}
+
+// MemStore keeps progress for this run only (tests, the terminal, or when
+// storage is unavailable).
+type MemStore struct{ b []byte }
+
+func (m *MemStore) Load() ([]byte, error) { return m.b, nil }
+func (m *MemStore) Save(b []byte) error   { m.b = append([]byte(nil), b...); return nil }
+
+// loadProgress reads progress from s; damaged or missing data is an empty
+// progress (with the reason, to show), never a failure to start.
+func loadProgress(s Store) (Progress, error) {
+	var p Progress
+	b, err := s.Load()
+	if err == nil && len(b) > 0 {
+		err = json.Unmarshal(b, &p)
+	}
+	if err != nil {
+		p = Progress{}
+	}
+	if p.Steps == nil {
+		p.Steps = map[int]int{}
+	}
+	if p.Answers == nil {
+		p.Answers = map[string]string{}
+	}
+	return p, err
+}
+
+func saveProgress(s Store, p Progress) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return s.Save(b)
+}

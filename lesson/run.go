@@ -1,0 +1,169 @@
+package lesson
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/portplay/portplay/assets"
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// Run is a lesson being played: its scenario (after the settings'
+// overrides), the player, and what is computed once for it.
+type Run struct {
+	Lesson   *Lesson
+	Scenario *scenario.Scenario
+	// For lessons that compare: the run with ephemeral ports and without.
+	With, Without sim.Stats
+	// Stats is the whole run's, computed once (the last completion is a
+	// pause condition).
+	Stats sim.Stats
+	play  *player
+	pace  pace
+}
+
+// NewRun builds lesson l with settings s. It fails only if the scenario
+// cannot run, which the catalogue's and the settings' checks make
+// unlikely; a front end then shows the error instead of a blank screen.
+func NewRun(l *Lesson, s Settings) (*Run, error) {
+	var sc *scenario.Scenario
+	var err error
+	if l.Sandbox {
+		sc, err = s.Sandbox.Scenario(s.Seed, s.Profile)
+	} else {
+		var b assets.Builtin
+		if b, err = assets.Scenario(l.Scenario); err == nil {
+			sc, err = scenario.Parse(b.Source)
+		}
+		if sc != nil {
+			sc.Seed = s.Seed
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)
+	}
+	if l.ProfileSwitch && s.Profile.Name != "" && !l.Sandbox {
+		for i := range sc.Hosts {
+			if isClient(sc, sc.Hosts[i].Name) {
+				sc.Hosts[i].Profile = s.Profile
+			}
+		}
+	}
+	p, err := newPlayer(sc)
+	if err != nil {
+		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)
+	}
+	r := &Run{Lesson: l, Scenario: sc, play: p, pace: pace{idle: l.Idle, flight: l.Idle}}
+	if l.Flight > 0 {
+		r.pace.flight = sc.Latency.Seconds() / l.Flight
+	}
+	if l.Compare {
+		if r.With, err = runAll(sc, true); err != nil {
+			return nil, err
+		}
+		if r.Without, err = runAll(sc, false); err != nil {
+			return nil, err
+		}
+	}
+	if slices.ContainsFunc(l.Steps, func(st Step) bool { return st.Until != nil && st.Until.Special == LastDone }) {
+		if r.Stats, err = runAll(sc, sc.Ephemeral); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func isClient(sc *scenario.Scenario, name string) bool {
+	return slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name })
+}
+
+// runAll runs a copy of sc to the end with ephemeral ports on or off.
+func runAll(sc *scenario.Scenario, ephemeral bool) (sim.Stats, error) {
+	cp := *sc
+	cp.Ephemeral = ephemeral
+	s, err := sim.New(&cp)
+	if err != nil {
+		return sim.Stats{}, err
+	}
+	s.Run(cp.Duration, nil)
+	return s.Stats(), nil
+}
+
+// Now is the simulated time shown.
+func (r *Run) Now() time.Duration { return r.play.now }
+
+// End is when the scenario stops.
+func (r *Run) End() time.Duration { return r.play.end() }
+
+func (r *Run) clients() []*hostState {
+	var out []*hostState
+	for i := range r.play.hosts {
+		if r.play.hosts[i].client {
+			out = append(out, &r.play.hosts[i])
+		}
+	}
+	return out
+}
+
+func (r *Run) firstClient() *hostState {
+	if c := r.clients(); len(c) > 0 {
+		return c[0]
+	}
+	return &r.play.hosts[0]
+}
+
+func (r *Run) servers() []*hostState {
+	var out []*hostState
+	for i := range r.play.hosts {
+		if r.play.hosts[i].server {
+			out = append(out, &r.play.hosts[i])
+		}
+	}
+	return out
+}
+
+func (r *Run) firstServer() string {
+	if s := r.servers(); len(s) > 0 {
+		return s[0].Name
+	}
+	return "the server"
+}
+
+// connectRate is the first connect line's rate per second.
+func (r *Run) connectRate() float64 {
+	cs := r.Scenario.Connects
+	if len(cs) == 0 || cs[0].Every == 0 {
+		return 0
+	}
+	return 1 / cs[0].Every.Seconds()
+}
+
+// matches says whether event e meets pause condition c, with the run's
+// counts so far (e is already counted).
+func (r *Run) matches(c *Cond, e sim.Event) bool {
+	if c.Host != "" && e.Host != c.Host || c.NotHost != "" && e.Host == c.NotHost {
+		return false
+	}
+	switch c.Special {
+	case Connect:
+		if e.Kind != sim.PortAllocated && e.Kind != sim.ConnectFailed {
+			return false
+		}
+		return c.Nth == 0 || r.play.kinds[sim.PortAllocated]+r.play.kinds[sim.ConnectFailed] >= c.Nth
+	case RangeFull:
+		if e.Kind != sim.PortAllocated {
+			return false
+		}
+		h := r.play.sim.Hosts()[r.play.hostIndex(e.Host)]
+		return h.Available(engine.TCP, e.Tuple.Remote) == 0
+	case LastDone:
+		return e.At >= r.Stats.LastDone
+	}
+	if e.Kind != c.Kind || c.State != 0 && e.State != c.State {
+		return false
+	}
+	return c.Nth == 0 || r.play.kinds[c.Kind] >= c.Nth
+}

@@ -1,0 +1,555 @@
+package lesson
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// Action is something a key, a click, a tap or a typed letter asks the
+// session to do. Every front end maps its input to these.
+type Action int
+
+const (
+	ActNone Action = iota
+	ActPlay
+	ActStepForward
+	ActStepBack
+	ActFaster
+	ActSlower
+	ActRestart
+	ActFullscreen // carried out by the front end; listed so it has a control
+	ActHelp
+	ActEscape
+	ActProfile
+	ActFocus
+	ActKnobNext // the next sandbox knob
+	ActKnobUp
+	ActKnobDown
+	ActNextStep
+	ActPrevStep
+	ActPresenter
+	ActResetProgress
+	ActAnswer              // ActAnswer+k answers choice k (0: A)
+	ActOpen   Action = 100 // ActOpen+n opens lesson n
+)
+
+// Verdict is the engine's judgement of an answer.
+type Verdict uint8
+
+const (
+	Unjudged Verdict = iota
+	Right
+	Wrong
+)
+
+func (v Verdict) String() string { return [...]string{"", "right", "wrong"}[v] }
+
+// stepState is where the learner is in the current lesson.
+type stepState struct {
+	step    int
+	choices []string // the current question's, computed when it is reached
+	chosen  int      // index into choices; -1 before an answer
+	verdict Verdict
+	truth   string // the engine's answer, once known
+	mark    int    // connections that got a port before the question was answered
+}
+
+// Session is one learner's use of Portplay: the lesson open, its run, the
+// playback, the lesson step, the answers and what is shown. It is the
+// model every front end renders through View, and changes only through
+// its methods.
+type Session struct {
+	cat       *Catalogue
+	set       Settings
+	run       *Run
+	playing   bool
+	help      bool
+	presenter bool
+	knob      int // the sandbox knob that ↑/↓ change
+	focus     int // the host whose ports the map shows
+	problems  []string
+	fatal     string
+	ls        stepState
+	prog      Progress
+	store     Store
+	// The port pointed at, and the one pinned by a click or tap: port+1,
+	// 0 for none.
+	pointed, pinned int
+	// gen changes whenever anything but the moving parts changes, so a
+	// front end can keep what it drew of the rest.
+	gen uint64
+	// The port map of the focused host, read from the engine when time
+	// or the host changed.
+	ports   [65536]engine.PortState
+	portsAt struct {
+		run   *Run
+		focus int
+		at    time.Duration
+	}
+	portsGen uint64
+}
+
+// NewSession opens the lesson the settings ask for (or the one the learner
+// was last in) with the progress in store. problems are messages about
+// settings that were rejected, shown until dismissed.
+func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Session {
+	ss := &Session{cat: cat, set: s, problems: problems, store: store}
+	var err error
+	ss.prog, err = loadProgress(store)
+	if err != nil {
+		ss.problems = append(ss.problems, fmt.Sprintf("Saved progress could not be read (%v); starting afresh.", err))
+	}
+	if _, ok := cat.Lesson(ss.prog.Lesson); !s.LessonGiven && ok {
+		ss.set.Lesson = ss.prog.Lesson
+	}
+	ss.open(ss.set.Lesson)
+	ss.playing = ss.playing && !s.Paused
+	return ss
+}
+
+// Settings are the settings in force (knobs and speed as changed since).
+func (s *Session) Settings() Settings { return s.set }
+
+// Playing says whether time runs.
+func (s *Session) Playing() bool { return s.playing }
+
+// open shows lesson n at the step saved for it.
+func (s *Session) open(n int) {
+	s.load(n, 0)
+	if s.run == nil {
+		return
+	}
+	s.gotoStep(s.prog.Steps[n])
+	// A lesson opened at its start plays: the overview is the scene alive.
+	s.playing = s.ls.step == 0
+}
+
+// load builds lesson n and shows it at time at.
+func (s *Session) load(n int, at time.Duration) {
+	s.gen++
+	l, ok := s.cat.Lesson(n)
+	if !ok {
+		s.fatal = fmt.Sprintf("There is no lesson %d; lessons are %s.", n, s.cat.Range())
+		s.run = nil
+		return
+	}
+	r, err := NewRun(l, s.set)
+	if err != nil {
+		s.fatal = fmt.Sprintf("Lesson %d could not be built: %v. Lessons are %s: choose another.", n, err, s.cat.Range())
+		s.run = nil
+		return
+	}
+	s.fatal = ""
+	s.set.Lesson = n
+	s.run = r
+	if s.focus >= len(r.play.hosts) {
+		s.focus = 0
+	}
+	if at == 0 {
+		s.focus = max(slices.IndexFunc(r.play.hosts, func(h hostState) bool { return h.client }), 0)
+	}
+	r.play.seek(at)
+	s.pinned = 0
+}
+
+// Tick plays dt of real time.
+func (s *Session) Tick(dt time.Duration) {
+	if s.run == nil || !s.playing {
+		return
+	}
+	s.run.play.play(dt, s.set.Speed, s.run.pace)
+	s.settle()
+}
+
+// PlayToPause plays at once to the current step's pause (or the end),
+// passing each event on the way to each: a terminal's way to play.
+func (s *Session) PlayToPause(each func(sim.Event)) {
+	if s.run == nil || !s.playing {
+		return
+	}
+	p := s.run.play
+	p.tap = each
+	defer func() { p.tap = nil }()
+	for p.hit == nil && !p.finished() {
+		p.stepForward()
+	}
+	s.settle()
+}
+
+// Replay passes each event up to the moment shown to each, from a fresh
+// run of the same deterministic scenario: what a terminal prints of what
+// happened before it started printing.
+func (s *Session) Replay(each func(sim.Event)) {
+	if s.run == nil {
+		return
+	}
+	sm, err := sim.New(s.run.Scenario)
+	if err != nil {
+		return // the same scenario runs already; it cannot fail now
+	}
+	sm.Run(s.run.play.now, each)
+}
+
+// settle pauses where the lesson's pause was reached, judging the answer
+// it waited for, and at the end of the run.
+func (s *Session) settle() {
+	p := s.run.play
+	if p.hit != nil {
+		// The lesson's pause: the event it waited for happened.
+		hit := *p.hit
+		p.watch, p.hit = nil, nil
+		s.playing = false
+		s.gen++
+		if q := s.question(); q != nil && s.ls.chosen >= 0 && s.ls.verdict == Unjudged {
+			s.judge(hit)
+		}
+	}
+	if p.finished() && s.playing {
+		s.playing = false
+		s.gen++
+	}
+}
+
+// Do carries out an action.
+func (s *Session) Do(a Action) {
+	s.gen++
+	switch {
+	case a == ActHelp:
+		s.help = !s.help
+		return
+	case a == ActEscape:
+		s.help, s.problems = false, nil
+		return
+	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)):
+		s.open(int(a - ActOpen))
+		return
+	case a == ActPresenter:
+		s.presenter = !s.presenter
+		return
+	case s.run == nil:
+		return
+	}
+	p := s.run.play
+	switch a {
+	case ActPlay:
+		if p.finished() {
+			s.load(s.set.Lesson, 0)
+		}
+		s.playing = !s.playing
+	case ActStepForward:
+		s.playing = false
+		p.stepForward()
+	case ActStepBack:
+		s.playing = false
+		p.stepBack()
+	case ActFaster, ActSlower:
+		i := slices.Index(Speeds, s.set.Speed)
+		if a == ActFaster {
+			i = min(i+1, len(Speeds)-1)
+		} else {
+			i = max(i-1, 0)
+		}
+		s.set.Speed = Speeds[i]
+	case ActRestart:
+		s.load(s.set.Lesson, 0)
+		s.enter(0)
+		s.playing = true
+	case ActNextStep:
+		if s.ls.step == 0 {
+			// The overview may have played on past what the lesson's
+			// steps wait for: the lesson proper starts from the start.
+			s.gotoStep(1)
+		} else {
+			s.enter(s.ls.step + 1)
+		}
+	case ActPrevStep:
+		s.gotoStep(s.ls.step - 1)
+	case ActResetProgress:
+		s.prog = Progress{Steps: map[int]int{}, Answers: map[string]string{}}
+		s.saveProgress()
+		s.load(s.set.Lesson, 0)
+		s.enter(0)
+	case ActProfile:
+		if s.run.Lesson.ProfileSwitch {
+			profiles := engine.Profiles()
+			i := slices.IndexFunc(profiles, func(pr engine.Profile) bool { return pr.Name == s.set.Profile.Name })
+			s.set.Profile = profiles[(i+1)%len(profiles)]
+			s.load(s.set.Lesson, p.now) // live: the same moment, another OS
+		}
+	case ActAnswer, ActAnswer + 1, ActAnswer + 2:
+		s.answer(int(a - ActAnswer))
+	case ActFocus:
+		s.FocusHost((s.focus + 1) % len(p.hosts))
+	case ActKnobNext:
+		if s.run.Lesson.Sandbox {
+			ks, _ := knobs(s.set)
+			s.knob = (s.knob + 1) % len(ks)
+		}
+	case ActKnobUp:
+		s.TurnKnob(s.knob, 1)
+	case ActKnobDown:
+		s.TurnKnob(s.knob, -1)
+	}
+}
+
+// TurnKnob selects sandbox knob i and moves it one choice in direction
+// dir (1 or -1), then restarts the sandbox with it.
+func (s *Session) TurnKnob(i, dir int) {
+	if s.run == nil || !s.run.Lesson.Sandbox {
+		return
+	}
+	_, steps := knobs(s.set)
+	s.knob = i % len(steps)
+	steps[s.knob](&s.set, dir)
+	s.load(s.set.Lesson, 0)
+	s.playing = true
+}
+
+// FocusHost shows host i on the port map.
+func (s *Session) FocusHost(i int) {
+	if s.run != nil && i >= 0 && i < len(s.run.play.hosts) {
+		s.focus = i
+		s.gen++
+	}
+}
+
+// Point says which port is pointed at (hover), if any.
+func (s *Session) Point(p engine.Port, ok bool) {
+	s.pointed = 0
+	if ok {
+		s.pointed = int(p) + 1
+	}
+}
+
+// Pin pins port p's description (a click or tap), or unpins it.
+func (s *Session) Pin(p engine.Port) {
+	if s.pinned == int(p)+1 {
+		s.pinned = 0
+	} else {
+		s.pinned = int(p) + 1
+	}
+}
+
+// Dismiss closes the help and the messages, as a click does.
+func (s *Session) Dismiss() bool {
+	if !s.help {
+		return false
+	}
+	s.help = false
+	s.gen++
+	return true
+}
+
+// steps are the current lesson's: its overview, then its steps.
+func (s *Session) steps() []Step {
+	if s.run == nil {
+		return nil
+	}
+	l := s.run.Lesson
+	return append([]Step{{Say: l.Overview}}, l.Steps...)
+}
+
+// question is the current step's question, if it has one.
+func (s *Session) question() *Question {
+	if st := s.steps(); s.ls.step < len(st) {
+		return st[s.ls.step].Ask
+	}
+	return nil
+}
+
+// enter begins step i of the current lesson from where the simulation is
+// now.
+func (s *Session) enter(i int) {
+	steps := s.steps()
+	i = max(0, min(i, len(steps)-1))
+	s.ls = stepState{step: i, chosen: -1}
+	p := s.run.play
+	p.watch, p.hit = nil, nil
+	st := steps[i]
+	switch {
+	case st.Ask != nil:
+		s.ls.choices = s.choices(st.Ask)
+		s.playing = false
+	case st.Until != nil:
+		r, c := s.run, st.Until
+		p.watch = func(e sim.Event) bool { return r.matches(c, e) }
+		s.playing = true
+	default:
+		s.playing = false
+	}
+	s.prog.Lesson = s.set.Lesson
+	s.prog.Steps[s.set.Lesson] = i
+	s.saveProgress()
+}
+
+// gotoStep shows step i as a learner arriving there would have seen it:
+// the lesson replayed from the start through every earlier step's pause.
+// Step 0 is the start of the lesson, paused.
+func (s *Session) gotoStep(i int) {
+	steps := s.steps()
+	i = max(0, min(i, len(steps)-1))
+	s.load(s.set.Lesson, 0)
+	if s.run == nil {
+		return
+	}
+	r := s.run
+	for _, st := range steps[1:max(i, 1)] {
+		if c := st.Until; c != nil {
+			r.play.runUntil(func(e sim.Event) bool { return r.matches(c, e) })
+		}
+	}
+	s.enter(i)
+}
+
+// answer takes choice k for the current question, then plays until the
+// engine answers it (or judges at once when the engine needs no run).
+func (s *Session) answer(k int) {
+	q := s.question()
+	if q == nil || s.ls.chosen >= 0 || k >= len(s.ls.choices) {
+		return
+	}
+	s.ls.chosen = k
+	s.ls.mark = s.run.play.kinds[sim.PortAllocated]
+	c := s.steps()[s.ls.step].Until
+	if c == nil {
+		s.judge(sim.Event{})
+		return
+	}
+	r := s.run
+	r.play.watch = func(e sim.Event) bool { return r.matches(c, e) }
+	s.playing = true
+}
+
+// judge compares the learner's choice with what the engine did.
+func (s *Session) judge(e sim.Event) {
+	q := s.question()
+	s.ls.truth = s.truth(q, e)
+	s.ls.verdict = Wrong
+	if s.ls.choices[s.ls.chosen] == s.ls.truth {
+		s.ls.verdict = Right
+	}
+	s.playing = false
+	s.gen++
+	s.prog.Answers[q.ID] = s.ls.verdict.String()
+	s.saveProgress()
+}
+
+// truth is the engine's answer to q, read from the event that answered it.
+func (s *Session) truth(q *Question, e sim.Event) string {
+	r := s.run
+	switch q.Answer.Kind {
+	case AnswerPort:
+		return fmt.Sprint(e.Tuple.Local.Port())
+	case AnswerOutcome:
+		if e.Kind == sim.PortAllocated {
+			return "yes"
+		}
+		return "no: " + engine.ErrnoName(e.Err)
+	case AnswerSide:
+		if r.play.hosts[r.play.hostIndex(e.Host)].client {
+			return "the client"
+		}
+		return "the server"
+	case AnswerCount:
+		return fmt.Sprint(r.play.kinds[sim.PortAllocated] - s.ls.mark)
+	case AnswerListen:
+		return listenOutcome(r, q.Answer.Port)
+	}
+	return ""
+}
+
+// listenOutcome asks the engine what an unprivileged listen on port gets
+// on a fresh host with the OS of the run's first server.
+func listenOutcome(r *Run, port engine.Port) string {
+	prof := r.firstClient().Profile
+	addr := netip.AddrFrom4([4]byte{10, 0, 0, 1})
+	if sv := r.servers(); len(sv) > 0 {
+		prof, addr = sv[0].Profile, sv[0].Addr
+	}
+	h, err := engine.NewHost(engine.HostConfig{Name: "probe", Addr: addr, Profile: prof})
+	if err == nil {
+		err = h.Listen(engine.TCP, netip.AddrPortFrom(addr, uint16(port)))
+	}
+	if err != nil {
+		return engine.ErrnoName(err)
+	}
+	return "the port"
+}
+
+// choices are q's choices in this run.
+func (s *Session) choices(q *Question) []string {
+	switch q.Choices.From {
+	case ChoicesNextPort:
+		return s.nextPortChoices()
+	case ChoicesRangeMultiples:
+		size := s.run.firstClient().Profile.Ephemeral.Size()
+		var out []string
+		for k := 1; k <= max(len(s.run.servers()), 2) && k <= 3; k++ {
+			out = append(out, fmt.Sprint(k*size))
+		}
+		return out
+	}
+	return q.Choices.Fixed
+}
+
+// nextPortChoices offers the port the next connection will get (looked up
+// by running the same deterministic scenario ahead) among ports it could
+// plausibly have been: the range's ends and the neighbours of the answer,
+// in numeric order so that the order gives nothing away.
+func (s *Session) nextPortChoices() []string {
+	next, ok := s.lookAhead(func(e sim.Event) bool { return e.Kind == sim.PortAllocated })
+	if !ok {
+		return nil
+	}
+	r := s.run
+	c := r.play.hosts[r.play.hostIndex(next.Host)].Profile.Ephemeral
+	p := engine.Port(next.Tuple.Local.Port())
+	var ports []engine.Port
+	for _, q := range []engine.Port{p, c.Lo, p + 1, c.Hi, p - 1} {
+		if c.Contains(q) && !slices.Contains(ports, q) && len(ports) < 3 {
+			ports = append(ports, q)
+		}
+	}
+	slices.Sort(ports)
+	out := make([]string, len(ports))
+	for i, q := range ports {
+		out[i] = fmt.Sprint(q)
+	}
+	return out
+}
+
+// lookAhead finds the next event matching match in this run, without
+// moving what is shown: it replays the same deterministic scenario.
+func (s *Session) lookAhead(match func(sim.Event) bool) (sim.Event, bool) {
+	r := s.run
+	sm, err := sim.New(r.Scenario)
+	if err != nil {
+		return sim.Event{}, false
+	}
+	sm.Run(r.play.now, nil)
+	var found sim.Event
+	ok := false
+	for !ok {
+		at, more := sm.Next()
+		if !more || at > r.Scenario.Duration {
+			break
+		}
+		sm.Run(at, func(e sim.Event) {
+			if !ok && match(e) {
+				found, ok = e, true
+			}
+		})
+	}
+	return found, ok
+}
+
+func (s *Session) saveProgress() {
+	if err := saveProgress(s.store, s.prog); err != nil && len(s.problems) == 0 {
+		s.problems = append(s.problems, fmt.Sprintf("Progress could not be saved: %v", err))
+	}
+}

@@ -1,0 +1,337 @@
+package lesson
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// questionSteps are the steps of lesson n that ask, by index (the overview
+// is step 0).
+func questionSteps(t testing.TB, n int) []int {
+	l, ok := builtin(t).Lesson(n)
+	require.True(t, ok)
+	var out []int
+	for i, st := range l.Steps {
+		if st.Ask != nil {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// answerAt opens lesson n at step i, answers choice k and plays until the
+// engine has answered.
+func answerAt(t testing.TB, n, i, k int) *Session {
+	s := newSession(t, n)
+	s.gotoStep(i)
+	q := s.View().Narration.Question
+	require.NotNil(t, q, "lesson %d step %d asks", n, i)
+	require.Less(t, k, len(q.Choices))
+	s.Do(ActAnswer + Action(k))
+	s.PlayToPause(nil)
+	return s
+}
+
+// Every question of every lesson: exactly one choice is right, and it is
+// the engine's answer, whatever the learner picks.
+func TestEveryQuestionIsJudgedByTheEngine(t *testing.T) {
+	for _, l := range builtin(t).Lessons {
+		for _, i := range questionSteps(t, l.Number) {
+			t.Run(fmt.Sprintf("lesson %d step %d", l.Number, i), func(t *testing.T) {
+				s := newSession(t, l.Number)
+				s.gotoStep(i)
+				choices := s.View().Narration.Question.Choices
+				require.GreaterOrEqual(t, len(choices), 2)
+				right, truth := 0, ""
+				for k := range choices {
+					q := answerAt(t, l.Number, i, k).View().Narration.Question
+					require.NotEqual(t, Unjudged, q.Verdict, "choice %s was judged", choices[k].Label)
+					assert.Equal(t, q.Choices[k].Label == q.Truth, q.Verdict == Right)
+					if q.Verdict == Right {
+						right++
+					}
+					if truth != "" {
+						assert.Equal(t, truth, q.Truth, "the same run, the same answer")
+					}
+					truth = q.Truth
+				}
+				assert.Equal(t, 1, right, "exactly one choice is the engine's answer (%q)", truth)
+			})
+		}
+	}
+}
+
+// truthOf is the engine's answer to the question at step i of lesson n.
+func truthOf(t *testing.T, n, i int) string {
+	return answerAt(t, n, i, 0).View().Narration.Question.Truth
+}
+
+// The answers that facts/ports.md fixes, whatever the run: §2 privileged
+// ports (EACCES), TIME_WAIT on the side that closes first, EADDRINUSE for
+// a host whose own listener holds :80, EADDRNOTAVAIL when every port
+// toward a destination is held, and the 4-tuple's sharing across
+// destinations (fact 3) against bind() first (fact 4).
+func TestAnswersAreTheFacts(t *testing.T) {
+	assert.Equal(t, "EACCES", truthOf(t, 1, 1))
+	assert.Equal(t, "the client", truthOf(t, 3, 2))
+	assert.Equal(t, "no: EADDRINUSE", truthOf(t, 4, 2))
+	assert.Equal(t, "no: EADDRNOTAVAIL", truthOf(t, 5, 4))
+	size := runOf(t, 7, DefaultSettings()).firstClient().Profile.Ephemeral.Size()
+	servers := len(runOf(t, 7, DefaultSettings()).servers())
+	assert.Equal(t, itoa(size*servers), truthOf(t, 7, 1), "every port toward every server")
+	assert.Equal(t, itoa(size), truthOf(t, 7, 3), "a bound port is held toward every server")
+}
+
+// A port question's answer is the port the engine gave the next
+// connection, among its choices.
+func TestNextPortIsTheEngines(t *testing.T) {
+	for _, n := range []int{2, 5} {
+		for _, i := range questionSteps(t, n) {
+			s := newSession(t, n)
+			s.gotoStep(i)
+			l, _ := builtin(t).Lesson(n)
+			if l.Steps[i-1].Ask.Answer.Kind != AnswerPort {
+				continue
+			}
+			next, ok := s.lookAhead(func(e sim.Event) bool { return e.Kind == sim.PortAllocated })
+			require.True(t, ok)
+			q := s.View().Narration.Question
+			labels := []string{}
+			for _, c := range q.Choices {
+				labels = append(labels, c.Label)
+			}
+			want := itoa(int(next.Tuple.Local.Port()))
+			assert.Contains(t, labels, want, "lesson %d step %d", n, i)
+			assert.Equal(t, want, truthOf(t, n, i))
+			assert.True(t, slices.IsSortedFunc(labels, func(a, b string) int { return atoi(a) - atoi(b) }), "in numeric order: %v", labels)
+		}
+	}
+}
+
+// Going to a step replays the run the same way as working through the
+// steps before it: the same moment, the same choices.
+func TestGotoStepReplaysTheSameWay(t *testing.T) {
+	for _, l := range builtin(t).Lessons {
+		a := newSession(t, l.Number)
+		for i := 1; i <= len(l.Steps); i++ {
+			a.Do(ActNextStep)
+			a.PlayToPause(nil)
+			b := newSession(t, l.Number)
+			b.gotoStep(i)
+			b.PlayToPause(nil)
+			assert.Equal(t, a.View().Clock.Now, b.View().Clock.Now, "lesson %d step %d", l.Number, i)
+			assert.Equal(t, a.View().Narration, b.View().Narration, "lesson %d step %d", l.Number, i)
+			if a.View().Narration.Question != nil {
+				a.Do(ActAnswer)
+				a.PlayToPause(nil)
+			}
+		}
+	}
+}
+
+// A step with a pause stops exactly at its event: the run's event count
+// then holds the condition, and one event fewer would not.
+func TestStepsPauseAtTheirEvent(t *testing.T) {
+	s := newSession(t, 5)
+	s.gotoStep(1) // until 3 port-allocated
+	s.PlayToPause(nil)
+	assert.Equal(t, 3, s.run.play.kinds[sim.PortAllocated])
+	assert.False(t, s.Playing())
+
+	s.gotoStep(3) // until range-full
+	s.PlayToPause(nil)
+	h := s.run.play.sim.Hosts()[s.run.play.hostIndex(s.run.firstClient().Name)]
+	dst := s.run.play.sim.Hosts()[s.run.play.hostIndex(s.run.firstServer())]
+	assert.Zero(t, h.Available(engine.TCP, netip.AddrPortFrom(dst.Addr(), 80)), "no port left toward the server")
+	assert.Equal(t, s.run.firstClient().Profile.Ephemeral.Size(), s.run.play.kinds[sim.PortAllocated],
+		"a sequential range is full after one connection per port")
+}
+
+func TestPlayToPauseTapsEveryEvent(t *testing.T) {
+	s := newSession(t, 2)
+	s.gotoStep(3) // a say step that plays until done
+	var seen []sim.Event
+	before := s.run.play.events
+	s.PlayToPause(func(e sim.Event) { seen = append(seen, e) })
+	assert.Len(t, seen, s.run.play.events-before)
+	require.NotEmpty(t, seen)
+	assert.Equal(t, sim.Done, seen[len(seen)-1].Kind, "it stops at the step's event")
+}
+
+func TestActions(t *testing.T) {
+	s := newSession(t, 3)
+	require.False(t, s.Playing())
+	s.Do(ActPlay)
+	assert.True(t, s.Playing())
+	s.Do(ActPlay)
+	assert.False(t, s.Playing())
+
+	s.Do(ActStepForward)
+	t1 := s.View().Clock.Now
+	assert.Positive(t, t1)
+	s.Do(ActStepForward)
+	t2 := s.View().Clock.Now
+	assert.Greater(t, t2, t1)
+	s.Do(ActStepBack)
+	assert.Equal(t, t1, s.View().Clock.Now, "back lands on the previous event")
+
+	for range len(Speeds) + 2 {
+		s.Do(ActFaster)
+	}
+	assert.Equal(t, Speeds[len(Speeds)-1], s.View().Clock.Speed)
+	for range len(Speeds) + 2 {
+		s.Do(ActSlower)
+	}
+	assert.Equal(t, Speeds[0], s.View().Clock.Speed)
+
+	s.Do(ActRestart)
+	assert.Zero(t, s.View().Clock.Now)
+	assert.True(t, s.Playing())
+
+	s.Do(ActHelp)
+	assert.True(t, s.View().Help)
+	s.Do(ActEscape)
+	assert.False(t, s.View().Help)
+
+	s.Do(ActPresenter)
+	assert.True(t, s.View().Narration.Presenter)
+	assert.Empty(t, s.View().Narration.Text, "the narration is the presenter's")
+
+	hosts := len(s.View().Hosts)
+	first := s.View().Focus
+	for range hosts {
+		s.Do(ActFocus)
+	}
+	assert.Equal(t, first, s.View().Focus, "H cycles through every host")
+
+	s.Do(ActOpen + 5)
+	assert.Equal(t, 5, s.View().Lesson)
+	s.Do(ActOpen + 99)
+	assert.Equal(t, 5, s.View().Lesson, "no lesson 99: nothing changes")
+}
+
+func TestProfileSwitchKeepsTheMoment(t *testing.T) {
+	s := newSession(t, 3)
+	for range 5 {
+		s.Do(ActStepForward)
+	}
+	at := s.View().Clock.Now
+	before := s.Settings().Profile.Name
+	s.Do(ActProfile)
+	assert.NotEqual(t, before, s.Settings().Profile.Name)
+	assert.Equal(t, at, s.View().Clock.Now)
+	for _, h := range s.View().Hosts {
+		if h.Client {
+			assert.Equal(t, s.Settings().Profile.Title, h.Profile, "every client runs the chosen OS")
+		}
+	}
+	s2 := newSession(t, 2) // lesson 2 does not switch
+	s2.Do(ActProfile)
+	assert.Empty(t, s2.Settings().Profile.Name)
+}
+
+func TestSandboxKnobsRebuildTheScenario(t *testing.T) {
+	s := newSession(t, 6)
+	require.Len(t, s.View().Knobs, 7)
+	clients := func() int {
+		n := 0
+		for _, h := range s.View().Hosts {
+			if h.Client {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, DefaultSandbox().Clients, clients())
+	s.TurnKnob(4, 1) // Clients
+	assert.Equal(t, DefaultSandbox().Clients+1, clients())
+	assert.True(t, s.View().Knobs[4].Selected)
+	s.Do(ActKnobDown)
+	assert.Equal(t, DefaultSandbox().Clients, clients())
+	s.Do(ActKnobNext)
+	assert.True(t, s.View().Knobs[5].Selected)
+
+	s.TurnKnob(1, -1) // Range: back from the profile's to the smallest
+	r := s.View().Hosts[0].Range
+	assert.Equal(t, 10, r.Size())
+
+	other := newSession(t, 3)
+	other.TurnKnob(1, 1)
+	assert.Equal(t, DefaultSandbox(), other.Settings().Sandbox, "knobs turn only in the sandbox")
+}
+
+func TestProgressSurvivesANewSession(t *testing.T) {
+	store := &MemStore{}
+	set := DefaultSettings()
+	set.Seed = 7
+	s := NewSession(builtin(t), set, nil, store)
+	s.Do(ActOpen + 5)
+	s.Do(ActNextStep)
+	s.PlayToPause(nil)
+	s.Do(ActNextStep)
+	s.Do(ActAnswer)
+	s.PlayToPause(nil)
+	verdict := s.View().Narration.Question.Verdict
+	require.NotEqual(t, Unjudged, verdict)
+
+	again := NewSession(builtin(t), set, nil, store)
+	v := again.View()
+	assert.Equal(t, 5, v.Lesson, "the lesson last open")
+	assert.Equal(t, 2, v.Narration.Step, "at its step")
+	assert.Equal(t, map[string]string{"5-next-port": verdict.String()}, again.Answers())
+
+	asked := set
+	asked.Lesson, asked.LessonGiven = 2, true
+	assert.Equal(t, 2, NewSession(builtin(t), asked, nil, store).View().Lesson, "a link's lesson wins")
+
+	again.Do(ActResetProgress)
+	assert.Empty(t, again.Answers())
+	assert.Zero(t, again.View().Narration.Step)
+	assert.Equal(t, 5, NewSession(builtin(t), set, nil, store).View().Lesson, "reset keeps the lesson, not the answers")
+	assert.Empty(t, NewSession(builtin(t), set, nil, store).Answers())
+}
+
+func TestDamagedProgressStartsAfresh(t *testing.T) {
+	store := &MemStore{}
+	require.NoError(t, store.Save([]byte("{not json")))
+	s := NewSession(builtin(t), DefaultSettings(), nil, store)
+	v := s.View()
+	require.Len(t, v.Problems, 1)
+	assert.Contains(t, v.Problems[0], "Saved progress could not be read")
+	assert.Equal(t, 1, v.Lesson)
+}
+
+// failingStore cannot save.
+type failingStore struct{ MemStore }
+
+func (failingStore) Save([]byte) error { return fmt.Errorf("disk full") }
+
+func TestProgressThatCannotBeSavedIsReported(t *testing.T) {
+	s := NewSession(builtin(t), DefaultSettings(), nil, &failingStore{})
+	s.Do(ActNextStep)
+	v := s.View()
+	require.NotEmpty(t, v.Problems)
+	assert.Contains(t, v.Problems[0], "disk full")
+}
+
+func TestTickPlaysToThePauseAndJudges(t *testing.T) {
+	s := newSession(t, 5)
+	s.gotoStep(2)
+	s.Do(ActAnswer + 1)
+	require.True(t, s.Playing())
+	for i := 0; i < 10_000 && s.Playing(); i++ {
+		s.Tick(time.Second / 60)
+	}
+	q := s.View().Narration.Question
+	assert.NotEqual(t, Unjudged, q.Verdict, "real time reaches the answer too")
+	assert.False(t, s.Playing())
+}

@@ -1,0 +1,475 @@
+package lesson
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+)
+
+// View is everything a front end shows at this moment, as plain values:
+// the Ebiten app draws it, the browser's text mirror writes it as text,
+// the terminal prints it. Nothing in it is for a front end to work out.
+type View struct {
+	// Gen changes whenever anything but the moving parts (sockets,
+	// packets, ports, chart, clock) changes.
+	Gen     uint64
+	Lessons []LessonButton
+	Lesson  int    // the lesson open, from 1; 0 if none could be built
+	Title   string // "5. Running out of ports, and reuse"
+	// Controls are the control bar's buttons, in order; StepControls the
+	// lesson panel's.
+	Controls     []Control
+	StepControls []Control
+	Hosts        []HostView
+	Links        [][2]int // pairs of indexes into Hosts
+	Packets      []PacketView
+	// PacketsLabelled: few enough packets fly to label each.
+	PacketsLabelled bool
+	Focus           int // the host the port map shows, an index into Hosts
+	PortMap         PortMapView
+	Inspect         Inspection
+	Chart           ChartView
+	Narration       Narration
+	Knobs           []KnobView // the sandbox's; empty elsewhere
+	Clock           Clock
+	Events          int                // simulation events so far
+	Scenario        string             // the built-in scenario's name; "sandbox"
+	Connections     []engine.FourTuple // the clients' open connections, the first maxListed of each
+	Help            bool
+	HelpLines       [][2]string // key, what it does
+	Problems        []string    // rejected settings and errors, until dismissed
+	Fatal           string      // the lesson could not be built
+}
+
+// LessonButton is one lesson in the menu.
+type LessonButton struct {
+	Number  int
+	Short   string
+	Current bool
+}
+
+// Control is an on-screen button; every key's action has one.
+type Control struct {
+	Action  Action
+	Label   string
+	Key     string // the key that does the same
+	Pressed bool   // shown highlighted (playing, help shown, the choice made)
+}
+
+// HostView is one host's box: who it is and its sockets.
+type HostView struct {
+	Name    string
+	Addr    netip.Addr
+	Profile string       // its OS, for people
+	Range   engine.Range // its ephemeral range, shown for pure clients
+	Client  bool         // it opens connections (drawn on the left)
+	Server  bool         // it listens (drawn on the right)
+	Rows    []SocketRow  // the first maxRows: listeners, waiting, at work, TIME_WAIT
+	Total   int          // rows in all
+	Conns   int          // connections, and how many are in TIME_WAIT
+	InTW    int
+	// HalfDuplex: without ephemeral ports, the server's one port either
+	// listens or transmits (Transmitting), as the simulation says.
+	HalfDuplex, Transmitting bool
+	Failures                 int
+	LastErr                  error    // the latest failure's errno
+	Failure                  *Failure // the latest failure, while it is recent
+}
+
+// RowKind says what a socket row is.
+type RowKind uint8
+
+const (
+	RowListen  RowKind = iota + 1 // a listening socket
+	RowWaiting                    // a connection that cannot go on yet
+	RowConn                       // one side of a connection
+)
+
+// SocketRow is one socket as a host box lists it.
+type SocketRow struct {
+	Kind          RowKind
+	State         engine.ConnState // for RowConn
+	Conn          int              // the connection's number
+	Local, Remote netip.AddrPort
+	Inbound       bool           // accepted on a listener (the remote called)
+	Reason        sim.WaitReason // for RowWaiting
+	TimeWaitLeft  time.Duration  // for TIME_WAIT
+}
+
+// Failure is a failed connect or listen.
+type Failure struct {
+	Listen bool             // a listen, not a connect
+	Tuple  engine.FourTuple // the connect's destination is Remote; the listen's address Local
+	Err    error            // an engine errno
+}
+
+// PacketView is a packet on its link.
+type PacketView struct {
+	From, To int     // indexes into Hosts
+	Frac     float64 // how far along, 0 to 1
+	Flags    string  // SYN, SYN-ACK, data, FIN, ACK or RST
+	SrcPort  uint16
+	DstPort  uint16
+	Response bool // sent from a listening port
+	Conn     int
+}
+
+// PortMapView is the focused host's 65,536 ports.
+type PortMapView struct {
+	Host  string
+	Addr  netip.Addr
+	Range engine.Range // its ephemeral range, outlined
+	// States are the engine's, by port. Gen changes when they do; the
+	// array is the session's and is rewritten in place.
+	States *[65536]engine.PortState
+	Gen    uint64
+	// Strip: the range is small enough to show port by port.
+	Strip bool
+}
+
+// Inspection describes the port pointed at or pinned.
+type Inspection struct {
+	Port engine.Port
+	OK   bool // a port is pointed at or pinned
+	Text string
+}
+
+// ChartView is the chart: ports in use and in TIME_WAIT over time, or
+// (Compare) completion with and without ephemeral ports.
+type ChartView struct {
+	Samples []Sample
+	End     time.Duration
+	Limit   int // the one client's range size, a line on the chart; 0 for none
+	Compare *Comparison
+}
+
+// Comparison is how long the clients take with and without ephemeral
+// ports, from two complete runs.
+type Comparison struct {
+	Connections   int
+	With, Without sim.Stats
+}
+
+// Narration is the lesson panel.
+type Narration struct {
+	Step, Steps int    // the step, from 0, and how many
+	Text        string // the step's narration, quantities filled in
+	Question    *QuestionView
+	Presenter   bool // the narration is left to the presenter
+	// MaxLines is how many lines of Text the panel shows.
+	MaxLines int
+}
+
+// QuestionView is the current question.
+type QuestionView struct {
+	ID      string
+	Text    string
+	Choices []Control
+	Chosen  int // -1 before an answer
+	Verdict Verdict
+	Truth   string // the engine's answer, once judged
+}
+
+// KnobView is a sandbox knob.
+type KnobView struct {
+	Knob
+	Selected bool
+}
+
+// PlayState says whether time runs.
+type PlayState uint8
+
+const (
+	Paused PlayState = iota
+	Playing
+	Finished
+)
+
+// Clock is the status line.
+type Clock struct {
+	Now, End time.Duration
+	Speed    float64
+	State    PlayState
+}
+
+// maxRows is how many socket rows a host lists: more than any box holds.
+const maxRows = 8
+
+// maxListed caps View.Connections per client: a busy sandbox holds thousands.
+const maxListed = 8
+
+// failShown is how long a failure stays marked on its host.
+const failShown = 3 * time.Second
+
+// maxPackets: at high speed hundreds of packets are in flight at once,
+// more than anyone can follow; an even sample of them shows the traffic.
+const maxPackets = 48
+
+// labelledPackets: above this many packets in flight, labels would only
+// cover each other.
+const labelledPackets = 8
+
+// rangeStripMax: a range this small is also shown port by port (lesson
+// 5's ten ports).
+const rangeStripMax = 32
+
+// View describes what is shown now.
+func (s *Session) View() View {
+	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
+		Problems: slices.Clone(s.problems), Fatal: s.fatal}
+	for _, l := range s.cat.Lessons {
+		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
+	}
+	r := s.run
+	if r == nil {
+		v.Lesson = 0
+		v.Controls = s.controls()
+		return v
+	}
+	p := r.play
+	v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Lesson.Title)
+	v.Controls = s.controls()
+	v.Scenario = r.Lesson.Scenario
+	if r.Lesson.Sandbox {
+		v.Scenario = "sandbox"
+	}
+	v.Events = p.events
+	v.Focus = s.focus
+	for i := range p.hosts {
+		v.Hosts = append(v.Hosts, s.hostView(&p.hosts[i]))
+	}
+	for _, c := range r.Scenario.Connects {
+		link := [2]int{p.hostIndex(c.From), p.hostIndex(c.To)}
+		if !slices.Contains(v.Links, link) {
+			v.Links = append(v.Links, link)
+		}
+	}
+	v.Packets, v.PacketsLabelled = s.packets()
+	v.PortMap = s.portMap()
+	v.Inspect = s.inspection()
+	v.Chart = ChartView{Samples: p.samples, End: p.end()}
+	if r.Lesson.Compare {
+		v.Chart.Compare = &Comparison{Connections: r.With.Started, With: r.With, Without: r.Without}
+	} else if cs := r.clients(); len(cs) == 1 {
+		v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
+	}
+	v.Narration, v.StepControls = s.narration()
+	if r.Lesson.Sandbox {
+		ks, _ := knobs(s.set)
+		for i, k := range ks {
+			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
+		}
+	}
+	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused}
+	switch {
+	case p.finished():
+		v.Clock.State = Finished
+	case s.playing:
+		v.Clock.State = Playing
+	}
+	for _, h := range r.clients() {
+		open, _ := h.firstRows(maxListed)
+		for _, c := range open {
+			v.Connections = append(v.Connections, c.tuple)
+		}
+	}
+	return v
+}
+
+func (s *Session) controls() []Control {
+	play := "Play"
+	if s.playing {
+		play = "Pause"
+	}
+	cs := []Control{
+		{Label: "Restart", Key: "R", Action: ActRestart},
+		{Label: "Back", Key: "←", Action: ActStepBack},
+		{Label: play, Key: "Space", Action: ActPlay, Pressed: s.playing},
+		{Label: "Step", Key: "→", Action: ActStepForward},
+		{Label: "Slower", Key: "−", Action: ActSlower},
+		{Label: "Faster", Key: "+", Action: ActFaster},
+		{Label: "Map host", Key: "H", Action: ActFocus},
+	}
+	if s.run != nil && s.run.Lesson.ProfileSwitch {
+		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile})
+	}
+	return append(cs,
+		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
+		Control{Label: "Full screen", Key: "F", Action: ActFullscreen},
+		Control{Label: "Help", Key: "?", Action: ActHelp, Pressed: s.help},
+	)
+}
+
+// helpLines are the keys, as the help lists them.
+func (s *Session) helpLines() [][2]string {
+	return [][2]string{
+		{"Space", "play / pause"},
+		{"→  ←", "step to the next / previous event (back replays the simulation)"},
+		{"+  −", "faster / slower"},
+		{"R", "restart the lesson"},
+		{strings.Replace(s.cat.Range(), " to ", " … ", 1), "choose a lesson"},
+		{"P", "switch the clients' OS profile (lessons " + s.cat.Switching() + ")"},
+		{"H", "show another host's ports on the port map (or click a host)"},
+		{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
+		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
+		{"A  B  C", "answer the lesson's question"},
+		{"M", "presenter mode: narration hidden, larger type"},
+		{"F", "full screen"},
+		{"?  Esc", "this help / close messages"},
+	}
+}
+
+func (s *Session) hostView(h *hostState) HostView {
+	p := s.run.play
+	hv := HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
+		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
+		HalfDuplex: !s.run.Scenario.Ephemeral && h.server, Transmitting: h.busy}
+	for _, l := range h.listens {
+		hv.Rows = append(hv.Rows, SocketRow{Kind: RowListen, Local: l})
+	}
+	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+		e := h.waiting[id]
+		hv.Rows = append(hv.Rows, SocketRow{Kind: RowWaiting, Conn: id, Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+	}
+	hv.Total = len(hv.Rows) + len(h.conns)
+	hv.Rows = hv.Rows[:min(len(hv.Rows), maxRows)]
+	room := maxRows - len(hv.Rows)
+	active, tw := h.firstRows(room)
+	shown := append(active, tw...)
+	for _, c := range shown[:min(len(shown), room)] {
+		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Local: c.tuple.Local, Remote: c.tuple.Remote,
+			Inbound: slices.Contains(h.listens, c.tuple.Local)}
+		if c.state == engine.TimeWait {
+			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
+		}
+		hv.Rows = append(hv.Rows, row)
+	}
+	hv.LastErr = h.fail.Err
+	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
+		hv.Failure = &Failure{Listen: h.fail.Kind == sim.Listen, Tuple: h.fail.Tuple, Err: h.fail.Err}
+	}
+	return hv
+}
+
+func (s *Session) packets() ([]PacketView, bool) {
+	p := s.run.play
+	every := max(1, (len(p.flights)+maxPackets-1)/maxPackets)
+	var out []PacketView
+	for i, f := range p.flights {
+		if i%every != 0 {
+			continue
+		}
+		to := p.hostByAddr(f.Tuple.Remote.Addr())
+		if to < 0 {
+			continue
+		}
+		from := p.hostIndex(f.Host)
+		out = append(out, PacketView{From: from, To: to, Frac: float64(p.now-f.At) / float64(f.Arrive-f.At),
+			Flags: flagName(f), SrcPort: f.Tuple.Local.Port(), DstPort: f.Tuple.Remote.Port(),
+			Response: slices.Contains(p.hosts[from].listens, f.Tuple.Local), Conn: f.Conn})
+	}
+	return out, len(p.flights) <= labelledPackets
+}
+
+// flagName is how a packet is labelled: by what it does in TCP.
+func flagName(f sim.Event) string {
+	switch {
+	case f.Flags&sim.RST != 0:
+		return "RST"
+	case f.Flags&sim.SYN != 0 && f.Flags&sim.ACK != 0:
+		return "SYN-ACK"
+	case f.Flags&sim.SYN != 0:
+		return "SYN"
+	case f.Flags&sim.FIN != 0:
+		return "FIN"
+	case f.Len > 0:
+		return "data"
+	}
+	return "ACK"
+}
+
+// portMap reads the focused host's ports from the engine when the time or
+// the host changed since the last look.
+func (s *Session) portMap() PortMapView {
+	p := s.run.play
+	h := &p.hosts[s.focus]
+	at := s.portsAt
+	if at.run != s.run || at.focus != s.focus || at.at != p.now {
+		p.sim.Hosts()[s.focus].PortStates(engine.TCP, &s.ports)
+		s.portsAt.run, s.portsAt.focus, s.portsAt.at = s.run, s.focus, p.now
+		s.portsGen++
+	}
+	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
+		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax}
+}
+
+// inspection describes the pinned port, or else the one pointed at: its
+// class, its state in the engine, and the sockets that use it.
+func (s *Session) inspection() Inspection {
+	n := s.pinned
+	if n == 0 {
+		n = s.pointed
+	}
+	if n == 0 {
+		return Inspection{}
+	}
+	port := engine.Port(n - 1)
+	h := &s.run.play.hosts[s.focus]
+	var b strings.Builder
+	fmt.Fprintf(&b, "port %d (%s) on %s: %s", port, engine.ClassOf(port), h.Name, s.ports[port])
+	if h.Profile.Ephemeral.Contains(port) {
+		b.WriteString(", in the ephemeral range")
+	}
+	var socks []string
+	for _, l := range h.listens {
+		if engine.Port(l.Port()) == port {
+			socks = append(socks, "LISTEN "+l.String())
+		}
+	}
+	conns, total := h.firstConns(1, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == port })
+	for _, c := range conns {
+		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
+	}
+	if len(socks) > 0 {
+		b.WriteString(" · " + socks[0])
+		if all := len(socks) - len(conns) + total; all > 1 {
+			fmt.Fprintf(&b, " (+%d more)", all-1)
+		}
+	}
+	return Inspection{Port: port, OK: true, Text: b.String()}
+}
+
+// narration is the lesson panel: the step's text or question, and the
+// step controls.
+func (s *Session) narration() (Narration, []Control) {
+	steps := s.steps()
+	st := steps[s.ls.step]
+	n := Narration{Step: s.ls.step, Steps: len(steps), Presenter: s.presenter, MaxLines: 3}
+	if s.presenter {
+		n.MaxLines = 1
+	}
+	if q := st.Ask; q != nil {
+		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), Chosen: s.ls.chosen, Verdict: s.ls.verdict, Truth: s.ls.truth}
+		for i, c := range s.ls.choices {
+			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: c, Key: string(rune('A' + i)), Pressed: i == s.ls.chosen})
+		}
+		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1
+	} else if !s.presenter {
+		n.Text = st.Say.Fill(s.run)
+	}
+	cs := []Control{
+		{Label: "Next", Key: "PgDn", Action: ActNextStep},
+		{Label: "Back", Key: "PgUp", Action: ActPrevStep},
+		{Label: "Reset progress", Action: ActResetProgress},
+	}
+	return n, cs
+}
+
+// Answers are every question answered so far, by id: "right" or "wrong".
+func (s *Session) Answers() map[string]string { return maps.Clone(s.prog.Answers) }

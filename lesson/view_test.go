@@ -1,0 +1,196 @@
+package lesson
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// checkView holds what every front end relies on in a view.
+func checkView(t *testing.T, v View, name string) {
+	t.Helper()
+	require.Empty(t, v.Fatal, name)
+	require.NotEmpty(t, v.Hosts, name)
+	assert.True(t, strings.HasPrefix(v.Title, fmt.Sprintf("%d. ", v.Lesson)), "%s: %q", name, v.Title)
+	assert.GreaterOrEqual(t, v.Focus, 0, name)
+	assert.Less(t, v.Focus, len(v.Hosts), name)
+	for _, l := range v.Links {
+		assert.True(t, l[0] >= 0 && l[0] < len(v.Hosts) && l[1] >= 0 && l[1] < len(v.Hosts), "%s: link %v", name, l)
+	}
+	assert.LessOrEqual(t, len(v.Packets), maxPackets, name)
+	for _, p := range v.Packets {
+		assert.True(t, p.From >= 0 && p.From < len(v.Hosts) && p.To >= 0 && p.To < len(v.Hosts), "%s: packet %+v", name, p)
+		assert.True(t, p.Frac >= 0 && p.Frac <= 1, "%s: packet at %g of its link", name, p.Frac)
+		assert.NotEmpty(t, p.Flags)
+	}
+	for _, h := range v.Hosts {
+		assert.LessOrEqual(t, len(h.Rows), maxRows, "%s: %s", name, h.Name)
+		assert.LessOrEqual(t, len(h.Rows), h.Total, "%s: %s", name, h.Name)
+		assert.LessOrEqual(t, h.InTW, h.Conns, "%s: %s", name, h.Name)
+		for _, r := range h.Rows {
+			switch r.Kind {
+			case RowListen:
+				assert.True(t, r.Local.IsValid())
+			case RowWaiting:
+				assert.NotZero(t, r.Reason, "%s: a waiting row says why", name)
+			case RowConn:
+				assert.NotZero(t, r.State)
+				assert.NotEqual(t, engine.Closed, r.State, "%s: a closed connection is not listed", name)
+				assert.Equal(t, h.Addr, r.Local.Addr(), "%s: a host's rows are its own sockets", name)
+				if r.State == engine.TimeWait {
+					assert.GreaterOrEqual(t, r.TimeWaitLeft, 0*v.Clock.Now)
+				}
+			default:
+				t.Errorf("%s: row kind %d", name, r.Kind)
+			}
+		}
+		if h.Failure != nil {
+			assert.Error(t, h.Failure.Err)
+		}
+	}
+	require.NotNil(t, v.PortMap.States)
+	assert.Equal(t, v.Hosts[v.Focus].Name, v.PortMap.Host)
+	assert.LessOrEqual(t, v.Clock.Now, v.Clock.End)
+	n := v.Narration
+	assert.True(t, n.Step >= 0 && n.Step < n.Steps, "%s: step %d of %d", name, n.Step, n.Steps)
+	assert.NotContains(t, n.Text, "{", "%s: every quantity filled", name)
+	if q := n.Question; q != nil {
+		assert.Equal(t, q.Text, n.Text)
+		assert.True(t, len(q.Choices) >= 2 && len(q.Choices) <= 3, "%s: %d choices", name, len(q.Choices))
+		for k, c := range q.Choices {
+			assert.Equal(t, string(rune('A'+k)), c.Key)
+			assert.Equal(t, ActAnswer+Action(k), c.Action)
+			assert.NotEmpty(t, c.Label)
+		}
+		assert.Equal(t, q.Verdict != Unjudged, q.Truth != "", name)
+	} else if !n.Presenter {
+		assert.NotEmpty(t, n.Text, name)
+	}
+	current := 0
+	for _, l := range v.Lessons {
+		if l.Current {
+			current++
+			assert.Equal(t, v.Lesson, l.Number)
+		}
+	}
+	assert.Equal(t, 1, current, name)
+}
+
+// The view of every lesson at every step, as a learner reaches it and
+// once its pause is reached.
+func TestViewOfEveryLessonAtEveryStep(t *testing.T) {
+	for _, l := range builtin(t).Lessons {
+		s := newSession(t, l.Number)
+		checkView(t, s.View(), fmt.Sprintf("lesson %d overview", l.Number))
+		for i := 1; i <= len(l.Steps); i++ {
+			s.Do(ActNextStep)
+			name := fmt.Sprintf("lesson %d step %d", l.Number, i)
+			checkView(t, s.View(), name)
+			if s.View().Narration.Question != nil {
+				s.Do(ActAnswer)
+			}
+			s.PlayToPause(nil)
+			checkView(t, s.View(), name+" at its pause")
+			assert.False(t, s.Playing(), name)
+		}
+	}
+}
+
+func TestViewMenuAndControlsComeFromTheCatalogue(t *testing.T) {
+	cat := builtin(t)
+	for _, l := range cat.Lessons {
+		v := newSession(t, l.Number).View()
+		require.Len(t, v.Lessons, len(cat.Lessons))
+		for i, b := range v.Lessons {
+			assert.Equal(t, i+1, b.Number)
+			assert.Equal(t, cat.Lessons[i].Short, b.Short)
+		}
+		hasProfile := false
+		for _, c := range v.Controls {
+			assert.NotEmpty(t, c.Label)
+			assert.NotEmpty(t, c.Key)
+			hasProfile = hasProfile || c.Action == ActProfile
+		}
+		assert.Equal(t, l.ProfileSwitch, hasProfile, "lesson %d: a Profile button only where P works", l.Number)
+		assert.Equal(t, l.Sandbox, len(v.Knobs) > 0, "lesson %d", l.Number)
+		assert.Contains(t, v.HelpLines[4][0], fmt.Sprint(len(cat.Lessons)), "the help names the last lesson")
+	}
+}
+
+// The half-duplex picture of lesson 4 is the simulation's: the server's
+// label turns to transmitting while it serves, and back.
+func TestHalfDuplexFollowsTheSimulation(t *testing.T) {
+	s := newSession(t, 4)
+	seen := map[bool]bool{}
+	for i := 0; i < 400 && !s.run.play.finished(); i++ {
+		s.Do(ActStepForward)
+		for _, h := range s.View().Hosts {
+			if h.Server {
+				require.True(t, h.HalfDuplex, h.Name)
+				seen[h.Transmitting] = true
+			} else {
+				assert.False(t, h.HalfDuplex, h.Name)
+			}
+		}
+	}
+	assert.True(t, seen[true] && seen[false], "both listening and transmitting were shown")
+	for _, h := range newSession(t, 2).View().Hosts {
+		assert.False(t, h.HalfDuplex, "with ephemeral ports there is no such picture")
+	}
+}
+
+func TestPortMapIsTheEngines(t *testing.T) {
+	s := newSession(t, 5)
+	s.gotoStep(1)
+	s.PlayToPause(nil)
+	v := s.View()
+	var want [65536]engine.PortState
+	s.run.play.sim.Hosts()[v.Focus].PortStates(engine.TCP, &want)
+	assert.Equal(t, want, *v.PortMap.States)
+	gen := v.PortMap.Gen
+	assert.Equal(t, gen, s.View().PortMap.Gen, "nothing moved, nothing reread")
+	s.Do(ActStepForward)
+	assert.NotEqual(t, gen, s.View().PortMap.Gen)
+	assert.True(t, v.PortMap.Strip, "a ten-port range is shown port by port")
+	assert.False(t, newSession(t, 2).View().PortMap.Strip)
+}
+
+func TestInspectionDescribesThePort(t *testing.T) {
+	s := newSession(t, 2)
+	for range 12 {
+		s.Do(ActStepForward)
+	}
+	v := s.View()
+	require.NotEmpty(t, v.Connections)
+	port := engine.Port(v.Connections[0].Local.Port())
+	s.Point(port, true)
+	in := s.View().Inspect
+	require.True(t, in.OK)
+	assert.Equal(t, port, in.Port)
+	assert.Contains(t, in.Text, fmt.Sprintf("port %d (dynamic)", port))
+	assert.Contains(t, in.Text, "in use")
+	assert.Contains(t, in.Text, v.Connections[0].Remote.String())
+	s.Point(0, false)
+	assert.False(t, s.View().Inspect.OK)
+	s.Pin(80)
+	s.Point(port, true)
+	assert.Equal(t, engine.Port(80), s.View().Inspect.Port, "a pinned port wins over the pointer")
+	s.Pin(80)
+	assert.Equal(t, port, s.View().Inspect.Port, "pinning again unpins")
+}
+
+func TestGenChangesOnlyWithTheStaticParts(t *testing.T) {
+	s := newSession(t, 3)
+	s.Do(ActPlay)
+	g := s.View().Gen
+	s.Tick(time.Millisecond)
+	assert.Equal(t, g, s.View().Gen, "time passing is a moving part")
+	s.Do(ActFocus)
+	assert.NotEqual(t, g, s.View().Gen)
+}
