@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -79,12 +80,10 @@ func title(src string) string {
 // Number is the lesson number a file name starts with ("5-running-out"
 // is 5); 0 if it starts with none.
 func Number(name string) int {
-	n := 0
-	for i, r := range name {
-		if r < '0' || r > '9' || i > 3 {
-			break
-		}
-		n = n*10 + int(r-'0')
+	digits := name[:len(name)-len(strings.TrimLeft(name, "0123456789"))]
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return 0
 	}
 	return n
 }

@@ -71,14 +71,10 @@ func (h *Host) NextExpiry() (time.Duration, bool) {
 // it holds the 4-tuple in TIME_WAIT for the profile's length (facts §2
 // [DFLY][VB]); UDP has no TIME_WAIT and frees the port at once.
 func (h *Host) Close(t FourTuple) error {
-	tb, c, err := h.lookup(t)
+	tb, c, err := h.closing(t)
 	if err != nil {
 		return err
 	}
-	if c.state != Established {
-		return fmt.Errorf("close %s: already closed: %w", t, ErrNotConn)
-	}
-	h.remove(tb, t, c)
 	if t.Proto == UDP || h.prof.TimeWait == 0 {
 		return nil
 	}
@@ -90,15 +86,21 @@ func (h *Host) Close(t FourTuple) error {
 // PassiveClose ends connection t after the peer closed first: this side
 // holds no TIME_WAIT and frees the 4-tuple at once.
 func (h *Host) PassiveClose(t FourTuple) error {
+	_, _, err := h.closing(t)
+	return err
+}
+
+// closing removes established connection t, for either way of closing.
+func (h *Host) closing(t FourTuple) (*table, conn, error) {
 	tb, c, err := h.lookup(t)
 	if err != nil {
-		return err
+		return nil, conn{}, err
 	}
 	if c.state != Established {
-		return fmt.Errorf("close %s: already closed: %w", t, ErrNotConn)
+		return nil, conn{}, fmt.Errorf("close %s: already closed: %w", t, ErrNotConn)
 	}
 	h.remove(tb, t, c)
-	return nil
+	return tb, c, nil
 }
 
 func (h *Host) lookup(t FourTuple) (*table, conn, error) {

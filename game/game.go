@@ -264,8 +264,11 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 
 func drawButton(v *view, b button) {
 	bg, fg := colPanel, colText
-	if b.on {
+	switch {
+	case b.on:
 		bg, fg = colListen, colBackground
+	case b.off:
+		fg = colMuted
 	}
 	v.fillRect(b.r.x, b.r.y, b.r.w, b.r.h, bg)
 	v.strokeRect(b.r.x, b.r.y, b.r.w, b.r.h, 1, colPanelEdge)

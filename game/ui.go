@@ -75,6 +75,7 @@ type button struct {
 	key   string // the key that does the same, shown on the button
 	act   lesson.Action
 	on    bool // drawn highlighted (the current lesson, playing, help shown)
+	off   bool // drawn muted: it would do nothing now
 }
 
 // buttons lays out the view's controls: the lesson menu in the title bar,
@@ -91,7 +92,7 @@ func buttons(vm *lesson.View) []button {
 	x = areaControls.x
 	for _, c := range vm.Controls {
 		w := 30 + 8.5*float64(len([]rune(c.Label))+len([]rune(c.Key)))
-		bs = append(bs, button{r: rect{x, areaControls.y + 6, w, 40}, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed})
+		bs = append(bs, button{r: rect{x, areaControls.y + 6, w, 40}, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
 		x += w + 6
 	}
 	if vm.Lesson == 0 {
@@ -100,11 +101,11 @@ func buttons(vm *lesson.View) []button {
 	a := areaNarration
 	if q := vm.Narration.Question; q != nil {
 		for i, c := range q.Choices {
-			bs = append(bs, button{r: rect{a.x + 16 + float64(i)*170, a.y + 58, 160, 30}, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed})
+			bs = append(bs, button{r: rect{a.x + 16 + float64(i)*170, a.y + 58, 160, 30}, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
 		}
 	}
 	for i, c := range vm.StepControls {
-		b := button{label: c.Label, key: c.Key, act: c.Action}
+		b := button{label: c.Label, key: c.Key, act: c.Action, off: c.Disabled}
 		switch {
 		case len(vm.Knobs) > 0 && c.Action == lesson.ActResetProgress:
 			continue // the knobs hold the panel's right

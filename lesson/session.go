@@ -162,6 +162,9 @@ func (s *Session) Tick(dt time.Duration) {
 	if s.run == nil || !s.playing {
 		return
 	}
+	if s.run.play.now == 0 {
+		s.gen++ // leaving the start enables Back
+	}
 	s.run.play.play(dt, s.set.Speed, s.run.pace)
 	s.settle()
 }

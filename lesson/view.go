@@ -60,6 +60,9 @@ type Control struct {
 	Label   string
 	Key     string // the key that does the same
 	Pressed bool   // shown highlighted (playing, help shown, the choice made)
+	// Disabled: the action would do nothing now (back at the start, next
+	// at the last step, a choice once answered).
+	Disabled bool
 }
 
 // HostView is one host's box: who it is and its sockets.
@@ -287,13 +290,17 @@ func (s *Session) controls() []Control {
 	if s.playing {
 		play = "Pause"
 	}
+	atStart, atEnd := true, true
+	if s.run != nil {
+		atStart, atEnd = s.run.play.now == 0, s.run.play.finished()
+	}
 	cs := []Control{
 		{Label: "Restart", Key: "R", Action: ActRestart},
-		{Label: "Back", Key: "←", Action: ActStepBack},
+		{Label: "Back", Key: "←", Action: ActStepBack, Disabled: atStart},
 		{Label: play, Key: "Space", Action: ActPlay, Pressed: s.playing},
-		{Label: "Step", Key: "→", Action: ActStepForward},
-		{Label: "Slower", Key: "−", Action: ActSlower},
-		{Label: "Faster", Key: "+", Action: ActFaster},
+		{Label: "Step", Key: "→", Action: ActStepForward, Disabled: atEnd},
+		{Label: "Slower", Key: "−", Action: ActSlower, Disabled: s.set.Speed == Speeds[0]},
+		{Label: "Faster", Key: "+", Action: ActFaster, Disabled: s.set.Speed == Speeds[len(Speeds)-1]},
 		{Label: "Map host", Key: "H", Action: ActFocus},
 	}
 	if s.run != nil && s.run.Lesson.ProfileSwitch {
@@ -457,15 +464,16 @@ func (s *Session) narration() (Narration, []Control) {
 	if q := st.Ask; q != nil {
 		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), Chosen: s.ls.chosen, Verdict: s.ls.verdict, Truth: s.ls.truth}
 		for i, c := range s.ls.choices {
-			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: c, Key: string(rune('A' + i)), Pressed: i == s.ls.chosen})
+			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: c, Key: string(rune('A' + i)),
+				Pressed: i == s.ls.chosen, Disabled: s.ls.chosen >= 0})
 		}
 		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1
 	} else if !s.presenter {
 		n.Text = st.Say.Fill(s.run)
 	}
 	cs := []Control{
-		{Label: "Next", Key: "PgDn", Action: ActNextStep},
-		{Label: "Back", Key: "PgUp", Action: ActPrevStep},
+		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: s.ls.step == len(steps)-1},
+		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
 		{Label: "Reset progress", Action: ActResetProgress},
 	}
 	return n, cs

@@ -194,3 +194,47 @@ func TestGenChangesOnlyWithTheStaticParts(t *testing.T) {
 	s.Do(ActFocus)
 	assert.NotEqual(t, g, s.View().Gen)
 }
+
+// Controls that would do nothing now say so, and the static layer's
+// generation changes when they do.
+func TestControlsDisabledWhereTheyDoNothing(t *testing.T) {
+	disabled := func(v View, cs []Control, a Action) bool {
+		for _, c := range cs {
+			if c.Action == a {
+				return c.Disabled
+			}
+		}
+		t.Fatalf("no control for action %d", a)
+		return false
+	}
+	s := newSession(t, 5)
+	v := s.View()
+	assert.True(t, disabled(v, v.Controls, ActStepBack), "at the start")
+	assert.False(t, disabled(v, v.Controls, ActStepForward))
+	assert.True(t, disabled(v, v.StepControls, ActPrevStep), "at the overview")
+	g := v.Gen
+	s.Do(ActPlay)
+	s.Tick(time.Second)
+	v = s.View()
+	assert.NotEqual(t, g, v.Gen)
+	assert.False(t, disabled(v, v.Controls, ActStepBack))
+	for range len(Speeds) {
+		s.Do(ActFaster)
+	}
+	v = s.View()
+	assert.True(t, disabled(v, v.Controls, ActFaster))
+	assert.False(t, disabled(v, v.Controls, ActSlower))
+
+	s.gotoStep(2)
+	v = s.View()
+	for _, c := range v.Narration.Question.Choices {
+		assert.False(t, c.Disabled)
+	}
+	s.Do(ActAnswer)
+	for _, c := range s.View().Narration.Question.Choices {
+		assert.True(t, c.Disabled, "answered once")
+	}
+	s.gotoStep(len(s.steps()) - 1)
+	v = s.View()
+	assert.True(t, disabled(v, v.StepControls, ActNextStep), "at the last step")
+}

@@ -56,8 +56,15 @@ type result struct {
 // portsim runs the binary in dir ("" for the package's folder).
 func portsim(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return portsimIn(t, dir, "", args...)
+}
+
+// portsimIn runs the binary in dir with input on its standard input.
+func portsimIn(t *testing.T, dir, input string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(input)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

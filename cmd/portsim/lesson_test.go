@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,21 +11,6 @@ import (
 
 	"github.com/portplay/portplay/lesson"
 )
-
-// portsimIn runs the binary with input on its standard input.
-func portsimIn(t *testing.T, input string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Stdin = strings.NewReader(input)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		require.NoError(t, err)
-	}
-	return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
-}
 
 var verdictLine = regexp.MustCompile(`(?m)^(right|wrong): the engine's answer is (.+)\.$`)
 
@@ -89,14 +71,14 @@ func TestLessonPrintsStepsEventsAndChoices(t *testing.T) {
 }
 
 func TestLessonReadsAnswersFromStandardInput(t *testing.T) {
-	r := portsimIn(t, "x\n\nb\n", "lesson", "1")
+	r := portsimIn(t, "", "x\n\nb\n", "lesson", "1")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, `"X" is not one of the choices.`)
 	assert.Contains(t, r.stdout, `"" is not one of the choices.`)
 	assert.Contains(t, r.stdout, "right: the engine's answer is EACCES.", "b, in either case, is EACCES")
 
 	// The end of the input ends the lesson cleanly, before its verdict.
-	r = portsimIn(t, "", "lesson", "5")
+	r = portsimIn(t, "", "", "lesson", "5")
 	assert.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Your answer (A, B, C): ")
 	assert.NotRegexp(t, verdictLine, r.stdout)
