@@ -169,9 +169,12 @@ func (g *Game) Draw(screen *ebiten.Image) {
 // the port map's legend, the narration and the sandbox's knobs.
 func drawChrome(v *view, vm *lesson.View) {
 	bs := buttons(vm)
-	for _, b := range bs {
-		drawButton(v, b)
-	}
+	// Buttons last: the lesson panel's sit on top of it.
+	defer func() {
+		for _, b := range bs {
+			drawButton(v, b)
+		}
+	}()
 	if vm.Lesson == 0 {
 		return
 	}
