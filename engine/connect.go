@@ -10,7 +10,8 @@ import (
 
 // Connect opens a connection to remote from an ephemeral port the profile's
 // strategy picks (autobind). With every usable port taken toward remote it
-// fails with EADDRNOTAVAIL (EAGAIN for UDP on Linux) and changes nothing.
+// fails with EADDRNOTAVAIL (EAGAIN for UDP on Linux, WSAENOBUFS on Windows:
+// Profile.ExhaustedErr) and changes nothing.
 func (h *Host) Connect(proto Proto, remote netip.AddrPort) (FourTuple, error) {
 	return h.ConnectRange(proto, remote, Range{})
 }
@@ -272,10 +273,15 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 	return port, takeover, nil
 }
 
-// errExhausted is the error an autobind gives when no port is left.
+// errExhausted is the error an autobind gives when no port is left: Linux's
+// UDP autobind says EAGAIN, Windows says WSAENOBUFS (Profile.ExhaustedErr,
+// Microsoft KB 196271), the rest EADDRNOTAVAIL.
 func (h *Host) errExhausted(proto Proto) error {
-	if proto == UDP && h.prof.LinuxBind {
+	switch {
+	case proto == UDP && h.prof.LinuxBind:
 		return ErrAgain
+	case h.prof.ExhaustedErr != nil:
+		return h.prof.ExhaustedErr
 	}
 	return ErrAddrNotAvail
 }
@@ -287,7 +293,7 @@ func (h *Host) errExhausted(proto Proto) error {
 // tcp_tw_reuse would take the entry over now. Linux's step-2 walk never
 // reaches one port of an odd-sized range (which one depends on remote);
 // that port is not counted. With 0, Connect fails with EADDRNOTAVAIL (or
-// EAGAIN); with more it succeeds, except with RandomPick, whose tries are
+// EAGAIN, or WSAENOBUFS); with more it succeeds, except with RandomPick, whose tries are
 // random and can all miss (RFC 6056 Algorithm 2). It costs a scan of the
 // range's bit words and allocates nothing.
 func (h *Host) Available(proto Proto, remote netip.AddrPort) int {

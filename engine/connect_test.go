@@ -16,9 +16,9 @@ func TestConnStateNames(t *testing.T) {
 	for s := SynSent; s <= Closed; s++ {
 		got = append(got, s.String())
 	}
-	assert.Equal(t, []string{"SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"}, got)
+	assert.Equal(t, []string{"SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "LAST_ACK", "TIME_WAIT", "CLOSED"}, got)
 	assert.Equal(t, "ConnState(0)", ConnState(0).String())
-	assert.Equal(t, "ConnState(8)", ConnState(8).String())
+	assert.Equal(t, "ConnState(9)", ConnState(9).String())
 }
 
 // The TIME_WAIT takeover rule (facts §2 [TW], fact 9).

@@ -19,9 +19,9 @@
 //     ended early.
 //   - Capacity: the ceiling on new connections per second to one
 //     destination, range size / TIME_WAIT.
-//   - Errno values (ErrAddrNotAvail, ErrAddrInUse, ErrAccess, ErrAgain, ...)
-//     that match what the real system calls return. A call that fails
-//     changes nothing.
+//   - Errno values (ErrAddrNotAvail, ErrAddrInUse, ErrAccess, ErrAgain,
+//     Winsock's ErrNoBufs, ...) that match what the real system calls
+//     return. A call that fails changes nothing.
 //
 // Each strategy is a pure function over a "which ports are free" finder
 // (pick.go), with its randomness passed in, so it is tested alone, as is

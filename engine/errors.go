@@ -14,8 +14,8 @@ func (e *Errno) Error() string { return e.Name + " (" + e.Text + ")" }
 // The errors the engine returns, compared with ==  or errors.Is.
 var (
 	// ErrAddrNotAvail: connect() found no free local port toward the
-	// destination (Linux, FreeBSD; facts/ports.md §2, §4), or a bind to an
-	// address the host does not have.
+	// destination (Linux, FreeBSD; facts/ports.md §2, §4; Windows says
+	// ErrNoBufs instead), or a bind to an address the host does not have.
 	ErrAddrNotAvail = &Errno{"EADDRNOTAVAIL", "Cannot assign requested address"}
 	// ErrAddrInUse: the address and port are taken, or bind(0) found no
 	// free port (Linux; facts/ports.md §2).
@@ -31,6 +31,11 @@ var (
 	// ErrInvalid: a request that no system would accept (port 0 as a
 	// destination, an unknown protocol, a socket already connected).
 	ErrInvalid = &Errno{"EINVAL", "Invalid argument"}
+	// ErrNoBufs: Winsock's error when connect() finds no free ephemeral
+	// port on Windows (Profile.ExhaustedErr). Microsoft KB 196271: "When
+	// you try to connect from TCP ports greater than 5000 you receive the
+	// error 'WSAENOBUFS (10055)'" (docs/facts-extra.md).
+	ErrNoBufs = &Errno{"WSAENOBUFS", "No buffer space available (10055)"}
 )
 
 // IsErrno reports whether err is, or wraps, one of the engine's Errno values.

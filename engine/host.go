@@ -48,23 +48,33 @@ type SockOpts struct {
 // SocketID names a bound or listening socket on its host.
 type SocketID uint64
 
-// ConnState is the TCP state of one side of a connection (RFC 9293 §3.3.2,
-// with FIN_WAIT_1, FIN_WAIT_2 and CLOSING as one FIN_WAIT). A Host records
-// only Established and TimeWait, the states that hold a 4-tuple; a
-// simulation reports all of them.
+// ConnState is the TCP state of one side of a connection, named as in RFC
+// 793 §3.2 (RFC 9293 §3.3.2). LISTEN is a socket's, not a connection's;
+// CLOSE_WAIT and CLOSING are left out: the simulated peer answers a FIN
+// with its own at once (one FIN|ACK segment), so it spends no time in
+// CLOSE_WAIT, and the two sides never close at the same moment. A Host
+// records only Established and TimeWait, the states that hold a 4-tuple;
+// a simulation reports the others as its segments pass.
 type ConnState uint8
 
 const (
 	SynSent ConnState = iota + 1
 	SynRcvd
 	Established
-	FinWait
+	// FinWait1: this side sent its FIN first (the active close) and waits
+	// for it to be acknowledged. A FIN|ACK from the peer that acknowledges
+	// it goes straight to TimeWait (RFC 793 §3.9, FIN-WAIT-1: "If our FIN
+	// has been ACKed (perhaps in this segment), then enter TIME-WAIT").
+	FinWait1
+	// FinWait2: the FIN was acknowledged by a segment without the peer's
+	// own FIN, which this side still waits for.
+	FinWait2
 	LastAck
 	TimeWait
 	Closed
 )
 
-var connStateNames = [...]string{"", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"}
+var connStateNames = [...]string{"", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "LAST_ACK", "TIME_WAIT", "CLOSED"}
 
 func (s ConnState) String() string {
 	if s > 0 && int(s) < len(connStateNames) {

@@ -91,6 +91,13 @@ type Profile struct {
 	PrivilegedBelow Port
 	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
 	TWReuse TWReuse
+	// ExhaustedErr is the error connect() (and UDP's bind(0)) gives when
+	// no ephemeral port is left; nil means EADDRNOTAVAIL (EAGAIN for UDP
+	// with LinuxBind). Windows says WSAENOBUFS (ErrNoBufs; Microsoft KB
+	// 196271, for TCP: "When you try to connect from TCP ports greater
+	// than 5000 you receive the error 'WSAENOBUFS (10055)'"; UDP is
+	// assumed the same).
+	ExhaustedErr *Errno
 	// Note says where the defaults come from and what is unverified.
 	Note string
 }
@@ -113,16 +120,18 @@ var profiles = []Profile{
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
-		Connect: Sequential, SharedCounter: true,
+		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, // KB 196271 (docs/facts-extra.md)
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
-			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself).",
+			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
+			"connect() with no port left fails with WSAENOBUFS (10055), KB 196271.",
 	},
 	{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
-		Connect: RandomStart,
+		Connect: RandomStart, ExhaustedErr: ErrNoBufs, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
-			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used).",
+			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
+			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",
 	},
 	{
 		Name: "freebsd", Title: "FreeBSD",

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
-	"github.com/portplay/portplay/engine/sim"
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -77,23 +76,25 @@ func drawPortsChart(v *view, ch lesson.ChartView) {
 	}
 }
 
-// drawCompletionChart compares how long the scenario's clients take with
-// ephemeral ports and without (lesson 4), from two complete runs.
+// drawCompletionChart compares how long the scenario's clients take in
+// each mode (lesson 4), from complete runs: one bar each.
 func drawCompletionChart(v *view, cmp *lesson.Comparison) {
 	a := areaChart
-	v.text(fmt.Sprintf("All %d connections done after", cmp.Connections), Bold, 14, a.x+8, a.y+4, alignStart, colText)
-	longest := max(cmp.With.LastDone, cmp.Without.LastDone, time.Millisecond)
-	bar := func(i int, label string, st sim.Stats, col color.RGBA) {
-		y := a.y + 30 + float64(i)*44
-		v.text(label, Regular, 13, a.x+8, y, alignStart, colText)
-		w := (a.w - 16) * float64(st.LastDone) / float64(longest)
-		v.fillRect(a.x+8, y+17, w, 16, col)
+	v.text(fmt.Sprintf("%d connections: the last done after", cmp.Connections), Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	longest := time.Millisecond
+	for _, m := range cmp.Runs {
+		longest = max(longest, m.Stats.LastDone)
+	}
+	cols := []color.RGBA{colError, colTimeWait, colListen}
+	for i, m := range cmp.Runs {
+		y := a.y + 24 + float64(i)*31
+		st := m.Stats
+		v.text(m.Title, Regular, 12, a.x+8, y, alignStart, colText)
 		txt := lesson.FmtDur(st.LastDone)
 		if st.Failed > 0 {
 			txt += fmt.Sprintf(", %d failed", st.Failed)
 		}
-		v.text(txt, Bold, 13, a.x+a.w-8, y, alignEnd, col)
+		v.text(txt, Bold, 12, a.x+a.w-8, y, alignEnd, cols[i%len(cols)])
+		v.fillRect(a.x+8, y+15, (a.w-16)*float64(st.LastDone)/float64(longest), 11, cols[i%len(cols)])
 	}
-	bar(0, "with ephemeral ports", cmp.With, colListen)
-	bar(1, "without: everything through port 80", cmp.Without, colError)
 }

@@ -6,6 +6,8 @@ package game
 
 import (
 	"fmt"
+	"image/color"
+	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -203,34 +205,59 @@ func drawChrome(v *view, vm *lesson.View) {
 func drawNarration(v *view, vm *lesson.View) {
 	a := areaNarration
 	n := vm.Narration
+	width := narrationWidth(vm)
 	head := fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps)
 	if n.Presenter {
 		head += "  ·  presenter mode (M)"
 	}
 	v.text(head, Bold, 13, a.x+16, a.y+6, alignStart, colMuted)
-	size := 17.0
-	if n.Presenter {
-		size = 26
-	}
-	for i, line := range v.wrap(n.Text, Regular, size, narrationWidth(vm)) {
-		if i == n.MaxLines {
-			break
-		}
-		v.text(line, Regular, size, a.x+16, a.y+24+float64(i)*size*1.3, alignStart, colText)
-	}
 	q := n.Question
-	if q == nil {
-		return
+	if q != nil && q.Verdict != lesson.Unjudged {
+		// The verdict and its reason take the question's place.
+		lead, col := "Right: "+q.Truth+".", colRange
+		if q.Verdict == lesson.Wrong {
+			lead, col = "Not this time: the answer is "+q.Truth+".", colError
+		}
+		v.text(lead, Bold, 16, a.x+16, a.y+24, alignStart, col)
+		lw := v.textWidth(lead+" ", Bold, 16)
+		lines := v.wrap(q.Why, Regular, 15, width-lw)
+		if len(lines) > 0 {
+			v.text(lines[0], Regular, 15, a.x+16+lw, a.y+25, alignStart, colText)
+		}
+		rest := v.wrap(strings.Join(lines[min(1, len(lines)):], " "), Regular, 15, width)
+		for i, l := range rest[:min(len(rest), 1)] {
+			v.text(l, Regular, 15, a.x+16, a.y+42+float64(i)*18, alignStart, colText)
+		}
+	} else {
+		size := 17.0
+		if n.Presenter {
+			size = 26
+		}
+		for i, line := range v.wrap(n.Text, Regular, size, width) {
+			if i == n.MaxLines {
+				break
+			}
+			v.text(line, Regular, size, a.x+16, a.y+24+float64(i)*size*1.3, alignStart, colText)
+		}
+	}
+	bottom := func(s string, tf Typeface, c color.RGBA) {
+		v.text(v.fit(s, tf, 15, width), tf, 15, a.x+16, a.y+a.h-22, alignStart, c)
 	}
 	switch {
-	case q.Verdict == lesson.Right:
-		v.text("Right: the engine did exactly that ("+q.Truth+"). PageDown goes on.", Bold, 16, a.x+16, a.y+94, alignStart, colRange)
-	case q.Verdict == lesson.Wrong:
-		v.text("Not this time: the engine's answer was "+q.Truth+". PageDown goes on.", Bold, 16, a.x+16, a.y+94, alignStart, colError)
-	case q.Chosen >= 0:
-		v.text("Watch what the engine does…", Bold, 16, a.x+16, a.y+94, alignStart, colMuted)
-	default:
-		v.text("Predict, then see: press A, B or C (or click).", Regular, 15, a.x+16, a.y+94, alignStart, colMuted)
+	case vm.Notice != "":
+		bottom(vm.Notice, Bold, colError)
+	case q != nil && q.Verdict != lesson.Unjudged:
+		bottom("PageDown goes on.", Regular, colMuted)
+	case q != nil && q.Chosen >= 0:
+		bottom("Watch what the engine does…", Bold, colMuted)
+	case q != nil:
+		bottom("Predict, then see: press A, B or C (or click). Esc skips the question.", Regular, colMuted)
+	case n.Complete:
+		next := "the last lesson."
+		if n.Next != "" {
+			next = "PageDown: " + n.Next + "."
+		}
+		bottom("Lesson complete: "+n.Learnt+"  "+next, Bold, colRange)
 	}
 }
 
@@ -256,7 +283,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 	if vm.Chart.Compare == nil {
 		drawPortsChart(v, vm.Chart)
 	}
-	if vm.Narration.Question == nil {
+	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" {
 		c := vm.Clock
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
 		a := areaNarration

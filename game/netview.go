@@ -66,7 +66,7 @@ func rowColour(r lesson.SocketRow) color.RGBA {
 		return colError
 	case r.State == engine.TimeWait:
 		return colTimeWait
-	case r.State == engine.FinWait, r.State == engine.LastAck:
+	case r.State == engine.FinWait1, r.State == engine.FinWait2, r.State == engine.LastAck:
 		return colMuted
 	}
 	return colInUse
@@ -78,7 +78,7 @@ func rowText(r lesson.SocketRow) (string, string) {
 	case lesson.RowListen:
 		return "LISTEN", r.Local.String()
 	case lesson.RowWaiting:
-		return "WAITING", fmt.Sprintf("#%d %s", r.Conn, r.Reason)
+		return "WAITING", fmt.Sprintf("%s: %s", r.Name, r.Reason)
 	}
 	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote)
 	if r.Inbound {

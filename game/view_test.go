@@ -76,6 +76,10 @@ func TestLessonTextsFitThePanel(t *testing.T) {
 					g.do(lesson.ActAnswer)
 				}
 				g.sess.PlayToPause(nil)
+				if n := g.sess.View().Narration; n.Complete {
+					line := "Lesson complete: " + n.Learnt + "  PageDown: " + n.Next + "."
+					assert.LessOrEqual(t, v.textWidth(line, Bold, 15), narrationWidth(&vm), "lesson %d: %q", l.Number, line)
+				}
 				g.do(lesson.ActNextStep)
 			}
 		}

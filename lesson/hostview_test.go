@@ -165,16 +165,26 @@ func TestInspectListsTheSockets(t *testing.T) {
 // first to have entered TIME_WAIT (by number among themselves), at most
 // maxRows. The TIME_WAIT order and each countdown come from the events.
 func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
+	// Connections are named by their client and the order each began in:
+	// a connection's first event is its connect.
+	names := map[int]string{}
+	opened := map[string]int{}
+	for _, e := range evs {
+		if _, ok := names[e.Conn]; !ok && e.Conn > 0 && e.At <= now {
+			opened[e.Host]++
+			names[e.Conn] = connName{e.Host, opened[e.Host]}.String()
+		}
+	}
 	var rows []SocketRow
 	for _, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 		w := h.waiting[id]
-		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason})
+		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: names[id], Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason})
 	}
 	row := func(c connState) SocketRow {
-		return SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Local: c.tuple.Local, Remote: c.tuple.Remote,
+		return SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: names[c.id], Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.conns)) {
@@ -252,5 +262,12 @@ func TestHostRows(t *testing.T) {
 	}
 	for _, st := range []string{"LISTEN", "WAITING", "SYN_SENT", "ESTABLISHED", "TIME_WAIT", "inbound"} {
 		assert.True(t, checked[st], "a %s row was checked", st)
+	}
+}
+
+func TestConnNamesReadAsPeopleCount(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
+		21: "21st", 22: "22nd", 23: "23rd", 101: "101st", 111: "111th", 112: "112th"} {
+		assert.Equal(t, "alice's "+want+" connection", connName{"alice", n}.String())
 	}
 }

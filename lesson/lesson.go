@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
 
@@ -35,11 +36,18 @@ type Lesson struct {
 	Flight, Idle float64
 	// ProfileSwitch: the clients' OS profile can be switched while it plays.
 	ProfileSwitch bool
-	// Compare: the chart compares completion with and without ephemeral
-	// ports, from two complete runs.
-	Compare  bool
+	// Compare: the chart compares completion in each way of getting
+	// ports (scenario.PortModes), from complete runs.
+	Compare bool
+	// Ports, if set, is how the animated run gets its ports, instead of
+	// the scenario's own (lesson 4 animates the thought experiment).
+	Ports    scenario.Ports
+	HasPorts bool
 	Overview Text
-	Steps    []Step
+	// Learnt is what the lesson taught, in one line: said when it is
+	// complete, with the next lesson offered.
+	Learnt Text
+	Steps  []Step
 }
 
 // Step is one step of a lesson: narration, then the simulation plays to a
@@ -50,7 +58,34 @@ type Step struct {
 	Say   Text
 	Until *Cond // nil: the step only talks
 	Ask   *Question
+	// Expect is what must be on screen at the step's pause: what its
+	// narration says will be there. Tests hold every lesson to it.
+	Expect []Expect
 }
+
+// Expect is a claim about the view at a step's pause.
+type Expect struct {
+	Pos  Pos
+	What Expectation
+	N    int    // at least this many (1 if not given)
+	Host string // on this host; "" for the clients together
+}
+
+// Expectation is what an Expect claims.
+type Expectation uint8
+
+const (
+	// ExpectConnections: open connections (the clients', or a host's).
+	ExpectConnections Expectation = iota + 1
+	// ExpectTimeWait: sockets in TIME_WAIT.
+	ExpectTimeWait
+	// ExpectFailures: failed connects or listens.
+	ExpectFailures
+	// ExpectRangeFull: no port of the host's ephemeral range is free.
+	ExpectRangeFull
+	// ExpectWaiting: connections that cannot go on yet.
+	ExpectWaiting
+)
 
 // Question is a predict-then-see checkpoint. Its choices come from the
 // engine (a look ahead at the same deterministic run) or are written in
@@ -60,11 +95,14 @@ type Question struct {
 	Text    Text
 	Choices Choices
 	Answer  Answer
+	// Why is the verdict's reason, filled from the run and the answer.
+	Why Text
 }
 
-// Choices says where a question's choices come from.
+// Choices says where a question's choices come from. They are shown in
+// an order shuffled with the seed, so the right one's place varies.
 type Choices struct {
-	Fixed []string // written in the file
+	Fixed []Text // written in the file (quantities filled from the run)
 	From  ChoiceSource
 }
 
@@ -106,6 +144,9 @@ const (
 	// engine on the scenario's first server's OS: "the port" or an errno.
 	// Answered at once, without playing.
 	AnswerListen
+	// AnswerListenAgain: what a second listen on Port of the first
+	// server's address gets while its listener holds it. Answered at once.
+	AnswerListenAgain
 )
 
 // Cond is a pause condition: the event a step plays to.

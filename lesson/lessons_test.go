@@ -85,7 +85,10 @@ func TestEveryLessonBuilds(t *testing.T) {
 				}
 				assert.Equal(t, base.Connects, r.Scenario.Connects)
 				assert.Equal(t, base.Listens, r.Scenario.Listens)
-				assert.Equal(t, base.Ephemeral, r.Scenario.Ephemeral)
+				if l.HasPorts {
+					base.Ports = l.Ports // the lesson animates another mode
+				}
+				assert.Equal(t, base.Ports, r.Scenario.Ports)
 			})
 		}
 	}
@@ -134,7 +137,7 @@ func TestDefaultSandboxIsTheBuiltinScenario(t *testing.T) {
 		}
 		assert.Equal(t, f.Duration, sc.Duration)
 		assert.Equal(t, f.Latency, sc.Latency)
-		assert.Equal(t, f.Ephemeral, sc.Ephemeral)
+		assert.Equal(t, f.Ports, sc.Ports)
 		// And the engine does the same with both.
 		want := trace(t, &f, 3*time.Second)
 		require.Greater(t, len(want), 1000, "three seconds of three clients at 50/s")
@@ -428,11 +431,11 @@ func TestEverySandboxCombinationBuilds(t *testing.T) {
 	assert.Equal(t, want, combos)
 }
 
-// statsOf runs sc to its end with ephemeral ports on or off.
-func statsOf(t testing.TB, sc *scenario.Scenario, ephemeral bool) (sim.Stats, []sim.Event) {
+// statsOf runs sc to its end with its ports from mode.
+func statsOf(t testing.TB, sc *scenario.Scenario, mode scenario.Ports) (sim.Stats, []sim.Event) {
 	t.Helper()
 	cp := *sc
-	cp.Ephemeral = ephemeral
+	cp.Ports = mode
 	s, err := sim.New(&cp)
 	require.NoError(t, err)
 	var evs []sim.Event
@@ -447,15 +450,18 @@ func TestCompareLessons(t *testing.T) {
 		if !l.Compare {
 			assert.Zero(t, r.With, "lesson %d does not compare", l.Number)
 			assert.Zero(t, r.Without, "lesson %d does not compare", l.Number)
+			assert.Zero(t, r.Serial, "lesson %d does not compare", l.Number)
 			continue
 		}
 		compared++
 		t.Run(l.Name, func(t *testing.T) {
 			sc := parseBuiltin(t, l.Scenario)
-			with, _ := statsOf(t, sc, true)
-			without, evs := statsOf(t, sc, false)
-			assert.Equal(t, with, r.With)
+			serial, _ := statsOf(t, sc, scenario.Serial)
+			without, evs := statsOf(t, sc, scenario.NoEphemeral)
+			with, _ := statsOf(t, sc, scenario.Ephemeral)
+			assert.Equal(t, serial, r.Serial)
 			assert.Equal(t, without, r.Without)
+			assert.Equal(t, with, r.With)
 			total := 0
 			for _, c := range sc.Connects {
 				total += c.Count
@@ -463,8 +469,11 @@ func TestCompareLessons(t *testing.T) {
 			assert.Equal(t, total, r.With.Started)
 			assert.Equal(t, total, r.With.Completed, "with ephemeral ports every connection completes")
 			assert.Zero(t, r.With.Failed)
-			assert.Greater(t, r.Without.LastDone, r.With.LastDone, "one port at a time is slower")
-			assert.Greater(t, r.Without.TotalWait, r.With.TotalWait, "without ephemeral ports connections wait their turn")
+			for _, st := range []sim.Stats{r.Serial, r.Without} {
+				assert.Greater(t, st.LastDone, r.With.LastDone, "everything through port 80 is slower")
+			}
+			assert.Positive(t, r.Serial.ServerWait, "the thought experiment queues for the server's one port")
+			assert.Zero(t, r.Without.ServerWait, "real TCP serves clients side by side")
 			// A host that listens on :80 cannot bind :80 to fetch.
 			var failed []string
 			for _, e := range evs {
@@ -476,13 +485,16 @@ func TestCompareLessons(t *testing.T) {
 			}
 			assert.Equal(t, []string{"cache EADDRINUSE"}, failed)
 			assert.Equal(t, len(failed), r.Without.Failed)
-			assert.Equal(t, total-len(failed), r.Without.Completed)
 
-			// The view compares the same two runs.
-			s := newSession(t, l.Number)
-			cmp := s.View().Chart.Compare
+			// The view compares the same three runs, in PortModes' order.
+			cmp := newSession(t, l.Number).View().Chart.Compare
 			require.NotNil(t, cmp)
-			assert.Equal(t, Comparison{Connections: total, With: with, Without: without}, *cmp)
+			assert.Equal(t, total, cmp.Connections)
+			require.Len(t, cmp.Runs, len(scenario.PortModes))
+			for i, m := range scenario.PortModes {
+				assert.Equal(t, m.Title(), cmp.Runs[i].Title)
+			}
+			assert.Equal(t, []sim.Stats{serial, without, with}, []sim.Stats{cmp.Runs[0].Stats, cmp.Runs[1].Stats, cmp.Runs[2].Stats})
 		})
 	}
 	assert.Positive(t, compared, "a lesson compares")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
 
@@ -89,7 +90,7 @@ func restAfter(line string, n int) (string, int) {
 	return line[ws[n].col-1:], ws[n].col
 }
 
-var topLevel = []string{"title", "short", "scenario", "sandbox", "flight", "idle", "profile-switch", "compare", "overview"}
+var topLevel = []string{"title", "short", "scenario", "sandbox", "flight", "idle", "profile-switch", "compare", "ports", "overview", "learnt"}
 
 func (p *parser) statement(lines []string, idx []int) error {
 	n := idx[0] + 1
@@ -97,13 +98,14 @@ func (p *parser) statement(lines []string, idx []int) error {
 	ws := words(line)
 	kw := ws[0]
 	// text reads a text that starts after the first skip words and runs on
-	// through the continuation lines.
+	// through the continuation lines; a reason (why) may also name the
+	// answer's quantities.
 	text := func(skip int) (Text, error) {
 		rest, col := restAfter(line, skip)
 		if rest == "" {
 			return Text{}, p.errAt(n, col, "%s: the text is missing", kw.text)
 		}
-		t := Text{Pos: Pos{n, col}}
+		t := Text{Pos: Pos{n, col}, answer: kw.text == "why"}
 		if err := t.add(rest, Pos{n, col}); err != nil {
 			return Text{}, err
 		}
@@ -116,7 +118,7 @@ func (p *parser) statement(lines []string, idx []int) error {
 		}
 		return t, nil
 	}
-	if kw.text != "overview" && kw.text != "say" && kw.text != "ask" && len(idx) > 1 {
+	if !textStatements[kw.text] && len(idx) > 1 {
 		k := idx[1]
 		return p.errAt(k+1, 1, "an indented line continues a text; %s takes none", kw.text)
 	}
@@ -189,8 +191,20 @@ func (p *parser) statement(lines []string, idx []int) error {
 	case "compare":
 		l.Compare = true
 		return none()
+	case "ports":
+		w, err := arg()
+		if err != nil {
+			return err
+		}
+		i := indexOfFunc(scenario.PortModes, func(m scenario.Ports) bool { return m.String() == w.text })
+		if i < 0 {
+			return p.errAt(n, w.col, "ports %s: want on, off or serial", w.text)
+		}
+		l.Ports, l.HasPorts = scenario.PortModes[i], true
 	case "overview":
 		l.Overview, err = text(1)
+	case "learnt":
+		l.Learnt, err = text(1)
 	case "step":
 		if len(l.Steps) == maxLessonSteps {
 			return p.errAt(n, kw.col, "step: at most %d steps", maxLessonSteps)
@@ -198,13 +212,13 @@ func (p *parser) statement(lines []string, idx []int) error {
 		l.Steps = append(l.Steps, Step{Pos: Pos{n, kw.col}})
 		p.step = &l.Steps[len(l.Steps)-1]
 		return none()
-	case "say", "ask", "until", "choices", "answer":
+	case "say", "ask", "until", "choices", "answer", "why", "expect":
 		if p.step == nil {
 			return p.errAt(n, kw.col, "%s belongs to a step: write `step` first", kw.text)
 		}
 		return p.stepLine(kw, ws, line, n, text)
 	default:
-		return p.errAt(n, kw.col, "unknown statement %q; want one of %s, step, say, ask, choices, until or answer", kw.text, strings.Join(topLevel, ", "))
+		return p.errAt(n, kw.col, "unknown statement %q; want one of %s, step, say, ask, choices, until, answer, why or expect", kw.text, strings.Join(topLevel, ", "))
 	}
 	return err
 }
@@ -252,12 +266,19 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 		case "range-multiples":
 			q.Choices.From = ChoicesRangeMultiples
 		default:
-			for c := range strings.SplitSeq(rest, "|") {
-				c = strings.TrimSpace(c)
+			at := col
+			for raw := range strings.SplitSeq(rest, "|") {
+				lead := len(raw) - len(strings.TrimLeft(raw, " "))
+				c := strings.TrimSpace(raw)
 				if c == "" {
-					return p.errAt(n, col, "choices: an empty choice")
+					return p.errAt(n, at, "choices: an empty choice")
 				}
-				q.Choices.Fixed = append(q.Choices.Fixed, c)
+				var t Text
+				if err := t.add(c, Pos{n, at + lead}); err != nil {
+					return err
+				}
+				q.Choices.Fixed = append(q.Choices.Fixed, t)
+				at += len(raw) + 1
 			}
 			if len(q.Choices.Fixed) < 2 || len(q.Choices.Fixed) > 3 {
 				return p.errAt(n, col, "choices: want 2 or 3 choices separated by |, got %d", len(q.Choices.Fixed))
@@ -268,6 +289,19 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 			return p.errAt(n, kw.col, "until is given twice")
 		}
 		st.Until, err = p.cond(ws[1:], n, len(line)+1)
+	case "why":
+		if q == nil {
+			return p.errAt(n, kw.col, "why: the step asks no question (write ask first)")
+		}
+		if q.Why.Src != "" {
+			return p.errAt(n, kw.col, "why is given twice")
+		}
+		q.Why, err = text(1)
+	case "expect":
+		var e Expect
+		if e, err = p.expect(ws[1:], n, len(line)+1); err == nil {
+			st.Expect = append(st.Expect, e)
+		}
 	case "answer":
 		if q == nil {
 			return p.errAt(n, kw.col, "answer: the step asks no question (write ask first)")
@@ -280,26 +314,65 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 	return err
 }
 
-var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen}
+// textStatements take a text that indented lines may continue.
+var textStatements = map[string]bool{"overview": true, "learnt": true, "say": true, "ask": true, "why": true}
+
+var expectNames = map[string]Expectation{"connections": ExpectConnections, "time-wait": ExpectTimeWait, "failures": ExpectFailures, "range-full": ExpectRangeFull, "waiting": ExpectWaiting}
+
+// expect reads `[N] connections|time-wait|failures|waiting|range-full [on HOST]`.
+func (p *parser) expect(ws []word, n, end int) (Expect, error) {
+	e := Expect{Pos: Pos{n, end}, N: 1}
+	const want = "want [N] connections, time-wait, failures, waiting or range-full, then [on HOST]"
+	if len(ws) > 0 {
+		e.Pos.Col = ws[0].col
+		if v, err := strconv.Atoi(ws[0].text); err == nil {
+			if v < 1 {
+				return e, p.errAt(n, ws[0].col, "expect: the count %s: want 1 or more", ws[0].text)
+			}
+			e.N, ws = v, ws[1:]
+		}
+	}
+	if len(ws) == 0 {
+		return e, p.errAt(n, end, "expect: %s", want)
+	}
+	what, ok := expectNames[ws[0].text]
+	if !ok {
+		return e, p.errAt(n, ws[0].col, "expect: unknown %q; %s", ws[0].text, want)
+	}
+	e.What = what
+	switch {
+	case len(ws) == 1:
+	case len(ws) == 3 && ws[1].text == "on":
+		e.Host = ws[2].text
+	default:
+		return e, p.errAt(n, ws[1].col, "expect: unexpected %q; %s", ws[1].text, want)
+	}
+	if what == ExpectRangeFull && e.Host == "" {
+		return e, p.errAt(n, end, "expect range-full: name the host, e.g. range-full on client")
+	}
+	return e, nil
+}
+
+var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen, "listen-again": AnswerListenAgain}
 
 func (p *parser) answer(ws []word, n, end int) (Answer, error) {
 	if len(ws) == 0 {
-		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count or listen PORT")
+		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count, listen PORT or listen-again PORT")
 	}
 	k, ok := answerNames[ws[0].text]
 	if !ok {
-		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count or listen PORT", ws[0].text)
+		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count, listen PORT or listen-again PORT", ws[0].text)
 	}
 	a := Answer{Kind: k}
 	want := 1
-	if k == AnswerListen {
+	if k == AnswerListen || k == AnswerListenAgain {
 		want = 2
 		if len(ws) < 2 {
-			return Answer{}, p.errAt(n, end, "answer listen: want the port to try, e.g. listen 80")
+			return Answer{}, p.errAt(n, end, "answer %s: want the port to try, e.g. %s 80", ws[0].text, ws[0].text)
 		}
 		v, err := strconv.Atoi(ws[1].text)
 		if err != nil || v < 1 || v > 65535 {
-			return Answer{}, p.errAt(n, ws[1].col, "answer listen %s: want a port from 1 to 65535", ws[1].text)
+			return Answer{}, p.errAt(n, ws[1].col, "answer %s %s: want a port from 1 to 65535", ws[0].text, ws[1].text)
 		}
 		a.Port = engine.Port(v)
 	}
@@ -431,6 +504,9 @@ func (p *parser) finish() (*Lesson, error) {
 	if l.Overview.Src == "" {
 		return nil, p.errAt(1, 1, "overview is missing: the text shown as the lesson opens")
 	}
+	if l.Learnt.Src == "" {
+		return nil, p.errAt(1, 1, "learnt is missing: what the lesson taught, in one line, said as it ends")
+	}
 	for i := range l.Steps {
 		st := &l.Steps[i]
 		switch {
@@ -440,7 +516,9 @@ func (p *parser) finish() (*Lesson, error) {
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d asks a question with no answer line", i+1)
 		case st.Ask != nil && len(st.Ask.Choices.Fixed) == 0 && st.Ask.Choices.From == ChoicesFixed:
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d asks a question with no choices line", i+1)
-		case st.Ask != nil && (st.Ask.Answer.Kind == AnswerListen) != (st.Until == nil):
+		case st.Ask != nil && st.Ask.Why.Src == "":
+			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d asks a question with no why line: every verdict says why", i+1)
+		case st.Ask != nil && (st.Ask.Answer.Kind == AnswerListen || st.Ask.Answer.Kind == AnswerListenAgain) != (st.Until == nil):
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: a question is answered by the event it plays until, except answer listen, which plays nothing", i+1)
 		}
 	}

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"time"
@@ -31,6 +32,9 @@ type player struct {
 	hit   *sim.Event
 	// tap, if set, sees every event (a terminal prints them).
 	tap func(sim.Event)
+	// names are the connections as people name them: their client and
+	// which of its connections each is, by connection number.
+	names map[int]connName
 	// until is where the advance in progress stops.
 	until time.Duration
 	// samples hold the client hosts' port counts every sampleEvery.
@@ -57,10 +61,13 @@ type hostState struct {
 	twHead  int
 	// waiting are the connections that cannot go on yet (Waiting events,
 	// without ephemeral ports), by connection number.
-	waiting  map[int]sim.Event
-	busy     bool      // the simulation says its one port is transmitting
-	fail     sim.Event // the latest failure; Kind 0 if none
-	failures int
+	waiting map[int]sim.Event
+	busy    bool // the simulation says its one port is transmitting
+	// The ports its last two connections got, for a verdict's reason.
+	lastPort, prevPort uint16
+	opened             int       // connections it began so far
+	fail               sim.Event // the latest failure; Kind 0 if none
+	failures           int
 }
 
 // connState is one side of a connection: its 4-tuple as this host sees it,
@@ -70,6 +77,27 @@ type connState struct {
 	tuple engine.FourTuple
 	state engine.ConnState
 	since time.Duration
+}
+
+// connName names a connection for people: "alice's 2nd connection".
+type connName struct {
+	client string
+	n      int
+}
+
+func (c connName) String() string {
+	suffix := "th"
+	if c.n%100 < 11 || c.n%100 > 13 {
+		switch c.n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%s's %d%s connection", c.client, c.n, suffix)
 }
 
 // Sample is how many of the client hosts' 4-tuples were in use and in
@@ -87,7 +115,7 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
+	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond), names: map[int]connName{}}
 	for i, e := range s.Hosts() {
 		name := sc.Hosts[i].Name
 		p.hosts = append(p.hosts, hostState{
@@ -195,6 +223,12 @@ func (p *player) observe(e sim.Event) {
 		p.tap(e)
 	}
 	p.events++
+	if _, ok := p.names[e.Conn]; !ok && e.Conn > 0 {
+		// A connection's first event is its client's: the connect.
+		h := &p.hosts[p.hostIndex(e.Host)]
+		h.opened++
+		p.names[e.Conn] = connName{e.Host, h.opened}
+	}
 	if int(e.Kind) < len(p.kinds) {
 		p.kinds[e.Kind]++
 	}
@@ -216,6 +250,7 @@ func (p *player) observe(e sim.Event) {
 		h.busy = e.Busy
 	case sim.PortAllocated:
 		delete(h.waiting, e.Conn)
+		h.prevPort, h.lastPort = h.lastPort, e.Tuple.Local.Port()
 	case sim.ConnectFailed:
 		h.fail, h.failures = e, h.failures+1
 		h.drop(e.Conn)

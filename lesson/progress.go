@@ -9,6 +9,7 @@ type Progress struct {
 	Lesson  int               `json:"scene,omitempty"`
 	Steps   map[int]int       `json:"steps,omitempty"`   // lesson number -> step
 	Answers map[string]string `json:"answers,omitempty"` // question id -> "right" or "wrong"
+	Done    map[int]bool      `json:"done,omitempty"`    // lessons worked through to their last step
 }
 
 // Store keeps progress between runs.
@@ -40,6 +41,9 @@ func loadProgress(s Store) (Progress, error) {
 	}
 	if p.Answers == nil {
 		p.Answers = map[string]string{}
+	}
+	if p.Done == nil {
+		p.Done = map[int]bool{}
 	}
 	return p, err
 }

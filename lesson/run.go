@@ -16,8 +16,12 @@ import (
 type Run struct {
 	Lesson   *Lesson
 	Scenario *scenario.Scenario
-	// For lessons that compare: the run with ephemeral ports and without.
-	With, Without sim.Stats
+	// For lessons that compare, each mode's whole run: the thought
+	// experiment, real TCP without ephemeral ports, and with them.
+	Serial, Without, With sim.Stats
+	// WithoutTakeovers counts the TIME_WAITs taken over early in the run
+	// without ephemeral ports.
+	WithoutTakeovers int
 	// Stats is the whole run's, computed once (the last completion is a
 	// pause condition).
 	Stats sim.Stats
@@ -45,6 +49,9 @@ func NewRun(l *Lesson, s Settings) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)
 	}
+	if l.HasPorts {
+		sc.Ports = l.Ports
+	}
 	if l.ProfileSwitch && s.Profile.Name != "" && !l.Sandbox {
 		for i := range sc.Hosts {
 			if isClient(sc, sc.Hosts[i].Name) {
@@ -61,15 +68,17 @@ func NewRun(l *Lesson, s Settings) (*Run, error) {
 		r.pace.flight = sc.Latency.Seconds() / l.Flight
 	}
 	if l.Compare {
-		if r.With, err = runAll(sc, true); err != nil {
-			return nil, err
+		if r.Serial, _, err = runAll(sc, scenario.Serial); err == nil {
+			if r.Without, r.WithoutTakeovers, err = runAll(sc, scenario.NoEphemeral); err == nil {
+				r.With, _, err = runAll(sc, scenario.Ephemeral)
+			}
 		}
-		if r.Without, err = runAll(sc, false); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}
 	if slices.ContainsFunc(l.Steps, func(st Step) bool { return st.Until != nil && st.Until.Special == LastDone }) {
-		if r.Stats, err = runAll(sc, sc.Ephemeral); err != nil {
+		if r.Stats, _, err = runAll(sc, sc.Ports); err != nil {
 			return nil, err
 		}
 	}
@@ -80,16 +89,22 @@ func isClient(sc *scenario.Scenario, name string) bool {
 	return slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name })
 }
 
-// runAll runs a copy of sc to the end with ephemeral ports on or off.
-func runAll(sc *scenario.Scenario, ephemeral bool) (sim.Stats, error) {
+// runAll runs a copy of sc to the end with its ports from mode, and
+// counts the TIME_WAITs taken over on the way.
+func runAll(sc *scenario.Scenario, mode scenario.Ports) (sim.Stats, int, error) {
 	cp := *sc
-	cp.Ephemeral = ephemeral
+	cp.Ports = mode
 	s, err := sim.New(&cp)
 	if err != nil {
-		return sim.Stats{}, err
+		return sim.Stats{}, 0, err
 	}
-	s.Run(cp.Duration, nil)
-	return s.Stats(), nil
+	takeovers := 0
+	s.Run(cp.Duration, func(e sim.Event) {
+		if e.Kind == sim.PortReleased && e.TakenOver {
+			takeovers++
+		}
+	})
+	return s.Stats(), takeovers, nil
 }
 
 // Now is the simulated time shown.

@@ -51,7 +51,7 @@ const sandboxDuration = 10 * time.Minute
 // Scenario builds the sandbox's scenario as a value; profile, if named,
 // is every client's.
 func (sb Sandbox) Scenario(seed uint64, profile engine.Profile) (*scenario.Scenario, error) {
-	sc := &scenario.Scenario{Title: "Sandbox", Seed: seed, Duration: sandboxDuration, Latency: 5 * time.Millisecond, Ephemeral: true}
+	sc := &scenario.Scenario{Title: "Sandbox", Seed: seed, Duration: sandboxDuration, Latency: 5 * time.Millisecond}
 	for i := range sb.Clients {
 		p := profile
 		if p.Name == "" {

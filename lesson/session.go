@@ -2,6 +2,8 @@ package lesson
 
 import (
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"time"
@@ -56,6 +58,7 @@ type stepState struct {
 	chosen  int      // index into choices; -1 before an answer
 	verdict Verdict
 	truth   string // the engine's answer, once known
+	why     string // the verdict's reason
 	mark    int    // connections that got a port before the question was answered
 }
 
@@ -74,6 +77,7 @@ type Session struct {
 	focus     int // the host whose ports the map shows
 	problems  []string
 	fatal     string
+	notice    string // why the last action did nothing, until the next one
 	ls        stepState
 	prog      Progress
 	store     Store
@@ -218,15 +222,30 @@ func (s *Session) settle() {
 	}
 }
 
+// locked are the actions that would move time while a question waits
+// for its answer: the engine's answer must come from the event it asks
+// about, so the learner answers first.
+var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: true, ActProfile: true}
+
 // Do carries out an action.
 func (s *Session) Do(a Action) {
 	s.gen++
+	s.notice = ""
 	switch {
 	case a == ActHelp:
 		s.help = !s.help
 		return
-	case a == ActEscape:
+	case a == ActEscape && (s.help || len(s.problems) > 0):
 		s.help, s.problems = false, nil
+		return
+	case a == ActEscape && s.questionOpen():
+		s.gotoStep(s.ls.step + 1) // skipped: the next step, as if answered
+		return
+	case locked[a] && s.questionOpen():
+		s.notice = "Answer first: press A, B or C (Esc skips the question)."
+		if s.ls.chosen >= 0 {
+			s.notice = "The engine is answering: watch."
+		}
 		return
 	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)):
 		s.open(int(a - ActOpen))
@@ -263,6 +282,10 @@ func (s *Session) Do(a Action) {
 		s.enter(0)
 		s.playing = true
 	case ActNextStep:
+		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok && s.ls.step == len(s.steps())-1 {
+			s.open(next.Number) // the lesson is complete: on to the next
+			return
+		}
 		if s.ls.step == 0 {
 			// The overview may have played on past what the lesson's
 			// steps wait for: the lesson proper starts from the start.
@@ -273,7 +296,7 @@ func (s *Session) Do(a Action) {
 	case ActPrevStep:
 		s.gotoStep(s.ls.step - 1)
 	case ActResetProgress:
-		s.prog = Progress{Steps: map[int]int{}, Answers: map[string]string{}}
+		s.prog = Progress{Steps: map[int]int{}, Answers: map[string]string{}, Done: map[int]bool{}}
 		s.saveProgress()
 		s.load(s.set.Lesson, 0)
 		s.enter(0)
@@ -357,6 +380,11 @@ func (s *Session) steps() []Step {
 	return append([]Step{{Say: l.Overview}}, l.Steps...)
 }
 
+// questionOpen says a question waits for its answer, or for the engine's.
+func (s *Session) questionOpen() bool {
+	return s.question() != nil && s.ls.verdict == Unjudged && s.run != nil && !s.run.play.finished()
+}
+
 // question is the current step's question, if it has one.
 func (s *Session) question() *Question {
 	if st := s.steps(); s.ls.step < len(st) {
@@ -387,6 +415,9 @@ func (s *Session) enter(i int) {
 	}
 	s.prog.Lesson = s.set.Lesson
 	s.prog.Steps[s.set.Lesson] = i
+	if i == len(steps)-1 {
+		s.prog.Done[s.set.Lesson] = true
+	}
 	s.saveProgress()
 }
 
@@ -432,6 +463,12 @@ func (s *Session) answer(k int) {
 func (s *Session) judge(e sim.Event) {
 	q := s.question()
 	s.ls.truth = s.truth(q, e)
+	h := &s.run.play.hosts[s.run.play.hostIndex(e.Host)]
+	prev := h.prevPort
+	if e.Kind != sim.PortAllocated {
+		prev = h.lastPort // no port was taken: the last one is the one before
+	}
+	s.ls.why = q.Why.fill(s.run, &answerCtx{truth: s.ls.truth, e: e, prev: prev})
 	s.ls.verdict = Wrong
 	if s.ls.choices[s.ls.chosen] == s.ls.truth {
 		s.ls.verdict = Right
@@ -461,22 +498,31 @@ func (s *Session) truth(q *Question, e sim.Event) string {
 	case AnswerCount:
 		return fmt.Sprint(r.play.kinds[sim.PortAllocated] - s.ls.mark)
 	case AnswerListen:
-		return listenOutcome(r, q.Answer.Port)
+		return listenOutcome(r, q.Answer.Port, false)
+	case AnswerListenAgain:
+		return listenOutcome(r, q.Answer.Port, true)
 	}
 	return ""
 }
 
-// listenOutcome asks the engine what an unprivileged listen on port gets
-// on a fresh host with the OS of the run's first server.
-func listenOutcome(r *Run, port engine.Port) string {
+// listenOutcome asks the engine what a listen on port gets on a fresh host
+// with the OS and address of the run's first server: unprivileged, or
+// (again) privileged while a listener already holds the address and port.
+func listenOutcome(r *Run, port engine.Port, again bool) string {
 	prof := r.firstClient().Profile
 	addr := netip.AddrFrom4([4]byte{10, 0, 0, 1})
 	if sv := r.servers(); len(sv) > 0 {
 		prof, addr = sv[0].Profile, sv[0].Addr
 	}
+	local := netip.AddrPortFrom(addr, uint16(port))
 	h, err := engine.NewHost(engine.HostConfig{Name: "probe", Addr: addr, Profile: prof})
-	if err == nil {
-		err = h.Listen(engine.TCP, netip.AddrPortFrom(addr, uint16(port)))
+	if err == nil && again {
+		priv := engine.SockOpts{Privileged: true}
+		if _, _, err = h.ListenOpts(engine.TCP, local, priv); err == nil {
+			_, _, err = h.ListenOpts(engine.TCP, local, priv)
+		}
+	} else if err == nil {
+		err = h.Listen(engine.TCP, local)
 	}
 	if err != nil {
 		return engine.ErrnoName(err)
@@ -484,26 +530,33 @@ func listenOutcome(r *Run, port engine.Port) string {
 	return "the port"
 }
 
-// choices are q's choices in this run.
+// choices are q's choices in this run, in an order shuffled with the
+// seed and the question, so that the right one's place varies but is the
+// same each time the same run asks.
 func (s *Session) choices(q *Question) []string {
+	var out []string
 	switch q.Choices.From {
 	case ChoicesNextPort:
-		return s.nextPortChoices()
+		out = s.nextPortChoices()
 	case ChoicesRangeMultiples:
 		size := s.run.firstClient().Profile.Ephemeral.Size()
-		var out []string
 		for k := 1; k <= max(len(s.run.servers()), 2) && k <= 3; k++ {
 			out = append(out, fmt.Sprint(k*size))
 		}
-		return out
+	default:
+		for _, t := range q.Choices.Fixed {
+			out = append(out, t.Fill(s.run))
+		}
 	}
-	return q.Choices.Fixed
+	h := fnv.New64a()
+	h.Write([]byte(q.ID))
+	rand.New(rand.NewPCG(s.run.Scenario.Seed, h.Sum64())).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
 }
 
 // nextPortChoices offers the port the next connection will get (looked up
 // by running the same deterministic scenario ahead) among ports it could
-// plausibly have been: the range's ends and the neighbours of the answer,
-// in numeric order so that the order gives nothing away.
+// plausibly have been: the range's ends and the neighbours of the answer.
 func (s *Session) nextPortChoices() []string {
 	next, ok := s.lookAhead(func(e sim.Event) bool { return e.Kind == sim.PortAllocated })
 	if !ok {
@@ -518,7 +571,6 @@ func (s *Session) nextPortChoices() []string {
 			ports = append(ports, q)
 		}
 	}
-	slices.Sort(ports)
 	out := make([]string, len(ports))
 	for i, q := range ports {
 		out[i] = fmt.Sprint(q)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
 )
 
 // Text is a narration template: prose with {names} of quantities that the
@@ -16,6 +17,9 @@ type Text struct {
 	Pos   Pos
 	Src   string
 	parts []part
+	// answer: the text is a verdict's reason and may name the answer's
+	// quantities too.
+	answer bool
 }
 
 // part is a piece of literal text, or a quantity's name.
@@ -37,8 +41,25 @@ var quantities = map[string]func(r *Run) string{
 		return fmt.Sprintf("%.2f", engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
 	},
 	"client.strategy": func(r *Run) string { return strategyText(r.firstClient().Profile.Connect) },
-	"server":          func(r *Run) string { return r.firstServer() },
-	"servers":         func(r *Run) string { return fmt.Sprint(len(r.servers())) },
+	// How many of the client's ephemeral ports lie in IANA's registered
+	// class: "ephemeral" is a use, not a class (facts/ports.md §1, §2).
+	"client.range.registered": func(r *Run) string {
+		rg := r.firstClient().Profile.Ephemeral
+		lo, hi := max(rg.Lo, engine.RegisteredPorts.Lo), min(rg.Hi, engine.RegisteredPorts.Hi)
+		return fmt.Sprint(max(0, int(hi)-int(lo)+1))
+	},
+	// The client OS's own range and TIME_WAIT, before the scenario shrank
+	// them for the demo.
+	"client.os.range":    func(r *Run) string { return osDefault(r).Ephemeral.String() },
+	"client.os.timewait": func(r *Run) string { return fmtWhole(osDefault(r).TimeWait) },
+	"server.privileged": func(r *Run) string {
+		if s := r.servers(); len(s) > 0 {
+			return fmt.Sprint(s[0].Profile.PrivilegedBelow)
+		}
+		return fmt.Sprint(r.firstClient().Profile.PrivilegedBelow)
+	},
+	"server":  func(r *Run) string { return r.firstServer() },
+	"servers": func(r *Run) string { return fmt.Sprint(len(r.servers())) },
 	"clients.ranges": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
@@ -68,6 +89,28 @@ var quantities = map[string]func(r *Run) string{
 	"connections":  func(r *Run) string { return fmt.Sprint(r.With.Started) },
 	"with.done":    func(r *Run) string { return FmtDur(r.With.LastDone) },
 	"without.done": func(r *Run) string { return FmtDur(r.Without.LastDone) },
+	"serial.done":  func(r *Run) string { return FmtDur(r.Serial.LastDone) },
+	// Which of the two runs without ephemeral ports took longer, and why.
+	"slower": func(r *Run) string {
+		if r.Without.LastDone > r.Serial.LastDone {
+			return "real TCP is the slower, since a client's next connection waits out its last 4-tuple's TIME_WAIT"
+		}
+		why := "the server talks to clients side by side"
+		if r.WithoutTakeovers > 0 {
+			// Linux: a socket bound first takes over its own TIME_WAIT at
+			// once (facts/ports.md §2 tcp_twsk_unique, fact 9).
+			why += ", and Linux lets a port bound first take over its own TIME_WAIT"
+		}
+		return "real TCP is the faster: " + why
+	},
+	// The error a connect() gets when the client's range is used up:
+	// EADDRNOTAVAIL on Unix, WSAENOBUFS on Windows (docs/facts-extra.md).
+	"client.exhausted": func(r *Run) string {
+		if e := r.firstClient().Profile.ExhaustedErr; e != nil {
+			return e.Name
+		}
+		return engine.ErrAddrNotAvail.Name
+	},
 	// The IANA classes (facts/ports.md §1).
 	"iana.system":     func(*Run) string { return engine.SystemPorts.String() },
 	"iana.registered": func(*Run) string { return engine.RegisteredPorts.String() },
@@ -94,7 +137,10 @@ func (t *Text) add(src string, pos Pos) error {
 			return &Error{Pos: Pos{pos.Line, pos.Col + start}, Msg: "this { is never closed"}
 		}
 		name := src[start+1 : start+end]
-		if _, ok := quantities[name]; !ok {
+		_, ok := quantities[name]
+		if _, isAnswer := answerQuantities[name]; isAnswer && !t.answer {
+			return &Error{Pos: Pos{pos.Line, pos.Col + start}, Msg: fmt.Sprintf("{%s} names the answer: it is for why lines only", name)}
+		} else if !ok && !isAnswer {
 			return &Error{Pos: Pos{pos.Line, pos.Col + start}, Msg: fmt.Sprintf("unknown quantity {%s}; want one of %s", name, quantityList())}
 		}
 		t.parts = append(t.parts, part{name: name})
@@ -108,21 +154,69 @@ func quantityList() string {
 	for n := range quantities {
 		names = append(names, "{"+n+"}")
 	}
+	for n := range answerQuantities {
+		names = append(names, "{"+n+"} (why only)")
+	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
 }
 
+// answerCtx is what a verdict's reason can name: the engine's answer and
+// the event that gave it.
+type answerCtx struct {
+	truth string
+	e     sim.Event
+	prev  uint16 // the port the host's connection before it got; 0 if none
+}
+
+// answerQuantities are the names only a reason (why) may use.
+var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
+	"answer":        func(_ *Run, a *answerCtx) string { return a.truth },
+	"answer.host":   func(_ *Run, a *answerCtx) string { return a.e.Host },
+	"answer.remote": func(_ *Run, a *answerCtx) string { return a.e.Tuple.Remote.String() },
+	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
+	// How the answering host's strategy came to that port.
+	"answer.pick": func(r *Run, a *answerCtx) string {
+		switch r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect {
+		case engine.Sequential:
+			if a.prev == 0 {
+				return "is the first port of the range: one counter hands the range out in order"
+			}
+			return fmt.Sprintf("follows %d, the port the connection before it got: one counter hands the range out in order", a.prev)
+		case engine.RandomStart:
+			return "came from a random start in the range, then the next free port (RFC 6056 Algorithm 1)"
+		case engine.RandomPick:
+			return "was a random pick from the range (RFC 6056 Algorithm 2)"
+		}
+		return "came from Linux's secret offset for this destination, stepping by 2 through ports of the range's first port's parity"
+	},
+}
+
 // Fill writes the text with the quantities of run r.
-func (t Text) Fill(r *Run) string {
+func (t Text) Fill(r *Run) string { return t.fill(r, nil) }
+
+func (t Text) fill(r *Run, a *answerCtx) string {
 	var b strings.Builder
 	for _, p := range t.parts {
-		if p.name != "" {
-			b.WriteString(quantities[p.name](r))
-		} else {
+		switch {
+		case p.name == "":
 			b.WriteString(p.lit)
+		case quantities[p.name] != nil:
+			b.WriteString(quantities[p.name](r))
+		case a != nil:
+			b.WriteString(answerQuantities[p.name](r, a))
 		}
 	}
 	return b.String()
+}
+
+// osDefault is the first client's OS profile as the OS ships it.
+func osDefault(r *Run) engine.Profile {
+	p, err := engine.ProfileByName(r.firstClient().Profile.Name)
+	if err != nil {
+		return r.firstClient().Profile // every run's profile is the engine's
+	}
+	return p
 }
 
 func fmtWhole(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }

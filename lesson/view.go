@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
 
@@ -45,6 +46,9 @@ type View struct {
 	HelpLines       [][2]string // key, what it does
 	Problems        []string    // rejected settings and errors, until dismissed
 	Fatal           string      // the lesson could not be built
+	// Notice says why the last action did nothing (a question waits for
+	// its answer), until the next action.
+	Notice string
 }
 
 // LessonButton is one lesson in the menu.
@@ -99,6 +103,7 @@ type SocketRow struct {
 	Kind          RowKind
 	State         engine.ConnState // for RowConn
 	Conn          int              // the connection's number
+	Name          string           // the connection as people name it: "alice's 2nd connection"
 	Local, Remote netip.AddrPort
 	Inbound       bool           // accepted on a listener (the remote called)
 	Reason        sim.WaitReason // for RowWaiting
@@ -152,11 +157,18 @@ type ChartView struct {
 	Compare *Comparison
 }
 
-// Comparison is how long the clients take with and without ephemeral
-// ports, from two complete runs.
+// Comparison is how long the clients take in each way of getting ports,
+// from complete runs: the thought experiment, real TCP without ephemeral
+// ports, and with them (scenario.PortModes' order).
 type Comparison struct {
-	Connections   int
-	With, Without sim.Stats
+	Connections int
+	Runs        []ModeRun
+}
+
+// ModeRun is one mode's complete run.
+type ModeRun struct {
+	Title string // "real TCP without ephemeral ports"
+	Stats sim.Stats
 }
 
 // Narration is the lesson panel.
@@ -167,6 +179,13 @@ type Narration struct {
 	Presenter   bool // the narration is left to the presenter
 	// MaxLines is how many lines of Text the panel shows.
 	MaxLines int
+	// Complete: the last step has played (never in the open-ended
+	// sandbox); Learnt says what the lesson
+	// taught, and Next names the lesson PageDown opens ("lesson 4,
+	// Without"; "" after the last).
+	Complete bool
+	Learnt   string
+	Next     string
 }
 
 // QuestionView is the current question.
@@ -177,6 +196,7 @@ type QuestionView struct {
 	Chosen  int // -1 before an answer
 	Verdict Verdict
 	Truth   string // the engine's answer, once judged
+	Why     string // the verdict's reason, from the run
 }
 
 // KnobView is a sandbox knob.
@@ -225,7 +245,7 @@ const rangeStripMax = 32
 // View describes what is shown now.
 func (s *Session) View() View {
 	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
-		Problems: slices.Clone(s.problems), Fatal: s.fatal}
+		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
 	for _, l := range s.cat.Lessons {
 		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
 	}
@@ -258,7 +278,8 @@ func (s *Session) View() View {
 	v.Inspect = s.inspection()
 	v.Chart = ChartView{Samples: p.samples, End: p.end()}
 	if r.Lesson.Compare {
-		v.Chart.Compare = &Comparison{Connections: r.With.Started, With: r.With, Without: r.Without}
+		v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
+			{scenario.Serial.Title(), r.Serial}, {scenario.NoEphemeral.Title(), r.Without}, {scenario.Ephemeral.Title(), r.With}}}
 	} else if cs := r.clients(); len(cs) == 1 {
 		v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 	}
@@ -336,13 +357,13 @@ func (s *Session) hostView(h *hostState) HostView {
 	p := s.run.play
 	hv := HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
-		HalfDuplex: !s.run.Scenario.Ephemeral && h.server, Transmitting: h.busy}
+		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy}
 	for _, l := range h.listens {
 		hv.Rows = append(hv.Rows, SocketRow{Kind: RowListen, Local: l})
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 		e := h.waiting[id]
-		hv.Rows = append(hv.Rows, SocketRow{Kind: RowWaiting, Conn: id, Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+		hv.Rows = append(hv.Rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].String(), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
 	}
 	hv.Total = len(hv.Rows) + len(h.conns)
 	hv.Rows = hv.Rows[:min(len(hv.Rows), maxRows)]
@@ -350,7 +371,7 @@ func (s *Session) hostView(h *hostState) HostView {
 	active, tw := h.firstRows(room)
 	shown := append(active, tw...)
 	for _, c := range shown[:min(len(shown), room)] {
-		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Local: c.tuple.Local, Remote: c.tuple.Remote,
+		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: p.names[c.id].String(), Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
 		if c.state == engine.TimeWait {
 			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
@@ -462,7 +483,7 @@ func (s *Session) narration() (Narration, []Control) {
 		n.MaxLines = 1
 	}
 	if q := st.Ask; q != nil {
-		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), Chosen: s.ls.chosen, Verdict: s.ls.verdict, Truth: s.ls.truth}
+		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), Chosen: s.ls.chosen, Verdict: s.ls.verdict, Truth: s.ls.truth, Why: s.ls.why}
 		for i, c := range s.ls.choices {
 			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: c, Key: string(rune('A' + i)),
 				Pressed: i == s.ls.chosen, Disabled: s.ls.chosen >= 0})
@@ -471,8 +492,17 @@ func (s *Session) narration() (Narration, []Control) {
 	} else if !s.presenter {
 		n.Text = st.Say.Fill(s.run)
 	}
+	// The sandbox is open-ended: its one step never ends it.
+	if s.ls.step == len(steps)-1 && (!s.playing || s.run.play.finished()) && !s.run.Lesson.Sandbox {
+		n.Complete, n.Learnt = true, s.run.Lesson.Learnt.Fill(s.run)
+		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok {
+			n.Next = fmt.Sprintf("lesson %d, %s", next.Number, next.Short)
+		}
+	}
+	last := s.ls.step == len(steps)-1
+	_, more := s.cat.Lesson(s.set.Lesson + 1)
 	cs := []Control{
-		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: s.ls.step == len(steps)-1},
+		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: last && !more},
 		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
 		{Label: "Reset progress", Action: ActResetProgress},
 	}

@@ -237,5 +237,71 @@ func TestControlsDisabledWhereTheyDoNothing(t *testing.T) {
 	}
 	s.gotoStep(len(s.steps()) - 1)
 	v = s.View()
-	assert.True(t, disabled(v, v.StepControls, ActNextStep), "at the last step")
+	assert.False(t, disabled(v, v.StepControls, ActNextStep), "at the last step, the next lesson")
+	last := newSession(t, len(builtin(t).Lessons))
+	last.gotoStep(len(last.steps()) - 1)
+	v = last.View()
+	assert.True(t, disabled(v, v.StepControls, ActNextStep), "at the last step of the last lesson")
+}
+
+// holds checks expectation e against the view at a pause (and, for a
+// range, the engine's ports of the host).
+func holds(t *testing.T, s *Session, e Expect) (bool, string) {
+	v := s.View()
+	count := 0
+	found := e.Host == ""
+	for i, h := range v.Hosts {
+		if e.Host != "" && h.Name != e.Host || e.Host == "" && !h.Client && e.What != ExpectWaiting {
+			continue
+		}
+		found = true
+		switch e.What {
+		case ExpectWaiting:
+			for _, r := range h.Rows {
+				if r.Kind == RowWaiting {
+					count++
+				}
+			}
+		case ExpectConnections:
+			count += h.Conns - h.InTW
+		case ExpectTimeWait:
+			count += h.InTW
+		case ExpectFailures:
+			count += h.Failures
+		case ExpectRangeFull:
+			free := 0
+			for p := int(h.Range.Lo); p <= int(h.Range.Hi); p++ {
+				if s.run.play.sim.Hosts()[i].PortState(engine.TCP, engine.Port(p)) == engine.PortFree {
+					free++
+				}
+			}
+			return free == 0, fmt.Sprintf("%d ports of %s's range are free", free, h.Name)
+		}
+	}
+	if !found {
+		return false, "no host " + e.Host
+	}
+	return count >= e.N, fmt.Sprintf("%d, want at least %d", count, e.N)
+}
+
+// Every step stops where its narration says: at each pause, what the
+// lesson file expects there is what the view shows.
+func TestEveryPauseShowsWhatItsStepSays(t *testing.T) {
+	for _, l := range builtin(t).Lessons {
+		s := newSession(t, l.Number)
+		for i, st := range l.Steps {
+			s.Do(ActNextStep)
+			if s.View().Narration.Question != nil {
+				s.Do(ActAnswer)
+			}
+			s.PlayToPause(nil)
+			if st.Until != nil && !s.run.play.finished() {
+				assert.NotEmpty(t, st.Expect, "lesson %d step %d plays to a pause: say what it shows (expect)", l.Number, i+1)
+			}
+			for _, e := range st.Expect {
+				ok, why := holds(t, s, e)
+				assert.True(t, ok, "lesson %d step %d (%s): expect at %s: %s", l.Number, i+1, st.Say.Src, e.Pos, why)
+			}
+		}
+	}
 }

@@ -17,8 +17,9 @@ const allocHelp = `usage: portsim alloc [--profile NAME] [--range LO-HI] [--seed
 
 Connects --count times from one client host, to the destinations in turn,
 and keeps every connection open: one line per attempt with the destination
-and the local port the engine picked, or the error (EADDRNOTAVAIL once the
-ports toward a destination run out). Failures do not stop the run.
+and the local port the engine picked, or the error once the ports toward
+a destination run out (EADDRNOTAVAIL; WSAENOBUFS on Windows). Failures do
+not stop the run.
 `
 
 // allocResult is one connect attempt, as --json prints it.

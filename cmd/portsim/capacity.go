@@ -22,7 +22,8 @@ destination: the ephemeral range's size divided by TIME_WAIT in seconds,
 since every port stays taken for TIME_WAIT after its connection closes.
 Then it simulates connects at --rate, each closed at once, for twice
 TIME_WAIT plus the time to use the range once, and reports when connects
-start failing (EADDRNOTAVAIL) and how many fail, or that none do.
+start failing (EADDRNOTAVAIL; WSAENOBUFS on Windows) and how many fail, or
+that none do.
 `
 
 // maxRate is the fastest rate a scenario can express (one connect per µs).
@@ -103,7 +104,7 @@ func simulateRate(p engine.Profile, r engine.Range, tw time.Duration, perSec flo
 		window = time.Duration((count - 1) / perSec * float64(time.Second))
 	}
 	sc := &scenario.Scenario{
-		Title: "portsim capacity", Seed: 1, Duration: window, Ephemeral: true,
+		Title: "portsim capacity", Seed: 1, Duration: window,
 		Hosts: []scenario.Host{
 			{Name: "client", Addr: netip.AddrFrom4([4]byte{192, 168, 1, 5}), Profile: p, Range: r, TimeWait: tw},
 			{Name: "server", Addr: netip.AddrFrom4([4]byte{10, 0, 0, 10})},

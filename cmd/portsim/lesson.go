@@ -97,9 +97,14 @@ func (t *terminal) work(s *lesson.Session) error {
 		vm = s.View()
 		if q := vm.Narration.Question; q != nil {
 			fmt.Fprintf(t.w, "%s: the engine's answer is %s.\n", q.Verdict, q.Truth)
+			fmt.Fprintln(t.w, wrap("Why: "+q.Why, 78))
 		}
 	}
-	fmt.Fprintln(t.w, "\nEnd of the lesson.")
+	n := vm.Narration
+	fmt.Fprintln(t.w, "\n"+wrap("Lesson complete: "+n.Learnt, 78))
+	if n.Next != "" {
+		fmt.Fprintf(t.w, "Next: %s (portsim lesson %d).\n", n.Next, vm.Lesson+1)
+	}
 	return nil
 }
 

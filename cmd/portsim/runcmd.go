@@ -21,9 +21,11 @@ import (
 const runHelp = `usage: portsim run SCENARIO|FILE [--seed N] [--until DURATION] [--json]
 
 Runs a scenario and prints one line per event, then a summary; with --json,
-one JSON object per event instead. SCENARIO is a built-in scenario's name or
-lesson number (see portsim list); anything else is a scenario file
-(docs/scenarios.md).
+one JSON object per event instead. A scenario without ephemeral ports
+(ephemeral off or serial) ends with its completion time in the thought
+experiment, in real TCP without ephemeral ports and with them, each run to
+its end. SCENARIO is a built-in scenario's name or lesson number (see
+portsim list); anything else is a scenario file (docs/scenarios.md).
 `
 
 // simFlags are the flags run and pcap share.
@@ -126,8 +128,29 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 		st := s.Stats()
 		fmt.Fprintf(w, "summary: %d connections started, %d completed, %d failed; last response at %.3fs; total wait %.3fs; at most %d ports held by one host\n",
 			st.Started, st.Completed, st.Failed, st.LastDone.Seconds(), st.TotalWait.Seconds(), st.PeakPorts)
+		if sc.Ports != scenario.Ephemeral {
+			line, err := completion(sc)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(w, line)
+		}
 	}
 	return w.Flush()
+}
+
+// completion is lesson 4's comparison as one line: when the last response
+// arrives in each of scenario.PortModes, every run taken to its end.
+func completion(sc *scenario.Scenario) (string, error) {
+	var parts []string
+	for _, m := range scenario.PortModes {
+		st, err := sim.Complete(sc, m)
+		if err != nil {
+			return "", bad("%v", err)
+		}
+		parts = append(parts, fmt.Sprintf("%.3f s %s", st.LastDone.Seconds(), m.Title()))
+	}
+	return "completion: " + strings.Join(parts, ", "), nil
 }
 
 // jsonEvent is an Event as `run --json` prints it; field names are part of
@@ -146,12 +169,25 @@ type jsonEvent struct {
 	State  string   `json:"state,omitempty"`  // a TCP state, a reason to wait, or TRANSMITTING/LISTENING
 	Err    string   `json:"err,omitempty"`
 	Wait   float64  `json:"wait,omitempty"`
+
+	// Call: for connect-failed, the call that failed (connect, or the
+	// bind before it). Taken: for port-released and a CLOSED state, a
+	// TIME_WAIT that a new connection took over.
+	Call  string `json:"call,omitempty"`
+	Taken bool   `json:"takeover,omitempty"`
 }
 
 func eventJSON(e sim.Event) jsonEvent {
 	j := jsonEvent{
 		T: e.At.Seconds(), Kind: e.Kind.String(), Host: e.Host, Conn: e.Conn,
 		Flags: e.Flags.String(), Len: e.Len, State: stateText(e), Err: engine.ErrnoName(e.Err), Wait: e.Wait.Seconds(),
+		Taken: e.TakenOver,
+	}
+	if e.Kind == sim.ConnectFailed {
+		j.Call = "connect"
+		if e.Bind {
+			j.Call = "bind"
+		}
 	}
 	if e.Tuple.Proto != 0 {
 		j.Proto = e.Tuple.Proto.String()

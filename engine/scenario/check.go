@@ -47,8 +47,11 @@ func (sc *Scenario) Check() error {
 			return err
 		}
 	}
+	if sc.Ports > Serial {
+		return errorf(Pos{}, "ephemeral: unknown mode %v; want on, off or serial", sc.Ports)
+	}
 	for _, c := range sc.Connects {
-		if err := c.check(names, sc.Ephemeral); err != nil {
+		if err := c.check(names, sc.Ports == Ephemeral); err != nil {
 			return err
 		}
 	}
@@ -98,7 +101,7 @@ func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
 		return errorf(c.Pos, "%s: close %d: want client or server", what, c.Closer)
 	case c.Bind && !ephemeral:
 		// bind(0) picks an ephemeral port; the counterfactual has none.
-		return errorf(c.Pos, "%s: bind needs ephemeral ports (with ephemeral off every connection binds port 80)", what)
+		return errorf(c.Pos, "%s: bind needs ephemeral ports (without them every connection binds port 80)", what)
 	}
 	for _, d := range []struct {
 		name string

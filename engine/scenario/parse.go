@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ type token struct {
 // an *Error naming the line and column of the first problem and what was
 // expected there.
 func Parse(src string) (*Scenario, error) {
-	p := &parser{sc: &Scenario{Seed: 1, Duration: 60 * time.Second, Latency: 5 * time.Millisecond, Ephemeral: true}, seen: map[string]Pos{}}
+	p := &parser{sc: &Scenario{Seed: 1, Duration: 60 * time.Second, Latency: 5 * time.Millisecond}, seen: map[string]Pos{}}
 	for i, line := range strings.Split(src, "\n") {
 		toks, err := tokenize(strings.TrimSuffix(line, "\r"), i+1)
 		if err != nil {
@@ -188,17 +189,14 @@ func (p *parser) statement() error {
 		if err := p.once(kw); err != nil {
 			return err
 		}
-		if err := p.exact(2, "on or off"); err != nil {
+		if err := p.exact(2, "on, off or serial"); err != nil {
 			return err
 		}
-		switch p.toks[1].text {
-		case "on":
-			p.sc.Ephemeral = true
-		case "off":
-			p.sc.Ephemeral = false
-		default:
-			return p.errAt(p.toks[1], "ephemeral: want on or off, not %q", p.toks[1].text)
+		i := slices.IndexFunc(PortModes, func(m Ports) bool { return m.String() == p.toks[1].text })
+		if i < 0 {
+			return p.errAt(p.toks[1], "ephemeral: want on, off or serial, not %q", p.toks[1].text)
 		}
+		p.sc.Ports = PortModes[i]
 	case "host":
 		return p.host()
 	case "listen":

@@ -37,7 +37,7 @@ func TestParseLesson(t *testing.T) {
 	assert.Equal(t, uint64(7), sc.Seed)
 	assert.Equal(t, 30*time.Second, sc.Duration)
 	assert.Equal(t, 2*time.Millisecond, sc.Latency)
-	assert.True(t, sc.Ephemeral)
+	assert.Equal(t, Ephemeral, sc.Ports)
 	assert.Equal(t, []Host{
 		{Pos: Pos{7, 6}, Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: profile(t, "winxp")},
 		{Pos: Pos{8, 6}, Name: "web-a", Addr: netip.MustParseAddr("10.0.0.10"), Profile: profile(t, "linux")},
@@ -67,11 +67,25 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, uint64(1), sc.Seed)
 	assert.Equal(t, 60*time.Second, sc.Duration)
 	assert.Equal(t, 5*time.Millisecond, sc.Latency)
-	assert.False(t, sc.Ephemeral)
+	assert.Equal(t, NoEphemeral, sc.Ports)
 	assert.Equal(t, "linux", sc.Hosts[0].Profile.Name)
 	assert.Zero(t, sc.Hosts[0].Range, "the profile's own")
 	assert.Zero(t, sc.Hosts[0].TimeWait, "the profile's own")
 	assert.Zero(t, sc.Hosts[0].Strategy, "the profile's own")
+}
+
+// `ephemeral` names the three modes lesson 4 compares.
+func TestParsePorts(t *testing.T) {
+	for _, m := range PortModes {
+		sc, err := Parse("ephemeral " + m.String() + "\nhost a 10.0.0.1\n")
+		require.NoError(t, err)
+		assert.Equal(t, m, sc.Ports)
+	}
+	assert.Equal(t, []string{"serial", "off", "on"}, []string{Serial.String(), NoEphemeral.String(), Ephemeral.String()})
+	assert.Equal(t, "one conversation at a time (thought experiment)", Serial.Title())
+	assert.Equal(t, "real TCP without ephemeral ports", NoEphemeral.Title())
+	assert.Equal(t, "with ephemeral ports", Ephemeral.Title())
+	assert.Equal(t, Ports(0), Ephemeral, "the zero value is ordinary TCP")
 }
 
 func TestParseErrors(t *testing.T) {
@@ -93,7 +107,7 @@ func TestParseErrors(t *testing.T) {
 		{"zero duration", "duration 0s", 1, 10, "more than 0"},
 		{"negative latency", "latency -1ms", 1, 9, "negative"},
 		{"too long", "duration 48h", 1, 10, "longer than the limit"},
-		{"ephemeral maybe", "ephemeral maybe", 1, 11, "want on or off"},
+		{"ephemeral maybe", "ephemeral maybe", 1, 11, "want on, off or serial"},
 		{"host bad name", "host 9x 1.2.3.4", 1, 6, "not a name"},
 		{"host bad address", "host a 10.0.0.300", 1, 8, `"10.0.0.300" is not an IP address`},
 		{"host wildcard", "host a 0.0.0.0", 1, 8, "wildcard"},
@@ -127,6 +141,7 @@ func TestParseErrors(t *testing.T) {
 		{"bind twice", hosts + "connect c -> s:80 bind bind", 3, 24, "bind is given twice"},
 		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, bind`},
 		{"bind without ephemeral ports", hosts + "connect c -> s:80 bind\nephemeral off", 3, 1, "bind needs ephemeral ports"},
+		{"bind in the thought experiment", hosts + "connect c -> s:80 bind\nephemeral serial", 3, 1, "bind needs ephemeral ports"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -189,7 +204,7 @@ func FuzzParse(f *testing.F) {
 func TestCheck(t *testing.T) {
 	valid := func() *Scenario {
 		return &Scenario{
-			Duration: time.Minute, Ephemeral: true,
+			Duration: time.Minute,
 			Hosts: []Host{
 				{Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Range: engine.Range{Lo: 40000, Hi: 40009}},
 				{Name: "web", Addr: netip.MustParseAddr("10.0.0.10"), Profile: profile(t, "freebsd")},
@@ -228,7 +243,8 @@ func TestCheck(t *testing.T) {
 		{"negative hold", func(sc *Scenario) { sc.Connects[0].Hold = -time.Second }, "hold -1s is negative"},
 		{"too late", func(sc *Scenario) { sc.Connects[0].At = 25 * time.Hour }, "at 25h0m0s is longer than the limit"},
 		{"unknown closer", func(sc *Scenario) { sc.Connects[0].Closer = 7 }, "close 7: want client or server"},
-		{"bind, ephemeral off", func(sc *Scenario) { sc.Ephemeral = false }, "connect client -> web:80: bind needs ephemeral ports"},
+		{"bind, ephemeral off", func(sc *Scenario) { sc.Ports = NoEphemeral }, "connect client -> web:80: bind needs ephemeral ports"},
+		{"unknown ports mode", func(sc *Scenario) { sc.Ports = 3 }, "ephemeral: unknown mode Ports(3)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

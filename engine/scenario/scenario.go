@@ -23,13 +23,67 @@ type Scenario struct {
 	Seed     uint64        // `seed N`; 1 if not given
 	Duration time.Duration // `duration D`: how long to simulate; 60s if not given
 	Latency  time.Duration // `latency D`: one-way delay of every link; 5ms if not given
-	// Ephemeral is false after `ephemeral off`: every connection then uses
-	// port 80 at both ends (lesson 4's counterfactual). A scenario built
-	// as a Go value sets it for ordinary ephemeral ports.
-	Ephemeral bool
-	Hosts     []Host
-	Listens   []Listen
-	Connects  []Connect
+	// Ports is `ephemeral on|off|serial`: where connections get their
+	// local ports. The zero value, Ephemeral, is ordinary TCP.
+	Ports    Ports
+	Hosts    []Host
+	Listens  []Listen
+	Connects []Connect
+}
+
+// Ports says where connections get their local ports: from the ephemeral
+// range, as real systems do, or (lesson 4's counterfactuals) all from port
+// 80, in real TCP or in the thought experiment of a server that serves its
+// one port one conversation at a time.
+type Ports uint8
+
+const (
+	// Ephemeral (`ephemeral on`, the default): connect() picks an
+	// ephemeral port; the zero value.
+	Ephemeral Ports = iota
+	// NoEphemeral (`ephemeral off`): real TCP without ephemeral ports.
+	// Every connection binds port 80 (SO_REUSEADDR) and connects from it:
+	// one conversation per 4-tuple, so a client's next connection to the
+	// same server waits until the last one's 4-tuple is free, TIME_WAIT
+	// included unless the engine's takeover rule ends it; different
+	// clients talk to the server at the same time; a host that listens on
+	// :80 cannot bind :80 to fetch (EADDRINUSE).
+	NoEphemeral
+	// Serial (`ephemeral serial`): the thought experiment of a server
+	// whose one port serves one conversation at a time, listening and
+	// transmitting in turn while other clients wait; otherwise as
+	// NoEphemeral.
+	Serial
+)
+
+// PortModes lists the modes in the order lesson 4 compares them: the
+// thought experiment, real TCP without ephemeral ports, and with them.
+var PortModes = []Ports{Serial, NoEphemeral, Ephemeral}
+
+// String is the mode's word in a scenario file: on, off or serial.
+func (p Ports) String() string {
+	switch p {
+	case Ephemeral:
+		return "on"
+	case NoEphemeral:
+		return "off"
+	case Serial:
+		return "serial"
+	}
+	return fmt.Sprintf("Ports(%d)", p)
+}
+
+// Title is the mode for people, as a comparison names it.
+func (p Ports) Title() string {
+	switch p {
+	case Ephemeral:
+		return "with ephemeral ports"
+	case NoEphemeral:
+		return "real TCP without ephemeral ports"
+	case Serial:
+		return "one conversation at a time (thought experiment)"
+	}
+	return p.String()
 }
 
 // Pos is a place in a scenario file; lines and columns start at 1.

@@ -16,8 +16,11 @@ const (
 	Listen Kind = iota + 1
 	// PortAllocated: a host took Tuple.Local's port for a connection.
 	PortAllocated
-	// ConnectFailed: a connect() failed; Err names the errno. Tuple.Local
-	// is the client's address with port 0 (no port was taken).
+	// ConnectFailed: a connect() failed; Err names the errno. With Bind,
+	// it was the bind() before it that failed, and Tuple.Local has the
+	// port bind() asked for (80 without ephemeral ports, 0 for a connect
+	// line's bind); otherwise Tuple.Local is the client's address with
+	// port 0 (no port was taken).
 	ConnectFailed
 	// Packet: a segment leaves Host at At and reaches the peer at Arrive;
 	// Tuple is as the sender sees it (Local is the source).
@@ -25,6 +28,10 @@ const (
 	// State: a host's side of a connection entered State.
 	State
 	// PortReleased: a connection ended on Host and its 4-tuple is free.
+	// TakenOver: it was in TIME_WAIT and a new connection with the same
+	// 4-tuple ended that early (the engine's takeover rule: a new SYN, on
+	// Linux a socket bound first, or tcp_tw_reuse); the State CLOSED event
+	// that follows says so too.
 	PortReleased
 	// Done: a connection completed its request and response; Wait is how
 	// long it waited before its SYN could be sent.
@@ -32,7 +39,8 @@ const (
 	// Waiting (only without ephemeral ports): a connection cannot go on
 	// yet; Reason says why.
 	Waiting
-	// Serving (only without ephemeral ports): a server's one port turned
+	// Serving (only in the thought experiment, scenario.Serial): a
+	// server's one port turned
 	// from listening to transmitting (Busy) or back. Busy is true from the
 	// moment the server sends conversation Conn's response until that
 	// response has arrived, false once no response is in flight any more.
@@ -57,10 +65,11 @@ type WaitReason uint8
 
 const (
 	// TupleInUse: on the client, the 4-tuple (client:80, server:80) is
-	// still taken by this pair's last conversation.
+	// still taken by this pair's last conversation (established, or in
+	// TIME_WAIT on either side).
 	TupleInUse WaitReason = iota + 1
-	// ServerBusy: on the server, its one port serves one conversation at
-	// a time and is serving another.
+	// ServerBusy (scenario.Serial only): on the server, its one port
+	// serves one conversation at a time and is serving another.
 	ServerBusy
 )
 
@@ -109,6 +118,11 @@ type Event struct {
 	State  engine.ConnState // for State
 	Reason WaitReason       // for Waiting
 	Busy   bool             // for Serving: transmitting rather than listening
+	// Bind is for ConnectFailed: the bind() before the connect() failed.
+	Bind bool
+	// TakenOver is for PortReleased and State CLOSED: a TIME_WAIT ended
+	// early by a new connection with its 4-tuple, not by expiry.
+	TakenOver bool
 	// Err is for ConnectFailed and Listen: nil, or one of the engine's
 	// *Errno values (engine.ErrAddrNotAvail, ...): compare with errors.Is,
 	// show with engine.ErrnoName.
@@ -130,7 +144,11 @@ func (e Event) String() string {
 	case PortAllocated:
 		fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple)
 	case ConnectFailed:
-		fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
+		if e.Bind {
+			fmt.Fprintf(&b, "#%d bind %s for a connection to %s failed: %s", e.Conn, e.Tuple.Local, e.Tuple.Remote, engine.ErrnoName(e.Err))
+		} else {
+			fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
+		}
 	case Packet:
 		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 		if e.Len > 0 {
@@ -140,6 +158,9 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple, e.State)
 	case PortReleased:
 		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple)
+		if e.TakenOver {
+			b.WriteString(" (TIME_WAIT taken over by a new connection)")
+		}
 	case Waiting:
 		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.Reason)
 	case Serving:

@@ -5,17 +5,24 @@
 // time. It reports what happens as a stream of Events with simulated
 // timestamps; the same scenario gives the same events, every time.
 //
-// With ephemeral ports off (lesson 4's counterfactual) every connection
-// uses port 80 at both ends, and the real rules then imply what the lesson
-// shows: one conversation per client-server pair at a time (the 4-tuple must
-// be unique), a server that serves one conversation at a time on its one
-// port while other clients wait, and a host that listens on :80 unable to
-// fetch from another :80 server (EADDRINUSE).
+// Without ephemeral ports (lesson 4's counterfactuals, scenario.Ports)
+// every connection uses port 80 at both ends. In real TCP (NoEphemeral)
+// the rules then imply one conversation per client-server pair at a time:
+// the 4-tuple must be unique, so a client's next connection to a server
+// waits until the last one's 4-tuple is free, TIME_WAIT included unless
+// the engine's takeover rule ends it (reported as such); different clients
+// still talk to the server at once; and a host that listens on :80 cannot
+// bind :80 to fetch from another :80 server (EADDRINUSE). The thought
+// experiment (Serial) adds a server that serves one conversation at a time
+// on its one port while the others wait (Serving events). Complete runs a
+// scenario in each mode to its end, for comparing them.
 package sim
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/portplay/portplay/engine"
@@ -34,7 +41,11 @@ type Stats struct {
 	Completed int           // connections that got their response
 	Failed    int           // connections whose connect() failed
 	LastDone  time.Duration // when the last response arrived: the completion time
-	TotalWait time.Duration // time connections spent waiting to start
+	TotalWait time.Duration // time connections spent waiting to start (for their 4-tuple)
+	// ServerWait is the time requests spent queued for the server's one
+	// port (scenario.Serial only; 0 otherwise). TotalWait+ServerWait is
+	// all the waiting a run did.
+	ServerWait time.Duration
 	// PeakPorts is the most 4-tuples any one client host held at once
 	// (established or in TIME_WAIT).
 	PeakPorts int
@@ -69,9 +80,9 @@ type host struct {
 	// tw names the connection of each of the host's TIME_WAIT 4-tuples:
 	// the engine reports an end (expiry or takeover) with the 4-tuple alone.
 	tw map[engine.FourTuple]int
-	// For the counterfactual: whether the one port's server is busy, the
-	// requests waiting for it (conn slots), and how many responses it has
-	// in flight (Serving events).
+	// For the thought experiment (scenario.Serial): whether the one port's
+	// server is busy, the requests waiting for it (conn slots), and how
+	// many responses it has in flight (Serving events).
 	busy    bool
 	backlog []int32
 	sending int
@@ -89,8 +100,10 @@ type conn struct {
 	spec           int
 	client, server int
 	tuple          engine.FourTuple // as the client sees it
-	queuedAt       time.Duration
-	waited         time.Duration
+	// queuedAt is when it began to wait: at its start, for a port; then
+	// (scenario.Serial) when its request joined the server's backlog.
+	queuedAt time.Duration
+	waited   time.Duration
 }
 
 // New prepares a run of sc, which it checks first (scenario.Check: a
@@ -108,7 +121,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 			// A connect or accept took over this 4-tuple's TIME_WAIT
 			// (tcp_tw_reuse, bind then connect, a new SYN): that old
 			// connection ends here, before the new one's events.
-			OnTakeover: func(t engine.FourTuple) { s.timeWaitEnded(h, t) },
+			OnTakeover: func(t engine.FourTuple) { s.timeWaitEnded(h, t, true) },
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", hs.Pos, err)
@@ -131,6 +144,21 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		s.push(c.At, actStart, int32(i), 0)
 	}
 	return s, nil
+}
+
+// Complete runs a copy of sc with its connections' ports set to ports
+// until nothing is left to happen (every connection done or failed, every
+// TIME_WAIT over), whatever sc's Duration, and sums it up: lesson 4
+// compares scenario.PortModes this way.
+func Complete(sc *scenario.Scenario, ports scenario.Ports) (Stats, error) {
+	cp := *sc
+	cp.Ports = ports
+	s, err := New(&cp)
+	if err != nil {
+		return Stats{}, err
+	}
+	s.Run(math.MaxInt64, nil)
+	return s.Stats(), nil
 }
 
 // Hosts gives the engine host of each scenario host, in scenario order,
@@ -277,7 +305,7 @@ func (s *Sim) emit(e Event) {
 func (s *Sim) engineOf(i int) *engine.Host {
 	h := s.hosts[i]
 	h.e.AdvanceTo(s.now, func(t engine.FourTuple) {
-		s.timeWaitEnded(h, t)
+		s.timeWaitEnded(h, t, false)
 		if len(h.waiting) > 0 && len(h.waiting[t.Remote.Addr()]) > 0 {
 			// A client waits for this 4-tuple: let it try once the
 			// engine call in progress is over.
@@ -287,12 +315,13 @@ func (s *Sim) engineOf(i int) *engine.Host {
 	return h.e
 }
 
-// timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t.
-func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple) {
+// timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t:
+// it expired, or a new connection took it over.
+func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
 	id := h.tw[t]
 	delete(h.tw, t)
-	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t})
-	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed})
+	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
+	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
 }
 
 // wakeForExpiry ends host i's TIME_WAITs that are due and, unless one is
@@ -366,25 +395,39 @@ func (s *Sim) open(slot int32) {
 	e := s.engineOf(c.client)
 	var t engine.FourTuple
 	var err error
+	bind := -1 // the port bind() asked for, if it was bind() that failed
 	switch {
-	case s.sc.Connects[c.spec].Bind: // never with ephemeral off (Check)
-		t, err = bindConnect(e, dst)
-	case s.sc.Ephemeral:
+	case s.sc.Connects[c.spec].Bind: // only with ephemeral ports (Check)
+		var bindFailed bool
+		if t, bindFailed, err = bindConnect(e, dst); bindFailed {
+			bind = 0
+		}
+	case s.sc.Ports == scenario.Ephemeral:
 		t, err = e.Connect(engine.TCP, dst)
 	default:
 		var wait bool
 		t, wait, err = s.connectFrom80(e, dst)
+		if err != nil {
+			bind = 80
+		}
 		if wait {
 			// The 4-tuple (client:80, server:80) is taken by this pair's
-			// last conversation: wait for it to end.
-			cl.waiting[dst.Addr()] = append(cl.waiting[dst.Addr()], slot)
+			// last conversation: wait for it to end, in start order. A
+			// retry that must wait again (the 4-tuple went on to TIME_WAIT
+			// that cannot be taken over) keeps its place at the front.
+			w := cl.waiting[dst.Addr()]
+			i := len(w)
+			for i > 0 && s.conns[w[i-1]].id > c.id {
+				i--
+			}
+			cl.waiting[dst.Addr()] = slices.Insert(w, i, slot)
 			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, Reason: TupleInUse})
 			return
 		}
 	}
 	if err != nil {
 		s.stats.Failed++
-		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 0), Remote: dst}, Err: errno(err)})
+		s.emit(Event{Kind: ConnectFailed, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), uint16(max(bind, 0))), Remote: dst}, Err: errno(err), Bind: bind >= 0})
 		s.endConn(slot)
 		return
 	}
@@ -400,18 +443,19 @@ func (s *Sim) open(slot int32) {
 }
 
 // bindConnect is bind(0) then connect() from that socket (a connect line's
-// bind option). bind(0) failing is EADDRINUSE on Linux (facts §2 [AF]).
-func bindConnect(e *engine.Host, dst netip.AddrPort) (engine.FourTuple, error) {
+// bind option); bindFailed says it was bind(0) that failed, with
+// EADDRINUSE on Linux (facts §2 [AF]).
+func bindConnect(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, bindFailed bool, err error) {
 	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 0), engine.SockOpts{})
 	if err != nil {
-		return engine.FourTuple{}, err
+		return engine.FourTuple{}, true, err
 	}
-	t, err := e.ConnectFrom(id, dst)
+	t, err = e.ConnectFrom(id, dst)
 	if err != nil {
 		// Give the port back; a bound, unconnected socket closes without fail.
 		_ = e.CloseSocket(id)
 	}
-	return t, err
+	return t, false, err
 }
 
 // errno is the engine Errno that err is or wraps, as an Event carries it;
@@ -423,11 +467,14 @@ func errno(err error) error {
 	return err
 }
 
-// connectFrom80 is the counterfactual's connect: bind the client to port 80
-// (as root, with SO_REUSEADDR so that a finished conversation's TIME_WAIT
-// does not block the bind), then connect from it. A bind that fails is
-// final: the host itself listens on :80. A connect that fails means the
-// 4-tuple is still taken, and the client waits.
+// connectFrom80 is the connect without ephemeral ports: bind the client to
+// port 80 (as root, with SO_REUSEADDR so that its other conversations from
+// :80, and a finished one's TIME_WAIT, do not block the bind), then
+// connect from it. A bind that fails is final, err: the host itself
+// listens on :80. A connect that fails means the 4-tuple is still taken
+// (established, or in TIME_WAIT that the engine's takeover rule does not
+// end: on Linux, a socket bound first takes it over at once, facts §2
+// [TW]), and the client waits.
 func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, wait bool, err error) {
 	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 80), engine.SockOpts{Privileged: true, ReuseAddr: true})
 	if err != nil {
@@ -493,17 +540,19 @@ func (s *Sim) step(k actKind, slot int32) {
 	case actReqArrive:
 		s.state(c.server, c.id, st, engine.Established)
 		srv := s.hosts[c.server]
-		if !s.sc.Ephemeral && srv.busy {
+		serial := s.sc.Ports == scenario.Serial
+		if serial && srv.busy {
 			// One port, one conversation at a time: this client waits.
+			c.queuedAt = s.now
 			srv.backlog = append(srv.backlog, slot)
 			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, Reason: ServerBusy})
 			return
 		}
-		srv.busy = !s.sc.Ephemeral
+		srv.busy = serial
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
 		srv := s.hosts[c.server]
-		if !s.sc.Ephemeral {
+		if s.sc.Ports == scenario.Serial {
 			srv.sending++
 			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st, Busy: true})
 		}
@@ -512,6 +561,7 @@ func (s *Sim) step(k actKind, slot int32) {
 			next := srv.backlog[0]
 			srv.backlog = srv.backlog[1:]
 			n := &s.conns[next]
+			s.stats.ServerWait += s.now - n.queuedAt
 			s.push(s.now+s.specs[n.spec].service, actRespSend, next, 0)
 		} else {
 			srv.busy = false
@@ -520,20 +570,25 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.stats.Completed++
 		s.stats.LastDone = s.now
 		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
-		if srv := s.hosts[c.server]; !s.sc.Ephemeral {
+		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
 			if srv.sending--; srv.sending == 0 {
 				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st})
 			}
 		}
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		s.state(closer, c.id, closerT, engine.FinWait)
+		s.state(closer, c.id, closerT, engine.FinWait1)
 		s.send(closer, c.id, closerT, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
+		// The peer acknowledges the FIN and sends its own in one segment
+		// (through CLOSE_WAIT in no time).
 		s.state(peer, c.id, peerT, engine.LastAck)
 		s.send(peer, c.id, peerT, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
-		// The side that closed first holds TIME_WAIT (facts/ports.md §2 [DFLY]).
+		// The FIN|ACK acknowledges the closer's FIN and carries the peer's:
+		// FIN_WAIT_1 goes straight to TIME_WAIT, with no FIN_WAIT_2 (RFC
+		// 793 §3.9). The side that closed first holds TIME_WAIT
+		// (facts/ports.md §2 [DFLY]).
 		i, t := closer, closerT
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
@@ -558,8 +613,8 @@ func (s *Sim) step(k actKind, slot int32) {
 	}
 }
 
-// released lets a client waiting for the same 4-tuple try again (the
-// counterfactual only: with ephemeral ports nobody waits).
+// released lets a client waiting for the same 4-tuple try again (without
+// ephemeral ports only: with them nobody waits).
 func (s *Sim) released(client int, t engine.FourTuple) {
 	h := s.hosts[client]
 	if len(h.waiting) == 0 {

@@ -50,6 +50,11 @@ func builtinSource(t testing.TB, n string) string {
 func run(t testing.TB, src string, until time.Duration) ([]Event, Stats) {
 	sc, err := scenario.Parse(src)
 	require.NoError(t, err)
+	return runScenario(t, sc, until)
+}
+
+// runScenario runs sc until until (0: its duration).
+func runScenario(t testing.TB, sc *scenario.Scenario, until time.Duration) ([]Event, Stats) {
 	s, err := New(sc)
 	require.NoError(t, err)
 	if until == 0 {
@@ -79,13 +84,30 @@ func goldenUntil(name string) time.Duration {
 }
 
 // Every built-in scenario's trace is kept in testdata/golden and reviewed
-// by eye when it changes: go test ./engine/sim -run Golden -update.
+// by eye when it changes: go test ./engine/sim -run Golden -update. A
+// scenario without ephemeral ports is also kept as the thought experiment
+// (NAME.serial.txt), the other column of lesson 4's comparison.
 func TestGoldenTraces(t *testing.T) {
+	type golden struct {
+		name string
+		sc   *scenario.Scenario
+	}
+	var goldens []golden
 	for _, b := range builtins(t) {
-		t.Run(b.name, func(t *testing.T) {
-			evs, st := run(t, b.source, goldenUntil(b.name))
+		sc, err := scenario.Parse(b.source)
+		require.NoError(t, err)
+		goldens = append(goldens, golden{b.name, sc})
+		if sc.Ports == scenario.NoEphemeral {
+			serial := *sc
+			serial.Ports = scenario.Serial
+			goldens = append(goldens, golden{b.name + ".serial", &serial})
+		}
+	}
+	for _, g := range goldens {
+		t.Run(g.name, func(t *testing.T) {
+			evs, st := runScenario(t, g.sc, goldenUntil(g.name))
 			got := trace(evs) + fmt.Sprintf("stats: %+v\n", st)
-			path := filepath.Join("testdata", "golden", b.name+".txt")
+			path := filepath.Join("testdata", "golden", g.name+".txt")
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
@@ -171,21 +193,34 @@ connect b -> web:80 every 10ms count 4 hold 0s
 connect c -> web:80 every 10ms count 4 hold 0s
 `
 
-// Lesson 4: without ephemeral ports, the same 12 requests take far longer,
-// and one client's conversations with a server never overlap.
+// Lesson 4's three columns: the same 12 requests with ephemeral ports, in
+// real TCP without them (one conversation per 4-tuple, clients at once),
+// and in the thought experiment (one conversation at a time on the
+// server's one port).
 func TestWithoutEphemeralPorts(t *testing.T) {
 	withEvs, with := run(t, fmt.Sprintf(counterfactual, "on"), 0)
 	withoutEvs, without := run(t, fmt.Sprintf(counterfactual, "off"), 0)
-	require.Equal(t, 12, with.Completed)
-	require.Equal(t, 12, without.Completed)
+	serialEvs, serial := run(t, fmt.Sprintf(counterfactual, "serial"), 0)
+	for _, st := range []Stats{with, without, serial} {
+		require.Equal(t, 12, st.Started)
+		require.Equal(t, 12, st.Completed)
+		require.Zero(t, st.Failed)
+	}
 	assert.Zero(t, with.TotalWait)
+	assert.Zero(t, with.ServerWait)
+	assert.Less(t, with.LastDone, 200*time.Millisecond, "with ephemeral ports they overlap")
+	// Real TCP: each client's 4 conversations one after another (each
+	// about 2 round trips + 100 ms), the three clients at the same time.
 	assert.Greater(t, without.TotalWait, time.Duration(0))
+	assert.Zero(t, without.ServerWait, "no server busy in real TCP")
+	assert.Greater(t, without.LastDone, 4*140*time.Millisecond)
+	assert.Less(t, without.LastDone, 1200*time.Millisecond)
 	// One port, one conversation at a time: 12 requests of 100 ms each
-	// cannot finish in less than 1.2 s; with ephemeral ports they overlap.
-	assert.GreaterOrEqual(t, without.LastDone, 1200*time.Millisecond)
-	assert.Less(t, with.LastDone, 200*time.Millisecond)
+	// cannot finish in less than 1.2 s.
+	assert.GreaterOrEqual(t, serial.LastDone, 1200*time.Millisecond)
+	assert.Greater(t, serial.ServerWait, time.Duration(0))
 
-	for _, evs := range [][]Event{withEvs, withoutEvs} {
+	for _, evs := range [][]Event{withEvs, withoutEvs, serialEvs} {
 		// Per client, intervals from port allocation to release never
 		// overlap when every connection is client:80 -> web:80.
 		busy := map[string]bool{}
@@ -204,15 +239,96 @@ func TestWithoutEphemeralPorts(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range withoutEvs {
-		if e.Kind == PortAllocated {
-			assert.Equal(t, uint16(80), e.Tuple.Local.Port())
+	for _, evs := range [][]Event{withoutEvs, serialEvs} {
+		established, most, takenOver := 0, 0, 0
+		for _, e := range evs {
+			switch {
+			case e.Kind == PortAllocated:
+				assert.Equal(t, uint16(80), e.Tuple.Local.Port())
+			case e.Kind == State && e.Host == "web" && e.State == engine.Established:
+				established++
+				most = max(most, established)
+			case e.Kind == PortReleased && e.Host == "web":
+				established--
+			case e.Kind == PortReleased && e.TakenOver:
+				takenOver++
+			}
 		}
+		assert.Equal(t, 3, most, "the server holds one ESTABLISHED :80 row per client at once")
+		// Linux: a socket bound to :80 takes over its own TIME_WAIT at once
+		// (facts §2 [TW], fact 9), and the trace says so.
+		assert.Equal(t, 9, takenOver, "each client's 2nd to 4th conversation takes over the last one's TIME_WAIT")
+	}
+	for _, e := range withoutEvs {
+		require.NotEqual(t, Serving, e.Kind, "no server busy in real TCP")
+		require.False(t, e.Kind == Waiting && e.Reason == ServerBusy, "no server busy in real TCP: %v", e)
 	}
 }
 
+// Real TCP without ephemeral ports where the takeover rule does not apply
+// (a FreeBSD client: only Linux lets a socket bound first take over a
+// TIME_WAIT): a client's next connection to the same server waits out the
+// last one's TIME_WAIT, and the waiting connections go in start order.
+// When the server closes first, it holds the TIME_WAIT and the client's
+// new SYN takes it over.
+func TestTimeWaitHoldsTheFourTupleWithoutEphemeralPorts(t *testing.T) {
+	const src = `
+ephemeral off
+latency 10ms
+host a 192.168.1.1 profile freebsd
+host web 10.0.0.10
+listen web 80
+connect a -> web:80 every 10ms count 3 hold 0s %s
+`
+	evs, st := run(t, fmt.Sprintf(src, ""), 3*time.Minute)
+	require.Equal(t, 3, st.Completed)
+	var allocated []int
+	var at []time.Duration
+	for _, e := range evs {
+		require.False(t, e.TakenOver, "FreeBSD: no takeover of a TIME_WAIT by a bound socket: %v", e)
+		if e.Kind == PortAllocated {
+			allocated = append(allocated, e.Conn)
+			at = append(at, e.At)
+		}
+	}
+	assert.Equal(t, []int{1, 2, 3}, allocated, "in start order")
+	require.Len(t, at, 3)
+	for i := 1; i < 3; i++ {
+		assert.GreaterOrEqual(t, at[i]-at[i-1], 60*time.Second, "each waits out the last one's TIME_WAIT")
+	}
+	assert.Greater(t, st.LastDone, 2*time.Minute)
+
+	evs, st = run(t, fmt.Sprintf(src, "close server"), 3*time.Minute)
+	require.Equal(t, 3, st.Completed)
+	takenOver := 0
+	for _, e := range evs {
+		if e.Kind == PortReleased && e.TakenOver {
+			assert.Equal(t, "web", e.Host, "the server held the TIME_WAIT: %v", e)
+			takenOver++
+		}
+	}
+	assert.Equal(t, 2, takenOver, "a new SYN takes over the server's TIME_WAIT")
+	assert.Less(t, st.LastDone, time.Second)
+}
+
+// Complete runs each mode to its end, beyond the scenario's duration.
+func TestComplete(t *testing.T) {
+	sc, err := scenario.Parse(strings.Replace(fmt.Sprintf(counterfactual, "on"), "duration 60s", "duration 1ms", 1))
+	require.NoError(t, err)
+	for _, m := range scenario.PortModes {
+		st, err := Complete(sc, m)
+		require.NoError(t, err)
+		assert.Equal(t, 12, st.Completed, "%v", m)
+		_, want := run(t, strings.Replace(fmt.Sprintf(counterfactual, m), "duration 60s", "duration 10m", 1), 0)
+		assert.Equal(t, want, st, "%v", m)
+	}
+	assert.Equal(t, scenario.Ephemeral, sc.Ports, "sc itself is left as it was")
+	_, err = Complete(&scenario.Scenario{}, scenario.Ephemeral)
+	assert.Error(t, err, "checked first")
+}
+
 // A host that serves on :80 cannot also fetch from another :80 server
-// when everything must use port 80.
+// when everything must use port 80: its bind(:80) fails.
 func TestServerCannotFetchFromPort80(t *testing.T) {
 	src := `
 ephemeral off
@@ -233,7 +349,12 @@ connect proxy -> web:80
 	require.Len(t, failed, 1)
 	assert.Equal(t, engine.ErrAddrInUse, failed[0].Err)
 	assert.Equal(t, "proxy", failed[0].Host)
+	assert.True(t, failed[0].Bind, "it is the bind that fails")
+	assert.Equal(t, "10.0.0.5:80", failed[0].Tuple.Local.String())
+	assert.Equal(t, "#1 bind 10.0.0.5:80 for a connection to 10.0.0.10:80 failed: EADDRINUSE", failed[0].String()[22:])
 
+	_, st = run(t, strings.Replace(src, "ephemeral off", "ephemeral serial", 1), 0)
+	assert.Equal(t, 1, st.Failed, "the same in the thought experiment")
 	_, st = run(t, strings.Replace(src, "ephemeral off", "ephemeral on", 1), 0)
 	assert.Zero(t, st.Failed, "with ephemeral ports the proxy fetches from its own ephemeral port")
 }
@@ -263,7 +384,7 @@ func TestRunningOut(t *testing.T) {
 		}
 		if e.Kind == ConnectFailed && firstFail < 0 {
 			firstFail = e.At
-			assert.ErrorIs(t, e.Err, engine.ErrAddrNotAvail)
+			assert.ErrorIs(t, e.Err, engine.ErrNoBufs, "a Windows XP client: Winsock's error (KB 196271)")
 		}
 	}
 	require.GreaterOrEqual(t, len(ports), 11)
@@ -274,7 +395,7 @@ func TestRunningOut(t *testing.T) {
 }
 
 func TestNewChecksTheScenario(t *testing.T) {
-	sc := &scenario.Scenario{Duration: time.Minute, Ephemeral: true, Hosts: []scenario.Host{
+	sc := &scenario.Scenario{Duration: time.Minute, Hosts: []scenario.Host{
 		{Name: "a", Addr: netip.MustParseAddr("10.0.0.1"), TimeWait: -time.Second},
 	}}
 	_, err := New(sc)
@@ -362,11 +483,11 @@ func TestBindHoldsThePortTowardEveryDestination(t *testing.T) {
 	}
 }
 
-// Without ephemeral ports the server's one port is transmitting exactly
-// while a response is in flight, and listening otherwise; with them it
-// reports nothing.
+// In the thought experiment the server's one port is transmitting exactly
+// while a response is in flight, and listening otherwise; in real TCP,
+// with or without ephemeral ports, it reports nothing.
 func TestServingFollowsTheResponses(t *testing.T) {
-	evs, _ := run(t, fmt.Sprintf(counterfactual, "off"), 0)
+	evs, _ := run(t, fmt.Sprintf(counterfactual, "serial"), 0)
 	busy := false
 	inFlight := map[int]bool{}
 	served := 0
@@ -392,9 +513,11 @@ func TestServingFollowsTheResponses(t *testing.T) {
 	}
 	assert.False(t, busy)
 	assert.Equal(t, 12, served, "service 100 ms and latency 10 ms: the responses never overlap")
-	withEvs, _ := run(t, fmt.Sprintf(counterfactual, "on"), 0)
-	for _, e := range withEvs {
-		require.NotEqual(t, Serving, e.Kind)
+	for _, mode := range []string{"on", "off"} {
+		evs, _ := run(t, fmt.Sprintf(counterfactual, mode), 0)
+		for _, e := range evs {
+			require.NotEqual(t, Serving, e.Kind, "ephemeral %s", mode)
+		}
 	}
 	assert.Equal(t, "  0.000s  web     #3 serving: transmitting on :80",
 		Event{Kind: Serving, Host: "web", Conn: 3, Busy: true, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
@@ -402,12 +525,21 @@ func TestServingFollowsTheResponses(t *testing.T) {
 		Event{Kind: Serving, Host: "web", Conn: 3, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
 }
 
+// A TIME_WAIT ended by a new connection says so; one that expired does not.
+func TestTakeoverIsNamed(t *testing.T) {
+	tuple := engine.FourTuple{Proto: engine.TCP, Local: netip.MustParseAddrPort("192.168.1.5:80"), Remote: netip.MustParseAddrPort("10.0.0.10:80")}
+	e := Event{Kind: PortReleased, Host: "alice", Conn: 1, Tuple: tuple, TakenOver: true}
+	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again (TIME_WAIT taken over by a new connection)", e.String()[22:])
+	e.TakenOver = false
+	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again", e.String()[22:])
+}
+
 // A scenario built as a Go value runs as the same scenario parsed does.
 func TestScenarioAsAGoValue(t *testing.T) {
 	winxp, err := engine.ProfileByName("winxp")
 	require.NoError(t, err)
 	sc := &scenario.Scenario{
-		Seed: 1, Duration: 70 * time.Second, Latency: 10 * time.Millisecond, Ephemeral: true,
+		Seed: 1, Duration: 70 * time.Second, Latency: 10 * time.Millisecond,
 		Hosts: []scenario.Host{
 			{Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: winxp, Range: engine.Range{Lo: 1025, Hi: 1034}, TimeWait: 20 * time.Second},
 			{Name: "web", Addr: netip.MustParseAddr("10.0.0.10")}, // the zero Profile: linux
