@@ -98,6 +98,9 @@ type Profile struct {
 	// than 5000 you receive the error 'WSAENOBUFS (10055)'"; UDP is
 	// assumed the same).
 	ExhaustedErr *Errno
+	// TimeWaitAssumed: no primary source gives this OS's TIME_WAIT; the
+	// figure is an assumption a screen must call one (facts §3).
+	TimeWaitAssumed bool
 	// Note says where the defaults come from and what is unverified.
 	Note string
 }
@@ -121,6 +124,7 @@ var profiles = []Profile{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
 		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, // KB 196271 (docs/facts-extra.md)
+		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
 			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
 			"connect() with no port left fails with WSAENOBUFS (10055), KB 196271.",
@@ -129,6 +133,7 @@ var profiles = []Profile{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
 		Connect: RandomStart, ExhaustedErr: ErrNoBufs, // KB 196271 covers NT to Server 2003; assumed unchanged since
+		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",

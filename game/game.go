@@ -249,7 +249,7 @@ func drawNarration(v *view, vm *lesson.View) {
 	case q != nil && q.Verdict != lesson.Unjudged:
 		bottom("PageDown goes on.", Regular, colMuted)
 	case q != nil && q.Chosen >= 0:
-		bottom("Watch what the engine does…", Bold, colMuted)
+		bottom("Watch what happens…", Bold, colMuted)
 	case q != nil:
 		bottom("Predict, then see: press A, B or C (or click). Esc skips the question.", Regular, colMuted)
 	case n.Complete:

@@ -302,7 +302,8 @@ func (s *Session) Do(a Action) {
 		s.enter(0)
 	case ActProfile:
 		if s.run.Lesson.ProfileSwitch {
-			profiles := engine.Profiles()
+			// The scenario's own mix first, so that cycling returns to it.
+			profiles := append([]engine.Profile{{}}, engine.Profiles()...)
 			i := slices.IndexFunc(profiles, func(pr engine.Profile) bool { return pr.Name == s.set.Profile.Name })
 			s.set.Profile = profiles[(i+1)%len(profiles)]
 			s.load(s.set.Lesson, p.now) // live: the same moment, another OS

@@ -36,7 +36,7 @@ var quantities = map[string]func(r *Run) string{
 	"client.profile":    func(r *Run) string { return r.firstClient().Profile.Name },
 	"client.range":      func(r *Run) string { return r.firstClient().Profile.Ephemeral.String() },
 	"client.range.size": func(r *Run) string { return fmt.Sprint(r.firstClient().Profile.Ephemeral.Size()) },
-	"client.timewait":   func(r *Run) string { return fmtWhole(r.firstClient().Profile.TimeWait) },
+	"client.timewait":   func(r *Run) string { return timeWait(r.firstClient().Profile) },
 	"client.capacity": func(r *Run) string {
 		return fmt.Sprintf("%.2f", engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
 	},
@@ -51,7 +51,7 @@ var quantities = map[string]func(r *Run) string{
 	// The client OS's own range and TIME_WAIT, before the scenario shrank
 	// them for the demo.
 	"client.os.range":    func(r *Run) string { return osDefault(r).Ephemeral.String() },
-	"client.os.timewait": func(r *Run) string { return fmtWhole(osDefault(r).TimeWait) },
+	"client.os.timewait": func(r *Run) string { return timeWait(osDefault(r)) },
 	"server.privileged": func(r *Run) string {
 		if s := r.servers(); len(s) > 0 {
 			return fmt.Sprint(s[0].Profile.PrivilegedBelow)
@@ -73,7 +73,7 @@ var quantities = map[string]func(r *Run) string{
 		for _, h := range r.clients() {
 			if tw := h.Profile.TimeWait; !slices.Contains(seen, tw) {
 				seen = append(seen, tw)
-				parts = append(parts, fmt.Sprintf("%s on %s", fmtWhole(tw), h.Profile.Name))
+				parts = append(parts, fmt.Sprintf("%s on %s", timeWait(h.Profile), h.Profile.Name))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -81,7 +81,11 @@ var quantities = map[string]func(r *Run) string{
 	"clients.capacities": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
-			parts = append(parts, fmt.Sprintf("%s %.0f/s", h.Name, engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait)))
+			s := fmt.Sprintf("%s %.0f/s", h.Name, engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait))
+			if assumed(h.Profile) {
+				s += " (assumed)"
+			}
+			parts = append(parts, s)
 		}
 		return strings.Join(parts, ", ")
 	},
@@ -217,6 +221,21 @@ func osDefault(r *Run) engine.Profile {
 		return r.firstClient().Profile // every run's profile is the engine's
 	}
 	return p
+}
+
+// assumed says a profile's TIME_WAIT is the OS's unverified default (a
+// scenario's own length is a fact of the scenario).
+func assumed(p engine.Profile) bool {
+	os, err := engine.ProfileByName(p.Name)
+	return err == nil && os.TimeWaitAssumed && os.TimeWait == p.TimeWait
+}
+
+// timeWait writes a profile's TIME_WAIT, saying where it is assumed.
+func timeWait(p engine.Profile) string {
+	if assumed(p) {
+		return fmtWhole(p.TimeWait) + " (assumed)"
+	}
+	return fmtWhole(p.TimeWait)
 }
 
 func fmtWhole(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }
