@@ -83,14 +83,18 @@ func check(l *Lesson, scenarioSource func(string) (string, error)) error {
 	} else if l.Title == "" {
 		l.Title = "Sandbox"
 	}
+	unknown := func(h string) bool { return h != "" && l.Scenario != "" && indexOf(hosts, h) < 0 }
 	for _, st := range l.Steps {
-		c := st.Until
-		if c == nil {
-			continue
+		if c := st.Until; c != nil {
+			for _, h := range []string{c.Host, c.NotHost} {
+				if unknown(h) {
+					return &Error{Pos: c.Pos, Msg: fmt.Sprintf("until: no host %q in scenario %s; its hosts are %s", h, l.Scenario, strings.Join(hosts, ", "))}
+				}
+			}
 		}
-		for _, h := range []string{c.Host, c.NotHost} {
-			if h != "" && l.Scenario != "" && indexOf(hosts, h) < 0 {
-				return &Error{Pos: c.Pos, Msg: fmt.Sprintf("until: no host %q in scenario %s; its hosts are %s", h, l.Scenario, strings.Join(hosts, ", "))}
+		for _, e := range st.Expect {
+			if unknown(e.Host) {
+				return &Error{Pos: e.Pos, Msg: fmt.Sprintf("expect: no host %q in scenario %s; its hosts are %s", e.Host, l.Scenario, strings.Join(hosts, ", "))}
 			}
 		}
 	}
