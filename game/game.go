@@ -261,6 +261,9 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
 		a := areaNarration
 		status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
+		if c.Limited {
+			status = fmt.Sprintf("t = %s of %s   ·   playing at %g×: asked %g×, the simulation is the limit", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Reached, c.Speed)
+		}
 		v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
 	}
 }

@@ -348,9 +348,11 @@ type pace struct {
 	idle   float64 // simulated seconds per real second otherwise
 }
 
-// play moves time on by dt of real time at speed. A quiet stretch ends at
-// the next event, so that the slow motion starts with the packet it sends.
-func (p *player) play(dt time.Duration, speed float64, pc pace) {
+// play moves time on by dt of real time at speed, within budget b. A
+// quiet stretch ends at the next event, so that the slow motion starts
+// with the packet it sends. It returns the part of the asked advance that
+// was made: 1 unless the budget cut it short.
+func (p *player) play(dt time.Duration, speed float64, pc pace, b Budget) float64 {
 	rate := pc.idle
 	if len(p.flights) > 0 {
 		rate = pc.flight
@@ -364,5 +366,9 @@ func (p *player) play(dt time.Duration, speed float64, pc pace) {
 	if target == p.now && target < p.end() {
 		target++ // always move: a speed too low for one nanosecond still plays
 	}
-	p.advanceTo(target)
+	from := p.now
+	if !p.advanceWithin(target, b) {
+		return 1
+	}
+	return float64(p.now-from) / float64(min(target, p.end())-from)
 }

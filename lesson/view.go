@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,9 +198,18 @@ const (
 // Clock is the status line.
 type Clock struct {
 	Now, End time.Duration
-	Speed    float64
+	Speed    float64 // the speed asked for
 	State    PlayState
+	// Reached is the speed playback reaches, two significant digits;
+	// Limited says it is below Speed because the simulation cannot keep
+	// up within a frame's budget.
+	Reached float64
+	Limited bool
 }
+
+// limitedBelow: playback reaching less than this part of the asked speed
+// is reported as limited.
+const limitedBelow = 0.95
 
 // maxRows is how many socket rows a host lists: more than any box holds.
 const maxRows = 8
@@ -269,7 +279,10 @@ func (s *Session) View() View {
 			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
 		}
 	}
-	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused}
+	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused, Reached: s.set.Speed}
+	if s.playing && s.keptUp < limitedBelow {
+		v.Clock.Reached, v.Clock.Limited = twoDigits(s.set.Speed*s.keptUp), true
+	}
 	switch {
 	case p.finished():
 		v.Clock.State = Finished
@@ -481,3 +494,12 @@ func (s *Session) narration() (Narration, []Control) {
 
 // Answers are every question answered so far, by id: "right" or "wrong".
 func (s *Session) Answers() map[string]string { return maps.Clone(s.prog.Answers) }
+
+// twoDigits rounds x to two significant digits: 9.3, 13, 0.41.
+func twoDigits(x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 2, 64), 64)
+	return r
+}
