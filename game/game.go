@@ -174,7 +174,7 @@ func (g *Game) click(x, y float64, dir int) {
 // moves on top of it (text and boxes cost the most on software GL).
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
-	g.vm = g.sess.View()
+	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
 	v := newView(screen, g.faces)
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY

@@ -16,10 +16,12 @@ import (
 // history of port counts. It decides nothing itself: every port, state and
 // error in it came from an event.
 type player struct {
-	sc    *scenario.Scenario
-	sim   *sim.Sim
-	now   time.Duration
-	hosts []hostState
+	sc  *scenario.Scenario
+	sim *sim.Sim
+	// engines are the simulation's hosts, in scenario order.
+	engines []*engine.Host
+	now     time.Duration
+	hosts   []hostState
 	// flights are the packets sent and not yet delivered at now.
 	flights []sim.Event
 	// events counts the events seen so far; kinds counts them by kind.
@@ -31,6 +33,9 @@ type player struct {
 	hit   *sim.Event
 	// tap, if set, sees every event (a terminal prints them).
 	tap func(sim.Event)
+	// sink is p.observe, made once: a method value made at every run of
+	// the simulation would be garbage every frame.
+	sink func(sim.Event)
 	// until is where the advance in progress stops.
 	until time.Duration
 	// samples hold the client hosts' port counts every sampleEvery.
@@ -87,7 +92,7 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
+	p := &player{sc: sc, sim: s, engines: s.Hosts(), sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond)}
 	for i, e := range s.Hosts() {
 		name := sc.Hosts[i].Name
 		p.hosts = append(p.hosts, hostState{
@@ -97,9 +102,10 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 			conns:  map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
 		})
 	}
+	p.sink = p.observe
 	// What happens at time 0 (the listeners) is there from the start; from
 	// here on, every event at or before now has been observed.
-	s.Run(0, p.observe)
+	s.Run(0, p.sink)
 	p.sample()
 	return p, nil
 }
@@ -118,7 +124,7 @@ func (p *player) advanceTo(t time.Duration) {
 	for p.now < t {
 		next := (p.now/p.sampleEvery + 1) * p.sampleEvery
 		step := min(next, t)
-		p.sim.Run(step, p.observe)
+		p.sim.Run(step, p.sink)
 		p.now = step
 		if step == next {
 			p.sample()
@@ -138,6 +144,7 @@ func (p *player) seek(t time.Duration) {
 		}
 		fresh.watch = p.watch
 		*p = *fresh
+		p.sink = p.observe // fresh's was bound to fresh
 	}
 	p.advanceTo(t)
 }
@@ -267,7 +274,7 @@ func (p *player) hostByAddr(a netip.Addr) int {
 
 func (p *player) sample() {
 	s := Sample{At: p.now}
-	for i, e := range p.sim.Hosts() {
+	for i, e := range p.engines {
 		if p.hosts[i].client {
 			est, tw := e.Conns(engine.TCP)
 			s.InUse += est
@@ -296,8 +303,10 @@ func (h *hostState) firstConns(k int, keep func(connState) bool) ([]connState, i
 // firstRows is firstConns for the two lists a host box shows, without a
 // pass over all connections: the first k at work (by number) and the first
 // k to have entered TIME_WAIT (by number among themselves).
-func (h *hostState) firstRows(k int) (active, tw []connState) {
-	active = make([]connState, 0, k+1)
+// They are appended to active[:0] and tw[:0], so that a caller's buffers
+// are reused.
+func (h *hostState) firstRows(k int, active, tw []connState) ([]connState, []connState) {
+	active = active[:0]
 	for id := range h.active {
 		active = insertFirst(active, h.conns[id], k)
 	}
@@ -311,7 +320,7 @@ func (h *hostState) firstRows(k int) (active, tw []connState) {
 		n := copy(h.twOrder, h.twOrder[h.twHead:])
 		h.twOrder, h.twHead = h.twOrder[:n], 0
 	}
-	tw = make([]connState, 0, k+1)
+	tw = tw[:0]
 	for _, id := range h.twOrder[h.twHead:] {
 		if len(tw) == k {
 			break

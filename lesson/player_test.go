@@ -754,7 +754,7 @@ func TestFirstRowsMatchesTheEvents(t *testing.T) {
 						}
 					}
 					for _, k := range []int{0, 1, 3, maxRows} {
-						gotA, gotTW := h.firstRows(k)
+						gotA, gotTW := h.firstRows(k, nil, nil)
 						wantTW := slices.Sorted(slices.Values(tw[:min(k, len(tw))]))
 						require.Equal(t, ids2(active[:min(k, len(active))]), ids(gotA), "%s at %s: the first %d at work", h.Name, p.now, k)
 						require.Equal(t, ids2(wantTW), ids(gotTW), "%s at %s: the first %d to enter TIME_WAIT", h.Name, p.now, k)

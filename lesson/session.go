@@ -97,6 +97,14 @@ type Session struct {
 	// line does not flicker.
 	budget Budget
 	keptUp float64
+	// shown is the part of the view that changes only with gen, as made
+	// for gen; scratch holds connections picked for a view.
+	shown struct {
+		v   View
+		gen uint64
+		ok  bool
+	}
+	scratch [2][]connState
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
