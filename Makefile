@@ -58,9 +58,12 @@ test: deps vet unit web native e2e
 
 # The drawing benchmarks need a GL context: they run inside a real Ebiten
 # game under Xvfb (game/draw_bench_test.go).
+# Allocations are per op, and an op of the game's benchmarks is a frame.
+# scripts/bench-sim.sh runs the simulation natively and in wasm under Node.
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./game/
-	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench=Draw -benchmem ./game/
+	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench='Draw|PortMap' -benchmem ./game/
+	GO=$(GO) ./scripts/bench-sim.sh
 
 clean:
 	rm -rf build web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz

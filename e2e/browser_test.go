@@ -125,6 +125,8 @@ type hookStatus struct {
 	Time         float64           `json:"time"`
 	Playing      bool              `json:"playing"`
 	Speed        float64           `json:"speed"`
+	Reached      float64           `json:"reached"`
+	Limited      bool              `json:"limited"`
 	Profile      string            `json:"profile"`
 	Help         bool              `json:"help"`
 	Focus        string            `json:"focus"`
@@ -386,10 +388,13 @@ ratio          %5.2f      %5.2f          %4.2f
 }
 
 // TestBrowserFrameRateAgainstFloor measures frames per second of the
-// busiest scene (the sandbox at top speed, thousands of port changes per
-// second) and of an empty Ebiten program, each in a fresh browser in the
-// same run, and reports the ratio (target: at least 0.8). It asserts only
-// that both run: frame rates on this machine are noisy.
+// sandbox at 64× with its default knobs and with every knob at its top
+// (six clients at 1,000 connections per second toward three servers: more
+// than the simulation can do in real time) against an empty Ebiten
+// program, each in a fresh browser in the same run. The simulation's
+// per-frame budget keeps the top setting's frames close to the empty
+// program's (target 0.8; asserted: topFloorRatio, measured with margin)
+// and the status then names the speed reached.
 func TestBrowserFrameRateAgainstFloor(t *testing.T) {
 	const window = 5 * time.Second // the sandbox plays 10 min at 64× in 9.4 s
 	fps := func(dir, query string) (float64, hookStatus) {
@@ -406,17 +411,33 @@ func TestBrowserFrameRateAgainstFloor(t *testing.T) {
 	}
 	floor, _ := fps(floorDir, "")
 	app, st := fps(webDir, "?scene=6&speed=64")
+	top, tst := fps(webDir, "?scene=6&clients=6&rate=1000&speed=64&dests=3")
 	require.Equal(t, 6, st.Scene)
 	require.True(t, st.Playing, "the sandbox still ran at the end of the measurement")
+	require.True(t, tst.Playing, "the top sandbox still ran at the end of the measurement")
 	require.Positive(t, floor)
 	require.Positive(t, app)
 	report := fmt.Sprintf("frames per second, headless Chromium (software WebGL), 1280x720, %v each\n"+
-		"empty Ebiten          %5.1f\nPortplay sandbox 64x  %5.1f  (%d events simulated by the end)\nratio                 %5.2f\n"+
-		"Portplay's CPU time per frame in the browser: Update %.2f ms, Draw %.2f ms\n",
-		window, floor, app, st.Events, app/floor, st.UpdateMs, st.DrawMs)
+		"empty Ebiten              %5.1f\nPortplay sandbox 64x      %5.1f  (%d events simulated by the end)  ratio %4.2f\n"+
+		"Portplay top sandbox 64x  %5.1f  (%d events; playing at %g×)  ratio %4.2f\n"+
+		"Portplay's CPU time per frame in the browser: Update %.2f ms, Draw %.2f ms (top: %.2f, %.2f)\n",
+		window, floor, app, st.Events, app/floor, top, tst.Events, tst.Reached, top/floor, st.UpdateMs, st.DrawMs, tst.UpdateMs, tst.DrawMs)
 	t.Log("\n" + report)
 	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "fps.txt"), []byte(report), 0o644))
+	assert.GreaterOrEqual(t, top/floor, topFloorRatio, "the top setting's frames against the empty program's: %s", report)
+	// Six clients at 1,000 per second, 64 times over, is more than the
+	// simulation does in real time in WebAssembly: the status says how
+	// fast it really plays.
+	assert.True(t, tst.Limited, "the status names the reached speed: %s", report)
+	assert.Positive(t, tst.Reached)
+	assert.Less(t, tst.Reached, tst.Speed)
 }
+
+// topFloorRatio is the least frame rate of the top sandbox setting, as a
+// part of the empty program's, that the test accepts. The target is 0.8,
+// and 0.83 was measured on the 2-core machine with software WebGL
+// (README); the margin is for that machine's noise, shared with builds.
+const topFloorRatio = 0.65
 
 // TestBrowserLessons works through each lesson's checkpoints from the
 // keyboard: every question is answered once right and once wrong (back a

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,32 +99,47 @@ func TestNativeVisitsEveryScene(t *testing.T) {
 	}
 }
 
-// TestNativeKeyboard types into the real window (xdotool, through the X
-// server) and reads back what the app did.
-func TestNativeKeyboard(t *testing.T) {
-	display := startXvfb(t)
+// xdo runs xdotool on display and returns what it printed.
+func xdo(t *testing.T, display string) func(args ...string) string {
 	xdotool, err := exec.LookPath("xdotool")
 	require.NoError(t, err, "xdotool is missing: run scripts/deps.sh (make test does)")
-	x := func(args ...string) string {
+	return func(args ...string) string {
 		cmd := exec.Command(xdotool, args...)
 		cmd.Env = append(os.Environ(), "DISPLAY="+display)
 		b, _ := cmd.CombinedOutput()
 		return strings.TrimSpace(string(b))
 	}
+}
+
+// awaitWindow waits for the app's window and puts the pointer over it:
+// with no window manager, keys go to the window under the pointer.
+func awaitWindow(t *testing.T, x func(args ...string) string) {
+	deadline := time.Now().Add(time.Minute)
+	for x("search", "--name", "Portplay") == "" {
+		require.True(t, time.Now().Before(deadline), "the window never appeared")
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	x("mousemove", "640", "360")
+}
+
+// press types key as a person does.
+func press(x func(args ...string) string, key string) {
+	x("keydown", key)
+	time.Sleep(150 * time.Millisecond)
+	x("keyup", key)
+	time.Sleep(100 * time.Millisecond)
+}
+
+// TestNativeKeyboard types into the real window (xdotool, through the X
+// server) and reads back what the app did.
+func TestNativeKeyboard(t *testing.T) {
+	display := startXvfb(t)
+	x := xdo(t, display)
 	typeKeys := func() {
-		deadline := time.Now().Add(time.Minute)
-		for x("search", "--name", "Portplay") == "" {
-			require.True(t, time.Now().Before(deadline), "the window never appeared")
-			time.Sleep(200 * time.Millisecond)
-		}
-		time.Sleep(500 * time.Millisecond)
-		// No window manager: keys go to the window under the pointer.
-		x("mousemove", "640", "360")
+		awaitWindow(t, x)
 		for _, k := range []string{"5", "space", "Right", "Right", "Right", "Left", "equal", "equal", "slash"} {
-			x("keydown", k)
-			time.Sleep(150 * time.Millisecond)
-			x("keyup", k)
-			time.Sleep(100 * time.Millisecond)
+			press(x, k)
 		}
 	}
 	shot := filepath.Join(shotDir, "native-keyboard.png")
@@ -141,4 +158,58 @@ func TestNativeRejectsBadFlags(t *testing.T) {
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 2, exit.ExitCode())
 	assert.Contains(t, string(out), "-frames 0")
+}
+
+// cpuTime is the CPU time (user and system) process pid has used so far,
+// from /proc/PID/stat: the process's own account, threads included.
+func cpuTime(t *testing.T, pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(t, err)
+	// Fields after the command name, which is in parentheses: state is
+	// the first, utime the 12th and stime the 13th (in clock ticks).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	require.Greater(t, len(f), 13)
+	ticks := 0
+	for _, v := range f[11:13] {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err)
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+// clockTicks is Linux's USER_HZ, the unit of /proc's CPU times: 100 on
+// every architecture Go supports.
+const clockTicks = 100
+
+// TestNativeIdleCostsNothing measures the app's own CPU time playing scene
+// 2 and paused on it, in the same run: paused, it draws no frames, so it
+// must cost under 5% of one core; a key then still wakes it at once.
+func TestNativeIdleCostsNothing(t *testing.T) {
+	display := startXvfb(t)
+	x := xdo(t, display)
+	cmd := exec.Command(nativeApp, "-scene", "2", "-seed", "7")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+t.TempDir())
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	awaitWindow(t, x)
+	pid := cmd.Process.Pid
+	// cores is the CPU the app uses over window, in cores.
+	cores := func(window time.Duration) float64 {
+		before := cpuTime(t, pid)
+		time.Sleep(window)
+		return float64(cpuTime(t, pid)-before) / float64(window)
+	}
+	const window = 3 * time.Second
+	playing := cores(window)
+	press(x, "space")
+	paused := cores(window)
+	press(x, "space")
+	woken := cores(window)
+	report := fmt.Sprintf("native app under Xvfb (software GL), CPU time in cores: playing scene 2 %.3f, paused %.3f (ratio %.3f), playing again after a key %.3f",
+		playing, paused, paused/playing, woken)
+	t.Log(report)
+	assert.Less(t, paused, 0.05, "a paused scene uses under 5%% of one core: %s", report)
+	assert.Greater(t, playing, 10*paused, "playing costs what drawing every frame costs: %s", report)
+	assert.Greater(t, woken, 10*paused, "Space woke the paused app and it plays again: %s", report)
 }

@@ -30,20 +30,9 @@ func BenchmarkUpdateSandbox(b *testing.B) {
 	g := sandboxAtTopSpeed(b)
 	for b.Loop() {
 		g.sess.Tick(time.Second / 60)
-		g.vm = g.sess.View()
+		g.sess.ViewInto(&g.vm)
 		if !g.sess.Playing() {
 			g.do(lesson.ActRestart)
 		}
-	}
-}
-
-// BenchmarkPortMapUpdate is repainting the whole port map from the view.
-func BenchmarkPortMapUpdate(b *testing.B) {
-	g := sandboxAtTopSpeed(b)
-	g.sess.Tick(20 * time.Second)
-	pv := g.sess.View().PortMap
-	for b.Loop() {
-		g.pm.host = "" // another host: every port is repainted
-		g.pm.update(pv)
 	}
 }

@@ -52,3 +52,16 @@ func BenchmarkDrawFloor(b *testing.B) {
 		screen.At(0, 0)
 	}
 }
+
+// BenchmarkPortMapUpdate is repainting the whole port map from the view,
+// inside a frame as the game does it: outside one, Ebiten copies every
+// write to replay it later.
+func BenchmarkPortMapUpdate(b *testing.B) {
+	g := sandboxAtTopSpeed(b)
+	g.sess.Tick(20 * time.Second)
+	pv := g.sess.View().PortMap
+	for b.Loop() {
+		g.pm.host = "" // another host: every port is repainted
+		g.pm.update(pv)
+	}
+}

@@ -40,6 +40,8 @@ type Game struct {
 	// window and what it showed.
 	OnFrame func(frame int, screen *ebiten.Image, st Status) bool
 	stop    bool
+	// playedAt is when the last tick played; zero while time stands.
+	playedAt time.Time
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -84,8 +86,50 @@ func (g *Game) Update() error {
 		g.click(x, y, 1)
 	}
 	g.sess.Point(portAt(g.mouseX, g.mouseY))
-	g.sess.Tick(time.Second / time.Duration(ebiten.TPS()))
+	g.tick()
+	g.schedule()
 	return nil
+}
+
+// maxTick caps the real time one tick plays: after a stall playback goes
+// on from where it was rather than jumping.
+const maxTick = 100 * time.Millisecond
+
+// tick plays the real time since the last tick that played. Update runs
+// once per frame (TPS synced with FPS, see cmd/portplay), so the
+// session's simulation budget is a budget per frame.
+func (g *Game) tick() {
+	now := time.Now()
+	var dt time.Duration
+	if !g.playedAt.IsZero() {
+		dt = min(now.Sub(g.playedAt), maxTick)
+	}
+	g.sess.Tick(dt)
+	g.playedAt = time.Time{}
+	if g.sess.Playing() {
+		g.playedAt = now
+	}
+}
+
+// settleFrames are drawn after the start whatever happens: a page's layout
+// (the canvas's size) settles over the first frames.
+const settleFrames = 10
+
+// schedule makes idle cost nothing: while nothing moves (paused, at a
+// question, help open, finished) Ebiten runs no frame until input arrives
+// (FPSModeVsyncOffMinimum wakes on input and on ScheduleFrame); while time
+// plays, every frame. A screenshot run (OnFrame) counts frames as its
+// clock, so it always draws. The mode is deprecated in favour of skipping
+// Draw, but that still runs Update at every tick.
+func (g *Game) schedule() {
+	mode := ebiten.FPSModeVsyncOffMinimum
+	if g.sess.Playing() || g.frames < settleFrames || g.OnFrame != nil {
+		mode = ebiten.FPSModeVsyncOn
+	}
+	if ebiten.FPSMode() != mode {
+		ebiten.SetFPSMode(mode)
+		ebiten.ScheduleFrame()
+	}
 }
 
 // do carries out an action; full screen is the window's, not the session's.
@@ -132,7 +176,7 @@ func (g *Game) click(x, y float64, dir int) {
 // moves on top of it (text and boxes cost the most on software GL).
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
-	g.vm = g.sess.View()
+	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
 	v := newView(screen, g.faces)
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
@@ -288,6 +332,9 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
 		a := areaNarration
 		status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
+		if c.Limited {
+			status = fmt.Sprintf("t = %s of %s   ·   playing at %g×: asked %g×, the simulation is the limit", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Reached, c.Speed)
+		}
 		v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
 	}
 }

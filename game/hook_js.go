@@ -21,6 +21,8 @@ func publish(g *Game) {
 	obj.Set("time", st.Time)
 	obj.Set("playing", st.Playing)
 	obj.Set("speed", st.Speed)
+	obj.Set("reached", st.Reached)
+	obj.Set("limited", st.Limited)
 	obj.Set("profile", st.Profile)
 	obj.Set("help", st.Help)
 	obj.Set("focus", st.Focus)

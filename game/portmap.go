@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -69,13 +70,18 @@ func (m *portMap) update(pv lesson.PortMapView) {
 		return
 	}
 	all := pv.Host != m.host
-	changed := all
 	m.gen, m.host = pv.Gen, pv.Host
+	// Only the rows from the first changed port's to the last's are
+	// written: less to copy and to upload.
+	first, last := 65536, -1
+	if all {
+		first, last = 0, 65535
+	}
 	for p, s := range pv.States {
 		if !all && s == m.states[p] {
 			continue
 		}
-		changed = true
+		first, last = min(first, p), max(last, p)
 		m.states[p] = s
 		c := m.palette[s]
 		if s == engine.PortFree {
@@ -83,8 +89,10 @@ func (m *portMap) update(pv lesson.PortMapView) {
 		}
 		*(*[4]byte)(m.pix[4*p : 4*p+4]) = c
 	}
-	if changed {
-		m.img.WritePixels(m.pix)
+	if last >= 0 {
+		r0, r1 := first/256, last/256+1
+		rows := image.Rect(0, r0, 256, r1)
+		m.img.SubImage(rows).(*ebiten.Image).WritePixels(m.pix[4*256*r0 : 4*256*r1])
 	}
 }
 

@@ -13,7 +13,9 @@ type Status struct {
 	SceneName   string            // its built-in scenario's name
 	Time        float64           // simulated seconds shown
 	Playing     bool              // whether time runs
-	Speed       float64           // the playback speed
+	Speed       float64           // the playback speed asked for
+	Reached     float64           // the speed playback reaches (Speed unless Limited)
+	Limited     bool              // the simulation cannot keep up with Speed
 	Profile     string            // the clients' profile override, "" for the scenario's
 	Help        bool              // the help overlay is shown
 	Focus       string            // the host the port map shows
@@ -56,6 +58,7 @@ func (g *Game) Status() Status {
 	}
 	st.SceneName = vm.Scenario
 	st.Time = vm.Clock.Now.Seconds()
+	st.Reached, st.Limited = vm.Clock.Reached, vm.Clock.Limited
 	st.Events = vm.Events
 	st.Focus = vm.Hosts[vm.Focus].Name
 	for _, c := range vm.Connections {

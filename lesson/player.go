@@ -17,10 +17,12 @@ import (
 // history of port counts. It decides nothing itself: every port, state and
 // error in it came from an event.
 type player struct {
-	sc    *scenario.Scenario
-	sim   *sim.Sim
-	now   time.Duration
-	hosts []hostState
+	sc  *scenario.Scenario
+	sim *sim.Sim
+	// engines are the simulation's hosts, in scenario order.
+	engines []*engine.Host
+	now     time.Duration
+	hosts   []hostState
 	// flights are the packets sent and not yet delivered at now.
 	flights []sim.Event
 	// events counts the events seen so far; kinds counts them by kind.
@@ -35,6 +37,9 @@ type player struct {
 	// names are the connections as people name them: their client and
 	// which of its connections each is, by connection number.
 	names map[int]connName
+	// sink is p.observe, made once: a method value made at every run of
+	// the simulation would be garbage every frame.
+	sink func(sim.Event)
 	// until is where the advance in progress stops.
 	until time.Duration
 	// samples hold the client hosts' port counts every sampleEvery.
@@ -115,7 +120,7 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &player{sc: sc, sim: s, sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond), names: map[int]connName{}}
+	p := &player{sc: sc, sim: s, engines: s.Hosts(), sampleEvery: max(sc.Duration/samplesPerRun, time.Millisecond), names: map[int]connName{}}
 	for i, e := range s.Hosts() {
 		name := sc.Hosts[i].Name
 		p.hosts = append(p.hosts, hostState{
@@ -125,9 +130,10 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 			conns:  map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
 		})
 	}
+	p.sink = p.observe
 	// What happens at time 0 (the listeners) is there from the start; from
 	// here on, every event at or before now has been observed.
-	s.Run(0, p.observe)
+	s.Run(0, p.sink)
 	p.sample()
 	return p, nil
 }
@@ -146,7 +152,7 @@ func (p *player) advanceTo(t time.Duration) {
 	for p.now < t {
 		next := (p.now/p.sampleEvery + 1) * p.sampleEvery
 		step := min(next, t)
-		p.sim.Run(step, p.observe)
+		p.sim.Run(step, p.sink)
 		p.now = step
 		if step == next {
 			p.sample()
@@ -166,6 +172,7 @@ func (p *player) seek(t time.Duration) {
 		}
 		fresh.watch = p.watch
 		*p = *fresh
+		p.sink = p.observe // fresh's was bound to fresh
 	}
 	p.advanceTo(t)
 }
@@ -302,7 +309,7 @@ func (p *player) hostByAddr(a netip.Addr) int {
 
 func (p *player) sample() {
 	s := Sample{At: p.now}
-	for i, e := range p.sim.Hosts() {
+	for i, e := range p.engines {
 		if p.hosts[i].client {
 			est, tw := e.Conns(engine.TCP)
 			s.InUse += est
@@ -331,8 +338,10 @@ func (h *hostState) firstConns(k int, keep func(connState) bool) ([]connState, i
 // firstRows is firstConns for the two lists a host box shows, without a
 // pass over all connections: the first k at work (by number) and the first
 // k to have entered TIME_WAIT (by number among themselves).
-func (h *hostState) firstRows(k int) (active, tw []connState) {
-	active = make([]connState, 0, k+1)
+// They are appended to active[:0] and tw[:0], so that a caller's buffers
+// are reused.
+func (h *hostState) firstRows(k int, active, tw []connState) ([]connState, []connState) {
+	active = active[:0]
 	for id := range h.active {
 		active = insertFirst(active, h.conns[id], k)
 	}
@@ -346,7 +355,7 @@ func (h *hostState) firstRows(k int) (active, tw []connState) {
 		n := copy(h.twOrder, h.twOrder[h.twHead:])
 		h.twOrder, h.twHead = h.twOrder[:n], 0
 	}
-	tw = make([]connState, 0, k+1)
+	tw = tw[:0]
 	for _, id := range h.twOrder[h.twHead:] {
 		if len(tw) == k {
 			break
@@ -383,9 +392,11 @@ type pace struct {
 	idle   float64 // simulated seconds per real second otherwise
 }
 
-// play moves time on by dt of real time at speed. A quiet stretch ends at
-// the next event, so that the slow motion starts with the packet it sends.
-func (p *player) play(dt time.Duration, speed float64, pc pace) {
+// play moves time on by dt of real time at speed, within budget b. A
+// quiet stretch ends at the next event, so that the slow motion starts
+// with the packet it sends. It returns the part of the asked advance that
+// was made: 1 unless the budget cut it short.
+func (p *player) play(dt time.Duration, speed float64, pc pace, b Budget) float64 {
 	rate := pc.idle
 	if len(p.flights) > 0 {
 		rate = pc.flight
@@ -399,5 +410,9 @@ func (p *player) play(dt time.Duration, speed float64, pc pace) {
 	if target == p.now && target < p.end() {
 		target++ // always move: a speed too low for one nanosecond still plays
 	}
-	p.advanceTo(target)
+	from := p.now
+	if !p.advanceWithin(target, b) {
+		return 1
+	}
+	return float64(p.now-from) / float64(min(target, p.end())-from)
 }

@@ -600,7 +600,7 @@ func TestPlayPacesPacketsInFlight(t *testing.T) {
 	moves := 0
 	for len(p.flights) > 0 {
 		before := p.now
-		p.play(dt, speed, pc)
+		p.play(dt, speed, pc, Budget{})
 		require.Equal(t, before+step, p.now, "while a packet flies time runs at pace.flight × speed")
 		moves++
 	}
@@ -617,18 +617,18 @@ func TestPlayStopsAtTheNextEventWhenIdle(t *testing.T) {
 
 	p := mustPlayer(t, sc)
 	require.Empty(t, p.flights)
-	p.play(time.Second, 1, pc)
+	p.play(time.Second, 1, pc, Budget{})
 	assert.Equal(t, next, p.now, "a quiet stretch ends at the next event")
 
 	p = mustPlayer(t, sc)
 	dt := 10 * time.Millisecond
-	p.play(dt, 1, pc)
+	p.play(dt, 1, pc, Budget{})
 	want := time.Duration(float64(dt) * pc.idle)
 	require.Less(t, want, next)
 	assert.Equal(t, want, p.now, "before the next event, quiet time runs at pace.idle × speed")
 
 	p = mustPlayer(t, sc)
-	p.play(time.Second, 1, pace{flight: 4, idle: 4}) // no slow motion (the sandbox)
+	p.play(time.Second, 1, pace{flight: 4, idle: 4}, Budget{}) // no slow motion (the sandbox)
 	assert.Equal(t, 4*time.Second, p.now, "without slow motion there is no stop at events")
 }
 
@@ -636,18 +636,18 @@ func TestPlayAlwaysMovesAndStopsAtTheEnd(t *testing.T) {
 	sc := lessonScenario(t, 1)
 	p := mustPlayer(t, sc)
 	pc := pace{flight: 0.01, idle: 0.5}
-	p.play(0, 1, pc)
+	p.play(0, 1, pc, Budget{})
 	assert.Equal(t, time.Duration(1), p.now, "zero real time still moves one nanosecond")
-	p.play(time.Nanosecond, 0.25, pc)
+	p.play(time.Nanosecond, 0.25, pc, Budget{})
 	assert.Equal(t, time.Duration(2), p.now, "a speed too low for a nanosecond still moves one")
 	for i := 0; !p.finished(); i++ {
 		require.Less(t, i, 100000, "play reaches the end")
-		p.play(time.Second, 64, pc)
+		p.play(time.Second, 64, pc, Budget{})
 		require.LessOrEqual(t, p.now, p.end())
 	}
 	assert.Equal(t, p.end(), p.now)
-	p.play(time.Second, 64, pc)
-	p.play(0, 1, pc)
+	p.play(time.Second, 64, pc, Budget{})
+	p.play(0, 1, pc, Budget{})
 	assert.Equal(t, p.end(), p.now, "nothing plays beyond the end")
 }
 
@@ -756,7 +756,7 @@ func TestFirstRowsMatchesTheEvents(t *testing.T) {
 						}
 					}
 					for _, k := range []int{0, 1, 3, maxRows} {
-						gotA, gotTW := h.firstRows(k)
+						gotA, gotTW := h.firstRows(k, nil, nil)
 						wantTW := slices.Sorted(slices.Values(tw[:min(k, len(tw))]))
 						require.Equal(t, ids2(active[:min(k, len(active))]), ids(gotA), "%s at %s: the first %d at work", h.Name, p.now, k)
 						require.Equal(t, ids2(wantTW), ids(gotTW), "%s at %s: the first %d to enter TIME_WAIT", h.Name, p.now, k)

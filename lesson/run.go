@@ -172,7 +172,7 @@ func (r *Run) matches(c *Cond, e sim.Event) bool {
 		if e.Kind != sim.PortAllocated {
 			return false
 		}
-		h := r.play.sim.Hosts()[r.play.hostIndex(e.Host)]
+		h := r.play.engines[r.play.hostIndex(e.Host)]
 		return h.Available(engine.TCP, e.Tuple.Remote) == 0
 	case LastDone:
 		return e.At >= r.Stats.LastDone

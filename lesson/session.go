@@ -96,13 +96,26 @@ type Session struct {
 		at    time.Duration
 	}
 	portsGen uint64
+	// budget bounds each Tick's simulation work; keptUp is the part of
+	// the asked speed the last Ticks reached, smoothed so that the status
+	// line does not flicker.
+	budget Budget
+	keptUp float64
+	// shown is the part of the view that changes only with gen, as made
+	// for gen; scratch holds connections picked for a view.
+	shown struct {
+		v   View
+		gen uint64
+		ok  bool
+	}
+	scratch [2][]connState
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
 // was last in) with the progress in store. problems are messages about
 // settings that were rejected, shown until dismissed.
 func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Session {
-	ss := &Session{cat: cat, set: s, problems: problems, store: store}
+	ss := &Session{cat: cat, set: s, problems: problems, store: store, budget: DefaultBudget(), keptUp: 1}
 	var err error
 	ss.prog, err = loadProgress(store)
 	if err != nil {
@@ -115,6 +128,10 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 	ss.playing = ss.playing && !s.Paused
 	return ss
 }
+
+// SetBudget sets how much simulation work one Tick may do (a zero Budget
+// sets no limit).
+func (s *Session) SetBudget(b Budget) { s.budget = b }
 
 // Settings are the settings in force (knobs and speed as changed since).
 func (s *Session) Settings() Settings { return s.set }
@@ -159,6 +176,7 @@ func (s *Session) load(n int, at time.Duration) {
 	}
 	r.play.seek(at)
 	s.pinned = 0
+	s.keptUp = 1
 }
 
 // Tick plays dt of real time.
@@ -169,7 +187,8 @@ func (s *Session) Tick(dt time.Duration) {
 	if s.run.play.now == 0 {
 		s.gen++ // leaving the start enables Back
 	}
-	s.run.play.play(dt, s.set.Speed, s.run.pace)
+	got := s.run.play.play(dt, s.set.Speed, s.run.pace, s.budget)
+	s.keptUp += (got - s.keptUp) / 8
 	s.settle()
 }
 
@@ -277,6 +296,7 @@ func (s *Session) Do(a Action) {
 			i = max(i-1, 0)
 		}
 		s.set.Speed = Speeds[i]
+		s.keptUp = 1
 	case ActRestart:
 		s.load(s.set.Lesson, 0)
 		s.enter(0)

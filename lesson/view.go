@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -217,9 +218,18 @@ const (
 // Clock is the status line.
 type Clock struct {
 	Now, End time.Duration
-	Speed    float64
+	Speed    float64 // the speed asked for
 	State    PlayState
+	// Reached is the speed playback reaches, two significant digits;
+	// Limited says it is below Speed because the simulation cannot keep
+	// up within a frame's budget.
+	Reached float64
+	Limited bool
 }
+
+// limitedBelow: playback reaching less than this part of the asked speed
+// is reported as limited.
+const limitedBelow = 0.95
 
 // maxRows is how many socket rows a host lists: more than any box holds.
 const maxRows = 8
@@ -242,67 +252,103 @@ const labelledPackets = 8
 // 5's ten ports).
 const rangeStripMax = 32
 
-// View describes what is shown now.
+// View describes what is shown now, in a View of its own.
 func (s *Session) View() View {
-	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
-		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
-	for _, l := range s.cat.Lessons {
-		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
-	}
+	var v View
+	s.ViewInto(&v)
+	return v
+}
+
+// ViewInto fills v with what is shown now, reusing the room v's moving
+// parts (hosts and their rows, packets, connections) already have: a front
+// end that keeps one View draws frame after frame without garbage. The
+// parts that change only with Gen are made once per Gen and shared by the
+// views of that Gen: no one may modify them.
+func (s *Session) ViewInto(v *View) {
+	hosts, packets, conns := v.Hosts, v.Packets[:0], v.Connections[:0]
+	*v = s.static()
 	r := s.run
 	if r == nil {
-		v.Lesson = 0
-		v.Controls = s.controls()
-		return v
+		return
 	}
 	p := r.play
-	v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Lesson.Title)
-	v.Controls = s.controls()
-	v.Scenario = r.Lesson.Scenario
-	if r.Lesson.Sandbox {
-		v.Scenario = "sandbox"
-	}
 	v.Events = p.events
 	v.Focus = s.focus
+	hosts = slices.Grow(hosts[:0], len(p.hosts))[:len(p.hosts)]
 	for i := range p.hosts {
-		v.Hosts = append(v.Hosts, s.hostView(&p.hosts[i]))
+		s.hostView(&hosts[i], &p.hosts[i])
 	}
-	for _, c := range r.Scenario.Connects {
-		link := [2]int{p.hostIndex(c.From), p.hostIndex(c.To)}
-		if !slices.Contains(v.Links, link) {
-			v.Links = append(v.Links, link)
-		}
-	}
-	v.Packets, v.PacketsLabelled = s.packets()
+	v.Hosts = hosts
+	v.Packets, v.PacketsLabelled = s.packets(packets)
 	v.PortMap = s.portMap()
 	v.Inspect = s.inspection()
-	v.Chart = ChartView{Samples: p.samples, End: p.end()}
-	if r.Lesson.Compare {
-		v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
-			{scenario.Serial.Title(), r.Serial}, {scenario.NoEphemeral.Title(), r.Without}, {scenario.Ephemeral.Title(), r.With}}}
-	} else if cs := r.clients(); len(cs) == 1 {
-		v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
+	v.Chart.Samples = p.samples
+	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused, Reached: s.set.Speed}
+	if s.playing && s.keptUp < limitedBelow {
+		v.Clock.Reached, v.Clock.Limited = twoDigits(s.set.Speed*s.keptUp), true
 	}
-	v.Narration, v.StepControls = s.narration()
-	if r.Lesson.Sandbox {
-		ks, _ := knobs(s.set)
-		for i, k := range ks {
-			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
-		}
-	}
-	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused}
 	switch {
 	case p.finished():
 		v.Clock.State = Finished
 	case s.playing:
 		v.Clock.State = Playing
 	}
-	for _, h := range r.clients() {
-		open, _ := h.firstRows(maxListed)
-		for _, c := range open {
-			v.Connections = append(v.Connections, c.tuple)
+	for i := range p.hosts {
+		h := &p.hosts[i]
+		if !h.client {
+			continue
+		}
+		s.scratch[0], s.scratch[1] = h.firstRows(maxListed, s.scratch[0], s.scratch[1])
+		for _, c := range s.scratch[0] {
+			conns = append(conns, c.tuple)
 		}
 	}
+	v.Connections = conns
+}
+
+// static is the part of the view that changes only with Gen, made once
+// per Gen.
+func (s *Session) static() View {
+	if s.shown.ok && s.shown.gen == s.gen {
+		return s.shown.v
+	}
+	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
+		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
+	for _, l := range s.cat.Lessons {
+		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
+	}
+	v.Controls = s.controls()
+	if r := s.run; r == nil {
+		v.Lesson = 0
+	} else {
+		p := r.play
+		v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Lesson.Title)
+		v.Scenario = r.Lesson.Scenario
+		if r.Lesson.Sandbox {
+			v.Scenario = "sandbox"
+		}
+		for _, c := range r.Scenario.Connects {
+			link := [2]int{p.hostIndex(c.From), p.hostIndex(c.To)}
+			if !slices.Contains(v.Links, link) {
+				v.Links = append(v.Links, link)
+			}
+		}
+		v.Chart = ChartView{End: p.end()}
+		if r.Lesson.Compare {
+			v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
+				{scenario.Serial.Title(), r.Serial}, {scenario.NoEphemeral.Title(), r.Without}, {scenario.Ephemeral.Title(), r.With}}}
+		} else if cs := r.clients(); len(cs) == 1 {
+			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
+		}
+		v.Narration, v.StepControls = s.narration()
+		if r.Lesson.Sandbox {
+			ks, _ := knobs(s.set)
+			for i, k := range ks {
+				v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
+			}
+		}
+	}
+	s.shown.v, s.shown.gen, s.shown.ok = v, s.gen, true
 	return v
 }
 
@@ -353,42 +399,51 @@ func (s *Session) helpLines() [][2]string {
 	}
 }
 
-func (s *Session) hostView(h *hostState) HostView {
+// hostView fills hv with h's box, reusing hv's rows.
+func (s *Session) hostView(hv *HostView, h *hostState) {
 	p := s.run.play
-	hv := HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
+	rows, failure := hv.Rows[:0], hv.Failure
+	*hv = HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
 		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy}
 	for _, l := range h.listens {
-		hv.Rows = append(hv.Rows, SocketRow{Kind: RowListen, Local: l})
+		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}
-	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
-		e := h.waiting[id]
-		hv.Rows = append(hv.Rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].String(), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+	if len(h.waiting) > 0 {
+		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+			e := h.waiting[id]
+			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].String(), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+		}
 	}
-	hv.Total = len(hv.Rows) + len(h.conns)
-	hv.Rows = hv.Rows[:min(len(hv.Rows), maxRows)]
-	room := maxRows - len(hv.Rows)
-	active, tw := h.firstRows(room)
-	shown := append(active, tw...)
+	hv.Total = len(rows) + len(h.conns)
+	rows = rows[:min(len(rows), maxRows)]
+	room := maxRows - len(rows)
+	s.scratch[0], s.scratch[1] = h.firstRows(room, s.scratch[0], s.scratch[1])
+	shown := append(s.scratch[0], s.scratch[1]...)
 	for _, c := range shown[:min(len(shown), room)] {
 		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: p.names[c.id].String(), Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
 		if c.state == engine.TimeWait {
 			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
 		}
-		hv.Rows = append(hv.Rows, row)
+		rows = append(rows, row)
 	}
+	s.scratch[0] = shown[:0]
+	hv.Rows = rows
 	hv.LastErr = h.fail.Err
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
-		hv.Failure = &Failure{Listen: h.fail.Kind == sim.Listen, Tuple: h.fail.Tuple, Err: h.fail.Err}
+		if failure == nil {
+			failure = new(Failure)
+		}
+		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Tuple: h.fail.Tuple, Err: h.fail.Err}
+		hv.Failure = failure
 	}
-	return hv
 }
 
-func (s *Session) packets() ([]PacketView, bool) {
+// packets appends the packets shown to out[:0].
+func (s *Session) packets(out []PacketView) ([]PacketView, bool) {
 	p := s.run.play
 	every := max(1, (len(p.flights)+maxPackets-1)/maxPackets)
-	var out []PacketView
 	for i, f := range p.flights {
 		if i%every != 0 {
 			continue
@@ -429,7 +484,7 @@ func (s *Session) portMap() PortMapView {
 	h := &p.hosts[s.focus]
 	at := s.portsAt
 	if at.run != s.run || at.focus != s.focus || at.at != p.now {
-		p.sim.Hosts()[s.focus].PortStates(engine.TCP, &s.ports)
+		p.engines[s.focus].PortStates(engine.TCP, &s.ports)
 		s.portsAt.run, s.portsAt.focus, s.portsAt.at = s.run, s.focus, p.now
 		s.portsGen++
 	}
@@ -511,3 +566,12 @@ func (s *Session) narration() (Narration, []Control) {
 
 // Answers are every question answered so far, by id: "right" or "wrong".
 func (s *Session) Answers() map[string]string { return maps.Clone(s.prog.Answers) }
+
+// twoDigits rounds x to two significant digits: 9.3, 13, 0.41.
+func twoDigits(x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 2, 64), 64)
+	return r
+}

@@ -305,3 +305,26 @@ func TestEveryPauseShowsWhatItsStepSays(t *testing.T) {
 		}
 	}
 }
+
+func TestViewIntoReusesAndEqualsAFreshView(t *testing.T) {
+	for _, n := range []int{2, 5, 6} {
+		t.Run(fmt.Sprintf("lesson %d", n), func(t *testing.T) {
+			s := newSession(t, n)
+			s.Do(ActPlay)
+			var kept View
+			for i := range 40 {
+				s.Tick(time.Second / 10)
+				if i == 20 {
+					s.Do(ActFocus) // another Gen, another host
+				}
+				s.ViewInto(&kept)
+				fresh, reused := s.View(), kept
+				// An empty list kept for its room equals no list.
+				for _, v := range []*View{&fresh, &reused} {
+					v.Packets, v.Connections = emptyToNil(v.Packets), emptyToNil(v.Connections)
+				}
+				require.Equal(t, fresh, reused, "tick %d", i)
+			}
+		})
+	}
+}

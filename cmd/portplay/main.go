@@ -31,6 +31,10 @@ func main() {
 	// Every frame starts with the cached static layer over the whole
 	// screen: clearing the screen first would be one more full-screen pass.
 	ebiten.SetScreenClearedEveryFrame(false)
+	// One Update per frame, playing the real time since the last: the
+	// simulation's budget is then per frame, not per tick of a slow frame's
+	// catch-up.
+	ebiten.SetTPS(ebiten.SyncWithFPS)
 	if err := ebiten.RunGame(g); err != nil {
 		fatal(err)
 	}

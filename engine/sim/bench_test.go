@@ -52,3 +52,26 @@ func BenchmarkHourAt1000PerSecond(b *testing.B) {
 	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
 	b.ReportMetric(float64(first)/1e6, "heap-at-2min-MB")
 }
+
+// BenchmarkMinuteAt1000PerSecond is the first minute of the hour: 60,000
+// connections, short enough to run in WebAssembly under Node as well
+// (`make bench`), so that the browser's cost per connection is measured
+// beside the native one.
+func BenchmarkMinuteAt1000PerSecond(b *testing.B) {
+	sc, err := scenario.Parse(hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const conns = 60_000
+	for b.Loop() {
+		s, err := New(sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Run(time.Minute, nil)
+		if st := s.Stats(); st.Started < conns {
+			b.Fatalf("stats: %+v", st)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/conns, "ns/conn")
+}
