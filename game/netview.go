@@ -166,7 +166,10 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	}
 	if f := h.Failure; f != nil {
 		msg := fmt.Sprintf("connect to %s failed: %s", f.Tuple.Remote, engine.ErrnoName(f.Err))
-		if f.Listen {
+		switch {
+		case f.Bind:
+			msg = fmt.Sprintf("bind %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+		case f.Listen:
 			msg = fmt.Sprintf("listen on %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
 		}
 		w := v.textWidth(msg, Bold, 14) + 16

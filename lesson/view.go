@@ -114,6 +114,7 @@ type SocketRow struct {
 // Failure is a failed connect or listen.
 type Failure struct {
 	Listen bool             // a listen, not a connect
+	Bind   bool             // the bind() before a connect failed, not the connect
 	Tuple  engine.FourTuple // the connect's destination is Remote; the listen's address Local
 	Err    error            // an engine errno
 }
@@ -435,7 +436,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		if failure == nil {
 			failure = new(Failure)
 		}
-		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Tuple: h.fail.Tuple, Err: h.fail.Err}
+		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err}
 		hv.Failure = failure
 	}
 }
