@@ -155,7 +155,8 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		state, text := rowText(rw)
 		v.fillRect(b.x+10, y+2, 6, rowH-6, col)
 		v.text(state, Bold, 12, b.x+22, y+1, alignStart, col)
-		v.text(text, Mono, 13, b.x+22+v.textWidth(state, Bold, 12)+8, y+1, alignStart, colText)
+		tx := b.x + 22 + v.textWidth(state, Bold, 12) + 8
+		v.text(v.fit(text, Mono, 13, b.x+b.w-8-tx), Mono, 13, tx, y+1, alignStart, colText) // a row stays inside its box
 		y += rowH
 	}
 	if more > 0 {

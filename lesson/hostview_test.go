@@ -172,7 +172,7 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 	for _, e := range evs {
 		if _, ok := names[e.Conn]; !ok && e.Conn > 0 && e.At <= now {
 			opened[e.Host]++
-			names[e.Conn] = connName{e.Host, opened[e.Host]}.String()
+			names[e.Conn] = connName{e.Host, opened[e.Host]}.on(h.Name)
 		}
 	}
 	var rows []SocketRow
@@ -269,5 +269,7 @@ func TestConnNamesReadAsPeopleCount(t *testing.T) {
 	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
 		21: "21st", 22: "22nd", 23: "23rd", 101: "101st", 111: "111th", 112: "112th"} {
 		assert.Equal(t, "alice's "+want+" connection", connName{"alice", n}.String())
+		assert.Equal(t, want+" connection", connName{"alice", n}.on("alice"), "in alice's own box")
+		assert.Equal(t, "alice's "+want, connName{"alice", n}.on("web"), "in another host's box")
 	}
 }

@@ -90,7 +90,18 @@ type connName struct {
 	n      int
 }
 
-func (c connName) String() string {
+func (c connName) String() string { return c.client + "'s " + c.ordinal() + " connection" }
+
+// on is the name as host h's box lists it: short, since the box says whose
+// connection it is when it is its own ("3rd connection", "carol's 1st").
+func (c connName) on(h string) string {
+	if h == c.client {
+		return c.ordinal() + " connection"
+	}
+	return c.client + "'s " + c.ordinal()
+}
+
+func (c connName) ordinal() string {
 	suffix := "th"
 	if c.n%100 < 11 || c.n%100 > 13 {
 		switch c.n % 10 {
@@ -102,7 +113,7 @@ func (c connName) String() string {
 			suffix = "rd"
 		}
 	}
-	return fmt.Sprintf("%s's %d%s connection", c.client, c.n, suffix)
+	return fmt.Sprintf("%d%s", c.n, suffix)
 }
 
 // Sample is how many of the client hosts' 4-tuples were in use and in

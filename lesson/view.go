@@ -104,7 +104,7 @@ type SocketRow struct {
 	Kind          RowKind
 	State         engine.ConnState // for RowConn
 	Conn          int              // the connection's number
-	Name          string           // the connection as people name it: "alice's 2nd connection"
+	Name          string           // the connection as people name it, in this host's box: "2nd connection", "alice's 2nd"
 	Local, Remote netip.AddrPort
 	Inbound       bool           // accepted on a listener (the remote called)
 	Reason        sim.WaitReason // for RowWaiting
@@ -396,7 +396,7 @@ func (s *Session) helpLines() [][2]string {
 		{"A  B  C", "answer the lesson's question"},
 		{"M", "presenter mode: narration hidden, larger type"},
 		{"F", "full screen"},
-		{"?  Esc", "this help / close messages"},
+		{"?  Esc", "this help / close messages, skip a question"},
 	}
 }
 
@@ -413,7 +413,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	if len(h.waiting) > 0 {
 		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 			e := h.waiting[id]
-			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].String(), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].on(h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
 		}
 	}
 	hv.Total = len(rows) + len(h.conns)
@@ -422,7 +422,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	s.scratch[0], s.scratch[1] = h.firstRows(room, s.scratch[0], s.scratch[1])
 	shown := append(s.scratch[0], s.scratch[1]...)
 	for _, c := range shown[:min(len(shown), room)] {
-		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: p.names[c.id].String(), Local: c.tuple.Local, Remote: c.tuple.Remote,
+		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: p.names[c.id].on(h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
 		if c.state == engine.TimeWait {
 			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
