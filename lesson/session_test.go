@@ -165,6 +165,9 @@ func TestAQuestionLocksTheSimulation(t *testing.T) {
 		assert.False(t, s.Playing())
 		assert.Contains(t, v.Notice, "Answer first")
 	}
+	for _, c := range s.View().Controls {
+		assert.Equal(t, locked[c.Action], c.Disabled, "%s while the question waits", c.Label)
+	}
 	s.Do(ActFaster)
 	assert.Empty(t, s.View().Notice, "other actions work, and clear the notice")
 	s.Do(ActAnswer)

@@ -362,17 +362,19 @@ func (s *Session) controls() []Control {
 	if s.run != nil {
 		atStart, atEnd = s.run.play.now == 0, s.run.play.finished()
 	}
+	// While a question waits, the actions that move time wait too.
+	open := s.questionOpen()
 	cs := []Control{
 		{Label: "Restart", Key: "R", Action: ActRestart},
-		{Label: "Back", Key: "←", Action: ActStepBack, Disabled: atStart},
-		{Label: play, Key: "Space", Action: ActPlay, Pressed: s.playing},
-		{Label: "Step", Key: "→", Action: ActStepForward, Disabled: atEnd},
+		{Label: "Back", Key: "←", Action: ActStepBack, Disabled: atStart || open},
+		{Label: play, Key: "Space", Action: ActPlay, Pressed: s.playing, Disabled: open},
+		{Label: "Step", Key: "→", Action: ActStepForward, Disabled: atEnd || open},
 		{Label: "Slower", Key: "−", Action: ActSlower, Disabled: s.set.Speed == Speeds[0]},
 		{Label: "Faster", Key: "+", Action: ActFaster, Disabled: s.set.Speed == Speeds[len(Speeds)-1]},
 		{Label: "Map host", Key: "H", Action: ActFocus},
 	}
 	if s.run != nil && s.run.Lesson.ProfileSwitch {
-		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile})
+		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile, Disabled: open})
 	}
 	return append(cs,
 		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
