@@ -22,13 +22,16 @@ func (h *Host) Listen(proto Proto, local netip.AddrPort) error {
 // ListenOpts is Listen with socket options; port 0 listens on a port
 // bind(0) picks. It returns the socket and its address.
 func (h *Host) ListenOpts(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
-	return h.bind(proto, local, opts, proto == TCP)
+	id, addr, err := h.bind(proto, local, opts, proto == TCP)
+	return id, addr, h.osErr(err)
 }
 
 // Bind binds a socket to local without listening; port 0 asks the system
-// to pick one (bind(0)), which fails with EADDRINUSE when none is free.
+// to pick one (bind(0)), which fails when none is free: EADDRINUSE on
+// Linux, EADDRNOTAVAIL on FreeBSD and macOS, WSAENOBUFS on Windows.
 func (h *Host) Bind(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
-	return h.bind(proto, local, opts, false)
+	id, addr, err := h.bind(proto, local, opts, false)
+	return id, addr, h.osErr(err)
 }
 
 func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen bool) (SocketID, netip.AddrPort, error) {
@@ -111,10 +114,10 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 func (h *Host) CloseSocket(id SocketID) error {
 	s, ok := h.sockets[id]
 	if !ok {
-		return fmt.Errorf("socket %d: %w", id, ErrNotConn)
+		return h.osErr(fmt.Errorf("socket %d: %w", id, ErrNotConn))
 	}
 	if s.connected {
-		return fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid)
+		return h.osErr(fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid))
 	}
 	h.unbind(h.tables[s.proto], id, s)
 	return nil
@@ -161,10 +164,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		p, ok = pickRandomStart(rng, h.rng.Uint32(), bl.firstFree)
 	}
 	if !ok {
-		if tb.proto == UDP {
-			return 0, h.errExhausted(UDP)
-		}
-		return 0, ErrAddrInUse
+		return 0, h.errExhausted(tb.proto, true)
 	}
 	return p, nil
 }

@@ -20,6 +20,11 @@ func (h *Host) Connect(proto Proto, remote netip.AddrPort) (FourTuple, error) {
 // (a zero r means none): the pick is limited to r within the host's range
 // and, on Linux, steps by 1 instead of 2 (facts §2 [2071]).
 func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
+	t, err := h.connectRange(proto, remote, r)
+	return t, h.osErr(err)
+}
+
+func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
 	tb, err := h.table(proto)
 	if err != nil {
 		return FourTuple{}, err
@@ -57,6 +62,11 @@ func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 // it is taken over at once on Linux (facts §2 [TW]: twp == NULL), and is a
 // conflict elsewhere.
 func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
+	t, err := h.connectFrom(id, remote)
+	return t, h.osErr(err)
+}
+
+func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
 	s, ok := h.sockets[id]
 	if !ok {
 		return FourTuple{}, fmt.Errorf("socket %d: %w", id, ErrNotConn)
@@ -92,7 +102,9 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 // listener: t is as the server sees it (Local is the listener's address and
 // port). Without a listener it fails with ECONNREFUSED. An old TIME_WAIT
 // entry for the same 4-tuple is replaced, as a new SYN does on Linux.
-func (h *Host) Accept(t FourTuple) error {
+func (h *Host) Accept(t FourTuple) error { return h.osErr(h.accept(t)) }
+
+func (h *Host) accept(t FourTuple) error {
 	tb, err := h.table(t.Proto)
 	if err != nil {
 		return err
@@ -268,20 +280,26 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 		}
 	}
 	if !ok {
-		return 0, false, h.errExhausted(tb.proto)
+		return 0, false, h.errExhausted(tb.proto, false)
 	}
 	return port, takeover, nil
 }
 
-// errExhausted is the error an autobind gives when no port is left: Linux's
-// UDP autobind says EAGAIN, Windows says WSAENOBUFS (Profile.ExhaustedErr,
-// Microsoft KB 196271), the rest EADDRNOTAVAIL.
-func (h *Host) errExhausted(proto Proto) error {
+// errExhausted is the error an autobind gives when no port is left, by
+// connect() or by bind(0) (bind). Linux: connect() says EADDRNOTAVAIL for
+// TCP (__inet_hash_connect) and EAGAIN for UDP (inet_autobind), bind(0)
+// says EADDRINUSE for both (__inet_bind; facts §2 [IH][AF][UDP]).
+// FreeBSD's in_pcb_lport_dest and XNU's in_pcbbind say EADDRNOTAVAIL for
+// both (facts §4 [FB]; docs/facts-extra.md). Windows says WSAENOBUFS
+// (Profile.ExhaustedErr, Microsoft KB 196271).
+func (h *Host) errExhausted(proto Proto, bind bool) error {
 	switch {
-	case proto == UDP && h.prof.LinuxBind:
-		return ErrAgain
 	case h.prof.ExhaustedErr != nil:
 		return h.prof.ExhaustedErr
+	case h.prof.LinuxBind && bind:
+		return ErrAddrInUse
+	case h.prof.LinuxBind && proto == UDP:
+		return ErrAgain
 	}
 	return ErrAddrNotAvail
 }

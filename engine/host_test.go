@@ -78,8 +78,12 @@ func TestExhaustionErrors(t *testing.T) {
 	}{
 		{"linux", TCP, false, ErrAddrNotAvail},
 		{"linux", TCP, true, ErrAddrInUse},
-		{"linux", UDP, false, ErrAgain},
+		{"linux", UDP, false, ErrAgain},    // inet_autobind
+		{"linux", UDP, true, ErrAddrInUse}, // udp_lib_get_port via __inet_bind
 		{"freebsd", TCP, false, ErrAddrNotAvail},
+		{"freebsd", TCP, true, ErrAddrNotAvail}, // in_pcb_lport_dest
+		{"macos", TCP, true, ErrAddrNotAvail},   // XNU in_pcbbind
+		{"windows", TCP, true, ErrNoBufs},
 		{"winxp", TCP, false, ErrNoBufs},
 		{"windows", TCP, false, ErrNoBufs},
 		{"windows", UDP, false, ErrNoBufs},
@@ -106,6 +110,25 @@ func TestExhaustionErrors(t *testing.T) {
 			assert.Equal(t, before, snap(h), "a failed call changes nothing")
 		})
 	}
+}
+
+// Windows profiles name errors as Winsock does, with their numbers, and
+// each still matches its POSIX errno.
+func TestWindowsErrorsHaveWinsockNames(t *testing.T) {
+	for _, name := range []string{"winxp", "windows"} {
+		h := newHost(t, name, nil)
+		a := netip.AddrPortFrom(clientIP, 8080)
+		require.NoError(t, h.Listen(TCP, a))
+		err := h.Listen(TCP, a)
+		assert.ErrorIs(t, err, ErrAddrInUse, name)
+		assert.Equal(t, "WSAEADDRINUSE", ErrnoName(err), name)
+		assert.Contains(t, err.Error(), "WSAEADDRINUSE (Address already in use (10048))", name)
+		err = h.Close(FourTuple{TCP, a, dstA})
+		assert.ErrorIs(t, err, ErrNotConn, name)
+		assert.Equal(t, "WSAENOTCONN", ErrnoName(err), name)
+	}
+	err := newHost(t, "linux", nil).Close(FourTuple{TCP, netip.AddrPortFrom(clientIP, 1), dstA})
+	assert.Equal(t, "ENOTCONN", ErrnoName(err), "Unix names elsewhere")
 }
 
 // exhausted is the error p's connect() gives with no port left: Winsock's

@@ -91,13 +91,17 @@ type Profile struct {
 	PrivilegedBelow Port
 	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
 	TWReuse TWReuse
-	// ExhaustedErr is the error connect() (and UDP's bind(0)) gives when
-	// no ephemeral port is left; nil means EADDRNOTAVAIL (EAGAIN for UDP
-	// with LinuxBind). Windows says WSAENOBUFS (ErrNoBufs; Microsoft KB
-	// 196271, for TCP: "When you try to connect from TCP ports greater
-	// than 5000 you receive the error 'WSAENOBUFS (10055)'"; UDP is
-	// assumed the same).
+	// ExhaustedErr is the error connect() and bind(0) give when no
+	// ephemeral port is left, where the OS has one for both; nil means
+	// the Unix errors (Host.Connect, Host.Bind). Windows says WSAENOBUFS
+	// (ErrNoBufs; Microsoft KB 196271, for TCP connect(): "When you try
+	// to connect from TCP ports greater than 5000 you receive the error
+	// 'WSAENOBUFS (10055)'"; UDP and bind(0) are assumed the same).
 	ExhaustedErr *Errno
+	// Winsock: errors carry Winsock's names and numbers (WSAEADDRINUSE
+	// (10048) for EADDRINUSE, ...), as a Windows program sees them; each
+	// still matches the POSIX errno with errors.Is.
+	Winsock bool
 	// TimeWaitAssumed: no primary source gives this OS's TIME_WAIT; the
 	// figure is an assumption a screen must call one (facts §3).
 	TimeWaitAssumed bool
@@ -123,7 +127,7 @@ var profiles = []Profile{
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
-		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, // KB 196271 (docs/facts-extra.md)
+		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
 			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
@@ -132,7 +136,7 @@ var profiles = []Profile{
 	{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
-		Connect: RandomStart, ExhaustedErr: ErrNoBufs, // KB 196271 covers NT to Server 2003; assumed unchanged since
+		Connect: RandomStart, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +

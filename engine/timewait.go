@@ -73,7 +73,7 @@ func (h *Host) NextExpiry() (time.Duration, bool) {
 func (h *Host) Close(t FourTuple) error {
 	tb, c, err := h.closing(t)
 	if err != nil {
-		return err
+		return h.osErr(err)
 	}
 	if t.Proto == UDP || h.prof.TimeWait == 0 {
 		return nil
@@ -87,7 +87,7 @@ func (h *Host) Close(t FourTuple) error {
 // holds no TIME_WAIT and frees the 4-tuple at once.
 func (h *Host) PassiveClose(t FourTuple) error {
 	_, _, err := h.closing(t)
-	return err
+	return h.osErr(err)
 }
 
 // closing removes established connection t, for either way of closing.
