@@ -81,7 +81,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	tb := h.tables[s.proto]
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
 	c, exists := h.get(tb, t)
-	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, remote.Addr(), h.now-c.since)
+	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, h.addr, remote.Addr(), h.now-c.since)
 	switch {
 	case takeover:
 		h.remove(tb, t, c)
@@ -118,7 +118,7 @@ func (h *Host) accept(t FourTuple) error {
 	}
 	c, takeover := h.get(tb, t)
 	if takeover {
-		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Remote.Addr(), h.now-c.since) {
+		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, h.addr, t.Remote.Addr(), h.now-c.since) {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
 		h.remove(tb, t, c)
@@ -156,13 +156,15 @@ const (
 const forever = time.Duration(math.MaxInt64)
 
 // canTakeOver is the rule for ending a TIME_WAIT entry of age age early, to
-// give its 4-tuple (toward remote) to a new connection (Linux's
+// give its 4-tuple (local to remote) to a new connection (Linux's
 // tcp_twsk_unique, facts §2 [TW], fact 9; the entries are assumed to have
 // recorded timestamps). A new SYN always replaces it; a socket bound first
 // takes it at once on Linux (twp == NULL); an autobind connect() only with
-// tcp_tw_reuse on (by default: toward loopback only) and once the entry is
-// TWReuseDelay old. Otherwise TIME_WAIT runs its full length.
-func canTakeOver(p Profile, by opener, remote netip.Addr, age time.Duration) bool {
+// tcp_tw_reuse on (by default, 2: when the local or the remote address is
+// loopback, "we require a loopback src or dst address") and once the
+// entry is strictly more than TWReuseDelay old (time_after32(now,
+// stamp + delay)). Otherwise TIME_WAIT runs its full length.
+func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Duration) bool {
 	switch by {
 	case bySYN:
 		return true
@@ -171,9 +173,9 @@ func canTakeOver(p Profile, by opener, remote netip.Addr, age time.Duration) boo
 	}
 	switch p.TWReuse {
 	case TWReuseOn:
-		return age >= TWReuseDelay
+		return age > TWReuseDelay
 	case TWReuseLoopback:
-		return remote.IsLoopback() && age >= TWReuseDelay
+		return (local.IsLoopback() || remote.IsLoopback()) && age > TWReuseDelay
 	}
 	return false
 }
@@ -196,7 +198,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if d == nil {
 		d = &noDest
 	}
-	if canTakeOver(h.prof, byAutobind, remote.Addr(), forever) {
+	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever) {
 		return blocked{&h.reserved, &tb.bindHeld, &d.est, &noPorts}, d, true
 	}
 	return blocked{&h.reserved, &tb.bindHeld, &d.est, &d.tw}, d, false
@@ -206,7 +208,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 // TIME_WAIT entry toward remote now.
 func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
 	c, _ := h.get(tb, FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
-	return canTakeOver(h.prof, byAutobind, remote.Addr(), h.now-c.since)
+	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since)
 }
 
 // strategy is the strategy connect() uses for proto: Linux's UDP autobind

@@ -428,8 +428,9 @@ func newHostWatched(t testing.TB, profile string, mod func(*HostConfig)) (*Host,
 }
 
 // tcp_tw_reuse (facts §2 [TW]): with it on, an autobind connect() takes
-// over a TIME_WAIT 4-tuple once it is at least 1 s old; the default (2)
-// allows that only toward loopback. bind() then connect() reuses at once.
+// over a TIME_WAIT 4-tuple once it is strictly more than 1 s old; the
+// default (2) allows that only with a loopback source or destination.
+// bind() then connect() reuses at once.
 func TestTimeWaitReuse(t *testing.T) {
 	loop := netip.MustParseAddrPort("127.0.0.1:8080")
 	tests := []struct {
@@ -439,10 +440,11 @@ func TestTimeWaitReuse(t *testing.T) {
 		after  time.Duration
 		wantOK bool
 	}{
-		{"default, loopback, 1s", TWReuseLoopback, loop, time.Second, true},
+		{"default, loopback, 1.001s", TWReuseLoopback, loop, time.Second + time.Millisecond, true},
+		{"default, loopback, exactly 1s", TWReuseLoopback, loop, time.Second, false},
 		{"default, loopback, 999ms", TWReuseLoopback, loop, 999 * time.Millisecond, false},
 		{"default, remote", TWReuseLoopback, dstA, 5 * time.Second, false},
-		{"on, remote, 1s", TWReuseOn, dstA, time.Second, true},
+		{"on, remote, 1.5s", TWReuseOn, dstA, 1500 * time.Millisecond, true},
 		{"off, loopback", TWReuseOff, loop, 30 * time.Second, false},
 	}
 	for _, tc := range tests {
@@ -475,6 +477,18 @@ func TestTimeWaitReuse(t *testing.T) {
 			assert.Equal(t, Established, st)
 		})
 	}
+	t.Run("default, loopback source toward a remote destination", func(t *testing.T) {
+		h := newHost(t, "linux", func(c *HostConfig) {
+			c.Addr, c.Range = netip.MustParseAddr("127.0.0.2"), Range{40000, 40000}
+		})
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		require.NoError(t, h.Close(c))
+		h.Advance(1500 * time.Millisecond)
+		c2, err := h.Connect(TCP, dstA)
+		require.NoError(t, err, "tcp_tw_reuse=2 accepts a loopback source")
+		assert.Equal(t, c, c2)
+	})
 	t.Run("bind then connect", func(t *testing.T) {
 		h := newHost(t, "linux", nil)
 		local := netip.AddrPortFrom(clientIP, 45000)

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// TWReuseDelay is how old a TIME_WAIT entry must be before tcp_tw_reuse may
-// take it over (tcp_tw_reuse_delay, default 1000 ms; facts §2 [TW][TWD]).
+// TWReuseDelay is the age a TIME_WAIT entry must exceed (strictly) before
+// tcp_tw_reuse may take it over (tcp_tw_reuse_delay, default 1000 ms;
+// facts §2 [TW][TWD]).
 const TWReuseDelay = time.Second
 
 type twEntry struct {
