@@ -17,8 +17,12 @@ func (h *Host) Connect(proto Proto, remote netip.AddrPort) (FourTuple, error) {
 }
 
 // ConnectRange is Connect from a socket with IP_LOCAL_PORT_RANGE set to r
-// (a zero r means none): the pick is limited to r within the host's range
-// and, on Linux, steps by 1 instead of 2 (facts §2 [2071]).
+// (a zero r means none): on Linux the pick then steps by 1 instead of 2,
+// over every port of the range, odd-sized or not (facts §2 [2071]). Each
+// end of r narrows the host's range only if it lies within it; an end
+// outside it (or 0) leaves the host's end in place, as
+// inet_sk_get_local_port_range does (docs/facts-extra.md). r.Lo > r.Hi
+// (both non-zero) is EINVAL, as setsockopt() says.
 func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
 	t, err := h.connectRange(proto, remote, r)
 	return t, h.osErr(err)
@@ -35,11 +39,10 @@ func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	}
 	rng, step := h.prof.Ephemeral, 2
 	if r != (Range{}) {
-		lo, hi := max(r.Lo, rng.Lo), min(r.Hi, rng.Hi)
-		if lo > hi || r.Lo == 0 {
-			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is outside %s: %w", remote, r, rng, ErrInvalid)
+		if r.Lo != 0 && r.Hi != 0 && r.Lo > r.Hi {
+			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is reversed: %w", remote, r, ErrInvalid)
 		}
-		rng, step = Range{lo, hi}, 1
+		rng, step = socketRange(rng, r), 1
 	}
 	port, takeover, err := h.pickConnect(tb, remote, rng, step)
 	if err != nil {
@@ -128,6 +131,20 @@ func (h *Host) accept(t FourTuple) error {
 		h.tookOver(t)
 	}
 	return nil
+}
+
+// socketRange is inet_sk_get_local_port_range: the socket's ends replace
+// the system's only where they lie within the system's range (the high
+// end checked against the low end already chosen).
+func socketRange(sys, r Range) Range {
+	lo, hi := sys.Lo, sys.Hi
+	if lo <= r.Lo && r.Lo <= hi {
+		lo = r.Lo
+	}
+	if lo <= r.Hi && r.Hi <= hi {
+		hi = r.Hi
+	}
+	return Range{lo, hi}
 }
 
 // destination unmaps remote and says whether a connection can go to it.

@@ -305,6 +305,52 @@ func TestLinuxHostParity(t *testing.T) {
 	assert.True(t, odd, "with a per-socket range, odd ports come without exhausting the even ones")
 }
 
+// IP_LOCAL_PORT_RANGE (inet_sk_get_local_port_range, __inet_hash_connect):
+// step 1 over every port of the socket's range, an odd-sized one too; an
+// end outside the system's range falls back to the system's end.
+func TestPerSocketRangeStepsByOneAndFallsBack(t *testing.T) {
+	t.Run("odd size: every port", func(t *testing.T) {
+		h := newHost(t, "linux", nil)
+		var got []Port
+		for {
+			c, err := h.ConnectRange(TCP, dstA, Range{40100, 40102})
+			if err != nil {
+				assert.ErrorIs(t, err, ErrAddrNotAvail)
+				break
+			}
+			got = append(got, Port(c.Local.Port()))
+		}
+		assert.ElementsMatch(t, []Port{40100, 40101, 40102}, got, "3 ports, as the kernel gives")
+	})
+	for _, tc := range []struct {
+		name string
+		r    Range
+		want Range
+	}{
+		{"both ends outside: the system range", Range{1, 100}, Range{40000, 40009}},
+		{"low end outside", Range{1, 40004}, Range{40000, 40004}},
+		{"high end outside", Range{40005, 65000}, Range{40005, 40009}},
+		{"a 0 end is no limit", Range{40007, 0}, Range{40007, 40009}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t, "linux", withRange(40000, 40009))
+			seen := map[Port]bool{}
+			for {
+				c, err := h.ConnectRange(TCP, dstA, tc.r)
+				if err != nil {
+					require.ErrorIs(t, err, ErrAddrNotAvail)
+					break
+				}
+				seen[Port(c.Local.Port())] = true
+			}
+			assert.Len(t, seen, tc.want.Size())
+			for p := range seen {
+				assert.True(t, tc.want.Contains(p), "%d outside %v", p, tc.want)
+			}
+		})
+	}
+}
+
 // Linux's connect() continues past the last port toward a destination
 // (table_perturb), rather than restarting after a close.
 func TestLinuxConnectContinuesAfterClose(t *testing.T) {
@@ -695,8 +741,8 @@ func TestInvalidRequests(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid)
 	_, err = h.Connect(Proto(9), dstA)
 	assert.ErrorIs(t, err, ErrInvalid)
-	_, err = h.ConnectRange(TCP, dstA, Range{1, 100})
-	assert.ErrorIs(t, err, ErrInvalid, "a per-socket range outside the host's range")
+	_, err = h.ConnectRange(TCP, dstA, Range{40100, 40000})
+	assert.ErrorIs(t, err, ErrInvalid, "a reversed per-socket range, as setsockopt() refuses it")
 	_, err = NewHost(HostConfig{Name: "x", Profile: Profiles()[0]})
 	assert.Error(t, err)
 	h, err = NewHost(HostConfig{Name: "x", Addr: clientIP})

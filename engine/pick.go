@@ -77,11 +77,14 @@ func linuxWalk(low, high, remaining, offset, step int, find finder) (Port, int, 
 	return 0, 0, false
 }
 
-// linuxRemaining is __inet_hash_connect's count of ports: the range
-// size rounded down to even (for a range of more than one port).
-func linuxRemaining(r Range) int {
+// linuxRemaining is __inet_hash_connect's count of ports: the range size,
+// rounded down to even (for a range of more than one port) only for the
+// step-2 walk; a socket with IP_LOCAL_PORT_RANGE (step 1) counts every
+// port ("if (!local_ports && remaining > 1) remaining &= ~1U", facts §2
+// [IH][2071]).
+func linuxRemaining(r Range, step int) int {
 	n := r.Size()
-	if n > 1 {
+	if step == 2 && n > 1 {
 		n &^= 1
 	}
 	return n
@@ -96,7 +99,7 @@ func linuxRemaining(r Range) int {
 func pickLinuxConnect(r Range, perturb, hash uint32, step int, find finder) (Port, int, bool) {
 	low := int(r.Lo)
 	high := int(r.Hi) + 1
-	remaining := linuxRemaining(r)
+	remaining := linuxRemaining(r, step)
 	offset := linuxOffset(remaining, perturb, hash)
 	if step == 2 {
 		offset &^= 1
@@ -127,7 +130,7 @@ func linuxMissed(r Range, perturb, hash uint32) (Port, bool) {
 	if n := r.Size(); n == 1 || n%2 == 0 {
 		return 0, false
 	}
-	if linuxOffset(linuxRemaining(r), perturb, hash)&^1 == 0 {
+	if linuxOffset(linuxRemaining(r, 2), perturb, hash)&^1 == 0 {
 		return r.Hi, true
 	}
 	return r.Lo, true
