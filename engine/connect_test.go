@@ -100,6 +100,37 @@ func TestConnectSkipsPortsOfConnectionsFromBind(t *testing.T) {
 	})
 }
 
+// A port bind() took stays reserved against every connect() autobind,
+// toward every destination, while the bound socket's connection lives,
+// established or in TIME_WAIT (facts fact 4: the bind bucket bind() made
+// is skipped by __inet_hash_connect until its last owner goes); it frees
+// when the TIME_WAIT ends.
+func TestBoundPortReservedWhileItsConnectionLives(t *testing.T) {
+	other := netip.MustParseAddrPort("10.9.9.9:80")
+	for _, profile := range []string{"linux", "freebsd"} {
+		t.Run(profile, func(t *testing.T) {
+			h := newHost(t, profile, withRange(40000, 40000))
+			id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			c, err := h.ConnectFrom(id, dstA)
+			require.NoError(t, err)
+			for _, dst := range []netip.AddrPort{dstB, other} {
+				assert.Zero(t, h.Available(TCP, dst), "established, toward %v", dst)
+				_, err = h.Connect(TCP, dst)
+				assert.ErrorIs(t, err, ErrAddrNotAvail, "established, toward %v", dst)
+			}
+			require.NoError(t, h.Close(c))
+			for _, dst := range []netip.AddrPort{dstB, other} {
+				_, err = h.Connect(TCP, dst)
+				assert.ErrorIs(t, err, ErrAddrNotAvail, "in TIME_WAIT, toward %v", dst)
+			}
+			h.Advance(h.Profile().TimeWait)
+			_, err = h.Connect(TCP, other)
+			assert.NoError(t, err, "free once the TIME_WAIT ended")
+		})
+	}
+}
+
 // Available is 0 exactly when the next Connect fails (RandomPick aside: it
 // may miss the ports that are available), for every profile and strategy,
 // even and odd ranges (Linux's walk misses a port of an odd one), with
