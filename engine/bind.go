@@ -74,16 +74,30 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 }
 
 // bindConflict reports whether binding (addr, port) with opts clashes with
-// a socket or connection already using port (facts §2 [SOCK7]): addresses
-// overlap when equal or either is the wildcard; SO_REUSEPORT on both sides
-// shares; SO_REUSEADDR on both sides shares unless the other is listening.
-// Connections' local ports count as sockets without options.
+// a socket or connection already using port (facts §2 [SOCK7]; Linux's
+// inet_csk_bind_conflict): addresses overlap when equal or either is the
+// wildcard; SO_REUSEPORT on both sides shares, even with a listener and
+// with its connections, since the engine's sockets all belong to one
+// user ("uid_eq(uid, sock_i_uid(sk2))"); SO_REUSEADDR on both sides shares
+// unless the other is listening. A connection counts with the options of
+// the socket it came from (none for an autobind).
 func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
 	if tb.est[port] > 0 || tb.tw[port] > 0 {
 		// Connections (TIME_WAIT ones too) stay in the port's bind bucket:
-		// rebinding needs SO_REUSEADDR on both sides, the classic
-		// "Address already in use" after a server restart.
-		if !opts.ReuseAddr || tb.noReuse[port] > 0 {
+		// each must share by one option both sides set; without either,
+		// the classic "Address already in use" after a server restart.
+		var unshared uint32
+		switch {
+		case opts.ReuseAddr && opts.ReusePort:
+			unshared = tb.noReuseEither[port]
+		case opts.ReuseAddr:
+			unshared = tb.noReuse[port]
+		case opts.ReusePort:
+			unshared = tb.noReusePort[port]
+		default:
+			unshared = tb.est[port] + tb.tw[port]
+		}
+		if unshared > 0 {
 			return true
 		}
 	}

@@ -94,7 +94,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
 	}
 	s.connected = true
-	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr})
+	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -126,7 +126,7 @@ func (h *Host) accept(t FourTuple) error {
 		}
 		h.remove(tb, t, c)
 	}
-	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr})
+	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}

@@ -624,6 +624,37 @@ func TestPrivilegedPorts(t *testing.T) {
 	}
 }
 
+// SO_REUSEPORT: sockets of one user that all set it share the address and
+// port, also once the first listener has accepted connections and those
+// are in TIME_WAIT (inet_csk_bind_conflict: the connections carry the
+// listener's flag). A socket without it is still refused.
+func TestReusePortSharesWithConnections(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	local := netip.AddrPortFrom(clientIP, 8080)
+	rp := SockOpts{ReusePort: true}
+	_, _, err := h.ListenOpts(TCP, local, rp)
+	require.NoError(t, err)
+	in := FourTuple{TCP, local, dstA}
+	require.NoError(t, h.Accept(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.NoError(t, err, "a second SO_REUSEPORT listener beside an accepted connection")
+	require.NoError(t, h.Close(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.NoError(t, err, "and beside its TIME_WAIT")
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{})
+	assert.ErrorIs(t, err, ErrAddrInUse, "without SO_REUSEPORT")
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{ReuseAddr: true})
+	assert.ErrorIs(t, err, ErrAddrInUse, "SO_REUSEADDR does not share with listeners")
+
+	// A connection from a socket without SO_REUSEPORT blocks it.
+	h = newHost(t, "linux", nil)
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{})
+	require.NoError(t, err)
+	require.NoError(t, h.Accept(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.ErrorIs(t, err, ErrAddrInUse)
+}
+
 // Listeners: (protocol, address, port) with the wildcard and reuse rules
 // of socket(7) (facts §2 [SOCK7]).
 func TestBindConflicts(t *testing.T) {
