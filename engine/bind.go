@@ -170,7 +170,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		ok bool
 	)
 	switch {
-	case h.prof.LinuxBind && tb.proto == TCP:
+	case h.prof.LinuxBind && !h.prof.BindNoParity && tb.proto == TCP:
 		p, ok = pickLinuxBind(rng, opts.ReuseAddr, h.rng.IntN, bl.firstFree)
 	case h.prof.Connect == Sequential:
 		p, ok = h.pickSequential(tb.proto, rng, bl.firstFree)

@@ -232,7 +232,7 @@ func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
 // is udp_lib_get_port, a random start over the whole range with no parity
 // preference (facts §2 [UDP]).
 func (h *Host) strategy(proto Proto) Strategy {
-	if proto == UDP && h.prof.Connect == LinuxConnect {
+	if proto == UDP && (h.prof.Connect == LinuxConnect || h.prof.Connect == LinuxHint) {
 		return RandomStart
 	}
 	return h.prof.Connect
@@ -241,7 +241,7 @@ func (h *Host) strategy(proto Proto) Strategy {
 // linuxHash is __inet_hash_connect's view of remote: its table_perturb
 // index, that entry, and the upper 32 bits of port_offset (facts §2 [IH]).
 func (h *Host) linuxHash(remote netip.AddrPort) (index uint16, perturb, hash uint32) {
-	x := h.portOffset(remote)
+	x := h.portOffset(remote, true)
 	index = uint16(x)
 	if h.perturb != nil {
 		perturb = h.perturb[index]
@@ -296,6 +296,14 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 			}
 			// A little randomness for the next pick: max(i, rand(0..7)*step) + step.
 			h.perturb[index] += uint32(max(i, h.rng.IntN(8)*step) + step)
+		}
+	case LinuxHint:
+		// Before 4.2 the kernel's hash was secure_ipv4_port_ephemeral's
+		// 32 bits, with no 10-second period.
+		var i int
+		port, i, ok = pickLinuxHint(rng, h.hint, uint32(h.portOffset(remote, false)), find)
+		if ok {
+			h.hint += uint32(i)
 		}
 	}
 	if !ok {

@@ -351,6 +351,41 @@ func TestPerSocketRangeStepsByOneAndFallsBack(t *testing.T) {
 	}
 }
 
+// linux-old is the connect() of Linux before 4.2 (docs/facts-extra.md):
+// no even/odd preference, consecutive ports toward one destination from
+// one global hint, which connects to other destinations move on too.
+func TestLinuxOldHasNoParityAndOneGlobalHint(t *testing.T) {
+	h := newHost(t, "linux-old", withRange(40000, 40009))
+	var ports []Port
+	for {
+		c, err := h.Connect(TCP, dstA)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrAddrNotAvail)
+			break
+		}
+		ports = append(ports, Port(c.Local.Port()))
+	}
+	require.Len(t, ports, 10, "every port of the range, the odd-sized kind too")
+	for i := 1; i < len(ports); i++ {
+		assert.Equal(t, 40000+(ports[i-1]-40000+1)%10, ports[i], "consecutive ports, odd and even alike: %v", ports)
+	}
+
+	h = newHost(t, "linux-old", withRange(40000, 40099))
+	a1, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	for range 3 {
+		_, err = h.Connect(TCP, dstB)
+		require.NoError(t, err)
+	}
+	a2, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.Equal(t, a1.Local.Port()+4, a2.Local.Port(), "the hint moved on with the 3 connects to another destination")
+
+	_, a, err := newHost(t, "linux-old", withRange(40000, 40001)).Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+	require.NoError(t, err)
+	assert.True(t, Range{40000, 40001}.Contains(Port(a.Port())), "bind(0): a random start, no parity")
+}
+
 // Linux's connect() continues past the last port toward a destination
 // (table_perturb), rather than restarting after a close.
 func TestLinuxConnectContinuesAfterClose(t *testing.T) {

@@ -136,6 +136,22 @@ func linuxMissed(r Range, perturb, hash uint32) (Port, bool) {
 	return r.Lo, true
 }
 
+// pickLinuxHint is __inet_hash_connect before Linux 4.2 (docs/facts-extra.md;
+// facts §1 Algorithm 3): offset = hint + port_offset (u32), then
+// port = low + (i + offset) % remaining for i = 1..remaining, remaining
+// being the whole range. It returns the port and its i, which the caller
+// adds to the global hint ("hint += i").
+func pickLinuxHint(r Range, hint, hash uint32, find finder) (Port, int, bool) {
+	offset := hint + hash
+	p, ok := pickRandomStart(r, offset+1, find)
+	if !ok {
+		return 0, 0, false
+	}
+	n := uint32(r.Size())
+	start := (offset + 1) % n
+	return p, int((uint32(p-r.Lo)+n-start)%n) + 1, true
+}
+
 // pickLinuxBind is inet_csk_find_open_port's choice for bind(0) (facts §2
 // [ICS]): the opposite parity to connect() first (offset |= 1), then the
 // other; with SO_REUSEADDR the lower half of the range first, then the

@@ -24,6 +24,10 @@ const (
 	// perturbation table, ports of the range's low parity first, step 2
 	// with a small random jitter (facts §2 [IH]).
 	LinuxConnect
+	// LinuxHint is __inet_hash_connect before Linux 4.2: RFC 6056
+	// Algorithm 3 with one global counter (static u32 hint) for every
+	// destination, step 1, no parity preference (facts §1, §2 [LXC]).
+	LinuxHint
 )
 
 func (s Strategy) String() string {
@@ -36,14 +40,16 @@ func (s Strategy) String() string {
 		return "random-pick"
 	case LinuxConnect:
 		return "linux-connect"
+	case LinuxHint:
+		return "linux-hint"
 	}
 	return fmt.Sprintf("Strategy(%d)", s)
 }
 
-func (s Strategy) valid() bool { return s >= Sequential && s <= LinuxConnect }
+func (s Strategy) valid() bool { return s >= Sequential && s <= LinuxHint }
 
 // Strategies lists every strategy by name, for flags and scenario files.
-var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect}
+var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect, LinuxHint}
 
 // StrategyByName finds a strategy by its String name.
 func StrategyByName(name string) (Strategy, error) {
@@ -77,9 +83,14 @@ type Profile struct {
 	TimeWait time.Duration
 	// Connect is how connect() picks a local port.
 	Connect Strategy
-	// LinuxBind says bind(0) follows inet_csk_find_open_port (odd ports
-	// first, SO_REUSEADDR lower half first); otherwise bind(0) uses Connect.
+	// LinuxBind: Linux's bind rules. bind(0) follows
+	// inet_csk_find_open_port (odd ports first, SO_REUSEADDR lower half
+	// first) unless BindNoParity; otherwise bind(0) uses Connect.
 	LinuxBind bool
+	// BindNoParity: Linux's bind(0) as before the parity scheme, a random
+	// start and step 1 ("rover = prandom_u32() % remaining + low; ...
+	// if (++rover > high) rover = low" in inet_csk_get_port).
+	BindNoParity bool
 	// ShareAcrossDestinations: a port picked by connect() may be picked
 	// again toward a different destination while still in use (facts
 	// fact 3). When false, an autobind port is exclusive to one socket.
@@ -120,9 +131,12 @@ var profiles = []Profile{
 	{
 		Name: "linux-old", Title: "Linux (before 4.2)",
 		Ephemeral: Range{32768, 61000}, TimeWait: 60 * time.Second, // facts §2 [07F4]
-		Connect: LinuxConnect, LinuxBind: true, ShareAcrossDestinations: true,
+		// __inet_hash_connect and inet_csk_get_port of Linux 3.x/4.1
+		// (docs/facts-extra.md): one global hint, no parity.
+		Connect: LinuxHint, LinuxBind: true, BindNoParity: true, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
-		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2).",
+		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2); connect() walked the range " +
+			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference.",
 	},
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
