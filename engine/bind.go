@@ -53,7 +53,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0), err)
 		}
 	} else {
-		if port < h.prof.PrivilegedBelow && !opts.Privileged {
+		if port < h.prof.PrivilegedBelow && !opts.Privileged && !(h.prof.PrivilegedSpecificOnly && addr.IsUnspecified()) {
 			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local, h.prof.PrivilegedBelow, ErrAccess)
 		}
 		if h.bindConflict(tb, addr, port, opts) {

@@ -657,6 +657,30 @@ func TestPrivilegedPorts(t *testing.T) {
 		assert.ErrorIs(t, err, tc.want, "%s :%d", tc.profile, tc.port)
 		assert.Equal(t, before, snap(h))
 	}
+	// macOS checks privilege only for a specific address (XNU in_pcbbind).
+	mac := newHost(t, "macos", nil)
+	_, _, err := mac.ListenOpts(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 443), SockOpts{})
+	assert.NoError(t, err, "macOS: the wildcard address below 1024 needs no privilege")
+	lin := newHost(t, "linux", nil)
+	_, _, err = lin.ListenOpts(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 443), SockOpts{})
+	assert.ErrorIs(t, err, ErrAccess, "Linux: it does")
+}
+
+// Claims without a primary source are listed for a screen to mark.
+func TestUnverifiedClaimsAreListed(t *testing.T) {
+	for _, p := range Profiles() {
+		if p.TimeWaitAssumed {
+			assert.NotEmpty(t, p.Unverified, "%s: an assumed TIME_WAIT is an unverified claim", p.Name)
+		}
+	}
+	for _, name := range []string{"windows", "macos", "iana"} {
+		p, err := ProfileByName(name)
+		require.NoError(t, err)
+		assert.NotEmpty(t, p.Unverified, name)
+	}
+	p, err := ProfileByName("iana")
+	require.NoError(t, err)
+	assert.NotContains(t, p.Note, "recommended", "RFC 6056 is not shown to recommend Algorithm 1")
 }
 
 // SO_REUSEPORT: sockets of one user that all set it share the address and

@@ -100,6 +100,11 @@ type Profile struct {
 	// PrivilegedBelow: binding a port below it needs privilege (EACCES
 	// otherwise); 0 means no such rule.
 	PrivilegedBelow Port
+	// PrivilegedSpecificOnly: the privilege rule holds only for a bind
+	// to a specific address, not to the wildcard (macOS: in_pcbbind
+	// checks "ntohs(lport) < IPPORT_RESERVED && SIN(nam)->sin_addr.s_addr
+	// != 0"; docs/facts-extra.md).
+	PrivilegedSpecificOnly bool
 	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
 	TWReuse TWReuse
 	// ExhaustedErr is the error connect() and bind(0) give when no
@@ -118,6 +123,11 @@ type Profile struct {
 	TimeWaitAssumed bool
 	// Note says where the defaults come from and what is unverified.
 	Note string
+	// Unverified lists the profile's claims that no primary source
+	// supports, separated by "; ", for a screen to show marked
+	// "unverified" (as TimeWaitAssumed marks the TIME_WAIT length). A
+	// string, not a slice, so that Profile stays comparable.
+	Unverified string
 }
 
 var profiles = []Profile{
@@ -143,6 +153,7 @@ var profiles = []Profile{
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
 		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
+		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC])",
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
 			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
 			"connect() with no port left fails with WSAENOBUFS (10055), KB 196271.",
@@ -152,6 +163,7 @@ var profiles = []Profile{
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
 		Connect: RandomStart, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
+		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003)",
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",
@@ -161,19 +173,23 @@ var profiles = []Profile{
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024,
-		Note:            "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s.",
+		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
+			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest).",
 	},
 	{
 		Name: "macos", Title: "macOS",
 		Ephemeral: Range{49152, 65535}, TimeWait: 30 * time.Second, // facts §4 [XNU-pcb][XNU-tmr]
-		Connect: RandomStart, PrivilegedBelow: 1024,
-		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s. The allocation order (random start) is assumed from XNU's BSD heritage.",
+		Connect: RandomStart, PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
+		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; ports below 1024 need privilege only when bound to a specific address " +
+			"(XNU in_pcbbind). The allocation order (random start) is assumed from XNU's BSD heritage.",
+		Unverified: "random-start allocation (assumed from XNU's BSD heritage)",
 	},
 	{
 		Name: "iana", Title: "IANA / RFC 6056",
 		Ephemeral: Range{49152, 65535}, TimeWait: 60 * time.Second, // facts §1 [R6335]
-		Connect: RandomStart,
-		Note:    "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's recommended Algorithm 1; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
+		Connect:    RandomStart,
+		Note:       "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's Algorithm 1, one of the algorithms it describes; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
+		Unverified: "TIME_WAIT 60 s: assumed, no system is modelled; Algorithm 1: one of RFC 6056's algorithms, chosen here, not one the RFC singles out",
 	},
 }
 
