@@ -161,7 +161,7 @@ func FuzzHost(f *testing.F) {
 			var err error
 			what := ""
 			switch op {
-			case 0, 1, 2: // connect, more often than anything else
+			case 0, 1: // connect, more often than anything else
 				what = "connect"
 				dst := dsts[a%len(dsts)]
 				n := h.Available(proto, dst)
@@ -173,6 +173,15 @@ func FuzzHost(f *testing.F) {
 				// No profile uses RandomPick, the one strategy that can
 				// fail with ports available.
 				require.Equal(t, n == 0, err != nil, "step %d: connect to %v (%v) with %d available", i/3, dst, err, n)
+			case 2: // connect with IP_LOCAL_PORT_RANGE, its ends near or in the range
+				what = "connectRange"
+				r := Range{Port(39998 + a%16), Port(39998 + b%16)}
+				var c FourTuple
+				c, err = h.ConnectRange(proto, dsts[(a>>4)%len(dsts)], r)
+				if err == nil {
+					conns = append(conns, c)
+					require.True(t, socketRange(h.prof.Ephemeral, r).Contains(Port(c.Local.Port())), "step %d: %v outside %v", i/3, c, r)
+				}
 			case 3, 4: // close one side or the other
 				if len(conns) > 0 {
 					c := conns[a%len(conns)]
