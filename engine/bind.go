@@ -22,13 +22,16 @@ func (h *Host) Listen(proto Proto, local netip.AddrPort) error {
 // ListenOpts is Listen with socket options; port 0 listens on a port
 // bind(0) picks. It returns the socket and its address.
 func (h *Host) ListenOpts(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
-	return h.bind(proto, local, opts, proto == TCP)
+	id, addr, err := h.bind(proto, local, opts, proto == TCP)
+	return id, addr, h.osErr(err)
 }
 
 // Bind binds a socket to local without listening; port 0 asks the system
-// to pick one (bind(0)), which fails with EADDRINUSE when none is free.
+// to pick one (bind(0)), which fails when none is free: EADDRINUSE on
+// Linux, EADDRNOTAVAIL on FreeBSD and macOS, WSAENOBUFS on Windows.
 func (h *Host) Bind(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID, netip.AddrPort, error) {
-	return h.bind(proto, local, opts, false)
+	id, addr, err := h.bind(proto, local, opts, false)
+	return id, addr, h.osErr(err)
 }
 
 func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen bool) (SocketID, netip.AddrPort, error) {
@@ -50,7 +53,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0), err)
 		}
 	} else {
-		if port < h.prof.PrivilegedBelow && !opts.Privileged {
+		if port < h.prof.PrivilegedBelow && !opts.Privileged && !(h.prof.PrivilegedSpecificOnly && addr.IsUnspecified()) {
 			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local, h.prof.PrivilegedBelow, ErrAccess)
 		}
 		if h.bindConflict(tb, addr, port, opts) {
@@ -71,16 +74,30 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 }
 
 // bindConflict reports whether binding (addr, port) with opts clashes with
-// a socket or connection already using port (facts §2 [SOCK7]): addresses
-// overlap when equal or either is the wildcard; SO_REUSEPORT on both sides
-// shares; SO_REUSEADDR on both sides shares unless the other is listening.
-// Connections' local ports count as sockets without options.
+// a socket or connection already using port (facts §2 [SOCK7]; Linux's
+// inet_csk_bind_conflict): addresses overlap when equal or either is the
+// wildcard; SO_REUSEPORT on both sides shares, even with a listener and
+// with its connections, since the engine's sockets all belong to one
+// user ("uid_eq(uid, sock_i_uid(sk2))"); SO_REUSEADDR on both sides shares
+// unless the other is listening. A connection counts with the options of
+// the socket it came from (none for an autobind).
 func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
 	if tb.est[port] > 0 || tb.tw[port] > 0 {
 		// Connections (TIME_WAIT ones too) stay in the port's bind bucket:
-		// rebinding needs SO_REUSEADDR on both sides, the classic
-		// "Address already in use" after a server restart.
-		if !opts.ReuseAddr || tb.noReuse[port] > 0 {
+		// each must share by one option both sides set; without either,
+		// the classic "Address already in use" after a server restart.
+		var unshared uint32
+		switch {
+		case opts.ReuseAddr && opts.ReusePort:
+			unshared = tb.noReuseEither[port]
+		case opts.ReuseAddr:
+			unshared = tb.noReuse[port]
+		case opts.ReusePort:
+			unshared = tb.noReusePort[port]
+		default:
+			unshared = tb.est[port] + tb.tw[port]
+		}
+		if unshared > 0 {
 			return true
 		}
 	}
@@ -111,10 +128,10 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 func (h *Host) CloseSocket(id SocketID) error {
 	s, ok := h.sockets[id]
 	if !ok {
-		return fmt.Errorf("socket %d: %w", id, ErrNotConn)
+		return h.osErr(fmt.Errorf("socket %d: %w", id, ErrNotConn))
 	}
 	if s.connected {
-		return fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid)
+		return h.osErr(fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid))
 	}
 	h.unbind(h.tables[s.proto], id, s)
 	return nil
@@ -153,7 +170,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		ok bool
 	)
 	switch {
-	case h.prof.LinuxBind && tb.proto == TCP:
+	case h.prof.LinuxBind && !h.prof.BindNoParity && tb.proto == TCP:
 		p, ok = pickLinuxBind(rng, opts.ReuseAddr, h.rng.IntN, bl.firstFree)
 	case h.prof.Connect == Sequential:
 		p, ok = h.pickSequential(tb.proto, rng, bl.firstFree)
@@ -161,10 +178,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		p, ok = pickRandomStart(rng, h.rng.Uint32(), bl.firstFree)
 	}
 	if !ok {
-		if tb.proto == UDP {
-			return 0, h.errExhausted(UDP)
-		}
-		return 0, ErrAddrInUse
+		return 0, h.errExhausted(tb.proto, true)
 	}
 	return p, nil
 }

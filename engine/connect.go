@@ -17,9 +17,18 @@ func (h *Host) Connect(proto Proto, remote netip.AddrPort) (FourTuple, error) {
 }
 
 // ConnectRange is Connect from a socket with IP_LOCAL_PORT_RANGE set to r
-// (a zero r means none): the pick is limited to r within the host's range
-// and, on Linux, steps by 1 instead of 2 (facts §2 [2071]).
+// (a zero r means none): on Linux the pick then steps by 1 instead of 2,
+// over every port of the range, odd-sized or not (facts §2 [2071]). Each
+// end of r narrows the host's range only if it lies within it; an end
+// outside it (or 0) leaves the host's end in place, as
+// inet_sk_get_local_port_range does (docs/facts-extra.md). r.Lo > r.Hi
+// (both non-zero) is EINVAL, as setsockopt() says.
 func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
+	t, err := h.connectRange(proto, remote, r)
+	return t, h.osErr(err)
+}
+
+func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTuple, error) {
 	tb, err := h.table(proto)
 	if err != nil {
 		return FourTuple{}, err
@@ -30,11 +39,10 @@ func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	}
 	rng, step := h.prof.Ephemeral, 2
 	if r != (Range{}) {
-		lo, hi := max(r.Lo, rng.Lo), min(r.Hi, rng.Hi)
-		if lo > hi || r.Lo == 0 {
-			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is outside %s: %w", remote, r, rng, ErrInvalid)
+		if r.Lo != 0 && r.Hi != 0 && r.Lo > r.Hi {
+			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is reversed: %w", remote, r, ErrInvalid)
 		}
-		rng, step = Range{lo, hi}, 1
+		rng, step = socketRange(rng, r), 1
 	}
 	port, takeover, err := h.pickConnect(tb, remote, rng, step)
 	if err != nil {
@@ -57,6 +65,11 @@ func (h *Host) ConnectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 // it is taken over at once on Linux (facts §2 [TW]: twp == NULL), and is a
 // conflict elsewhere.
 func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
+	t, err := h.connectFrom(id, remote)
+	return t, h.osErr(err)
+}
+
+func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
 	s, ok := h.sockets[id]
 	if !ok {
 		return FourTuple{}, fmt.Errorf("socket %d: %w", id, ErrNotConn)
@@ -71,7 +84,7 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	tb := h.tables[s.proto]
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
 	c, exists := h.get(tb, t)
-	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, remote.Addr(), h.now-c.since)
+	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, h.addr, remote.Addr(), h.now-c.since)
 	switch {
 	case takeover:
 		h.remove(tb, t, c)
@@ -81,7 +94,7 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
 	}
 	s.connected = true
-	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr})
+	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -92,7 +105,9 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 // listener: t is as the server sees it (Local is the listener's address and
 // port). Without a listener it fails with ECONNREFUSED. An old TIME_WAIT
 // entry for the same 4-tuple is replaced, as a new SYN does on Linux.
-func (h *Host) Accept(t FourTuple) error {
+func (h *Host) Accept(t FourTuple) error { return h.osErr(h.accept(t)) }
+
+func (h *Host) accept(t FourTuple) error {
 	tb, err := h.table(t.Proto)
 	if err != nil {
 		return err
@@ -106,16 +121,30 @@ func (h *Host) Accept(t FourTuple) error {
 	}
 	c, takeover := h.get(tb, t)
 	if takeover {
-		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Remote.Addr(), h.now-c.since) {
+		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, h.addr, t.Remote.Addr(), h.now-c.since) {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
 		h.remove(tb, t, c)
 	}
-	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr})
+	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
 	return nil
+}
+
+// socketRange is inet_sk_get_local_port_range: the socket's ends replace
+// the system's only where they lie within the system's range (the high
+// end checked against the low end already chosen).
+func socketRange(sys, r Range) Range {
+	lo, hi := sys.Lo, sys.Hi
+	if lo <= r.Lo && r.Lo <= hi {
+		lo = r.Lo
+	}
+	if lo <= r.Hi && r.Hi <= hi {
+		hi = r.Hi
+	}
+	return Range{lo, hi}
 }
 
 // destination unmaps remote and says whether a connection can go to it.
@@ -144,13 +173,15 @@ const (
 const forever = time.Duration(math.MaxInt64)
 
 // canTakeOver is the rule for ending a TIME_WAIT entry of age age early, to
-// give its 4-tuple (toward remote) to a new connection (Linux's
+// give its 4-tuple (local to remote) to a new connection (Linux's
 // tcp_twsk_unique, facts §2 [TW], fact 9; the entries are assumed to have
 // recorded timestamps). A new SYN always replaces it; a socket bound first
 // takes it at once on Linux (twp == NULL); an autobind connect() only with
-// tcp_tw_reuse on (by default: toward loopback only) and once the entry is
-// TWReuseDelay old. Otherwise TIME_WAIT runs its full length.
-func canTakeOver(p Profile, by opener, remote netip.Addr, age time.Duration) bool {
+// tcp_tw_reuse on (by default, 2: when the local or the remote address is
+// loopback, "we require a loopback src or dst address") and once the
+// entry is strictly more than TWReuseDelay old (time_after32(now,
+// stamp + delay)). Otherwise TIME_WAIT runs its full length.
+func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Duration) bool {
 	switch by {
 	case bySYN:
 		return true
@@ -159,9 +190,9 @@ func canTakeOver(p Profile, by opener, remote netip.Addr, age time.Duration) boo
 	}
 	switch p.TWReuse {
 	case TWReuseOn:
-		return age >= TWReuseDelay
+		return age > TWReuseDelay
 	case TWReuseLoopback:
-		return remote.IsLoopback() && age >= TWReuseDelay
+		return (local.IsLoopback() || remote.IsLoopback()) && age > TWReuseDelay
 	}
 	return false
 }
@@ -184,7 +215,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if d == nil {
 		d = &noDest
 	}
-	if canTakeOver(h.prof, byAutobind, remote.Addr(), forever) {
+	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever) {
 		return blocked{&h.reserved, &tb.bindHeld, &d.est, &noPorts}, d, true
 	}
 	return blocked{&h.reserved, &tb.bindHeld, &d.est, &d.tw}, d, false
@@ -194,14 +225,14 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 // TIME_WAIT entry toward remote now.
 func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
 	c, _ := h.get(tb, FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
-	return canTakeOver(h.prof, byAutobind, remote.Addr(), h.now-c.since)
+	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since)
 }
 
 // strategy is the strategy connect() uses for proto: Linux's UDP autobind
 // is udp_lib_get_port, a random start over the whole range with no parity
 // preference (facts §2 [UDP]).
 func (h *Host) strategy(proto Proto) Strategy {
-	if proto == UDP && h.prof.Connect == LinuxConnect {
+	if proto == UDP && (h.prof.Connect == LinuxConnect || h.prof.Connect == LinuxHint) {
 		return RandomStart
 	}
 	return h.prof.Connect
@@ -210,7 +241,7 @@ func (h *Host) strategy(proto Proto) Strategy {
 // linuxHash is __inet_hash_connect's view of remote: its table_perturb
 // index, that entry, and the upper 32 bits of port_offset (facts §2 [IH]).
 func (h *Host) linuxHash(remote netip.AddrPort) (index uint16, perturb, hash uint32) {
-	x := h.portOffset(remote)
+	x := h.portOffset(remote, true)
 	index = uint16(x)
 	if h.perturb != nil {
 		perturb = h.perturb[index]
@@ -266,22 +297,36 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 			// A little randomness for the next pick: max(i, rand(0..7)*step) + step.
 			h.perturb[index] += uint32(max(i, h.rng.IntN(8)*step) + step)
 		}
+	case LinuxHint:
+		// Before 4.2 the kernel's hash was secure_ipv4_port_ephemeral's
+		// 32 bits, with no 10-second period.
+		var i int
+		port, i, ok = pickLinuxHint(rng, h.hint, uint32(h.portOffset(remote, false)), find)
+		if ok {
+			h.hint += uint32(i)
+		}
 	}
 	if !ok {
-		return 0, false, h.errExhausted(tb.proto)
+		return 0, false, h.errExhausted(tb.proto, false)
 	}
 	return port, takeover, nil
 }
 
-// errExhausted is the error an autobind gives when no port is left: Linux's
-// UDP autobind says EAGAIN, Windows says WSAENOBUFS (Profile.ExhaustedErr,
-// Microsoft KB 196271), the rest EADDRNOTAVAIL.
-func (h *Host) errExhausted(proto Proto) error {
+// errExhausted is the error an autobind gives when no port is left, by
+// connect() or by bind(0) (bind). Linux: connect() says EADDRNOTAVAIL for
+// TCP (__inet_hash_connect) and EAGAIN for UDP (inet_autobind), bind(0)
+// says EADDRINUSE for both (__inet_bind; facts §2 [IH][AF][UDP]).
+// FreeBSD's in_pcb_lport_dest and XNU's in_pcbbind say EADDRNOTAVAIL for
+// both (facts §4 [FB]; docs/facts-extra.md). Windows says WSAENOBUFS
+// (Profile.ExhaustedErr, Microsoft KB 196271).
+func (h *Host) errExhausted(proto Proto, bind bool) error {
 	switch {
-	case proto == UDP && h.prof.LinuxBind:
-		return ErrAgain
 	case h.prof.ExhaustedErr != nil:
 		return h.prof.ExhaustedErr
+	case h.prof.LinuxBind && bind:
+		return ErrAddrInUse
+	case h.prof.LinuxBind && proto == UDP:
+		return ErrAgain
 	}
 	return ErrAddrNotAvail
 }

@@ -41,17 +41,23 @@ func TestCanTakeOver(t *testing.T) {
 		{"a new SYN, FreeBSD", freebsd, bySYN, remote, 0, true},
 		{"bind then connect, Linux, at once", linux, byBoundSocket, remote, 0, true},
 		{"bind then connect, FreeBSD", freebsd, byBoundSocket, remote, time.Minute, false},
-		{"autobind, default, loopback, 1s", linux, byAutobind, loop, time.Second, true},
+		{"autobind, default, loopback, just over 1s", linux, byAutobind, loop, time.Second + time.Millisecond, true},
+		{"autobind, default, loopback, exactly 1s is not enough", linux, byAutobind, loop, time.Second, false},
 		{"autobind, default, loopback, 999ms", linux, byAutobind, loop, 999 * time.Millisecond, false},
 		{"autobind, default, remote", linux, byAutobind, remote, forever, false},
-		{"autobind, tcp_tw_reuse=1, remote, 1s", withReuse(linux, TWReuseOn), byAutobind, remote, time.Second, true},
+		{"autobind, tcp_tw_reuse=1, remote, 1.5s", withReuse(linux, TWReuseOn), byAutobind, remote, 1500 * time.Millisecond, true},
+		{"autobind, tcp_tw_reuse=1, remote, exactly 1s", withReuse(linux, TWReuseOn), byAutobind, remote, time.Second, false},
 		{"autobind, tcp_tw_reuse=1, remote, 10ms", withReuse(linux, TWReuseOn), byAutobind, remote, 10 * time.Millisecond, false},
 		{"autobind, tcp_tw_reuse=0, loopback", withReuse(linux, TWReuseOff), byAutobind, loop, forever, false},
 		{"autobind, FreeBSD", freebsd, byAutobind, loop, forever, false},
 	}
+	// tcp_tw_reuse=2 wants a loopback source or destination: a loopback
+	// local address toward any destination will do.
+	assert.True(t, canTakeOver(linux, byAutobind, loop, remote, 2*time.Second), "loopback source")
+	assert.False(t, canTakeOver(linux, byAutobind, clientIP, remote, 2*time.Second), "neither loopback")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, canTakeOver(tc.p, tc.by, tc.remote, tc.age))
+			assert.Equal(t, tc.want, canTakeOver(tc.p, tc.by, clientIP, tc.remote, tc.age))
 		})
 	}
 }
@@ -92,6 +98,37 @@ func TestConnectSkipsPortsOfConnectionsFromBind(t *testing.T) {
 		_, err = h.Connect(TCP, dstB)
 		assert.NoError(t, err)
 	})
+}
+
+// A port bind() took stays reserved against every connect() autobind,
+// toward every destination, while the bound socket's connection lives,
+// established or in TIME_WAIT (facts fact 4: the bind bucket bind() made
+// is skipped by __inet_hash_connect until its last owner goes); it frees
+// when the TIME_WAIT ends.
+func TestBoundPortReservedWhileItsConnectionLives(t *testing.T) {
+	other := netip.MustParseAddrPort("10.9.9.9:80")
+	for _, profile := range []string{"linux", "freebsd"} {
+		t.Run(profile, func(t *testing.T) {
+			h := newHost(t, profile, withRange(40000, 40000))
+			id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			c, err := h.ConnectFrom(id, dstA)
+			require.NoError(t, err)
+			for _, dst := range []netip.AddrPort{dstB, other} {
+				assert.Zero(t, h.Available(TCP, dst), "established, toward %v", dst)
+				_, err = h.Connect(TCP, dst)
+				assert.ErrorIs(t, err, ErrAddrNotAvail, "established, toward %v", dst)
+			}
+			require.NoError(t, h.Close(c))
+			for _, dst := range []netip.AddrPort{dstB, other} {
+				_, err = h.Connect(TCP, dst)
+				assert.ErrorIs(t, err, ErrAddrNotAvail, "in TIME_WAIT, toward %v", dst)
+			}
+			h.Advance(h.Profile().TimeWait)
+			_, err = h.Connect(TCP, other)
+			assert.NoError(t, err, "free once the TIME_WAIT ended")
+		})
+	}
 }
 
 // Available is 0 exactly when the next Connect fails (RandomPick aside: it

@@ -33,7 +33,7 @@ func checkInvariants(t *testing.T, h *Host) {
 	t.Helper()
 	for _, proto := range []Proto{TCP, UDP} {
 		tb := h.tables[proto]
-		var est, tw, noReuse, fromBind, bound, listening [65536]uint32
+		var est, tw, noReuse, noReusePort, noReuseEither, fromBind, bound, listening [65536]uint32
 		destN := map[netip.AddrPort]int{}
 		seen := map[FourTuple]bool{}
 		nEst, nTW, nOut := 0, 0, 0
@@ -56,6 +56,12 @@ func checkInvariants(t *testing.T, h *Host) {
 			}
 			if !c.reuseAddr {
 				noReuse[p]++
+			}
+			if !c.reusePort {
+				noReusePort[p]++
+			}
+			if !c.reuseAddr && !c.reusePort {
+				noReuseEither[p]++
 			}
 			if c.fromBind {
 				fromBind[p]++
@@ -97,7 +103,7 @@ func checkInvariants(t *testing.T, h *Host) {
 		}
 		// Every port the fuzzer touches lies in 39990-40030; outside it,
 		// all counts must be zero, which the sums check cheaply.
-		for _, counts := range [][]uint32{tb.est, tb.tw, tb.noReuse, tb.fromBind, tb.bound, tb.listening} {
+		for _, counts := range [][]uint32{tb.est, tb.tw, tb.noReuse, tb.noReusePort, tb.noReuseEither, tb.fromBind, tb.bound, tb.listening} {
 			var inside, all uint32
 			for p, n := range counts {
 				all += n
@@ -108,7 +114,8 @@ func checkInvariants(t *testing.T, h *Host) {
 			require.Equal(t, inside, all, "counts outside the ports in play")
 		}
 		for p := 39990; p <= 40030; p++ {
-			if est[p] == tb.est[p] && tw[p] == tb.tw[p] && noReuse[p] == tb.noReuse[p] && fromBind[p] == tb.fromBind[p] &&
+			if est[p] == tb.est[p] && tw[p] == tb.tw[p] && noReuse[p] == tb.noReuse[p] && noReusePort[p] == tb.noReusePort[p] &&
+				noReuseEither[p] == tb.noReuseEither[p] && fromBind[p] == tb.fromBind[p] &&
 				bound[p] == tb.bound[p] && listening[p] == tb.listening[p] && (bound[p]+fromBind[p] > 0) == tb.bindHeld.has(Port(p)) &&
 				(bound[p]+est[p]+tw[p] > 0) == tb.used.has(Port(p)) {
 				continue // the fast path; testify below says what differs
@@ -116,6 +123,8 @@ func checkInvariants(t *testing.T, h *Host) {
 			require.Equal(t, est[p], tb.est[p], "est[%d]", p)
 			require.Equal(t, tw[p], tb.tw[p], "tw[%d]", p)
 			require.Equal(t, noReuse[p], tb.noReuse[p], "noReuse[%d]", p)
+			require.Equal(t, noReusePort[p], tb.noReusePort[p], "noReusePort[%d]", p)
+			require.Equal(t, noReuseEither[p], tb.noReuseEither[p], "noReuseEither[%d]", p)
 			require.Equal(t, fromBind[p], tb.fromBind[p], "fromBind[%d]", p)
 			require.Equal(t, bound[p], tb.bound[p], "bound[%d]", p)
 			require.Equal(t, listening[p], tb.listening[p], "listening[%d]", p)
@@ -152,7 +161,7 @@ func FuzzHost(f *testing.F) {
 			var err error
 			what := ""
 			switch op {
-			case 0, 1, 2: // connect, more often than anything else
+			case 0, 1: // connect, more often than anything else
 				what = "connect"
 				dst := dsts[a%len(dsts)]
 				n := h.Available(proto, dst)
@@ -164,6 +173,15 @@ func FuzzHost(f *testing.F) {
 				// No profile uses RandomPick, the one strategy that can
 				// fail with ports available.
 				require.Equal(t, n == 0, err != nil, "step %d: connect to %v (%v) with %d available", i/3, dst, err, n)
+			case 2: // connect with IP_LOCAL_PORT_RANGE, its ends near or in the range
+				what = "connectRange"
+				r := Range{Port(39998 + a%16), Port(39998 + b%16)}
+				var c FourTuple
+				c, err = h.ConnectRange(proto, dsts[(a>>4)%len(dsts)], r)
+				if err == nil {
+					conns = append(conns, c)
+					require.True(t, socketRange(h.prof.Ephemeral, r).Contains(Port(c.Local.Port())), "step %d: %v outside %v", i/3, c, r)
+				}
 			case 3, 4: // close one side or the other
 				if len(conns) > 0 {
 					c := conns[a%len(conns)]

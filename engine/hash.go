@@ -11,11 +11,16 @@ import (
 const portShuffle = 10 * time.Second
 
 // portOffset stands in for secure_ipv4_port_ephemeral: a keyed hash of the
-// host's address, the destination and the current 10-second period (facts
-// §2 [SS]). The low 16 bits index table_perturb; the high 32 offset the scan.
-func (h *Host) portOffset(remote netip.AddrPort) uint64 {
+// host's address, the destination and, with shuffle, the current 10-second
+// period (facts §2 [SS]; kernels before the 2022 patch had no period).
+// The low 16 bits index table_perturb; the high 32 offset the scan.
+func (h *Host) portOffset(remote netip.AddrPort, shuffle bool) uint64 {
+	period := uint64(0)
+	if shuffle {
+		period = uint64(h.now / portShuffle)
+	}
 	x := h.secret
-	for _, w := range [...]uint64{addrWord(h.addr), addrWord(remote.Addr()), uint64(remote.Port()), uint64(h.now / portShuffle)} {
+	for _, w := range [...]uint64{addrWord(h.addr), addrWord(remote.Addr()), uint64(remote.Port()), period} {
 		x = mix64(x ^ w)
 	}
 	return x

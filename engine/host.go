@@ -123,7 +123,10 @@ type Host struct {
 	counters [3]int
 	// perturb is Linux's table_perturb, indexed by the low 16 bits of a
 	// destination's hash.
-	perturb  []uint32  // 65536 entries, made on the first Linux connect()
+	perturb []uint32 // 65536 entries, made on the first Linux connect()
+	// hint is the LinuxHint strategy's one global counter (Linux before
+	// 4.2's static u32 hint).
+	hint     uint32
 	tables   [3]*table // by Proto
 	sockets  map[SocketID]*socket
 	nextSock SocketID

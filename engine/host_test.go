@@ -78,8 +78,12 @@ func TestExhaustionErrors(t *testing.T) {
 	}{
 		{"linux", TCP, false, ErrAddrNotAvail},
 		{"linux", TCP, true, ErrAddrInUse},
-		{"linux", UDP, false, ErrAgain},
+		{"linux", UDP, false, ErrAgain},    // inet_autobind
+		{"linux", UDP, true, ErrAddrInUse}, // udp_lib_get_port via __inet_bind
 		{"freebsd", TCP, false, ErrAddrNotAvail},
+		{"freebsd", TCP, true, ErrAddrNotAvail}, // in_pcb_lport_dest
+		{"macos", TCP, true, ErrAddrNotAvail},   // XNU in_pcbbind
+		{"windows", TCP, true, ErrNoBufs},
 		{"winxp", TCP, false, ErrNoBufs},
 		{"windows", TCP, false, ErrNoBufs},
 		{"windows", UDP, false, ErrNoBufs},
@@ -106,6 +110,25 @@ func TestExhaustionErrors(t *testing.T) {
 			assert.Equal(t, before, snap(h), "a failed call changes nothing")
 		})
 	}
+}
+
+// Windows profiles name errors as Winsock does, with their numbers, and
+// each still matches its POSIX errno.
+func TestWindowsErrorsHaveWinsockNames(t *testing.T) {
+	for _, name := range []string{"winxp", "windows"} {
+		h := newHost(t, name, nil)
+		a := netip.AddrPortFrom(clientIP, 8080)
+		require.NoError(t, h.Listen(TCP, a))
+		err := h.Listen(TCP, a)
+		assert.ErrorIs(t, err, ErrAddrInUse, name)
+		assert.Equal(t, "WSAEADDRINUSE", ErrnoName(err), name)
+		assert.Contains(t, err.Error(), "WSAEADDRINUSE (Address already in use (10048))", name)
+		err = h.Close(FourTuple{TCP, a, dstA})
+		assert.ErrorIs(t, err, ErrNotConn, name)
+		assert.Equal(t, "WSAENOTCONN", ErrnoName(err), name)
+	}
+	err := newHost(t, "linux", nil).Close(FourTuple{TCP, netip.AddrPortFrom(clientIP, 1), dstA})
+	assert.Equal(t, "ENOTCONN", ErrnoName(err), "Unix names elsewhere")
 }
 
 // exhausted is the error p's connect() gives with no port left: Winsock's
@@ -282,6 +305,87 @@ func TestLinuxHostParity(t *testing.T) {
 	assert.True(t, odd, "with a per-socket range, odd ports come without exhausting the even ones")
 }
 
+// IP_LOCAL_PORT_RANGE (inet_sk_get_local_port_range, __inet_hash_connect):
+// step 1 over every port of the socket's range, an odd-sized one too; an
+// end outside the system's range falls back to the system's end.
+func TestPerSocketRangeStepsByOneAndFallsBack(t *testing.T) {
+	t.Run("odd size: every port", func(t *testing.T) {
+		h := newHost(t, "linux", nil)
+		var got []Port
+		for {
+			c, err := h.ConnectRange(TCP, dstA, Range{40100, 40102})
+			if err != nil {
+				assert.ErrorIs(t, err, ErrAddrNotAvail)
+				break
+			}
+			got = append(got, Port(c.Local.Port()))
+		}
+		assert.ElementsMatch(t, []Port{40100, 40101, 40102}, got, "3 ports, as the kernel gives")
+	})
+	for _, tc := range []struct {
+		name string
+		r    Range
+		want Range
+	}{
+		{"both ends outside: the system range", Range{1, 100}, Range{40000, 40009}},
+		{"low end outside", Range{1, 40004}, Range{40000, 40004}},
+		{"high end outside", Range{40005, 65000}, Range{40005, 40009}},
+		{"a 0 end is no limit", Range{40007, 0}, Range{40007, 40009}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t, "linux", withRange(40000, 40009))
+			seen := map[Port]bool{}
+			for {
+				c, err := h.ConnectRange(TCP, dstA, tc.r)
+				if err != nil {
+					require.ErrorIs(t, err, ErrAddrNotAvail)
+					break
+				}
+				seen[Port(c.Local.Port())] = true
+			}
+			assert.Len(t, seen, tc.want.Size())
+			for p := range seen {
+				assert.True(t, tc.want.Contains(p), "%d outside %v", p, tc.want)
+			}
+		})
+	}
+}
+
+// linux-old is the connect() of Linux before 4.2 (docs/facts-extra.md):
+// no even/odd preference, consecutive ports toward one destination from
+// one global hint, which connects to other destinations move on too.
+func TestLinuxOldHasNoParityAndOneGlobalHint(t *testing.T) {
+	h := newHost(t, "linux-old", withRange(40000, 40009))
+	var ports []Port
+	for {
+		c, err := h.Connect(TCP, dstA)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrAddrNotAvail)
+			break
+		}
+		ports = append(ports, Port(c.Local.Port()))
+	}
+	require.Len(t, ports, 10, "every port of the range, the odd-sized kind too")
+	for i := 1; i < len(ports); i++ {
+		assert.Equal(t, 40000+(ports[i-1]-40000+1)%10, ports[i], "consecutive ports, odd and even alike: %v", ports)
+	}
+
+	h = newHost(t, "linux-old", withRange(40000, 40099))
+	a1, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	for range 3 {
+		_, err = h.Connect(TCP, dstB)
+		require.NoError(t, err)
+	}
+	a2, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.Equal(t, a1.Local.Port()+4, a2.Local.Port(), "the hint moved on with the 3 connects to another destination")
+
+	_, a, err := newHost(t, "linux-old", withRange(40000, 40001)).Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{})
+	require.NoError(t, err)
+	assert.True(t, Range{40000, 40001}.Contains(Port(a.Port())), "bind(0): a random start, no parity")
+}
+
 // Linux's connect() continues past the last port toward a destination
 // (table_perturb), rather than restarting after a close.
 func TestLinuxConnectContinuesAfterClose(t *testing.T) {
@@ -405,8 +509,9 @@ func newHostWatched(t testing.TB, profile string, mod func(*HostConfig)) (*Host,
 }
 
 // tcp_tw_reuse (facts §2 [TW]): with it on, an autobind connect() takes
-// over a TIME_WAIT 4-tuple once it is at least 1 s old; the default (2)
-// allows that only toward loopback. bind() then connect() reuses at once.
+// over a TIME_WAIT 4-tuple once it is strictly more than 1 s old; the
+// default (2) allows that only with a loopback source or destination.
+// bind() then connect() reuses at once.
 func TestTimeWaitReuse(t *testing.T) {
 	loop := netip.MustParseAddrPort("127.0.0.1:8080")
 	tests := []struct {
@@ -416,10 +521,11 @@ func TestTimeWaitReuse(t *testing.T) {
 		after  time.Duration
 		wantOK bool
 	}{
-		{"default, loopback, 1s", TWReuseLoopback, loop, time.Second, true},
+		{"default, loopback, 1.001s", TWReuseLoopback, loop, time.Second + time.Millisecond, true},
+		{"default, loopback, exactly 1s", TWReuseLoopback, loop, time.Second, false},
 		{"default, loopback, 999ms", TWReuseLoopback, loop, 999 * time.Millisecond, false},
 		{"default, remote", TWReuseLoopback, dstA, 5 * time.Second, false},
-		{"on, remote, 1s", TWReuseOn, dstA, time.Second, true},
+		{"on, remote, 1.5s", TWReuseOn, dstA, 1500 * time.Millisecond, true},
 		{"off, loopback", TWReuseOff, loop, 30 * time.Second, false},
 	}
 	for _, tc := range tests {
@@ -452,6 +558,18 @@ func TestTimeWaitReuse(t *testing.T) {
 			assert.Equal(t, Established, st)
 		})
 	}
+	t.Run("default, loopback source toward a remote destination", func(t *testing.T) {
+		h := newHost(t, "linux", func(c *HostConfig) {
+			c.Addr, c.Range = netip.MustParseAddr("127.0.0.2"), Range{40000, 40000}
+		})
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		require.NoError(t, h.Close(c))
+		h.Advance(1500 * time.Millisecond)
+		c2, err := h.Connect(TCP, dstA)
+		require.NoError(t, err, "tcp_tw_reuse=2 accepts a loopback source")
+		assert.Equal(t, c, c2)
+	})
 	t.Run("bind then connect", func(t *testing.T) {
 		h := newHost(t, "linux", nil)
 		local := netip.AddrPortFrom(clientIP, 45000)
@@ -539,6 +657,61 @@ func TestPrivilegedPorts(t *testing.T) {
 		assert.ErrorIs(t, err, tc.want, "%s :%d", tc.profile, tc.port)
 		assert.Equal(t, before, snap(h))
 	}
+	// macOS checks privilege only for a specific address (XNU in_pcbbind).
+	mac := newHost(t, "macos", nil)
+	_, _, err := mac.ListenOpts(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 443), SockOpts{})
+	assert.NoError(t, err, "macOS: the wildcard address below 1024 needs no privilege")
+	lin := newHost(t, "linux", nil)
+	_, _, err = lin.ListenOpts(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 443), SockOpts{})
+	assert.ErrorIs(t, err, ErrAccess, "Linux: it does")
+}
+
+// Claims without a primary source are listed for a screen to mark.
+func TestUnverifiedClaimsAreListed(t *testing.T) {
+	for _, p := range Profiles() {
+		if p.TimeWaitAssumed {
+			assert.NotEmpty(t, p.Unverified, "%s: an assumed TIME_WAIT is an unverified claim", p.Name)
+		}
+	}
+	for _, name := range []string{"windows", "macos", "iana"} {
+		p, err := ProfileByName(name)
+		require.NoError(t, err)
+		assert.NotEmpty(t, p.Unverified, name)
+	}
+	p, err := ProfileByName("iana")
+	require.NoError(t, err)
+	assert.NotContains(t, p.Note, "recommended", "RFC 6056 is not shown to recommend Algorithm 1")
+}
+
+// SO_REUSEPORT: sockets of one user that all set it share the address and
+// port, also once the first listener has accepted connections and those
+// are in TIME_WAIT (inet_csk_bind_conflict: the connections carry the
+// listener's flag). A socket without it is still refused.
+func TestReusePortSharesWithConnections(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	local := netip.AddrPortFrom(clientIP, 8080)
+	rp := SockOpts{ReusePort: true}
+	_, _, err := h.ListenOpts(TCP, local, rp)
+	require.NoError(t, err)
+	in := FourTuple{TCP, local, dstA}
+	require.NoError(t, h.Accept(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.NoError(t, err, "a second SO_REUSEPORT listener beside an accepted connection")
+	require.NoError(t, h.Close(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.NoError(t, err, "and beside its TIME_WAIT")
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{})
+	assert.ErrorIs(t, err, ErrAddrInUse, "without SO_REUSEPORT")
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{ReuseAddr: true})
+	assert.ErrorIs(t, err, ErrAddrInUse, "SO_REUSEADDR does not share with listeners")
+
+	// A connection from a socket without SO_REUSEPORT blocks it.
+	h = newHost(t, "linux", nil)
+	_, _, err = h.ListenOpts(TCP, local, SockOpts{})
+	require.NoError(t, err)
+	require.NoError(t, h.Accept(in))
+	_, _, err = h.ListenOpts(TCP, local, rp)
+	assert.ErrorIs(t, err, ErrAddrInUse)
 }
 
 // Listeners: (protocol, address, port) with the wildcard and reuse rules
@@ -658,8 +831,8 @@ func TestInvalidRequests(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid)
 	_, err = h.Connect(Proto(9), dstA)
 	assert.ErrorIs(t, err, ErrInvalid)
-	_, err = h.ConnectRange(TCP, dstA, Range{1, 100})
-	assert.ErrorIs(t, err, ErrInvalid, "a per-socket range outside the host's range")
+	_, err = h.ConnectRange(TCP, dstA, Range{40100, 40000})
+	assert.ErrorIs(t, err, ErrInvalid, "a reversed per-socket range, as setsockopt() refuses it")
 	_, err = NewHost(HostConfig{Name: "x", Profile: Profiles()[0]})
 	assert.Error(t, err)
 	h, err = NewHost(HostConfig{Name: "x", Addr: clientIP})

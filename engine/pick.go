@@ -77,11 +77,14 @@ func linuxWalk(low, high, remaining, offset, step int, find finder) (Port, int, 
 	return 0, 0, false
 }
 
-// linuxRemaining is __inet_hash_connect's count of ports: the range
-// size rounded down to even (for a range of more than one port).
-func linuxRemaining(r Range) int {
+// linuxRemaining is __inet_hash_connect's count of ports: the range size,
+// rounded down to even (for a range of more than one port) only for the
+// step-2 walk; a socket with IP_LOCAL_PORT_RANGE (step 1) counts every
+// port ("if (!local_ports && remaining > 1) remaining &= ~1U", facts §2
+// [IH][2071]).
+func linuxRemaining(r Range, step int) int {
 	n := r.Size()
-	if n > 1 {
+	if step == 2 && n > 1 {
 		n &^= 1
 	}
 	return n
@@ -96,7 +99,7 @@ func linuxRemaining(r Range) int {
 func pickLinuxConnect(r Range, perturb, hash uint32, step int, find finder) (Port, int, bool) {
 	low := int(r.Lo)
 	high := int(r.Hi) + 1
-	remaining := linuxRemaining(r)
+	remaining := linuxRemaining(r, step)
 	offset := linuxOffset(remaining, perturb, hash)
 	if step == 2 {
 		offset &^= 1
@@ -127,10 +130,26 @@ func linuxMissed(r Range, perturb, hash uint32) (Port, bool) {
 	if n := r.Size(); n == 1 || n%2 == 0 {
 		return 0, false
 	}
-	if linuxOffset(linuxRemaining(r), perturb, hash)&^1 == 0 {
+	if linuxOffset(linuxRemaining(r, 2), perturb, hash)&^1 == 0 {
 		return r.Hi, true
 	}
 	return r.Lo, true
+}
+
+// pickLinuxHint is __inet_hash_connect before Linux 4.2 (docs/facts-extra.md;
+// facts §1 Algorithm 3): offset = hint + port_offset (u32), then
+// port = low + (i + offset) % remaining for i = 1..remaining, remaining
+// being the whole range. It returns the port and its i, which the caller
+// adds to the global hint ("hint += i").
+func pickLinuxHint(r Range, hint, hash uint32, find finder) (Port, int, bool) {
+	offset := hint + hash
+	p, ok := pickRandomStart(r, offset+1, find)
+	if !ok {
+		return 0, 0, false
+	}
+	n := uint32(r.Size())
+	start := (offset + 1) % n
+	return p, int((uint32(p-r.Lo)+n-start)%n) + 1, true
 }
 
 // pickLinuxBind is inet_csk_find_open_port's choice for bind(0) (facts §2

@@ -304,3 +304,24 @@ func TestPickLinuxBindParityAndHalves(t *testing.T) {
 		assert.False(t, ok)
 	})
 }
+
+// pickLinuxHint: port = low + (i + hint + hash) % remaining for i from 1,
+// and i is how far the walk went.
+func TestPickLinuxHint(t *testing.T) {
+	r := Range{100, 109}
+	f := &portsFinder{}
+	p, i, ok := pickLinuxHint(r, 5, 1, f.find)
+	require.True(t, ok)
+	assert.Equal(t, Port(107), p, "low + (1 + 6) % 10")
+	assert.Equal(t, 1, i)
+	f.taken.set(107)
+	f.taken.set(108)
+	p, i, ok = pickLinuxHint(r, 5, 1, f.find)
+	require.True(t, ok)
+	assert.Equal(t, Port(109), p)
+	assert.Equal(t, 3, i)
+	p, i, ok = pickLinuxHint(r, ^uint32(0), 3, f.find)
+	require.True(t, ok, "u32 wrap-around of hint + hash")
+	assert.Equal(t, Port(103), p, "low + (1 + 2) % 10")
+	assert.Equal(t, 1, i)
+}

@@ -24,6 +24,10 @@ const (
 	// perturbation table, ports of the range's low parity first, step 2
 	// with a small random jitter (facts §2 [IH]).
 	LinuxConnect
+	// LinuxHint is __inet_hash_connect before Linux 4.2: RFC 6056
+	// Algorithm 3 with one global counter (static u32 hint) for every
+	// destination, step 1, no parity preference (facts §1, §2 [LXC]).
+	LinuxHint
 )
 
 func (s Strategy) String() string {
@@ -36,14 +40,16 @@ func (s Strategy) String() string {
 		return "random-pick"
 	case LinuxConnect:
 		return "linux-connect"
+	case LinuxHint:
+		return "linux-hint"
 	}
 	return fmt.Sprintf("Strategy(%d)", s)
 }
 
-func (s Strategy) valid() bool { return s >= Sequential && s <= LinuxConnect }
+func (s Strategy) valid() bool { return s >= Sequential && s <= LinuxHint }
 
 // Strategies lists every strategy by name, for flags and scenario files.
-var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect}
+var Strategies = []Strategy{Sequential, RandomStart, RandomPick, LinuxConnect, LinuxHint}
 
 // StrategyByName finds a strategy by its String name.
 func StrategyByName(name string) (Strategy, error) {
@@ -77,9 +83,14 @@ type Profile struct {
 	TimeWait time.Duration
 	// Connect is how connect() picks a local port.
 	Connect Strategy
-	// LinuxBind says bind(0) follows inet_csk_find_open_port (odd ports
-	// first, SO_REUSEADDR lower half first); otherwise bind(0) uses Connect.
+	// LinuxBind: Linux's bind rules. bind(0) follows
+	// inet_csk_find_open_port (odd ports first, SO_REUSEADDR lower half
+	// first) unless BindNoParity; otherwise bind(0) uses Connect.
 	LinuxBind bool
+	// BindNoParity: Linux's bind(0) as before the parity scheme, a random
+	// start and step 1 ("rover = prandom_u32() % remaining + low; ...
+	// if (++rover > high) rover = low" in inet_csk_get_port).
+	BindNoParity bool
 	// ShareAcrossDestinations: a port picked by connect() may be picked
 	// again toward a different destination while still in use (facts
 	// fact 3). When false, an autobind port is exclusive to one socket.
@@ -89,20 +100,34 @@ type Profile struct {
 	// PrivilegedBelow: binding a port below it needs privilege (EACCES
 	// otherwise); 0 means no such rule.
 	PrivilegedBelow Port
+	// PrivilegedSpecificOnly: the privilege rule holds only for a bind
+	// to a specific address, not to the wildcard (macOS: in_pcbbind
+	// checks "ntohs(lport) < IPPORT_RESERVED && SIN(nam)->sin_addr.s_addr
+	// != 0"; docs/facts-extra.md).
+	PrivilegedSpecificOnly bool
 	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
 	TWReuse TWReuse
-	// ExhaustedErr is the error connect() (and UDP's bind(0)) gives when
-	// no ephemeral port is left; nil means EADDRNOTAVAIL (EAGAIN for UDP
-	// with LinuxBind). Windows says WSAENOBUFS (ErrNoBufs; Microsoft KB
-	// 196271, for TCP: "When you try to connect from TCP ports greater
-	// than 5000 you receive the error 'WSAENOBUFS (10055)'"; UDP is
-	// assumed the same).
+	// ExhaustedErr is the error connect() and bind(0) give when no
+	// ephemeral port is left, where the OS has one for both; nil means
+	// the Unix errors (Host.Connect, Host.Bind). Windows says WSAENOBUFS
+	// (ErrNoBufs; Microsoft KB 196271, for TCP connect(): "When you try
+	// to connect from TCP ports greater than 5000 you receive the error
+	// 'WSAENOBUFS (10055)'"; UDP and bind(0) are assumed the same).
 	ExhaustedErr *Errno
+	// Winsock: errors carry Winsock's names and numbers (WSAEADDRINUSE
+	// (10048) for EADDRINUSE, ...), as a Windows program sees them; each
+	// still matches the POSIX errno with errors.Is.
+	Winsock bool
 	// TimeWaitAssumed: no primary source gives this OS's TIME_WAIT; the
 	// figure is an assumption a screen must call one (facts §3).
 	TimeWaitAssumed bool
 	// Note says where the defaults come from and what is unverified.
 	Note string
+	// Unverified lists the profile's claims that no primary source
+	// supports, separated by "; ", for a screen to show marked
+	// "unverified" (as TimeWaitAssumed marks the TIME_WAIT length). A
+	// string, not a slice, so that Profile stays comparable.
+	Unverified string
 }
 
 var profiles = []Profile{
@@ -116,15 +141,19 @@ var profiles = []Profile{
 	{
 		Name: "linux-old", Title: "Linux (before 4.2)",
 		Ephemeral: Range{32768, 61000}, TimeWait: 60 * time.Second, // facts §2 [07F4]
-		Connect: LinuxConnect, LinuxBind: true, ShareAcrossDestinations: true,
+		// __inet_hash_connect and inet_csk_get_port of Linux 3.x/4.1
+		// (docs/facts-extra.md): one global hint, no parity.
+		Connect: LinuxHint, LinuxBind: true, BindNoParity: true, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
-		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2).",
+		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2); connect() walked the range " +
+			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference.",
 	},
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
-		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, // KB 196271 (docs/facts-extra.md)
+		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
+		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC])",
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
 			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
 			"connect() with no port left fails with WSAENOBUFS (10055), KB 196271.",
@@ -132,8 +161,9 @@ var profiles = []Profile{
 	{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
-		Connect: RandomStart, ExhaustedErr: ErrNoBufs, // KB 196271 covers NT to Server 2003; assumed unchanged since
+		Connect: RandomStart, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
+		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003)",
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",
@@ -143,19 +173,23 @@ var profiles = []Profile{
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024,
-		Note:            "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s.",
+		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
+			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest).",
 	},
 	{
 		Name: "macos", Title: "macOS",
 		Ephemeral: Range{49152, 65535}, TimeWait: 30 * time.Second, // facts §4 [XNU-pcb][XNU-tmr]
-		Connect: RandomStart, PrivilegedBelow: 1024,
-		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s. The allocation order (random start) is assumed from XNU's BSD heritage.",
+		Connect: RandomStart, PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
+		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; ports below 1024 need privilege only when bound to a specific address " +
+			"(XNU in_pcbbind). The allocation order (random start) is assumed from XNU's BSD heritage.",
+		Unverified: "random-start allocation (assumed from XNU's BSD heritage)",
 	},
 	{
 		Name: "iana", Title: "IANA / RFC 6056",
 		Ephemeral: Range{49152, 65535}, TimeWait: 60 * time.Second, // facts §1 [R6335]
-		Connect: RandomStart,
-		Note:    "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's recommended Algorithm 1; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
+		Connect:    RandomStart,
+		Note:       "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's Algorithm 1, one of the algorithms it describes; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
+		Unverified: "TIME_WAIT 60 s: assumed, no system is modelled; Algorithm 1: one of RFC 6056's algorithms, chosen here, not one the RFC singles out",
 	},
 }
 

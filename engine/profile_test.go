@@ -19,7 +19,7 @@ func TestProfileDefaults(t *testing.T) {
 		strategy Strategy
 	}{
 		{"linux", 32768, 60999, 28232, 60 * time.Second, LinuxConnect},
-		{"linux-old", 32768, 61000, 28233, 60 * time.Second, LinuxConnect},
+		{"linux-old", 32768, 61000, 28233, 60 * time.Second, LinuxHint},
 		{"winxp", 1025, 5000, 3976, 240 * time.Second, Sequential},
 		{"windows", 49152, 65535, 16384, 240 * time.Second, RandomStart},
 		{"freebsd", 10000, 65535, 55536, 60 * time.Second, RandomStart},

@@ -13,7 +13,8 @@ import (
 //   - bound[p] counts the sockets bound to p, listening[p] those of them
 //     listening; est[p] and tw[p] count the connections with local port p
 //     that are established and in TIME_WAIT; noReuse[p] those of the
-//     connections without SO_REUSEADDR; fromBind[p] those whose port came
+//     connections without SO_REUSEADDR, noReusePort[p] those without
+//     SO_REUSEPORT, noReuseEither[p] those with neither; fromBind[p] those whose port came
 //     from bind() or a listener rather than from autobind;
 //   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
 //     bound[p]+est[p]+tw[p] > 0;
@@ -49,7 +50,7 @@ type table struct {
 	lastRemote netip.AddrPort
 	lastDest   *destPorts
 	// Per-port counts behind the bit sets and PortState.
-	bound, listening, est, tw, noReuse, fromBind []uint32
+	bound, listening, est, tw, noReuse, noReusePort, noReuseEither, fromBind []uint32
 }
 
 func newTable(proto Proto) *table {
@@ -58,7 +59,8 @@ func newTable(proto Proto) *table {
 		out: map[uint64]conn{}, in: map[FourTuple]conn{},
 		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
 		est: make([]uint32, 65536), tw: make([]uint32, 65536),
-		noReuse: make([]uint32, 65536), fromBind: make([]uint32, 65536),
+		noReuse: make([]uint32, 65536), noReusePort: make([]uint32, 65536),
+		noReuseEither: make([]uint32, 65536), fromBind: make([]uint32, 65536),
 	}
 }
 
@@ -85,12 +87,14 @@ type conn struct {
 	// reuseAddr: the socket had SO_REUSEADDR (inherited from the listener
 	// or the bound socket; never for an autobind).
 	reuseAddr bool
+	// reusePort: the socket had SO_REUSEPORT (inherited the same way).
+	reusePort bool
 }
 
 // plain: an established, autobound, outbound connection with nothing to
 // record beyond its existence (when it began is not needed).
 func (c conn) plain() bool {
-	return c.state == Established && c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr
+	return c.state == Established && c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
 }
 
 // get finds connection t.
@@ -116,6 +120,12 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	tb.used.set(port)
 	if !c.reuseAddr {
 		tb.noReuse[port]++
+	}
+	if !c.reusePort {
+		tb.noReusePort[port]++
+	}
+	if !c.reuseAddr && !c.reusePort {
+		tb.noReuseEither[port]++
 	}
 	if c.fromBind {
 		tb.fromBind[port]++
@@ -150,6 +160,12 @@ func (h *Host) remove(tb *table, t FourTuple, c conn) {
 	port := Port(t.Local.Port())
 	if !c.reuseAddr {
 		tb.noReuse[port]--
+	}
+	if !c.reusePort {
+		tb.noReusePort[port]--
+	}
+	if !c.reuseAddr && !c.reusePort {
+		tb.noReuseEither[port]--
 	}
 	if c.fromBind {
 		tb.fromBind[port]--

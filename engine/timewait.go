@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// TWReuseDelay is how old a TIME_WAIT entry must be before tcp_tw_reuse may
-// take it over (tcp_tw_reuse_delay, default 1000 ms; facts §2 [TW][TWD]).
+// TWReuseDelay is the age a TIME_WAIT entry must exceed (strictly) before
+// tcp_tw_reuse may take it over (tcp_tw_reuse_delay, default 1000 ms;
+// facts §2 [TW][TWD]).
 const TWReuseDelay = time.Second
 
 type twEntry struct {
@@ -73,12 +74,12 @@ func (h *Host) NextExpiry() (time.Duration, bool) {
 func (h *Host) Close(t FourTuple) error {
 	tb, c, err := h.closing(t)
 	if err != nil {
-		return err
+		return h.osErr(err)
 	}
 	if t.Proto == UDP || h.prof.TimeWait == 0 {
 		return nil
 	}
-	h.add(tb, t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr})
+	h.add(tb, t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr, reusePort: c.reusePort})
 	h.twQueue = append(h.twQueue, twEntry{t, h.now + h.prof.TimeWait})
 	return nil
 }
@@ -87,7 +88,7 @@ func (h *Host) Close(t FourTuple) error {
 // holds no TIME_WAIT and frees the 4-tuple at once.
 func (h *Host) PassiveClose(t FourTuple) error {
 	_, _, err := h.closing(t)
-	return err
+	return h.osErr(err)
 }
 
 // closing removes established connection t, for either way of closing.

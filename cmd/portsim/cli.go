@@ -25,6 +25,7 @@ var commands = []command{
 	{"alloc", "connect N times from one host and show the local port of each", allocCmd},
 	{"capacity", "the new-connections-per-second ceiling, and a run at a given rate", capacityCmd},
 	{"pcap", "write a scenario's traffic as a pcap file for Wireshark", pcapCmd},
+	{"observe", "compare the engine's linux profile with this machine's kernel, on loopback", observeCmd},
 	{"lesson", "work through a lesson in the terminal: narration, events, questions, verdicts", lessonCmd},
 }
 
@@ -33,6 +34,7 @@ const (
 	exitOK      = 0
 	exitFailed  = 1 // the request was fine but the work failed (writing output)
 	exitBadArgs = 2 // a bad flag, name, file or scenario
+	// exitUnsupported (3, observe.go): the command cannot run on this system.
 )
 
 // inputError is a problem with what was asked for; it exits with status 2.
@@ -65,12 +67,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(args[1:], stdout, stderr)
 		var in *inputError
+		var un *unsupportedError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, &in):
 			fmt.Fprintf(stderr, "portsim %s: %v\n", c.name, err)
 			return exitBadArgs
+		case errors.As(err, &un):
+			fmt.Fprintf(stderr, "portsim %s: %v\n", c.name, err)
+			return exitUnsupported
 		default:
 			fmt.Fprintf(stderr, "portsim %s: %v\n", c.name, err)
 			return exitFailed

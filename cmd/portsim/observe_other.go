@@ -1,0 +1,20 @@
+//go:build !linux
+
+package main
+
+import (
+	"net/netip"
+	"runtime"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// observe compares the model with the Linux kernel; elsewhere it says so.
+
+func systemSettings() (engine.Range, engine.TWReuse, error) {
+	return engine.Range{}, 0, &unsupportedError{"portsim observe needs Linux 6.3 or later; this is " + runtime.GOOS}
+}
+
+func newKernelStack(engine.Range, int) (stack, []netip.AddrPort, error) {
+	return nil, nil, &unsupportedError{"portsim observe needs Linux"}
+}

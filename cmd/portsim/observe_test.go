@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// portsim observe on this machine's kernel (the test machines run Linux
+// 6.x): every property matches, within the time bound. One retry, since
+// another process on the machine may hold a port of the range for a
+// moment.
+func TestObserveMatchesThisKernel(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		r := portsim(t, "", "observe")
+		assert.Equal(t, exitUnsupported, r.code, r.stderr)
+		return
+	}
+	r := portsim(t, "", "observe")
+	if r.code == exitFailed {
+		t.Logf("first run differed, retrying once:\n%s%s", r.stdout, r.stderr)
+		r = portsim(t, "", "observe")
+	}
+	require.NotEqual(t, exitUnsupported, r.code, "this kernel lacks IP_LOCAL_PORT_RANGE: %s", r.stderr)
+	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.NotContains(t, r.stdout, "DIFFERS")
+	assert.Contains(t, r.stdout, "connects before EADDRNOTAVAIL, per destination")
+
+	r = portsim(t, "", "observe", "--json", "--range", "40000-40004", "--dests", "3")
+	if r.code == exitFailed {
+		r = portsim(t, "", "observe", "--json", "--range", "40000-40004", "--dests", "3")
+	}
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var out struct {
+		Kernel     observation `json:"kernel"`
+		Properties []property  `json:"properties"`
+		Match      bool        `json:"match"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+	assert.True(t, out.Match)
+	assert.Equal(t, []int{5, 5, 5}, out.Kernel.PerDest, "every destination gets the whole 5-port range")
+	assert.Equal(t, 4, out.Kernel.BoundCount, "the bind(0) port is held")
+}
+
+func TestObserveBadFlags(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("observe runs on Linux only")
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"--range 1-5", "inside this machine's ip_local_port_range"},
+		{"--range 40000-40100", "want 2 to 64 ports"},
+		{"--count 0", "--count 0: want a whole number from 1 to 65"},
+		{"--dests 9", "--dests 9: want a whole number from 1 to 4"},
+		{"extra", `unexpected argument "extra"`},
+	} {
+		r := portsim(t, "", append([]string{"observe"}, strings.Fields(tc.args)...)...)
+		assert.Equal(t, exitBadArgs, r.code, tc.args)
+		assert.Contains(t, r.stderr, tc.want, tc.args)
+	}
+}
+
+// The structural checks, on sequences made up to show each case.
+func TestObserveProperties(t *testing.T) {
+	r := engine.Range{Lo: 100, Hi: 105}
+	assert.True(t, parityFirst([]int{100, 102, 104, 101, 103, 105}, r))
+	assert.False(t, parityFirst([]int{101, 100, 102}, r))
+	assert.False(t, jittered([]int{104, 105, 100, 101}, r), "+1 each time, wrapping")
+	assert.True(t, jittered([]int{104, 100, 101}, r))
+	e := observation{PerDest: []int{6, 6}}
+	k := observation{PerDest: []int{6, 5}}
+	props := compare(k, e)
+	assert.False(t, props[0].Match)
+	assert.True(t, props[2].Match)
+}
