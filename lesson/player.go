@@ -68,6 +68,7 @@ type hostState struct {
 	// without ephemeral ports), by connection number.
 	waiting map[int]sim.Event
 	busy    bool // the simulation says its one port is transmitting
+	queued  int  // requests waiting for that one port (server busy)
 	// The ports its last two connections got, for a verdict's reason.
 	lastPort, prevPort uint16
 	opened             int       // connections it began so far
@@ -263,11 +264,14 @@ func (p *player) observe(e sim.Event) {
 			h.fail, h.failures = e, h.failures+1
 		}
 	case sim.Waiting:
+		if _, ok := h.waiting[e.Conn]; !ok && e.Reason == sim.ServerBusy {
+			h.queued++
+		}
 		h.waiting[e.Conn] = e
 	case sim.Serving:
 		h.busy = e.Busy
 	case sim.PortAllocated:
-		delete(h.waiting, e.Conn)
+		h.unwait(e.Conn)
 		h.prevPort, h.lastPort = h.lastPort, e.Tuple.Local.Port()
 	case sim.ConnectFailed:
 		h.fail, h.failures = e, h.failures+1
@@ -290,12 +294,20 @@ func (p *player) observe(e sim.Event) {
 		}
 	case sim.Packet:
 		if e.Len > 0 {
-			delete(h.waiting, e.Conn) // a queued request is being answered
+			h.unwait(e.Conn) // a queued request is being answered
 		}
 		if e.Arrive > p.until { // one delivered before the view is shown is never drawn
 			p.flights = append(p.flights, e)
 		}
 	}
+}
+
+// unwait ends connection id's wait on h.
+func (h *hostState) unwait(id int) {
+	if w, ok := h.waiting[id]; ok && w.Reason == sim.ServerBusy {
+		h.queued--
+	}
+	delete(h.waiting, id)
 }
 
 // drop forgets connection id on h.

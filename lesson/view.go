@@ -408,7 +408,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	rows, failure := hv.Rows[:0], hv.Failure
 	*hv = HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
-		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy}
+		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy || h.queued > 0}
 	for _, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}

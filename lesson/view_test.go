@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
 )
 
 // checkView holds what every front end relies on in a view.
@@ -134,6 +135,11 @@ func TestHalfDuplexFollowsTheSimulation(t *testing.T) {
 			if h.Server {
 				require.True(t, h.HalfDuplex, h.Name)
 				seen[h.Transmitting] = true
+				for _, r := range h.Rows {
+					if r.Kind == RowWaiting && r.Reason == sim.ServerBusy {
+						assert.True(t, h.Transmitting, "%s: a request waits because the port is busy, so it is shown busy", h.Name)
+					}
+				}
 			} else {
 				assert.False(t, h.HalfDuplex, h.Name)
 			}
