@@ -109,6 +109,8 @@ type Session struct {
 		ok  bool
 	}
 	scratch [2][]connState
+	// logEpoch changes whenever the run starts again, for Recent.
+	logEpoch uint64
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
@@ -153,6 +155,7 @@ func (s *Session) open(n int) {
 // load builds lesson n and shows it at time at.
 func (s *Session) load(n int, at time.Duration) {
 	s.gen++
+	s.logEpoch++
 	l, ok := s.cat.Lesson(n)
 	if !ok {
 		s.fatal = fmt.Sprintf("There is no lesson %d; lessons are %s.", n, s.cat.Range())
@@ -288,6 +291,7 @@ func (s *Session) Do(a Action) {
 	case ActStepBack:
 		s.playing = false
 		p.stepBack()
+		s.logEpoch++ // replayed from the start
 	case ActFaster, ActSlower:
 		i := slices.Index(Speeds, s.set.Speed)
 		if a == ActFaster {
