@@ -77,3 +77,15 @@ func joinLog(l Log) string {
 	}
 	return b.String()
 }
+
+// Reduced motion is the system's preference: it is in the view, and a
+// change of it is a change of what is drawn.
+func TestReducedMotionInTheView(t *testing.T) {
+	s := newSession(t, 2)
+	v := s.View()
+	assert.False(t, v.ReducedMotion)
+	s.SetReducedMotion(true)
+	w := s.View()
+	assert.True(t, w.ReducedMotion)
+	assert.NotEqual(t, v.Gen, w.Gen)
+}
