@@ -361,12 +361,14 @@ func drawButton(v *view, b button) {
 }
 
 func drawKnob(v *view, r rect, k lesson.KnobView) {
-	bg := colBackground
+	// The selected knob's lighter ground takes the name's muted grey
+	// below 4.5:1: its name is then in full text colour.
+	bg, name := colBackground, colMuted
 	if k.Selected {
-		bg = colPanelEdge
+		bg, name = colPanelEdge, colText
 	}
 	v.fillRect(r.x, r.y, r.w, r.h, bg)
-	v.text(k.Name, Bold, 14, r.x+8, r.y+4, alignStart, colMuted)
+	v.text(k.Name, Bold, 14, r.x+8, r.y+4, alignStart, name)
 	v.text("‹ "+k.Value+" ›", Mono, 14, r.x+r.w-8, r.y+4, alignEnd, colText)
 }
 
