@@ -152,6 +152,19 @@ func TestBrowserTextMirror(t *testing.T) {
 		t.Logf("buttons: %v", names(buttons))
 	})
 
+	t.Run("Tab leads from the picture into the text", func(t *testing.T) {
+		focused := func() string {
+			s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.tagName + ' ' + document.activeElement.textContent`))
+			require.NoError(t, err)
+			return s
+		}
+		require.Equal(t, "CANVAS ", focused(), "the picture has the focus at the start")
+		b.press(t, "\t")
+		assert.Equal(t, "BUTTON Text view", focused())
+		_, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('canvas').focus()`))
+		require.NoError(t, err)
+	})
+
 	ports := map[string]bool{}
 	for tuple := range engineTuples(t, st.SceneName, 7) {
 		ports[localPort(tuple)] = true
@@ -229,6 +242,7 @@ func TestBrowserTextMirror(t *testing.T) {
 			want = "Not this time: the answer is " + st.Truth
 		}
 		assert.Contains(t, verdict, want, "the verdict, in a status region")
+		t.Logf("the verdict: %q", verdict)
 		focused, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(focused, "A: "), "the focus stays on the button: %q", focused)

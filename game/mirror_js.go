@@ -118,6 +118,9 @@ func newMirror() *mirror {
 		c.Call("setAttribute", "role", "application")
 		c.Call("setAttribute", "aria-label", "Portplay, drawn (its keys: ?)")
 	}
+	// After the canvas, which Ebiten added last: Tab from the picture
+	// leads into the text, and a screen reader meets them in that order.
+	doc.Get("body").Call("appendChild", root)
 	m.listen()
 	return m
 }
