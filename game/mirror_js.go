@@ -263,6 +263,9 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.narration.Set("textContent", text)
 	m.question.Set("textContent", ask)
 	m.choices.set(choices, "aria-pressed")
+	// An empty group or list is still announced: hidden until it holds
+	// something. The live regions stay, so that what comes is said.
+	m.choices.parent.Set("hidden", len(choices) == 0)
 	m.verdict.Set("textContent", verdictText(q))
 	learnt := ""
 	if n.Complete {
@@ -288,6 +291,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.controls.set(vm.Controls, "")
 
 	m.knobs.Set("textContent", "")
+	m.knobs.Set("hidden", len(vm.Knobs) == 0)
 	for _, k := range vm.Knobs {
 		m.el(m.knobs, "li", k.Name+": "+k.Value)
 	}
