@@ -25,6 +25,7 @@ var (
 	floorDir  string // the same shell around the empty Ebiten program
 	nativeApp string
 	shotDir   string // screenshots kept for people to look at: build/screenshots
+	repoRoot  string // where build/node holds axe-core (scripts/deps.sh)
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +49,7 @@ func setup(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	repoRoot = root
 	shotDir = filepath.Join(root, "build", "screenshots")
 	if err := os.MkdirAll(shotDir, 0o755); err != nil {
 		return 0, err

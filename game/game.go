@@ -42,6 +42,8 @@ type Game struct {
 	stop    bool
 	// playedAt is when the last tick played; zero while time stands.
 	playedAt time.Time
+	// page is the browser page's text mirror; nil natively.
+	page *mirror
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -54,6 +56,7 @@ func New(cat *lesson.Catalogue, s lesson.Settings, problems []string) (*Game, er
 	}
 	g := &Game{faces: fc, sess: lesson.NewSession(cat, s, problems, DefaultStore()), pm: newPortMap(), scale: 1}
 	g.vm = g.sess.View()
+	g.page = newMirror()
 	publish(g)
 	return g, nil
 }
@@ -64,6 +67,10 @@ func (g *Game) Update() error {
 		return ebiten.Termination
 	}
 	defer average(&g.updateMs, time.Now())
+	g.page.apply(g)
+	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
+		g.page.showText()
+	}
 	for _, ka := range keyActions {
 		for _, k := range ka.keys {
 			if inpututil.IsKeyJustPressed(k) {
@@ -178,6 +185,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
+	g.page.write(vm, g.sess)
 	v := newView(screen, g.faces)
 	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
 	b := screen.Bounds()
@@ -353,12 +361,14 @@ func drawButton(v *view, b button) {
 }
 
 func drawKnob(v *view, r rect, k lesson.KnobView) {
-	bg := colBackground
+	// The selected knob's lighter ground takes the name's muted grey
+	// below 4.5:1: its name is then in full text colour.
+	bg, name := colBackground, colMuted
 	if k.Selected {
-		bg = colPanelEdge
+		bg, name = colPanelEdge, colText
 	}
 	v.fillRect(r.x, r.y, r.w, r.h, bg)
-	v.text(k.Name, Bold, 14, r.x+8, r.y+4, alignStart, colMuted)
+	v.text(k.Name, Bold, 14, r.x+8, r.y+4, alignStart, name)
 	v.text("‹ "+k.Value+" ›", Mono, 14, r.x+r.w-8, r.y+4, alignEnd, colText)
 }
 

@@ -180,7 +180,13 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	}
 }
 
+// drawPackets draws the packets on their links; with reduced motion none
+// (a packet drawn still would sit where it never is), and the socket rows
+// and the text mirror's log say what they did.
 func drawPackets(v *view, vm *lesson.View, boxes []rect) {
+	if vm.ReducedMotion {
+		return
+	}
 	for _, f := range vm.Packets {
 		x0, y0, x1, y1 := linkEnds(boxes[f.From], boxes[f.To])
 		x, y := x0+(x1-x0)*f.Frac, y0+(y1-y0)*f.Frac

@@ -34,6 +34,8 @@ type player struct {
 	hit   *sim.Event
 	// tap, if set, sees every event (a terminal prints them).
 	tap func(sim.Event)
+	// recent are the latest events, for the log.
+	recent eventRing
 	// names are the connections as people name them: their client and
 	// which of its connections each is, by connection number.
 	names map[int]connName
@@ -242,6 +244,7 @@ func (p *player) observe(e sim.Event) {
 		p.tap(e)
 	}
 	p.events++
+	p.recent.add(e)
 	if _, ok := p.names[e.Conn]; !ok && e.Conn > 0 {
 		// A connection's first event is its client's: the connect.
 		h := &p.hosts[p.hostIndex(e.Host)]

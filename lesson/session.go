@@ -73,14 +73,16 @@ type Session struct {
 	playing   bool
 	help      bool
 	presenter bool
-	knob      int // the sandbox knob that ↑/↓ change
-	focus     int // the host whose ports the map shows
-	problems  []string
-	fatal     string
-	notice    string // why the last action did nothing, until the next one
-	ls        stepState
-	prog      Progress
-	store     Store
+	// reducedMotion: the learner's system asks for less motion.
+	reducedMotion bool
+	knob          int // the sandbox knob that ↑/↓ change
+	focus         int // the host whose ports the map shows
+	problems      []string
+	fatal         string
+	notice        string // why the last action did nothing, until the next one
+	ls            stepState
+	prog          Progress
+	store         Store
 	// The port pointed at, and the one pinned by a click or tap: port+1,
 	// 0 for none.
 	pointed, pinned int
@@ -109,6 +111,8 @@ type Session struct {
 		ok  bool
 	}
 	scratch [2][]connState
+	// logEpoch changes whenever the run starts again, for Recent.
+	logEpoch uint64
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
@@ -153,6 +157,7 @@ func (s *Session) open(n int) {
 // load builds lesson n and shows it at time at.
 func (s *Session) load(n int, at time.Duration) {
 	s.gen++
+	s.logEpoch++
 	l, ok := s.cat.Lesson(n)
 	if !ok {
 		s.fatal = fmt.Sprintf("There is no lesson %d; lessons are %s.", n, s.cat.Range())
@@ -288,6 +293,7 @@ func (s *Session) Do(a Action) {
 	case ActStepBack:
 		s.playing = false
 		p.stepBack()
+		s.logEpoch++ // replayed from the start
 	case ActFaster, ActSlower:
 		i := slices.Index(Speeds, s.set.Speed)
 		if a == ActFaster {
@@ -361,6 +367,15 @@ func (s *Session) TurnKnob(i, dir int) {
 func (s *Session) FocusHost(i int) {
 	if s.run != nil && i >= 0 && i < len(s.run.play.hosts) {
 		s.focus = i
+		s.gen++
+	}
+}
+
+// SetReducedMotion says whether the learner asked for less motion: a
+// preference of the system the front end runs on, not of the lesson.
+func (s *Session) SetReducedMotion(on bool) {
+	if s.reducedMotion != on {
+		s.reducedMotion = on
 		s.gen++
 	}
 }

@@ -33,20 +33,23 @@ type View struct {
 	Packets      []PacketView
 	// PacketsLabelled: few enough packets fly to label each.
 	PacketsLabelled bool
-	Focus           int // the host the port map shows, an index into Hosts
-	PortMap         PortMapView
-	Inspect         Inspection
-	Chart           ChartView
-	Narration       Narration
-	Knobs           []KnobView // the sandbox's; empty elsewhere
-	Clock           Clock
-	Events          int                // simulation events so far
-	Scenario        string             // the built-in scenario's name; "sandbox"
-	Connections     []engine.FourTuple // the clients' open connections, the first maxListed of each
-	Help            bool
-	HelpLines       [][2]string // key, what it does
-	Problems        []string    // rejected settings and errors, until dismissed
-	Fatal           string      // the lesson could not be built
+	// ReducedMotion: the learner asked for less motion (the browser's
+	// prefers-reduced-motion): nothing may fly, states change in place.
+	ReducedMotion bool
+	Focus         int // the host the port map shows, an index into Hosts
+	PortMap       PortMapView
+	Inspect       Inspection
+	Chart         ChartView
+	Narration     Narration
+	Knobs         []KnobView // the sandbox's; empty elsewhere
+	Clock         Clock
+	Events        int                // simulation events so far
+	Scenario      string             // the built-in scenario's name; "sandbox"
+	Connections   []engine.FourTuple // the clients' open connections, the first maxListed of each
+	Help          bool
+	HelpLines     [][2]string // key, what it does
+	Problems      []string    // rejected settings and errors, until dismissed
+	Fatal         string      // the lesson could not be built
 	// Notice says why the last action did nothing (a question waits for
 	// its answer), until the next action.
 	Notice string
@@ -313,7 +316,7 @@ func (s *Session) static() View {
 	if s.shown.ok && s.shown.gen == s.gen {
 		return s.shown.v
 	}
-	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
+	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
 		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
 	for _, l := range s.cat.Lessons {
 		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})

@@ -13,12 +13,6 @@
     window.portplayLoadError = msg;
   }
 
-  // Tab changes the sandbox's knobs: keep the browser from moving the
-  // focus off the canvas with it.
-  window.addEventListener("keydown", (e) => {
-    if (e.key === "Tab") e.preventDefault();
-  });
-
   function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
 
   async function fetchWithProgress(url) {

@@ -1,0 +1,390 @@
+package game
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// liveEvery bounds how often the moving parts (clock, hosts, event log)
+// are rewritten while time plays: a screen reader hears at most one
+// announcement this often, and the page is not rebuilt every frame.
+const liveEvery = time.Second
+
+// mirror is the page's text mirror: web/index.html's <main id="mirror">,
+// written from the view model. Its parts that change only with the view's
+// Gen are rewritten when Gen changes, in place (a button that has the
+// focus keeps it); the moving parts at most every liveEvery while playing.
+// The page's input (its buttons, the tab hidden, the motion preference)
+// is queued and carried out in Update, on the game's goroutine.
+type mirror struct {
+	doc, root js.Value
+	// The static parts.
+	title, step, narration, question, verdict, notice, learnt js.Value
+	lessons, choices, controls, stepControls                  *buttonRow
+	knobs, keys                                               js.Value
+	// The moving parts.
+	clock, hosts, log, announce js.Value
+	toggle                      js.Value
+
+	gen     uint64
+	written bool
+	liveAt  time.Time
+	// What the moving parts were written from.
+	events int
+	now    time.Duration
+	state  lesson.PlayState
+	said   lesson.Log
+	// sandbox: Tab is the knobs' key, kept by the canvas.
+	sandbox bool
+
+	mu      sync.Mutex
+	pending []func(*Game)
+}
+
+// newMirror finds the page's mirror; nil if the page has none (the test
+// floor, a page of one's own).
+func newMirror() *mirror {
+	doc := js.Global().Get("document")
+	root := doc.Call("getElementById", "mirror")
+	if root.IsNull() {
+		return nil
+	}
+	m := &mirror{doc: doc, root: root}
+	root.Set("textContent", "")
+	m.toggle = m.el(root, "button", "Text view")
+	m.toggle.Call("setAttribute", "aria-keyshortcuts", "T")
+	m.toggle.Call("setAttribute", "aria-pressed", "false")
+	m.toggle.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
+		m.showText()
+		return nil
+	}))
+	m.title = m.el(root, "h1", "Portplay")
+	m.notice = m.el(root, "p", "")
+	m.notice.Call("setAttribute", "role", "status")
+	nav := m.el(root, "nav", "")
+	nav.Call("setAttribute", "aria-label", "Lessons")
+	m.lessons = &buttonRow{m: m, parent: nav}
+
+	m.step = m.el(root, "h2", "")
+	m.narration = m.el(root, "p", "")
+	m.question = m.el(root, "p", "")
+	group := m.el(root, "div", "")
+	group.Call("setAttribute", "role", "group")
+	group.Call("setAttribute", "aria-label", "Answers")
+	m.choices = &buttonRow{m: m, parent: group}
+	// The verdict comes when the engine has played to it: said when it
+	// comes.
+	m.verdict = m.el(root, "p", "")
+	m.verdict.Call("setAttribute", "role", "status")
+	m.learnt = m.el(root, "p", "")
+	steps := m.el(root, "div", "")
+	steps.Call("setAttribute", "role", "group")
+	steps.Call("setAttribute", "aria-label", "Lesson steps")
+	m.stepControls = &buttonRow{m: m, parent: steps}
+
+	m.el(root, "h2", "Controls")
+	m.clock = m.el(root, "p", "")
+	bar := m.el(root, "div", "")
+	bar.Call("setAttribute", "role", "group")
+	bar.Call("setAttribute", "aria-label", "Playback")
+	m.controls = &buttonRow{m: m, parent: bar}
+	m.knobs = m.el(root, "ul", "")
+
+	m.el(root, "h2", "Events")
+	m.announce = m.el(root, "p", "")
+	m.announce.Call("setAttribute", "role", "log") // a live region, polite
+	m.announce.Call("setAttribute", "aria-label", "What happened")
+	m.log = m.el(root, "ol", "")
+	m.log.Call("setAttribute", "aria-label", "The latest events, oldest first")
+
+	m.el(root, "h2", "Hosts and their sockets")
+	m.hosts = m.el(root, "table", "")
+
+	m.el(root, "h2", "Keys")
+	m.keys = m.el(root, "dl", "")
+
+	// Ebiten makes its canvas focusable with tabindex 1, which puts it
+	// before everything in the page's focus order; 0 keeps the order of
+	// the page. As an application, a screen reader passes it the keys.
+	if c := doc.Call("querySelector", "canvas"); c.Truthy() {
+		c.Call("setAttribute", "tabindex", "0")
+		c.Call("setAttribute", "role", "application")
+		c.Call("setAttribute", "aria-label", "Portplay, drawn (its keys: ?)")
+	}
+	// After the canvas, which Ebiten added last: Tab from the picture
+	// leads into the text, and a screen reader meets them in that order.
+	doc.Get("body").Call("appendChild", root)
+	m.listen()
+	return m
+}
+
+// listen connects the page's own signals: the tab hidden pauses (nobody
+// watches), a system asking for reduced motion gets it, T shows the text
+// view from within it, and Tab moves the focus out of the canvas except in
+// the sandbox, where it chooses a knob.
+func (m *mirror) listen() {
+	m.doc.Call("addEventListener", "visibilitychange", js.FuncOf(func(js.Value, []js.Value) any {
+		if m.doc.Get("hidden").Bool() {
+			m.queue(func(g *Game) {
+				if g.sess.Playing() {
+					g.sess.Do(lesson.ActPlay)
+				}
+			})
+		}
+		return nil
+	}))
+	if mm := js.Global().Get("matchMedia"); mm.Truthy() {
+		q := js.Global().Call("matchMedia", "(prefers-reduced-motion: reduce)")
+		set := func() {
+			on := q.Get("matches").Bool()
+			m.queue(func(g *Game) { g.sess.SetReducedMotion(on) })
+		}
+		set()
+		q.Call("addEventListener", "change", js.FuncOf(func(js.Value, []js.Value) any { set(); return nil }))
+	}
+	m.root.Call("addEventListener", "keydown", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if k := e.Get("key").String(); (k == "t" || k == "T") && !e.Get("ctrlKey").Bool() && !e.Get("altKey").Bool() && !e.Get("metaKey").Bool() {
+			m.showText()
+		}
+		return nil
+	}))
+	// In the capture phase, before Ebiten's canvas handler takes every
+	// key from the browser.
+	js.Global().Call("addEventListener", "keydown", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("key").String() == "Tab" && e.Get("target").Get("tagName").String() == "CANVAS" && !m.sandbox {
+			e.Call("stopPropagation")
+		}
+		return nil
+	}), true)
+}
+
+// el appends a new element to parent.
+func (m *mirror) el(parent js.Value, tag, text string) js.Value {
+	e := m.doc.Call("createElement", tag)
+	e.Set("textContent", text)
+	parent.Call("appendChild", e)
+	return e
+}
+
+// queue has Update carry out f.
+func (m *mirror) queue(f func(*Game)) {
+	m.mu.Lock()
+	m.pending = append(m.pending, f)
+	m.mu.Unlock()
+	ebiten.ScheduleFrame() // an idle app draws no frame until asked
+}
+
+// apply carries out the page's input since the last Update.
+func (m *mirror) apply(g *Game) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	fs := m.pending
+	m.pending = nil
+	m.mu.Unlock()
+	for _, f := range fs {
+		f(g)
+	}
+}
+
+// showText shows the text view beside the canvas for everyone, or hides
+// it again for all but screen readers.
+func (m *mirror) showText() {
+	if m == nil {
+		return
+	}
+	shown := m.root.Get("classList").Call("toggle", "visually-hidden").Bool() == false
+	m.toggle.Call("setAttribute", "aria-pressed", fmt.Sprint(shown))
+}
+
+// write brings the mirror up to date with vm.
+func (m *mirror) write(vm *lesson.View, sess *lesson.Session) {
+	if m == nil {
+		return
+	}
+	static := !m.written || vm.Gen != m.gen
+	if static {
+		m.writeStatic(vm)
+		m.gen, m.written = vm.Gen, true
+	}
+	c := vm.Clock
+	moved := vm.Events != m.events || c.Now != m.now || c.State != m.state
+	if !static && (!moved || c.State == lesson.Playing && time.Since(m.liveAt) < liveEvery) {
+		return
+	}
+	m.liveAt, m.events, m.now, m.state = time.Now(), vm.Events, c.Now, c.State
+	m.writeLive(vm, sess.Recent())
+}
+
+func (m *mirror) writeStatic(vm *lesson.View) {
+	title := vm.Title
+	if title == "" {
+		title = "Portplay"
+	}
+	m.title.Set("textContent", "Portplay, lesson "+title)
+	notice := vm.Notice
+	if vm.Fatal != "" {
+		notice = vm.Fatal
+	}
+	for _, p := range vm.Problems {
+		notice += " " + p
+	}
+	m.notice.Set("textContent", notice)
+	var ls []lesson.Control
+	for _, l := range vm.Lessons {
+		ls = append(ls, lesson.Control{Action: lesson.ActOpen + lesson.Action(l.Number), Label: fmt.Sprintf("Lesson %d: %s", l.Number, l.Short),
+			Key: fmt.Sprint(l.Number), Pressed: l.Current})
+	}
+	m.lessons.set(ls, "aria-current")
+	m.sandbox = len(vm.Knobs) > 0
+
+	n := vm.Narration
+	m.step.Set("textContent", fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps))
+	q := n.Question
+	text, ask := n.Text, ""
+	var choices []lesson.Control
+	if q != nil {
+		text, ask = "", "Question: "+q.Text
+		for _, c := range q.Choices {
+			c.Label = c.Key + ": " + c.Label
+			choices = append(choices, c)
+		}
+	}
+	m.narration.Set("textContent", text)
+	m.question.Set("textContent", ask)
+	m.choices.set(choices, "aria-pressed")
+	// An empty group or list is still announced: hidden until it holds
+	// something. The live regions stay, so that what comes is said.
+	m.choices.parent.Set("hidden", len(choices) == 0)
+	m.verdict.Set("textContent", verdictText(q))
+	learnt := ""
+	if n.Complete {
+		learnt = "Lesson complete: " + n.Learnt
+		if n.Next != "" {
+			learnt += " Next: " + n.Next + "."
+		}
+	}
+	m.learnt.Set("textContent", learnt)
+	// The canvas shows the step buttons in the lesson panel, where "Next"
+	// and "Back" say enough; read out among the others, "Back" would be
+	// two buttons.
+	steps := slices.Clone(vm.StepControls)
+	for i, c := range steps {
+		switch c.Action {
+		case lesson.ActNextStep:
+			steps[i].Label = "Next step"
+		case lesson.ActPrevStep:
+			steps[i].Label = "Previous step"
+		}
+	}
+	m.stepControls.set(steps, "")
+	m.controls.set(vm.Controls, "")
+
+	m.knobs.Set("textContent", "")
+	m.knobs.Set("hidden", len(vm.Knobs) == 0)
+	for _, k := range vm.Knobs {
+		m.el(m.knobs, "li", k.Name+": "+k.Value)
+	}
+	m.keys.Set("textContent", "")
+	for _, l := range append(vm.HelpLines, [2]string{"T", "the text view, beside the picture"}) {
+		m.el(m.keys, "dt", l[0])
+		m.el(m.keys, "dd", l[1])
+	}
+}
+
+func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
+	m.clock.Set("textContent", clockText(vm.Clock))
+	if a := announcement(log, m.said); a != "" {
+		m.announce.Set("textContent", a)
+	}
+	m.said = log
+	m.log.Set("textContent", "")
+	for _, l := range log.Lines {
+		m.el(m.log, "li", "t = "+lesson.FmtDur(l.At)+": "+l.Text)
+	}
+	t := m.hosts
+	t.Set("textContent", "")
+	head := m.el(t, "tr", "")
+	for _, h := range []string{"Host", "Address", "OS", "Sockets"} {
+		m.el(head, "th", h).Call("setAttribute", "scope", "col")
+	}
+	for _, h := range vm.Hosts {
+		tr := m.el(t, "tr", "")
+		m.el(tr, "th", h.Name).Call("setAttribute", "scope", "row")
+		m.el(tr, "td", h.Addr.String())
+		m.el(tr, "td", h.Profile)
+		ul := m.el(m.el(tr, "td", ""), "ul", "")
+		for _, s := range socketLines(h) {
+			m.el(ul, "li", s)
+		}
+	}
+}
+
+// buttonRow is a row of the mirror's buttons, updated in place.
+type buttonRow struct {
+	m      *mirror
+	parent js.Value
+	els    []js.Value
+	cs     []lesson.Control
+}
+
+// set shows the controls cs; state names the attribute that says a
+// control is Pressed ("aria-pressed", "aria-current"), "" for none.
+// Disabled is aria-disabled rather than disabled: a disabled button
+// loses the focus, and a screen-reader user who pressed Step until the
+// end would be thrown back to the top of the page.
+func (b *buttonRow) set(cs []lesson.Control, state string) {
+	b.cs = cs
+	for i, c := range cs {
+		if i == len(b.els) {
+			e := b.m.el(b.parent, "button", "")
+			e.Set("type", "button")
+			e.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
+				if i < len(b.cs) && !b.cs[i].Disabled {
+					a := b.cs[i].Action
+					b.m.queue(func(g *Game) { g.do(a) })
+				}
+				return nil
+			}))
+			b.els = append(b.els, e)
+		}
+		e := b.els[i]
+		e.Set("textContent", c.Label)
+		setAttr(e, "aria-keyshortcuts", keyShortcut(c.Key))
+		if c.Key != "" {
+			k := b.m.el(e, "kbd", c.Key)
+			k.Call("setAttribute", "aria-hidden", "true")
+		}
+		setAttr(e, "aria-disabled", map[bool]string{true: "true"}[c.Disabled])
+		switch {
+		case state == "aria-pressed":
+			setAttr(e, state, fmt.Sprint(c.Pressed))
+		case state != "":
+			setAttr(e, state, map[bool]string{true: "true"}[c.Pressed])
+		}
+	}
+	// Buttons not needed now are hidden, not removed: their handlers stay
+	// for when they are needed again.
+	for i, e := range b.els {
+		e.Set("hidden", i >= len(cs))
+	}
+}
+
+// setAttr sets attribute name to v, or removes it for "".
+func setAttr(e js.Value, name, v string) {
+	if v == "" {
+		e.Call("removeAttribute", name)
+	} else {
+		e.Call("setAttribute", name, v)
+	}
+}

@@ -1,0 +1,14 @@
+//go:build !js
+
+package game
+
+import "github.com/portplay/portplay/lesson"
+
+// mirror is the browser page's text mirror (mirror_js.go). Natively there
+// is no page, and no screen reader reaches an Ebiten window.
+type mirror struct{}
+
+func newMirror() *mirror                            { return nil }
+func (*mirror) apply(*Game)                         {}
+func (*mirror) showText()                           {}
+func (*mirror) write(*lesson.View, *lesson.Session) {}

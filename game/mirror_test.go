@@ -1,0 +1,52 @@
+package game
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// logOf is a log of n events in epoch 1, the latest last.
+func logOf(n, ports, failures int) lesson.Log {
+	l := lesson.Log{Total: n, Epoch: 1, Ports: ports, Failures: failures}
+	for i := max(0, n-lesson.LogSize); i < n; i++ {
+		l.Lines = append(l.Lines, lesson.LogLine{At: time.Duration(i) * time.Millisecond, Text: fmt.Sprintf("event %d", i+1)})
+	}
+	return l
+}
+
+// The live region reads a few new events one by one, sums up many, says
+// nothing when nothing happened, and after the run started again says
+// only where it is now.
+func TestAnnouncement(t *testing.T) {
+	last := logOf(10, 2, 0)
+	assert.Equal(t, "", announcement(last, last), "nothing new")
+	assert.Equal(t, "t = 0.011 s: event 11; event 12", announcement(logOf(12, 2, 0), last))
+	assert.Equal(t, "t = 0.509 s: 500 events, 40 ports given, 1 connect failed; the latest: event 510",
+		announcement(logOf(510, 42, 1), last), "a summary, never a flood")
+	again := logOf(3, 0, 0)
+	again.Epoch = 2
+	assert.Equal(t, "t = 0.002 s: event 3", announcement(again, last), "a step back or another lesson")
+	assert.Equal(t, "", announcement(lesson.Log{}, last), "no lesson")
+}
+
+func TestKeyShortcuts(t *testing.T) {
+	for key, want := range map[string]string{"Space": "Space", "→": "ArrowRight", "←": "ArrowLeft", "−": "-", "+": "+",
+		"PgDn": "PageDown", "PgUp": "PageUp", "?": "?", "A": "A", "": ""} {
+		assert.Equal(t, want, keyShortcut(key), "key %q", key)
+	}
+}
+
+func TestVerdictText(t *testing.T) {
+	q := &lesson.QuestionView{Choices: []lesson.Control{{Label: "1025"}, {Label: "1028"}}, Chosen: -1}
+	assert.Contains(t, verdictText(q), "Predict, then see")
+	q.Chosen = 1
+	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(q))
+	q.Verdict, q.Truth, q.Why = lesson.Wrong, "1025", "the counter starts at the range's start."
+	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q))
+	assert.Equal(t, "", verdictText(nil))
+}
