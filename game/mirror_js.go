@@ -75,26 +75,17 @@ func newMirror() *mirror {
 	m.step = m.el(root, "h2", "")
 	m.narration = m.el(root, "p", "")
 	m.question = m.el(root, "p", "")
-	group := m.el(root, "div", "")
-	group.Call("setAttribute", "role", "group")
-	group.Call("setAttribute", "aria-label", "Answers")
-	m.choices = &buttonRow{m: m, parent: group}
+	m.choices = m.group(root, "Answers")
 	// The verdict comes when the engine has played to it: said when it
 	// comes.
 	m.verdict = m.el(root, "p", "")
 	m.verdict.Call("setAttribute", "role", "status")
 	m.learnt = m.el(root, "p", "")
-	steps := m.el(root, "div", "")
-	steps.Call("setAttribute", "role", "group")
-	steps.Call("setAttribute", "aria-label", "Lesson steps")
-	m.stepControls = &buttonRow{m: m, parent: steps}
+	m.stepControls = m.group(root, "Lesson steps")
 
 	m.el(root, "h2", "Controls")
 	m.clock = m.el(root, "p", "")
-	bar := m.el(root, "div", "")
-	bar.Call("setAttribute", "role", "group")
-	bar.Call("setAttribute", "aria-label", "Playback")
-	m.controls = &buttonRow{m: m, parent: bar}
+	m.controls = m.group(root, "Playback")
 	m.knobs = m.el(root, "ul", "")
 
 	m.el(root, "h2", "Events")
@@ -387,4 +378,12 @@ func setAttr(e js.Value, name, v string) {
 	} else {
 		e.Call("setAttribute", name, v)
 	}
+}
+
+// group is a labelled group of buttons under parent.
+func (m *mirror) group(parent js.Value, label string) *buttonRow {
+	g := m.el(parent, "div", "")
+	g.Call("setAttribute", "role", "group")
+	g.Call("setAttribute", "aria-label", label)
+	return &buttonRow{m: m, parent: g}
 }
