@@ -3,6 +3,8 @@ package engine
 import (
 	"net/netip"
 	"time"
+
+	"github.com/portplay/portplay/internal/u64map"
 )
 
 // table is one protocol's socket table on a host: its bound sockets'
@@ -19,8 +21,8 @@ import (
 //   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
 //     bound[p]+est[p]+tw[p] > 0;
 //   - every outbound connection has its local port in its destination's
-//     est or tw set (by its state), and an entry in out iff it is not
-//     plain; every accepted one has an entry in in, and touches no
+//     est or tw set (by its state), and an entry in out, and its port in
+//     its destination's rec, iff it is not plain; every accepted one has an entry in in, and touches no
 //     destination;
 //   - dests holds exactly the destinations with connections, each with n
 //     its number of connections; nEst and nTW count connections by state.
@@ -41,7 +43,7 @@ type table struct {
 	// keyed by destination id and local port; for the rest, the
 	// destination's est bit is the whole record, so the common connect
 	// touches no map. in holds the connections it accepted.
-	out        map[uint64]conn
+	out        u64map.Map[conn]
 	in         map[FourTuple]conn
 	nEst, nTW  int
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
@@ -56,7 +58,7 @@ type table struct {
 func newTable(proto Proto) *table {
 	return &table{
 		proto: proto, dests: map[netip.AddrPort]*destPorts{},
-		out: map[uint64]conn{}, in: map[FourTuple]conn{},
+		in:    map[FourTuple]conn{},
 		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
 		est: make([]uint32, 65536), tw: make([]uint32, 65536),
 		noReuse: make([]uint32, 65536), noReusePort: make([]uint32, 65536),
@@ -67,8 +69,11 @@ func newTable(proto Proto) *table {
 // destPorts are the local ports of connections toward one destination.
 type destPorts struct {
 	est, tw bitset
-	n       int    // connections toward the destination; 0 removes it
-	id      uint64 // unique while the set exists
+	// rec: ports whose connection has an entry in the table's out, so
+	// that finding a plain one costs a bit test, not a miss in out.
+	rec [1024]uint64
+	n   int    // connections toward the destination; 0 removes it
+	id  uint64 // unique while the set exists
 }
 
 func (d *destPorts) key(p Port) uint64 { return d.id<<16 | uint64(p) }
@@ -104,8 +109,8 @@ func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
 	}
 	if d := tb.dest(t.Remote, false); d != nil {
 		p := Port(t.Local.Port())
-		if c, ok := tb.out[d.key(p)]; ok {
-			return c, true
+		if d.rec[p>>6]&(1<<(p&63)) != 0 {
+			return tb.out.Get(d.key(p))
 		}
 		if d.est.has(p) {
 			return conn{state: Established}, true
@@ -137,7 +142,8 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	} else {
 		d = tb.dest(t.Remote, true)
 		if !c.plain() {
-			tb.out[d.key(port)] = c
+			tb.out.Put(d.key(port), c)
+			d.rec[port>>6] |= 1 << (port & 63)
 		}
 		d.n++
 	}
@@ -176,7 +182,8 @@ func (h *Host) remove(tb *table, t FourTuple, c conn) {
 	} else {
 		d = tb.dest(t.Remote, false)
 		if !c.plain() {
-			delete(tb.out, d.key(port))
+			tb.out.Delete(d.key(port))
+			d.rec[port>>6] &^= 1 << (port & 63)
 		}
 	}
 	if c.state == Established {

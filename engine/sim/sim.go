@@ -27,6 +27,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/internal/u64map"
 )
 
 // Payload sizes of the one request and one response of a connection.
@@ -77,9 +78,10 @@ type spec struct {
 type host struct {
 	name string
 	e    *engine.Host
-	// tw names the connection of each of the host's TIME_WAIT 4-tuples:
-	// the engine reports an end (expiry or takeover) with the 4-tuple alone.
-	tw map[engine.FourTuple]int
+	// tw names the connection of each of the host's TIME_WAIT 4-tuples,
+	// keyed by twKey: the engine reports an end (expiry or takeover) with
+	// the 4-tuple alone.
+	tw u64map.Map[int]
 	// For the thought experiment (scenario.Serial): whether the one port's
 	// server is busy, the requests waiting for it (conn slots), and how
 	// many responses it has in flight (Serving events).
@@ -114,7 +116,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 	}
 	s := &Sim{sc: sc, byAddr: map[netip.Addr]int{}}
 	for i, hs := range sc.Hosts {
-		h := &host{name: hs.Name, tw: map[engine.FourTuple]int{}, waiting: map[netip.Addr][]int32{}}
+		h := &host{name: hs.Name, waiting: map[netip.Addr][]int32{}}
 		e, err := engine.NewHost(engine.HostConfig{
 			Name: hs.Name, Addr: hs.Addr, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
 			Range: hs.Range, TimeWait: hs.TimeWait, Strategy: hs.Strategy,
@@ -318,10 +320,30 @@ func (s *Sim) engineOf(i int) *engine.Host {
 // timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t:
 // it expired, or a new connection took it over.
 func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
-	id := h.tw[t]
-	delete(h.tw, t)
+	k := s.twKey(t)
+	id, _ := h.tw.Get(k)
+	h.tw.Delete(k)
 	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
 	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
+}
+
+// twKey is a TIME_WAIT 4-tuple t of one host as a number: the peer's
+// host index and both ports. Its local address is always the host's and
+// its protocol TCP, and every peer is a scenario host, so no two of the
+// host's 4-tuples share a key.
+func (s *Sim) twKey(t engine.FourTuple) uint64 {
+	return uint64(s.hostAt(t.Remote.Addr()))<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port())
+}
+
+// hostAt is the index of the host with address a. A scenario has a
+// handful of hosts: comparing them in turn is cheaper than hashing a.
+func (s *Sim) hostAt(a netip.Addr) int {
+	for i, h := range s.hosts {
+		if h.e.Addr() == a {
+			return i
+		}
+	}
+	panic("sim: no host has address " + a.String()) // every peer is a scenario host
 }
 
 // wakeForExpiry ends host i's TIME_WAITs that are due and, unless one is
@@ -592,7 +614,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		i, t := closer, closerT
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
-			s.hosts[i].tw[t] = c.id
+			s.hosts[i].tw.Put(s.twKey(t), c.id)
 			s.wakeForExpiry(i)
 		}
 		s.state(i, c.id, t, engine.TimeWait)
