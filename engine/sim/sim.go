@@ -185,7 +185,7 @@ func (s *Sim) Stats() Stats { return s.stats }
 // earlier time with a nil sink, which is fast.
 func (s *Sim) Run(until time.Duration, sink func(Event)) {
 	s.sink = sink
-	for len(s.q) > 0 && s.q[0].at <= until {
+	for !s.q.empty() && s.q.first().at <= until {
 		a := s.q.pop()
 		s.now = a.at
 		s.do(a)
@@ -199,14 +199,14 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 // Next is when the next thing happens, if anything is left to happen: a
 // player skips quiet stretches by jumping to it.
 func (s *Sim) Next() (time.Duration, bool) {
-	if len(s.q) == 0 {
+	if s.q.empty() {
 		return 0, false
 	}
-	return s.q[0].at, true
+	return s.q.first().at, true
 }
 
 // Done reports whether nothing is left to happen.
-func (s *Sim) Done() bool { return len(s.q) == 0 }
+func (s *Sim) Done() bool { return s.q.empty() }
 
 func (s *Sim) hostIndex(name string) int {
 	for i, h := range s.hosts {
@@ -244,16 +244,60 @@ type action struct {
 	a, b int32
 }
 
-// queue is a binary min-heap of actions by (at, seq). It is written out
+// queue holds the actions to come and gives them back by (at, seq). Most
+// actions are a packet's arrival, one latency after it is sent: as time
+// never goes back and seq only grows, those are pushed in (at, seq) order
+// already, and wait in a FIFO, the lane, that costs nothing to keep in
+// order. The rest wait in a binary min-heap. The heap is written out
 // rather than built on container/heap, whose interface boxes every action
 // it pushes and pops: an allocation each, millions per simulated hour.
-type queue []action
+type queue struct {
+	heap     heap
+	lane     []action // lane[laneHead:] are in (at, seq) order
+	laneHead int
+}
+
+func (q *queue) empty() bool { return len(q.heap) == 0 && q.laneHead == len(q.lane) }
+
+// first is the next action; the queue must not be empty.
+func (q *queue) first() action {
+	if q.laneHead == len(q.lane) || len(q.heap) > 0 && q.heap[0].before(q.lane[q.laneHead]) {
+		return q.heap[0]
+	}
+	return q.lane[q.laneHead]
+}
+
+// pushLane queues a, which must come after every action in the lane.
+func (q *queue) pushLane(a action) { q.lane = append(q.lane, a) }
+
+func (q *queue) push(a action) { q.heap.push(a) }
+
+// pop removes and returns the next action; the queue must not be empty.
+func (q *queue) pop() action {
+	if q.laneHead == len(q.lane) || len(q.heap) > 0 && q.heap[0].before(q.lane[q.laneHead]) {
+		return q.heap.pop()
+	}
+	a := q.lane[q.laneHead]
+	q.laneHead++
+	// Reuse the lane's storage once it has drained, or once most of it
+	// is behind the head.
+	if q.laneHead == len(q.lane) {
+		q.lane, q.laneHead = q.lane[:0], 0
+	} else if q.laneHead > 1024 && q.laneHead*2 > len(q.lane) {
+		n := copy(q.lane, q.lane[q.laneHead:])
+		q.lane, q.laneHead = q.lane[:n], 0
+	}
+	return a
+}
+
+// heap is a binary min-heap of actions by (at, seq).
+type heap []action
 
 func (a action) before(b action) bool {
 	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
-func (q *queue) push(a action) {
+func (q *heap) push(a action) {
 	*q = append(*q, a)
 	h := *q
 	for i := len(h) - 1; i > 0; {
@@ -266,7 +310,7 @@ func (q *queue) push(a action) {
 	}
 }
 
-func (q *queue) pop() action {
+func (q *heap) pop() action {
 	h := *q
 	top := h[0]
 	n := len(h) - 1
@@ -293,6 +337,13 @@ func (q *queue) pop() action {
 func (s *Sim) push(at time.Duration, k actKind, a, b int32) {
 	s.seq++
 	s.q.push(action{at: at, seq: s.seq, kind: k, a: a, b: b})
+}
+
+// pushArrival queues a packet's arrival one latency from now: the queue's
+// lane, as every such arrival comes after those queued before it.
+func (s *Sim) pushArrival(k actKind, slot int32) {
+	s.seq++
+	s.q.pushLane(action{at: s.now + s.sc.Latency, seq: s.seq, kind: k, a: slot})
 }
 
 func (s *Sim) emit(e Event) {
@@ -516,7 +567,7 @@ func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind
 		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
 	}
 	if arrive != 0 {
-		s.push(at, arrive, slot, 0)
+		s.pushArrival(arrive, slot)
 	}
 }
 
