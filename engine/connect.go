@@ -282,9 +282,20 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 	case RandomStart:
 		port, ok = pickRandomStart(rng, h.rng.Uint32(), find)
 	case RandomPick:
-		port, _, ok = pickRandomPick(rng, h.rng.Uint32, func(p Port) bool {
-			q, found := find(int(p), int(p), 1)
-			return found && q == p
+		// A try tests one port: its bits, not a scan (find(p, p, 1)
+		// answers the same, through the full-word summaries).
+		random := func() uint32 { return uint32(h.pcg.Uint64() >> 32) }
+		port, _, ok = pickRandomPick(rng, random, func(p Port) bool {
+			switch {
+			case bl.has(p):
+				return false
+			case !reuse || !d.tw.has(p):
+				return true
+			case h.twTakeable(tb, remote, p):
+				takeover = true
+				return true
+			}
+			return false
 		})
 	case LinuxConnect:
 		index, perturb, hash := h.linuxHash(remote)

@@ -111,10 +111,14 @@ func (s PortState) String() string {
 //     reserved;
 //   - a call that returns an error changes nothing.
 type Host struct {
-	name     string
-	addr     netip.Addr
-	prof     Profile
-	rng      *rand.Rand
+	name string
+	addr netip.Addr
+	prof Profile
+	rng  *rand.Rand
+	// pcg is rng's source: random-pick draws from it directly, one number
+	// per try, as rng.Uint32 would (the top 32 bits), without the call
+	// through rand.Source.
+	pcg      *rand.PCG
 	secret   uint64
 	now      time.Duration
 	reserved bitset
@@ -167,9 +171,10 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	if cfg.HasTWReuse {
 		p.TWReuse = cfg.TWReuse
 	}
+	pcg := rand.NewPCG(cfg.Seed, 0x706f7274706c6179) // "portplay"
 	h := &Host{
 		name: cfg.Name, addr: cfg.Addr.Unmap(), prof: p,
-		rng:        rand.New(rand.NewPCG(cfg.Seed, 0x706f7274706c6179)), // "portplay"
+		rng: rand.New(pcg), pcg: pcg,
 		sockets:    map[SocketID]*socket{},
 		onTakeover: cfg.OnTakeover,
 	}
