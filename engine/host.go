@@ -115,6 +115,11 @@ type Host struct {
 	addr netip.Addr
 	prof Profile
 	rng  *rand.Rand
+	// hashPrefix is portOffset's hash of hashRemote before the period is
+	// mixed in, if hashValid.
+	hashRemote netip.AddrPort
+	hashPrefix uint64
+	hashValid  bool
 	// pcg is rng's source: random-pick draws from it directly, one number
 	// per try, as rng.Uint32 would (the top 32 bits), without the call
 	// through rand.Source.
