@@ -371,9 +371,7 @@ func (s *Sim) engineOf(i int) *engine.Host {
 // timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t:
 // it expired, or a new connection took it over.
 func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
-	k := s.twKey(t)
-	id, _ := h.tw.Get(k)
-	h.tw.Delete(k)
+	id, _ := h.tw.Take(s.twKey(t))
 	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
 	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
 }

@@ -84,22 +84,28 @@ func (m *Map[V]) Put(k uint64, v V) {
 	}
 }
 
-// Delete removes k, if present, and shifts back the entries after it
-// whose probe run passed through its slot, so that no tombstone is left.
-func (m *Map[V]) Delete(k uint64) {
+// Delete removes k, if present.
+func (m *Map[V]) Delete(k uint64) { m.Take(k) }
+
+// Take removes k, if present, and returns the value it had: Get then
+// Delete with one probe. The entries after it whose probe run passed
+// through its slot shift back, so that no tombstone is left.
+func (m *Map[V]) Take(k uint64) (V, bool) {
+	var v V
 	if m.n == 0 {
-		return
+		return v, false
 	}
 	mask := len(m.slots) - 1
 	i := m.home(k)
 	for ; ; i = (i + 1) & mask {
 		if !m.slots[i].used {
-			return
+			return v, false
 		}
 		if m.slots[i].key == k {
 			break
 		}
 	}
+	v = m.slots[i].val
 	// i is the hole. Move into it the next entry whose home does not lie
 	// cyclically in (i, j]: that entry's run passes through the hole.
 	for j := (i + 1) & mask; m.slots[j].used; j = (j + 1) & mask {
@@ -111,6 +117,7 @@ func (m *Map[V]) Delete(k uint64) {
 	}
 	m.slots[i] = slot[V]{}
 	m.n--
+	return v, true
 }
 
 // Each calls fn for every entry, in slot order.

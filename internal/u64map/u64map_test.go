@@ -15,10 +15,17 @@ func TestAgainstBuiltinMap(t *testing.T) {
 	for step := range 200_000 {
 		// Keys alike in their low bits too, as ports toward one destination are.
 		k := uint64(rng.IntN(3000)) << (16 * uint(rng.IntN(2)))
-		if rng.IntN(3) == 0 {
+		switch rng.IntN(6) {
+		case 0:
 			m.Delete(k)
 			delete(want, k)
-		} else {
+		case 1:
+			w, present := want[k]
+			if v, ok := m.Take(k); ok != present || v != w {
+				t.Fatalf("step %d: Take(%d) = %d, %v; want %d, %v", step, k, v, ok, w, present)
+			}
+			delete(want, k)
+		default:
 			m.Put(k, step)
 			want[k] = step
 		}
