@@ -22,9 +22,9 @@ func eachConn(h *Host, tb *table, fn func(FourTuple, conn)) {
 			}
 		}
 	}
-	for t, c := range tb.in {
-		fn(t, c)
-	}
+	tb.in.Each(func(k uint64, c conn) {
+		fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(k>>16)), netip.AddrPortFrom(tb.peerAddrs[k>>32], uint16(k))}, c)
+	})
 }
 
 // checkInvariants recomputes everything Host keeps incrementally and

@@ -42,9 +42,20 @@ type table struct {
 	// "established, autobound" (TIME_WAIT ones, ones from bound sockets),
 	// keyed by destination id and local port; for the rest, the
 	// destination's est bit is the whole record, so the common connect
-	// touches no map. in holds the connections it accepted.
-	out        u64map.Map[conn]
-	in         map[FourTuple]conn
+	// touches no map. in holds the connections it accepted, keyed by
+	// inKey.
+	out u64map.Map[conn]
+	in  u64map.Map[conn]
+	// peers numbers the remote addresses of accepted connections for
+	// inKey (peerAddrs[n] is number n's); a number stays with its address
+	// for the table's life, as a scenario has a handful of peers.
+	peers     map[netip.Addr]uint32
+	peerAddrs []netip.Addr
+	// The last peer numbered or looked up: a server's connections come
+	// from a few clients, often many in a row from one, and this saves
+	// hashing its address.
+	lastPeer   netip.Addr
+	lastPeerN  uint32
 	nEst, nTW  int
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
 	// The last destination looked up: a client often connects to the same
@@ -58,7 +69,7 @@ type table struct {
 func newTable(proto Proto) *table {
 	return &table{
 		proto: proto, dests: map[netip.AddrPort]*destPorts{},
-		in:    map[FourTuple]conn{},
+		peers: map[netip.Addr]uint32{},
 		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
 		est: make([]uint32, 65536), tw: make([]uint32, 65536),
 		noReuse: make([]uint32, 65536), noReusePort: make([]uint32, 65536),
@@ -116,8 +127,31 @@ func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
 			return conn{state: Established}, true
 		}
 	}
-	c, ok := tb.in[t]
-	return c, ok
+	k, ok := tb.inKey(t, false)
+	if !ok {
+		return conn{}, false
+	}
+	return tb.in.Get(k)
+}
+
+// inKey is accepted connection t's key in in: its peer's number and both
+// ports (its local address is the host's, its protocol the table's). An
+// unnumbered peer is numbered if create, else there is no key.
+func (tb *table) inKey(t FourTuple, create bool) (uint64, bool) {
+	n, ok := tb.lastPeerN, len(tb.peerAddrs) > 0 && t.Remote.Addr() == tb.lastPeer
+	if !ok {
+		n, ok = tb.peers[t.Remote.Addr()]
+	}
+	if !ok {
+		if !create {
+			return 0, false
+		}
+		n = uint32(len(tb.peerAddrs))
+		tb.peers[t.Remote.Addr()] = n
+		tb.peerAddrs = append(tb.peerAddrs, t.Remote.Addr())
+	}
+	tb.lastPeer, tb.lastPeerN = t.Remote.Addr(), n
+	return uint64(n)<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port()), true
 }
 
 func (h *Host) add(tb *table, t FourTuple, c conn) {
@@ -138,7 +172,8 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	}
 	var d *destPorts
 	if c.accepted {
-		tb.in[t] = c
+		k, _ := tb.inKey(t, true)
+		tb.in.Put(k, c)
 	} else {
 		d = tb.dest(t.Remote, true)
 		if !c.plain() {
@@ -178,7 +213,8 @@ func (h *Host) remove(tb *table, t FourTuple, c conn) {
 	}
 	var d *destPorts
 	if c.accepted {
-		delete(tb.in, t)
+		k, _ := tb.inKey(t, false)
+		tb.in.Delete(k)
 	} else {
 		d = tb.dest(t.Remote, false)
 		if !c.plain() {
