@@ -372,8 +372,10 @@ func (s *Sim) engineOf(i int) *engine.Host {
 // it expired, or a new connection took it over.
 func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
 	id, _ := h.tw.Take(s.twKey(t))
-	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
-	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
+	if s.sink != nil { // as in send: build no Event that nobody reads
+		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
+		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
+	}
 }
 
 // twKey is a TIME_WAIT 4-tuple t of one host as a number: the peer's
@@ -444,6 +446,15 @@ func (s *Sim) start(i int) {
 	s.open(slot)
 }
 
+// view is the connection as host i, its client or its server, sees it
+// (they are never the same host: scenario.Check).
+func (c *conn) view(i int) engine.FourTuple {
+	if i == c.client {
+		return c.tuple
+	}
+	return c.tuple.Reverse()
+}
+
 func (s *Sim) newConn(c conn) int32 {
 	if n := len(s.free); n > 0 {
 		slot := s.free[n-1]
@@ -508,8 +519,10 @@ func (s *Sim) open(slot int32) {
 	if est, tw := e.Conns(engine.TCP); est+tw > s.stats.PeakPorts {
 		s.stats.PeakPorts = est + tw
 	}
-	s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
-	s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
+	if s.sink != nil {
+		s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
+		s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
+	}
 	s.send(c.client, c.id, t, SYN, 0, actSynArrive, slot)
 }
 
@@ -578,16 +591,17 @@ func (s *Sim) state(i, id int, t engine.FourTuple, st engine.ConnState) {
 // step moves connection slot on by one arrival.
 func (s *Sim) step(k actKind, slot int32) {
 	c := &s.conns[slot]
-	ct, st := c.tuple, c.tuple.Reverse() // client's and server's view
 	spec := &s.sc.Connects[c.spec]
-	// The side that closes first (and holds TIME_WAIT) and its peer, each
-	// with the connection as it sees it.
-	closer, closerT, peer, peerT := c.client, ct, c.server, st
+	// The side that closes first (and holds TIME_WAIT) and its peer. Each
+	// case takes the views of the connection it needs (c.view): a 4-tuple
+	// is large, and most cases need one.
+	closer, peer := c.client, c.server
 	if spec.Closer == scenario.Server {
-		closer, closerT, peer, peerT = c.server, st, c.client, ct
+		closer, peer = c.server, c.client
 	}
 	switch k {
 	case actSynArrive:
+		st := c.view(c.server)
 		if err := s.engineOf(c.server).Accept(st); err != nil {
 			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
 			return
@@ -595,6 +609,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.state(c.server, c.id, st, engine.SynRcvd)
 		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
 	case actRstArrive:
+		ct := c.tuple
 		err := errno(s.engineOf(c.client).PassiveClose(ct))
 		s.stats.Failed++
 		if err == nil {
@@ -605,10 +620,12 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.released(c.client, ct)
 		s.endConn(slot)
 	case actSynAckArrive:
+		ct := c.tuple
 		s.state(c.client, c.id, ct, engine.Established)
 		s.send(c.client, c.id, ct, ACK, 0, 0, -1)
 		s.send(c.client, c.id, ct, PSH|ACK, RequestLen, actReqArrive, slot)
 	case actReqArrive:
+		st := c.view(c.server)
 		s.state(c.server, c.id, st, engine.Established)
 		srv := s.hosts[c.server]
 		serial := s.sc.Ports == scenario.Serial
@@ -622,6 +639,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		srv.busy = serial
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
+		st := c.view(c.server)
 		srv := s.hosts[c.server]
 		if s.sc.Ports == scenario.Serial {
 			srv.sending++
@@ -638,29 +656,32 @@ func (s *Sim) step(k actKind, slot int32) {
 			srv.busy = false
 		}
 	case actRespArrive:
+		ct := c.tuple
 		s.stats.Completed++
 		s.stats.LastDone = s.now
 		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
 			if srv.sending--; srv.sending == 0 {
-				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st})
+				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server)})
 			}
 		}
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		s.state(closer, c.id, closerT, engine.FinWait1)
-		s.send(closer, c.id, closerT, FIN|ACK, 0, actFinArrive, slot)
+		t := c.view(closer)
+		s.state(closer, c.id, t, engine.FinWait1)
+		s.send(closer, c.id, t, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
 		// The peer acknowledges the FIN and sends its own in one segment
 		// (through CLOSE_WAIT in no time).
-		s.state(peer, c.id, peerT, engine.LastAck)
-		s.send(peer, c.id, peerT, FIN|ACK, 0, actFinAckArrive, slot)
+		t := c.view(peer)
+		s.state(peer, c.id, t, engine.LastAck)
+		s.send(peer, c.id, t, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
 		// The FIN|ACK acknowledges the closer's FIN and carries the peer's:
 		// FIN_WAIT_1 goes straight to TIME_WAIT, with no FIN_WAIT_2 (RFC
 		// 793 §3.9). The side that closed first holds TIME_WAIT
 		// (facts/ports.md §2 [DFLY]).
-		i, t := closer, closerT
+		i, t := closer, c.view(closer)
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
 			s.hosts[i].tw.Put(s.twKey(t), c.id)
@@ -669,16 +690,16 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.state(i, c.id, t, engine.TimeWait)
 		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
 		if i == c.client {
-			s.released(c.client, ct)
+			s.released(c.client, t)
 		}
 	case actLastAckArrive:
-		i, t := peer, peerT
-		if err := s.engineOf(i).PassiveClose(t); err == nil {
+		i, t := peer, c.view(peer)
+		if err := s.engineOf(i).PassiveClose(t); err == nil && s.sink != nil {
 			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
 		}
 		s.state(i, c.id, t, engine.Closed)
 		if i == c.client {
-			s.released(c.client, ct)
+			s.released(c.client, t)
 		}
 		s.endConn(slot)
 	}
