@@ -215,7 +215,7 @@ func (h *Host) Conn(t FourTuple) (ConnState, bool) {
 	if !t.Proto.valid() {
 		return 0, false
 	}
-	c, ok := h.get(h.tables[t.Proto], t)
+	c, ok := h.get(h.tables[t.Proto], &t)
 	return c.state, ok
 }
 

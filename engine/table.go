@@ -114,7 +114,7 @@ func (c conn) plain() bool {
 }
 
 // get finds connection t.
-func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
+func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
 	if t.Local.Addr() != h.addr {
 		return conn{}, false
 	}
@@ -137,7 +137,7 @@ func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
 // inKey is accepted connection t's key in in: its peer's number and both
 // ports (its local address is the host's, its protocol the table's). An
 // unnumbered peer is numbered if create, else there is no key.
-func (tb *table) inKey(t FourTuple, create bool) (uint64, bool) {
+func (tb *table) inKey(t *FourTuple, create bool) (uint64, bool) {
 	n, ok := tb.lastPeerN, len(tb.peerAddrs) > 0 && t.Remote.Addr() == tb.lastPeer
 	if !ok {
 		n, ok = tb.peers[t.Remote.Addr()]
@@ -154,7 +154,7 @@ func (tb *table) inKey(t FourTuple, create bool) (uint64, bool) {
 	return uint64(n)<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port()), true
 }
 
-func (h *Host) add(tb *table, t FourTuple, c conn) {
+func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
 	tb.used.set(port)
 	if !c.reuseAddr {
@@ -197,7 +197,7 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	}
 }
 
-func (h *Host) remove(tb *table, t FourTuple, c conn) {
+func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
 	if !c.reuseAddr {
 		tb.noReuse[port]--
