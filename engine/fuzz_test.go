@@ -15,8 +15,12 @@ func eachConn(h *Host, tb *table, fn func(FourTuple, conn)) {
 		for p := range 65536 {
 			if d.est.has(Port(p)) || d.tw.has(Port(p)) {
 				c, ok := tb.out.Get(d.key(Port(p)))
-				if !ok {
-					c = conn{state: Established} // a plain connection has no entry
+				switch {
+				case ok:
+				case d.est.has(Port(p)): // a plain connection has no entry
+					c = conn{state: Established}
+				default:
+					c = conn{state: TimeWait, since: d.since[p>>6][p&63]}
 				}
 				fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(p)), remote}, c)
 			}

@@ -38,12 +38,12 @@ type table struct {
 	// dests: per destination, the local ports in use toward it.
 	dests  map[netip.AddrPort]*destPorts
 	nextID uint64
-	// out holds the connections this host opened that carry more than
-	// "established, autobound" (TIME_WAIT ones, ones from bound sockets),
-	// keyed by destination id and local port; for the rest, the
-	// destination's est bit is the whole record, so the common connect
-	// touches no map. in holds the connections it accepted, keyed by
-	// inKey.
+	// out holds the connections this host opened that are not plain
+	// (ones from bound sockets, or with socket options), keyed by
+	// destination id and local port; for the plain ones, the
+	// destination's est or tw bit and, in TIME_WAIT, its since are the
+	// whole record, so the common connect and close touch no map. in
+	// holds the connections it accepted, keyed by inKey.
 	out u64map.Map[conn]
 	in  u64map.Map[conn]
 	// peers numbers the remote addresses of accepted connections for
@@ -83,11 +83,26 @@ type destPorts struct {
 	// rec: ports whose connection has an entry in the table's out, so
 	// that finding a plain one costs a bit test, not a miss in out.
 	rec [1024]uint64
-	n   int    // connections toward the destination; 0 removes it
-	id  uint64 // unique while the set exists
+	// since: when each port's plain TIME_WAIT connection began, in pages
+	// of 64 ports made on first use (and kept, as the set is). Read only
+	// where tw has the port and rec does not. At 8 bytes a port, ports
+	// picked one after another share cache lines, which a map's slots,
+	// each touched again a TIME_WAIT later, would not.
+	since [1024]*[64]time.Duration
+	n     int    // connections toward the destination; 0 removes it
+	id    uint64 // unique while the set exists
 }
 
 func (d *destPorts) key(p Port) uint64 { return d.id<<16 | uint64(p) }
+
+func (d *destPorts) setSince(p Port, t time.Duration) {
+	pg := d.since[p>>6]
+	if pg == nil {
+		pg = new([64]time.Duration)
+		d.since[p>>6] = pg
+	}
+	pg[p&63] = t
+}
 
 type conn struct {
 	state ConnState     // Established or TimeWait
@@ -107,10 +122,11 @@ type conn struct {
 	reusePort bool
 }
 
-// plain: an established, autobound, outbound connection with nothing to
-// record beyond its existence (when it began is not needed).
+// plain: an autobound, outbound connection without socket options,
+// with nothing to record beyond its state and, in TIME_WAIT, when that
+// began (when an established one began is not needed).
 func (c conn) plain() bool {
-	return c.state == Established && c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
+	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
 }
 
 // get finds connection t.
@@ -125,6 +141,9 @@ func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
 		}
 		if d.est.has(p) {
 			return conn{state: Established}, true
+		}
+		if d.tw.has(p) {
+			return conn{state: TimeWait, since: d.since[p>>6][p&63]}, true
 		}
 	}
 	k, ok := tb.inKey(t, false)
@@ -179,6 +198,8 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 		if !c.plain() {
 			tb.out.Put(d.key(port), c)
 			d.rec[port>>6] |= 1 << (port & 63)
+		} else if c.state == TimeWait {
+			d.setSince(port, c.since)
 		}
 		d.n++
 	}
