@@ -135,10 +135,17 @@ type Host struct {
 	perturb []uint32 // 65536 entries, made on the first Linux connect()
 	// hint is the LinuxHint strategy's one global counter (Linux before
 	// 4.2's static u32 hint).
-	hint     uint32
-	tables   [3]*table // by Proto
-	sockets  map[SocketID]*socket
-	nextSock SocketID
+	hint    uint32
+	tables  [3]*table // by Proto
+	sockets map[SocketID]*socket
+	// lastListener is what listener last found for lastListenAt and
+	// lastListenProto, nil if nothing: a server accepts on one listener
+	// many times in a row, and this saves a pass over sockets. bind and
+	// unbind, the only changes to sockets, forget it.
+	lastListener    *socket
+	lastListenAt    netip.AddrPort
+	lastListenProto Proto
+	nextSock        SocketID
 	// twQueue holds TIME_WAIT expiries in time order (one length per
 	// host); entries whose connection was taken over early are skipped.
 	twQueue    []twEntry
