@@ -523,7 +523,7 @@ func (s *Sim) open(slot int32) {
 		s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
 		s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
 	}
-	s.send(c.client, c.id, t, SYN, 0, actSynArrive, slot)
+	s.send(c.client, c, SYN, 0, actSynArrive, slot)
 }
 
 // bindConnect is bind(0) then connect() from that socket (a connect line's
@@ -570,21 +570,22 @@ func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTu
 	return t, false, nil
 }
 
-// send emits a packet from host i and schedules its arrival (arrive 0: a
-// packet whose arrival changes nothing, such as the handshake's last ACK).
-func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind, slot int32) {
-	at := s.now + s.sc.Latency
+// send emits a packet of connection c from host i, its client or its
+// server, and schedules its arrival (arrive 0: a packet whose arrival
+// changes nothing, such as the handshake's last ACK).
+func (s *Sim) send(i int, c *conn, f Flags, n int, arrive actKind, slot int32) {
 	if s.sink != nil { // an Event is large: build none that nobody reads
-		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
+		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: c.id, Tuple: c.view(i), Flags: f, Len: n, Arrive: s.now + s.sc.Latency})
 	}
 	if arrive != 0 {
 		s.pushArrival(arrive, slot)
 	}
 }
 
-func (s *Sim) state(i, id int, t engine.FourTuple, st engine.ConnState) {
+// state reports that host i's side of connection c entered st.
+func (s *Sim) state(i int, c *conn, st engine.ConnState) {
 	if s.sink != nil {
-		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
+		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: c.id, Tuple: c.view(i), State: st})
 	}
 }
 
@@ -603,11 +604,11 @@ func (s *Sim) step(k actKind, slot int32) {
 	case actSynArrive:
 		st := c.view(c.server)
 		if err := s.engineOf(c.server).Accept(st); err != nil {
-			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
+			s.send(c.server, c, RST|ACK, 0, actRstArrive, slot)
 			return
 		}
-		s.state(c.server, c.id, st, engine.SynRcvd)
-		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
+		s.state(c.server, c, engine.SynRcvd)
+		s.send(c.server, c, SYN|ACK, 0, actSynAckArrive, slot)
 	case actRstArrive:
 		ct := c.tuple
 		err := errno(s.engineOf(c.client).PassiveClose(ct))
@@ -620,32 +621,29 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.released(c.client, ct)
 		s.endConn(slot)
 	case actSynAckArrive:
-		ct := c.tuple
-		s.state(c.client, c.id, ct, engine.Established)
-		s.send(c.client, c.id, ct, ACK, 0, 0, -1)
-		s.send(c.client, c.id, ct, PSH|ACK, RequestLen, actReqArrive, slot)
+		s.state(c.client, c, engine.Established)
+		s.send(c.client, c, ACK, 0, 0, -1)
+		s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 	case actReqArrive:
-		st := c.view(c.server)
-		s.state(c.server, c.id, st, engine.Established)
+		s.state(c.server, c, engine.Established)
 		srv := s.hosts[c.server]
 		serial := s.sc.Ports == scenario.Serial
 		if serial && srv.busy {
 			// One port, one conversation at a time: this client waits.
 			c.queuedAt = s.now
 			srv.backlog = append(srv.backlog, slot)
-			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, Reason: ServerBusy})
+			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Reason: ServerBusy})
 			return
 		}
 		srv.busy = serial
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
-		st := c.view(c.server)
 		srv := s.hosts[c.server]
 		if s.sc.Ports == scenario.Serial {
 			srv.sending++
-			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st, Busy: true})
+			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Busy: true})
 		}
-		s.send(c.server, c.id, st, PSH|ACK, ResponseLen, actRespArrive, slot)
+		s.send(c.server, c, PSH|ACK, ResponseLen, actRespArrive, slot)
 		if srv.busy && len(srv.backlog) > 0 {
 			next := srv.backlog[0]
 			srv.backlog = srv.backlog[1:]
@@ -656,10 +654,11 @@ func (s *Sim) step(k actKind, slot int32) {
 			srv.busy = false
 		}
 	case actRespArrive:
-		ct := c.tuple
 		s.stats.Completed++
 		s.stats.LastDone = s.now
-		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
+		if s.sink != nil {
+			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
+		}
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
 			if srv.sending--; srv.sending == 0 {
 				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server)})
@@ -667,15 +666,13 @@ func (s *Sim) step(k actKind, slot int32) {
 		}
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		t := c.view(closer)
-		s.state(closer, c.id, t, engine.FinWait1)
-		s.send(closer, c.id, t, FIN|ACK, 0, actFinArrive, slot)
+		s.state(closer, c, engine.FinWait1)
+		s.send(closer, c, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
 		// The peer acknowledges the FIN and sends its own in one segment
 		// (through CLOSE_WAIT in no time).
-		t := c.view(peer)
-		s.state(peer, c.id, t, engine.LastAck)
-		s.send(peer, c.id, t, FIN|ACK, 0, actFinAckArrive, slot)
+		s.state(peer, c, engine.LastAck)
+		s.send(peer, c, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
 		// The FIN|ACK acknowledges the closer's FIN and carries the peer's:
 		// FIN_WAIT_1 goes straight to TIME_WAIT, with no FIN_WAIT_2 (RFC
@@ -687,8 +684,8 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.hosts[i].tw.Put(s.twKey(t), c.id)
 			s.wakeForExpiry(i)
 		}
-		s.state(i, c.id, t, engine.TimeWait)
-		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
+		s.state(i, c, engine.TimeWait)
+		s.send(i, c, ACK, 0, actLastAckArrive, slot)
 		if i == c.client {
 			s.released(c.client, t)
 		}
@@ -697,7 +694,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		if err := s.engineOf(i).PassiveClose(t); err == nil && s.sink != nil {
 			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
 		}
-		s.state(i, c.id, t, engine.Closed)
+		s.state(i, c, engine.Closed)
 		if i == c.client {
 			s.released(c.client, t)
 		}
