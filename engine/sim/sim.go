@@ -185,8 +185,11 @@ func (s *Sim) Stats() Stats { return s.stats }
 // earlier time with a nil sink, which is fast.
 func (s *Sim) Run(until time.Duration, sink func(Event)) {
 	s.sink = sink
-	for !s.q.empty() && s.q.first().at <= until {
-		a := s.q.pop()
+	for {
+		a, ok := s.q.popDue(until)
+		if !ok {
+			break
+		}
 		s.now = a.at
 		s.do(a)
 	}
@@ -259,12 +262,33 @@ type queue struct {
 
 func (q *queue) empty() bool { return len(q.heap) == 0 && q.laneHead == len(q.lane) }
 
+// fromLane says whether the next action is the lane's head rather than
+// the heap's top; the queue must not be empty.
+func (q *queue) fromLane() bool {
+	return q.laneHead < len(q.lane) && (len(q.heap) == 0 || !q.heap[0].before(q.lane[q.laneHead]))
+}
+
 // first is the next action; the queue must not be empty.
 func (q *queue) first() action {
-	if q.laneHead == len(q.lane) || len(q.heap) > 0 && q.heap[0].before(q.lane[q.laneHead]) {
-		return q.heap[0]
+	if q.fromLane() {
+		return q.lane[q.laneHead]
 	}
-	return q.lane[q.laneHead]
+	return q.heap[0]
+}
+
+// popDue removes and returns the next action if there is one due by
+// until: first and pop with one comparison of the lane and the heap.
+func (q *queue) popDue(until time.Duration) (action, bool) {
+	switch {
+	case q.fromLane():
+		if q.lane[q.laneHead].at > until {
+			return action{}, false
+		}
+		return q.popLane(), true
+	case len(q.heap) > 0 && q.heap[0].at <= until:
+		return q.heap.pop(), true
+	}
+	return action{}, false
 }
 
 // pushLane queues a, which must come after every action in the lane.
@@ -272,11 +296,9 @@ func (q *queue) pushLane(a action) { q.lane = append(q.lane, a) }
 
 func (q *queue) push(a action) { q.heap.push(a) }
 
-// pop removes and returns the next action; the queue must not be empty.
-func (q *queue) pop() action {
-	if q.laneHead == len(q.lane) || len(q.heap) > 0 && q.heap[0].before(q.lane[q.laneHead]) {
-		return q.heap.pop()
-	}
+// popLane removes and returns the lane's head; the lane must not be
+// empty.
+func (q *queue) popLane() action {
 	a := q.lane[q.laneHead]
 	q.laneHead++
 	// Reuse the lane's storage once it has drained, or once most of it
