@@ -64,6 +64,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	id := h.nextSock
 	s := &socket{proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
 	h.sockets[id] = s
+	h.lastListener = nil
 	tb.bound[port]++
 	tb.bindHeld.set(port)
 	tb.used.set(port)
@@ -140,6 +141,7 @@ func (h *Host) CloseSocket(id SocketID) error {
 func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
+	h.lastListener = nil
 	tb.bound[port]--
 	if s.listening {
 		tb.listening[port]--
@@ -152,9 +154,13 @@ func (h *Host) listener(tb *table, local netip.AddrPort) *socket {
 	if tb.listening[local.Port()] == 0 {
 		return nil
 	}
+	if h.lastListener != nil && h.lastListenAt == local && h.lastListenProto == tb.proto {
+		return h.lastListener
+	}
 	for _, s := range h.sockets {
 		if s.proto == tb.proto && s.listening && s.local.Port() == local.Port() &&
 			(s.local.Addr() == local.Addr() || s.local.Addr().IsUnspecified()) {
+			h.lastListener, h.lastListenAt, h.lastListenProto = s, local, tb.proto
 			return s
 		}
 	}

@@ -50,10 +50,10 @@ func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	}
 	t := FourTuple{Proto: proto, Local: netip.AddrPortFrom(h.addr, uint16(port)), Remote: remote}
 	if takeover {
-		c, _ := h.get(tb, t)
-		h.remove(tb, t, c)
+		c, _ := h.get(tb, &t)
+		h.remove(tb, &t, c)
 	}
-	h.add(tb, t, conn{state: Established})
+	h.add(tb, &t, conn{state: Established})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -83,18 +83,18 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	}
 	tb := h.tables[s.proto]
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
-	c, exists := h.get(tb, t)
+	c, exists := h.get(tb, &t)
 	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, h.addr, remote.Addr(), h.now-c.since)
 	switch {
 	case takeover:
-		h.remove(tb, t, c)
+		h.remove(tb, &t, c)
 	case exists && c.state == TimeWait:
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t, ErrAddrInUse)
 	case exists:
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
 	}
 	s.connected = true
-	h.add(tb, t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
+	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -119,14 +119,14 @@ func (h *Host) accept(t FourTuple) error {
 	if l == nil {
 		return fmt.Errorf("accept %s: nothing listens on %s: %w", t, t.Local, ErrConnRefused)
 	}
-	c, takeover := h.get(tb, t)
+	c, takeover := h.get(tb, &t)
 	if takeover {
 		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, h.addr, t.Remote.Addr(), h.now-c.since) {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
-		h.remove(tb, t, c)
+		h.remove(tb, &t, c)
 	}
-	h.add(tb, t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort})
+	h.add(tb, &t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -224,7 +224,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 // twTakeable says whether an autobind connect() may take over port p's
 // TIME_WAIT entry toward remote now.
 func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
-	c, _ := h.get(tb, FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
+	c, _ := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
 	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since)
 }
 
@@ -282,9 +282,20 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 	case RandomStart:
 		port, ok = pickRandomStart(rng, h.rng.Uint32(), find)
 	case RandomPick:
-		port, _, ok = pickRandomPick(rng, h.rng.Uint32, func(p Port) bool {
-			q, found := find(int(p), int(p), 1)
-			return found && q == p
+		// A try tests one port: its bits, not a scan (find(p, p, 1)
+		// answers the same, through the full-word summaries).
+		random := func() uint32 { return uint32(h.pcg.Uint64() >> 32) }
+		port, _, ok = pickRandomPick(rng, random, func(p Port) bool {
+			switch {
+			case bl.has(p):
+				return false
+			case !reuse || !d.tw.has(p):
+				return true
+			case h.twTakeable(tb, remote, p):
+				takeover = true
+				return true
+			}
+			return false
 		})
 	case LinuxConnect:
 		index, perturb, hash := h.linuxHash(remote)

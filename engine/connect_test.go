@@ -239,3 +239,35 @@ func TestCapacity(t *testing.T) {
 	}
 	assert.True(t, Capacity(Range{1, 10}, 0) > 1e300, "no TIME_WAIT, no ceiling")
 }
+
+// TestRandomPickTriesAreTheSeedsNumbers pins random-pick (RFC 6056
+// Algorithm 2) to its definition: each try is the next number of the
+// host's seeded PCG (after the one that made its secret), lo + n%size,
+// until one is free; with none free, size tries and EADDRNOTAVAIL. A
+// faster try must not change which tries are made.
+func TestRandomPickTriesAreTheSeedsNumbers(t *testing.T) {
+	r := Range{40000, 40099}
+	h, err := NewHost(HostConfig{Name: "c", Addr: clientIP, Seed: 7, Range: r, Strategy: RandomPick})
+	require.NoError(t, err)
+	ref := rand.New(rand.NewPCG(7, 0x706f7274706c6179))
+	ref.Uint64() // the host's secret
+	used := map[Port]bool{}
+	for range r.Size() + 1 {
+		want, tries := Port(0), 0
+		for tries < r.Size() {
+			tries++
+			if p := r.Lo + Port(ref.Uint32()%uint32(r.Size())); !used[p] {
+				want = p
+				break
+			}
+		}
+		c, err := h.Connect(TCP, dstA)
+		if want == 0 {
+			require.ErrorIs(t, err, ErrAddrNotAvail, "after %d tries", tries)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, Port(c.Local.Port()))
+		used[want] = true
+	}
+}

@@ -14,17 +14,21 @@ func eachConn(h *Host, tb *table, fn func(FourTuple, conn)) {
 	for remote, d := range tb.dests {
 		for p := range 65536 {
 			if d.est.has(Port(p)) || d.tw.has(Port(p)) {
-				c, ok := tb.out[d.key(Port(p))]
-				if !ok {
-					c = conn{state: Established} // a plain connection has no entry
+				c, ok := tb.out.Get(d.key(Port(p)))
+				switch {
+				case ok:
+				case d.est.has(Port(p)): // a plain connection has no entry
+					c = conn{state: Established}
+				default:
+					c = conn{state: TimeWait, since: d.since[p>>6][p&63]}
 				}
 				fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(p)), remote}, c)
 			}
 		}
 	}
-	for t, c := range tb.in {
-		fn(t, c)
-	}
+	tb.in.Each(func(k uint64, c conn) {
+		fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(k>>16)), netip.AddrPortFrom(tb.peerAddrs[k>>32], uint16(k))}, c)
+	})
 }
 
 // checkInvariants recomputes everything Host keeps incrementally and
@@ -78,6 +82,7 @@ func checkInvariants(t *testing.T, h *Host) {
 				require.NotNil(t, d, "%v: no destination set", ft)
 				require.Equal(t, c.state == Established, d.est.has(Port(p)))
 				require.Equal(t, c.state == TimeWait, d.tw.has(Port(p)))
+				require.Equal(t, !c.plain(), d.rec[p>>6]&(1<<(p&63)) != 0, "%v: rec", ft)
 				if c.sock == 0 && c.state == Established {
 					// An autobound port: inside the range, never reserved.
 					require.True(t, h.prof.Ephemeral.Contains(Port(p)), "%v outside %v", ft, h.prof.Ephemeral)
@@ -87,7 +92,7 @@ func checkInvariants(t *testing.T, h *Host) {
 		})
 		require.Equal(t, nEst, tb.nEst)
 		require.Equal(t, nTW, tb.nTW)
-		require.Len(t, tb.out, nOut, "an entry for each connection with more than its existence to record, and no stray ones")
+		require.Equal(t, nOut, tb.out.Len(), "an entry for each connection with more than its existence to record, and no stray ones")
 		for remote, d := range tb.dests {
 			require.Equal(t, destN[remote], d.n, "destination %v count", remote)
 			require.NotZero(t, d.n, "empty destination sets are removed")

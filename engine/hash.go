@@ -19,11 +19,17 @@ func (h *Host) portOffset(remote netip.AddrPort, shuffle bool) uint64 {
 	if shuffle {
 		period = uint64(h.now / portShuffle)
 	}
-	x := h.secret
-	for _, w := range [...]uint64{addrWord(h.addr), addrWord(remote.Addr()), uint64(remote.Port()), period} {
-		x = mix64(x ^ w)
+	// All but the last round depend only on the host and remote: they are
+	// kept for the last remote, as a client connects to one destination
+	// many times in a row.
+	if !h.hashValid || remote != h.hashRemote {
+		x := h.secret
+		for _, w := range [...]uint64{addrWord(h.addr), addrWord(remote.Addr()), uint64(remote.Port())} {
+			x = mix64(x ^ w)
+		}
+		h.hashRemote, h.hashPrefix, h.hashValid = remote, x, true
 	}
-	return x
+	return mix64(h.hashPrefix ^ period)
 }
 
 func addrWord(a netip.Addr) uint64 {

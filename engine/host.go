@@ -111,10 +111,19 @@ func (s PortState) String() string {
 //     reserved;
 //   - a call that returns an error changes nothing.
 type Host struct {
-	name     string
-	addr     netip.Addr
-	prof     Profile
-	rng      *rand.Rand
+	name string
+	addr netip.Addr
+	prof Profile
+	rng  *rand.Rand
+	// hashPrefix is portOffset's hash of hashRemote before the period is
+	// mixed in, if hashValid.
+	hashRemote netip.AddrPort
+	hashPrefix uint64
+	hashValid  bool
+	// pcg is rng's source: random-pick draws from it directly, one number
+	// per try, as rng.Uint32 would (the top 32 bits), without the call
+	// through rand.Source.
+	pcg      *rand.PCG
 	secret   uint64
 	now      time.Duration
 	reserved bitset
@@ -126,10 +135,17 @@ type Host struct {
 	perturb []uint32 // 65536 entries, made on the first Linux connect()
 	// hint is the LinuxHint strategy's one global counter (Linux before
 	// 4.2's static u32 hint).
-	hint     uint32
-	tables   [3]*table // by Proto
-	sockets  map[SocketID]*socket
-	nextSock SocketID
+	hint    uint32
+	tables  [3]*table // by Proto
+	sockets map[SocketID]*socket
+	// lastListener is what listener last found for lastListenAt and
+	// lastListenProto, nil if nothing: a server accepts on one listener
+	// many times in a row, and this saves a pass over sockets. bind and
+	// unbind, the only changes to sockets, forget it.
+	lastListener    *socket
+	lastListenAt    netip.AddrPort
+	lastListenProto Proto
+	nextSock        SocketID
 	// twQueue holds TIME_WAIT expiries in time order (one length per
 	// host); entries whose connection was taken over early are skipped.
 	twQueue    []twEntry
@@ -167,9 +183,10 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	if cfg.HasTWReuse {
 		p.TWReuse = cfg.TWReuse
 	}
+	pcg := rand.NewPCG(cfg.Seed, 0x706f7274706c6179) // "portplay"
 	h := &Host{
 		name: cfg.Name, addr: cfg.Addr.Unmap(), prof: p,
-		rng:        rand.New(rand.NewPCG(cfg.Seed, 0x706f7274706c6179)), // "portplay"
+		rng: rand.New(pcg), pcg: pcg,
 		sockets:    map[SocketID]*socket{},
 		onTakeover: cfg.OnTakeover,
 	}
@@ -205,7 +222,7 @@ func (h *Host) Conn(t FourTuple) (ConnState, bool) {
 	if !t.Proto.valid() {
 		return 0, false
 	}
-	c, ok := h.get(h.tables[t.Proto], t)
+	c, ok := h.get(h.tables[t.Proto], &t)
 	return c.state, ok
 }
 

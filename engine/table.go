@@ -3,6 +3,8 @@ package engine
 import (
 	"net/netip"
 	"time"
+
+	"github.com/portplay/portplay/internal/u64map"
 )
 
 // table is one protocol's socket table on a host: its bound sockets'
@@ -19,8 +21,8 @@ import (
 //   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
 //     bound[p]+est[p]+tw[p] > 0;
 //   - every outbound connection has its local port in its destination's
-//     est or tw set (by its state), and an entry in out iff it is not
-//     plain; every accepted one has an entry in in, and touches no
+//     est or tw set (by its state), and an entry in out, and its port in
+//     its destination's rec, iff it is not plain; every accepted one has an entry in in, and touches no
 //     destination;
 //   - dests holds exactly the destinations with connections, each with n
 //     its number of connections; nEst and nTW count connections by state.
@@ -36,13 +38,24 @@ type table struct {
 	// dests: per destination, the local ports in use toward it.
 	dests  map[netip.AddrPort]*destPorts
 	nextID uint64
-	// out holds the connections this host opened that carry more than
-	// "established, autobound" (TIME_WAIT ones, ones from bound sockets),
-	// keyed by destination id and local port; for the rest, the
-	// destination's est bit is the whole record, so the common connect
-	// touches no map. in holds the connections it accepted.
-	out        map[uint64]conn
-	in         map[FourTuple]conn
+	// out holds the connections this host opened that are not plain
+	// (ones from bound sockets, or with socket options), keyed by
+	// destination id and local port; for the plain ones, the
+	// destination's est or tw bit and, in TIME_WAIT, its since are the
+	// whole record, so the common connect and close touch no map. in
+	// holds the connections it accepted, keyed by inKey.
+	out u64map.Map[conn]
+	in  u64map.Map[conn]
+	// peers numbers the remote addresses of accepted connections for
+	// inKey (peerAddrs[n] is number n's); a number stays with its address
+	// for the table's life, as a scenario has a handful of peers.
+	peers     map[netip.Addr]uint32
+	peerAddrs []netip.Addr
+	// The last peer numbered or looked up: a server's connections come
+	// from a few clients, often many in a row from one, and this saves
+	// hashing its address.
+	lastPeer   netip.Addr
+	lastPeerN  uint32
 	nEst, nTW  int
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
 	// The last destination looked up: a client often connects to the same
@@ -56,7 +69,7 @@ type table struct {
 func newTable(proto Proto) *table {
 	return &table{
 		proto: proto, dests: map[netip.AddrPort]*destPorts{},
-		out: map[uint64]conn{}, in: map[FourTuple]conn{},
+		peers: map[netip.Addr]uint32{},
 		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
 		est: make([]uint32, 65536), tw: make([]uint32, 65536),
 		noReuse: make([]uint32, 65536), noReusePort: make([]uint32, 65536),
@@ -67,11 +80,29 @@ func newTable(proto Proto) *table {
 // destPorts are the local ports of connections toward one destination.
 type destPorts struct {
 	est, tw bitset
-	n       int    // connections toward the destination; 0 removes it
-	id      uint64 // unique while the set exists
+	// rec: ports whose connection has an entry in the table's out, so
+	// that finding a plain one costs a bit test, not a miss in out.
+	rec [1024]uint64
+	// since: when each port's plain TIME_WAIT connection began, in pages
+	// of 64 ports made on first use (and kept, as the set is). Read only
+	// where tw has the port and rec does not. At 8 bytes a port, ports
+	// picked one after another share cache lines, which a map's slots,
+	// each touched again a TIME_WAIT later, would not.
+	since [1024]*[64]time.Duration
+	n     int    // connections toward the destination; 0 removes it
+	id    uint64 // unique while the set exists
 }
 
 func (d *destPorts) key(p Port) uint64 { return d.id<<16 | uint64(p) }
+
+func (d *destPorts) setSince(p Port, t time.Duration) {
+	pg := d.since[p>>6]
+	if pg == nil {
+		pg = new([64]time.Duration)
+		d.since[p>>6] = pg
+	}
+	pg[p&63] = t
+}
 
 type conn struct {
 	state ConnState     // Established or TimeWait
@@ -91,31 +122,58 @@ type conn struct {
 	reusePort bool
 }
 
-// plain: an established, autobound, outbound connection with nothing to
-// record beyond its existence (when it began is not needed).
+// plain: an autobound, outbound connection without socket options,
+// with nothing to record beyond its state and, in TIME_WAIT, when that
+// began (when an established one began is not needed).
 func (c conn) plain() bool {
-	return c.state == Established && c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
+	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
 }
 
 // get finds connection t.
-func (h *Host) get(tb *table, t FourTuple) (conn, bool) {
+func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
 	if t.Local.Addr() != h.addr {
 		return conn{}, false
 	}
 	if d := tb.dest(t.Remote, false); d != nil {
 		p := Port(t.Local.Port())
-		if c, ok := tb.out[d.key(p)]; ok {
-			return c, true
+		if d.rec[p>>6]&(1<<(p&63)) != 0 {
+			return tb.out.Get(d.key(p))
 		}
 		if d.est.has(p) {
 			return conn{state: Established}, true
 		}
+		if d.tw.has(p) {
+			return conn{state: TimeWait, since: d.since[p>>6][p&63]}, true
+		}
 	}
-	c, ok := tb.in[t]
-	return c, ok
+	k, ok := tb.inKey(t, false)
+	if !ok {
+		return conn{}, false
+	}
+	return tb.in.Get(k)
 }
 
-func (h *Host) add(tb *table, t FourTuple, c conn) {
+// inKey is accepted connection t's key in in: its peer's number and both
+// ports (its local address is the host's, its protocol the table's). An
+// unnumbered peer is numbered if create, else there is no key.
+func (tb *table) inKey(t *FourTuple, create bool) (uint64, bool) {
+	n, ok := tb.lastPeerN, len(tb.peerAddrs) > 0 && t.Remote.Addr() == tb.lastPeer
+	if !ok {
+		n, ok = tb.peers[t.Remote.Addr()]
+	}
+	if !ok {
+		if !create {
+			return 0, false
+		}
+		n = uint32(len(tb.peerAddrs))
+		tb.peers[t.Remote.Addr()] = n
+		tb.peerAddrs = append(tb.peerAddrs, t.Remote.Addr())
+	}
+	tb.lastPeer, tb.lastPeerN = t.Remote.Addr(), n
+	return uint64(n)<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port()), true
+}
+
+func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
 	tb.used.set(port)
 	if !c.reuseAddr {
@@ -133,11 +191,15 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	}
 	var d *destPorts
 	if c.accepted {
-		tb.in[t] = c
+		k, _ := tb.inKey(t, true)
+		tb.in.Put(k, c)
 	} else {
 		d = tb.dest(t.Remote, true)
 		if !c.plain() {
-			tb.out[d.key(port)] = c
+			tb.out.Put(d.key(port), c)
+			d.rec[port>>6] |= 1 << (port & 63)
+		} else if c.state == TimeWait {
+			d.setSince(port, c.since)
 		}
 		d.n++
 	}
@@ -156,7 +218,7 @@ func (h *Host) add(tb *table, t FourTuple, c conn) {
 	}
 }
 
-func (h *Host) remove(tb *table, t FourTuple, c conn) {
+func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
 	if !c.reuseAddr {
 		tb.noReuse[port]--
@@ -172,11 +234,13 @@ func (h *Host) remove(tb *table, t FourTuple, c conn) {
 	}
 	var d *destPorts
 	if c.accepted {
-		delete(tb.in, t)
+		k, _ := tb.inKey(t, false)
+		tb.in.Delete(k)
 	} else {
 		d = tb.dest(t.Remote, false)
 		if !c.plain() {
-			delete(tb.out, d.key(port))
+			tb.out.Delete(d.key(port))
+			d.rec[port>>6] &^= 1 << (port & 63)
 		}
 	}
 	if c.state == Established {

@@ -42,8 +42,8 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 		e := h.twQueue[h.twHead]
 		h.twHead++
 		tb := h.tables[e.t.Proto]
-		if c, ok := h.get(tb, e.t); ok && c.state == TimeWait && c.since+h.prof.TimeWait == e.expires {
-			h.remove(tb, e.t, c)
+		if c, ok := h.get(tb, &e.t); ok && c.state == TimeWait && c.since+h.prof.TimeWait == e.expires {
+			h.remove(tb, &e.t, c)
 			if expired != nil {
 				expired(e.t)
 			}
@@ -72,14 +72,14 @@ func (h *Host) NextExpiry() (time.Duration, bool) {
 // it holds the 4-tuple in TIME_WAIT for the profile's length (facts §2
 // [DFLY][VB]); UDP has no TIME_WAIT and frees the port at once.
 func (h *Host) Close(t FourTuple) error {
-	tb, c, err := h.closing(t)
+	tb, c, err := h.closing(&t)
 	if err != nil {
 		return h.osErr(err)
 	}
 	if t.Proto == UDP || h.prof.TimeWait == 0 {
 		return nil
 	}
-	h.add(tb, t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr, reusePort: c.reusePort})
+	h.add(tb, &t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr, reusePort: c.reusePort})
 	h.twQueue = append(h.twQueue, twEntry{t, h.now + h.prof.TimeWait})
 	return nil
 }
@@ -87,31 +87,31 @@ func (h *Host) Close(t FourTuple) error {
 // PassiveClose ends connection t after the peer closed first: this side
 // holds no TIME_WAIT and frees the 4-tuple at once.
 func (h *Host) PassiveClose(t FourTuple) error {
-	_, _, err := h.closing(t)
+	_, _, err := h.closing(&t)
 	return h.osErr(err)
 }
 
 // closing removes established connection t, for either way of closing.
-func (h *Host) closing(t FourTuple) (*table, conn, error) {
+func (h *Host) closing(t *FourTuple) (*table, conn, error) {
 	tb, c, err := h.lookup(t)
 	if err != nil {
 		return nil, conn{}, err
 	}
 	if c.state != Established {
-		return nil, conn{}, fmt.Errorf("close %s: already closed: %w", t, ErrNotConn)
+		return nil, conn{}, fmt.Errorf("close %s: already closed: %w", *t, ErrNotConn)
 	}
 	h.remove(tb, t, c)
 	return tb, c, nil
 }
 
-func (h *Host) lookup(t FourTuple) (*table, conn, error) {
+func (h *Host) lookup(t *FourTuple) (*table, conn, error) {
 	tb, err := h.table(t.Proto)
 	if err != nil {
 		return nil, conn{}, err
 	}
 	c, ok := h.get(tb, t)
 	if !ok {
-		return nil, conn{}, fmt.Errorf("%s: no such connection: %w", t, ErrNotConn)
+		return nil, conn{}, fmt.Errorf("%s: no such connection: %w", *t, ErrNotConn)
 	}
 	return tb, c, nil
 }

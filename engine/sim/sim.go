@@ -27,6 +27,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/internal/u64map"
 )
 
 // Payload sizes of the one request and one response of a connection.
@@ -77,9 +78,10 @@ type spec struct {
 type host struct {
 	name string
 	e    *engine.Host
-	// tw names the connection of each of the host's TIME_WAIT 4-tuples:
-	// the engine reports an end (expiry or takeover) with the 4-tuple alone.
-	tw map[engine.FourTuple]int
+	// tw names the connection of each of the host's TIME_WAIT 4-tuples,
+	// keyed by twKey: the engine reports an end (expiry or takeover) with
+	// the 4-tuple alone.
+	tw u64map.Map[int]
 	// For the thought experiment (scenario.Serial): whether the one port's
 	// server is busy, the requests waiting for it (conn slots), and how
 	// many responses it has in flight (Serving events).
@@ -114,7 +116,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 	}
 	s := &Sim{sc: sc, byAddr: map[netip.Addr]int{}}
 	for i, hs := range sc.Hosts {
-		h := &host{name: hs.Name, tw: map[engine.FourTuple]int{}, waiting: map[netip.Addr][]int32{}}
+		h := &host{name: hs.Name, waiting: map[netip.Addr][]int32{}}
 		e, err := engine.NewHost(engine.HostConfig{
 			Name: hs.Name, Addr: hs.Addr, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
 			Range: hs.Range, TimeWait: hs.TimeWait, Strategy: hs.Strategy,
@@ -183,8 +185,11 @@ func (s *Sim) Stats() Stats { return s.stats }
 // earlier time with a nil sink, which is fast.
 func (s *Sim) Run(until time.Duration, sink func(Event)) {
 	s.sink = sink
-	for len(s.q) > 0 && s.q[0].at <= until {
-		a := s.q.pop()
+	for {
+		a, ok := s.q.popDue(until)
+		if !ok {
+			break
+		}
 		s.now = a.at
 		s.do(a)
 	}
@@ -197,14 +202,14 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 // Next is when the next thing happens, if anything is left to happen: a
 // player skips quiet stretches by jumping to it.
 func (s *Sim) Next() (time.Duration, bool) {
-	if len(s.q) == 0 {
+	if s.q.empty() {
 		return 0, false
 	}
-	return s.q[0].at, true
+	return s.q.first().at, true
 }
 
 // Done reports whether nothing is left to happen.
-func (s *Sim) Done() bool { return len(s.q) == 0 }
+func (s *Sim) Done() bool { return s.q.empty() }
 
 func (s *Sim) hostIndex(name string) int {
 	for i, h := range s.hosts {
@@ -242,16 +247,79 @@ type action struct {
 	a, b int32
 }
 
-// queue is a binary min-heap of actions by (at, seq). It is written out
+// queue holds the actions to come and gives them back by (at, seq). Most
+// actions are a packet's arrival, one latency after it is sent: as time
+// never goes back and seq only grows, those are pushed in (at, seq) order
+// already, and wait in a FIFO, the lane, that costs nothing to keep in
+// order. The rest wait in a binary min-heap. The heap is written out
 // rather than built on container/heap, whose interface boxes every action
 // it pushes and pops: an allocation each, millions per simulated hour.
-type queue []action
+type queue struct {
+	heap     heap
+	lane     []action // lane[laneHead:] are in (at, seq) order
+	laneHead int
+}
+
+func (q *queue) empty() bool { return len(q.heap) == 0 && q.laneHead == len(q.lane) }
+
+// fromLane says whether the next action is the lane's head rather than
+// the heap's top; the queue must not be empty.
+func (q *queue) fromLane() bool {
+	return q.laneHead < len(q.lane) && (len(q.heap) == 0 || !q.heap[0].before(q.lane[q.laneHead]))
+}
+
+// first is the next action; the queue must not be empty.
+func (q *queue) first() action {
+	if q.fromLane() {
+		return q.lane[q.laneHead]
+	}
+	return q.heap[0]
+}
+
+// popDue removes and returns the next action if there is one due by
+// until: first and pop with one comparison of the lane and the heap.
+func (q *queue) popDue(until time.Duration) (action, bool) {
+	switch {
+	case q.fromLane():
+		if q.lane[q.laneHead].at > until {
+			return action{}, false
+		}
+		return q.popLane(), true
+	case len(q.heap) > 0 && q.heap[0].at <= until:
+		return q.heap.pop(), true
+	}
+	return action{}, false
+}
+
+// pushLane queues a, which must come after every action in the lane.
+func (q *queue) pushLane(a action) { q.lane = append(q.lane, a) }
+
+func (q *queue) push(a action) { q.heap.push(a) }
+
+// popLane removes and returns the lane's head; the lane must not be
+// empty.
+func (q *queue) popLane() action {
+	a := q.lane[q.laneHead]
+	q.laneHead++
+	// Reuse the lane's storage once it has drained, or once most of it
+	// is behind the head.
+	if q.laneHead == len(q.lane) {
+		q.lane, q.laneHead = q.lane[:0], 0
+	} else if q.laneHead > 1024 && q.laneHead*2 > len(q.lane) {
+		n := copy(q.lane, q.lane[q.laneHead:])
+		q.lane, q.laneHead = q.lane[:n], 0
+	}
+	return a
+}
+
+// heap is a binary min-heap of actions by (at, seq).
+type heap []action
 
 func (a action) before(b action) bool {
 	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
-func (q *queue) push(a action) {
+func (q *heap) push(a action) {
 	*q = append(*q, a)
 	h := *q
 	for i := len(h) - 1; i > 0; {
@@ -264,7 +332,7 @@ func (q *queue) push(a action) {
 	}
 }
 
-func (q *queue) pop() action {
+func (q *heap) pop() action {
 	h := *q
 	top := h[0]
 	n := len(h) - 1
@@ -293,6 +361,13 @@ func (s *Sim) push(at time.Duration, k actKind, a, b int32) {
 	s.q.push(action{at: at, seq: s.seq, kind: k, a: a, b: b})
 }
 
+// pushArrival queues a packet's arrival one latency from now: the queue's
+// lane, as every such arrival comes after those queued before it.
+func (s *Sim) pushArrival(k actKind, slot int32) {
+	s.seq++
+	s.q.pushLane(action{at: s.now + s.sc.Latency, seq: s.seq, kind: k, a: slot})
+}
+
 func (s *Sim) emit(e Event) {
 	if s.sink != nil {
 		e.At = s.now
@@ -318,10 +393,30 @@ func (s *Sim) engineOf(i int) *engine.Host {
 // timeWaitEnded reports that the engine ended host h's TIME_WAIT entry t:
 // it expired, or a new connection took it over.
 func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
-	id := h.tw[t]
-	delete(h.tw, t)
-	s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
-	s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
+	id, _ := h.tw.Take(s.twKey(t))
+	if s.sink != nil { // as in send: build no Event that nobody reads
+		s.emit(Event{Kind: PortReleased, Host: h.name, Conn: id, Tuple: t, TakenOver: takeover})
+		s.emit(Event{Kind: State, Host: h.name, Conn: id, Tuple: t, State: engine.Closed, TakenOver: takeover})
+	}
+}
+
+// twKey is a TIME_WAIT 4-tuple t of one host as a number: the peer's
+// host index and both ports. Its local address is always the host's and
+// its protocol TCP, and every peer is a scenario host, so no two of the
+// host's 4-tuples share a key.
+func (s *Sim) twKey(t engine.FourTuple) uint64 {
+	return uint64(s.hostAt(t.Remote.Addr()))<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port())
+}
+
+// hostAt is the index of the host with address a. A scenario has a
+// handful of hosts: comparing them in turn is cheaper than hashing a.
+func (s *Sim) hostAt(a netip.Addr) int {
+	for i, h := range s.hosts {
+		if h.e.Addr() == a {
+			return i
+		}
+	}
+	panic("sim: no host has address " + a.String()) // every peer is a scenario host
 }
 
 // wakeForExpiry ends host i's TIME_WAITs that are due and, unless one is
@@ -371,6 +466,15 @@ func (s *Sim) start(i int) {
 		s.push(s.now+s.sc.Connects[i].Every, actStart, int32(i), 0)
 	}
 	s.open(slot)
+}
+
+// view is the connection as host i, its client or its server, sees it
+// (they are never the same host: scenario.Check).
+func (c *conn) view(i int) engine.FourTuple {
+	if i == c.client {
+		return c.tuple
+	}
+	return c.tuple.Reverse()
 }
 
 func (s *Sim) newConn(c conn) int32 {
@@ -437,9 +541,11 @@ func (s *Sim) open(slot int32) {
 	if est, tw := e.Conns(engine.TCP); est+tw > s.stats.PeakPorts {
 		s.stats.PeakPorts = est + tw
 	}
-	s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
-	s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
-	s.send(c.client, c.id, t, SYN, 0, actSynArrive, slot)
+	if s.sink != nil {
+		s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t})
+		s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.SynSent})
+	}
+	s.send(c.client, c, SYN, 0, actSynArrive, slot)
 }
 
 // bindConnect is bind(0) then connect() from that socket (a connect line's
@@ -486,44 +592,47 @@ func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTu
 	return t, false, nil
 }
 
-// send emits a packet from host i and schedules its arrival (arrive 0: a
-// packet whose arrival changes nothing, such as the handshake's last ACK).
-func (s *Sim) send(i, id int, t engine.FourTuple, f Flags, n int, arrive actKind, slot int32) {
-	at := s.now + s.sc.Latency
+// send emits a packet of connection c from host i, its client or its
+// server, and schedules its arrival (arrive 0: a packet whose arrival
+// changes nothing, such as the handshake's last ACK).
+func (s *Sim) send(i int, c *conn, f Flags, n int, arrive actKind, slot int32) {
 	if s.sink != nil { // an Event is large: build none that nobody reads
-		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: id, Tuple: t, Flags: f, Len: n, Arrive: at})
+		s.emit(Event{Kind: Packet, Host: s.hosts[i].name, Conn: c.id, Tuple: c.view(i), Flags: f, Len: n, Arrive: s.now + s.sc.Latency})
 	}
 	if arrive != 0 {
-		s.push(at, arrive, slot, 0)
+		s.pushArrival(arrive, slot)
 	}
 }
 
-func (s *Sim) state(i, id int, t engine.FourTuple, st engine.ConnState) {
+// state reports that host i's side of connection c entered st.
+func (s *Sim) state(i int, c *conn, st engine.ConnState) {
 	if s.sink != nil {
-		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: id, Tuple: t, State: st})
+		s.emit(Event{Kind: State, Host: s.hosts[i].name, Conn: c.id, Tuple: c.view(i), State: st})
 	}
 }
 
 // step moves connection slot on by one arrival.
 func (s *Sim) step(k actKind, slot int32) {
 	c := &s.conns[slot]
-	ct, st := c.tuple, c.tuple.Reverse() // client's and server's view
 	spec := &s.sc.Connects[c.spec]
-	// The side that closes first (and holds TIME_WAIT) and its peer, each
-	// with the connection as it sees it.
-	closer, closerT, peer, peerT := c.client, ct, c.server, st
+	// The side that closes first (and holds TIME_WAIT) and its peer. Each
+	// case takes the views of the connection it needs (c.view): a 4-tuple
+	// is large, and most cases need one.
+	closer, peer := c.client, c.server
 	if spec.Closer == scenario.Server {
-		closer, closerT, peer, peerT = c.server, st, c.client, ct
+		closer, peer = c.server, c.client
 	}
 	switch k {
 	case actSynArrive:
+		st := c.view(c.server)
 		if err := s.engineOf(c.server).Accept(st); err != nil {
-			s.send(c.server, c.id, st, RST|ACK, 0, actRstArrive, slot)
+			s.send(c.server, c, RST|ACK, 0, actRstArrive, slot)
 			return
 		}
-		s.state(c.server, c.id, st, engine.SynRcvd)
-		s.send(c.server, c.id, st, SYN|ACK, 0, actSynAckArrive, slot)
+		s.state(c.server, c, engine.SynRcvd)
+		s.send(c.server, c, SYN|ACK, 0, actSynAckArrive, slot)
 	case actRstArrive:
+		ct := c.tuple
 		err := errno(s.engineOf(c.client).PassiveClose(ct))
 		s.stats.Failed++
 		if err == nil {
@@ -534,18 +643,18 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.released(c.client, ct)
 		s.endConn(slot)
 	case actSynAckArrive:
-		s.state(c.client, c.id, ct, engine.Established)
-		s.send(c.client, c.id, ct, ACK, 0, 0, -1)
-		s.send(c.client, c.id, ct, PSH|ACK, RequestLen, actReqArrive, slot)
+		s.state(c.client, c, engine.Established)
+		s.send(c.client, c, ACK, 0, 0, -1)
+		s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 	case actReqArrive:
-		s.state(c.server, c.id, st, engine.Established)
+		s.state(c.server, c, engine.Established)
 		srv := s.hosts[c.server]
 		serial := s.sc.Ports == scenario.Serial
 		if serial && srv.busy {
 			// One port, one conversation at a time: this client waits.
 			c.queuedAt = s.now
 			srv.backlog = append(srv.backlog, slot)
-			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: st, Reason: ServerBusy})
+			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Reason: ServerBusy})
 			return
 		}
 		srv.busy = serial
@@ -554,9 +663,9 @@ func (s *Sim) step(k actKind, slot int32) {
 		srv := s.hosts[c.server]
 		if s.sc.Ports == scenario.Serial {
 			srv.sending++
-			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st, Busy: true})
+			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Busy: true})
 		}
-		s.send(c.server, c.id, st, PSH|ACK, ResponseLen, actRespArrive, slot)
+		s.send(c.server, c, PSH|ACK, ResponseLen, actRespArrive, slot)
 		if srv.busy && len(srv.backlog) > 0 {
 			next := srv.backlog[0]
 			srv.backlog = srv.backlog[1:]
@@ -569,45 +678,47 @@ func (s *Sim) step(k actKind, slot int32) {
 	case actRespArrive:
 		s.stats.Completed++
 		s.stats.LastDone = s.now
-		s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: ct, Wait: c.waited})
+		if s.sink != nil {
+			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
+		}
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
 			if srv.sending--; srv.sending == 0 {
-				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st})
+				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server)})
 			}
 		}
 		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
-		s.state(closer, c.id, closerT, engine.FinWait1)
-		s.send(closer, c.id, closerT, FIN|ACK, 0, actFinArrive, slot)
+		s.state(closer, c, engine.FinWait1)
+		s.send(closer, c, FIN|ACK, 0, actFinArrive, slot)
 	case actFinArrive:
 		// The peer acknowledges the FIN and sends its own in one segment
 		// (through CLOSE_WAIT in no time).
-		s.state(peer, c.id, peerT, engine.LastAck)
-		s.send(peer, c.id, peerT, FIN|ACK, 0, actFinAckArrive, slot)
+		s.state(peer, c, engine.LastAck)
+		s.send(peer, c, FIN|ACK, 0, actFinAckArrive, slot)
 	case actFinAckArrive:
 		// The FIN|ACK acknowledges the closer's FIN and carries the peer's:
 		// FIN_WAIT_1 goes straight to TIME_WAIT, with no FIN_WAIT_2 (RFC
 		// 793 §3.9). The side that closed first holds TIME_WAIT
 		// (facts/ports.md §2 [DFLY]).
-		i, t := closer, closerT
+		i, t := closer, c.view(closer)
 		e := s.engineOf(i)
 		if err := e.Close(t); err == nil {
-			s.hosts[i].tw[t] = c.id
+			s.hosts[i].tw.Put(s.twKey(t), c.id)
 			s.wakeForExpiry(i)
 		}
-		s.state(i, c.id, t, engine.TimeWait)
-		s.send(i, c.id, t, ACK, 0, actLastAckArrive, slot)
+		s.state(i, c, engine.TimeWait)
+		s.send(i, c, ACK, 0, actLastAckArrive, slot)
 		if i == c.client {
-			s.released(c.client, ct)
+			s.released(c.client, t)
 		}
 	case actLastAckArrive:
-		i, t := peer, peerT
-		if err := s.engineOf(i).PassiveClose(t); err == nil {
+		i, t := peer, c.view(peer)
+		if err := s.engineOf(i).PassiveClose(t); err == nil && s.sink != nil {
 			s.emit(Event{Kind: PortReleased, Host: s.hosts[i].name, Conn: c.id, Tuple: t})
 		}
-		s.state(i, c.id, t, engine.Closed)
+		s.state(i, c, engine.Closed)
 		if i == c.client {
-			s.released(c.client, ct)
+			s.released(c.client, t)
 		}
 		s.endConn(slot)
 	}
