@@ -22,20 +22,24 @@ func TestObserveMatchesThisKernel(t *testing.T) {
 		assert.Equal(t, exitUnsupported, r.code, r.stderr)
 		return
 	}
-	r := portsim(t, "", "observe")
-	if r.code == exitFailed {
-		t.Logf("first run differed, retrying once:\n%s%s", r.stdout, r.stderr)
-		r = portsim(t, "", "observe")
+	// A busy machine can hold a port of the range, or stretch the 1.1 s
+	// wait of the TIME_WAIT check: a run that differs is tried again, at
+	// most twice, and one that matches is what counts.
+	observe := func(args ...string) result {
+		r := portsim(t, "", args...)
+		for i := 0; i < 2 && r.code == exitFailed; i++ {
+			t.Logf("run %d differed, trying again:\n%s%s", i+1, r.stdout, r.stderr)
+			r = portsim(t, "", args...)
+		}
+		return r
 	}
+	r := observe("observe")
 	require.NotEqual(t, exitUnsupported, r.code, "this kernel lacks IP_LOCAL_PORT_RANGE: %s", r.stderr)
 	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	assert.NotContains(t, r.stdout, "DIFFERS")
 	assert.Contains(t, r.stdout, "connects before EADDRNOTAVAIL, per destination")
 
-	r = portsim(t, "", "observe", "--json", "--range", "40000-40004", "--dests", "3")
-	if r.code == exitFailed {
-		r = portsim(t, "", "observe", "--json", "--range", "40000-40004", "--dests", "3")
-	}
+	r = observe("observe", "--json", "--range", "40000-40004", "--dests", "3")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	var out struct {
 		Kernel     observation `json:"kernel"`
