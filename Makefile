@@ -4,7 +4,7 @@ PORT    ?= 8080
 GOFLAGS_BUILD = -trimpath -ldflags='-s -w'
 WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 
-.PHONY: all web serve run native test unit e2e vet deps bench clean
+.PHONY: all web dist serve run native test unit e2e vet deps bench clean
 
 all: web native
 
@@ -15,6 +15,11 @@ web:
 	cp "$(WASM_EXEC)" web/wasm_exec.js
 	gzip -9 -k -f web/portplay.wasm
 	gzip -9 -k -f web/wasm_exec.js
+
+# The static bundle for any web host: content-hashed names, .br and .gz
+# beside each file, a manifest and a service worker (web/dist.go).
+dist: web
+	$(GO) run ./cmd/dist -web web -out dist
 
 serve: web
 	PORT=$(PORT) $(GO) run ./cmd/serve -dir web
@@ -66,4 +71,4 @@ bench: deps
 	GO=$(GO) ./scripts/bench-sim.sh
 
 clean:
-	rm -rf build web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz
+	rm -rf build dist web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz

@@ -3,6 +3,11 @@
 // school network.
 "use strict";
 (function () {
+  // make dist names the wasm by its content hash and adds a service worker;
+  // web/ as `make serve` serves it has neither.
+  const script = document.currentScript;
+  const wasmURL = (script && script.dataset.wasm) || "portplay.wasm";
+  const swURL = script && script.dataset.sw;
   const text = document.getElementById("loader-text");
   const bar = document.getElementById("loader-bar");
 
@@ -18,7 +23,7 @@
   async function fetchWithProgress(url) {
     const resp = await fetch(url);
     if (!resp.ok) throw new Error(url + ": HTTP " + resp.status + " " + resp.statusText);
-    // The server sends the wasm gzip-compressed; X-Raw-Length is the size
+    // The server sends the wasm compressed; X-Raw-Length is the size
     // after decompression, which is what the stream below counts.
     const total = Number(resp.headers.get("X-Raw-Length") ||
       (resp.headers.get("Content-Encoding") ? 0 : resp.headers.get("Content-Length")) || 0);
@@ -42,6 +47,14 @@
     return buf.subarray(0, got);
   }
 
+  // Registered only once the wasm is here, so that the worker's own fetch
+  // of the bundle comes from the HTTP cache instead of competing with the
+  // first download. Offline use is a bonus: a failure only goes to the console.
+  function registerServiceWorker() {
+    if (!swURL || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(swURL).catch((err) => console.warn("service worker:", err));
+  }
+
   async function start() {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       fail("This browser cannot run WebAssembly, which Portplay needs. Please use a current Firefox, Chrome, Edge or Safari.");
@@ -52,11 +65,12 @@
       return;
     }
     try {
-      const bytes = await fetchWithProgress("portplay.wasm");
+      const bytes = await fetchWithProgress(wasmURL);
       text.textContent = "Starting…";
       const go = new Go();
       const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
       document.getElementById("loader").remove();
+      registerServiceWorker();
       go.run(instance);
     } catch (err) {
       fail("Portplay could not load: " + (err && err.message ? err.message : err) +

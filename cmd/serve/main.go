@@ -31,15 +31,16 @@ func run() error {
 		}
 		defPort = p
 	}
-	dir := flag.String("dir", "web", "folder to serve (must hold index.html and portplay.wasm)")
+	dir := flag.String("dir", "web", "folder to serve: web (after `make web`) or dist (after `make dist`)")
 	host := flag.String("host", "127.0.0.1", "address to listen on")
 	port := flag.Int("port", defPort, "port to listen on (0: a kernel-chosen ephemeral port); default from $PORT, else 8080")
 	flag.Parse()
 	if *port < 0 || *port > 65535 {
 		return fmt.Errorf("-port %d: want a number from 0 to 65535", *port)
 	}
-	if _, err := os.Stat(filepath.Join(*dir, "portplay.wasm")); err != nil {
-		return fmt.Errorf("%s has no portplay.wasm: build it first with `make web`", *dir)
+	// web/ holds portplay.wasm, dist/ a content-hashed portplay.*.wasm.
+	if wasm, _ := filepath.Glob(filepath.Join(*dir, "portplay*.wasm")); len(wasm) == 0 {
+		return fmt.Errorf("%s has no portplay.wasm: build it first with `make web` (or `make dist`)", *dir)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))
 	if err != nil {

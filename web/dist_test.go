@@ -1,0 +1,87 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBuildDist(t *testing.T) {
+	src, out := t.TempDir(), filepath.Join(t.TempDir(), "dist")
+	for _, name := range []string{"index.html", "loader.js", "style.css"} {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
+	}
+	wasm := []byte("\x00asm\x01\x00\x00\x00 pretend")
+	require.NoError(t, os.WriteFile(filepath.Join(src, "portplay.wasm"), wasm, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "wasm_exec.js"), []byte("// Go"), 0o644))
+	// A stale file from an earlier build must not survive.
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "portplay.00000000.wasm"), nil, 0o644))
+
+	require.NoError(t, BuildDist(src, out, 5))
+
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	require.NoError(t, err)
+	html := string(index)
+	refs := regexp.MustCompile(`(?:href|src|data-wasm|data-sw)="([^"]+)"`).FindAllStringSubmatch(html, -1)
+	var names []string
+	for _, m := range refs {
+		names = append(names, m[1])
+	}
+	want := []string{`^data:,$`, `^style\.[0-9a-f]{8}\.css$`, `^manifest\.webmanifest$`,
+		`^wasm_exec\.[0-9a-f]{8}\.js$`, `^loader\.[0-9a-f]{8}\.js$`, `^portplay\.[0-9a-f]{8}\.wasm$`, `^sw\.js$`}
+	require.Len(t, names, len(want), html)
+	for i, name := range names {
+		assert.Regexp(t, want[i], name)
+		if i == 0 {
+			continue
+		}
+		// Relative, in the same folder, each with its precompressed variants.
+		for _, suffix := range []string{"", ".br", ".gz"} {
+			assert.FileExists(t, filepath.Join(out, name+suffix))
+		}
+	}
+	assert.NoFileExists(t, filepath.Join(out, "portplay.00000000.wasm"))
+
+	// The wasm's name is its content's hash, and both precompressed
+	// variants decode to it.
+	m := regexp.MustCompile(`data-wasm="(portplay\.[0-9a-f]{8}\.wasm)"`).FindStringSubmatch(html)
+	require.NotNil(t, m)
+	assert.Equal(t, hashName("portplay.wasm", wasm), m[1])
+	name := filepath.Join(out, m[1])
+	brf, err := os.ReadFile(name + ".br")
+	require.NoError(t, err)
+	got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(brf)))
+	require.NoError(t, err)
+	assert.Equal(t, wasm, got)
+	gzf, err := os.Open(name + ".gz")
+	require.NoError(t, err)
+	defer gzf.Close()
+	zr, err := gzip.NewReader(gzf)
+	require.NoError(t, err)
+	got, err = io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Equal(t, wasm, got)
+
+	// The service worker lists every hashed file, and the page.
+	sw, err := os.ReadFile(filepath.Join(out, "sw.js"))
+	require.NoError(t, err)
+	for _, name := range append([]string{`"./"`, "manifest.webmanifest"}, names[1:len(names)-1]...) {
+		assert.Contains(t, string(sw), name)
+	}
+}
+
+func TestRewriteIndexWantsEveryReference(t *testing.T) {
+	_, err := rewriteIndex(`<head></head><script src="wasm_exec.js"></script><script src="loader.js"></script>`, map[string]string{})
+	assert.ErrorContains(t, err, `href="style.css"`)
+}
