@@ -17,11 +17,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/portplay/portplay/web"
 )
 
 // Paths filled in by TestMain.
 var (
 	webDir    string // index.html, loader, portplay.wasm(.gz), wasm_exec.js
+	distDir   string // the bundle `make dist` makes from webDir
 	floorDir  string // the same shell around the empty Ebiten program
 	nativeApp string
 	shotDir   string // screenshots kept for people to look at: build/screenshots
@@ -61,6 +64,12 @@ func setup(m *testing.M) (int, error) {
 		if err := buildWeb(root, b.pkg, b.dir); err != nil {
 			return 0, err
 		}
+	}
+	// Brotli at level 5, not make dist's 11: seconds instead of a minute,
+	// and the tests look at what is served, not at its size.
+	distDir = filepath.Join(tmp, "dist")
+	if err := web.BuildDist(webDir, distDir, 5); err != nil {
+		return 0, err
 	}
 	if err := goBuild(root, nil, nativeApp, "./cmd/portplay"); err != nil {
 		return 0, err
