@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,17 +28,24 @@ import (
 // web server would, to show that nothing in it assumes the root.
 const distPrefix = "/tools/portplay/"
 
-// serveDist serves the bundle under distPrefix on a kernel-chosen port and
-// returns its URL and a function that stops the server.
-func serveDist(t *testing.T) (string, func()) {
+// serveDist serves the bundle in distDir under distPrefix on a
+// kernel-chosen port. It returns the URL, a function that stops the server
+// and one that makes it serve another folder from then on (a new deploy).
+func serveDist(t *testing.T) (url string, stop func(), deploy func(dir string)) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
+	var current atomic.Pointer[http.Handler]
+	deploy = func(dir string) {
+		h := http.StripPrefix(distPrefix[:len(distPrefix)-1], web.Handler(dir))
+		current.Store(&h)
+	}
+	deploy(distDir)
 	mux := http.NewServeMux()
-	mux.Handle(distPrefix, http.StripPrefix(distPrefix[:len(distPrefix)-1], web.Handler(distDir)))
+	mux.HandleFunc(distPrefix, func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) })
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String() + distPrefix, func() { srv.Close() }
+	return "http://" + ln.Addr().String() + distPrefix, func() { srv.Close() }, deploy
 }
 
 // fetch sends a request through a bare transport, so Go neither asks for
@@ -60,7 +68,7 @@ func fetch(t *testing.T, url string, header map[string]string) (*http.Response, 
 // would: the page, then its wasm as brotli, as gzip and plain, each
 // decoding to the wasm that was built, then again with its ETag for a 304.
 func TestDistServedPrecompressed(t *testing.T) {
-	url, _ := serveDist(t)
+	url, _, _ := serveDist(t)
 	resp, page := fetch(t, url, map[string]string{"Accept-Encoding": "gzip, deflate, br"})
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "br", resp.Header.Get("Content-Encoding"))
@@ -106,7 +114,7 @@ func TestDistServedPrecompressed(t *testing.T) {
 // service worker controls the page, stops the server and reloads: the app
 // must start again from the worker's cache and run.
 func TestDistOfflineReload(t *testing.T) {
-	url, stop := serveDist(t)
+	url, stop, _ := serveDist(t)
 	b := newBrowser(t)
 	b.open(t, url+"?scene=2", 1)
 	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](
@@ -123,4 +131,45 @@ func TestDistOfflineReload(t *testing.T) {
 	controlled, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.controller !== null`))
 	require.NoError(t, err)
 	assert.True(t, controlled, "the reloaded page came through the service worker")
+}
+
+// TestDistNewDeployIsNotPinned loads one bundle until its service worker
+// controls the page, deploys another (a changed style sheet: a new hashed
+// name) and reloads once: the page must be the new deploy's. (The old
+// cache is dropped only when the new sw.js takes over, which Chrome
+// checks for about 20 s after a navigation: too slow to wait for here.)
+func TestDistNewDeployIsNotPinned(t *testing.T) {
+	src := t.TempDir()
+	for _, name := range []string{"index.html", "loader.js", "style.css", "portplay.wasm", "wasm_exec.js"} {
+		require.NoError(t, copyFile(filepath.Join(webDir, name), filepath.Join(src, name)))
+	}
+	f, err := os.OpenFile(filepath.Join(src, "style.css"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("/* the next deploy */\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	next := filepath.Join(t.TempDir(), "dist")
+	require.NoError(t, web.BuildDist(src, next, 5))
+	style := func(dir string) string {
+		html, err := os.ReadFile(filepath.Join(dir, "index.html"))
+		require.NoError(t, err)
+		m := regexp.MustCompile(`href="(style\.[0-9a-f]{8}\.css)"`).FindSubmatch(html)
+		require.NotNil(t, m)
+		return string(m[1])
+	}
+	oldStyle, newStyle := style(distDir), style(next)
+	require.NotEqual(t, oldStyle, newStyle)
+
+	url, _, deploy := serveDist(t)
+	b := newBrowser(t)
+	b.open(t, url, 1)
+	_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](
+		`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "waiting for the service worker to control the page")
+
+	deploy(next)
+	b.open(t, url, 1)
+	href, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('link[rel=stylesheet]').getAttribute('href')`))
+	require.NoError(t, err)
+	assert.Equal(t, newStyle, href, "the reload is the new deploy")
 }
