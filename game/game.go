@@ -266,9 +266,9 @@ func drawNarration(v *view, vm *lesson.View) {
 	q := n.Question
 	if q != nil && q.Verdict != lesson.Unjudged {
 		// The verdict and its reason take the question's place.
-		lead, col := "Right: "+q.Truth+".", colRange
+		lead, col := q.Lead(), colRange
 		if q.Verdict == lesson.Wrong {
-			lead, col = "Not this time: the answer is "+q.Truth+".", colError
+			col = colError
 		}
 		v.text(lead, Bold, 16, a.x+16, a.y+24, alignStart, col)
 		lw := v.textWidth(lead+" ", Bold, 16)

@@ -82,10 +82,8 @@ func verdictText(q *lesson.QuestionView) string {
 	switch {
 	case q == nil:
 		return ""
-	case q.Verdict == lesson.Right:
-		return "Right: " + q.Truth + ". " + q.Why
-	case q.Verdict == lesson.Wrong:
-		return "Not this time: the answer is " + q.Truth + ". " + q.Why
+	case q.Verdict != lesson.Unjudged:
+		return q.Lead() + " " + q.Why
 	case q.Chosen >= 0:
 		return "Your answer: " + q.Choices[q.Chosen].Label + ". Watch what happens…"
 	}

@@ -107,8 +107,6 @@ func buttons(vm *lesson.View) []button {
 	for i, c := range vm.StepControls {
 		b := button{label: c.Label, key: c.Key, act: c.Action, off: c.Disabled}
 		switch {
-		case len(vm.Knobs) > 0 && c.Action == lesson.ActResetProgress:
-			continue // the knobs hold the panel's right
 		case len(vm.Knobs) > 0:
 			b.r = rect{a.x + 470 + float64(1-i)*110, a.y + a.h - 30, 104, 26}
 		default:

@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/portplay/portplay/assets"
@@ -83,7 +84,7 @@ func check(l *Lesson, scenarioSource func(string) (string, error)) error {
 	} else if l.Title == "" {
 		l.Title = "Sandbox"
 	}
-	unknown := func(h string) bool { return h != "" && l.Scenario != "" && indexOf(hosts, h) < 0 }
+	unknown := func(h string) bool { return h != "" && l.Scenario != "" && slices.Index(hosts, h) < 0 }
 	for _, st := range l.Steps {
 		if c := st.Until; c != nil {
 			for _, h := range []string{c.Host, c.NotHost} {

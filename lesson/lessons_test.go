@@ -57,8 +57,8 @@ func TestEveryLessonBuilds(t *testing.T) {
 				r, err := NewRun(l, s)
 				require.NoError(t, err)
 				assert.Same(t, l, r.Lesson)
-				assert.Equal(t, time.Duration(0), r.Now())
-				assert.Equal(t, r.Scenario.Duration, r.End())
+				assert.Equal(t, time.Duration(0), r.play.now)
+				assert.Equal(t, r.Scenario.Duration, r.play.end())
 				assert.Equal(t, uint64(42), r.Scenario.Seed, "the seed setting reaches the scenario")
 				assert.Equal(t, l.Idle, r.pace.idle)
 				if l.Flight > 0 {

@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,7 +123,7 @@ func (p *parser) statement(lines []string, idx []int) error {
 		k := idx[1]
 		return p.errAt(k+1, 1, "an indented line continues a text; %s takes none", kw.text)
 	}
-	if i := indexOf(topLevel, kw.text); i >= 0 {
+	if i := slices.Index(topLevel, kw.text); i >= 0 {
 		if p.step != nil {
 			return p.errAt(n, kw.col, "%s belongs before the first step", kw.text)
 		}
@@ -196,7 +197,7 @@ func (p *parser) statement(lines []string, idx []int) error {
 		if err != nil {
 			return err
 		}
-		i := indexOfFunc(scenario.PortModes, func(m scenario.Ports) bool { return m.String() == w.text })
+		i := slices.IndexFunc(scenario.PortModes, func(m scenario.Ports) bool { return m.String() == w.text })
 		if i < 0 {
 			return p.errAt(n, w.col, "ports %s: want on, off or serial", w.text)
 		}
@@ -481,15 +482,6 @@ func validID(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func indexOf[T comparable](xs []T, x T) int {
-	for i, v := range xs {
-		if v == x {
-			return i
-		}
-	}
-	return -1
 }
 
 // finish checks what needs the whole file.

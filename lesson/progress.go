@@ -25,6 +25,11 @@ type MemStore struct{ b []byte }
 func (m *MemStore) Load() ([]byte, error) { return m.b, nil }
 func (m *MemStore) Save(b []byte) error   { m.b = append([]byte(nil), b...); return nil }
 
+// newProgress is an empty progress, its maps ready to fill.
+func newProgress() Progress {
+	return Progress{Steps: map[int]int{}, Answers: map[string]string{}, Done: map[int]bool{}}
+}
+
 // loadProgress reads progress from s; damaged or missing data is an empty
 // progress (with the reason, to show), never a failure to start.
 func loadProgress(s Store) (Progress, error) {
@@ -34,18 +39,19 @@ func loadProgress(s Store) (Progress, error) {
 		err = json.Unmarshal(b, &p)
 	}
 	if err != nil {
-		p = Progress{}
+		return newProgress(), err
 	}
+	empty := newProgress()
 	if p.Steps == nil {
-		p.Steps = map[int]int{}
+		p.Steps = empty.Steps
 	}
 	if p.Answers == nil {
-		p.Answers = map[string]string{}
+		p.Answers = empty.Answers
 	}
 	if p.Done == nil {
-		p.Done = map[int]bool{}
+		p.Done = empty.Done
 	}
-	return p, err
+	return p, nil
 }
 
 func saveProgress(s Store, p Progress) error {

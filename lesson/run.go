@@ -3,7 +3,6 @@ package lesson
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/portplay/portplay/assets"
 	"github.com/portplay/portplay/engine"
@@ -106,12 +105,6 @@ func runAll(sc *scenario.Scenario, mode scenario.Ports) (sim.Stats, int, error) 
 	})
 	return s.Stats(), takeovers, nil
 }
-
-// Now is the simulated time shown.
-func (r *Run) Now() time.Duration { return r.play.now }
-
-// End is when the scenario stops.
-func (r *Run) End() time.Duration { return r.play.end() }
 
 func (r *Run) clients() []*hostState {
 	var out []*hostState

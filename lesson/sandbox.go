@@ -3,6 +3,7 @@ package lesson
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 
@@ -116,7 +117,7 @@ func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
 		strat = sb.Strategy.String()
 	}
 	ranges := sandboxRanges
-	if indexOf(ranges, sb.Range) < 0 {
+	if slices.Index(ranges, sb.Range) < 0 {
 		ranges = append([]engine.Range{sb.Range}, ranges...) // a range from the link stays one choice
 	}
 	pos := func(i int) int { return max(i, 0) }
@@ -131,32 +132,23 @@ func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
 	}
 	steps := []func(*Settings, int){
 		func(s *Settings, d int) {
-			i := pos(indexOfFunc(profiles, func(p engine.Profile) bool { return p.Name == s.Profile.Name }))
+			i := pos(slices.IndexFunc(profiles, func(p engine.Profile) bool { return p.Name == s.Profile.Name }))
 			s.Profile = profiles[cycle(i, d, len(profiles))]
 		},
 		func(s *Settings, d int) {
-			s.Sandbox.Range = ranges[cycle(pos(indexOf(ranges, s.Sandbox.Range)), d, len(ranges))]
+			s.Sandbox.Range = ranges[cycle(pos(slices.Index(ranges, s.Sandbox.Range)), d, len(ranges))]
 		},
 		func(s *Settings, d int) {
-			s.Sandbox.Strategy = strategies[cycle(pos(indexOf(strategies, s.Sandbox.Strategy)), d, len(strategies))]
+			s.Sandbox.Strategy = strategies[cycle(pos(slices.Index(strategies, s.Sandbox.Strategy)), d, len(strategies))]
 		},
 		func(s *Settings, d int) {
-			s.Sandbox.TimeWait = sandboxTimeWaits[cycle(pos(indexOf(sandboxTimeWaits, s.Sandbox.TimeWait)), d, len(sandboxTimeWaits))]
+			s.Sandbox.TimeWait = sandboxTimeWaits[cycle(pos(slices.Index(sandboxTimeWaits, s.Sandbox.TimeWait)), d, len(sandboxTimeWaits))]
 		},
 		func(s *Settings, d int) { s.Sandbox.Clients = 1 + cycle(s.Sandbox.Clients-1, d, maxClients) },
 		func(s *Settings, d int) {
-			s.Sandbox.Rate = sandboxRates[cycle(pos(indexOf(sandboxRates, s.Sandbox.Rate)), d, len(sandboxRates))]
+			s.Sandbox.Rate = sandboxRates[cycle(pos(slices.Index(sandboxRates, s.Sandbox.Rate)), d, len(sandboxRates))]
 		},
 		func(s *Settings, d int) { s.Sandbox.Dests = 1 + cycle(s.Sandbox.Dests-1, d, len(sandboxServers)) },
 	}
 	return ks, steps
-}
-
-func indexOfFunc[T any](xs []T, f func(T) bool) int {
-	for i, v := range xs {
-		if f(v) {
-			return i
-		}
-	}
-	return -1
 }

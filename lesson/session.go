@@ -98,6 +98,11 @@ type Session struct {
 		at    time.Duration
 	}
 	portsGen uint64
+	// The last port description and what it was made for.
+	inspected struct {
+		key inspectKey
+		v   Inspection
+	}
 	// budget bounds each Tick's simulation work; keptUp is the part of
 	// the asked speed the last Ticks reached, smoothed so that the status
 	// line does not flicker.
@@ -322,7 +327,7 @@ func (s *Session) Do(a Action) {
 	case ActPrevStep:
 		s.gotoStep(s.ls.step - 1)
 	case ActResetProgress:
-		s.prog = Progress{Steps: map[int]int{}, Answers: map[string]string{}, Done: map[int]bool{}}
+		s.prog = newProgress()
 		s.saveProgress()
 		s.load(s.set.Lesson, 0)
 		s.enter(0)

@@ -204,6 +204,19 @@ type QuestionView struct {
 	Why     string // the verdict's reason, from the run
 }
 
+// Lead is the verdict in a few words, as every front end says it before
+// its reason: "Right: 1028." or "Not this time: the answer is 1028."; ""
+// before the engine has answered.
+func (q *QuestionView) Lead() string {
+	switch q.Verdict {
+	case Right:
+		return "Right: " + q.Truth + "."
+	case Wrong:
+		return "Not this time: the answer is " + q.Truth + "."
+	}
+	return ""
+}
+
 // KnobView is a sandbox knob.
 type KnobView struct {
 	Knob
@@ -508,6 +521,12 @@ func (s *Session) inspection() Inspection {
 	if n == 0 {
 		return Inspection{}
 	}
+	// A description scans the host's connections: made once per port and
+	// moment, not every frame the pointer rests on the map.
+	key := inspectKey{s.run, s.focus, n, s.portsGen}
+	if s.inspected.key == key {
+		return s.inspected.v
+	}
 	port := engine.Port(n - 1)
 	h := &s.run.play.hosts[s.focus]
 	var b strings.Builder
@@ -531,7 +550,15 @@ func (s *Session) inspection() Inspection {
 			fmt.Fprintf(&b, " (+%d more)", all-1)
 		}
 	}
-	return Inspection{Port: port, OK: true, Text: b.String()}
+	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: b.String()}
+	return s.inspected.v
+}
+
+// inspectKey is what a port's description depends on.
+type inspectKey struct {
+	run          *Run
+	focus, port1 int
+	portsGen     uint64
 }
 
 // narration is the lesson panel: the step's text or question, and the
@@ -565,7 +592,9 @@ func (s *Session) narration() (Narration, []Control) {
 	cs := []Control{
 		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: last && !more},
 		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
-		{Label: "Reset progress", Action: ActResetProgress},
+	}
+	if !s.run.Lesson.Sandbox { // the open-ended sandbox has no progress to reset; its knobs take the room
+		cs = append(cs, Control{Label: "Reset progress", Action: ActResetProgress})
 	}
 	return n, cs
 }
