@@ -43,7 +43,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	if !addr.IsValid() {
 		addr = netip.IPv4Unspecified()
 	}
-	if !addr.IsUnspecified() && addr != h.addr {
+	if _, ok := h.addrIndex(addr); !ok && !addr.IsUnspecified() {
 		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local, addr, ErrAddrNotAvail)
 	}
 	port := Port(local.Port())
@@ -65,11 +65,12 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	s := &socket{proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
 	h.sockets[id] = s
 	h.lastListener = nil
-	tb.bound[port]++
+	u := tb.use(port)
+	u.bound++
 	tb.bindHeld.set(port)
 	tb.used.set(port)
 	if listen {
-		tb.listening[port]++
+		u.listening++
 	}
 	return id, s.local, nil
 }
@@ -77,32 +78,45 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 // bindConflict reports whether binding (addr, port) with opts clashes with
 // a socket or connection already using port (facts §2 [SOCK7]; Linux's
 // inet_csk_bind_conflict): addresses overlap when equal or either is the
-// wildcard; SO_REUSEPORT on both sides shares, even with a listener and
-// with its connections, since the engine's sockets all belong to one
-// user ("uid_eq(uid, sock_i_uid(sk2))"); SO_REUSEADDR on both sides shares
-// unless the other is listening. A connection counts with the options of
-// the socket it came from (none for an autobind).
+// wildcard (inet_rcv_saddr_equal; docs/facts-extra.md), so a port taken
+// on one of a host's addresses is free on another; SO_REUSEPORT on both
+// sides shares, even with a listener and with its connections, since the
+// engine's sockets all belong to one user ("uid_eq(uid,
+// sock_i_uid(sk2))"); SO_REUSEADDR on both sides shares unless the other
+// is listening. A connection counts with the options of the socket it
+// came from (none for an autobind).
 func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
-	if tb.est[port] > 0 || tb.tw[port] > 0 {
+	u := tb.peek(port)
+	if len(h.addrs) > 1 && !addr.IsUnspecified() && (u.est > 0 || u.tw > 0) {
+		// The port's counts cover every address: look at this one's.
+		i, _ := h.addrIndex(addr)
+		conflict := false
+		h.connsAt(tb, uint8(i), port, func(c conn) {
+			conflict = conflict || !(opts.ReuseAddr && c.reuseAddr || opts.ReusePort && c.reusePort)
+		})
+		if conflict {
+			return true
+		}
+	} else if u.est > 0 || u.tw > 0 {
 		// Connections (TIME_WAIT ones too) stay in the port's bind bucket:
 		// each must share by one option both sides set; without either,
 		// the classic "Address already in use" after a server restart.
 		var unshared uint32
 		switch {
 		case opts.ReuseAddr && opts.ReusePort:
-			unshared = tb.noReuseEither[port]
+			unshared = u.noReuseEither
 		case opts.ReuseAddr:
-			unshared = tb.noReuse[port]
+			unshared = u.noReuse
 		case opts.ReusePort:
-			unshared = tb.noReusePort[port]
+			unshared = u.noReusePort
 		default:
-			unshared = tb.est[port] + tb.tw[port]
+			unshared = u.est + u.tw
 		}
 		if unshared > 0 {
 			return true
 		}
 	}
-	if tb.bound[port] == 0 {
+	if u.bound == 0 {
 		return false
 	}
 	for _, s := range h.sockets {
@@ -121,6 +135,28 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 		return true
 	}
 	return false
+}
+
+// connsAt calls fn for each connection with local address local (an
+// index) and local port port. It walks the flows and accepted connections
+// of every address: only a bind() on a host with several addresses needs
+// it, and a scenario's tables are small.
+func (h *Host) connsAt(tb *table, local uint8, port Port, fn func(conn)) {
+	for f, d := range tb.dests {
+		if f.local != local || !d.est.has(port) && !d.tw.has(port) {
+			continue
+		}
+		c, ok := tb.out.Get(d.key(port))
+		if !ok { // a plain connection: no options
+			c = conn{}
+		}
+		fn(c)
+	}
+	tb.in.Each(func(k uint64, c conn) {
+		if tb.peerAddrs[k>>32].local == local && Port(k>>16) == port {
+			fn(c)
+		}
+	})
 }
 
 // CloseSocket closes a bound or listening socket. Connections accepted from
@@ -142,16 +178,17 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
 	h.lastListener = nil
-	tb.bound[port]--
+	u := tb.use(port)
+	u.bound--
 	if s.listening {
-		tb.listening[port]--
+		u.listening--
 	}
 	tb.release(port)
 }
 
 // listener finds the socket listening on local, if any.
 func (h *Host) listener(tb *table, local netip.AddrPort) *socket {
-	if tb.listening[local.Port()] == 0 {
+	if tb.peek(Port(local.Port())).listening == 0 {
 		return nil
 	}
 	if h.lastListener != nil && h.lastListenAt == local && h.lastListenProto == tb.proto {

@@ -61,9 +61,10 @@ func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 }
 
 // ConnectFrom connects the bound socket id to remote from its own port:
-// bind() then connect(). The 4-tuple must be free; a TIME_WAIT entry with
-// it is taken over at once on Linux (facts §2 [TW]: twp == NULL), and is a
-// conflict elsewhere.
+// bind() then connect(). It leaves from the socket's address, or the
+// primary one if it is bound to the wildcard. The 4-tuple must be free; a
+// TIME_WAIT entry with it is taken over at once on Linux (facts §2 [TW]:
+// twp == NULL), and is a conflict elsewhere.
 func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
 	t, err := h.connectFrom(id, remote)
 	return t, h.osErr(err)
@@ -82,9 +83,13 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote, ErrInvalid)
 	}
 	tb := h.tables[s.proto]
-	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(h.addr, s.local.Port()), Remote: remote}
+	local := s.local.Addr()
+	if local.IsUnspecified() {
+		local = h.addr
+	}
+	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(local, s.local.Port()), Remote: remote}
 	c, exists := h.get(tb, &t)
-	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, h.addr, remote.Addr(), h.now-c.since)
+	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, local, remote.Addr(), h.now-c.since)
 	switch {
 	case takeover:
 		h.remove(tb, &t, c)
@@ -112,7 +117,7 @@ func (h *Host) accept(t FourTuple) error {
 	if err != nil {
 		return err
 	}
-	if t.Local.Addr() != h.addr {
+	if _, ok := h.addrIndex(t.Local.Addr()); !ok {
 		return fmt.Errorf("accept %s: %s is not this host's address: %w", t, t.Local.Addr(), ErrConnRefused)
 	}
 	l := h.listener(tb, t.Local)
@@ -121,7 +126,7 @@ func (h *Host) accept(t FourTuple) error {
 	}
 	c, takeover := h.get(tb, &t)
 	if takeover {
-		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, h.addr, t.Remote.Addr(), h.now-c.since) {
+		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Local.Addr(), t.Remote.Addr(), h.now-c.since) {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
 		h.remove(tb, &t, c)
@@ -211,7 +216,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if !h.prof.ShareAcrossDestinations || tb.proto != TCP {
 		return blocked{&h.reserved, &tb.used, &noPorts, &noPorts}, &noDest, false
 	}
-	d = tb.dest(remote, false)
+	d = tb.dest(flow{0, remote}, false) // from the primary address
 	if d == nil {
 		d = &noDest
 	}

@@ -1,253 +1,425 @@
 package engine
 
 import (
+	"math/bits"
+	"math/rand/v2"
 	"net/netip"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// eachConn calls fn for every connection in tb: the outbound ones found
-// through their destinations' bit sets, then the accepted ones.
-func eachConn(h *Host, tb *table, fn func(FourTuple, conn)) {
-	for remote, d := range tb.dests {
-		for p := range 65536 {
-			if d.est.has(Port(p)) || d.tw.has(Port(p)) {
-				c, ok := tb.out.Get(d.key(Port(p)))
+// allPorts is every port, for eachConn.
+var allPorts = Range{0, 65535}
+
+// eachConn calls fn for every connection in tb whose local port lies in
+// r (or near: the 64-port words around r): the outbound ones found
+// through their flows' bit sets, a word at a time, then the accepted ones.
+func eachConn(h *Host, tb *table, r Range, fn func(FourTuple, conn)) {
+	for f, d := range tb.dests {
+		for w := int(r.Lo) >> 6; w <= int(r.Hi)>>6; w++ {
+			for set := d.est.w[w] | d.tw.w[w]; set != 0; set &= set - 1 {
+				p := Port(w<<6 + bits.TrailingZeros64(set))
+				c, ok := tb.out.Get(d.key(p))
 				switch {
 				case ok:
-				case d.est.has(Port(p)): // a plain connection has no entry
+				case d.est.has(p): // a plain connection has no entry
 					c = conn{state: Established}
 				default:
 					c = conn{state: TimeWait, since: d.since[p>>6][p&63]}
 				}
-				fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(p)), remote}, c)
+				fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addrs[f.local], uint16(p)), f.remote}, c)
 			}
 		}
 	}
 	tb.in.Each(func(k uint64, c conn) {
-		fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addr, uint16(k>>16)), netip.AddrPortFrom(tb.peerAddrs[k>>32], uint16(k))}, c)
+		pr := tb.peerAddrs[k>>32]
+		if !r.Contains(Port(k >> 16)) {
+			return
+		}
+		fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addrs[pr.local], uint16(k>>16)), netip.AddrPortFrom(pr.remote, uint16(k))}, c)
 	})
 }
 
-// checkInvariants recomputes everything Host keeps incrementally and
-// compares: the doc comment of Host lists what must stay true.
-func checkInvariants(t *testing.T, h *Host) {
+// checkInvariants recomputes what Host keeps incrementally and compares:
+// the doc comments of Host and table list what must stay true. With
+// ports, it checks only those ports (the ones a step touched: it costs
+// what the step did, not the table's size); with none, the whole host,
+// counts outside the ports in use included.
+func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 	t.Helper()
+	full := len(ports) == 0
+	touched := map[Port]bool{}
+	for _, p := range ports {
+		touched[p] = true
+	}
 	for _, proto := range []Proto{TCP, UDP} {
 		tb := h.tables[proto]
-		var est, tw, noReuse, noReusePort, noReuseEither, fromBind, bound, listening [65536]uint32
-		destN := map[netip.AddrPort]int{}
-		seen := map[FourTuple]bool{}
-		nEst, nTW, nOut := 0, 0, 0
-		eachConn(h, tb, func(ft FourTuple, c conn) {
-			require.Equal(t, proto, ft.Proto)
-			require.False(t, seen[ft], "%v: two connections with one 4-tuple", ft)
-			seen[ft] = true
-			require.Equal(t, h.addr, ft.Local.Addr(), "%v: local address is the host's", ft)
-			p := ft.Local.Port()
-			if c.state == Established {
-				est[p]++
-			} else {
-				require.Equal(t, TimeWait, c.state)
-				require.Less(t, h.now, c.since+h.prof.TimeWait, "%v outlived TIME_WAIT", ft)
-				tw[p]++
-				nTW++
+		want := map[Port]*portUse{}
+		at := func(p Port) *portUse {
+			if want[p] == nil {
+				want[p] = &portUse{}
 			}
-			if c.state == Established {
+			return want[p]
+		}
+		seen := map[FourTuple]bool{}
+		destN := map[flow]int{}
+		nEst, nTW, nOut := 0, 0, 0
+		// Plain tests, with testify only to report a failure: this runs
+		// for every connection after every step.
+		r := allPorts
+		if !full {
+			r = Range{slices.Min(ports), slices.Max(ports)}
+		}
+		eachConn(h, tb, r, func(ft FourTuple, c conn) {
+			p := Port(ft.Local.Port())
+			if !full && !touched[p] {
+				return
+			}
+			// The 4-tuple invariant: no two connections, outbound or
+			// accepted, share one.
+			if seen[ft] {
+				require.Fail(t, "two connections with one 4-tuple", "%v", ft)
+			}
+			seen[ft] = true
+			pc := at(p)
+			switch c.state {
+			case Established:
+				pc.est++
 				nEst++
+				if c.fromBind != (c.accepted || c.sock != 0) {
+					require.Fail(t, "fromBind", "%v: %+v", ft, c)
+				}
+			case TimeWait:
+				if h.now >= c.since+h.prof.TimeWait {
+					require.Fail(t, "outlived TIME_WAIT", "%v since %v, now %v", ft, c.since, h.now)
+				}
+				pc.tw++
+				nTW++
+			default:
+				require.Fail(t, "a recorded state is Established or TimeWait", "%v: %v", ft, c.state)
 			}
 			if !c.reuseAddr {
-				noReuse[p]++
+				pc.noReuse++
 			}
 			if !c.reusePort {
-				noReusePort[p]++
+				pc.noReusePort++
 			}
 			if !c.reuseAddr && !c.reusePort {
-				noReuseEither[p]++
+				pc.noReuseEither++
 			}
 			if c.fromBind {
-				fromBind[p]++
+				pc.fromBind++
 			}
-			if c.state == Established {
-				require.Equal(t, c.accepted || c.sock != 0, c.fromBind, "%v: fromBind", ft)
+			if c.accepted {
+				return
 			}
-			if !c.accepted {
-				if !c.plain() {
-					nOut++
-				}
-				destN[ft.Remote]++
-				d := tb.dests[ft.Remote]
-				require.NotNil(t, d, "%v: no destination set", ft)
-				require.Equal(t, c.state == Established, d.est.has(Port(p)))
-				require.Equal(t, c.state == TimeWait, d.tw.has(Port(p)))
-				require.Equal(t, !c.plain(), d.rec[p>>6]&(1<<(p&63)) != 0, "%v: rec", ft)
-				if c.sock == 0 && c.state == Established {
-					// An autobound port: inside the range, never reserved.
-					require.True(t, h.prof.Ephemeral.Contains(Port(p)), "%v outside %v", ft, h.prof.Ephemeral)
-					require.False(t, h.reserved.has(Port(p)), "%v is reserved", ft)
-				}
+			if !c.plain() {
+				nOut++
+			}
+			f, ok := h.flow(&ft)
+			d := tb.dests[f]
+			if !ok || d == nil {
+				require.Fail(t, "an outbound connection has its flow", "%v", ft)
+			}
+			destN[f]++
+			if c.state == Established != d.est.has(p) || c.state == TimeWait != d.tw.has(p) || !c.plain() != (d.rec[p>>6]&(1<<(p&63)) != 0) {
+				require.Fail(t, "the flow's bits say the connection's state and record", "%v: %+v", ft, c)
+			}
+			if c.sock == 0 && c.state == Established && (!h.prof.Ephemeral.Contains(p) || h.reserved.has(p)) {
+				require.Fail(t, "an autobound port lies in the range and is not reserved", "%v, range %v", ft, h.prof.Ephemeral)
 			}
 		})
+		for _, s := range h.sockets {
+			p := Port(s.local.Port())
+			if s.proto != proto || !full && !touched[p] {
+				continue
+			}
+			at(p).bound++
+			if s.listening {
+				at(p).listening++
+			}
+		}
+		check := func(p Port, w portUse) {
+			if tb.peek(p) != w {
+				require.Equal(t, w, tb.peek(p), "port %d's counts", p)
+			}
+			if w.bound+w.fromBind > 0 != tb.bindHeld.has(p) || w.bound+w.est+w.tw > 0 != tb.used.has(p) {
+				require.Fail(t, "bindHeld and used follow the counts", "port %d: %+v, bindHeld %v, used %v", p, w, tb.bindHeld.has(p), tb.used.has(p))
+			}
+		}
+		if !full {
+			for p := range touched {
+				check(p, *at(p))
+			}
+			continue
+		}
+		for p, w := range want {
+			check(p, *w)
+		}
 		require.Equal(t, nEst, tb.nEst)
 		require.Equal(t, nTW, tb.nTW)
 		require.Equal(t, nOut, tb.out.Len(), "an entry for each connection with more than its existence to record, and no stray ones")
-		for remote, d := range tb.dests {
-			require.Equal(t, destN[remote], d.n, "destination %v count", remote)
-			require.NotZero(t, d.n, "empty destination sets are removed")
+		for f, d := range tb.dests {
+			require.Equal(t, destN[f], d.n, "flow %v count", f)
+			require.NotZero(t, d.n, "empty flow sets are removed")
 		}
 		require.Len(t, tb.dests, len(destN))
-		for _, s := range h.sockets {
-			if s.proto == proto {
-				bound[s.local.Port()]++
-				if s.listening {
-					listening[s.local.Port()]++
+		// Outside the ports in use every count is zero.
+		for i, pg := range tb.uses {
+			if pg == nil {
+				continue
+			}
+			for j := range pg {
+				if p := Port(i<<6 + j); want[p] == nil && pg[j] != (portUse{}) {
+					require.Fail(t, "counts on a port with no user", "port %d: %+v", p, pg[j])
 				}
 			}
 		}
-		// Every port the fuzzer touches lies in 39990-40030; outside it,
-		// all counts must be zero, which the sums check cheaply.
-		for _, counts := range [][]uint32{tb.est, tb.tw, tb.noReuse, tb.noReusePort, tb.noReuseEither, tb.fromBind, tb.bound, tb.listening} {
-			var inside, all uint32
-			for p, n := range counts {
-				all += n
-				if p >= 39990 && p <= 40030 {
-					inside += n
-				}
-			}
-			require.Equal(t, inside, all, "counts outside the ports in play")
+		var inUse bitset
+		for p := range want {
+			inUse.set(p)
 		}
-		for p := 39990; p <= 40030; p++ {
-			if est[p] == tb.est[p] && tw[p] == tb.tw[p] && noReuse[p] == tb.noReuse[p] && noReusePort[p] == tb.noReusePort[p] &&
-				noReuseEither[p] == tb.noReuseEither[p] && fromBind[p] == tb.fromBind[p] &&
-				bound[p] == tb.bound[p] && listening[p] == tb.listening[p] && (bound[p]+fromBind[p] > 0) == tb.bindHeld.has(Port(p)) &&
-				(bound[p]+est[p]+tw[p] > 0) == tb.used.has(Port(p)) {
-				continue // the fast path; testify below says what differs
+		for w := range tb.used.w {
+			if (tb.used.w[w]|tb.bindHeld.w[w])&^inUse.w[w] != 0 {
+				require.Fail(t, "used or bind-held ports with no user", "word %d: %x, %x", w, tb.used.w[w], tb.bindHeld.w[w])
 			}
-			require.Equal(t, est[p], tb.est[p], "est[%d]", p)
-			require.Equal(t, tw[p], tb.tw[p], "tw[%d]", p)
-			require.Equal(t, noReuse[p], tb.noReuse[p], "noReuse[%d]", p)
-			require.Equal(t, noReusePort[p], tb.noReusePort[p], "noReusePort[%d]", p)
-			require.Equal(t, noReuseEither[p], tb.noReuseEither[p], "noReuseEither[%d]", p)
-			require.Equal(t, fromBind[p], tb.fromBind[p], "fromBind[%d]", p)
-			require.Equal(t, bound[p], tb.bound[p], "bound[%d]", p)
-			require.Equal(t, listening[p], tb.listening[p], "listening[%d]", p)
-			require.Equal(t, bound[p]+fromBind[p] > 0, tb.bindHeld.has(Port(p)), "bindHeld %d", p)
-			require.Equal(t, bound[p]+est[p]+tw[p] > 0, tb.used.has(Port(p)), "used %d", p)
 		}
 	}
 }
 
-// FuzzHost applies a random sequence of operations to one host and checks
-// the invariants after every step, and that a failed call changed nothing.
-// Each operation is 3 bytes: what, and two arguments.
+// fuzzPorts holds every port FuzzHost names or lets the host pick; a
+// failed step's "nothing changed" is checked there, and the full check at
+// the end of each input finds anything outside.
+var fuzzPorts = Range{39998, 40013}
+
+// Addresses of the fuzzed host: the primary, a second one, and a peer
+// that both connects to the host and is connected to.
+var (
+	fuzzSecond = netip.MustParseAddr("192.168.1.6")
+	fuzzPeer   = netip.MustParseAddrPort("9.9.9.9:5555")
+	fuzzDsts   = []netip.AddrPort{dstA, dstB, netip.MustParseAddrPort("127.0.0.1:8080"), fuzzPeer}
+)
+
+// FuzzHost applies a random sequence of operations to one host with two
+// addresses and checks the invariants of what each step touched, the
+// whole host at the end, and that a failed call changed nothing. Each
+// operation is 3 bytes: what, and two arguments.
 func FuzzHost(f *testing.F) {
 	f.Add(uint8(0), []byte{0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 0, 0, 0})
 	f.Add(uint8(2), []byte{0, 1, 2, 0, 1, 2, 0, 1, 2, 4, 9, 9, 0, 1, 2, 5, 0, 0, 6, 3, 0})
 	f.Add(uint8(5), []byte{7, 1, 0, 7, 1, 0, 8, 0, 0, 0, 3, 3, 3, 0, 0, 4, 200, 0, 0, 0, 0})
+	// The duplicate 4-tuple of issue 14: listen on :40000, accept from
+	// 9.9.9.9:5555, close the listener, connect to 9.9.9.9:5555.
+	f.Add(uint8(0), []byte{6, 2, 8, 9, 2, 28, 8, 0, 0, 0, 3, 0})
+	f.Fuzz(fuzzHost)
+}
+
+// fuzzHost is FuzzHost's body, which BenchmarkFuzzHost also runs.
+func fuzzHost(t *testing.T, profile uint8, ops []byte) { runHostOps(t, profile, ops, false) }
+
+// runHostOps runs ops on a fresh host. everyStepFull checks the whole
+// host after every step rather than what the step touched: the cost
+// BenchmarkFuzzHost compares with.
+func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 	profilesList := Profiles()
-	dsts := []netip.AddrPort{dstA, dstB, netip.MustParseAddrPort("127.0.0.1:8080"), netip.MustParseAddrPort("10.0.0.10:443")}
-	f.Fuzz(func(t *testing.T, profile uint8, ops []byte) {
-		p := profilesList[int(profile)%len(profilesList)]
-		h, err := NewHost(HostConfig{
-			Name: "fuzz", Addr: clientIP, Profile: p, Seed: uint64(profile),
-			Range:    Range{40000, 40011}, // small, so exhaustion is reached
-			TimeWait: 5 * time.Second, Reserved: []Port{40003, 40008},
-			TWReuse: TWReuse(profile % 3), HasTWReuse: true,
-		})
-		require.NoError(t, err)
-		var conns []FourTuple
-		var socks []SocketID
-		for i := 0; i+2 < len(ops) && i < 3*200; i += 3 {
-			op, a, b := ops[i]%10, int(ops[i+1]), int(ops[i+2])
-			proto := []Proto{TCP, UDP}[b%2]
-			before := snap(h)
-			var err error
-			what := ""
-			switch op {
-			case 0, 1: // connect, more often than anything else
-				what = "connect"
-				dst := dsts[a%len(dsts)]
-				n := h.Available(proto, dst)
-				var c FourTuple
-				c, err = h.Connect(proto, dst)
-				if err == nil {
-					conns = append(conns, c)
-				}
-				// No profile uses RandomPick, the one strategy that can
-				// fail with ports available.
-				require.Equal(t, n == 0, err != nil, "step %d: connect to %v (%v) with %d available", i/3, dst, err, n)
-			case 2: // connect with IP_LOCAL_PORT_RANGE, its ends near or in the range
-				what = "connectRange"
-				r := Range{Port(39998 + a%16), Port(39998 + b%16)}
-				var c FourTuple
-				c, err = h.ConnectRange(proto, dsts[(a>>4)%len(dsts)], r)
-				if err == nil {
-					conns = append(conns, c)
-					require.True(t, socketRange(h.prof.Ephemeral, r).Contains(Port(c.Local.Port())), "step %d: %v outside %v", i/3, c, r)
-				}
-			case 3, 4: // close one side or the other
-				if len(conns) > 0 {
-					c := conns[a%len(conns)]
-					what = "close " + c.String()
-					if op == 3 {
-						err = h.Close(c)
-					} else {
-						err = h.PassiveClose(c)
-					}
-				}
-			case 5:
-				what = "advance"
-				h.Advance(time.Duration(a) * 50 * time.Millisecond)
-				continue // time passing changes state by design
-			case 6: // explicit bind or listen, near or inside the range
-				what = "bind"
-				port := uint16(39998 + a%16)
-				if a%5 == 0 {
-					port = 0
-				}
-				var id SocketID
-				opts := SockOpts{ReuseAddr: b&2 != 0, ReusePort: b&4 != 0}
-				if b&8 != 0 {
-					id, _, err = h.ListenOpts(proto, netip.AddrPortFrom(clientIP, port), opts)
-				} else {
-					id, _, err = h.Bind(proto, netip.AddrPortFrom(clientIP, port), opts)
-				}
-				if err == nil {
-					socks = append(socks, id)
-				}
-			case 7: // connect from a bound socket
-				if len(socks) > 0 {
-					what = "connectFrom"
-					var c FourTuple
-					c, err = h.ConnectFrom(socks[a%len(socks)], dsts[b%len(dsts)])
-					if err == nil {
-						conns = append(conns, c)
-					}
-				}
-			case 8:
-				if len(socks) > 0 {
-					what = "closeSocket"
-					err = h.CloseSocket(socks[a%len(socks)])
-				}
-			case 9: // a connection arrives at a listener
-				what = "accept"
-				remote := netip.AddrPortFrom(netip.MustParseAddr("10.1.1.1"), uint16(1000+b))
-				if b&4 != 0 {
-					remote = dsts[(b>>3)%len(dsts)] // a peer this host also connects to
-				}
-				c := FourTuple{proto, netip.AddrPortFrom(clientIP, uint16(39998+a%16)), remote}
-				if err = h.Accept(c); err == nil {
-					conns = append(conns, c)
-				}
-			}
-			if err != nil {
-				require.Equal(t, before, snap(h), "step %d (%s) failed with %v but changed the table", i/3, what, err)
-				_, isErrno := IsErrno(err)
-				require.True(t, isErrno, "step %d (%s): %v is not an Errno", i/3, what, err)
-			}
-			checkInvariants(t, h)
-		}
+	p := profilesList[int(profile)%len(profilesList)]
+	h, err := NewHost(HostConfig{
+		Name: "fuzz", Addr: clientIP, More: []netip.Addr{fuzzSecond}, Profile: p, Seed: uint64(profile),
+		Range:    Range{40000, 40011}, // small, so exhaustion is reached
+		TimeWait: 5 * time.Second, Reserved: []Port{40003, 40008},
+		TWReuse: TWReuse(profile % 3), HasTWReuse: true,
 	})
+	require.NoError(t, err)
+	addrs := []netip.Addr{clientIP, fuzzSecond, netip.IPv4Unspecified()}
+	var conns []FourTuple
+	var socks []SocketID
+	var touched []Port
+	touch := func(ts ...FourTuple) {
+		for _, c := range ts {
+			touched = append(touched, Port(c.Local.Port()))
+		}
+	}
+	h.onTakeover = func(c FourTuple) { touch(c) }
+	for i := 0; i+2 < len(ops) && i < 3*200; i += 3 {
+		op, a, b := ops[i]%10, int(ops[i+1]), int(ops[i+2])
+		proto := []Proto{TCP, UDP}[b%2]
+		before := snapIn(h, fuzzPorts)
+		touched = touched[:0]
+		var err error
+		what := ""
+		switch op {
+		case 0, 1: // connect, more often than anything else
+			what = "connect"
+			dst := fuzzDsts[a%len(fuzzDsts)]
+			n := h.Available(proto, dst)
+			var c FourTuple
+			c, err = h.Connect(proto, dst)
+			if err == nil {
+				conns = append(conns, c)
+				touch(c)
+				require.Equal(t, clientIP, c.Local.Addr(), "step %d: connect() leaves from the primary address", i/3)
+			}
+			// No profile uses RandomPick, the one strategy that can
+			// fail with ports available.
+			require.Equal(t, n == 0, err != nil, "step %d: connect to %v (%v) with %d available", i/3, dst, err, n)
+		case 2: // connect with IP_LOCAL_PORT_RANGE, its ends near or in the range
+			what = "connectRange"
+			r := Range{Port(39998 + a%16), Port(39998 + b%16)}
+			var c FourTuple
+			c, err = h.ConnectRange(proto, fuzzDsts[(a>>4)%len(fuzzDsts)], r)
+			if err == nil {
+				conns = append(conns, c)
+				touch(c)
+				require.True(t, socketRange(h.prof.Ephemeral, r).Contains(Port(c.Local.Port())), "step %d: %v outside %v", i/3, c, r)
+			}
+		case 3, 4: // close one side or the other
+			if len(conns) > 0 {
+				c := conns[a%len(conns)]
+				what = "close " + c.String()
+				if op == 3 {
+					err = h.Close(c)
+				} else {
+					err = h.PassiveClose(c)
+				}
+				touch(c)
+			}
+		case 5:
+			what = "advance"
+			h.AdvanceTo(h.now+time.Duration(a)*50*time.Millisecond, func(c FourTuple) { touch(c) })
+		case 6: // explicit bind or listen on either address or the wildcard, near or inside the range
+			what = "bind"
+			port := uint16(39998 + a%16)
+			if a%5 == 0 {
+				port = 0
+			}
+			var id SocketID
+			var local netip.AddrPort
+			opts := SockOpts{ReuseAddr: b&2 != 0, ReusePort: b&4 != 0}
+			at := netip.AddrPortFrom(addrs[(b>>4)%len(addrs)], port)
+			if b&8 != 0 {
+				id, local, err = h.ListenOpts(proto, at, opts)
+			} else {
+				id, local, err = h.Bind(proto, at, opts)
+			}
+			if err == nil {
+				socks = append(socks, id)
+				touched = append(touched, Port(local.Port()))
+			}
+		case 7: // connect from a bound socket
+			if len(socks) > 0 {
+				what = "connectFrom"
+				var c FourTuple
+				c, err = h.ConnectFrom(socks[a%len(socks)], fuzzDsts[b%len(fuzzDsts)])
+				if err == nil {
+					conns = append(conns, c)
+					touch(c)
+				}
+			}
+		case 8:
+			if len(socks) > 0 {
+				what = "closeSocket"
+				id := socks[a%len(socks)]
+				if s, ok := h.sockets[id]; ok {
+					touched = append(touched, Port(s.local.Port()))
+				}
+				err = h.CloseSocket(id)
+			}
+		case 9: // a connection arrives at a listener, on either address
+			what = "accept"
+			remote := netip.AddrPortFrom(netip.MustParseAddr("10.1.1.1"), uint16(1000+b))
+			if b&4 != 0 {
+				remote = fuzzDsts[(b>>3)%len(fuzzDsts)] // a peer this host also connects to
+			}
+			c := FourTuple{proto, netip.AddrPortFrom(addrs[(b>>7)%2], uint16(39998+a%16)), remote}
+			if err = h.Accept(c); err == nil {
+				conns = append(conns, c)
+				touch(c)
+			}
+		}
+		if err != nil {
+			require.Equal(t, before, snapIn(h, fuzzPorts), "step %d (%s) failed with %v but changed the table", i/3, what, err)
+			_, isErrno := IsErrno(err)
+			require.True(t, isErrno, "step %d (%s): %v is not an Errno", i/3, what, err)
+		}
+		switch {
+		case everyStepFull:
+			checkInvariants(t, h)
+		case len(touched) > 0:
+			checkInvariants(t, h, touched...)
+		}
+	}
+	checkInvariants(t, h)
+}
+
+// BenchmarkFuzzHost runs FuzzHost's body over its seed corpus and random
+// inputs, checking what each step touched (as FuzzHost does) and, as the
+// baseline, the whole host after every step.
+func BenchmarkFuzzHost(b *testing.B) {
+	type input struct {
+		profile uint8
+		ops     []byte
+	}
+	var inputs []input
+	files, _ := filepath.Glob("testdata/fuzz/FuzzHost/*")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		require.NoError(b, err)
+		profile, ops, err := parseHostCorpus(string(data))
+		require.NoError(b, err, name)
+		inputs = append(inputs, input{profile, ops})
+	}
+	rng := rand.New(rand.NewPCG(14, 14))
+	for range 64 {
+		ops := make([]byte, 3*rng.IntN(200))
+		for i := range ops {
+			ops[i] = byte(rng.Uint32())
+		}
+		inputs = append(inputs, input{uint8(rng.Uint32()), ops})
+	}
+	for _, mode := range []struct {
+		name string
+		full bool
+	}{{"check=touched", false}, {"check=full-every-step", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				in := inputs[n%len(inputs)]
+				runHostOps(b, in.profile, in.ops, mode.full)
+				n++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e3, "µs/input")
+		})
+	}
+}
+
+// parseHostCorpus reads a FuzzHost corpus file: "go test fuzz v1", then
+// byte('…') and []byte("…").
+func parseHostCorpus(data string) (uint8, []byte, error) {
+	lines := strings.Split(strings.TrimSpace(data), "\n")
+	if len(lines) != 3 || lines[0] != "go test fuzz v1" {
+		return 0, nil, fmt.Errorf("not a FuzzHost corpus file")
+	}
+	arg := func(line, prefix string) (string, error) {
+		lit, ok := strings.CutPrefix(line, prefix+"(")
+		if lit, ok = strings.CutSuffix(lit, ")"); !ok {
+			return "", fmt.Errorf("want %s(...), not %q", prefix, line)
+		}
+		return strconv.Unquote(lit)
+	}
+	// A byte is written as a rune literal: '\x00', 'H' or '\u0089'.
+	profile, err := arg(lines[1], "byte")
+	r := []rune(profile)
+	if err != nil || len(r) != 1 || r[0] > 0xff {
+		return 0, nil, fmt.Errorf("profile %q is not a byte (%v)", lines[1], err)
+	}
+	ops, err := arg(lines[2], "[]byte")
+	return uint8(r[0]), []byte(ops), err
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -12,7 +13,13 @@ import (
 // defaults, as the matching sysctl would.
 type HostConfig struct {
 	Name string
+	// Addr is the host's first (primary) address: a connect() from an
+	// unbound socket leaves from it (docs/facts-extra.md).
 	Addr netip.Addr
+	// More are further addresses of the host, as on an interface with
+	// several: each has its own ports for a bind() to a specific address
+	// and for the 4-tuples of its connections (docs/facts-extra.md).
+	More []netip.Addr
 	// Profile is the host's OS; the zero Profile means linux, the default
 	// wherever a profile is not given.
 	Profile Profile
@@ -106,13 +113,16 @@ func (s PortState) String() string {
 // Invariants, checked after every step by the fuzz tests (and those of
 // table):
 //   - every connection's FourTuple is unique per protocol and its local
-//     address is the host's;
+//     address is one of the host's;
 //   - every port an autobind picked lies in the ephemeral range and is not
 //     reserved;
 //   - a call that returns an error changes nothing.
 type Host struct {
 	name string
-	addr netip.Addr
+	addr netip.Addr // addrs[0]
+	// addrs are the host's addresses, the primary first; a connection's
+	// local address is known inside the engine by its index here.
+	addrs []netip.Addr
 	prof Profile
 	rng  *rand.Rand
 	// hashPrefix is portOffset's hash of hashRemote before the period is
@@ -155,8 +165,18 @@ type Host struct {
 
 // NewHost makes a host with an empty socket table at simulated time 0.
 func NewHost(cfg HostConfig) (*Host, error) {
-	if !cfg.Addr.IsValid() || cfg.Addr.IsUnspecified() {
-		return nil, fmt.Errorf("host %q: address %v is not a host address", cfg.Name, cfg.Addr)
+	addrs := make([]netip.Addr, 0, 1+len(cfg.More))
+	for _, a := range append([]netip.Addr{cfg.Addr}, cfg.More...) {
+		a = a.Unmap()
+		switch {
+		case !a.IsValid() || a.IsUnspecified():
+			return nil, fmt.Errorf("host %q: address %v is not a host address", cfg.Name, a)
+		case slices.Contains(addrs, a):
+			return nil, fmt.Errorf("host %q: address %v is given twice", cfg.Name, a)
+		case len(addrs) == maxAddrs:
+			return nil, fmt.Errorf("host %q: more than %d addresses", cfg.Name, maxAddrs)
+		}
+		addrs = append(addrs, a)
 	}
 	p := cfg.Profile
 	if p.Name == "" {
@@ -185,7 +205,7 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	}
 	pcg := rand.NewPCG(cfg.Seed, 0x706f7274706c6179) // "portplay"
 	h := &Host{
-		name: cfg.Name, addr: cfg.Addr.Unmap(), prof: p,
+		name: cfg.Name, addr: addrs[0], addrs: addrs, prof: p,
 		rng: rand.New(pcg), pcg: pcg,
 		sockets:    map[SocketID]*socket{},
 		onTakeover: cfg.OnTakeover,
@@ -200,9 +220,29 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	return h, nil
 }
 
-// Name is the host's name; Addr its address.
+// maxAddrs bounds a host's addresses: an index fits a byte of the
+// tables' keys.
+const maxAddrs = 256
+
+// Name is the host's name; Addr its first (primary) address.
 func (h *Host) Name() string     { return h.name }
 func (h *Host) Addr() netip.Addr { return h.addr }
+
+// Addrs are all the host's addresses, the primary first.
+func (h *Host) Addrs() []netip.Addr { return slices.Clone(h.addrs) }
+
+// addrIndex is a's index in the host's addresses, if it is one of them.
+func (h *Host) addrIndex(a netip.Addr) (int, bool) {
+	if a == h.addr { // nearly always
+		return 0, true
+	}
+	for i, b := range h.addrs[1:] {
+		if a == b {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
 
 // Profile is the host's profile with the HostConfig overrides applied.
 func (h *Host) Profile() Profile { return h.prof }
@@ -239,15 +279,19 @@ func (h *Host) PortState(proto Proto, p Port) PortState {
 	if !proto.valid() {
 		return PortFree
 	}
-	tb := h.tables[proto]
+	return h.tables[proto].peek(p).state(h.reserved.has(p))
+}
+
+// state is PortState's rule for a port with these counts.
+func (u portUse) state(reserved bool) PortState {
 	switch {
-	case tb.listening[p] > 0:
+	case u.listening > 0:
 		return PortListening
-	case tb.bound[p] > 0 || tb.est[p] > 0:
+	case u.bound > 0 || u.est > 0:
 		return PortInUse
-	case tb.tw[p] > 0:
+	case u.tw > 0:
 		return PortTimeWait
-	case h.reserved.has(p):
+	case reserved:
 		return PortReserved
 	}
 	return PortFree
@@ -260,21 +304,22 @@ func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {
 		*dst = [65536]PortState{}
 		return
 	}
-	// PortState's rules, over whole arrays at once: this runs every frame.
+	// This runs every frame: a page never made is all free or reserved.
 	tb := h.tables[proto]
-	listening, bound, est, tw := tb.listening[:65536], tb.bound[:65536], tb.est[:65536], tb.tw[:65536]
-	for p := range dst {
-		switch {
-		case listening[p] > 0:
-			dst[p] = PortListening
-		case bound[p]|est[p] > 0:
-			dst[p] = PortInUse
-		case tw[p] > 0:
-			dst[p] = PortTimeWait
-		case h.reserved.w[p>>6]&(1<<(p&63)) != 0:
-			dst[p] = PortReserved
-		default:
-			dst[p] = PortFree
+	for i, pg := range tb.uses {
+		out := dst[i<<6 : i<<6+64]
+		res := h.reserved.w[i]
+		if pg == nil {
+			for j := range out {
+				out[j] = PortFree
+				if res&(1<<j) != 0 {
+					out[j] = PortReserved
+				}
+			}
+			continue
+		}
+		for j := range out {
+			out[j] = pg[j].state(res&(1<<j) != 0)
 		}
 	}
 }

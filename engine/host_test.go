@@ -55,11 +55,14 @@ type snapshot struct {
 	count   [3]int
 }
 
-func snap(h *Host) snapshot {
+func snap(h *Host) snapshot { return snapIn(h, allPorts) }
+
+// snapIn is snap of the connections whose local ports lie in r.
+func snapIn(h *Host, r Range) snapshot {
 	s := snapshot{sockets: map[SocketID]socket{}, count: h.counters}
 	for _, p := range []Proto{TCP, UDP} {
 		s.conns[p] = map[FourTuple]conn{}
-		eachConn(h, h.tables[p], func(k FourTuple, v conn) { s.conns[p][k] = v })
+		eachConn(h, h.tables[p], r, func(k FourTuple, v conn) { s.conns[p][k] = v })
 	}
 	for id, so := range h.sockets {
 		s.sockets[id] = *so

@@ -20,12 +20,16 @@ import (
 //     from bind() or a listener rather than from autobind;
 //   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
 //     bound[p]+est[p]+tw[p] > 0;
-//   - every outbound connection has its local port in its destination's
-//     est or tw set (by its state), and an entry in out, and its port in
-//     its destination's rec, iff it is not plain; every accepted one has an entry in in, and touches no
-//     destination;
-//   - dests holds exactly the destinations with connections, each with n
-//     its number of connections; nEst and nTW count connections by state.
+//   - every outbound connection has its local port in its flow's (local
+//     address and destination's) est or tw set (by its state), and an
+//     entry in out, and its port in its flow's rec, iff it is not plain;
+//     every accepted one has an entry in in, and touches no flow;
+//   - dests holds exactly the flows with connections, each with n its
+//     number of connections; nEst and nTW count connections by state.
+//
+// The per-port counts and bit sets cover every address of the host, as
+// Linux's bind bucket is one per port (bhash): what needs an address
+// (a bind conflict on a host with several, a 4-tuple) looks further.
 type table struct {
 	proto Proto
 	// bindHeld: ports whose bind bucket bind() made (a bound or listening
@@ -35,8 +39,9 @@ type table struct {
 	// used: ports with any user, bound or connected; exclusive autobind
 	// and bind(0) pick only outside it.
 	used bitset
-	// dests: per destination, the local ports in use toward it.
-	dests  map[netip.AddrPort]*destPorts
+	// dests: per local address and destination, the local ports in use
+	// from the one toward the other.
+	dests  map[flow]*destPorts
 	nextID uint64
 	// out holds the connections this host opened that are not plain
 	// (ones from bound sockets, or with socket options), keyed by
@@ -46,38 +51,74 @@ type table struct {
 	// holds the connections it accepted, keyed by inKey.
 	out u64map.Map[conn]
 	in  u64map.Map[conn]
-	// peers numbers the remote addresses of accepted connections for
-	// inKey (peerAddrs[n] is number n's); a number stays with its address
-	// for the table's life, as a scenario has a handful of peers.
-	peers     map[netip.Addr]uint32
-	peerAddrs []netip.Addr
+	// peers numbers the pairs of local and remote address of accepted
+	// connections for inKey (peerAddrs[n] is number n's); a number stays
+	// with its pair for the table's life, as a scenario has a handful of
+	// peers.
+	peers     map[peer]uint32
+	peerAddrs []peer
 	// The last peer numbered or looked up: a server's connections come
 	// from a few clients, often many in a row from one, and this saves
 	// hashing its address.
-	lastPeer   netip.Addr
+	lastPeer   peer
 	lastPeerN  uint32
 	nEst, nTW  int
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
 	// The last destination looked up: a client often connects to the same
 	// one many times in a row, and this saves hashing its address.
-	lastRemote netip.AddrPort
+	lastFlow   flow
 	lastDest   *destPorts
-	// Per-port counts behind the bit sets and PortState.
-	bound, listening, est, tw, noReuse, noReusePort, noReuseEither, fromBind []uint32
+	// uses are the per-port counts behind the bit sets and PortState, in
+	// pages of 64 ports made on first use: a table costs what its ports
+	// in use cost, not 65,536 ports' worth, to make and to scan.
+	uses [1024]*[64]portUse
+}
+
+// portUse is one port's counts (see the invariants above).
+type portUse struct {
+	bound, listening, est, tw, noReuse, noReusePort, noReuseEither, fromBind uint32
+}
+
+// use is port p's counts, for changing them.
+func (tb *table) use(p Port) *portUse {
+	pg := tb.uses[p>>6]
+	if pg == nil {
+		pg = new([64]portUse)
+		tb.uses[p>>6] = pg
+	}
+	return &pg[p&63]
+}
+
+// peek is port p's counts, all zero if its page was never made.
+func (tb *table) peek(p Port) portUse {
+	if pg := tb.uses[p>>6]; pg != nil {
+		return pg[p&63]
+	}
+	return portUse{}
 }
 
 func newTable(proto Proto) *table {
 	return &table{
-		proto: proto, dests: map[netip.AddrPort]*destPorts{},
-		peers: map[netip.Addr]uint32{},
-		bound: make([]uint32, 65536), listening: make([]uint32, 65536),
-		est: make([]uint32, 65536), tw: make([]uint32, 65536),
-		noReuse: make([]uint32, 65536), noReusePort: make([]uint32, 65536),
-		noReuseEither: make([]uint32, 65536), fromBind: make([]uint32, 65536),
+		proto: proto, dests: map[flow]*destPorts{},
+		peers: map[peer]uint32{},
 	}
 }
 
-// destPorts are the local ports of connections toward one destination.
+// flow is a local address, by its index in the host's, and a
+// destination: the 4-tuple but for the local port.
+type flow struct {
+	local  uint8
+	remote netip.AddrPort
+}
+
+// peer is a local address, by its index, and a remote one.
+type peer struct {
+	local  uint8
+	remote netip.Addr
+}
+
+// destPorts are the local ports of connections from one local address
+// toward one destination.
 type destPorts struct {
 	est, tw bitset
 	// rec: ports whose connection has an entry in the table's out, so
@@ -129,12 +170,20 @@ func (c conn) plain() bool {
 	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
 }
 
+// flow is t's local address index and destination, if its local address
+// is the host's.
+func (h *Host) flow(t *FourTuple) (flow, bool) {
+	i, ok := h.addrIndex(t.Local.Addr())
+	return flow{uint8(i), t.Remote}, ok
+}
+
 // get finds connection t.
 func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
-	if t.Local.Addr() != h.addr {
+	f, ok := h.flow(t)
+	if !ok {
 		return conn{}, false
 	}
-	if d := tb.dest(t.Remote, false); d != nil {
+	if d := tb.dest(f, false); d != nil {
 		p := Port(t.Local.Port())
 		if d.rec[p>>6]&(1<<(p&63)) != 0 {
 			return tb.out.Get(d.key(p))
@@ -146,55 +195,59 @@ func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
 			return conn{state: TimeWait, since: d.since[p>>6][p&63]}, true
 		}
 	}
-	k, ok := tb.inKey(t, false)
+	k, ok := tb.inKey(f.local, t, false)
 	if !ok {
 		return conn{}, false
 	}
 	return tb.in.Get(k)
 }
 
-// inKey is accepted connection t's key in in: its peer's number and both
-// ports (its local address is the host's, its protocol the table's). An
-// unnumbered peer is numbered if create, else there is no key.
-func (tb *table) inKey(t *FourTuple, create bool) (uint64, bool) {
-	n, ok := tb.lastPeerN, len(tb.peerAddrs) > 0 && t.Remote.Addr() == tb.lastPeer
+// inKey is accepted connection t's key in in: the number of its pair of
+// addresses (local, by its index, and remote) and both ports (its
+// protocol is the table's). An unnumbered pair is numbered if create,
+// else there is no key.
+func (tb *table) inKey(local uint8, t *FourTuple, create bool) (uint64, bool) {
+	pr := peer{local, t.Remote.Addr()}
+	n, ok := tb.lastPeerN, len(tb.peerAddrs) > 0 && pr == tb.lastPeer
 	if !ok {
-		n, ok = tb.peers[t.Remote.Addr()]
+		n, ok = tb.peers[pr]
 	}
 	if !ok {
 		if !create {
 			return 0, false
 		}
 		n = uint32(len(tb.peerAddrs))
-		tb.peers[t.Remote.Addr()] = n
-		tb.peerAddrs = append(tb.peerAddrs, t.Remote.Addr())
+		tb.peers[pr] = n
+		tb.peerAddrs = append(tb.peerAddrs, pr)
 	}
-	tb.lastPeer, tb.lastPeerN = t.Remote.Addr(), n
+	tb.lastPeer, tb.lastPeerN = pr, n
 	return uint64(n)<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port()), true
 }
 
 func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
+	f, _ := h.flow(t) // every caller's t is the host's
+	u := tb.use(port)
 	tb.used.set(port)
 	if !c.reuseAddr {
-		tb.noReuse[port]++
+		u.noReuse++
 	}
 	if !c.reusePort {
-		tb.noReusePort[port]++
+		u.noReusePort++
 	}
 	if !c.reuseAddr && !c.reusePort {
-		tb.noReuseEither[port]++
+		u.noReuseEither++
 	}
 	if c.fromBind {
-		tb.fromBind[port]++
+		u.fromBind++
 		tb.bindHeld.set(port)
 	}
 	var d *destPorts
 	if c.accepted {
-		k, _ := tb.inKey(t, true)
+		k, _ := tb.inKey(f.local, t, true)
 		tb.in.Put(k, c)
 	} else {
-		d = tb.dest(t.Remote, true)
+		d = tb.dest(f, true)
 		if !c.plain() {
 			tb.out.Put(d.key(port), c)
 			d.rec[port>>6] |= 1 << (port & 63)
@@ -205,13 +258,13 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	}
 	if c.state == Established {
 		tb.nEst++
-		tb.est[port]++
+		u.est++
 		if d != nil {
 			d.est.set(port)
 		}
 	} else {
 		tb.nTW++
-		tb.tw[port]++
+		u.tw++
 		if d != nil {
 			d.tw.set(port)
 		}
@@ -220,24 +273,26 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 
 func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
+	f, _ := h.flow(t)
+	u := tb.use(port)
 	if !c.reuseAddr {
-		tb.noReuse[port]--
+		u.noReuse--
 	}
 	if !c.reusePort {
-		tb.noReusePort[port]--
+		u.noReusePort--
 	}
 	if !c.reuseAddr && !c.reusePort {
-		tb.noReuseEither[port]--
+		u.noReuseEither--
 	}
 	if c.fromBind {
-		tb.fromBind[port]--
+		u.fromBind--
 	}
 	var d *destPorts
 	if c.accepted {
-		k, _ := tb.inKey(t, false)
+		k, _ := tb.inKey(f.local, t, false)
 		tb.in.Delete(k)
 	} else {
-		d = tb.dest(t.Remote, false)
+		d = tb.dest(f, false)
 		if !c.plain() {
 			tb.out.Delete(d.key(port))
 			d.rec[port>>6] &^= 1 << (port & 63)
@@ -245,20 +300,20 @@ func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	}
 	if c.state == Established {
 		tb.nEst--
-		tb.est[port]--
+		u.est--
 		if d != nil {
 			d.est.clear(port)
 		}
 	} else {
 		tb.nTW--
-		tb.tw[port]--
+		u.tw--
 		if d != nil {
 			d.tw.clear(port)
 		}
 	}
 	if d != nil {
 		if d.n--; d.n == 0 {
-			delete(tb.dests, t.Remote)
+			delete(tb.dests, f)
 			tb.spareDests = append(tb.spareDests, d)
 			if tb.lastDest == d {
 				tb.lastDest = nil
@@ -275,20 +330,21 @@ func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 
 // release clears port's bits once nothing holds it any more.
 func (tb *table) release(port Port) {
-	if tb.bound[port] == 0 && tb.fromBind[port] == 0 {
+	u := tb.peek(port)
+	if u.bound == 0 && u.fromBind == 0 {
 		tb.bindHeld.clear(port)
 	}
-	if tb.bound[port] == 0 && tb.est[port] == 0 && tb.tw[port] == 0 {
+	if u.bound == 0 && u.est == 0 && u.tw == 0 {
 		tb.used.clear(port)
 	}
 }
 
-// dest returns the port sets toward remote, creating them if create.
-func (tb *table) dest(remote netip.AddrPort, create bool) *destPorts {
-	if tb.lastDest != nil && remote == tb.lastRemote {
+// dest returns the port sets of flow f, creating them if create.
+func (tb *table) dest(f flow, create bool) *destPorts {
+	if tb.lastDest != nil && f == tb.lastFlow {
 		return tb.lastDest
 	}
-	d := tb.dests[remote]
+	d := tb.dests[f]
 	if d == nil && create {
 		if n := len(tb.spareDests); n > 0 {
 			d = tb.spareDests[n-1]
@@ -298,10 +354,10 @@ func (tb *table) dest(remote netip.AddrPort, create bool) *destPorts {
 		}
 		tb.nextID++
 		d.id = tb.nextID
-		tb.dests[remote] = d
+		tb.dests[f] = d
 	}
 	if d != nil {
-		tb.lastRemote, tb.lastDest = remote, d
+		tb.lastFlow, tb.lastDest = f, d
 	}
 	return d
 }
