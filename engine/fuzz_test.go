@@ -1,10 +1,10 @@
 package engine
 
 import (
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"net/netip"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"

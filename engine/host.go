@@ -123,8 +123,8 @@ type Host struct {
 	// addrs are the host's addresses, the primary first; a connection's
 	// local address is known inside the engine by its index here.
 	addrs []netip.Addr
-	prof Profile
-	rng  *rand.Rand
+	prof  Profile
+	rng   *rand.Rand
 	// hashPrefix is portOffset's hash of hashRemote before the period is
 	// mixed in, if hashValid.
 	hashRemote netip.AddrPort

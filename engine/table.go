@@ -66,8 +66,8 @@ type table struct {
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
 	// The last destination looked up: a client often connects to the same
 	// one many times in a row, and this saves hashing its address.
-	lastFlow   flow
-	lastDest   *destPorts
+	lastFlow flow
+	lastDest *destPorts
 	// uses are the per-port counts behind the bit sets and PortState, in
 	// pages of 64 ports made on first use: a table costs what its ports
 	// in use cost, not 65,536 ports' worth, to make and to scan.
