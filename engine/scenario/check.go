@@ -30,10 +30,12 @@ func (sc *Scenario) Check() error {
 			return errorf(h.Pos, "host %q is declared twice", h.Name)
 		}
 		names[h.Name] = true
-		if other, ok := addrs[h.Addr]; ok {
-			return errorf(h.Pos, "host %q: %s is already %s's address", h.Name, h.Addr, other)
+		for _, a := range h.Addrs() {
+			if other, ok := addrs[a]; ok {
+				return errorf(h.Pos, "host %q: %s is already %s's address", h.Name, a, other)
+			}
+			addrs[a] = h.Name
 		}
-		addrs[h.Addr] = h.Name
 	}
 	for _, l := range sc.Listens {
 		what := fmt.Sprintf("listen %s %d", l.Host, l.Port)
@@ -42,6 +44,8 @@ func (sc *Scenario) Check() error {
 			return errorf(l.Pos, "%s: no host named %q", what, l.Host)
 		case l.Port == 0:
 			return errorf(l.Pos, "%s: port 0 is not a port to listen on", what)
+		case l.Addr.IsValid() && !l.Addr.IsUnspecified() && addrs[l.Addr] != l.Host:
+			return errorf(l.Pos, "%s: %s is not one of %s's addresses", what, l.Addr, l.Host)
 		}
 		if err := checkDuration(l.Pos, what+": service", l.Service, false); err != nil {
 			return err
@@ -54,6 +58,9 @@ func (sc *Scenario) Check() error {
 		if err := c.check(names, sc.Ports == Ephemeral); err != nil {
 			return err
 		}
+		if c.Addr.IsValid() && addrs[c.Addr] != c.To {
+			return errorf(c.Pos, "connect %s -> %s:%d: %s is not one of %s's addresses", c.From, c.To, c.Port, c.Addr, c.To)
+		}
 	}
 	return nil
 }
@@ -62,8 +69,8 @@ func (h *Host) check() error {
 	switch {
 	case !validName(h.Name):
 		return errorf(h.Pos, "host %q: not a name (letters, digits, - and _; starting with a letter)", h.Name)
-	case !h.Addr.IsValid() || h.Addr.IsUnspecified() || h.Addr.Zone() != "":
-		return errorf(h.Pos, "host %q: %v is not a host's IP address", h.Name, h.Addr)
+	case slices.ContainsFunc(h.Addrs(), func(a netip.Addr) bool { return !a.IsValid() || a.IsUnspecified() || a.Zone() != "" }):
+		return errorf(h.Pos, "host %q: %v is not a host's IP addresses", h.Name, addrList(h.Addrs()))
 	case h.Strategy != 0 && !slices.Contains(engine.Strategies, h.Strategy):
 		return errorf(h.Pos, "host %q: unknown strategy %v", h.Name, h.Strategy)
 	case h.Profile.Name != "" && !slices.Contains(engine.Strategies, h.Profile.Connect):

@@ -291,19 +291,34 @@ func (p *parser) host() error {
 	if err != nil {
 		return err
 	}
-	addr, err := netip.ParseAddr(at.text)
-	if err != nil || addr.Zone() != "" {
-		return p.errAt(at, "host: %q is not an IP address, e.g. 10.0.0.10", at.text)
-	}
-	if addr.IsUnspecified() {
-		return p.errAt(at, "host: %s is the wildcard address; give the host its own address", addr)
-	}
-	for _, h := range p.sc.Hosts {
-		if h.Addr == addr {
-			return p.errAt(at, "host: %s is already %s's address (%s)", addr, h.Name, h.Pos)
+	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Profile: linux}
+	// One address, or several separated by commas (no spaces), the
+	// first the one connect() leaves from.
+	col := at.col
+	for i, text := range strings.Split(at.text, ",") {
+		a := token{text, col}
+		col += len(text) + 1
+		addr, err := netip.ParseAddr(text)
+		if err != nil || addr.Zone() != "" {
+			return p.errAt(a, "host: %q is not an IP address, e.g. 10.0.0.10 (several are separated by commas: 10.0.0.10,10.0.0.11)", text)
+		}
+		if addr.IsUnspecified() {
+			return p.errAt(a, "host: %s is the wildcard address; give the host its own address", addr)
+		}
+		if slices.Contains(h.Addrs()[:i], addr) {
+			return p.errAt(a, "host: %s is given twice", addr)
+		}
+		for _, o := range p.sc.Hosts {
+			if slices.Contains(o.Addrs(), addr) {
+				return p.errAt(a, "host: %s is already %s's address (%s)", addr, o.Name, o.Pos)
+			}
+		}
+		if i == 0 {
+			h.Addr = addr
+		} else {
+			h.More = append(h.More, addr)
 		}
 	}
-	h := Host{Pos: Pos{p.line, name.col}, Name: name.text, Addr: addr, Profile: linux}
 	err = p.options(3, "profile range timewait strategy", "", func(k, v token) error {
 		var err error
 		switch k.text {
@@ -337,18 +352,30 @@ func (p *parser) listen() error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.hostByName(ht); err != nil {
-		return err
-	}
-	pt, err := p.arg(2, "a port")
+	h, err := p.hostByName(ht)
 	if err != nil {
 		return err
 	}
-	port, err := p.port(pt)
+	pt, err := p.arg(2, "a port, or ADDRESS:PORT")
 	if err != nil {
 		return err
 	}
-	l := Listen{Pos: Pos{p.line, p.toks[0].col}, Host: ht.text, Port: port}
+	l := Listen{Pos: Pos{p.line, p.toks[0].col}, Host: ht.text}
+	if i := strings.LastIndexByte(pt.text, ':'); i >= 0 {
+		// ADDRESS:PORT: one of the host's addresses, or the wildcard.
+		ap, err := netip.ParseAddrPort(pt.text)
+		if err != nil || ap.Addr().Zone() != "" {
+			return p.errAt(pt, "listen: %q is not ADDRESS:PORT, e.g. 10.0.0.11:80 or 0.0.0.0:80 (IPv6: [fd00::1]:80)", pt.text)
+		}
+		if !ap.Addr().IsUnspecified() && !slices.Contains(h.Addrs(), ap.Addr()) {
+			return p.errAt(pt, "listen: %s is not one of %s's addresses (%s)", ap.Addr(), h.Name, addrList(h.Addrs()))
+		}
+		l.Addr = ap.Addr()
+		pt = token{pt.text[i+1:], pt.col + i + 1}
+	}
+	if l.Port, err = p.port(pt); err != nil {
+		return err
+	}
 	err = p.options(3, "service", "", func(_, v token) error {
 		l.Service, err = p.duration(v, false)
 		return err
@@ -379,13 +406,31 @@ func (p *parser) connect() error {
 	if err != nil {
 		return err
 	}
-	name, portText, ok := strings.Cut(dst.text, ":")
-	if !ok {
-		return p.errAt(dst, "connect: want SERVER:PORT, e.g. web-a:80, not %q", dst.text)
+	var to *Host
+	var addr netip.Addr
+	i := strings.LastIndexByte(dst.text, ':')
+	name, portText := dst.text, ""
+	if i >= 0 {
+		name, portText = dst.text[:i], dst.text[i+1:]
 	}
-	to, err := p.hostByName(token{name, dst.col})
-	if err != nil {
-		return err
+	if ap, err := netip.ParseAddrPort(dst.text); err == nil {
+		// ADDRESS:PORT: the host that has that address.
+		addr = ap.Addr()
+		for j := range p.sc.Hosts {
+			if slices.Contains(p.sc.Hosts[j].Addrs(), addr) {
+				to = &p.sc.Hosts[j]
+			}
+		}
+		if to == nil {
+			return p.errAt(dst, "connect: no host has the address %s (declare it with a host line first)", addr)
+		}
+	} else {
+		if i < 0 {
+			return p.errAt(dst, "connect: want SERVER:PORT, e.g. web-a:80, or ADDRESS:PORT, not %q", dst.text)
+		}
+		if to, err = p.hostByName(token{name, dst.col}); err != nil {
+			return err
+		}
 	}
 	if to.Name == from.text {
 		return p.errAt(dst, "connect: %s connects to itself; pick another host", from.text)
@@ -394,7 +439,7 @@ func (p *parser) connect() error {
 	if err != nil {
 		return err
 	}
-	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Port: port, Count: 1}
+	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Addr: addr, Port: port, Count: 1}
 	var pace token // the `every` or `rate` option, if any
 	err = p.options(4, "at every rate count hold close", "bind", func(k, v token) error {
 		var err error
@@ -455,6 +500,15 @@ func (p *parser) rate(t token) (time.Duration, error) {
 		return 0, p.errAt(t, "connect: rate %q is more than 1000000/s", t.text)
 	}
 	return every, nil
+}
+
+// addrList writes addresses as a host line does: separated by commas.
+func addrList(addrs []netip.Addr) string {
+	s := make([]string, len(addrs))
+	for i, a := range addrs {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ",")
 }
 
 func validName(s string) bool {

@@ -142,6 +142,18 @@ func TestParseErrors(t *testing.T) {
 		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, bind`},
 		{"bind without ephemeral ports", hosts + "connect c -> s:80 bind\nephemeral off", 3, 1, "bind needs ephemeral ports"},
 		{"bind in the thought experiment", hosts + "connect c -> s:80 bind\nephemeral serial", 3, 1, "bind needs ephemeral ports"},
+		{"second address not an address", "host a 10.0.0.1,10.0.0.x", 1, 17, `"10.0.0.x" is not an IP address`},
+		{"second address with a space", "host a 10.0.0.1, 10.0.0.2", 1, 17, `"" is not an IP address`},
+		{"second address twice", "host a 10.0.0.1,10.0.0.2,10.0.0.2", 1, 26, "10.0.0.2 is given twice"},
+		{"second address the wildcard", "host a 10.0.0.1,0.0.0.0", 1, 17, "wildcard"},
+		{"second address another host's", hosts + "host d 10.0.0.11,10.0.0.10", 3, 18, "already s's address"},
+		{"a host's second address again", "host a 10.0.0.1,10.0.0.2\nhost b 10.0.0.2", 2, 8, "already a's address"},
+		{"listen on another host's address", hosts + "listen s 192.168.1.5:80", 3, 10, "192.168.1.5 is not one of s's addresses (10.0.0.10)"},
+		{"listen on a bad address", hosts + "listen s 10.0.0:80", 3, 10, `"10.0.0:80" is not ADDRESS:PORT`},
+		{"listen address bad port", hosts + "listen s 10.0.0.10:0", 3, 20, `port "0" is not a number`},
+		{"listen address port not a number", hosts + "listen s 0.0.0.0:http", 3, 10, "is not ADDRESS:PORT"},
+		{"connect to an unknown address", hosts + "connect c -> 10.0.0.99:80", 3, 14, "no host has the address 10.0.0.99"},
+		{"connect to its own address", hosts + "connect c -> 192.168.1.5:80", 3, 14, "connects to itself"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +181,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("host a 1.2.3.4\nhost b ::1 profile macos range 1-2\nconnect a -> b:1 rate 0.5/s count 3")
 	f.Add(`title "`)
 	f.Add("host a 1.2.3.4\nhost b 1.2.3.5\nconnect a -> b:80 bind count 2 every 1s\nephemeral off")
+	f.Add("host a 1.2.3.4\nhost b 1.2.3.5,1.2.3.6\nlisten b 80\nlisten b 1.2.3.6:80\nlisten b 0.0.0.0:80\nconnect a -> 1.2.3.6:80")
+	f.Add("host a ::1,fd00::2\nhost b fd00::1\nlisten a [fd00::2]:80\nconnect b -> [fd00::2]:80")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {
@@ -182,17 +196,25 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		names := map[string]bool{}
+		owner := map[netip.Addr]string{}
 		for _, h := range sc.Hosts {
 			require.False(t, names[h.Name], "duplicate host %q", h.Name)
 			names[h.Name] = true
+			for _, a := range h.Addrs() {
+				require.Empty(t, owner[a], "%v belongs to two hosts", a)
+				owner[a] = h.Name
+			}
 		}
 		for _, l := range sc.Listens {
 			require.True(t, names[l.Host])
 			require.NotZero(t, l.Port)
+			at := l.At(sc.Hosts)
+			require.True(t, at.IsUnspecified() || owner[at] == l.Host, "listen on %v, not %s's", at, l.Host)
 		}
 		for _, c := range sc.Connects {
 			require.True(t, names[c.From] && names[c.To])
 			require.NotEqual(t, c.From, c.To)
+			require.Equal(t, c.To, owner[c.Dst(sc.Hosts)], "connect to %v, %s's", c.Dst(sc.Hosts), c.To)
 			require.GreaterOrEqual(t, c.Count, 1)
 			require.True(t, c.Count == 1 || c.Every > 0)
 		}
@@ -257,5 +279,26 @@ func TestCheck(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 			assert.False(t, strings.HasPrefix(err.Error(), "line "), "no position for a Go value: %v", err)
 		})
+	}
+}
+
+// A host line may give several addresses; listen and connect name one.
+func TestParseSeveralAddresses(t *testing.T) {
+	sc, err := Parse("host c 192.168.1.5\nhost s 10.0.0.10,10.0.0.11,fd00::1\n" +
+		"listen s 80\nlisten s 10.0.0.11:80\nlisten s [fd00::1]:443\nlisten s 0.0.0.0:8080\n" +
+		"connect c -> s:80\nconnect c -> 10.0.0.11:80")
+	require.NoError(t, err)
+	s := sc.Hosts[1]
+	assert.Equal(t, netip.MustParseAddr("10.0.0.10"), s.Addr)
+	assert.Equal(t, []netip.Addr{netip.MustParseAddr("10.0.0.11"), netip.MustParseAddr("fd00::1")}, s.More)
+	var at []string
+	for _, l := range sc.Listens {
+		at = append(at, netip.AddrPortFrom(l.At(sc.Hosts), l.Port).String())
+	}
+	assert.Equal(t, []string{"10.0.0.10:80", "10.0.0.11:80", "[fd00::1]:443", "0.0.0.0:8080"}, at)
+	require.Len(t, sc.Connects, 2)
+	for i, want := range []string{"10.0.0.10", "10.0.0.11"} {
+		assert.Equal(t, "s", sc.Connects[i].To)
+		assert.Equal(t, want, sc.Connects[i].Dst(sc.Hosts).String())
 	}
 }

@@ -31,6 +31,34 @@ type Scenario struct {
 	Connects []Connect
 }
 
+// Addrs are h's addresses, the first first.
+func (h *Host) Addrs() []netip.Addr { return append([]netip.Addr{h.Addr}, h.More...) }
+
+// At is the address l listens on: its own, or its host's first.
+func (l *Listen) At(hosts []Host) netip.Addr {
+	if l.Addr.IsValid() {
+		return l.Addr
+	}
+	return hostNamed(hosts, l.Host).Addr
+}
+
+// Dst is the address c connects to: its own, or its server's first.
+func (c *Connect) Dst(hosts []Host) netip.Addr {
+	if c.Addr.IsValid() {
+		return c.Addr
+	}
+	return hostNamed(hosts, c.To).Addr
+}
+
+func hostNamed(hosts []Host, name string) *Host {
+	for i := range hosts {
+		if hosts[i].Name == name {
+			return &hosts[i]
+		}
+	}
+	return &Host{} // Check refuses a scenario that names no host
+}
+
 // Ports says where connections get their local ports: from the ephemeral
 // range, as real systems do, or (lesson 4's counterfactuals) all from port
 // 80, in real TCP or in the thought experiment of a server that serves its
@@ -91,12 +119,15 @@ type Pos struct{ Line, Col int }
 
 func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
 
-// Host is a `host NAME ADDRESS [profile P] [range LO-HI] [timewait D]
-// [strategy S]` line. Zero values keep the profile's own settings.
+// Host is a `host NAME ADDRESS[,ADDRESS...] [profile P] [range LO-HI]
+// [timewait D] [strategy S]` line. Zero values keep the profile's own
+// settings.
 type Host struct {
 	Pos  Pos
 	Name string
-	Addr netip.Addr
+	Addr netip.Addr // the first address: connect() leaves from it
+	// More are the host's further addresses, after the first.
+	More []netip.Addr
 	// Profile is the host's OS; the zero Profile is linux, as in a file
 	// without `profile` (and as engine.NewHost takes it).
 	Profile engine.Profile
@@ -108,11 +139,13 @@ type Host struct {
 	Strategy engine.Strategy
 }
 
-// Listen is a `listen HOST PORT [service D]` line: a TCP listener on the
-// host's address.
+// Listen is a `listen HOST [ADDRESS:]PORT [service D]` line: a TCP
+// listener on one of the host's addresses, its first if not given, or on
+// all of them (the wildcard, 0.0.0.0 or ::).
 type Listen struct {
 	Pos     Pos
 	Host    string
+	Addr    netip.Addr // zero: the host's first address
 	Port    uint16
 	Service time.Duration // server time per request; 0 if not given
 }
@@ -134,11 +167,13 @@ func (s Side) String() string {
 
 // Connect is a `connect CLIENT -> SERVER:PORT [at D] [every D | rate N/s]
 // [count N] [hold D] [close client|server] [bind]` line: count connections,
-// the first at At, then one every Every.
+// the first at At, then one every Every. The destination may be written
+// ADDRESS:PORT, one of a host's addresses.
 type Connect struct {
 	Pos    Pos
 	From   string
 	To     string
+	Addr   netip.Addr // which of To's addresses; zero: its first
 	Port   uint16
 	At     time.Duration
 	Every  time.Duration // 0 with Count 1

@@ -55,8 +55,11 @@ type Stats struct {
 // Sim is one run of a scenario. It is not safe for concurrent use.
 type Sim struct {
 	sc     *scenario.Scenario
-	hosts  []*host
-	byAddr map[netip.Addr]int
+	hosts []*host
+	// addrs are every host's addresses, numbered (for twKey and actRetry)
+	// in the order of the hosts and of each host's addresses.
+	addrs  []netip.Addr
+	byAddr map[netip.Addr]int // the inverse of addrs
 	now    time.Duration
 	seq    uint64
 	q      queue
@@ -71,6 +74,7 @@ type Sim struct {
 // spec is a connect line with its hosts resolved and its starts counted.
 type spec struct {
 	client, server int
+	dst            netip.Addr    // the server's address it connects to
 	service        time.Duration // the server's time per request on that port
 	started        int
 }
@@ -118,7 +122,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 	for i, hs := range sc.Hosts {
 		h := &host{name: hs.Name, waiting: map[netip.Addr][]int32{}}
 		e, err := engine.NewHost(engine.HostConfig{
-			Name: hs.Name, Addr: hs.Addr, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
+			Name: hs.Name, Addr: hs.Addr, More: hs.More, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
 			Range: hs.Range, TimeWait: hs.TimeWait, Strategy: hs.Strategy,
 			// A connect or accept took over this 4-tuple's TIME_WAIT
 			// (tcp_tw_reuse, bind then connect, a new SYN): that old
@@ -130,15 +134,18 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		}
 		h.e = e
 		s.hosts = append(s.hosts, h)
-		s.byAddr[hs.Addr] = i
+		for _, a := range hs.Addrs() {
+			s.byAddr[a] = len(s.addrs)
+			s.addrs = append(s.addrs, a)
+		}
 	}
-	for _, l := range sc.Listens {
-		s.push(0, actListen, int32(s.hostIndex(l.Host)), int32(l.Port))
+	for i := range sc.Listens {
+		s.push(0, actListen, int32(i), 0)
 	}
 	for i, c := range sc.Connects {
-		sp := spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To)}
+		sp := spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To), dst: c.Dst(sc.Hosts)}
 		for _, l := range sc.Listens {
-			if l.Host == c.To && l.Port == c.Port {
+			if at := l.At(sc.Hosts); l.Host == c.To && l.Port == c.Port && (at == sp.dst || at.IsUnspecified()) {
 				sp.service = l.Service
 			}
 		}
@@ -224,7 +231,7 @@ func (s *Sim) hostIndex(name string) int {
 type actKind uint8
 
 const (
-	actListen        actKind = iota + 1 // a: host, b: port
+	actListen        actKind = iota + 1 // a: the listen line
 	actStart                            // a: connect spec; the k-th start is computed from the spec
 	actSynArrive                        // a: conn slot
 	actSynAckArrive                     //
@@ -237,7 +244,7 @@ const (
 	actFinAckArrive                     //
 	actLastAckArrive                    //
 	actExpire                           // a: host
-	actRetry                            // a: client host, b: server host
+	actRetry                            // a: client host, b: the server address's number
 )
 
 type action struct {
@@ -400,19 +407,19 @@ func (s *Sim) timeWaitEnded(h *host, t engine.FourTuple, takeover bool) {
 	}
 }
 
-// twKey is a TIME_WAIT 4-tuple t of one host as a number: the peer's
-// host index and both ports. Its local address is always the host's and
-// its protocol TCP, and every peer is a scenario host, so no two of the
-// host's 4-tuples share a key.
+// twKey is a TIME_WAIT 4-tuple t of one host as a number: both
+// addresses' numbers and both ports. Its protocol is TCP and every peer
+// is a scenario host, so no two of the host's 4-tuples share a key.
 func (s *Sim) twKey(t engine.FourTuple) uint64 {
-	return uint64(s.hostAt(t.Remote.Addr()))<<32 | uint64(t.Local.Port())<<16 | uint64(t.Remote.Port())
+	return uint64(s.addrNum(t.Remote.Addr()))<<48 | uint64(s.addrNum(t.Local.Addr()))<<32 |
+		uint64(t.Local.Port())<<16 | uint64(t.Remote.Port())
 }
 
-// hostAt is the index of the host with address a. A scenario has a
-// handful of hosts: comparing them in turn is cheaper than hashing a.
-func (s *Sim) hostAt(a netip.Addr) int {
-	for i, h := range s.hosts {
-		if h.e.Addr() == a {
+// addrNum is address a's number. A scenario has a handful of addresses:
+// comparing them in turn is cheaper than hashing a.
+func (s *Sim) addrNum(a netip.Addr) int {
+	for i, b := range s.addrs {
+		if a == b {
 			return i
 		}
 	}
@@ -435,22 +442,25 @@ func (s *Sim) wakeForExpiry(i int) {
 func (s *Sim) do(a action) {
 	switch a.kind {
 	case actListen:
-		s.listen(int(a.a), uint16(a.b))
+		s.listen(int(a.a))
 	case actStart:
 		s.start(int(a.a))
 	case actExpire:
 		s.hosts[a.a].expiring = false
 		s.wakeForExpiry(int(a.a))
 	case actRetry:
-		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.sc.Hosts[a.b].Addr, 0)})
+		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.addrs[a.b], 0)})
 	default:
 		s.step(a.kind, a.a)
 	}
 }
 
-func (s *Sim) listen(i int, port uint16) {
+// listen runs listen line l.
+func (s *Sim) listen(l int) {
+	ls := &s.sc.Listens[l]
+	i := s.hostIndex(ls.Host)
 	h := s.hosts[i]
-	local := netip.AddrPortFrom(s.sc.Hosts[i].Addr, port)
+	local := netip.AddrPortFrom(ls.At(s.sc.Hosts), ls.Port)
 	// Servers start as root to bind below 1024 (lesson 1's rule).
 	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
 	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}, Err: errno(err)})
@@ -495,7 +505,7 @@ func (s *Sim) endConn(slot int32) { s.free = append(s.free, slot) }
 func (s *Sim) open(slot int32) {
 	c := &s.conns[slot]
 	cl := s.hosts[c.client]
-	dst := netip.AddrPortFrom(s.sc.Hosts[c.server].Addr, s.sc.Connects[c.spec].Port)
+	dst := netip.AddrPortFrom(s.specs[c.spec].dst, s.sc.Connects[c.spec].Port)
 	e := s.engineOf(c.client)
 	var t engine.FourTuple
 	var err error

@@ -83,17 +83,31 @@ func goldenUntil(name string) time.Duration {
 	return 0
 }
 
-// Every built-in scenario's trace is kept in testdata/golden and reviewed
-// by eye when it changes: go test ./engine/sim -run Golden -update. A
-// scenario without ephemeral ports is also kept as the thought experiment
-// (NAME.serial.txt), the other column of lesson 4's comparison.
+// examples are the scenarios of testdata/*.txt, shown in the docs but not
+// lessons.
+func examples(t testing.TB) []builtin {
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	require.NoError(t, err)
+	var out []builtin
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		require.NoError(t, err)
+		out = append(out, builtin{strings.TrimSuffix(filepath.Base(p), ".txt"), string(src)})
+	}
+	return out
+}
+
+// Every built-in and example scenario's trace is kept in testdata/golden
+// and reviewed by eye when it changes: go test ./engine/sim -run Golden
+// -update. A scenario without ephemeral ports is also kept as the thought
+// experiment (NAME.serial.txt), the other column of lesson 4's comparison.
 func TestGoldenTraces(t *testing.T) {
 	type golden struct {
 		name string
 		sc   *scenario.Scenario
 	}
 	var goldens []golden
-	for _, b := range builtins(t) {
+	for _, b := range append(builtins(t), examples(t)...) {
 		sc, err := scenario.Parse(b.source)
 		require.NoError(t, err)
 		goldens = append(goldens, golden{b.name, sc})
@@ -554,4 +568,27 @@ func TestScenarioAsAGoValue(t *testing.T) {
 	parsed, _ := run(t, builtinSource(t, "5"), 0)
 	assert.Equal(t, trace(parsed), trace(evs))
 	assert.Equal(t, "linux", s.Hosts()[1].Profile().Name)
+}
+
+// A host with two addresses serves :80 on each (testdata/two-addresses.txt):
+// the second address's :80 is free while the first's is taken, the
+// wildcard's is not, and each connection reaches the address it names.
+func TestSecondAddressServesTheSamePort(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "two-addresses.txt"))
+	require.NoError(t, err)
+	evs, st := run(t, string(src), 0)
+	var listens []string
+	reached := map[string]bool{}
+	for _, e := range evs {
+		switch {
+		case e.Kind == Listen:
+			listens = append(listens, fmt.Sprintf("%v %v", e.Tuple.Local, engine.ErrnoName(e.Err)))
+		case e.Kind == State && e.Host == "web" && e.State == engine.Established:
+			reached[e.Tuple.Local.String()] = true
+		}
+	}
+	assert.Equal(t, []string{"10.0.0.10:80 ", "10.0.0.11:80 ", "0.0.0.0:80 EADDRINUSE"}, listens)
+	assert.Equal(t, map[string]bool{"10.0.0.10:80": true, "10.0.0.11:80": true}, reached)
+	assert.Equal(t, 2, st.Completed)
+	assert.Zero(t, st.Failed)
 }
