@@ -54,7 +54,7 @@ type Stats struct {
 
 // Sim is one run of a scenario. It is not safe for concurrent use.
 type Sim struct {
-	sc     *scenario.Scenario
+	sc    *scenario.Scenario
 	hosts []*host
 	// addrs are every host's addresses, numbered (for twKey and actRetry)
 	// in the order of the hosts and of each host's addresses.
