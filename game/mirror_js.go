@@ -312,8 +312,12 @@ func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 	for _, h := range vm.Hosts {
 		tr := m.el(t, "tr", "")
 		m.el(tr, "th", h.Name).Call("setAttribute", "scope", "row")
-		m.el(tr, "td", h.Addr.String())
-		m.el(tr, "td", h.Profile)
+		m.el(tr, "td", h.AddrText)
+		if h.Unverified != "" {
+			m.el(tr, "td", h.Profile+". Unverified: "+h.Unverified+".")
+		} else {
+			m.el(tr, "td", h.Profile)
+		}
 		ul := m.el(m.el(tr, "td", ""), "ul", "")
 		for _, s := range socketLines(h) {
 			m.el(ul, "li", s)

@@ -107,7 +107,7 @@ func drawNetworkChrome(v *view, vm *lesson.View) {
 		}
 		v.strokeRect(b.x, b.y, b.w, b.h, width, edge)
 		v.text(h.Name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
-		v.text(h.Addr.String(), Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
+		v.text(h.AddrText, Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
 		v.text(hostSubtitle(h), Regular, 13, b.x+12, b.y+32, alignStart, colMuted)
 	}
 }

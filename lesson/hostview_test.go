@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
 
@@ -271,5 +272,41 @@ func TestConnNamesReadAsPeopleCount(t *testing.T) {
 		assert.Equal(t, "alice's "+want+" connection", connName{"alice", n}.String())
 		assert.Equal(t, want+" connection", connName{"alice", n}.on("alice"), "in alice's own box")
 		assert.Equal(t, "alice's "+want, connName{"alice", n}.on("web"), "in another host's box")
+	}
+}
+
+// A host's box names every address of a host with several, and a packet
+// to its second address is drawn toward it.
+func TestHostLabelShowsEveryAddress(t *testing.T) {
+	sc, err := scenario.Parse("host client 192.168.1.5\nhost web 10.0.0.10,10.0.0.11\n" +
+		"listen web 10.0.0.11:80\nconnect client -> 10.0.0.11:80")
+	require.NoError(t, err)
+	p, err := newPlayer(sc)
+	require.NoError(t, err)
+	assert.Equal(t, "192.168.1.5", p.hosts[0].addrText)
+	assert.Equal(t, "10.0.0.10, 10.0.0.11", p.hosts[1].addrText)
+	assert.Equal(t, 1, p.hostByAddr(netip.MustParseAddr("10.0.0.11")))
+	assert.Equal(t, -1, p.hostByAddr(netip.MustParseAddr("10.0.0.12")))
+}
+
+// A profile's unverified claims are marked in the host's box and listed
+// for the text mirror; a profile without any is not marked.
+func TestHostLabelMarksUnverifiedClaims(t *testing.T) {
+	for _, name := range []string{"linux", "linux-old", "winxp", "windows", "freebsd", "macos", "iana"} {
+		t.Run(name, func(t *testing.T) {
+			prof, err := engine.ProfileByName(name)
+			require.NoError(t, err)
+			s := DefaultSettings()
+			s.Lesson, s.LessonGiven, s.Paused, s.Seed, s.Profile = 3, true, true, 7, prof
+			v := NewSession(builtin(t), s, nil, &MemStore{}).View()
+			require.Empty(t, v.Fatal)
+			client := v.Hosts[slices.IndexFunc(v.Hosts, func(h HostView) bool { return h.Client })]
+			assert.Equal(t, prof.Unverified, client.Unverified)
+			if prof.Unverified == "" {
+				assert.Equal(t, prof.Title, client.Profile)
+			} else {
+				assert.Equal(t, prof.Title+", partly unverified", client.Profile)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/portplay/portplay/engine"
@@ -51,14 +52,18 @@ type player struct {
 
 // hostState is one host's sockets as the events describe them.
 type hostState struct {
-	Name    string
-	Addr    netip.Addr
-	Profile engine.Profile // with the scenario's overrides
-	client  bool           // it opens connections
-	server  bool           // it listens
-	listens []netip.AddrPort
-	conns   map[int]connState // by connection number
-	nTW     int               // how many of conns are in TIME_WAIT
+	Name  string
+	Addr  netip.Addr   // the first of Addrs
+	Addrs []netip.Addr // every address, the first first
+	// addrText and profileText are the box's labels: the addresses, and
+	// the OS marked where the profile holds unverified claims.
+	addrText, profileText string
+	Profile               engine.Profile // with the scenario's overrides
+	client                bool           // it opens connections
+	server                bool           // it listens
+	listens               []netip.AddrPort
+	conns                 map[int]connState // by connection number
+	nTW                   int               // how many of conns are in TIME_WAIT
 	// A frame lists a few of thousands of connections; these find them
 	// without a pass over conns. active holds the numbers of those not in
 	// TIME_WAIT; twOrder the numbers of those that entered TIME_WAIT, in
@@ -138,7 +143,8 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 	for i, e := range s.Hosts() {
 		name := sc.Hosts[i].Name
 		p.hosts = append(p.hosts, hostState{
-			Name: e.Name(), Addr: e.Addr(), Profile: e.Profile(),
+			Name: e.Name(), Addr: e.Addr(), Addrs: e.Addrs(), Profile: e.Profile(),
+			addrText: addrText(e.Addrs()), profileText: profileText(e.Profile()),
 			client: slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name }),
 			server: slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == name }),
 			conns:  map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
@@ -330,7 +336,28 @@ func (p *player) hostIndex(name string) int {
 
 // hostByAddr is the index of the host with address a, or -1.
 func (p *player) hostByAddr(a netip.Addr) int {
-	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Addr == a })
+	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Addr == a || slices.Contains(h.Addrs, a) })
+}
+
+// addrText writes a host's addresses for its label: "10.0.0.10", or
+// "10.0.0.10, 10.0.0.11" for a host with several.
+func addrText(addrs []netip.Addr) string {
+	s := make([]string, len(addrs))
+	for i, a := range addrs {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// profileText is a host's OS as its box names it, marked "partly
+// unverified" where the profile holds claims no primary source supports
+// (engine.Profile.Unverified; docs/facts-extra.md), so that a learner
+// does not take them for facts.
+func profileText(p engine.Profile) string {
+	if p.Unverified != "" {
+		return p.Title + ", partly unverified"
+	}
+	return p.Title
 }
 
 func (p *player) sample() {

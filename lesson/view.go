@@ -75,16 +75,22 @@ type Control struct {
 
 // HostView is one host's box: who it is and its sockets.
 type HostView struct {
-	Name    string
-	Addr    netip.Addr
-	Profile string       // its OS, for people
-	Range   engine.Range // its ephemeral range, shown for pure clients
-	Client  bool         // it opens connections (drawn on the left)
-	Server  bool         // it listens (drawn on the right)
-	Rows    []SocketRow  // the first maxRows: listeners, waiting, at work, TIME_WAIT
-	Total   int          // rows in all
-	Conns   int          // connections, and how many are in TIME_WAIT
-	InTW    int
+	Name string
+	Addr netip.Addr // its first address
+	// AddrText is its address, or all of them for a host with several:
+	// "10.0.0.10, 10.0.0.11".
+	AddrText string
+	// Profile is its OS, for people, with ", partly unverified" where
+	// the profile holds unverified claims; Unverified lists them.
+	Profile    string
+	Unverified string
+	Range      engine.Range // its ephemeral range, shown for pure clients
+	Client     bool         // it opens connections (drawn on the left)
+	Server     bool         // it listens (drawn on the right)
+	Rows       []SocketRow  // the first maxRows: listeners, waiting, at work, TIME_WAIT
+	Total      int          // rows in all
+	Conns      int          // connections, and how many are in TIME_WAIT
+	InTW       int
 	// HalfDuplex: without ephemeral ports, the server's one port either
 	// listens or transmits (Transmitting), as the simulation says.
 	HalfDuplex, Transmitting bool
@@ -422,7 +428,7 @@ func (s *Session) helpLines() [][2]string {
 func (s *Session) hostView(hv *HostView, h *hostState) {
 	p := s.run.play
 	rows, failure := hv.Rows[:0], hv.Failure
-	*hv = HostView{Name: h.Name, Addr: h.Addr, Profile: h.Profile.Title, Range: h.Profile.Ephemeral,
+	*hv = HostView{Name: h.Name, Addr: h.Addr, AddrText: h.addrText, Profile: h.profileText, Unverified: h.Profile.Unverified, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
 		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy || h.queued > 0}
 	for _, l := range h.listens {

@@ -93,6 +93,7 @@ func allocCmd(args []string, stdout, _ io.Writer) error {
 			fmt.Fprintf(w, "; %d failed, the first at attempt %d", failed, firstFail)
 		}
 		fmt.Fprintln(w)
+		writeUnverified(w, h.Profile())
 	}
 	return w.Flush()
 }

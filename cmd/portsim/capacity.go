@@ -82,10 +82,11 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "simulated %s/s for %s: %d connects to 10.0.0.10:80, each closed at once\n", number(perSec), seconds(res.Window), res.Started)
 	if res.Failed == 0 {
-		_, err = fmt.Fprintf(stdout, "no connect failed: %s/s is within the ceiling\n", number(perSec))
-		return err
+		fmt.Fprintf(stdout, "no connect failed: %s/s is within the ceiling\n", number(perSec))
+	} else {
+		fmt.Fprintf(stdout, "first %s at %s; %d of %d connects failed\n", res.FirstErr, seconds(res.FirstFail), res.Failed, res.Started)
 	}
-	_, err = fmt.Fprintf(stdout, "first %s at %s; %d of %d connects failed\n", res.FirstErr, seconds(res.FirstFail), res.Failed, res.Started)
+	_, err = writeUnverified(stdout, p)
 	return err
 }
 

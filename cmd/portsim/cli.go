@@ -197,3 +197,14 @@ func parseDuration(name, s string, zeroOK bool, max time.Duration) (time.Duratio
 	}
 	return d, nil
 }
+
+// writeUnverified writes the line that names profile p's claims no
+// primary source supports (engine.Profile.Unverified;
+// docs/facts-extra.md), if it has any, so that no output passes them off
+// as facts.
+func writeUnverified(w io.Writer, p engine.Profile) (int, error) {
+	if p.Unverified == "" {
+		return 0, nil
+	}
+	return fmt.Fprintf(w, "unverified in profile %s (no primary source): %s\n", p.Name, p.Unverified)
+}

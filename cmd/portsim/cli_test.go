@@ -179,11 +179,14 @@ func TestRunTrace(t *testing.T) {
 			assert.Empty(t, r.stderr)
 			evs := simulate(t, tt.scenario, tt.seed, tt.until)
 			got := lines(r.stdout)
-			require.Len(t, got, len(evs)+1, "one line per event, then the summary")
+			require.Greater(t, len(got), len(evs), "one line per event, then the summary")
 			for i, e := range evs {
 				assert.Equal(t, e.String(), got[i])
 			}
-			assert.Regexp(t, `^summary: \d+ connections started, \d+ completed, \d+ failed;`, got[len(got)-1])
+			assert.Regexp(t, `^summary: \d+ connections started, \d+ completed, \d+ failed;`, got[len(evs)])
+			for _, l := range got[len(evs)+1:] {
+				assert.True(t, strings.HasPrefix(l, "unverified in profile "), "after the summary, only unverified claims: %q", l)
+			}
 		})
 	}
 }
@@ -306,7 +309,7 @@ func TestAllocRunsOut(t *testing.T) {
 	r := portsim(t, "", args...)
 	require.Equal(t, 0, r.code, r.stderr)
 	got := lines(r.stdout)
-	require.Len(t, got, 1+12+1, "a header, one line per attempt, a summary")
+	require.Len(t, got, 1+12+1+1, "a header, one line per attempt, a summary, winxp's unverified claims")
 	assert.Equal(t, "client 192.168.1.5, profile winxp (sequential), range 1025-1034 (10 ports)", got[0])
 	for i, w := range want {
 		f := strings.Fields(got[1+i])
@@ -412,7 +415,13 @@ func TestCapacity(t *testing.T) {
 			require.Equal(t, 0, r.code, r.stderr)
 			assert.Empty(t, r.stderr)
 			got := lines(r.stdout)
-			require.Len(t, got, 4)
+			prof := profileOf(t, tt.args)
+			if prof.Unverified != "" {
+				require.Len(t, got, 5)
+				assert.Equal(t, "unverified in profile "+prof.Name+" (no primary source): "+prof.Unverified, got[4])
+			} else {
+				require.Len(t, got, 4)
+			}
 			assert.Equal(t, tt.ceiling, got[1])
 			m := simulated.FindStringSubmatch(got[2])
 			require.NotNil(t, m, got[2])
@@ -595,4 +604,46 @@ func TestWriteAtomicFailure(t *testing.T) {
 	old, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "old", string(old))
+}
+
+// profileOf is the profile that --profile in args names, linux if none.
+func profileOf(t *testing.T, args []string) engine.Profile {
+	name := "linux"
+	if i := slices.Index(args, "--profile"); i >= 0 {
+		name = args[i+1]
+	}
+	p, err := engine.ProfileByName(name)
+	require.NoError(t, err)
+	return p
+}
+
+// Every text output names the unverified claims of the profiles it used,
+// once each, last; a profile without any adds nothing.
+func TestOutputNamesUnverifiedClaims(t *testing.T) {
+	windows, macos := profileOf(t, []string{"--profile", "windows"}), profileOf(t, []string{"--profile", "macos"})
+	note := func(p engine.Profile) string {
+		return "unverified in profile " + p.Name + " (no primary source): " + p.Unverified
+	}
+	scenario := "host c 192.168.1.5 profile windows\nhost d 192.168.1.6 profile windows\nhost s 10.0.0.10 profile macos\n" +
+		"listen s 80\nconnect c -> s:80\nduration 1s"
+	tests := []struct {
+		name, input string // input: the scenario file s.txt
+		args        []string
+		want        []string // the last lines
+	}{
+		{"alloc windows", "", []string{"alloc", "--profile", "windows", "--to", "10.0.0.10:80", "--count", "1"}, []string{note(windows)}},
+		{"alloc linux", "", []string{"alloc", "--to", "10.0.0.10:80", "--count", "1"}, []string{"1 of 1 connects got a port"}},
+		{"run, two profiles", scenario, []string{"run", "s.txt"}, []string{note(windows), note(macos)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "s.txt"), []byte(tt.input), 0o644))
+			r := portsim(t, dir, tt.args...)
+			require.Equal(t, 0, r.code, r.stderr)
+			got := lines(r.stdout)
+			require.GreaterOrEqual(t, len(got), len(tt.want))
+			assert.Equal(t, tt.want, got[len(got)-len(tt.want):])
+		})
+	}
 }

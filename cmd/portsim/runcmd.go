@@ -135,6 +135,13 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 			}
 			fmt.Fprintln(w, line)
 		}
+		done := map[string]bool{}
+		for _, h := range s.Hosts() {
+			if p := h.Profile(); !done[p.Name] {
+				done[p.Name] = true
+				writeUnverified(w, p)
+			}
+		}
 	}
 	return w.Flush()
 }
