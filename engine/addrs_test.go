@@ -159,3 +159,22 @@ func TestHostAddressesAreChecked(t *testing.T) {
 	h := newHost(t, "linux", withSecondAddr)
 	assert.Equal(t, []netip.Addr{clientIP, secondIP}, h.Addrs())
 }
+
+// A socket bound to the wildcard and then connected holds its port on the
+// address it left from only, as Linux sets its receive address on
+// connect(): the other address's same port stays free.
+func TestConnectedWildcardSocketHoldsOneAddress(t *testing.T) {
+	h := newHost(t, "linux", withSecondAddr)
+	id, _, err := h.Bind(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 40000), SockOpts{})
+	require.NoError(t, err)
+	_, _, err = h.Bind(TCP, netip.AddrPortFrom(secondIP, 40000), SockOpts{})
+	require.ErrorIs(t, err, ErrAddrInUse, "before connect(), the wildcard holds every address")
+	c, err := h.ConnectFrom(id, dstA)
+	require.NoError(t, err)
+	require.Equal(t, clientIP, c.Local.Addr())
+	_, _, err = h.Bind(TCP, netip.AddrPortFrom(secondIP, 40000), SockOpts{})
+	require.NoError(t, err)
+	_, _, err = h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+	require.ErrorIs(t, err, ErrAddrInUse)
+	checkInvariants(t, h)
+}

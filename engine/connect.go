@@ -99,6 +99,10 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
 	}
 	s.connected = true
+	// A socket bound to the wildcard now has the address it left from,
+	// as tcp_v4_connect sets its rcv_saddr: another address's port stays
+	// free of it.
+	s.local = t.Local
 	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
