@@ -305,7 +305,7 @@ func TestHostLabelMarksUnverifiedClaims(t *testing.T) {
 			if prof.Unverified == "" {
 				assert.Equal(t, prof.Title, client.Profile)
 			} else {
-				assert.Equal(t, prof.Title+", partly unverified", client.Profile)
+				assert.Equal(t, prof.Name+" (partly unverified)", client.Profile)
 			}
 		})
 	}

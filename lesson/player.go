@@ -352,10 +352,12 @@ func addrText(addrs []netip.Addr) string {
 // profileText is a host's OS as its box names it, marked "partly
 // unverified" where the profile holds claims no primary source supports
 // (engine.Profile.Unverified; docs/facts-extra.md), so that a learner
-// does not take them for facts.
+// does not take them for facts. The mark goes with the profile's short
+// name, as the narration names it ("laptop (windows)"), for the box's
+// line to keep its width with the range after it.
 func profileText(p engine.Profile) string {
 	if p.Unverified != "" {
-		return p.Title + ", partly unverified"
+		return p.Name + " (partly unverified)"
 	}
 	return p.Title
 }

@@ -80,8 +80,9 @@ type HostView struct {
 	// AddrText is its address, or all of them for a host with several:
 	// "10.0.0.10, 10.0.0.11".
 	AddrText string
-	// Profile is its OS, for people, with ", partly unverified" where
-	// the profile holds unverified claims; Unverified lists them.
+	// Profile is its OS, for people ("Linux (4.2 and later)"), or its
+	// short name marked "(partly unverified)" where the profile holds
+	// unverified claims, which Unverified lists.
 	Profile    string
 	Unverified string
 	Range      engine.Range // its ephemeral range, shown for pure clients
