@@ -19,6 +19,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
 )
 
 // axNode is a node of the page's accessibility tree: what a screen reader
@@ -246,6 +248,20 @@ func TestBrowserTextMirror(t *testing.T) {
 		focused, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(focused, "A: "), "the focus stays on the button: %q", focused)
+	})
+
+	t.Run("a profile's unverified claims are in the words", func(t *testing.T) {
+		windows, err := engine.ProfileByName("windows")
+		require.NoError(t, err)
+		b.open(t, url+"?scene=3&profile=windows&seed=7&paused=1", 5)
+		tr := b.axTree(t)
+		var text string
+		for _, n := range tr {
+			if n.role == "main" {
+				text = tr.text(n)
+			}
+		}
+		assert.Contains(t, text, "windows (partly unverified). Unverified: "+windows.Unverified)
 	})
 	assert.Empty(t, b.errors(), "console errors")
 }
