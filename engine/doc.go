@@ -16,7 +16,9 @@
 //     could take; Close is the active close that leaves TIME_WAIT;
 //     AdvanceTo moves the host's simulated clock and reports each TIME_WAIT
 //     that expires, and HostConfig.OnTakeover each one a new connection
-//     ended early.
+//     ended early. A host may have several addresses (HostConfig.More),
+//     each with its own ports for bind() and for 4-tuples; connect()
+//     leaves from the first.
 //   - Capacity: the ceiling on new connections per second to one
 //     destination, range size / TIME_WAIT.
 //   - Errno values (ErrAddrNotAvail, ErrAddrInUse, ErrAccess, ErrAgain,
