@@ -138,12 +138,12 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 }
 
 // connsAt calls fn for each connection with local address local (an
-// index) and local port port. It walks the flows and accepted connections
-// of every address: only a bind() on a host with several addresses needs
-// it, and a scenario's tables are small.
+// index) and local port port. It walks the address's flows and every
+// accepted connection: only a bind() on a host with several addresses
+// needs it, and a scenario's tables are small.
 func (h *Host) connsAt(tb *table, local uint8, port Port, fn func(conn)) {
-	for f, d := range tb.dests {
-		if f.local != local || !d.est.has(port) && !d.tw.has(port) {
+	for _, d := range tb.dests[local] {
+		if !d.est.has(port) && !d.tw.has(port) {
 			continue
 		}
 		c, ok := tb.out.Get(d.key(port))

@@ -23,7 +23,7 @@ var allPorts = Range{0, 65535}
 // r (or near: the 64-port words around r): the outbound ones found
 // through their flows' bit sets, a word at a time, then the accepted ones.
 func eachConn(h *Host, tb *table, r Range, fn func(FourTuple, conn)) {
-	for f, d := range tb.dests {
+	tb.eachFlow(func(f flow, d *destPorts) {
 		for w := int(r.Lo) >> 6; w <= int(r.Hi)>>6; w++ {
 			for set := d.est.w[w] | d.tw.w[w]; set != 0; set &= set - 1 {
 				p := Port(w<<6 + bits.TrailingZeros64(set))
@@ -38,7 +38,7 @@ func eachConn(h *Host, tb *table, r Range, fn func(FourTuple, conn)) {
 				fn(FourTuple{tb.proto, netip.AddrPortFrom(h.addrs[f.local], uint16(p)), f.remote}, c)
 			}
 		}
-	}
+	})
 	tb.in.Each(func(k uint64, c conn) {
 		pr := tb.peerAddrs[k>>32]
 		if !r.Contains(Port(k >> 16)) {
@@ -125,7 +125,7 @@ func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 				nOut++
 			}
 			f, ok := h.flow(&ft)
-			d := tb.dests[f]
+			d := tb.dests[f.local][f.remote]
 			if !ok || d == nil {
 				require.Fail(t, "an outbound connection has its flow", "%v", ft)
 			}
@@ -167,11 +167,13 @@ func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 		require.Equal(t, nEst, tb.nEst)
 		require.Equal(t, nTW, tb.nTW)
 		require.Equal(t, nOut, tb.out.Len(), "an entry for each connection with more than its existence to record, and no stray ones")
-		for f, d := range tb.dests {
+		flows := 0
+		tb.eachFlow(func(f flow, d *destPorts) {
+			flows++
 			require.Equal(t, destN[f], d.n, "flow %v count", f)
 			require.NotZero(t, d.n, "empty flow sets are removed")
-		}
-		require.Len(t, tb.dests, len(destN))
+		})
+		require.Equal(t, len(destN), flows)
 		// Outside the ports in use every count is zero.
 		for i, pg := range tb.uses {
 			if pg == nil {

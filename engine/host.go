@@ -215,7 +215,7 @@ func NewHost(cfg HostConfig) (*Host, error) {
 		h.reserved.set(r)
 	}
 	for _, proto := range []Proto{TCP, UDP} {
-		h.tables[proto] = newTable(proto)
+		h.tables[proto] = newTable(proto, len(addrs))
 	}
 	return h, nil
 }

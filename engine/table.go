@@ -39,9 +39,11 @@ type table struct {
 	// used: ports with any user, bound or connected; exclusive autobind
 	// and bind(0) pick only outside it.
 	used bitset
-	// dests: per local address and destination, the local ports in use
-	// from the one toward the other.
-	dests  map[flow]*destPorts
+	// dests: per local address (by index) and destination, the local
+	// ports in use from the one toward the other. A map per address keeps
+	// the key a destination alone, as hashing it is the common connect's
+	// main cost.
+	dests  []map[netip.AddrPort]*destPorts
 	nextID uint64
 	// out holds the connections this host opened that are not plain
 	// (ones from bound sockets, or with socket options), keyed by
@@ -97,10 +99,23 @@ func (tb *table) peek(p Port) portUse {
 	return portUse{}
 }
 
-func newTable(proto Proto) *table {
+func newTable(proto Proto, addrs int) *table {
+	dests := make([]map[netip.AddrPort]*destPorts, addrs)
+	for i := range dests {
+		dests[i] = map[netip.AddrPort]*destPorts{}
+	}
 	return &table{
-		proto: proto, dests: map[flow]*destPorts{},
+		proto: proto, dests: dests,
 		peers: map[peer]uint32{},
+	}
+}
+
+// eachFlow calls fn for every flow with connections and its ports.
+func (tb *table) eachFlow(fn func(flow, *destPorts)) {
+	for i, m := range tb.dests {
+		for remote, d := range m {
+			fn(flow{uint8(i), remote}, d)
+		}
 	}
 }
 
@@ -313,7 +328,7 @@ func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	}
 	if d != nil {
 		if d.n--; d.n == 0 {
-			delete(tb.dests, f)
+			delete(tb.dests[f.local], f.remote)
 			tb.spareDests = append(tb.spareDests, d)
 			if tb.lastDest == d {
 				tb.lastDest = nil
@@ -344,7 +359,7 @@ func (tb *table) dest(f flow, create bool) *destPorts {
 	if tb.lastDest != nil && f == tb.lastFlow {
 		return tb.lastDest
 	}
-	d := tb.dests[f]
+	d := tb.dests[f.local][f.remote]
 	if d == nil && create {
 		if n := len(tb.spareDests); n > 0 {
 			d = tb.spareDests[n-1]
@@ -354,7 +369,7 @@ func (tb *table) dest(f flow, create bool) *destPorts {
 		}
 		tb.nextID++
 		d.id = tb.nextID
-		tb.dests[f] = d
+		tb.dests[f.local][f.remote] = d
 	}
 	if d != nil {
 		tb.lastFlow, tb.lastDest = f, d
