@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"testing"
 	"time"
@@ -59,15 +60,34 @@ func snap(h *Host) snapshot { return snapIn(h, allPorts) }
 
 // snapIn is snap of the connections whose local ports lie in r.
 func snapIn(h *Host, r Range) snapshot {
-	s := snapshot{sockets: map[SocketID]socket{}, count: h.counters}
+	var s snapshot
+	s.fill(h, r)
+	return s
+}
+
+// fill makes s a snapshot of h's connections whose local ports lie in r,
+// reusing s's maps.
+func (s *snapshot) fill(h *Host, r Range) {
+	if s.sockets == nil {
+		s.sockets = map[SocketID]socket{}
+	}
+	clear(s.sockets)
+	s.count = h.counters
 	for _, p := range []Proto{TCP, UDP} {
-		s.conns[p] = map[FourTuple]conn{}
+		if s.conns[p] == nil {
+			s.conns[p] = map[FourTuple]conn{}
+		}
+		clear(s.conns[p])
 		eachConn(h, h.tables[p], r, func(k FourTuple, v conn) { s.conns[p][k] = v })
 	}
 	for id, so := range h.sockets {
 		s.sockets[id] = *so
 	}
-	return s
+}
+
+func (s *snapshot) equal(o *snapshot) bool {
+	return s.count == o.count && maps.Equal(s.sockets, o.sockets) &&
+		maps.Equal(s.conns[TCP], o.conns[TCP]) && maps.Equal(s.conns[UDP], o.conns[UDP])
 }
 
 // Facts a simulator must get right, 2: exhaustion errors, and a failed
