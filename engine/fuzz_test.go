@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
@@ -221,6 +222,9 @@ func FuzzHost(f *testing.F) {
 	// The duplicate 4-tuple of issue 14: listen on :40000, accept from
 	// 9.9.9.9:5555, close the listener, connect to 9.9.9.9:5555.
 	f.Add(uint8(0), []byte{6, 2, 8, 9, 2, 28, 8, 0, 0, 0, 3, 0})
+	// The same, then connect to the peer until the range runs out: one
+	// pick would be :40000 if the accepted connection did not hold it.
+	f.Add(uint8(0), append([]byte{6, 2, 8, 9, 2, 28, 8, 0, 0}, bytes.Repeat([]byte{0, 3, 0}, 11)...))
 	f.Fuzz(fuzzHost)
 }
 
