@@ -52,18 +52,18 @@ type player struct {
 
 // hostState is one host's sockets as the events describe them.
 type hostState struct {
-	Name  string
-	Addr  netip.Addr   // the first of Addrs
-	Addrs []netip.Addr // every address, the first first
+	Name    string
+	Addr    netip.Addr     // the first of Addrs
+	Addrs   []netip.Addr   // every address, the first first
+	Profile engine.Profile // with the scenario's overrides
+	client  bool           // it opens connections
+	server  bool           // it listens
+	listens []netip.AddrPort
+	conns   map[int]connState // by connection number
+	nTW     int               // how many of conns are in TIME_WAIT
 	// addrText and profileText are the box's labels: the addresses, and
 	// the OS marked where the profile holds unverified claims.
 	addrText, profileText string
-	Profile               engine.Profile // with the scenario's overrides
-	client                bool           // it opens connections
-	server                bool           // it listens
-	listens               []netip.AddrPort
-	conns                 map[int]connState // by connection number
-	nTW                   int               // how many of conns are in TIME_WAIT
 	// A frame lists a few of thousands of connections; these find them
 	// without a pass over conns. active holds the numbers of those not in
 	// TIME_WAIT; twOrder the numbers of those that entered TIME_WAIT, in
