@@ -65,12 +65,12 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	s := &socket{proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
 	h.sockets[id] = s
 	h.lastListener = nil
-	u := tb.use(port)
-	u.bound++
+	pg, i := tb.page(port)
+	pg.bound[i]++
 	tb.bindHeld.set(port)
 	tb.used.set(port)
 	if listen {
-		u.listening++
+		pg.listening[i]++
 	}
 	return id, s.local, nil
 }
@@ -178,10 +178,10 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
 	h.lastListener = nil
-	u := tb.use(port)
-	u.bound--
+	pg, i := tb.page(port)
+	pg.bound[i]--
 	if s.listening {
-		u.listening--
+		pg.listening[i]--
 	}
 	tb.release(port)
 }

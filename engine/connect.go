@@ -220,7 +220,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if !h.prof.ShareAcrossDestinations || tb.proto != TCP {
 		return blocked{&h.reserved, &tb.used, &noPorts, &noPorts}, &noDest, false
 	}
-	d = tb.dest(flow{0, remote}, false) // from the primary address
+	d = tb.dest(0, remote, false) // from the primary address
 	if d == nil {
 		d = &noDest
 	}

@@ -125,7 +125,8 @@ func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 			if !c.plain() {
 				nOut++
 			}
-			f, ok := h.flow(&ft)
+			local, ok := h.local(&ft)
+			f := flow{local, ft.Remote}
 			d := tb.dests[f.local][f.remote]
 			if !ok || d == nil {
 				require.Fail(t, "an outbound connection has its flow", "%v", ft)
@@ -180,9 +181,9 @@ func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 			if pg == nil {
 				continue
 			}
-			for j := range pg {
-				if p := Port(i<<6 + j); want[p] == nil && pg[j] != (portUse{}) {
-					require.Fail(t, "counts on a port with no user", "port %d: %+v", p, pg[j])
+			for j := range pagePorts {
+				if p := Port(i*pagePorts + j); want[p] == nil && pg.at(j) != (portUse{}) {
+					require.Fail(t, "counts on a port with no user", "port %d: %+v", p, pg.at(j))
 				}
 			}
 		}

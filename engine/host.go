@@ -307,19 +307,18 @@ func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {
 	// This runs every frame: a page never made is all free or reserved.
 	tb := h.tables[proto]
 	for i, pg := range tb.uses {
-		out := dst[i<<6 : i<<6+64]
-		res := h.reserved.w[i]
-		if pg == nil {
-			for j := range out {
-				out[j] = PortFree
-				if res&(1<<j) != 0 {
-					out[j] = PortReserved
-				}
-			}
-			continue
-		}
+		out := dst[i*pagePorts : (i+1)*pagePorts]
 		for j := range out {
-			out[j] = pg[j].state(res&(1<<j) != 0)
+			p := i*pagePorts + j
+			reserved := h.reserved.w[p>>6]&(1<<(p&63)) != 0
+			switch {
+			case pg != nil:
+				out[j] = pg.at(j).state(reserved)
+			case reserved:
+				out[j] = PortReserved
+			default:
+				out[j] = PortFree
+			}
 		}
 	}
 }

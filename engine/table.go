@@ -68,12 +68,24 @@ type table struct {
 	spareDests []*destPorts // emptied sets, reused: their bits are all clear
 	// The last destination looked up: a client often connects to the same
 	// one many times in a row, and this saves hashing its address.
-	lastFlow flow
-	lastDest *destPorts
+	lastLocal  uint8
+	lastRemote netip.AddrPort
+	lastDest   *destPorts
 	// uses are the per-port counts behind the bit sets and PortState, in
-	// pages of 64 ports made on first use: a table costs what its ports
-	// in use cost, not 65,536 ports' worth, to make and to scan.
-	uses [1024]*[64]portUse
+	// pages of pagePorts ports made on first use: a table costs what its
+	// ports in use cost, not 65,536 ports' worth, to make and to scan.
+	uses [65536 / pagePorts]*usePage
+}
+
+// pagePorts is how many ports a page of table.uses counts: a host that
+// uses a few ports makes one or two pages.
+const pagePorts = 1024
+
+// usePage is the counts of pagePorts ports, one array per count as the
+// counts of neighbouring ports are touched one after another (a
+// destination's picks step through the range) and share cache lines.
+type usePage struct {
+	bound, listening, est, tw, noReuse, noReusePort, noReuseEither, fromBind [pagePorts]uint32
 }
 
 // portUse is one port's counts (see the invariants above).
@@ -81,22 +93,27 @@ type portUse struct {
 	bound, listening, est, tw, noReuse, noReusePort, noReuseEither, fromBind uint32
 }
 
-// use is port p's counts, for changing them.
-func (tb *table) use(p Port) *portUse {
-	pg := tb.uses[p>>6]
+// page is port p's page and its index there, for changing its counts.
+func (tb *table) page(p Port) (*usePage, int) {
+	pg := tb.uses[p/pagePorts]
 	if pg == nil {
-		pg = new([64]portUse)
-		tb.uses[p>>6] = pg
+		pg = new(usePage)
+		tb.uses[p/pagePorts] = pg
 	}
-	return &pg[p&63]
+	return pg, int(p % pagePorts)
 }
 
 // peek is port p's counts, all zero if its page was never made.
 func (tb *table) peek(p Port) portUse {
-	if pg := tb.uses[p>>6]; pg != nil {
-		return pg[p&63]
+	if pg := tb.uses[p/pagePorts]; pg != nil {
+		return pg.at(int(p % pagePorts))
 	}
 	return portUse{}
+}
+
+// at is the counts of the page's port i.
+func (pg *usePage) at(i int) portUse {
+	return portUse{pg.bound[i], pg.listening[i], pg.est[i], pg.tw[i], pg.noReuse[i], pg.noReusePort[i], pg.noReuseEither[i], pg.fromBind[i]}
 }
 
 func newTable(proto Proto, addrs int) *table {
@@ -185,20 +202,20 @@ func (c conn) plain() bool {
 	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
 }
 
-// flow is t's local address index and destination, if its local address
-// is the host's.
-func (h *Host) flow(t *FourTuple) (flow, bool) {
+// local is the index of t's local address, if it is the host's. (Not a
+// flow: building one to pass by value stalls a hot path.)
+func (h *Host) local(t *FourTuple) (uint8, bool) {
 	i, ok := h.addrIndex(t.Local.Addr())
-	return flow{uint8(i), t.Remote}, ok
+	return uint8(i), ok
 }
 
 // get finds connection t.
 func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
-	f, ok := h.flow(t)
+	local, ok := h.local(t)
 	if !ok {
 		return conn{}, false
 	}
-	if d := tb.dest(f, false); d != nil {
+	if d := tb.dest(local, t.Remote, false); d != nil {
 		p := Port(t.Local.Port())
 		if d.rec[p>>6]&(1<<(p&63)) != 0 {
 			return tb.out.Get(d.key(p))
@@ -210,7 +227,7 @@ func (h *Host) get(tb *table, t *FourTuple) (conn, bool) {
 			return conn{state: TimeWait, since: d.since[p>>6][p&63]}, true
 		}
 	}
-	k, ok := tb.inKey(f.local, t, false)
+	k, ok := tb.inKey(local, t, false)
 	if !ok {
 		return conn{}, false
 	}
@@ -241,28 +258,28 @@ func (tb *table) inKey(local uint8, t *FourTuple, create bool) (uint64, bool) {
 
 func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
-	f, _ := h.flow(t) // every caller's t is the host's
-	u := tb.use(port)
+	local, _ := h.local(t) // every caller's t is the host's
+	pg, i := tb.page(port)
 	tb.used.set(port)
 	if !c.reuseAddr {
-		u.noReuse++
+		pg.noReuse[i]++
 	}
 	if !c.reusePort {
-		u.noReusePort++
+		pg.noReusePort[i]++
 	}
 	if !c.reuseAddr && !c.reusePort {
-		u.noReuseEither++
+		pg.noReuseEither[i]++
 	}
 	if c.fromBind {
-		u.fromBind++
+		pg.fromBind[i]++
 		tb.bindHeld.set(port)
 	}
 	var d *destPorts
 	if c.accepted {
-		k, _ := tb.inKey(f.local, t, true)
+		k, _ := tb.inKey(local, t, true)
 		tb.in.Put(k, c)
 	} else {
-		d = tb.dest(f, true)
+		d = tb.dest(local, t.Remote, true)
 		if !c.plain() {
 			tb.out.Put(d.key(port), c)
 			d.rec[port>>6] |= 1 << (port & 63)
@@ -273,13 +290,13 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 	}
 	if c.state == Established {
 		tb.nEst++
-		u.est++
+		pg.est[i]++
 		if d != nil {
 			d.est.set(port)
 		}
 	} else {
 		tb.nTW++
-		u.tw++
+		pg.tw[i]++
 		if d != nil {
 			d.tw.set(port)
 		}
@@ -288,26 +305,26 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 
 func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	port := Port(t.Local.Port())
-	f, _ := h.flow(t)
-	u := tb.use(port)
+	local, _ := h.local(t)
+	pg, i := tb.page(port)
 	if !c.reuseAddr {
-		u.noReuse--
+		pg.noReuse[i]--
 	}
 	if !c.reusePort {
-		u.noReusePort--
+		pg.noReusePort[i]--
 	}
 	if !c.reuseAddr && !c.reusePort {
-		u.noReuseEither--
+		pg.noReuseEither[i]--
 	}
 	if c.fromBind {
-		u.fromBind--
+		pg.fromBind[i]--
 	}
 	var d *destPorts
 	if c.accepted {
-		k, _ := tb.inKey(f.local, t, false)
+		k, _ := tb.inKey(local, t, false)
 		tb.in.Delete(k)
 	} else {
-		d = tb.dest(f, false)
+		d = tb.dest(local, t.Remote, false)
 		if !c.plain() {
 			tb.out.Delete(d.key(port))
 			d.rec[port>>6] &^= 1 << (port & 63)
@@ -315,20 +332,20 @@ func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 	}
 	if c.state == Established {
 		tb.nEst--
-		u.est--
+		pg.est[i]--
 		if d != nil {
 			d.est.clear(port)
 		}
 	} else {
 		tb.nTW--
-		u.tw--
+		pg.tw[i]--
 		if d != nil {
 			d.tw.clear(port)
 		}
 	}
 	if d != nil {
 		if d.n--; d.n == 0 {
-			delete(tb.dests[f.local], f.remote)
+			delete(tb.dests[local], t.Remote)
 			tb.spareDests = append(tb.spareDests, d)
 			if tb.lastDest == d {
 				tb.lastDest = nil
@@ -344,22 +361,27 @@ func (h *Host) remove(tb *table, t *FourTuple, c conn) {
 }
 
 // release clears port's bits once nothing holds it any more.
+// Its port's page exists: a holder made it.
 func (tb *table) release(port Port) {
-	u := tb.peek(port)
-	if u.bound == 0 && u.fromBind == 0 {
+	pg, i := tb.page(port)
+	if pg.bound[i] != 0 {
+		return
+	}
+	if pg.fromBind[i] == 0 {
 		tb.bindHeld.clear(port)
 	}
-	if u.bound == 0 && u.est == 0 && u.tw == 0 {
+	if pg.est[i] == 0 && pg.tw[i] == 0 {
 		tb.used.clear(port)
 	}
 }
 
-// dest returns the port sets of flow f, creating them if create.
-func (tb *table) dest(f flow, create bool) *destPorts {
-	if tb.lastDest != nil && f == tb.lastFlow {
+// dest returns the port sets from local address local (an index) to
+// remote, creating them if create.
+func (tb *table) dest(local uint8, remote netip.AddrPort, create bool) *destPorts {
+	if tb.lastDest != nil && remote == tb.lastRemote && local == tb.lastLocal {
 		return tb.lastDest
 	}
-	d := tb.dests[f.local][f.remote]
+	d := tb.dests[local][remote]
 	if d == nil && create {
 		if n := len(tb.spareDests); n > 0 {
 			d = tb.spareDests[n-1]
@@ -369,10 +391,10 @@ func (tb *table) dest(f flow, create bool) *destPorts {
 		}
 		tb.nextID++
 		d.id = tb.nextID
-		tb.dests[f.local][f.remote] = d
+		tb.dests[local][remote] = d
 	}
 	if d != nil {
-		tb.lastFlow, tb.lastDest = f, d
+		tb.lastLocal, tb.lastRemote, tb.lastDest = local, remote, d
 	}
 	return d
 }
