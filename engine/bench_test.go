@@ -123,3 +123,15 @@ func BenchmarkMillionConnsMemory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPortStates is the port map's read of a host every frame: all
+// 65,536 ports, half of Linux's range in use.
+func BenchmarkPortStates(b *testing.B) {
+	p, _ := ProfileByName("linux")
+	h, _ := NewHost(HostConfig{Name: "c", Addr: clientIP, Profile: p, Seed: 1})
+	fill(b, h, 0.5)
+	var dst [65536]PortState
+	for b.Loop() {
+		h.PortStates(TCP, &dst)
+	}
+}

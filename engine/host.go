@@ -279,17 +279,18 @@ func (h *Host) PortState(proto Proto, p Port) PortState {
 	if !proto.valid() {
 		return PortFree
 	}
-	return h.tables[proto].peek(p).state(h.reserved.has(p))
+	u := h.tables[proto].peek(p)
+	return portState(u.listening, u.bound|u.est, u.tw, h.reserved.has(p))
 }
 
-// state is PortState's rule for a port with these counts.
-func (u portUse) state(reserved bool) PortState {
+// portState is PortState's rule for a port with these counts.
+func portState(listening, boundOrEst, tw uint32, reserved bool) PortState {
 	switch {
-	case u.listening > 0:
+	case listening > 0:
 		return PortListening
-	case u.bound > 0 || u.est > 0:
+	case boundOrEst > 0:
 		return PortInUse
-	case u.tw > 0:
+	case tw > 0:
 		return PortTimeWait
 	case reserved:
 		return PortReserved
@@ -313,7 +314,7 @@ func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {
 			reserved := h.reserved.w[p>>6]&(1<<(p&63)) != 0
 			switch {
 			case pg != nil:
-				out[j] = pg.at(j).state(reserved)
+				out[j] = portState(pg.listening[j], pg.bound[j]|pg.est[j], pg.tw[j], reserved)
 			case reserved:
 				out[j] = PortReserved
 			default:
