@@ -229,7 +229,7 @@ func FuzzHost(f *testing.F) {
 	f.Fuzz(fuzzHost)
 }
 
-// fuzzHost is FuzzHost's body, which BenchmarkFuzzHost also runs.
+// fuzzHost is FuzzHost's body: runHostOps, checking what each step touched.
 func fuzzHost(t *testing.T, profile uint8, ops []byte) { runHostOps(t, profile, ops, false) }
 
 // runHostOps runs ops on a fresh host. everyStepFull checks the whole
