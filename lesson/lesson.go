@@ -27,7 +27,9 @@ type Lesson struct {
 	Name     string // the file name without .txt, e.g. "5-running-out"
 	Title    string // shown above the scene; the scenario's title if not given
 	Short    string // the lesson's name on its button
-	Scenario string // the built-in scenario it runs; "" for the sandbox
+	Scenario string // the built-in scenario it runs; "" for the sandbox and the learner's own
+	// Source is the text of the learner's own scenario (CustomLesson).
+	Source string
 	// Sandbox: the scenario is built from the sandbox's knobs.
 	Sandbox bool
 	// Flight is how many real seconds a packet takes along its link at

@@ -34,9 +34,16 @@ type Run struct {
 func NewRun(l *Lesson, s Settings) (*Run, error) {
 	var sc *scenario.Scenario
 	var err error
-	if l.Sandbox {
+	switch {
+	case l.Sandbox:
 		sc, err = s.Sandbox.Scenario(s.Seed, s.Profile)
-	} else {
+	case l.Source != "":
+		// The learner's own keeps the seed its file names, unless one is
+		// asked for: the same run as `portsim run FILE` gives.
+		if sc, err = scenario.Parse(l.Source); err == nil && s.SeedGiven {
+			sc.Seed = s.Seed
+		}
+	default:
 		var b assets.Builtin
 		if b, err = assets.Scenario(l.Scenario); err == nil {
 			sc, err = scenario.Parse(b.Source)

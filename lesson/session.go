@@ -118,6 +118,8 @@ type Session struct {
 	scratch [2][]connState
 	// logEpoch changes whenever the run starts again, for Recent.
 	logEpoch uint64
+	// custom is the learner's own scenario as a lesson, once opened.
+	custom *Lesson
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
@@ -133,8 +135,21 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 	if _, ok := cat.Lesson(ss.prog.Lesson); !s.LessonGiven && ok {
 		ss.set.Lesson = ss.prog.Lesson
 	}
+	if s.Scenario != "" {
+		if l, err := customLesson(s.Scenario); err == nil {
+			ss.custom, ss.set.Lesson = l, CustomLesson
+		} else {
+			ss.problems = append(ss.problems, fmt.Sprintf("The scenario could not be opened: %v.", err))
+		}
+	}
 	ss.open(ss.set.Lesson)
 	ss.playing = ss.playing && !s.Paused
+	if s.At > 0 && ss.run != nil {
+		// A link's moment: shown paused, to be talked about.
+		ss.run.play.seek(s.At)
+		ss.playing = false
+		ss.settle()
+	}
 	return ss
 }
 
@@ -163,7 +178,7 @@ func (s *Session) open(n int) {
 func (s *Session) load(n int, at time.Duration) {
 	s.gen++
 	s.logEpoch++
-	l, ok := s.cat.Lesson(n)
+	l, ok := s.lesson(n)
 	if !ok {
 		s.fatal = fmt.Sprintf("There is no lesson %d; lessons are %s.", n, s.cat.Range())
 		s.run = nil
@@ -276,7 +291,7 @@ func (s *Session) Do(a Action) {
 			s.notice = "The engine is answering: watch."
 		}
 		return
-	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)):
+	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)) || a == ActOpen+CustomLesson && s.custom != nil:
 		s.open(int(a - ActOpen))
 		return
 	case a == ActPresenter:
@@ -453,6 +468,9 @@ func (s *Session) enter(i int) {
 		s.playing = true
 	default:
 		s.playing = false
+	}
+	if s.set.Lesson == CustomLesson {
+		return // the learner's own scenario is not kept between visits
 	}
 	s.prog.Lesson = s.set.Lesson
 	s.prog.Steps[s.set.Lesson] = i

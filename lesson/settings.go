@@ -23,8 +23,18 @@ type Settings struct {
 	Profile engine.Profile
 	Speed   float64 // one of Speeds
 	Seed    uint64  // makes every random port pick reproducible
+	// SeedGiven says the seed was asked for; otherwise the learner's own
+	// scenario keeps the seed its file names.
+	SeedGiven bool
 	Paused  bool    // open paused, e.g. to talk first or to step through
 	Sandbox Sandbox // the sandbox's knobs
+	// Scenario, if set, is the text of the learner's own scenario (a share
+	// link's, or a file's), opened instead of a lesson. It has been parsed
+	// once already: it is known to run.
+	Scenario string
+	// At is the moment to open at, paused (a share link's t=); 0 opens at
+	// the start.
+	At time.Duration
 }
 
 // Speeds are the playback speeds, slowest first; + and − step through them.
@@ -104,7 +114,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 		if err != nil {
 			bad("seed", v, fmt.Sprintf("want a whole number from 0 to %d", uint64(1<<64-1)), s.Seed)
 		} else {
-			s.Seed = n
+			s.Seed, s.SeedGiven = n, true
 		}
 	}
 	if v, ok := get("paused"); ok {

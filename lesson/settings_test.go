@@ -38,15 +38,15 @@ func TestParseSettings(t *testing.T) {
 		{"nothing given", nil, def, nil},
 		{"a teacher's link", map[string]string{"scene": "5", "profile": "winxp", "speed": "2", "seed": "7"},
 			with(func(s *Settings) {
-				s.Lesson, s.LessonGiven, s.Profile, s.Speed, s.Seed = 5, true, profile(t, "winxp"), 2, 7
+				s.Lesson, s.LessonGiven, s.Profile, s.Speed, s.Seed, s.SeedGiven = 5, true, profile(t, "winxp"), 2, 7, true
 			}), nil},
 		{"the last lesson", map[string]string{"scene": itoa(last)}, with(func(s *Settings) { s.Lesson, s.LessonGiven = last, true }), nil},
 		{"open paused", map[string]string{"paused": "1"}, with(func(s *Settings) { s.Paused = true }), nil},
 		{"paused in words", map[string]string{"paused": "yes"}, with(func(s *Settings) { s.Paused = true }), nil},
 		{"not paused", map[string]string{"paused": "false"}, def, nil},
 		{"paused neither yes nor no", map[string]string{"paused": "maybe"}, def, []string{`paused="maybe": want 1 or 0`}},
-		{"largest seed", map[string]string{"seed": "18446744073709551615"}, with(func(s *Settings) { s.Seed = 1<<64 - 1 }), nil},
-		{"seed 0", map[string]string{"seed": "0"}, with(func(s *Settings) { s.Seed = 0 }), nil},
+		{"largest seed", map[string]string{"seed": "18446744073709551615"}, with(func(s *Settings) { s.Seed, s.SeedGiven = 1<<64-1, true }), nil},
+		{"seed 0", map[string]string{"seed": "0"}, with(func(s *Settings) { s.Seed, s.SeedGiven = 0, true }), nil},
 		{"sandbox knobs", map[string]string{"range": "40000-40099", "strategy": "random-pick", "timewait": "30s", "clients": "6", "rate": "1000", "dests": "1"},
 			with(func(s *Settings) {
 				s.Sandbox = Sandbox{Range: engine.Range{Lo: 40000, Hi: 40099}, Strategy: engine.RandomPick, TimeWait: 30 * time.Second, Clients: 6, Rate: 1000, Dests: 1}

@@ -338,7 +338,11 @@ func (s *Session) static() View {
 	}
 	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
 		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
-	for _, l := range s.cat.Lessons {
+	ls := s.cat.Lessons
+	if s.custom != nil {
+		ls = append(slices.Clip(ls), s.custom)
+	}
+	for _, l := range ls {
 		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
 	}
 	v.Controls = s.controls()
@@ -347,9 +351,15 @@ func (s *Session) static() View {
 	} else {
 		p := r.play
 		v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Lesson.Title)
+		if r.Lesson.Source != "" {
+			v.Title = "Yours: " + r.Lesson.Title
+		}
 		v.Scenario = r.Lesson.Scenario
-		if r.Lesson.Sandbox {
+		switch {
+		case r.Lesson.Sandbox:
 			v.Scenario = "sandbox"
+		case r.Lesson.Source != "":
+			v.Scenario = "yours"
 		}
 		for _, c := range r.Scenario.Connects {
 			link := [2]int{p.hostIndex(c.From), p.hostIndex(c.To)}
