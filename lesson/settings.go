@@ -26,8 +26,8 @@ type Settings struct {
 	// SeedGiven says the seed was asked for; otherwise the learner's own
 	// scenario keeps the seed its file names.
 	SeedGiven bool
-	Paused  bool    // open paused, e.g. to talk first or to step through
-	Sandbox Sandbox // the sandbox's knobs
+	Paused    bool    // open paused, e.g. to talk first or to step through
+	Sandbox   Sandbox // the sandbox's knobs
 	// Scenario, if set, is the text of the learner's own scenario (a share
 	// link's, or a file's), opened instead of a lesson. It has been parsed
 	// once already: it is known to run.
