@@ -44,6 +44,9 @@ type Game struct {
 	playedAt time.Time
 	// page is the browser page's text mirror; nil natively.
 	page *mirror
+	// LinkBase is the app's address, that share links start with; link
+	// the last link made.
+	LinkBase, link string
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -68,6 +71,7 @@ func (g *Game) Update() error {
 	}
 	defer average(&g.updateMs, time.Now())
 	g.page.apply(g)
+	g.dropped()
 	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
 		g.page.showText()
 	}
@@ -141,8 +145,12 @@ func (g *Game) schedule() {
 
 // do carries out an action; full screen is the window's, not the session's.
 func (g *Game) do(a lesson.Action) {
-	if a == lesson.ActFullscreen {
+	switch a {
+	case lesson.ActFullscreen:
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
+		return
+	case lesson.ActCopyLink:
+		g.copyLink()
 		return
 	}
 	g.sess.Do(a)
@@ -298,6 +306,8 @@ func drawNarration(v *view, vm *lesson.View) {
 	switch {
 	case vm.Notice != "":
 		bottom(vm.Notice, Bold, colError)
+	case vm.Info != "":
+		bottom(vm.Info, Bold, colRange)
 	case q != nil && q.Verdict != lesson.Unjudged:
 		bottom("PageDown goes on.", Regular, colMuted)
 	case q != nil && q.Chosen >= 0:
@@ -335,7 +345,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 	if vm.Chart.Compare == nil {
 		drawPortsChart(v, vm.Chart)
 	}
-	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" {
+	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
 		c := vm.Clock
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
 		a := areaNarration

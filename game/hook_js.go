@@ -30,6 +30,8 @@ func publish(g *Game) {
 	obj.Set("connections", jsStrings(st.Connections))
 	obj.Set("failures", jsStrings(st.Failures))
 	obj.Set("problems", jsStrings(st.Problems))
+	obj.Set("info", st.Info)
+	obj.Set("link", st.Link)
 	obj.Set("step", st.Step)
 	obj.Set("steps", st.Steps)
 	obj.Set("question", st.Question)

@@ -223,7 +223,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 		title = "Portplay"
 	}
 	m.title.Set("textContent", "Portplay, lesson "+title)
-	notice := vm.Notice
+	notice := vm.Notice + vm.Info
 	if vm.Fatal != "" {
 		notice = vm.Fatal
 	}

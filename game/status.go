@@ -33,6 +33,8 @@ type Status struct {
 	UpdateMs    float64           // CPU time of Update, moving average over ~30 ticks
 	DrawMs      float64           // CPU time of Draw (not the GPU's), likewise
 	Problems    []string          // rejected settings and errors shown on screen
+	Info        string            // what the app did for the last action (a link copied)
+	Link        string            // the last share link made (K)
 }
 
 // Status reports what the game currently shows.
@@ -41,7 +43,7 @@ func (g *Game) Status() Status {
 	set := g.sess.Settings()
 	st := Status{Frames: g.frames, Problems: vm.Problems, Playing: g.sess.Playing(), Speed: set.Speed,
 		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
-		Answers: g.sess.Answers()}
+		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link}
 	if vm.Fatal != "" {
 		st.Problems = append(st.Problems, vm.Fatal)
 	}

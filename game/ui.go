@@ -50,6 +50,7 @@ var keyActions = append([]struct {
 	{[]ebiten.Key{ebiten.KeyPageDown, ebiten.KeyEnter, ebiten.KeyNumpadEnter}, lesson.ActNextStep},
 	{[]ebiten.Key{ebiten.KeyPageUp}, lesson.ActPrevStep},
 	{[]ebiten.Key{ebiten.KeyM}, lesson.ActPresenter},
+	{[]ebiten.Key{ebiten.KeyK}, lesson.ActCopyLink},
 	{[]ebiten.Key{ebiten.KeyA}, lesson.ActAnswer},
 	{[]ebiten.Key{ebiten.KeyB}, lesson.ActAnswer + 1},
 	{[]ebiten.Key{ebiten.KeyC}, lesson.ActAnswer + 2},
@@ -83,7 +84,7 @@ type button struct {
 func buttons(vm *lesson.View) []button {
 	var bs []button
 	n := float64(len(vm.Lessons))
-	w := min(100, (DesignW-560)/n-6)
+	w := min(100, (DesignW-480)/n-6)
 	x := DesignW - 8 - n*(w+6)
 	for _, l := range vm.Lessons {
 		bs = append(bs, button{r: rect{x, 8, w, 38}, label: l.Short, key: fmt.Sprint(l.Number), act: lesson.ActOpen + lesson.Action(l.Number), on: l.Current})

@@ -27,9 +27,6 @@ func customLesson(src string) (*Lesson, error) {
 	// second, idle time passing four times faster.
 	l.Flight, l.Idle = 0.8, 4
 	err = l.Overview.add(fmt.Sprintf("Your own scenario, %d hosts: every port, packet and error here is the engine's. Space plays, → and ← step, P switches the clients' OS.", len(sc.Hosts)), Pos{})
-	if err == nil {
-		err = l.Learnt.add("what your scenario does, step by step.", Pos{})
-	}
 	return l, err
 }
 

@@ -36,6 +36,9 @@ const (
 	ActPrevStep
 	ActPresenter
 	ActResetProgress
+	// ActCopyLink: a link to this moment (ShareLink), carried out by the
+	// front end, which has the page's address and the clipboard.
+	ActCopyLink
 	ActAnswer              // ActAnswer+k answers choice k (0: A)
 	ActOpen   Action = 100 // ActOpen+n opens lesson n
 )
@@ -80,6 +83,7 @@ type Session struct {
 	problems      []string
 	fatal         string
 	notice        string // why the last action did nothing, until the next one
+	info          string // what the front end did (a link copied, a file saved), until the next action
 	ls            stepState
 	prog          Progress
 	store         Store
@@ -274,7 +278,7 @@ var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: t
 // Do carries out an action.
 func (s *Session) Do(a Action) {
 	s.gen++
-	s.notice = ""
+	s.notice, s.info = "", ""
 	switch {
 	case a == ActHelp:
 		s.help = !s.help
@@ -389,6 +393,13 @@ func (s *Session) FocusHost(i int) {
 		s.focus = i
 		s.gen++
 	}
+}
+
+// Inform shows msg, what the front end did for the last action (a link
+// copied, a file saved), until the next action.
+func (s *Session) Inform(msg string) {
+	s.info = msg
+	s.gen++
 }
 
 // SetReducedMotion says whether the learner asked for less motion: a

@@ -53,6 +53,9 @@ type View struct {
 	// Notice says why the last action did nothing (a question waits for
 	// its answer), until the next action.
 	Notice string
+	// Info says what the front end did for the last action (the link it
+	// copied), until the next action.
+	Info string
 }
 
 // LessonButton is one lesson in the menu.
@@ -337,7 +340,7 @@ func (s *Session) static() View {
 		return s.shown.v
 	}
 	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
-		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice}
+		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice, Info: s.info}
 	ls := s.cat.Lessons
 	if s.custom != nil {
 		ls = append(slices.Clip(ls), s.custom)
@@ -410,6 +413,7 @@ func (s *Session) controls() []Control {
 		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile, Disabled: open})
 	}
 	return append(cs,
+		Control{Label: "Link", Key: "K", Action: ActCopyLink, Disabled: s.run == nil},
 		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
 		Control{Label: "Full screen", Key: "F", Action: ActFullscreen},
 		Control{Label: "Help", Key: "?", Action: ActHelp, Pressed: s.help},
@@ -430,6 +434,7 @@ func (s *Session) helpLines() [][2]string {
 		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
 		{"A  B  C", "answer the lesson's question"},
 		{"M", "presenter mode: narration hidden, larger type"},
+		{"K", "copy a link to this moment (with your own scenario in it)"},
 		{"F", "full screen"},
 		{"?  Esc", "this help / close messages, skip a question"},
 	}
@@ -597,8 +602,10 @@ func (s *Session) narration() (Narration, []Control) {
 	} else if !s.presenter {
 		n.Text = st.Say.Fill(s.run)
 	}
-	// The sandbox is open-ended: its one step never ends it.
-	if s.ls.step == len(steps)-1 && (!s.playing || s.run.play.finished()) && !s.run.Lesson.Sandbox {
+	// The sandbox and the learner's own scenario are open-ended: their
+	// one step never ends them.
+	open := s.run.Lesson.Sandbox || s.run.Lesson.Source != ""
+	if s.ls.step == len(steps)-1 && (!s.playing || s.run.play.finished()) && !open {
 		n.Complete, n.Learnt = true, s.run.Lesson.Learnt.Fill(s.run)
 		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok {
 			n.Next = fmt.Sprintf("lesson %d, %s", next.Number, next.Short)
@@ -610,7 +617,7 @@ func (s *Session) narration() (Narration, []Control) {
 		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: last && !more},
 		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
 	}
-	if !s.run.Lesson.Sandbox { // the open-ended sandbox has no progress to reset; its knobs take the room
+	if !open { // the open-ended have no progress to reset; the sandbox's knobs take the room
 		cs = append(cs, Control{Label: "Reset progress", Action: ActResetProgress})
 	}
 	return n, cs

@@ -19,12 +19,13 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
-	s, problems, onFrame := settings(cat)
+	s, problems, onFrame, base := settings(cat)
 	g, err := game.New(cat, s, problems)
 	if err != nil {
 		fatal(err)
 	}
 	g.OnFrame = onFrame
+	g.LinkBase = base
 	ebiten.SetWindowTitle("Portplay — how port numbers work")
 	ebiten.SetWindowSize(game.DesignW, game.DesignH)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)

@@ -11,21 +11,34 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-// settings reads the page's URL parameters, e.g. ?profile=winxp&seed=7.
-func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
-	search := js.Global().Get("location").Get("search").String()
-	q, err := url.ParseQuery(strings.TrimPrefix(search, "?"))
+// settings reads the page's URL parameters, e.g. ?profile=winxp&seed=7,
+// and a share link's fragment (#scenario=…&t=…), whose settings win. The
+// fragment stays in the browser: it is never sent to the server. The
+// last result is the page's address without its fragment, that links to
+// it start with.
+func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool, string) {
+	loc := js.Global().Get("location")
 	var problems []string
-	if err != nil {
-		problems = append(problems, "the page's URL parameters could not be read: "+err.Error())
-	}
-	s, more := cat.ParseSettings(func(name string) (string, bool) {
-		if !q.Has(name) {
-			return "", false
+	read := func(what, part string) url.Values {
+		q, err := url.ParseQuery(part)
+		if err != nil {
+			problems = append(problems, "the page's "+what+" could not be read: "+err.Error())
 		}
-		return q.Get(name), true
-	})
-	return s, append(problems, more...), nil
+		return q
+	}
+	q := read("URL parameters", strings.TrimPrefix(loc.Get("search").String(), "?"))
+	frag := read("link (after #)", strings.TrimPrefix(loc.Get("hash").String(), "#"))
+	get := func(name string) (string, bool) {
+		if frag.Has(name) {
+			return frag.Get(name), true
+		}
+		return q.Get(name), q.Has(name)
+	}
+	s, more := cat.ParseSettings(get)
+	problems = append(problems, more...)
+	problems = append(problems, lesson.ParseLink(&s, get)...)
+	base := loc.Get("origin").String() + loc.Get("pathname").String() + loc.Get("search").String()
+	return s, problems, nil, base
 }
 
 // showFatal puts msg on the page itself: without it the user would see an

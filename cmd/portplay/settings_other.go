@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -17,8 +20,10 @@ import (
 )
 
 // settings reads flags named like the browser's URL parameters, plus the
-// native-only -screenshot, which saves the window's pixels and quits.
-func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool) {
+// native-only -screenshot, which saves the window's pixels and quits,
+// -scenario, the learner's own scenario, and -link-base, the address
+// share links start with.
+func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool, string) {
 	fs := flag.CommandLine
 	usage := cat.SettingHelp()
 	// Plain strings: ParseSettings checks them exactly as it checks URL
@@ -28,6 +33,8 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	}
 	shot := fs.String("screenshot", "", "save a PNG of the window to this file after -frames frames, and what it showed next to it as JSON (FILE.json), then quit")
 	frames := fs.Int("frames", 60, "with -screenshot: how many frames to draw first")
+	own := fs.String("scenario", "", "your own scenario: a scenario file (docs/scenarios.md), or a share link (…#scenario=…) to open as its page would")
+	base := fs.String("link-base", "http://127.0.0.1:8080/", "the app's address in the links K prints (make serve's, unless it is hosted elsewhere)")
 	flag.Parse()
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "portplay: unexpected argument %q (settings are flags, e.g. -profile winxp)\n", fs.Arg(0))
@@ -39,15 +46,35 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	}
 	set := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
-	s, problems := cat.ParseSettings(func(name string) (string, bool) {
-		v, ok := set[name]
-		return v, ok
-	})
+	delete(set, "scenario") // a file or a link here, not a link's encoded text
+	link, src := ownScenario(*own)
+	get := func(name string) (string, bool) {
+		if v, ok := set[name]; ok {
+			return v, true // a flag wins over the link's setting
+		}
+		return link.Get(name), link.Has(name)
+	}
+	s, problems := cat.ParseSettings(get)
+	linkProblems := lesson.ParseLink(&s, get)
+	if *own != "" && src == "" && s.Scenario == "" {
+		// A link whose scenario cannot open is as bad as a bad file.
+		for _, p := range linkProblems {
+			fmt.Fprintln(os.Stderr, "portplay: -scenario:", p)
+		}
+		if len(linkProblems) == 0 {
+			fmt.Fprintf(os.Stderr, "portplay: -scenario %s: the link carries no #scenario=\n", *own)
+		}
+		os.Exit(2)
+	}
+	if src != "" {
+		s.Scenario = src
+	}
+	problems = append(problems, linkProblems...)
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "portplay:", p)
 	}
 	if *shot == "" {
-		return s, problems, nil
+		return s, problems, nil, *base
 	}
 	return s, problems, func(n int, screen *ebiten.Image, st game.Status) bool {
 		if n < *frames {
@@ -65,7 +92,42 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 			os.Exit(1)
 		}
 		return true
+	}, *base
+}
+
+// ownScenario reads -scenario: a share link's fragment, as settings, or a
+// file's text. A file that cannot be read, or does not parse or run, ends
+// the program with status 2 and the file's name, line and column.
+func ownScenario(arg string) (url.Values, string) {
+	if arg == "" {
+		return url.Values{}, ""
 	}
+	if _, frag, ok := strings.Cut(arg, "#"); ok && strings.Contains(arg, "://") {
+		q, err := url.ParseQuery(frag)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "portplay: -scenario: the link's part after # could not be read: %v\n", err)
+			os.Exit(2)
+		}
+		return q, ""
+	}
+	f, err := os.Open(arg)
+	var b []byte
+	if err == nil {
+		// One byte over the limit is enough to refuse a file too long.
+		b, err = io.ReadAll(io.LimitReader(f, lesson.MaxScenarioBytes+1))
+		f.Close()
+	}
+	if err == nil {
+		err = lesson.CheckScenario(string(b))
+		if err != nil {
+			err = fmt.Errorf("%s: %w", arg, err)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portplay: -scenario:", err)
+		os.Exit(2)
+	}
+	return url.Values{}, string(b)
 }
 
 func savePNG(path string, screen *ebiten.Image) error {
