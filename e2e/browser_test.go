@@ -145,6 +145,8 @@ type hookStatus struct {
 	Answers      map[string]string `json:"answers"`
 	UpdateMs     float64           `json:"updateMs"`
 	DrawMs       float64           `json:"drawMs"`
+	Info         string            `json:"info"`
+	Link         string            `json:"link"`
 }
 
 func (b *browser) status(t *testing.T) hookStatus {

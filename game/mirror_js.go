@@ -101,6 +101,8 @@ func newMirror() *mirror {
 	m.el(root, "h2", "Keys")
 	m.keys = m.el(root, "dl", "")
 
+	m.loader()
+
 	// Ebiten makes its canvas focusable with tabindex 1, which puts it
 	// before everything in the page's focus order; 0 keeps the order of
 	// the page. As an application, a screen reader passes it the keys.

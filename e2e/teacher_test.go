@@ -1,0 +1,166 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/game"
+	"github.com/portplay/portplay/lesson"
+)
+
+// ownScenario is a teacher's own scenario: three hosts no lesson has.
+const ownScenario = `title "Mine: two servers"
+seed 3
+duration 20s
+host laptop 192.168.1.5 profile macos
+host web-a 10.0.0.10
+host web-b 10.0.0.20
+listen web-a 80
+listen web-b 80
+connect laptop -> web-a:80 at 1s every 2s count 3 hold 10s
+connect laptop -> web-b:80 at 2s hold 10s
+`
+
+// badScenario fails at line 2, column 10: the port is out of range.
+const badScenario = "host a 10.0.0.1\nlisten a 70000\n"
+
+// shareFragment builds a share link's fragment as the issue specifies it,
+// with the standard library alone: raw DEFLATE, unpadded base64url.
+func shareFragment(t *testing.T, src, rest string) string {
+	var b bytes.Buffer
+	w, err := flate.NewWriter(&b, flate.DefaultCompression)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(src))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return "scenario=" + base64.RawURLEncoding.EncodeToString(b.Bytes()) + rest
+}
+
+// paste sends text to the page as Ctrl+V does: a paste event with the
+// text on its clipboard data, at the canvas.
+func (b *browser) paste(t *testing.T, text string) {
+	_, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`(function(text){
+		const dt = new DataTransfer();
+		dt.setData("text/plain", text);
+		document.querySelector("canvas").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+	})(`+jsString(text)+`)`))
+	require.NoError(t, err)
+}
+
+// jsString quotes s for JavaScript source.
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// momentIn is what the app shows of src at moment at (seed from the
+// file), computed here without a browser: what a link must reproduce.
+func momentIn(t *testing.T, src string, at time.Duration) game.Status {
+	s := lesson.DefaultSettings()
+	s.Scenario, s.At = src, at
+	g, err := game.New(catalogue(t), s, nil)
+	require.NoError(t, err)
+	return g.Status()
+}
+
+func TestBrowserOwnScenarioAndShareLink(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?scene=2&seed=7", 10)
+	before := b.status(t)
+
+	b.paste(t, badScenario)
+	st := b.until(t, "the bad scenario's message", `s.problems.length > 0`)
+	require.Len(t, st.Problems, 1)
+	assert.Contains(t, st.Problems[0], "line 2, column 10")
+	assert.Equal(t, before.Scene, st.Scene, "nothing else changed")
+	assert.Equal(t, before.SceneName, st.SceneName)
+	b.screenshot(t, "browser-own-scenario-error.png")
+	b.press(t, kb.Escape) // Esc closes the message
+
+	b.paste(t, ownScenario)
+	st = b.until(t, "the pasted scenario", `s.sceneName === "yours" && s.connections.length > 0`)
+	assert.Equal(t, lesson.CustomLesson, st.Scene)
+	assert.Empty(t, st.Problems)
+	for _, c := range st.Connections {
+		assert.Contains(t, c, "192.168.1.5:", "the laptop's connections: %q", st.Connections)
+	}
+	assertDrawn(t, b.screenshot(t, "browser-own-scenario.png"))
+
+	// K makes the link to this moment, carrying the scenario.
+	b.press(t, "k")
+	st = b.until(t, "the link", `s.link !== ""`)
+	base, frag, ok := strings.Cut(st.Link, "#")
+	require.True(t, ok, st.Link)
+	assert.Equal(t, url+"?scene=2&seed=7", base)
+	enc, _, _ := strings.Cut(strings.TrimPrefix(frag, "scenario="), "&")
+	src, err := lesson.DecodeScenario(enc)
+	require.NoError(t, err)
+	assert.Equal(t, ownScenario, src)
+	assert.Contains(t, st.Info, "Link")
+
+	// A link built here, opened in a fresh browser: the same run, paused
+	// at the same moment.
+	const at = 7500 * time.Millisecond
+	want := momentIn(t, ownScenario, at)
+	require.NotEmpty(t, want.Connections)
+	fresh := newBrowser(t)
+	fresh.open(t, url+"#"+shareFragment(t, ownScenario, "&t=7.5s"), 10)
+	st = fresh.status(t)
+	assert.Empty(t, st.Problems)
+	assert.Equal(t, "yours", st.SceneName)
+	assert.Equal(t, at.Seconds(), st.Time)
+	assert.False(t, st.Playing)
+	assert.Equal(t, want.Connections, st.Connections)
+	assertDrawn(t, fresh.screenshot(t, "browser-share-link.png"))
+
+	// A link whose scenario does not decode: named, and the default runs.
+	broken := newBrowser(t)
+	broken.open(t, url+"#scenario=not*base64&t=2s", 10)
+	st = broken.status(t)
+	require.Len(t, st.Problems, 1)
+	assert.Contains(t, st.Problems[0], "character 4 is wrong")
+	assert.Equal(t, 1, st.Scene)
+	assert.Empty(t, append(append(b.errors(), fresh.errors()...), broken.errors()...), "console errors")
+}
+
+func TestNativeOwnScenario(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txt")
+	require.NoError(t, os.WriteFile(bad, []byte(badScenario), 0o644))
+	out, err := exec.Command(nativeApp, "-scenario", bad).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode())
+	assert.Contains(t, string(out), bad+": line 2, column 10: listen: port")
+
+	good := filepath.Join(dir, "mine.txt")
+	require.NoError(t, os.WriteFile(good, []byte(ownScenario), 0o644))
+	display := startXvfb(t)
+	shot := filepath.Join(shotDir, "native-own-scenario.png")
+	_, st := runNative(t, display, nil, "-scenario", good, "-paused", "1", "-screenshot", shot, "-frames", "20")
+	assert.Empty(t, st.Problems)
+	assert.Equal(t, "yours", st.SceneName)
+
+	// The same as a share link, at a moment.
+	shot = filepath.Join(shotDir, "native-share-link.png")
+	_, st = runNative(t, display, nil, "-scenario", "http://127.0.0.1:8080/#"+shareFragment(t, ownScenario, "&t=7.5s"), "-screenshot", shot, "-frames", "20")
+	want := momentIn(t, ownScenario, 7500*time.Millisecond)
+	assert.Equal(t, 7.5, st.Time)
+	assert.Equal(t, want.Connections, st.Connections)
+	assert.NotEmpty(t, st.Connections)
+}
