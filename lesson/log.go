@@ -37,17 +37,29 @@ type LogLine struct {
 	Text string // "laptop got port 32770 for a connection to 10.0.0.10:80"
 }
 
-// eventRing keeps the latest LogSize events as they came, to be put into
-// words only when someone looks: a busy sandbox sees a million events a
-// second, and words for each would be garbage at that rate.
+// HistorySize is how many of the latest events the event list holds: a
+// teacher's scenario whole, and a busy sandbox's last moments.
+const HistorySize = 2048
+
+// eventRing keeps the latest HistorySize events as they came, to be put
+// into words only when someone looks: a busy sandbox sees a million
+// events a second, and words for each would be garbage at that rate.
 type eventRing struct {
-	events [LogSize]sim.Event
+	events [HistorySize]sim.Event
 	total  int
 }
 
 func (r *eventRing) add(e sim.Event) {
-	r.events[r.total%LogSize] = e
+	r.events[r.total%HistorySize] = e
 	r.total++
+}
+
+// at is event i of the run, counted from 0, if the ring still holds it.
+func (r *eventRing) at(i int) (*sim.Event, bool) {
+	if i < 0 || i >= r.total || i < r.total-HistorySize {
+		return nil, false
+	}
+	return &r.events[i%HistorySize], true
 }
 
 // Recent is the log of the run shown, up to the moment shown.
@@ -59,7 +71,7 @@ func (s *Session) Recent() Log {
 	r := &p.recent
 	l := Log{Total: r.total, Epoch: s.logEpoch, Ports: p.kinds[sim.PortAllocated], Failures: p.kinds[sim.ConnectFailed]}
 	for i := max(0, r.total-LogSize); i < r.total; i++ {
-		e := r.events[i%LogSize]
+		e := r.events[i%HistorySize]
 		l.Lines = append(l.Lines, LogLine{At: e.At, Text: p.describe(e)})
 	}
 	return l

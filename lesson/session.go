@@ -39,6 +39,14 @@ const (
 	// ActCopyLink: a link to this moment (ShareLink), carried out by the
 	// front end, which has the page's address and the clipboard.
 	ActCopyLink
+	// The event list: open or close it (E), cycle its host and kind
+	// filters, move its cursor, seek to the event under the cursor.
+	ActEvents
+	ActEventHost
+	ActEventKind
+	ActEventUp
+	ActEventDown
+	ActEventSeek
 	ActAnswer              // ActAnswer+k answers choice k (0: A)
 	ActOpen   Action = 100 // ActOpen+n opens lesson n
 )
@@ -124,13 +132,14 @@ type Session struct {
 	logEpoch uint64
 	// custom is the learner's own scenario as a lesson, once opened.
 	custom *Lesson
+	events eventsState
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
 // was last in) with the progress in store. problems are messages about
 // settings that were rejected, shown until dismissed.
 func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Session {
-	ss := &Session{cat: cat, set: s, problems: problems, store: store, budget: DefaultBudget(), keptUp: 1}
+	ss := &Session{cat: cat, set: s, problems: problems, store: store, budget: DefaultBudget(), keptUp: 1, events: eventsState{selected: -1}}
 	var err error
 	ss.prog, err = loadProgress(store)
 	if err != nil {
@@ -300,6 +309,20 @@ func (s *Session) Do(a Action) {
 		return
 	case a == ActPresenter:
 		s.presenter = !s.presenter
+		return
+	case a == ActEvents:
+		s.ToggleEvents()
+		return
+	case a == ActEventHost || a == ActEventKind:
+		s.FilterEvents(a == ActEventHost)
+		return
+	case a == ActEventUp || a == ActEventDown:
+		s.MoveEventCursor(map[bool]int{true: -1, false: 1}[a == ActEventUp])
+		return
+	case a == ActEventSeek:
+		if n := s.SelectedEvent(); n >= 0 {
+			s.SeekEvent(n)
+		}
 		return
 	case s.run == nil:
 		return

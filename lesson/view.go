@@ -44,6 +44,7 @@ type View struct {
 	Knobs         []KnobView // the sandbox's; empty elsewhere
 	Clock         Clock
 	Events        int                // simulation events so far
+	EventList     EventList          // the event list, its rows only while it is open
 	Scenario      string             // the built-in scenario's name; "sandbox"
 	Connections   []engine.FourTuple // the clients' open connections, the first maxListed of each
 	Help          bool
@@ -310,6 +311,7 @@ func (s *Session) ViewInto(v *View) {
 	v.PortMap = s.portMap()
 	v.Inspect = s.inspection()
 	v.Chart.Samples = p.samples
+	v.EventList = s.eventList()
 	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused, Reached: s.set.Speed}
 	if s.playing && s.keptUp < limitedBelow {
 		v.Clock.Reached, v.Clock.Limited = twoDigits(s.set.Speed*s.keptUp), true
@@ -413,6 +415,7 @@ func (s *Session) controls() []Control {
 		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile, Disabled: open})
 	}
 	return append(cs,
+		Control{Label: "Events", Key: "E", Action: ActEvents, Pressed: s.events.open},
 		Control{Label: "Link", Key: "K", Action: ActCopyLink, Disabled: s.run == nil},
 		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
 		Control{Label: "Full screen", Key: "F", Action: ActFullscreen},
@@ -434,6 +437,7 @@ func (s *Session) helpLines() [][2]string {
 		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
 		{"A  B  C", "answer the lesson's question"},
 		{"M", "presenter mode: narration hidden, larger type"},
+		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
 		{"K", "copy a link to this moment (with your own scenario in it)"},
 		{"F", "full screen"},
 		{"?  Esc", "this help / close messages, skip a question"},
