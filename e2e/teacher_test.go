@@ -4,11 +4,13 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"compress/flate"
 	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +165,54 @@ func TestNativeOwnScenario(t *testing.T) {
 	assert.Equal(t, 7.5, st.Time)
 	assert.Equal(t, want.Connections, st.Connections)
 	assert.NotEmpty(t, st.Connections)
+}
+
+type eventRow struct {
+	N        int     `json:"n"`
+	At       float64 `json:"at"`
+	Text     string  `json:"text"`
+	Current  bool    `json:"current"`
+	Selected bool    `json:"selected"`
+}
+
+func (b *browser) eventRows(t *testing.T) []eventRow {
+	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]eventRow](`window.portplay.eventRows`))
+	require.NoError(t, err)
+	return rows
+}
+
+func TestBrowserEventListSeeks(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?scene=2&seed=7&speed=2", 10)
+	b.until(t, "time to pass", `s.time > 3`)
+	b.press(t, " ")
+	b.press(t, "e")
+	b.until(t, "the list", `s.eventRows.length > 5`)
+	rows := b.eventRows(t)
+	require.True(t, rows[len(rows)-1].Current || slices.ContainsFunc(rows, func(r eventRow) bool { return r.Current }))
+
+	// ↑ three times, Enter: time goes to that event's.
+	for range 3 {
+		b.press(t, kb.ArrowUp)
+	}
+	rows = b.eventRows(t)
+	i := slices.IndexFunc(rows, func(r eventRow) bool { return r.Selected })
+	require.GreaterOrEqual(t, i, 0, "a row is selected: %+v", rows)
+	sel := rows[i]
+	b.press(t, "\r")
+	st := b.until(t, "the seek", fmt.Sprintf(`s.time === %v`, sel.At))
+	assert.False(t, st.Playing)
+	b.screenshot(t, "browser-event-list.png")
+
+	// The text mirror's row buttons go to their moment too.
+	first := b.eventRows(t)[0]
+	_, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('#mirror button[data-n="%d"]').click()`, first.N)))
+	require.NoError(t, err)
+	b.until(t, "the mirror's seek", fmt.Sprintf(`s.time === %v`, first.At))
+
+	// E again closes it: no rows are made while it is closed.
+	b.press(t, "e")
+	b.until(t, "the list closed", `s.eventRows.length === 0`)
+	assert.Empty(t, b.errors(), "console errors")
 }

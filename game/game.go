@@ -77,7 +77,12 @@ func (g *Game) Update() error {
 	}
 	for _, ka := range keyActions {
 		for _, k := range ka.keys {
-			if inpututil.IsKeyJustPressed(k) {
+			if !inpututil.IsKeyJustPressed(k) {
+				continue
+			}
+			if a, ok := eventKey(&g.vm.EventList, k); ok {
+				g.do(a)
+			} else {
 				g.do(ka.act)
 			}
 		}
@@ -168,6 +173,9 @@ func (g *Game) click(x, y float64, dir int) {
 	}
 	if a := hit(buttons(&g.vm), x, y); a != lesson.ActNone {
 		g.do(a)
+		return
+	}
+	if g.clickEvents(x, y) {
 		return
 	}
 	for i := range g.vm.Knobs {
@@ -344,6 +352,9 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 	}
 	if vm.Chart.Compare == nil {
 		drawPortsChart(v, vm.Chart)
+	}
+	if vm.EventList.Open {
+		drawEvents(v, &vm.EventList, areaEvents)
 	}
 	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
 		c := vm.Clock

@@ -32,6 +32,11 @@ func publish(g *Game) {
 	obj.Set("problems", jsStrings(st.Problems))
 	obj.Set("info", st.Info)
 	obj.Set("link", st.Link)
+	rows := make([]any, len(st.EventRows))
+	for i, r := range st.EventRows {
+		rows[i] = map[string]any{"n": r.N, "at": r.At, "text": r.Text, "current": r.Current, "selected": r.Selected}
+	}
+	obj.Set("eventRows", rows)
 	obj.Set("step", st.Step)
 	obj.Set("steps", st.Steps)
 	obj.Set("question", st.Question)

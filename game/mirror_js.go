@@ -31,6 +31,10 @@ type mirror struct {
 	knobs, keys                                               js.Value
 	// The moving parts.
 	clock, hosts, log, announce js.Value
+	// The event list, while it is open: its filters, and its rows as
+	// buttons that go to their moment.
+	eventSec, eventHead, eventRows js.Value
+	eventFilters                   *buttonRow
 	toggle                      js.Value
 
 	gen     uint64
@@ -94,6 +98,25 @@ func newMirror() *mirror {
 	m.announce.Call("setAttribute", "aria-label", "What happened")
 	m.log = m.el(root, "ol", "")
 	m.log.Call("setAttribute", "aria-label", "The latest events, oldest first")
+
+	m.eventSec = m.el(root, "section", "")
+	m.eventSec.Call("setAttribute", "aria-label", "Event list")
+	m.eventHead = m.el(m.eventSec, "h2", "Event list")
+	m.eventFilters = m.group(m.eventSec, "Event filters")
+	m.eventRows = m.el(m.eventSec, "ol", "")
+	m.eventRows.Call("addEventListener", "click", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		// One listener for every row's button: rows are rewritten as
+		// time plays, and a listener each would be made anew each time.
+		n := args[0].Get("target").Call("closest", "button")
+		if n.Truthy() {
+			if v := n.Get("dataset").Get("n"); v.Truthy() {
+				var ev int
+				fmt.Sscan(v.String(), &ev)
+				m.queue(func(g *Game) { g.sess.SeekEvent(ev) })
+			}
+		}
+		return nil
+	}))
 
 	m.el(root, "h2", "Hosts and their sockets")
 	m.hosts = m.el(root, "table", "")
@@ -305,6 +328,7 @@ func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 	for _, l := range log.Lines {
 		m.el(m.log, "li", "t = "+lesson.FmtDur(l.At)+": "+l.Text)
 	}
+	m.writeEvents(&vm.EventList)
 	t := m.hosts
 	t.Set("textContent", "")
 	head := m.el(t, "tr", "")
@@ -392,4 +416,31 @@ func (m *mirror) group(parent js.Value, label string) *buttonRow {
 	g.Call("setAttribute", "role", "group")
 	g.Call("setAttribute", "aria-label", label)
 	return &buttonRow{m: m, parent: g}
+}
+
+// writeEvents writes the event list's rows in view, each a button that
+// goes to its moment; the current one is marked aria-current.
+func (m *mirror) writeEvents(l *lesson.EventList) {
+	m.eventSec.Set("hidden", !l.Open)
+	m.eventRows.Set("textContent", "")
+	if !l.Open {
+		return
+	}
+	host := l.Host
+	if host == "" {
+		host = "every host"
+	}
+	m.eventHead.Set("textContent", fmt.Sprintf("Event list: %d events (%s, %s)", l.Total, host, l.Kind))
+	m.eventFilters.set([]lesson.Control{
+		{Action: lesson.ActEventHost, Label: "Host: " + host},
+		{Action: lesson.ActEventKind, Label: "Kind: " + l.Kind.String()},
+	}, "")
+	for _, r := range l.Rows {
+		b := m.el(m.el(m.eventRows, "li", ""), "button", "t = "+lesson.FmtDur(r.At)+": "+r.Text)
+		b.Set("type", "button")
+		b.Get("dataset").Set("n", r.N)
+		if r.Current {
+			b.Call("setAttribute", "aria-current", "true")
+		}
+	}
 }

@@ -35,6 +35,15 @@ type Status struct {
 	Problems    []string          // rejected settings and errors shown on screen
 	Info        string            // what the app did for the last action (a link copied)
 	Link        string            // the last share link made (K)
+	EventRows   []EventRow        // the event list's rows in view, while it is open
+}
+
+// EventRow is a row of the event list as a test reads it.
+type EventRow struct {
+	N                 int     // the event's number in the run
+	At                float64 // its simulated time, in seconds
+	Text              string
+	Current, Selected bool
 }
 
 // Status reports what the game currently shows.
@@ -62,6 +71,9 @@ func (g *Game) Status() Status {
 	st.Time = vm.Clock.Now.Seconds()
 	st.Reached, st.Limited = vm.Clock.Reached, vm.Clock.Limited
 	st.Events = vm.Events
+	for _, r := range vm.EventList.Rows {
+		st.EventRows = append(st.EventRows, EventRow{N: r.N, At: r.At.Seconds(), Text: r.Text, Current: r.Current, Selected: r.Selected})
+	}
 	st.Focus = vm.Hosts[vm.Focus].Name
 	for _, c := range vm.Connections {
 		st.Connections = append(st.Connections, c.String())

@@ -51,6 +51,7 @@ var keyActions = append([]struct {
 	{[]ebiten.Key{ebiten.KeyPageUp}, lesson.ActPrevStep},
 	{[]ebiten.Key{ebiten.KeyM}, lesson.ActPresenter},
 	{[]ebiten.Key{ebiten.KeyK}, lesson.ActCopyLink},
+	{[]ebiten.Key{ebiten.KeyE}, lesson.ActEvents},
 	{[]ebiten.Key{ebiten.KeyA}, lesson.ActAnswer},
 	{[]ebiten.Key{ebiten.KeyB}, lesson.ActAnswer + 1},
 	{[]ebiten.Key{ebiten.KeyC}, lesson.ActAnswer + 2},
@@ -92,7 +93,7 @@ func buttons(vm *lesson.View) []button {
 	}
 	x = areaControls.x
 	for _, c := range vm.Controls {
-		w := 30 + 8.5*float64(len([]rune(c.Label))+len([]rune(c.Key)))
+		w := 24 + 8*float64(len([]rune(c.Label))+len([]rune(c.Key)))
 		bs = append(bs, button{r: rect{x, areaControls.y + 6, w, 40}, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
 		x += w + 6
 	}
