@@ -4,9 +4,9 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
 	"compress/flate"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"

@@ -35,7 +35,7 @@ type mirror struct {
 	// buttons that go to their moment.
 	eventSec, eventHead, eventRows js.Value
 	eventFilters                   *buttonRow
-	toggle                      js.Value
+	toggle                         js.Value
 
 	gen     uint64
 	written bool
