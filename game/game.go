@@ -44,6 +44,7 @@ type Game struct {
 	playedAt time.Time
 	// page is the browser page's text mirror; nil natively.
 	page *mirror
+	tl   timeline
 	// LinkBase is the app's address, that share links start with; link
 	// the last link made.
 	LinkBase, link string
@@ -80,7 +81,9 @@ func (g *Game) Update() error {
 			if !inpututil.IsKeyJustPressed(k) {
 				continue
 			}
-			if a, ok := eventKey(&g.vm.EventList, k); ok {
+			if a, ok := g.tl.key(k); ok {
+				g.do(a)
+			} else if a, ok := eventKey(&g.vm.EventList, k); ok {
 				g.do(a)
 			} else {
 				g.do(ka.act)
@@ -89,7 +92,9 @@ func (g *Game) Update() error {
 	}
 	mx, my := ebiten.CursorPosition()
 	g.mouseX, g.mouseY = g.toDesign(float64(mx), float64(my))
-	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+	if g.vm.Lesson > 0 && g.tl.update(g, g.mouseX, g.mouseY) {
+		// the timeline's
+	} else if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
 		g.click(g.mouseX, g.mouseY, 1)
 	}
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonRight) {
@@ -356,6 +361,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View) {
 	if vm.EventList.Open {
 		drawEvents(v, &vm.EventList, areaEvents)
 	}
+	drawTimeline(v, vm.Clock, &g.tl, areaTimeline)
 	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
 		c := vm.Clock
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
@@ -398,8 +404,10 @@ func drawHelp(v *view, lines [][2]string) {
 	v.fillRect(x, y, w, h, colPanel)
 	v.strokeRect(x, y, w, h, 2, colText)
 	v.text("Keys (every one also has a button)", Bold, 24, x+w/2, y+18, alignCenter, colText)
+	// Rows close up as keys are added: the list stays above the close hint.
+	step := min(32, (h-110)/float64(len(lines)))
 	for i, l := range lines {
-		ly := y + 66 + float64(i)*32
+		ly := y + 66 + float64(i)*step
 		v.text(l[0], Mono, 20, x+40, ly, alignStart, colListen)
 		v.text(l[1], Regular, 19, x+200, ly, alignStart, colText)
 	}

@@ -38,7 +38,7 @@ func TestRectHas(t *testing.T) {
 
 func TestScreenAreasFitAndDoNotOverlap(t *testing.T) {
 	areas := map[string]rect{"net": areaNet, "map": areaMap, "legend": areaLegend,
-		"inspect": areaInspect, "chart": areaChart, "narration": areaNarration, "controls": areaControls}
+		"inspect": areaInspect, "chart": areaChart, "narration": areaNarration, "controls": areaControls, "timeline": areaTimeline}
 	for name, a := range areas {
 		assert.True(t, inside(a, canvas), name)
 		for other, b := range areas {
@@ -101,7 +101,9 @@ func TestButtonsFitDoNotOverlapAndHit(t *testing.T) {
 
 // Every action a key does also has a button, and no key does two things.
 func TestEveryKeyActionHasAButton(t *testing.T) {
-	noButton := map[lesson.Action]bool{lesson.ActEscape: true, lesson.ActKnobNext: true, lesson.ActKnobUp: true, lesson.ActKnobDown: true}
+	// Home and End: the timeline is their control (a tap at either end).
+	noButton := map[lesson.Action]bool{lesson.ActEscape: true, lesson.ActKnobNext: true, lesson.ActKnobUp: true, lesson.ActKnobDown: true,
+		lesson.ActTimeStart: true, lesson.ActTimeEnd: true}
 	cat := catalogue(t)
 	for _, l := range cat.Lessons {
 		acts := map[lesson.Action]bool{}

@@ -31,6 +31,7 @@ type mirror struct {
 	knobs, keys                                               js.Value
 	// The moving parts.
 	clock, hosts, log, announce js.Value
+	timeline                    js.Value
 	// The event list, while it is open: its filters, and its rows as
 	// buttons that go to their moment.
 	eventSec, eventHead, eventRows js.Value
@@ -90,6 +91,18 @@ func newMirror() *mirror {
 	m.el(root, "h2", "Controls")
 	m.clock = m.el(root, "p", "")
 	m.controls = m.group(root, "Playback")
+	// The timeline as a slider: the browser gives it Home, End and the
+	// arrow keys. It seeks when the value is let go ("change"): each seek
+	// back replays the run.
+	label := m.el(root, "label", "Timeline (milliseconds of the run) ")
+	m.timeline = m.el(label, "input", "")
+	m.timeline.Set("type", "range")
+	m.timeline.Set("min", 0)
+	m.timeline.Call("addEventListener", "change", js.FuncOf(func(js.Value, []js.Value) any {
+		ms := m.timeline.Get("valueAsNumber").Float()
+		m.queue(func(g *Game) { g.sess.SeekTo(time.Duration(ms * float64(time.Millisecond))) })
+		return nil
+	}))
 	m.knobs = m.el(root, "ul", "")
 
 	m.el(root, "h2", "Events")
@@ -320,6 +333,9 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 
 func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 	m.clock.Set("textContent", clockText(vm.Clock))
+	m.timeline.Set("max", vm.Clock.End.Milliseconds())
+	m.timeline.Set("value", vm.Clock.Now.Milliseconds())
+	m.timeline.Call("setAttribute", "aria-valuetext", clockText(vm.Clock))
 	if a := announcement(log, m.said); a != "" {
 		m.announce.Set("textContent", a)
 	}

@@ -17,7 +17,7 @@ func (r rect) has(x, y float64) bool {
 
 // The screen's regions on the 1280×720 design canvas.
 var (
-	areaNet       = rect{16, 58, 820, 458}
+	areaNet       = rect{16, 58, 820, 434}
 	areaMap       = rect{852, 74, 288, 288} // 256×256 ports, scaled 1.125
 	areaLegend    = rect{1148, 74, 120, 288}
 	areaInspect   = rect{852, 366, 412, 24}
@@ -52,6 +52,10 @@ var keyActions = append([]struct {
 	{[]ebiten.Key{ebiten.KeyM}, lesson.ActPresenter},
 	{[]ebiten.Key{ebiten.KeyK}, lesson.ActCopyLink},
 	{[]ebiten.Key{ebiten.KeyE}, lesson.ActEvents},
+	// Home and End: the timeline's ends (timeline.key); listed so that
+	// the loop sees them.
+	{[]ebiten.Key{ebiten.KeyHome}, lesson.ActTimeStart},
+	{[]ebiten.Key{ebiten.KeyEnd}, lesson.ActTimeEnd},
 	{[]ebiten.Key{ebiten.KeyA}, lesson.ActAnswer},
 	{[]ebiten.Key{ebiten.KeyB}, lesson.ActAnswer + 1},
 	{[]ebiten.Key{ebiten.KeyC}, lesson.ActAnswer + 2},

@@ -232,6 +232,19 @@ func (s *Session) SeekEvent(n int) {
 	s.events.selected = n
 }
 
+// timeSteps: the timeline's arrow keys move a hundredth of the run.
+const timeSteps = 100
+
+// SeekTo shows moment at of the run (clamped to it), paused: the
+// timeline's drag or tap. While a question waits, time waits too.
+func (s *Session) SeekTo(at time.Duration) {
+	if s.run == nil || s.questionOpen() {
+		return
+	}
+	s.seek(at)
+	s.events.selected = -1
+}
+
 // seek shows moment at, paused.
 func (s *Session) seek(at time.Duration) {
 	p := s.run.play

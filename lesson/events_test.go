@@ -140,3 +140,49 @@ func TestEventListIsBoundedInABusySandbox(t *testing.T) {
 	assert.Equal(t, HistorySize, l.Total)
 	assert.True(t, l.Rows[len(l.Rows)-1].Current || l.Rows[len(l.Rows)-3].Current, "the current row is kept in view near the bottom")
 }
+
+func TestTimelineSeeks(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		do   func(*Session)
+		want func(now, end time.Duration) time.Duration
+	}{
+		{"home", func(s *Session) { s.Do(ActTimeStart) }, func(_, _ time.Duration) time.Duration { return 0 }},
+		{"end", func(s *Session) { s.Do(ActTimeEnd) }, func(_, end time.Duration) time.Duration { return end }},
+		{"back", func(s *Session) { s.Do(ActTimeBack) }, func(now, end time.Duration) time.Duration { return now - end/100 }},
+		{"forward", func(s *Session) { s.Do(ActTimeForward) }, func(now, end time.Duration) time.Duration { return now + end/100 }},
+		{"tap", func(s *Session) { s.SeekTo(2345 * time.Millisecond) }, func(_, _ time.Duration) time.Duration { return 2345 * time.Millisecond }},
+		{"before the start", func(s *Session) { s.SeekTo(-time.Second) }, func(_, _ time.Duration) time.Duration { return 0 }},
+		{"past the end", func(s *Session) { s.SeekTo(time.Hour) }, func(_, end time.Duration) time.Duration { return end }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ss := newSession(t, 2)
+			ss.SeekTo(3 * time.Second)
+			ss.Do(ActPlay)
+			before := ss.View().Clock
+			require.Equal(t, 3*time.Second, before.Now)
+			require.Equal(t, Playing, before.State)
+			c.do(ss)
+			v := ss.View()
+			assert.Equal(t, c.want(before.Now, before.End), v.Clock.Now)
+			assert.NotEqual(t, Playing, v.Clock.State, "a seek pauses")
+			// The picture follows: it is what playing there shows.
+			fresh := newSession(t, 2)
+			fresh.SeekTo(v.Clock.Now)
+			assert.Equal(t, fresh.View().Connections, v.Connections)
+			assert.Equal(t, fresh.View().Events, v.Events)
+		})
+	}
+}
+
+func TestTimelineWaitsForAnAnswer(t *testing.T) {
+	ss := newSession(t, 5)
+	for ss.View().Narration.Question == nil {
+		ss.Do(ActNextStep)
+	}
+	before := ss.View().Clock.Now
+	ss.Do(ActTimeEnd)
+	ss.SeekTo(before + time.Second)
+	assert.Equal(t, before, ss.View().Clock.Now)
+	assert.NotEmpty(t, ss.View().Notice)
+}

@@ -47,6 +47,12 @@ const (
 	ActEventUp
 	ActEventDown
 	ActEventSeek
+	// The timeline: to the start, to the end, a hundredth of the run
+	// back or forward.
+	ActTimeStart
+	ActTimeEnd
+	ActTimeBack
+	ActTimeForward
 	ActAnswer              // ActAnswer+k answers choice k (0: A)
 	ActOpen   Action = 100 // ActOpen+n opens lesson n
 )
@@ -282,7 +288,8 @@ func (s *Session) settle() {
 // locked are the actions that would move time while a question waits
 // for its answer: the engine's answer must come from the event it asks
 // about, so the learner answers first.
-var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: true, ActProfile: true}
+var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: true, ActProfile: true,
+	ActEventSeek: true, ActTimeStart: true, ActTimeEnd: true, ActTimeBack: true, ActTimeForward: true}
 
 // Do carries out an action.
 func (s *Session) Do(a Action) {
@@ -341,6 +348,14 @@ func (s *Session) Do(a Action) {
 		s.playing = false
 		p.stepBack()
 		s.logEpoch++ // replayed from the start
+	case ActTimeStart:
+		s.SeekTo(0)
+	case ActTimeEnd:
+		s.SeekTo(p.end())
+	case ActTimeBack:
+		s.SeekTo(p.now - p.end()/timeSteps)
+	case ActTimeForward:
+		s.SeekTo(p.now + p.end()/timeSteps)
 	case ActFaster, ActSlower:
 		i := slices.Index(Speeds, s.set.Speed)
 		if a == ActFaster {
