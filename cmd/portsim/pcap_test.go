@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/engine/sim/pcap"
 )
 
 // tshark finds tshark. Without it the test is skipped, unless CI or
@@ -68,7 +69,7 @@ func TestPcapOpensInTshark(t *testing.T) {
 				f := strings.Split(got[i], ",")
 				require.Len(t, f, 9, got[i])
 				when := epochTime(t, f[0])
-				assert.Equal(t, captureEpoch.Add(e.At).Truncate(time.Microsecond), when, "packet %d: %s", i+1, e)
+				assert.Equal(t, pcap.Epoch.Add(e.At).Truncate(time.Microsecond), when, "packet %d: %s", i+1, e)
 				assert.False(t, when.Before(last), "time goes forward")
 				last = when
 				src := netip.AddrPortFrom(netip.MustParseAddr(f[1]), port(t, f[2]))
@@ -140,29 +141,4 @@ func TestPcapIsDeterministic(t *testing.T) {
 	}
 	assert.Equal(t, files[0], files[1])
 	assert.NotEqual(t, files[0], files[2])
-}
-
-func TestHTTPPayloadIsExactlyTheLength(t *testing.T) {
-	server := netip.MustParseAddrPort("10.0.0.10:80")
-	tests := []struct {
-		n          int
-		fromClient bool
-		prefix     string
-	}{
-		{sim.RequestLen, true, "GET / HTTP/1.1\r\nHost: 10.0.0.10\r\n"},
-		{sim.ResponseLen, false, "HTTP/1.1 200 OK\r\n"},
-		{99, false, "HTTP/1.1 200 OK\r\n"}, // the body's length changes digits
-		{10, true, "\x00"},                 // too short for a request: zero bytes
-		{10, false, "\x00"},
-	}
-	for _, tt := range tests {
-		p := payload(tt.n, tt.fromClient, server)
-		assert.Len(t, p, tt.n)
-		assert.True(t, bytes.HasPrefix(p, []byte(tt.prefix)), "%q", p)
-	}
-	assert.Equal(t, make([]byte, 50), payload(50, true, netip.MustParseAddrPort("10.0.0.10:5432")), "zero bytes off port 80")
-	resp := string(payload(99, false, server))
-	head, body, ok := strings.Cut(resp, "\r\n\r\n")
-	require.True(t, ok)
-	assert.Contains(t, head, "Content-Length: "+strconv.Itoa(len(body)))
 }
