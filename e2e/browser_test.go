@@ -147,6 +147,7 @@ type hookStatus struct {
 	DrawMs       float64           `json:"drawMs"`
 	Info         string            `json:"info"`
 	Link         string            `json:"link"`
+	Saved        string            `json:"saved"`
 }
 
 func (b *browser) status(t *testing.T) hookStatus {

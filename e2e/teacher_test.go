@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -15,11 +16,15 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/engine/sim/pcap"
 	"github.com/portplay/portplay/game"
 	"github.com/portplay/portplay/lesson"
 )
@@ -214,5 +219,68 @@ func TestBrowserEventListSeeks(t *testing.T) {
 	// E again closes it: no rows are made while it is closed.
 	b.press(t, "e")
 	b.until(t, "the list closed", `s.eventRows.length === 0`)
+	assert.Empty(t, b.errors(), "console errors")
+}
+
+// clickMirror clicks the text mirror's button named label.
+func (b *browser) clickMirror(t *testing.T, label string) {
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(function(label){
+		const bs = [...document.querySelectorAll("#mirror button")].filter(b => !b.hidden && b.textContent.startsWith(label));
+		if (bs.length === 0) return false;
+		bs[0].click();
+		return true;
+	})(`+jsString(label)+`)`))
+	require.NoError(t, err)
+	require.True(t, ok, "the mirror has a button %q", label)
+}
+
+// The pcap the browser downloads is what `portsim pcap` writes for the
+// same scenario and seed (engine/sim/pcap, byte for byte), and tshark
+// reads it; the event list downloads as CSV.
+func TestBrowserSavesPcap(t *testing.T) {
+	ts, err := exec.LookPath("tshark")
+	require.NoError(t, err, "tshark is missing: run scripts/deps.sh (make test does)")
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	dir := t.TempDir()
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	})))
+	b.open(t, url+"#"+shareFragment(t, ownScenario, "&t=3s"), 10)
+	b.press(t, "e")
+	b.until(t, "the list", `s.eventRows.length > 0`)
+	b.clickMirror(t, "Save pcap")
+	st := b.until(t, "the download", `s.saved !== ""`)
+	assert.Equal(t, "portplay-yours-seed3.pcap", st.Saved)
+	path := filepath.Join(dir, st.Saved)
+	var got []byte
+	require.Eventually(t, func() bool {
+		got, err = os.ReadFile(path)
+		return err == nil && len(got) > 24
+	}, 30*time.Second, 100*time.Millisecond, "the download lands in %s", dir)
+
+	sc, err := scenario.Parse(ownScenario)
+	require.NoError(t, err)
+	var want bytes.Buffer
+	_, err = pcap.Write(&want, sc, sc.Duration)
+	require.NoError(t, err)
+	assert.Equal(t, want.Bytes(), got, "the same bytes as portsim pcap")
+
+	out, err := exec.Command(ts, "-r", path, "-n", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	assert.Greater(t, len(lines), 10, "tshark read the packets")
+	assert.Contains(t, string(out), "80")
+	b.screenshot(t, "browser-saved-pcap.png")
+
+	b.clickMirror(t, "Save CSV")
+	st = b.until(t, "the CSV", `s.saved.endsWith(".csv")`)
+	require.Eventually(t, func() bool {
+		got, err = os.ReadFile(filepath.Join(dir, st.Saved))
+		return err == nil && len(got) > 0
+	}, 30*time.Second, 100*time.Millisecond)
+	assert.True(t, strings.HasPrefix(string(got), "n,t,host,kind,event,local,remote,state,errno,text\n"), "%.200s", got)
 	assert.Empty(t, b.errors(), "console errors")
 }

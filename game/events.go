@@ -35,6 +35,16 @@ func eventButtons(l *lesson.EventList, r rect) []button {
 	}
 }
 
+// saveButtons are the list's save buttons, along its bottom.
+func saveButtons(l *lesson.EventList, r rect) []button {
+	var bs []button
+	w := (r.w - 80 - 8) / float64(max(1, len(l.Saves)))
+	for i, c := range l.Saves {
+		bs = append(bs, button{r: rect{r.x + 80 + float64(i)*w, r.y + r.h - 32, w - 6, 26}, label: c.Label, act: c.Action})
+	}
+	return bs
+}
+
 // eventRowRect is row i's place in r.
 func eventRowRect(r rect, i int) rect {
 	return rect{r.x + 4, r.y + eventHeaderH + float64(i)*eventRowH, r.w - 8, eventRowH - 2}
@@ -52,9 +62,10 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 	}
 	v.text(head, Bold, 15, r.x+8, r.y+6, alignStart, colText)
 	v.text("↑ ↓  Enter: go there", Regular, 13, r.x+r.w-8, r.y+8, alignEnd, colMuted)
-	for _, b := range eventButtons(l, r) {
+	for _, b := range append(eventButtons(l, r), saveButtons(l, r)...) {
 		drawButton(v, b)
 	}
+	v.text("Save:", Bold, 14, r.x+12, r.y+r.h-27, alignStart, colMuted)
 	if len(l.Rows) == 0 {
 		v.text("No event passes the filter yet.", Regular, 14, r.x+8, r.y+eventHeaderH+4, alignStart, colMuted)
 	}
@@ -83,7 +94,7 @@ func (g *Game) clickEvents(x, y float64) bool {
 	if !l.Open || !r.has(x, y) {
 		return false
 	}
-	if a := hit(eventButtons(l, r), x, y); a != lesson.ActNone {
+	if a := hit(append(eventButtons(l, r), saveButtons(l, r)...), x, y); a != lesson.ActNone {
 		g.do(a)
 		return true
 	}

@@ -48,6 +48,10 @@ type Game struct {
 	// LinkBase is the app's address, that share links start with; link
 	// the last link made.
 	LinkBase, link string
+	// shotPending: a picture of the view is to be saved after the next
+	// Draw; savedName is the last file saved.
+	shotPending bool
+	savedName   string
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -162,6 +166,9 @@ func (g *Game) do(a lesson.Action) {
 	case lesson.ActCopyLink:
 		g.copyLink()
 		return
+	case lesson.ActSavePcap, lesson.ActSaveCSV, lesson.ActSaveJSON, lesson.ActSavePNG:
+		g.save(a)
+		return
 	}
 	g.sess.Do(a)
 }
@@ -231,6 +238,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if vm.Help {
 		drawHelp(v, vm.HelpLines)
+	}
+	if g.shotPending {
+		g.savePicture(screen)
 	}
 	g.frames++
 	average(&g.drawMs, start)

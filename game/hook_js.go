@@ -32,6 +32,7 @@ func publish(g *Game) {
 	obj.Set("problems", jsStrings(st.Problems))
 	obj.Set("info", st.Info)
 	obj.Set("link", st.Link)
+	obj.Set("saved", st.Saved)
 	rows := make([]any, len(st.EventRows))
 	for i, r := range st.EventRows {
 		rows[i] = map[string]any{"n": r.N, "at": r.At, "text": r.Text, "current": r.Current, "selected": r.Selected}

@@ -35,7 +35,7 @@ type mirror struct {
 	// The event list, while it is open: its filters, and its rows as
 	// buttons that go to their moment.
 	eventSec, eventHead, eventRows js.Value
-	eventFilters                   *buttonRow
+	eventFilters, eventSaves       *buttonRow
 	toggle                         js.Value
 
 	gen     uint64
@@ -116,6 +116,7 @@ func newMirror() *mirror {
 	m.eventSec.Call("setAttribute", "aria-label", "Event list")
 	m.eventHead = m.el(m.eventSec, "h2", "Event list")
 	m.eventFilters = m.group(m.eventSec, "Event filters")
+	m.eventSaves = m.group(m.eventSec, "Save")
 	m.eventRows = m.el(m.eventSec, "ol", "")
 	m.eventRows.Call("addEventListener", "click", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		// One listener for every row's button: rows are rewritten as
@@ -451,6 +452,12 @@ func (m *mirror) writeEvents(l *lesson.EventList) {
 		{Action: lesson.ActEventHost, Label: "Host: " + host},
 		{Action: lesson.ActEventKind, Label: "Kind: " + l.Kind.String()},
 	}, "")
+	var saves []lesson.Control
+	for _, c := range l.Saves {
+		c.Label = "Save " + c.Label
+		saves = append(saves, c)
+	}
+	m.eventSaves.set(saves, "")
 	for _, r := range l.Rows {
 		b := m.el(m.el(m.eventRows, "li", ""), "button", "t = "+lesson.FmtDur(r.At)+": "+r.Text)
 		b.Set("type", "button")

@@ -35,6 +35,7 @@ type Status struct {
 	Problems    []string          // rejected settings and errors shown on screen
 	Info        string            // what the app did for the last action (a link copied)
 	Link        string            // the last share link made (K)
+	Saved       string            // the name of the last file saved
 	EventRows   []EventRow        // the event list's rows in view, while it is open
 }
 
@@ -52,7 +53,7 @@ func (g *Game) Status() Status {
 	set := g.sess.Settings()
 	st := Status{Frames: g.frames, Problems: vm.Problems, Playing: g.sess.Playing(), Speed: set.Speed,
 		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
-		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link}
+		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName}
 	if vm.Fatal != "" {
 		st.Problems = append(st.Problems, vm.Fatal)
 	}

@@ -13,7 +13,7 @@ import (
 // frame's work is bounded by EventRows, not by the run.
 
 // EventRows is how many rows of the list are in view.
-const EventRows = 14
+const EventRows = 13
 
 // EventKind is a filter of the event list by what events report.
 type EventKind uint8
@@ -63,6 +63,17 @@ type EventList struct {
 	// Dropped: the list holds only the latest HistorySize events; this
 	// many came before them.
 	Dropped int
+	// Saves are the list's save buttons: the run as pcap, the list as CSV
+	// and JSON, the view as PNG.
+	Saves []Control
+}
+
+// saves are the event list's save buttons.
+var saves = []Control{
+	{Action: ActSavePcap, Label: "pcap"},
+	{Action: ActSaveCSV, Label: "CSV"},
+	{Action: ActSaveJSON, Label: "JSON"},
+	{Action: ActSavePNG, Label: "PNG"},
 }
 
 // EventRow is one event in the list.
@@ -101,6 +112,7 @@ func (s *Session) eventList() EventList {
 	if !es.open || s.run == nil {
 		return l
 	}
+	l.Saves = saves
 	p := s.run.play
 	r := &p.recent
 	first := max(0, r.total-HistorySize)

@@ -53,6 +53,12 @@ const (
 	ActTimeEnd
 	ActTimeBack
 	ActTimeForward
+	// Saving, carried out by the front end (a download, or a file): the
+	// run's capture, the event list, a picture of the view.
+	ActSavePcap
+	ActSaveCSV
+	ActSaveJSON
+	ActSavePNG
 	ActAnswer              // ActAnswer+k answers choice k (0: A)
 	ActOpen   Action = 100 // ActOpen+n opens lesson n
 )

@@ -16,6 +16,7 @@ import (
 
 	"github.com/portplay/portplay/engine/sim"
 	"github.com/portplay/portplay/engine/sim/pcap"
+	"github.com/portplay/portplay/lesson"
 )
 
 // tshark finds tshark. Without it the test is skipped, unless CI or
@@ -141,4 +142,37 @@ func TestPcapIsDeterministic(t *testing.T) {
 	}
 	assert.Equal(t, files[0], files[1])
 	assert.NotEqual(t, files[0], files[2])
+}
+
+// The app's "save pcap" and `portsim pcap` give the same bytes for the
+// same scenario file and seed.
+func TestPcapIsTheAppsExport(t *testing.T) {
+	dir := t.TempDir()
+	src := "seed 3\nduration 10s\nhost laptop 192.168.1.5 profile macos\nhost web 10.0.0.10\nlisten web 80\n" +
+		"connect laptop -> web:80 at 1s every 2s count 3 hold 1s\n"
+	file := filepath.Join(dir, "mine.txt")
+	require.NoError(t, os.WriteFile(file, []byte(src), 0o644))
+	cat, err := lesson.Builtin()
+	require.NoError(t, err)
+	for _, seed := range []string{"", "9"} {
+		t.Run("seed "+seed, func(t *testing.T) {
+			out := filepath.Join(dir, "cli"+seed+".pcap")
+			args := []string{"pcap", file, "-o", out}
+			set := lesson.DefaultSettings()
+			if seed != "" {
+				args = append(args, "--seed", seed)
+				set.Seed, set.SeedGiven = 9, true
+			}
+			r := portsim(t, "", args...)
+			require.Equal(t, 0, r.code, r.stderr)
+			cli, err := os.ReadFile(out)
+			require.NoError(t, err)
+
+			set.Scenario = src
+			x, err := lesson.NewSession(cat, set, nil, &lesson.MemStore{}).ExportPcap()
+			require.NoError(t, err)
+			assert.Equal(t, cli, x.Data)
+			assert.Greater(t, len(x.Data), 24, "more than the header")
+		})
+	}
 }

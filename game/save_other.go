@@ -1,0 +1,19 @@
+//go:build !js
+
+package game
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// saveFile writes x into the working directory and says where.
+func saveFile(x lesson.Export) (string, error) {
+	path, err := filepath.Abs(x.Name)
+	if err == nil {
+		err = os.WriteFile(path, x.Data, 0o644)
+	}
+	return path, err
+}

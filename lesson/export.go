@@ -1,0 +1,119 @@
+package lesson
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/engine/sim/pcap"
+)
+
+// Export is a file the app offers to save: a run's capture, or its event
+// list.
+type Export struct {
+	Name string // a file name that says what it holds
+	Type string // its media type
+	Data []byte
+	Say  string // what it holds, in a few words, for the message
+}
+
+// ExportPcap is the whole run shown as a pcap file: the same bytes as
+// `portsim pcap FILE --seed N` gives for the scenario file and seed (both
+// write through engine/sim/pcap).
+func (s *Session) ExportPcap() (Export, error) {
+	if s.run == nil {
+		return Export{}, fmt.Errorf("no run to capture")
+	}
+	sc := s.run.Scenario
+	var b bytes.Buffer
+	c, err := pcap.Write(&b, sc, sc.Duration)
+	if err != nil {
+		return Export{}, err
+	}
+	return Export{Name: s.fileName("pcap"), Type: "application/vnd.tcpdump.pcap", Data: b.Bytes(),
+		Say: fmt.Sprintf("%d packets of %d connections, the whole run", c.Packets(), c.Conns())}, nil
+}
+
+// fileName names an export by its lesson (or "yours"), seed and kind.
+func (s *Session) fileName(ext string) string {
+	name := s.run.Lesson.Name
+	return fmt.Sprintf("portplay-%s-seed%d.%s", name, s.run.Scenario.Seed, ext)
+}
+
+// exportedEvent is one event as the CSV and JSON exports write it.
+type exportedEvent struct {
+	N      int     `json:"n"`
+	T      float64 `json:"t"` // seconds of simulated time
+	Host   string  `json:"host"`
+	Kind   string  `json:"kind"`   // the filter it passes: ports, packets, states, errors
+	Event  string  `json:"event"`  // the simulation's kind: port-allocated, packet, state…
+	Local  string  `json:"local"`  // the 4-tuple as the host sees it
+	Remote string  `json:"remote"` // (empty where there is none)
+	State  string  `json:"state,omitempty"`
+	Errno  string  `json:"errno,omitempty"`
+	Text   string  `json:"text"`
+}
+
+// listed are the events the event list holds that pass its filter, in
+// order, as exported.
+func (s *Session) listed() []exportedEvent {
+	out := []exportedEvent{} // an empty list is [], not null
+	if s.run == nil {
+		return out
+	}
+	p := s.run.play
+	r := &p.recent
+	for i := max(0, r.total-HistorySize); i < r.total; i++ {
+		e, _ := r.at(i)
+		if !s.events.passes(e) {
+			continue
+		}
+		x := exportedEvent{N: i, T: e.At.Seconds(), Host: e.Host, Kind: kindOf(e).String(), Event: e.Kind.String(), Text: p.describe(*e)}
+		if e.Tuple.Local.IsValid() {
+			x.Local = e.Tuple.Local.String()
+		}
+		if e.Tuple.Remote.IsValid() {
+			x.Remote = e.Tuple.Remote.String()
+		}
+		if e.Kind == sim.State {
+			x.State = e.State.String()
+		}
+		if e.Err != nil {
+			x.Errno = engine.ErrnoName(e.Err)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// ExportEvents is the event list (its events so far that pass its
+// filter) as CSV, or as JSON if asJSON.
+func (s *Session) ExportEvents(asJSON bool) (Export, error) {
+	if s.run == nil {
+		return Export{}, fmt.Errorf("no run to list")
+	}
+	rows := s.listed()
+	say := fmt.Sprintf("%d events, filter: %s, %s", len(rows), s.events.kind, map[bool]string{true: s.events.host, false: "every host"}[s.events.host != ""])
+	if asJSON {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return Export{}, err
+		}
+		return Export{Name: s.fileName("events.json"), Type: "application/json", Data: append(b, '\n'), Say: say}, nil
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"n", "t", "host", "kind", "event", "local", "remote", "state", "errno", "text"})
+	for _, x := range rows {
+		w.Write([]string{strconv.Itoa(x.N), strconv.FormatFloat(x.T, 'f', -1, 64), x.Host, x.Kind, x.Event, x.Local, x.Remote, x.State, x.Errno, x.Text})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return Export{}, err
+	}
+	return Export{Name: s.fileName("events.csv"), Type: "text/csv", Data: b.Bytes(), Say: say}, nil
+}
