@@ -154,6 +154,10 @@ func TestNativeOwnScenario(t *testing.T) {
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 2, exit.ExitCode())
 	assert.Contains(t, string(out), bad+": line 2, column 10: listen: port")
+	out, err = exec.Command(nativeApp, "-scenario", "http://127.0.0.1:8080/#"+shareFragment(t, badScenario, "")).CombinedOutput()
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode())
+	assert.Contains(t, string(out), "the link's scenario: line 2, column 10")
 
 	good := filepath.Join(dir, "mine.txt")
 	require.NoError(t, os.WriteFile(good, []byte(ownScenario), 0o644))

@@ -55,21 +55,10 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 		return link.Get(name), link.Has(name)
 	}
 	s, problems := cat.ParseSettings(get)
-	linkProblems := lesson.ParseLink(&s, get)
-	if *own != "" && src == "" && s.Scenario == "" {
-		// A link whose scenario cannot open is as bad as a bad file.
-		for _, p := range linkProblems {
-			fmt.Fprintln(os.Stderr, "portplay: -scenario:", p)
-		}
-		if len(linkProblems) == 0 {
-			fmt.Fprintf(os.Stderr, "portplay: -scenario %s: the link carries no #scenario=\n", *own)
-		}
-		os.Exit(2)
-	}
+	problems = append(problems, lesson.ParseLink(&s, get)...)
 	if src != "" {
 		s.Scenario = src
 	}
-	problems = append(problems, linkProblems...)
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "portplay:", p)
 	}
@@ -95,8 +84,9 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	}, *base
 }
 
-// ownScenario reads -scenario: a share link's fragment, as settings, or a
-// file's text. A file that cannot be read, or does not parse or run, ends
+// ownScenario reads -scenario: a share link's fragment, as settings (a
+// link to a lesson, without a scenario, opens that lesson), or a file's
+// text. A file that cannot be read, or does not parse or run, ends
 // the program with status 2 and the file's name, line and column.
 func ownScenario(arg string) (url.Values, string) {
 	if arg == "" {
@@ -108,7 +98,20 @@ func ownScenario(arg string) (url.Values, string) {
 			fmt.Fprintf(os.Stderr, "portplay: -scenario: the link's part after # could not be read: %v\n", err)
 			os.Exit(2)
 		}
-		return q, ""
+		if !q.Has("scenario") {
+			return q, ""
+		}
+		// A link whose scenario cannot open is as bad as a bad file.
+		src, err := lesson.DecodeScenario(q.Get("scenario"))
+		if err == nil {
+			err = lesson.CheckScenario(src)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "portplay: -scenario: the link's scenario:", err)
+			os.Exit(2)
+		}
+		q.Del("scenario")
+		return q, src
 	}
 	f, err := os.Open(arg)
 	var b []byte
