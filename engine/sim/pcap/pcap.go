@@ -7,16 +7,12 @@
 package pcap
 
 import (
+	"encoding/binary"
 	"io"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
@@ -41,10 +37,12 @@ func Write(w io.Writer, sc *scenario.Scenario, until time.Duration) (*Capture, e
 }
 
 // Capture turns Packet events into Ethernet/IP/TCP frames in a pcap file.
+// The frames are written by hand, not with gopacket: its layers package
+// would add 4.6 MB to the browser's download for these three headers.
 type Capture struct {
 	seed    uint64
-	w       *pcapgo.Writer
-	buf     gopacket.SerializeBuffer
+	w       io.Writer
+	buf     []byte // the frame being written
 	conns   map[int]*tcpConn
 	ipID    map[netip.Addr]uint16 // each sender's next IPv4 identification
 	packets int
@@ -74,9 +72,33 @@ type sent struct {
 // New starts a capture of a run with seed (which fixes its sequence
 // numbers) on w, writing the file's header.
 func New(w io.Writer, seed uint64) (*Capture, error) {
-	c := &Capture{seed: seed, buf: gopacket.NewSerializeBuffer(), conns: map[int]*tcpConn{}, ipID: map[netip.Addr]uint16{}}
-	c.w = pcapgo.NewWriter(w)
-	return c, c.w.WriteFileHeader(65535, layers.LinkTypeEthernet)
+	c := &Capture{seed: seed, w: w, conns: map[int]*tcpConn{}, ipID: map[netip.Addr]uint16{}}
+	// The classic libpcap header, little-endian, microsecond times:
+	// version 2.4, UTC, snaplen 65535, link type 1 (Ethernet).
+	var h [24]byte
+	binary.LittleEndian.PutUint32(h[0:], 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(h[4:], 2)
+	binary.LittleEndian.PutUint16(h[6:], 4)
+	binary.LittleEndian.PutUint32(h[16:], 65535)
+	binary.LittleEndian.PutUint32(h[20:], 1)
+	_, err := w.Write(h[:])
+	return c, err
+}
+
+// TCP header flag bits (RFC 9293 §3.1).
+const (
+	flagFIN = 0x01
+	flagSYN = 0x02
+	flagRST = 0x04
+	flagPSH = 0x08
+	flagACK = 0x10
+)
+
+// tcpHeader is what a segment's TCP header says.
+type tcpHeader struct {
+	src, dst uint16
+	seq, ack uint32
+	flags    byte
 }
 
 // Err is the first error writing a packet met; the packets after it were
@@ -111,67 +133,126 @@ func (c *Capture) Add(e sim.Event) {
 		me.rcvd = peer.inflight[0].end
 		peer.inflight = peer.inflight[1:]
 	}
-	tcp := &layers.TCP{
-		SrcPort: layers.TCPPort(e.Tuple.Local.Port()), DstPort: layers.TCPPort(e.Tuple.Remote.Port()),
-		Seq: me.next, Window: 65535,
-		FIN: e.Flags&sim.FIN != 0, SYN: e.Flags&sim.SYN != 0, RST: e.Flags&sim.RST != 0,
-		PSH: e.Flags&sim.PSH != 0, ACK: e.Flags&sim.ACK != 0,
+	tcp := tcpHeader{src: e.Tuple.Local.Port(), dst: e.Tuple.Remote.Port(), seq: me.next}
+	for _, f := range []struct {
+		sim sim.Flags
+		bit byte
+	}{{sim.FIN, flagFIN}, {sim.SYN, flagSYN}, {sim.RST, flagRST}, {sim.PSH, flagPSH}, {sim.ACK, flagACK}} {
+		if e.Flags&f.sim != 0 {
+			tcp.flags |= f.bit
+		}
 	}
-	if tcp.ACK {
-		tcp.Ack = me.rcvd
+	if tcp.flags&flagACK != 0 {
+		tcp.ack = me.rcvd
 	}
 	me.next += uint32(e.Len)
-	if tcp.SYN {
+	if tcp.flags&flagSYN != 0 {
 		me.next++
 	}
-	if tcp.FIN {
+	if tcp.flags&flagFIN != 0 {
 		me.next++
 	}
 	me.inflight = append(me.inflight, sent{e.Arrive, me.next})
 
-	data, err := c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, payload(e.Len, side == 0, tc.server))
+	data := c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, payload(e.Len, side == 0, tc.server))
+	ts := Epoch.Add(e.At)
+	var h [16]byte
+	binary.LittleEndian.PutUint32(h[0:], uint32(ts.Unix()))
+	binary.LittleEndian.PutUint32(h[4:], uint32(ts.Nanosecond()/1000))
+	binary.LittleEndian.PutUint32(h[8:], uint32(len(data)))
+	binary.LittleEndian.PutUint32(h[12:], uint32(len(data)))
+	_, err := c.w.Write(h[:])
 	if err == nil {
-		ts := Epoch.Add(e.At)
-		err = c.w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(data), Length: len(data)}, data)
+		_, err = c.w.Write(data)
 	}
 	c.err = err
 	c.packets++
 }
 
-// frame serializes one packet with lengths and checksums filled in.
-func (c *Capture) frame(src, dst netip.Addr, tcp *layers.TCP, data []byte) ([]byte, error) {
-	eth := &layers.Ethernet{SrcMAC: mac(src), DstMAC: mac(dst)}
-	var ip gopacket.SerializableLayer
+// frame writes one packet: Ethernet II, IPv4 (don't fragment, TTL 64)
+// or IPv6 (hop limit 64), TCP without options, the payload, with lengths
+// and checksums filled in, padded to Ethernet's 60-byte minimum.
+func (c *Capture) frame(src, dst netip.Addr, tcp tcpHeader, data []byte) []byte {
+	b := c.buf[:0]
+	dm, sm := mac(dst), mac(src)
+	b = append(b, dm[:]...)
+	b = append(b, sm[:]...)
+	tcpLen := 20 + len(data)
 	if src.Is4() {
-		eth.EthernetType = layers.EthernetTypeIPv4
+		b = binary.BigEndian.AppendUint16(b, 0x0800)
+		ip := len(b)
 		id := c.ipID[src]
 		c.ipID[src] = id + 1
-		ip4 := &layers.IPv4{Version: 4, TTL: 64, Id: id, Flags: layers.IPv4DontFragment, Protocol: layers.IPProtocolTCP,
-			SrcIP: net.IP(src.AsSlice()), DstIP: net.IP(dst.AsSlice())}
-		if err := tcp.SetNetworkLayerForChecksum(ip4); err != nil {
-			return nil, err
-		}
-		ip = ip4
+		b = append(b, 0x45, 0)
+		b = binary.BigEndian.AppendUint16(b, uint16(20+tcpLen))
+		b = binary.BigEndian.AppendUint16(b, id)
+		b = binary.BigEndian.AppendUint16(b, 0x4000) // don't fragment
+		b = append(b, 64, 6, 0, 0)                   // TTL, TCP, the checksum below
+		s4, d4 := src.As4(), dst.As4()
+		b = append(b, s4[:]...)
+		b = append(b, d4[:]...)
+		binary.BigEndian.PutUint16(b[ip+10:], ^fold(sum(b[ip:ip+20], 0)))
 	} else {
-		eth.EthernetType = layers.EthernetTypeIPv6
-		ip6 := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP,
-			SrcIP: net.IP(src.AsSlice()), DstIP: net.IP(dst.AsSlice())}
-		if err := tcp.SetNetworkLayerForChecksum(ip6); err != nil {
-			return nil, err
-		}
-		ip = ip6
+		b = binary.BigEndian.AppendUint16(b, 0x86dd)
+		b = append(b, 0x60, 0, 0, 0)
+		b = binary.BigEndian.AppendUint16(b, uint16(tcpLen))
+		b = append(b, 6, 64) // TCP, hop limit
+		s16, d16 := src.As16(), dst.As16()
+		b = append(b, s16[:]...)
+		b = append(b, d16[:]...)
 	}
-	opts := gopacket.SerializeOptions{ComputeChecksums: true, FixLengths: true}
-	if err := gopacket.SerializeLayers(c.buf, opts, eth, ip, tcp, gopacket.Payload(data)); err != nil {
-		return nil, err
+	t := len(b)
+	b = binary.BigEndian.AppendUint16(b, tcp.src)
+	b = binary.BigEndian.AppendUint16(b, tcp.dst)
+	b = binary.BigEndian.AppendUint32(b, tcp.seq)
+	b = binary.BigEndian.AppendUint32(b, tcp.ack)
+	b = append(b, 5<<4, tcp.flags)
+	b = binary.BigEndian.AppendUint16(b, 65535) // window
+	b = append(b, 0, 0, 0, 0)                   // checksum (below), urgent pointer
+	b = append(b, data...)
+	// The checksum covers a pseudo-header of the addresses, the protocol
+	// and the TCP length, then the segment (RFC 9293 §3.1, RFC 8200 §8.1).
+	var pseudo uint32
+	if src.Is4() {
+		s4, d4 := src.As4(), dst.As4()
+		pseudo = sum(s4[:], sum(d4[:], 6+uint32(tcpLen)))
+	} else {
+		s16, d16 := src.As16(), dst.As16()
+		pseudo = sum(s16[:], sum(d16[:], 6+uint32(tcpLen)))
 	}
-	return c.buf.Bytes(), nil
+	binary.BigEndian.PutUint16(b[t+16:], ^fold(sum(b[t:], pseudo)))
+	for len(b) < 60 {
+		b = append(b, 0)
+	}
+	c.buf = b
+	return b
+}
+
+// sum adds b to acc as big-endian 16-bit words (the Internet checksum's
+// sum, RFC 1071), an odd last byte as its high half.
+func sum(b []byte, acc uint32) uint32 {
+	for len(b) >= 2 {
+		acc += uint32(b[0])<<8 | uint32(b[1])
+		b = b[2:]
+	}
+	if len(b) == 1 {
+		acc += uint32(b[0]) << 8
+	}
+	return acc
+}
+
+// fold folds the carries of a sum into 16 bits.
+func fold(acc uint32) uint16 {
+	for acc > 0xffff {
+		acc = acc>>16 + acc&0xffff
+	}
+	return uint16(acc)
 }
 
 // mac is a made-up, locally administered Ethernet address for an IP address.
-func mac(a netip.Addr) net.HardwareAddr {
+func mac(a netip.Addr) [6]byte {
 	b := a.As16()
-	return net.HardwareAddr{0x02, 0x00, b[12], b[13], b[14], b[15]}
+	return [6]byte{0x02, 0x00, b[12], b[13], b[14], b[15]}
 }
 
 // isn is a connection end's initial sequence number: random-looking, as
