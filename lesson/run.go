@@ -65,6 +65,26 @@ func NewRun(l *Lesson, s Settings) (*Run, error) {
 			}
 		}
 	}
+	if l.Source != "" {
+		// The sandbox's knobs that apply to the learner's own clients; a
+		// knob at "the profile's own" keeps what the file says.
+		sb := s.Sandbox
+		for i := range sc.Hosts {
+			h := &sc.Hosts[i]
+			if !isClient(sc, h.Name) {
+				continue
+			}
+			if sb.Range != (engine.Range{}) {
+				h.Range = sb.Range
+			}
+			if sb.Strategy != 0 {
+				h.Strategy = sb.Strategy
+			}
+			if sb.TimeWait > 0 {
+				h.TimeWait = sb.TimeWait
+			}
+		}
+	}
 	p, err := newPlayer(sc)
 	if err != nil {
 		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)

@@ -91,6 +91,10 @@ type Knob struct {
 	Name, Value string
 }
 
+// ownKnobs: the first knobs (profile, range, strategy, TIME_WAIT) are
+// the ones that apply to the learner's own scenario's clients.
+const ownKnobs = 4
+
 // cycle moves i by dir through n choices, wrapping around.
 func cycle(i, dir, n int) int { return ((i+dir)%n + n) % n }
 

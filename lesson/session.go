@@ -407,8 +407,7 @@ func (s *Session) Do(a Action) {
 	case ActFocus:
 		s.FocusHost((s.focus + 1) % len(p.hosts))
 	case ActKnobNext:
-		if s.run.Lesson.Sandbox {
-			ks, _ := knobs(s.set)
+		if ks, _ := s.knobs(); len(ks) > 0 {
 			s.knob = (s.knob + 1) % len(ks)
 		}
 	case ActKnobUp:
@@ -421,14 +420,30 @@ func (s *Session) Do(a Action) {
 // TurnKnob selects sandbox knob i and moves it one choice in direction
 // dir (1 or -1), then restarts the sandbox with it.
 func (s *Session) TurnKnob(i, dir int) {
-	if s.run == nil || !s.run.Lesson.Sandbox {
+	_, steps := s.knobs()
+	if len(steps) == 0 {
 		return
 	}
-	_, steps := knobs(s.set)
 	s.knob = i % len(steps)
 	steps[s.knob](&s.set, dir)
 	s.load(s.set.Lesson, 0)
 	s.playing = true
+}
+
+// knobs are the sandbox's knobs that apply to the run shown: all of them
+// in the sandbox; in the learner's own scenario those that change its
+// clients (profile, range, strategy, TIME_WAIT); none in a lesson.
+func (s *Session) knobs() ([]Knob, []func(*Settings, int)) {
+	ks, steps := knobs(s.set)
+	switch {
+	case s.run == nil:
+		return nil, nil
+	case s.run.Lesson.Sandbox:
+		return ks, steps
+	case s.run.Lesson.Source != "":
+		return ks[:ownKnobs], steps[:ownKnobs]
+	}
+	return nil, nil
 }
 
 // FocusHost shows host i on the port map.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 )
 
@@ -95,6 +96,24 @@ func (s *Session) ShareFragment() (string, error) {
 	}
 	if s.set.Profile.Name != "" {
 		q.Set("profile", s.set.Profile.Name)
+	}
+	// The knobs in force, by the names ParseSettings reads.
+	sb := s.set.Sandbox
+	if ks, _ := s.knobs(); len(ks) > 0 {
+		if sb.Range != (engine.Range{}) {
+			q.Set("range", sb.Range.String())
+		}
+		if sb.Strategy != 0 {
+			q.Set("strategy", sb.Strategy.String())
+		}
+		if sb.TimeWait > 0 {
+			q.Set("timewait", sb.TimeWait.String())
+		}
+	}
+	if s.run != nil && s.run.Lesson.Sandbox {
+		q.Set("clients", strconv.Itoa(sb.Clients))
+		q.Set("rate", strconv.Itoa(sb.Rate))
+		q.Set("dests", strconv.Itoa(sb.Dests))
 	}
 	if s.run != nil {
 		q.Set("seed", strconv.FormatUint(s.run.Scenario.Seed, 10))

@@ -221,3 +221,44 @@ func TestLoadScenario(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, CustomLesson, p.Lesson)
 }
+
+// The knobs that apply to the learner's own scenario change its clients,
+// and a link carries them.
+func TestOwnScenarioKnobs(t *testing.T) {
+	cat := builtin(t)
+	ss := NewSession(cat, DefaultSettings(), nil, &MemStore{})
+	require.NoError(t, ss.LoadScenario("mine.txt", twoServers))
+	v := ss.View()
+	var names []string
+	for _, k := range v.Knobs {
+		names = append(names, k.Name)
+	}
+	assert.Equal(t, []string{"Profile", "Range", "Strategy", "TIME_WAIT"}, names)
+	ss.TurnKnob(1, 1) // Range: the first range offered
+	ss.TurnKnob(3, 1) // TIME_WAIT: 1s
+	v = ss.View()
+	laptop := v.Hosts[0]
+	assert.Equal(t, "laptop", laptop.Name)
+	assert.Equal(t, sandboxRanges[1], laptop.Range)
+	assert.Equal(t, "web-a", v.Hosts[1].Name)
+	assert.NotEqual(t, sandboxRanges[1], v.Hosts[1].Range, "servers keep their own")
+
+	ss.SeekTo(5 * time.Second)
+	link, err := ss.ShareFragment()
+	require.NoError(t, err)
+	q, err := url.ParseQuery(link)
+	require.NoError(t, err)
+	assert.Equal(t, sandboxRanges[1].String(), q.Get("range"))
+	assert.Equal(t, "1s", q.Get("timewait"))
+	get := func(n string) (string, bool) { return q.Get(n), q.Has(n) }
+	set, problems := cat.ParseSettings(get)
+	problems = append(problems, ParseLink(&set, get)...)
+	require.Empty(t, problems)
+	again := NewSession(cat, set, nil, &MemStore{}).View()
+	assert.Equal(t, ss.View().Connections, again.Connections)
+	assert.Equal(t, laptop.Range, again.Hosts[0].Range)
+
+	// A lesson has no knobs.
+	ss.Do(ActOpen + 2)
+	assert.Empty(t, ss.View().Knobs)
+}

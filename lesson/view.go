@@ -380,11 +380,9 @@ func (s *Session) static() View {
 			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 		}
 		v.Narration, v.StepControls = s.narration()
-		if r.Lesson.Sandbox {
-			ks, _ := knobs(s.set)
-			for i, k := range ks {
-				v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
-			}
+		ks, _ := s.knobs()
+		for i, k := range ks {
+			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
 		}
 	}
 	s.shown.v, s.shown.gen, s.shown.ok = v, s.gen, true
@@ -439,6 +437,7 @@ func (s *Session) helpLines() [][2]string {
 		{"M", "presenter mode: narration hidden, larger type"},
 		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
 		{"K", "copy a link to this moment (with your own scenario in it)"},
+		{"Home  End", "the start / the end of the run (the timeline under the network)"},
 		{"F", "full screen"},
 		{"?  Esc", "this help / close messages, skip a question"},
 	}
