@@ -441,6 +441,9 @@ func (s *Session) knobs() ([]Knob, []func(*Settings, int)) {
 	case s.run.Lesson.Sandbox:
 		return ks, steps
 	case s.run.Lesson.Source != "":
+		if s.set.Profile.Name == "" {
+			ks[0].Value = "file's" // the sandbox's mix is not this scenario's
+		}
 		return ks[:ownKnobs], steps[:ownKnobs]
 	}
 	return nil, nil
