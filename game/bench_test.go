@@ -36,3 +36,20 @@ func BenchmarkUpdateSandbox(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUpdateSandboxEventList is the same tick with the event list
+// open: its rows are made every frame, against BenchmarkUpdateSandbox.
+func BenchmarkUpdateSandboxEventList(b *testing.B) {
+	g := sandboxAtTopSpeed(b)
+	g.do(lesson.ActEvents)
+	for b.Loop() {
+		g.sess.Tick(time.Second / 60)
+		g.sess.ViewInto(&g.vm)
+		if len(g.vm.EventList.Rows) == 0 {
+			b.Fatal("no rows")
+		}
+		if !g.sess.Playing() {
+			g.do(lesson.ActRestart)
+		}
+	}
+}
