@@ -84,8 +84,8 @@ func DecodeScenario(v string) (string, error) {
 func (s *Session) ShareFragment() (string, error) {
 	q := url.Values{}
 	var parts []string
-	if s.custom != nil {
-		enc, err := EncodeScenario(s.custom.Source)
+	if s.run != nil && s.run.Lesson.Source != "" {
+		enc, err := EncodeScenario(s.run.Lesson.Source)
 		if err != nil {
 			return "", err
 		}

@@ -262,3 +262,17 @@ func TestOwnScenarioKnobs(t *testing.T) {
 	ss.Do(ActOpen + 2)
 	assert.Empty(t, ss.View().Knobs)
 }
+
+// Once the learner has gone from her scenario to a lesson, a link is the
+// lesson's.
+func TestShareLinkOfALessonAfterYourOwn(t *testing.T) {
+	ss := NewSession(builtin(t), DefaultSettings(), nil, &MemStore{})
+	require.NoError(t, ss.LoadScenario("mine.txt", twoServers))
+	ss.Do(ActOpen + 2)
+	f, err := ss.ShareFragment()
+	require.NoError(t, err)
+	q, err := url.ParseQuery(f)
+	require.NoError(t, err)
+	assert.False(t, q.Has("scenario"))
+	assert.Equal(t, "2", q.Get("scene"))
+}
