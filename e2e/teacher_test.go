@@ -288,3 +288,32 @@ func TestBrowserSavesPcap(t *testing.T) {
 	assert.True(t, strings.HasPrefix(string(got), "n,t,host,kind,event,local,remote,state,errno,text\n"), "%.200s", got)
 	assert.Empty(t, b.errors(), "console errors")
 }
+
+// The text view's file picker and text box open a scenario too; a file
+// too long is refused before it is read.
+func TestBrowserOpensAScenarioFile(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?scene=1", 10)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mine.txt")
+	require.NoError(t, os.WriteFile(file, []byte(ownScenario), 0o644))
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.CSS(`#mirror input[type=file]`), []string{file})))
+	st := b.until(t, "the picked file", `s.sceneName === "yours"`)
+	assert.Empty(t, st.Problems)
+
+	big := filepath.Join(dir, "big.txt")
+	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte("# comment\n"), lesson.MaxScenarioBytes/10+1), 0o644))
+	b.press(t, "1")
+	b.until(t, "lesson 1", `s.scene === 1`)
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.CSS(`#mirror input[type=file]`), []string{big})))
+	st = b.until(t, "the refusal", `s.info !== ""`)
+	assert.Contains(t, st.Info, "big.txt is 65540 bytes; a scenario may be at most 65536")
+	assert.Equal(t, 1, st.Scene, "nothing changed")
+
+	_, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("scenario-text").value = `+jsString(ownScenario)))
+	require.NoError(t, err)
+	b.clickMirror(t, "Open this scenario")
+	b.until(t, "the typed scenario", `s.sceneName === "yours"`)
+	assert.Empty(t, b.errors(), "console errors")
+}
