@@ -286,6 +286,15 @@ func TestBrowserSavesPcap(t *testing.T) {
 		return err == nil && len(got) > 0
 	}, 30*time.Second, 100*time.Millisecond)
 	assert.True(t, strings.HasPrefix(string(got), "n,t,host,kind,event,local,remote,state,errno,text\n"), "%.200s", got)
+
+	b.clickMirror(t, "Save PNG")
+	st = b.until(t, "the picture", `s.saved.endsWith(".png")`)
+	require.Eventually(t, func() bool {
+		got, err = os.ReadFile(filepath.Join(dir, st.Saved))
+		return err == nil && len(got) > 0
+	}, 30*time.Second, 100*time.Millisecond)
+	assert.Equal(t, 1280, imageSize(t, got).X, "the canvas's pixels")
+	assertDrawn(t, got)
 	assert.Empty(t, b.errors(), "console errors")
 }
 
