@@ -103,12 +103,12 @@ func (es *eventsState) passes(e *sim.Event) bool {
 	return (es.host == "" || e.Host == es.host) && (es.kind == AllEvents || kindOf(e) == es.kind)
 }
 
-// eventList is the list as shown now. Its cost is one pass of filter
-// tests over the ring (at most HistorySize) and words for the rows in
-// view.
-func (s *Session) eventList() EventList {
+// eventList is the list as shown now, its rows appended to rows[:0]. Its
+// cost is one pass of filter tests over the ring (at most HistorySize)
+// and words for the rows in view.
+func (s *Session) eventList(rows []EventRow) EventList {
 	es := &s.events
-	l := EventList{Open: es.open, Host: es.host, Kind: es.kind}
+	l := EventList{Open: es.open, Host: es.host, Kind: es.kind, Rows: rows[:0]}
 	if !es.open || s.run == nil {
 		return l
 	}
@@ -221,7 +221,7 @@ func (s *Session) SelectedEvent() int {
 	if s.events.selected >= 0 {
 		return s.events.selected
 	}
-	for _, r := range s.eventList().Rows {
+	for _, r := range s.eventList(nil).Rows {
 		if r.Current {
 			return r.N
 		}

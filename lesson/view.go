@@ -293,7 +293,7 @@ func (s *Session) View() View {
 // parts that change only with Gen are made once per Gen and shared by the
 // views of that Gen: no one may modify them.
 func (s *Session) ViewInto(v *View) {
-	hosts, packets, conns := v.Hosts, v.Packets[:0], v.Connections[:0]
+	hosts, packets, conns, rows := v.Hosts, v.Packets[:0], v.Connections[:0], v.EventList.Rows[:0]
 	*v = s.static()
 	r := s.run
 	if r == nil {
@@ -311,7 +311,7 @@ func (s *Session) ViewInto(v *View) {
 	v.PortMap = s.portMap()
 	v.Inspect = s.inspection()
 	v.Chart.Samples = p.samples
-	v.EventList = s.eventList()
+	v.EventList = s.eventList(rows)
 	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused, Reached: s.set.Speed}
 	if s.playing && s.keptUp < limitedBelow {
 		v.Clock.Reached, v.Clock.Limited = twoDigits(s.set.Speed*s.keptUp), true
