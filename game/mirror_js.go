@@ -273,7 +273,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	var ls []lesson.Control
 	for _, l := range vm.Lessons {
 		ls = append(ls, lesson.Control{Action: lesson.ActOpen + lesson.Action(l.Number), Label: fmt.Sprintf("Lesson %d: %s", l.Number, l.Short),
-			Key: fmt.Sprint(l.Number), Pressed: l.Current})
+			Key: l.Key, Pressed: l.Current})
 	}
 	m.lessons.set(ls, "aria-current")
 	m.sandbox = len(vm.Knobs) > 0

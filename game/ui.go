@@ -1,8 +1,6 @@
 package game
 
 import (
-	"fmt"
-
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/portplay/portplay/lesson"
@@ -92,7 +90,7 @@ func buttons(vm *lesson.View) []button {
 	w := min(100, (DesignW-480)/n-6)
 	x := DesignW - 8 - n*(w+6)
 	for _, l := range vm.Lessons {
-		bs = append(bs, button{r: rect{x, 8, w, 38}, label: l.Short, key: fmt.Sprint(l.Number), act: lesson.ActOpen + lesson.Action(l.Number), on: l.Current})
+		bs = append(bs, button{r: rect{x, 8, w, 38}, label: l.Short, key: l.Key, act: lesson.ActOpen + lesson.Action(l.Number), on: l.Current})
 		x += w + 6
 	}
 	x = areaControls.x

@@ -63,6 +63,7 @@ type View struct {
 type LessonButton struct {
 	Number  int
 	Short   string
+	Key     string // its digit key; "" for the learner's own scenario, which has none
 	Current bool
 }
 
@@ -348,7 +349,11 @@ func (s *Session) static() View {
 		ls = append(slices.Clip(ls), s.custom)
 	}
 	for _, l := range ls {
-		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Current: s.run != nil && l.Number == s.set.Lesson})
+		key := ""
+		if l.Number <= maxLessons {
+			key = strconv.Itoa(l.Number)
+		}
+		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Key: key, Current: s.run != nil && l.Number == s.set.Lesson})
 	}
 	v.Controls = s.controls()
 	if r := s.run; r == nil {
