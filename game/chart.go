@@ -26,10 +26,9 @@ func niceMax(n int) int {
 // drawPortsChart plots the clients' 4-tuples in use and in TIME_WAIT over
 // the run so far. The two series differ by line and by dots, not colour
 // alone, and each is named at its end.
-func drawPortsChart(v *view, ch lesson.ChartView) {
-	a := areaChart
+func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 	limit := ch.Limit
-	top := 0
+	top := max(ch.Now.InUse, ch.Now.Wait)
 	for _, s := range ch.Samples {
 		top = max(top, s.InUse, s.Wait)
 	}
@@ -40,20 +39,26 @@ func drawPortsChart(v *view, ch lesson.ChartView) {
 	px, py, pw, ph := a.x+44, a.y+26, a.w-160, a.h-44
 	v.fillRect(px, py+ph, pw, 1, colMuted)
 	v.fillRect(px, py, 1, ph, colMuted)
-	v.text(fmt.Sprint(top), Mono, 11, px-4, py-6, alignEnd, colMuted)
-	v.text("0", Mono, 11, px-4, py+ph-8, alignEnd, colMuted)
-	v.text(lesson.FmtDur(ch.End), Mono, 11, px+pw, py+ph+2, alignEnd, colMuted)
-	xOf := func(t time.Duration) float64 { return px + pw*float64(t)/float64(ch.End) }
+	v.text(fmt.Sprint(top), Mono, 12, px-4, py-6, alignEnd, colMuted)
+	v.text("0", Mono, 12, px-4, py+ph-8, alignEnd, colMuted)
+	v.text(lesson.FmtDur(ch.Window), Mono, 12, px+pw, py+ph+2, alignEnd, colMuted)
+	xOf := func(t time.Duration) float64 { return px + pw*float64(min(t, ch.Window))/float64(ch.Window) }
 	yOf := func(n int) float64 { return py + ph - ph*float64(n)/float64(top) }
 	if limit > 0 && limit <= top {
 		y := yOf(limit)
 		for x := px; x < px+pw; x += 10 {
 			v.fillRect(x, y, 5, 1.5, colRange)
 		}
-		v.text(fmt.Sprintf("range: %d ports", limit), Regular, 12, px+6, y+3, alignStart, colRange)
+		v.text("range: "+plural(limit, "port", "ports"), Regular, 12, px+6, y+3, alignStart, colRange)
+	}
+	// The samples so far, then this moment's counts: the line ends where
+	// the host boxes are.
+	samples := ch.Samples
+	if n := len(samples); n == 0 || samples[n-1].At < ch.Now.At {
+		samples = append(samples[:n:n], ch.Now)
 	}
 	var path vector.Path
-	for i, s := range ch.Samples {
+	for i, s := range samples {
 		x, y := v.pt(xOf(s.At), yOf(s.InUse))
 		if i == 0 {
 			path.MoveTo(x, y)
@@ -64,23 +69,19 @@ func drawPortsChart(v *view, ch lesson.ChartView) {
 	op := &vector.DrawPathOptions{}
 	op.ColorScale.ScaleWithColor(colInUse)
 	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2.5 * v.scale)}, op)
-	for i, s := range ch.Samples {
-		if i%2 == 0 {
+	for i, s := range samples {
+		if i%2 == 0 || i == len(samples)-1 {
 			v.fillRect(xOf(s.At)-1.5, yOf(s.Wait)-1.5, 3, 3, colTimeWait)
 		}
 	}
-	if n := len(ch.Samples); n > 0 {
-		last := ch.Samples[n-1]
-		v.text(fmt.Sprintf("in use %d", last.InUse), Bold, 12, px+pw+6, a.y+30, alignStart, colInUse)
-		v.text(fmt.Sprintf("TIME_WAIT %d", last.Wait), Bold, 12, px+pw+6, a.y+48, alignStart, colTimeWait)
-	}
+	v.text(fmt.Sprintf("in use %d", ch.Now.InUse), Bold, 12, px+pw+6, a.y+30, alignStart, colInUse)
+	v.text(fmt.Sprintf("TIME_WAIT %d", ch.Now.Wait), Bold, 12, px+pw+6, a.y+48, alignStart, colTimeWait)
 }
 
 // drawCompletionChart compares how long the scenario's clients take in
 // each mode (lesson 4), from complete runs: one bar each.
-func drawCompletionChart(v *view, cmp *lesson.Comparison) {
-	a := areaChart
-	v.text(fmt.Sprintf("%d connections: the last done after", cmp.Connections), Bold, 14, a.x+8, a.y+4, alignStart, colText)
+func drawCompletionChart(v *view, cmp *lesson.Comparison, a rect) {
+	v.text(plural(cmp.Connections, "connection", "connections")+": the last done after", Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	longest := time.Millisecond
 	for _, m := range cmp.Runs {
 		longest = max(longest, m.Stats.LastDone)
@@ -89,11 +90,11 @@ func drawCompletionChart(v *view, cmp *lesson.Comparison) {
 	for i, m := range cmp.Runs {
 		y := a.y + 24 + float64(i)*31
 		st := m.Stats
-		v.text(m.Title, Regular, 12, a.x+8, y, alignStart, colText)
 		txt := lesson.FmtDur(st.LastDone)
 		if st.Failed > 0 {
 			txt += fmt.Sprintf(", %d failed", st.Failed)
 		}
+		v.text(v.fit(m.Title, Regular, 12, a.w-24-v.textWidth(txt, Bold, 12)), Regular, 12, a.x+8, y, alignStart, colText)
 		v.text(txt, Bold, 12, a.x+a.w-8, y, alignEnd, cols[i%len(cols)])
 		v.fillRect(a.x+8, y+15, (a.w-16)*float64(st.LastDone)/float64(longest), 11, cols[i%len(cols)])
 	}

@@ -8,11 +8,6 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-// areaEvents is where the event list is drawn while it is open: over the
-// port map and the chart, which it hides (issue 11's layout gives it a
-// slot of its own).
-var areaEvents = rect{852, 58, 412, 458}
-
 // eventRowH is one row's height; the rows start below the header.
 const (
 	eventRowH    = 27.0
@@ -71,6 +66,9 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 	}
 	for i, row := range l.Rows {
 		rr := eventRowRect(r, i)
+		if rr.bottom() > r.bottom()-36 {
+			break // a short panel (portrait) shows the rows it holds
+		}
 		fg, time := colText, colMuted
 		if row.Current {
 			v.fillRect(rr.x, rr.y, rr.w, rr.h, colListen)
@@ -90,7 +88,7 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 // row, which seeks to its event. It says whether the click was the list's.
 func (g *Game) clickEvents(x, y float64) bool {
 	l := &g.vm.EventList
-	r := areaEvents
+	r := g.layout().Events
 	if !l.Open || !r.has(x, y) {
 		return false
 	}

@@ -21,15 +21,18 @@ type Game struct {
 	faces *faces
 	sess  *lesson.Session
 	pm    *portMap
-	// The pointer in design units.
+	// The pointer in layout units.
 	mouseX, mouseY float64
-	// The last frame's mapping from screen pixels to design units.
-	scale, offX, offY float64
-	// The last view drawn, for input to hit-test against.
-	vm lesson.View
-	// The static layer, and the view generation and size it was drawn for.
+	// The screen as Ebiten last reported it.
+	screen screenSize
+	// The last view drawn, for input to hit-test against, and its layout
+	// with what it was made for.
+	vm     lesson.View
+	lay    *Layout
+	layFor layoutKey
+	// The static layer, and the layout it was drawn for.
 	chrome    *ebiten.Image
-	chromeGen uint64
+	chromeLay *Layout
 	frames    int
 	// Moving averages of the CPU time Update and Draw take, in ms.
 	updateMs, drawMs float64
@@ -52,6 +55,8 @@ type Game struct {
 	// Draw; savedName is the last file saved.
 	shotPending bool
 	savedName   string
+	// log is the event log's panel (L).
+	log logPanel
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -62,7 +67,8 @@ func New(cat *lesson.Catalogue, s lesson.Settings, problems []string) (*Game, er
 	if err != nil {
 		return nil, err
 	}
-	g := &Game{faces: fc, sess: lesson.NewSession(cat, s, problems, DefaultStore()), pm: newPortMap(), scale: 1}
+	g := &Game{faces: fc, sess: lesson.NewSession(cat, s, problems, DefaultStore()), pm: newPortMap(),
+		screen: screenSize{DesignW, DesignH, 1}}
 	g.vm = g.sess.View()
 	g.page = newMirror()
 	publish(g)
@@ -80,6 +86,9 @@ func (g *Game) Update() error {
 	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
 		g.page.showText()
 	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyL) {
+		g.log.shown = !g.log.shown
+	}
 	for _, ka := range keyActions {
 		for _, k := range ka.keys {
 			if !inpututil.IsKeyJustPressed(k) {
@@ -95,7 +104,7 @@ func (g *Game) Update() error {
 		}
 	}
 	mx, my := ebiten.CursorPosition()
-	g.mouseX, g.mouseY = g.toDesign(float64(mx), float64(my))
+	g.mouseX, g.mouseY = g.toUnits(float64(mx), float64(my))
 	if g.vm.Lesson > 0 && g.tl.update(g, g.mouseX, g.mouseY) {
 		// the timeline's
 	} else if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
@@ -106,11 +115,11 @@ func (g *Game) Update() error {
 	}
 	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
 		tx, ty := ebiten.TouchPosition(id)
-		x, y := g.toDesign(float64(tx), float64(ty))
+		x, y := g.toUnits(float64(tx), float64(ty))
 		g.mouseX, g.mouseY = x, y
 		g.click(x, y, 1)
 	}
-	g.sess.Point(portAt(g.mouseX, g.mouseY))
+	g.sess.Point(g.layout().portAt(g.mouseX, g.mouseY))
 	g.tick()
 	g.schedule()
 	return nil
@@ -173,36 +182,57 @@ func (g *Game) do(a lesson.Action) {
 	g.sess.Do(a)
 }
 
-func (g *Game) toDesign(x, y float64) (float64, float64) {
-	return (x - g.offX) / g.scale, (y - g.offY) / g.scale
+// toUnits maps the screen's pixels to layout units.
+func (g *Game) toUnits(x, y float64) (float64, float64) {
+	s := g.layout().Scale
+	return x / s, y / s
 }
 
-// click handles a click or tap at design point (x, y); dir is -1 for the
+// layoutKey is what a layout is made for: the view's generation and the
+// screen.
+type layoutKey struct {
+	gen    uint64
+	screen screenSize
+	log    bool
+}
+
+// layout is the current view's layout on the current screen, made again
+// only when either changes: the work per frame stays bounded.
+func (g *Game) layout() *Layout {
+	k := layoutKey{g.vm.Gen, g.screen, g.log.shown}
+	if g.lay == nil || k != g.layFor {
+		g.lay, g.layFor = layoutFor(g.faces, g.screen, &g.vm, g.log.shown), k
+	}
+	return g.lay
+}
+
+// click handles a click or tap at point (x, y) in units; dir is -1 for the
 // right mouse button (a knob's previous choice).
 func (g *Game) click(x, y float64, dir int) {
 	if g.sess.Dismiss() {
 		return
 	}
-	if a := hit(buttons(&g.vm), x, y); a != lesson.ActNone {
+	lay := g.layout()
+	if a := hit(lay.Buttons, x, y); a != lesson.ActNone {
 		g.do(a)
 		return
 	}
 	if g.clickEvents(x, y) {
 		return
 	}
-	for i := range g.vm.Knobs {
-		if knobRect(i).has(x, y) {
+	for i, k := range lay.Knobs {
+		if k.has(x, y) {
 			g.sess.TurnKnob(i, dir)
 			return
 		}
 	}
-	for i, b := range layoutHosts(g.vm.Hosts) {
+	for i, b := range lay.Hosts {
 		if b.has(x, y) {
 			g.sess.FocusHost(i)
 			return
 		}
 	}
-	if p, ok := portAt(x, y); ok {
+	if p, ok := lay.portAt(x, y); ok {
 		g.sess.Pin(p)
 	}
 }
@@ -214,30 +244,33 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
 	g.page.write(vm, g.sess)
-	v := newView(screen, g.faces)
-	g.scale, g.offX, g.offY = v.scale, v.offX, v.offY
+	lay := g.layout()
+	v := newView(screen, g.faces, lay.Scale)
 	b := screen.Bounds()
 	if g.chrome == nil || g.chrome.Bounds() != b {
 		g.chrome = ebiten.NewImage(b.Dx(), b.Dy())
-		g.chromeGen = vm.Gen - 1
+		g.chromeLay = nil
 	}
-	if vm.Gen != g.chromeGen {
+	if g.chromeLay != lay {
 		g.chrome.Fill(colBackground)
-		drawChrome(newView(g.chrome, g.faces), vm)
-		g.chromeGen = vm.Gen
+		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay)
+		g.chromeLay = lay
 	}
 	screen.DrawImage(g.chrome, nil)
 	if vm.Lesson > 0 {
-		g.drawLive(v, vm)
+		g.drawLive(v, vm, lay)
+	}
+	if lay.EventsShown && !vm.EventList.Open {
+		g.log.draw(v, g.sess.Recent(), lay.Events)
 	}
 	if vm.Fatal != "" {
-		drawMessage(v, []string{vm.Fatal}, DesignH/2-40)
+		drawMessage(v, lay, []string{vm.Fatal}, lay.H/2-40)
 	}
 	if len(vm.Problems) > 0 {
-		drawMessage(v, append(vm.Problems, "(Esc hides this message)"), 60)
+		drawMessage(v, lay, append(vm.Problems, "(Esc hides this message)"), 60)
 	}
 	if vm.Help {
-		drawHelp(v, vm.HelpLines)
+		drawHelp(v, lay, vm.HelpLines)
 	}
 	if g.shotPending {
 		g.savePicture(screen)
@@ -252,79 +285,80 @@ func (g *Game) Draw(screen *ebiten.Image) {
 
 // drawChrome draws the static layer: title, buttons, panels, host boxes,
 // the port map's legend, the narration and the sandbox's knobs.
-func drawChrome(v *view, vm *lesson.View) {
-	bs := buttons(vm)
+func drawChrome(v *view, vm *lesson.View, lay *Layout) {
 	// Buttons last: the lesson panel's sit on top of it.
 	defer func() {
-		for _, b := range bs {
+		for _, b := range lay.Buttons {
 			drawButton(v, b)
 		}
 	}()
 	if vm.Lesson == 0 {
 		return
 	}
-	v.text(v.fit(vm.Title, Bold, 20, bs[0].r.x-28), Bold, 20, 16, 15, alignStart, colText)
-	drawNetworkChrome(v, vm)
-	drawPortMapChrome(v, vm.PortMap)
-	a := areaChart
-	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-	if vm.Chart.Compare != nil {
-		drawCompletionChart(v, vm.Chart.Compare)
-	} else {
-		v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	size := 20.0
+	if lay.Phone {
+		size = 17
 	}
-	a = areaNarration
+	t := lay.Title
+	v.text(v.fit(vm.Title, Bold, size, t.w), Bold, size, t.x, t.y+(t.h-size)/2-2, alignStart, colText)
+	drawNetworkChrome(v, vm, lay)
+	if lay.MapShown {
+		drawPortMapChrome(v, vm.PortMap, lay)
+	}
+	if a := lay.Chart; lay.ChartShown {
+		v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+		if vm.Chart.Compare != nil {
+			drawCompletionChart(v, vm.Chart.Compare, a)
+		} else {
+			v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+		}
+	}
+	a := lay.Narration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
 	for i, k := range vm.Knobs {
-		drawKnob(v, knobRect(i), k)
+		drawKnob(v, lay.Knobs[i], k)
 	}
-	drawNarration(v, vm)
+	drawNarration(v, vm, lay)
 }
 
 // drawNarration fills the lesson panel: the step's text, or its question
 // with the choices and, once the engine has answered, the verdict. In
 // presenter mode the narration is left to the presenter and the question
-// is larger.
-func drawNarration(v *view, vm *lesson.View) {
-	a := areaNarration
+// is larger, wrapped over as many lines as the panel holds.
+func drawNarration(v *view, vm *lesson.View, lay *Layout) {
+	a, tr := lay.Narration, lay.NarrText
 	n := vm.Narration
-	width := narrationWidth(vm)
 	head := fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps)
 	if n.Presenter {
 		head += "  ·  presenter mode (M)"
 	}
-	v.text(head, Bold, 13, a.x+16, a.y+6, alignStart, colMuted)
+	v.text(v.fit(head, Bold, 13, tr.w), Bold, 13, tr.x, a.y+6, alignStart, colMuted)
 	q := n.Question
 	if q != nil && q.Verdict != lesson.Unjudged {
 		// The verdict and its reason take the question's place.
-		lead, col := q.Lead(), colRange
+		col := colRange
 		if q.Verdict == lesson.Wrong {
 			col = colError
 		}
-		v.text(lead, Bold, 16, a.x+16, a.y+24, alignStart, col)
-		lw := v.textWidth(lead+" ", Bold, 16)
-		lines := v.wrap(q.Why, Regular, 15, width-lw)
-		if len(lines) > 0 {
-			v.text(lines[0], Regular, 15, a.x+16+lw, a.y+25, alignStart, colText)
-		}
-		rest := v.wrap(strings.Join(lines[min(1, len(lines)):], " "), Regular, 15, width)
-		for i, l := range rest[:min(len(rest), 1)] {
-			v.text(l, Regular, 15, a.x+16, a.y+42+float64(i)*18, alignStart, colText)
+		size := lay.NarrSize - 2
+		first, rest := verdictLines(v, q, lay)
+		v.text(q.Lead(), Bold, size+1, tr.x, tr.y, alignStart, col)
+		v.text(first, Regular, size, tr.x+v.textWidth(q.Lead()+" ", Bold, size+1), tr.y+1, alignStart, colText)
+		for i, l := range rest {
+			v.text(l, Regular, size, tr.x, tr.y+float64(i+1)*(size+3), alignStart, colText)
 		}
 	} else {
-		size := 17.0
-		if n.Presenter {
-			size = 26
-		}
-		for i, line := range v.wrap(n.Text, Regular, size, width) {
-			if i == n.MaxLines {
+		size := lay.textSize(vm)
+		for i, line := range v.wrap(n.Text, Regular, size, tr.w) {
+			if i == lay.NarrLines {
 				break
 			}
-			v.text(line, Regular, size, a.x+16, a.y+24+float64(i)*size*1.3, alignStart, colText)
+			v.text(line, Regular, size, tr.x, tr.y+float64(i)*size*lineHeight, alignStart, colText)
 		}
 	}
 	bottom := func(s string, tf Typeface, c color.RGBA) {
-		v.text(v.fit(s, tf, 15, width), tf, 15, a.x+16, a.y+a.h-22, alignStart, c)
+		st := lay.Status
+		v.text(v.fit(s, tf, 15, st.w), tf, 15, st.x, st.y+2, alignStart, c)
 	}
 	switch {
 	case vm.Notice != "":
@@ -346,42 +380,70 @@ func drawNarration(v *view, vm *lesson.View) {
 	}
 }
 
+// verdictLines wraps a judged question's reason: the first line after
+// the verdict's lead, the rest under it, as many as the text box holds
+// (the last cut short if the reason runs longer).
+func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (string, []string) {
+	tr, size := lay.NarrText, lay.NarrSize-2
+	lw := v.textWidth(q.Lead()+" ", Bold, size+1)
+	lines := v.wrap(q.Why, Regular, size, tr.w-lw)
+	if len(lines) == 0 {
+		return "", nil
+	}
+	rest := v.wrap(strings.Join(lines[1:], " "), Regular, size, tr.w)
+	room := max(0, int(tr.h/(size+3))-1)
+	if len(rest) > room {
+		rest = rest[:room]
+		if room > 0 {
+			rest[room-1] = v.fit(rest[room-1]+" …", Regular, size, tr.w)
+		}
+	}
+	return lines[0], rest
+}
+
 // drawLive draws what moves: sockets, packets, the ports, the chart's
 // lines, the inspector and the clock.
-func (g *Game) drawLive(v *view, vm *lesson.View) {
-	boxes := layoutHosts(vm.Hosts)
-	drawNetwork(v, vm, boxes)
+func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
+	drawNetwork(v, vm, lay.Hosts)
 	g.pm.update(vm.PortMap)
-	g.pm.draw(v, vm.PortMap)
-	bottom := 0.0
-	for _, b := range boxes {
-		bottom = max(bottom, b.y+b.h)
+	if lay.Strip.h > 0 {
+		g.pm.drawRangeStrip(v, vm.PortMap, lay.Strip)
 	}
-	g.pm.drawRangeStrip(v, vm.PortMap, bottom)
-	if in := vm.Inspect; in.OK {
-		cx := areaMap.x + float64(in.Port%256)*areaMap.w/256
-		v.strokeRect(cx-3, cellY(int(in.Port))-3, 7, 7, 1.5, colText)
-		v.text(in.Text, Regular, 13, areaInspect.x, areaInspect.y+4, alignStart, colText)
-	} else {
-		v.text("Point at (or tap) a port to see it and its sockets", Regular, 13, areaInspect.x, areaInspect.y+4, alignStart, colMuted)
+	if lay.MapShown {
+		g.pm.draw(v, vm.PortMap, lay.Map)
+		drawInspector(v, vm.Inspect, lay)
 	}
-	if vm.Chart.Compare == nil {
-		drawPortsChart(v, vm.Chart)
+	if vm.Chart.Compare == nil && lay.ChartShown {
+		drawPortsChart(v, vm.Chart, lay.Chart)
 	}
 	if vm.EventList.Open {
-		drawEvents(v, &vm.EventList, areaEvents)
+		drawEvents(v, &vm.EventList, lay.Events)
 	}
-	drawTimeline(v, vm.Clock, &g.tl, areaTimeline)
+	drawTimeline(v, vm.Clock, &g.tl, lay.Timeline)
 	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
 		c := vm.Clock
 		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
-		a := areaNarration
+		st := lay.Status
 		status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
 		if c.Limited {
 			status = fmt.Sprintf("t = %s of %s   ·   playing at %g×: asked %g×, the simulation is the limit", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Reached, c.Speed)
 		}
-		v.text(status, Mono, 14, a.x+16, a.y+a.h-22, alignStart, colMuted)
+		v.text(v.fit(status, Mono, 14, st.w), Mono, 14, st.x, st.y+2, alignStart, colMuted)
 	}
+}
+
+// drawInspector marks the port pointed at or pinned on the map and
+// describes it under the map.
+func drawInspector(v *view, in lesson.Inspection, lay *Layout) {
+	ir := lay.Inspect
+	if !in.OK {
+		v.text(v.fit("Point at or tap a port (or press I) to see it and its sockets", Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colMuted)
+		return
+	}
+	m := lay.Map
+	cx := m.x + float64(in.Port%256)*m.w/256
+	v.strokeRect(cx-3, lay.cellY(int(in.Port))-3, 7, 7, 1.5, colText)
+	v.text(v.fit(in.Text, Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colText)
 }
 
 func drawButton(v *view, b button) {
@@ -394,7 +456,8 @@ func drawButton(v *view, b button) {
 	}
 	v.fillRect(b.r.x, b.r.y, b.r.w, b.r.h, bg)
 	v.strokeRect(b.r.x, b.r.y, b.r.w, b.r.h, 1, colPanelEdge)
-	v.text(b.label+"  "+b.key, Bold, 13, b.r.x+b.r.w/2, b.r.y+b.r.h/2-8, alignCenter, fg)
+	size := b.textSize()
+	v.text(v.fit(b.caption(), Bold, size, b.r.w-8), Bold, size, b.r.x+b.r.w/2, b.r.y+(b.r.h-size)/2-2, alignCenter, fg)
 }
 
 func drawKnob(v *view, r rect, k lesson.KnobView) {
@@ -405,43 +468,57 @@ func drawKnob(v *view, r rect, k lesson.KnobView) {
 		bg, name = colPanelEdge, colText
 	}
 	v.fillRect(r.x, r.y, r.w, r.h, bg)
-	v.text(k.Name, Bold, 14, r.x+8, r.y+4, alignStart, name)
-	v.text("‹ "+k.Value+" ›", Mono, 14, r.x+r.w-8, r.y+4, alignEnd, colText)
+	val := "‹ " + k.Value + " ›"
+	if r.h >= 38 {
+		// A phone's narrow knob: the name above the value.
+		v.text(v.fit(k.Name, Bold, 12, r.w-16), Bold, 12, r.x+8, r.y+3, alignStart, name)
+		v.text(v.fit(val, Mono, 14, r.w-16), Mono, 14, r.right()-8, r.y+20, alignEnd, colText)
+		return
+	}
+	vw := v.textWidth(val, Mono, 14)
+	ty := r.y + r.h/2 - 9
+	v.text(v.fit(k.Name, Bold, 14, r.w-24-vw), Bold, 14, r.x+8, ty, alignStart, name)
+	v.text(val, Mono, 14, r.right()-8, ty, alignEnd, colText)
 }
 
-func drawHelp(v *view, lines [][2]string) {
-	x, y, w, h := 190.0, 70.0, 900.0, 520.0
+func drawHelp(v *view, lay *Layout, lines [][2]string) {
+	w, h := min(900, lay.W-16), min(520, lay.H-16)
+	x, y := (lay.W-w)/2, (lay.H-h)/2
+	size, keyW := 19.0, 160.0
+	if w < 600 {
+		size, keyW = 14, 90
+	}
 	v.fillRect(x, y, w, h, colPanel)
 	v.strokeRect(x, y, w, h, 2, colText)
-	v.text("Keys (every one also has a button)", Bold, 24, x+w/2, y+18, alignCenter, colText)
-	// Rows close up as keys are added: the list stays above the close hint.
-	step := min(32, (h-110)/float64(len(lines)))
+	v.text(v.fit("Keys (every one also has a button)", Bold, size+5, w-32), Bold, size+5, x+w/2, y+18, alignCenter, colText)
+	step := min(32, (h-110)/float64(max(len(lines), 1)))
 	for i, l := range lines {
 		ly := y + 66 + float64(i)*step
-		v.text(l[0], Mono, 20, x+40, ly, alignStart, colListen)
-		v.text(l[1], Regular, 19, x+200, ly, alignStart, colText)
+		v.text(v.fit(l[0], Mono, size+1, keyW-8), Mono, size+1, x+24, ly, alignStart, colListen)
+		v.text(v.fit(l[1], Regular, size, w-keyW-48), Regular, size, x+24+keyW, ly, alignStart, colText)
 	}
 	v.text("Click or press ? to close", Regular, 16, x+w/2, y+h-30, alignCenter, colMuted)
 }
 
 // drawMessage shows lines in a band that stands out from the scene.
-func drawMessage(v *view, msgs []string, y float64) {
+func drawMessage(v *view, lay *Layout, msgs []string, y float64) {
+	pad := min(60, lay.W/20)
 	var lines []string
 	for _, m := range msgs {
-		lines = append(lines, v.wrap(m, Bold, 20, DesignW-160)...)
+		lines = append(lines, v.wrap(m, Bold, 20, lay.W-2*pad-40)...)
 	}
 	h := 24 + float64(len(lines))*28
-	v.fillRect(60, y, DesignW-120, h, colError)
+	v.fillRect(pad, y, lay.W-2*pad, h, colError)
 	for i, l := range lines {
-		v.text(l, Bold, 20, 80, y+12+float64(i)*28, alignStart, colBackground)
+		v.text(l, Bold, 20, pad+20, y+12+float64(i)*28, alignStart, colBackground)
 	}
 }
 
-// Layout asks for the full device resolution so that text stays sharp on
-// HiDPI screens; the view scales the design canvas to fit.
+// Layout asks for the full device resolution, so that text stays sharp on
+// HiDPI screens, and lays the view out for the window's size.
 func (g *Game) Layout(w, h int) (int, int) {
-	s := ebiten.Monitor().DeviceScaleFactor()
-	return int(float64(w) * s), int(float64(h) * s)
+	g.screen = screenSize{float64(w), float64(h), ebiten.Monitor().DeviceScaleFactor()}
+	return g.screen.deviceSize()
 }
 
 // average folds the time since start into a moving average of ms.

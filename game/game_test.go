@@ -68,7 +68,7 @@ func TestNewWithoutAWindow(t *testing.T) {
 func TestClickingAButtonDoesItsAction(t *testing.T) {
 	for _, l := range catalogue(t).Lessons {
 		g := newGame(t, l.Number, nil)
-		for _, b := range buttons(&g.vm) {
+		for _, b := range g.layout().Buttons {
 			if b.act == lesson.ActFullscreen {
 				continue // needs a window
 			}
@@ -84,7 +84,7 @@ func TestClickingAButtonDoesItsAction(t *testing.T) {
 	g := newGame(t, 1, nil)
 	g.do(lesson.ActHelp)
 	g.vm = g.sess.View()
-	for _, b := range buttons(&g.vm) {
+	for _, b := range g.layout().Buttons {
 		if b.act == lesson.ActOpen+3 {
 			x, y := centre(b.r)
 			g.click(x, y, 1)
@@ -97,7 +97,7 @@ func TestClickingAButtonDoesItsAction(t *testing.T) {
 
 func TestClickingAHostFocusesIt(t *testing.T) {
 	g := newGame(t, 4, nil)
-	boxes := layoutHosts(g.vm.Hosts)
+	boxes := g.layout().Hosts
 	for _, i := range []int{3, 0, 4, 2, 1} {
 		x, y := centre(boxes[i])
 		g.click(x, y, 1)
@@ -108,13 +108,14 @@ func TestClickingAHostFocusesIt(t *testing.T) {
 
 func TestClickingThePortMapPinsAPort(t *testing.T) {
 	g := newGame(t, 1, nil)
-	x := areaMap.x + (80%256+0.5)*areaMap.w/256
-	y := cellY(80) + areaMap.h/512
+	m := g.layout().Map
+	x := m.x + (80%256+0.5)*m.w/256
+	y := g.layout().cellY(80) + m.h/512
 	g.click(x, y, 1)
 	assert.Equal(t, 80, int(g.sess.View().Inspect.Port), "port 80 is pinned")
 	g.click(x, y, 1)
 	assert.False(t, g.sess.View().Inspect.OK, "a second click unpins it")
-	g.click(areaMap.x+areaMap.w-0.1, areaMap.y+areaMap.h-0.1, -1)
+	g.click(m.x+m.w-0.1, m.y+m.h-0.1, -1)
 	assert.Equal(t, 65535, int(g.sess.View().Inspect.Port), "port 65535, by right click too")
 }
 
@@ -122,20 +123,21 @@ func TestClickingAKnobTurnsIt(t *testing.T) {
 	g := newGame(t, 6, nil)
 	for i := range g.vm.Knobs {
 		start := g.sess.Settings()
-		x, y := centre(knobRect(i))
+		k := g.layout().Knobs[i]
+		x, y := centre(k)
 		g.click(x, y, 1)
 		g.vm = g.sess.View()
 		assert.True(t, g.vm.Knobs[i].Selected, "clicking knob %d selects it", i)
 		assert.NotEqual(t, start, g.sess.Settings(), "and turns it")
-		g.click(knobRect(i).x+1, knobRect(i).y+1, -1)
+		g.click(k.x+1, k.y+1, -1)
 		g.vm = g.sess.View()
 		assert.Equal(t, start.Sandbox, g.sess.Settings().Sandbox, "right click turns knob %d back", i)
 		assert.Equal(t, start.Profile.Name, g.sess.Settings().Profile.Name)
 	}
 	// Outside the sandbox the same place is just the narration.
+	x, y := centre(g.layout().Knobs[0])
 	g = newGame(t, 5, nil)
 	set := g.sess.Settings()
-	x, y := centre(knobRect(0))
 	g.click(x, y, 1)
 	assert.Equal(t, set, g.sess.Settings())
 }

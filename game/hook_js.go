@@ -52,6 +52,12 @@ func publish(g *Game) {
 	obj.Set("answers", answers)
 	obj.Set("updateMs", st.UpdateMs)
 	obj.Set("drawMs", st.DrawMs)
+	obj.Set("layoutW", st.LayoutW)
+	obj.Set("layoutH", st.LayoutH)
+	obj.Set("zoom", st.Zoom)
+	obj.Set("portrait", st.Portrait)
+	obj.Set("phone", st.Phone)
+	obj.Set("reducedMotion", st.ReducedMotion)
 }
 
 func jsStrings(ss []string) js.Value {

@@ -18,10 +18,9 @@ func overlaps(a, b rect) bool {
 }
 
 func inside(inner, outer rect) bool {
-	return inner.x >= outer.x && inner.y >= outer.y && inner.x+inner.w <= outer.x+outer.w && inner.y+inner.h <= outer.y+outer.h
+	const eps = 1e-6
+	return inner.x >= outer.x-eps && inner.y >= outer.y-eps && inner.right() <= outer.right()+eps && inner.bottom() <= outer.bottom()+eps
 }
-
-var canvas = rect{0, 0, DesignW, DesignH}
 
 func TestRectHas(t *testing.T) {
 	r := rect{10, 20, 30, 40}
@@ -36,64 +35,282 @@ func TestRectHas(t *testing.T) {
 	}
 }
 
-func TestScreenAreasFitAndDoNotOverlap(t *testing.T) {
-	areas := map[string]rect{"net": areaNet, "map": areaMap, "legend": areaLegend,
-		"inspect": areaInspect, "chart": areaChart, "narration": areaNarration, "controls": areaControls, "timeline": areaTimeline}
-	for name, a := range areas {
-		assert.True(t, inside(a, canvas), name)
-		for other, b := range areas {
-			if name < other {
-				assert.False(t, overlaps(a, b), "%s and %s", name, other)
-			}
-		}
-	}
-	assert.Equal(t, areaMap.w, areaMap.h, "the port map is square: 256×256 ports")
+// viewports are the supported screens (issue 11): landscape wide and
+// small, portrait tablets and a phone, and HiDPI ones.
+var viewports = []struct {
+	name string
+	s    screenSize
+}{
+	{"1280x720", screenSize{1280, 720, 1}},
+	{"1920x1080", screenSize{1920, 1080, 1}},
+	{"1366x768", screenSize{1366, 768, 1}},
+	{"1024x768", screenSize{1024, 768, 1}},
+	{"768x1024", screenSize{768, 1024, 1}},
+	{"820x1180", screenSize{820, 1180, 1}},
+	{"390x844", screenSize{390, 844, 1}},
+	{"1280x720@2", screenSize{1280, 720, 2}},
+	{"390x844@3", screenSize{390, 844, 3}},
 }
 
-// moments are the views of lesson n whose buttons differ: the overview,
-// playing and paused, and its first question, asked and answered.
+func TestLayoutZoomAndBackingStore(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	vm := newGame(t, 1, nil).vm
+	for _, tc := range []struct {
+		s                   screenSize
+		w, h, zoom, scale   float64
+		devW, devH          int
+		portrait, phone, ok bool
+	}{
+		{screenSize{1280, 720, 1}, 1280, 720, 1, 1, 1280, 720, false, false, true},
+		{screenSize{1920, 1080, 1}, 1280, 720, 1.5, 1.5, 1920, 1080, false, false, true},
+		{screenSize{1280, 720, 2}, 1280, 720, 1, 2, 2560, 1440, false, false, true},
+		{screenSize{1024, 768, 1}, 1024, 768, 1, 1, 1024, 768, false, false, true},
+		{screenSize{1600, 720, 1}, 1600, 720, 1, 1, 1600, 720, false, false, true},
+		{screenSize{768, 1024, 2}, 768, 1024, 1, 2, 1536, 2048, true, false, true},
+		{screenSize{390, 844, 3}, 390, 844, 1, 3, 1170, 2532, true, true, true},
+		// Below the supported sizes the least canvas is zoomed down.
+		{screenSize{480, 320, 1}, 960, 640, 0.5, 0.5, 480, 320, false, false, false},
+		// A screen Ebiten has not measured yet is taken as the design's.
+		{screenSize{0, 0, 0}, 1280, 720, 1, 1, 0, 0, false, false, true},
+	} {
+		name := fmt.Sprintf("%gx%g@%g", tc.s.w, tc.s.h, tc.s.dpr)
+		l := layoutFor(fc, tc.s, &vm, false)
+		assert.InDelta(t, tc.w, l.W, 1e-9, name)
+		assert.InDelta(t, tc.h, l.H, 1e-9, name)
+		assert.InDelta(t, tc.zoom, l.Zoom, 1e-9, name)
+		assert.InDelta(t, tc.scale, l.Scale, 1e-9, name)
+		assert.Equal(t, tc.portrait, l.Portrait, name)
+		assert.Equal(t, tc.phone, l.Phone, name)
+		w, h := tc.s.deviceSize()
+		assert.Equal(t, [2]int{tc.devW, tc.devH}, [2]int{w, h}, "%s: the backing store has every device pixel", name)
+		if tc.ok {
+			assert.GreaterOrEqual(t, l.NarrSize*l.Zoom, 14.0, "%s: narration ≥ 14 CSS px", name)
+			assert.GreaterOrEqual(t, sizeLabel*l.Zoom, 12.0, "%s: labels ≥ 12 CSS px", name)
+		}
+	}
+}
+
+// moments are the views of lesson n whose layouts differ: the overview,
+// playing with help shown, its first question asked and answered, and
+// presenter mode.
 func moments(t *testing.T, n int) []lesson.View {
 	g := newGame(t, n, nil)
 	out := []lesson.View{g.sess.View()}
 	g.do(lesson.ActPlay)
 	g.do(lesson.ActHelp)
 	out = append(out, g.sess.View())
+	g.do(lesson.ActHelp)
 	for range 8 {
 		g.do(lesson.ActNextStep)
 		if v := g.sess.View(); v.Narration.Question != nil {
 			out = append(out, v)
+			g.do(lesson.ActPresenter)
+			out = append(out, g.sess.View())
+			g.do(lesson.ActPresenter)
 			g.do(lesson.ActAnswer + 1)
 			out = append(out, g.sess.View())
 			break
 		}
 	}
+	g.do(lesson.ActPresenter)
+	return append(out, g.sess.View())
+}
+
+// steps are the views of every step of lesson n, for every OS it can
+// switch to, each played to its pause: every text the narration shows.
+func steps(t *testing.T, n int) []lesson.View {
+	var out []lesson.View
+	l, ok := catalogue(t).Lesson(n)
+	require.True(t, ok)
+	profiles := []engine.Profile{{}}
+	if l.ProfileSwitch {
+		profiles = append(profiles, engine.Profiles()...)
+	}
+	for _, prof := range profiles {
+		g := newGame(t, n, func(s *lesson.Settings) { s.Profile = prof })
+		for i := 0; i <= len(l.Steps); i++ {
+			out = append(out, g.sess.View())
+			if g.sess.View().Narration.Question != nil {
+				g.do(lesson.ActAnswer)
+				out = append(out, g.sess.View())
+			}
+			g.sess.PlayToPause(nil)
+			out = append(out, g.sess.View())
+			g.do(lesson.ActNextStep)
+		}
+	}
 	return out
 }
 
-func TestButtonsFitDoNotOverlapAndHit(t *testing.T) {
-	panels := map[string]rect{"net": areaNet, "map": areaMap, "chart": areaChart}
-	for _, l := range catalogue(t).Lessons {
-		for m, vm := range moments(t, l.Number) {
-			name := fmt.Sprintf("lesson %d moment %d", l.Number, m)
-			bs := buttons(&vm)
-			for i, b := range bs {
-				assert.True(t, inside(b.r, canvas), "%s: %s at %+v", name, b.label, b.r)
-				assert.NotEmpty(t, b.label)
-				for p, a := range panels {
-					assert.False(t, overlaps(b.r, a), "%s: %s covers the %s panel", name, b.label, p)
-				}
-				for _, o := range bs[i+1:] {
-					assert.False(t, overlaps(b.r, o.r), "%s: %s and %s overlap", name, b.label, o.label)
-				}
-				for k := range vm.Knobs {
-					assert.False(t, overlaps(b.r, knobRect(k)), "%s: %s covers knob %d", name, b.label, k)
-				}
-				x, y := centre(b.r)
-				assert.Equal(t, b.act, hit(bs, x, y), "%s: %s's centre", name, b.label)
-				assert.Equal(t, lesson.ActNone, hit(bs, x, b.r.y-1), "%s: just above %s", name, b.label)
+// checkLayout holds the layout's promises for view vm: every panel on
+// screen and apart from the others, every button big enough to tap and
+// fitting its label, the narration's text fitting its lines, and every
+// text drawn inside the screen, covering no other.
+func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View, screen *ebiten.Image) {
+	fc := g.faces
+	t.Helper()
+	canvas := rect{0, 0, l.W, l.H}
+	panels := map[string]rect{"title": l.Title, "menu": l.Menu, "net": l.Net, "timeline": l.Timeline, "narration": l.Narration, "controls": l.Controls}
+	if l.MapShown {
+		panels["map"], panels["legend"], panels["inspect"] = l.Map, l.Legend, l.Inspect
+		assert.Equal(t, l.Map.w, l.Map.h, "%s: the port map is square", name)
+		assert.GreaterOrEqual(t, l.Map.w, 128.0, name)
+	} else {
+		assert.True(t, l.Phone, "%s: only a phone leaves the port map out", name)
+	}
+	if l.ChartShown {
+		panels["chart"] = l.Chart
+	}
+	if l.EventsShown {
+		panels["events"] = l.Events
+	}
+	if vm.EventList.Open {
+		assert.GreaterOrEqual(t, l.Events.h, 78+27+36.0, "%s: the event list holds a row", name)
+	}
+	for p, a := range panels {
+		assert.True(t, inside(a, canvas), "%s: %s at %+v is off the screen", name, p, a)
+		assert.True(t, a.w > 0 && a.h > 0, "%s: %s is empty", name, p)
+		for q, b := range panels {
+			if p < q {
+				assert.False(t, overlaps(a, b), "%s: %s and %s overlap", name, p, q)
 			}
-			for k := range vm.Knobs {
-				assert.True(t, inside(knobRect(k), areaNarration), "knob %d", k)
+		}
+	}
+	netMin := 150.0
+	switch {
+	case l.EventsShown && l.Phone && vm.EventList.Open:
+		netMin = 20 // the list's rows asked for, on a phone: the network squeezed
+	case l.EventsShown && l.Portrait:
+		netMin = 60 // the event list asked for, on a small screen
+	}
+	assert.GreaterOrEqual(t, l.Net.h, netMin, "%s: the network has room", name)
+	if l.EventsShown && !l.Portrait {
+		assert.InDelta(t, l.Events.x-16-l.Timeline.x, l.Timeline.w, 1e-9, "%s: the timeline runs up to the event list", name)
+	} else {
+		assert.InDelta(t, l.W-2*l.Timeline.x, l.Timeline.w, 1e-9, "%s: the timeline is full width", name)
+	}
+	assert.Equal(t, 28.0, l.Timeline.h, name)
+
+	for i, b := range l.Buttons {
+		assert.True(t, inside(b.r, canvas), "%s: %s at %+v", name, b.label, b.r)
+		assert.GreaterOrEqual(t, b.r.w*l.Zoom, touchLeast, "%s: %s is wide enough to tap", name, b.label)
+		assert.GreaterOrEqual(t, b.r.h*l.Zoom, touchLeast, "%s: %s is tall enough to tap", name, b.label)
+		assert.NotEmpty(t, b.label)
+		assert.LessOrEqual(t, measure(fc, b.caption(), Bold, b.textSize()), b.r.w-8, "%s: %q fits its button", name, b.text)
+		in := 0
+		for p, a := range panels {
+			if inside(b.r, a) {
+				in++
+			} else {
+				assert.False(t, overlaps(b.r, a), "%s: %s covers the %s panel", name, b.label, p)
+			}
+		}
+		assert.Equal(t, 1, in, "%s: %s is in one panel", name, b.label)
+		for _, o := range l.Buttons[i+1:] {
+			assert.False(t, overlaps(b.r, o.r), "%s: %s and %s overlap", name, b.label, o.label)
+		}
+		for k, kr := range l.Knobs {
+			assert.False(t, overlaps(b.r, kr), "%s: %s covers knob %d", name, b.label, k)
+		}
+		assert.False(t, overlaps(b.r, l.NarrText), "%s: %s covers the narration", name, b.label)
+		x, y := centre(b.r)
+		assert.Equal(t, b.act, hit(l.Buttons, x, y), "%s: %s's centre", name, b.label)
+	}
+	require.Len(t, l.Knobs, len(vm.Knobs))
+	for i, k := range l.Knobs {
+		assert.True(t, inside(k, l.Narration), "%s: knob %d", name, i)
+		assert.GreaterOrEqual(t, k.h, touchLeast, name)
+		assert.False(t, overlaps(k, l.NarrText), "%s: knob %d covers the narration", name, i)
+		val := measure(fc, "‹ "+vm.Knobs[i].Value+" ›", Mono, 14)
+		if k.h >= 38 {
+			assert.LessOrEqual(t, val, k.w-16, "%s: knob %d's value fits", name, i)
+		} else {
+			assert.LessOrEqual(t, val+measure(fc, vm.Knobs[i].Name, Bold, 14), k.w-24, "%s: knob %d's name and value fit", name, i)
+		}
+		for _, o := range l.Knobs[i+1:] {
+			assert.False(t, overlaps(k, o), "%s: knobs overlap", name)
+		}
+	}
+	if l.Strip.h > 0 {
+		assert.True(t, vm.PortMap.Strip, name)
+		assert.True(t, inside(l.Strip, l.Net), "%s: the range's strip is in the network's area", name)
+		for i, b := range l.Hosts {
+			assert.False(t, overlaps(b, l.Strip), "%s: %s's box covers the range's strip", name, vm.Hosts[i].Name)
+		}
+	} else if vm.PortMap.Strip {
+		assert.True(t, l.Phone || l.EventsShown, "%s: only a phone or the event list leaves out the range's strip", name)
+	}
+	require.Len(t, l.Hosts, len(vm.Hosts))
+	for i, b := range l.Hosts {
+		assert.True(t, inside(b, l.Net), "%s: %s's box", name, vm.Hosts[i].Name)
+		for _, o := range l.Hosts[i+1:] {
+			assert.False(t, overlaps(b, o), "%s: host boxes overlap", name)
+		}
+		if vm.Hosts[i].Server {
+			assert.Greater(t, b.x, l.Net.x+l.Net.w/2, "%s: servers on the right", name)
+		}
+	}
+	if vm.Lesson > 0 {
+		assert.True(t, inside(l.NarrText, l.Narration), "%s: the narration's text box", name)
+		assert.GreaterOrEqual(t, l.NarrLines, 1, name)
+		if n := vm.Narration; n.Question == nil || n.Question.Verdict == lesson.Unjudged {
+			lines := wrapText(fc, n.Text, Regular, l.textSize(vm), l.NarrText.w)
+			assert.LessOrEqual(t, len(lines), l.NarrLines, "%s: step %d's text fits: %q", name, n.Step, lines)
+			assert.LessOrEqual(t, float64(len(lines))*l.textSize(vm)*lineHeight, l.NarrText.h+1, "%s: and its lines the box", name)
+		}
+	}
+
+	// Every text drawn, chrome and moving parts: on the screen, apart.
+	type drawn struct {
+		s string
+		r rect
+	}
+	var texts []drawn
+	v := newView(screen, fc, l.Scale)
+	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
+	drawChrome(v, vm, l)
+	if vm.Lesson > 0 {
+		g.drawLive(v, vm, l)
+	}
+	// Plain ifs: the pairs are many, and assert's arguments cost even
+	// when it passes.
+	for i, a := range texts {
+		if !inside(a.r, canvas) {
+			t.Errorf("%s: %q at %+v is off the screen", name, a.s, a.r)
+		}
+		for _, b := range texts[i+1:] {
+			if overlaps(a.r, b.r) {
+				t.Errorf("%s: %q and %q overlap", name, a.s, b.s)
+			}
+		}
+	}
+}
+
+func TestLayoutEveryViewport(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	screen := ebiten.NewImage(1, 1)
+	g := &Game{faces: fc, pm: newPortMap()} // what drawLive needs
+	for _, l := range catalogue(t).Lessons {
+		views := append(moments(t, l.Number), steps(t, l.Number)...)
+		e := newGame(t, l.Number, nil)
+		e.do(lesson.ActEvents)
+		require.True(t, e.sess.View().EventList.Open)
+		views = append(views, e.sess.View()) // the event list's place, as E opens it
+		if l.Sandbox {
+			for _, clients := range []int{1, 6} {
+				g := newGame(t, l.Number, func(s *lesson.Settings) { s.Sandbox.Clients = clients })
+				views = append(views, g.sess.View())
+			}
+		}
+		for _, vp := range viewports {
+			for i := range views {
+				vm := &views[i]
+				for _, events := range []bool{false, true} {
+					name := fmt.Sprintf("%s lesson %d view %d events %v", vp.name, l.Number, i, events)
+					checkLayout(t, g, name, layoutFor(fc, vp.s, vm, events), vm, screen)
+				}
 			}
 		}
 	}
@@ -101,15 +318,17 @@ func TestButtonsFitDoNotOverlapAndHit(t *testing.T) {
 
 // Every action a key does also has a button, and no key does two things.
 func TestEveryKeyActionHasAButton(t *testing.T) {
-	// Home and End: the timeline is their control (a tap at either end).
+	// Knobs are clicked, ports on the map clicked or tapped.
 	noButton := map[lesson.Action]bool{lesson.ActEscape: true, lesson.ActKnobNext: true, lesson.ActKnobUp: true, lesson.ActKnobDown: true,
-		lesson.ActTimeStart: true, lesson.ActTimeEnd: true}
+		lesson.ActInspect: true, lesson.ActTimeStart: true, lesson.ActTimeEnd: true} // Home and End: the timeline is their control
 	cat := catalogue(t)
+	fc, err := newFaces()
+	require.NoError(t, err)
 	for _, l := range cat.Lessons {
 		acts := map[lesson.Action]bool{}
 		choices := 0
 		for _, vm := range moments(t, l.Number) {
-			for _, b := range buttons(&vm) {
+			for _, b := range layoutFor(fc, screenSize{390, 844, 1}, &vm, false).Buttons {
 				acts[b.act] = true
 			}
 			if q := vm.Narration.Question; q != nil {
@@ -145,36 +364,24 @@ func TestEveryKeyActionHasAButton(t *testing.T) {
 	}
 }
 
-func TestLayoutHostsFitsEveryLesson(t *testing.T) {
-	for _, l := range catalogue(t).Lessons {
-		for _, clients := range []int{1, 6} {
-			g := newGame(t, l.Number, func(s *lesson.Settings) { s.Sandbox.Clients = clients })
-			boxes := layoutHosts(g.vm.Hosts)
-			require.Len(t, boxes, len(g.vm.Hosts))
-			for i, b := range boxes {
-				assert.True(t, inside(b, areaNet), "lesson %d: %s", l.Number, g.vm.Hosts[i].Name)
-				for _, o := range boxes[i+1:] {
-					assert.False(t, overlaps(b, o), "lesson %d: boxes overlap", l.Number)
-				}
-				if g.vm.Hosts[i].Server {
-					assert.Greater(t, b.x, areaNet.x+areaNet.w/2, "servers on the right")
-				}
-			}
-		}
-	}
-}
-
 func TestPortAt(t *testing.T) {
-	for _, p := range []int{0, 1, 80, 255, 256, 1023, 32768, 49152, 65535} {
-		x := areaMap.x + (float64(p%256)+0.5)*areaMap.w/256
-		y := cellY(p) + areaMap.h/512
-		got, ok := portAt(x, y)
-		require.True(t, ok, "port %d", p)
-		assert.Equal(t, engine.Port(p), got)
-	}
-	for _, pt := range [][2]float64{{areaMap.x - 1, areaMap.y}, {areaMap.x, areaMap.y - 1}, {areaMap.x + areaMap.w, areaMap.y}, {0, 0}} {
-		_, ok := portAt(pt[0], pt[1])
-		assert.False(t, ok, "(%g, %g) is off the map", pt[0], pt[1])
+	fc, err := newFaces()
+	require.NoError(t, err)
+	vm := newGame(t, 1, nil).vm
+	for _, vp := range viewports {
+		l := layoutFor(fc, vp.s, &vm, false)
+		m := l.Map
+		for _, p := range []int{0, 1, 80, 255, 256, 1023, 32768, 49152, 65535} {
+			x := m.x + (float64(p%256)+0.5)*m.w/256
+			y := l.cellY(p) + m.h/512
+			got, ok := l.portAt(x, y)
+			require.True(t, ok, "%s: port %d", vp.name, p)
+			assert.Equal(t, engine.Port(p), got, vp.name)
+		}
+		for _, pt := range [][2]float64{{m.x - 1, m.y}, {m.x, m.y - 1}, {m.right(), m.y}, {0, 0}} {
+			_, ok := l.portAt(pt[0], pt[1])
+			assert.False(t, ok, "%s: (%g, %g) is off the map", vp.name, pt[0], pt[1])
+		}
 	}
 }
 
@@ -197,5 +404,41 @@ func TestPortColours(t *testing.T) {
 func TestNiceMax(t *testing.T) {
 	for _, tc := range []struct{ in, want int }{{1, 1}, {2, 2}, {3, 5}, {6, 10}, {11, 20}, {499, 500}, {28232, 50000}} {
 		assert.Equal(t, tc.want, niceMax(tc.in), "%d", tc.in)
+	}
+}
+
+// Presenter mode wraps the question over as many lines as it needs, at
+// one and a half times the size, and enlarges the answer buttons.
+func TestPresenterModeEnlargesTheQuestion(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	g := newGame(t, 4, nil)
+	for g.sess.View().Narration.Question == nil {
+		g.do(lesson.ActNextStep)
+	}
+	plain := g.sess.View()
+	g.do(lesson.ActPresenter)
+	shown := g.sess.View()
+	require.True(t, shown.Narration.Presenter)
+	for _, vp := range viewports {
+		lp, ls := layoutFor(fc, vp.s, &plain, false), layoutFor(fc, vp.s, &shown, false)
+		lines := wrapText(fc, shown.Narration.Text, Regular, ls.textSize(&shown), ls.NarrText.w)
+		assert.Greater(t, len(lines), 1, "%s: the question is long enough to wrap", vp.name)
+		assert.GreaterOrEqual(t, ls.NarrLines, len(lines), "%s: every line of it shown", vp.name)
+		choices := func(l *Layout) (out []button) {
+			for _, b := range l.Buttons {
+				if b.act >= lesson.ActAnswer && b.act < lesson.ActAnswer+3 {
+					out = append(out, b)
+				}
+			}
+			return out
+		}
+		big, small := choices(ls), choices(lp)
+		require.Len(t, big, len(shown.Narration.Question.Choices), vp.name)
+		for i, b := range big {
+			assert.True(t, b.big, vp.name)
+			assert.GreaterOrEqual(t, b.r.h, small[i].r.h, "%s: %s", vp.name, b.label)
+			assert.GreaterOrEqual(t, b.r.h, 48.0, "%s: %s", vp.name, b.label)
+		}
 	}
 }

@@ -27,8 +27,8 @@ type mirror struct {
 	doc, root js.Value
 	// The static parts.
 	title, step, narration, question, verdict, notice, learnt js.Value
-	lessons, choices, controls, stepControls                  *buttonRow
-	knobs, keys                                               js.Value
+	lessons, choices, controls, stepControls, knobs           *buttonRow
+	keys                                                      js.Value
 	// The moving parts.
 	clock, hosts, log, announce js.Value
 	timeline                    js.Value
@@ -103,7 +103,9 @@ func newMirror() *mirror {
 		m.queue(func(g *Game) { g.sess.SeekTo(time.Duration(ms * float64(time.Millisecond))) })
 		return nil
 	}))
-	m.knobs = m.el(root, "ul", "")
+	// Each knob as two buttons, turning it as ↑ and ↓ do.
+	m.knobs = m.group(root, "Sandbox knobs")
+	m.knobs.do = func(g *Game, i int) { g.sess.TurnKnob(i/2, 1-2*(i%2)) }
 
 	m.el(root, "h2", "Events")
 	m.announce = m.el(root, "p", "")
@@ -320,13 +322,15 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.stepControls.set(steps, "")
 	m.controls.set(vm.Controls, "")
 
-	m.knobs.Set("textContent", "")
-	m.knobs.Set("hidden", len(vm.Knobs) == 0)
+	var knobs []lesson.Control
 	for _, k := range vm.Knobs {
-		m.el(m.knobs, "li", k.Name+": "+k.Value)
+		knobs = append(knobs, lesson.Control{Label: k.Name + ": " + k.Value + ", next value"},
+			lesson.Control{Label: k.Name + ": previous value"})
 	}
+	m.knobs.set(knobs, "")
+	m.knobs.parent.Set("hidden", len(knobs) == 0)
 	m.keys.Set("textContent", "")
-	for _, l := range append(vm.HelpLines, [2]string{"T", "the text view, beside the picture"}) {
+	for _, l := range vm.HelpLines {
 		m.el(m.keys, "dt", l[0])
 		m.el(m.keys, "dd", l[1])
 	}
@@ -374,6 +378,8 @@ type buttonRow struct {
 	parent js.Value
 	els    []js.Value
 	cs     []lesson.Control
+	// do, if set, is what button i does instead of its control's action.
+	do func(g *Game, i int)
 }
 
 // set shows the controls cs; state names the attribute that says a
@@ -388,7 +394,11 @@ func (b *buttonRow) set(cs []lesson.Control, state string) {
 			e := b.m.el(b.parent, "button", "")
 			e.Set("type", "button")
 			e.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
-				if i < len(b.cs) && !b.cs[i].Disabled {
+				switch {
+				case i >= len(b.cs) || b.cs[i].Disabled:
+				case b.do != nil:
+					b.m.queue(func(g *Game) { b.do(g, i) })
+				default:
 					a := b.cs[i].Action
 					b.m.queue(func(g *Game) { g.do(a) })
 				}

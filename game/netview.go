@@ -3,23 +3,30 @@ package game
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
 )
 
 // Host boxes: clients (hosts that only open connections) on the left,
-// hosts that listen on the right, each column spread over the view.
+// hosts that listen on the right, each column spread over the network's
+// area, with room between the columns for the links and their packets.
 const (
-	hostW      = 318.0
+	hostMaxW   = 318.0
 	hostGap    = 10.0
 	hostMaxH   = 214.0
+	hostMinH   = 40.0 // a box's name and its counts
 	hostHeader = 52.0
 	rowH       = 26.0
+	linksMinW  = 56.0
+	// A box narrower than this puts its address under its name and each
+	// socket row on two lines.
+	hostNarrow = 300.0
 )
 
-// layoutHosts gives each host its box.
-func layoutHosts(hosts []lesson.HostView) []rect {
+// layoutHosts gives each host its box in the network's area.
+func layoutHosts(hosts []lesson.HostView, net rect) []rect {
 	var left, right []int
 	for i, h := range hosts {
 		if h.Server {
@@ -29,17 +36,25 @@ func layoutHosts(hosts []lesson.HostView) []rect {
 		}
 	}
 	out := make([]rect, len(hosts))
+	w := min(hostMaxW, (net.w-16-linksMinW)/2)
+	// A column too short for its boxes at hostMinH each becomes a grid.
 	column := func(idx []int, x float64) {
-		n := float64(len(idx))
-		h := min(hostMaxH, (areaNet.h-16-(n-1)*hostGap)/n)
-		y := areaNet.y + (areaNet.h-(n*h+(n-1)*hostGap))/2
-		for _, i := range idx {
-			out[i] = rect{x, y, hostW, h}
-			y += h + hostGap
+		n := len(idx)
+		avail := net.h - 16
+		cols := 1
+		for rows := n; cols < n && float64(rows)*(hostMinH+hostGap)-hostGap > avail; rows = (n + cols - 1) / cols {
+			cols++
+		}
+		rows := (n + cols - 1) / max(cols, 1)
+		bw := (w - float64(cols-1)*6) / float64(cols)
+		h := min(hostMaxH, (avail-float64(rows-1)*hostGap)/float64(rows))
+		y0 := net.y + (net.h-(float64(rows)*h+float64(rows-1)*hostGap))/2
+		for k, i := range idx {
+			out[i] = rect{x + float64(k/rows)*(bw+6), y0 + float64(k%rows)*(h+hostGap), bw, h}
 		}
 	}
-	column(left, areaNet.x+8)
-	column(right, areaNet.x+areaNet.w-8-hostW)
+	column(left, net.x+8)
+	column(right, net.right()-8-w)
 	return out
 }
 
@@ -52,9 +67,13 @@ func linkEnds(a, b rect) (x0, y0, x1, y1 float64) {
 	if a.x > b.x {
 		return a.x, y0, b.x + b.w, y1
 	}
-	// Same column (a server that is also a client): a link down the side.
-	return a.x + a.w, y0, b.x + b.w, y1
+	// Same column (a server that is also a client): a link down the
+	// column's side, apart from the boxes' edges so that it shows.
+	return a.right() + sideLink, y0, b.right() + sideLink, y1
 }
+
+// sideLink is how far right of its column a link within the column runs.
+const sideLink = 6.0
 
 // rowColour is the colour of a socket row; its state's name is always
 // written next to it.
@@ -92,11 +111,17 @@ func rowText(r lesson.SocketRow) (string, string) {
 
 // drawNetworkChrome draws what stays put while the lesson plays: links and
 // the host boxes with their names, addresses and profiles.
-func drawNetworkChrome(v *view, vm *lesson.View) {
-	boxes := layoutHosts(vm.Hosts)
+func drawNetworkChrome(v *view, vm *lesson.View, lay *Layout) {
+	boxes := lay.Hosts
 	for _, l := range vm.Links {
-		x0, y0, x1, y1 := linkEnds(boxes[l[0]], boxes[l[1]])
+		a, b := boxes[l[0]], boxes[l[1]]
+		x0, y0, x1, y1 := linkEnds(a, b)
 		v.line(x0, y0, x1, y1, 3, colLink)
+		if a.x == b.x {
+			// The stubs from the boxes out to the link.
+			v.fillRect(a.right(), y0-1.5, sideLink+1.5, 3, colLink)
+			v.fillRect(b.right(), y1-1.5, sideLink+1.5, 3, colLink)
+		}
 	}
 	for i, h := range vm.Hosts {
 		b := boxes[i]
@@ -106,10 +131,54 @@ func drawNetworkChrome(v *view, vm *lesson.View) {
 			edge, width = colText, 3
 		}
 		v.strokeRect(b.x, b.y, b.w, b.h, width, edge)
-		v.text(h.Name, Bold, 20, b.x+12, b.y+8, alignStart, colText)
-		v.text(h.AddrText, Mono, 17, b.x+b.w-12, b.y+10, alignEnd, colText)
-		v.text(hostSubtitle(h), Regular, 13, b.x+12, b.y+32, alignStart, colMuted)
+		hd := headerOf(b)
+		if hd.tiny {
+			drawTinyBox(v, h, b)
+			continue
+		}
+		if hd.narrow {
+			v.text(v.fit(h.Name, Bold, 17, b.w-24), Bold, 17, b.x+12, b.y+6, alignStart, colText)
+			v.text(v.fit(h.AddrText, Mono, 14, b.w-24), Mono, 14, b.x+12, b.y+27, alignStart, colText)
+		} else {
+			addr := v.fit(h.AddrText, Mono, 17, b.w*0.6) // several addresses may be long
+			aw := v.textWidth(addr, Mono, 17)
+			v.text(v.fit(h.Name, Bold, 20, b.w-36-aw), Bold, 20, b.x+12, b.y+8, alignStart, colText)
+			v.text(addr, Mono, 17, b.right()-12, b.y+10, alignEnd, colText)
+		}
+		v.text(v.fit(hostSubtitle(h), Regular, 13, b.w-24), Regular, 13, b.x+12, hd.subY, alignStart, colMuted)
 	}
+}
+
+// boxHeader is how a host box's header is laid out, which depends on the
+// box's size: the subtitle's top and where the socket rows start. A tiny
+// box (too short for a header and a row) shows only its name, address
+// and counts.
+type boxHeader struct {
+	narrow, tiny bool
+	subY, rows   float64
+	rowH         float64
+}
+
+func headerOf(b rect) boxHeader {
+	h := boxHeader{false, false, b.y + 32, b.y + hostHeader, rowH}
+	if b.w < hostNarrow {
+		h = boxHeader{true, false, b.y + 45, b.y + hostHeader + 16, 2 * rowH * 0.8}
+	}
+	h.tiny = b.h < h.rows-b.y+18
+	return h
+}
+
+// drawTinyBox is a tiny box's chrome: its name, and its address where
+// there is room.
+func drawTinyBox(v *view, h lesson.HostView, b rect) {
+	addr := h.AddrText
+	aw := v.textWidth(addr, Mono, 12)
+	nameW := b.w - 16
+	if b.w-24-aw >= v.textWidth(h.Name, Bold, 14) {
+		v.text(addr, Mono, 12, b.right()-8, b.y+6, alignEnd, colText)
+		nameW = b.w - 24 - aw
+	}
+	v.text(v.fit(h.Name, Bold, 14, nameW), Bold, 14, b.x+8, b.y+4, alignStart, colText)
 }
 
 func hostSubtitle(h lesson.HostView) string {
@@ -128,9 +197,19 @@ func drawNetwork(v *view, vm *lesson.View, boxes []rect) {
 }
 
 func drawHostBox(v *view, h lesson.HostView, b rect) {
-	if h.Failures > 0 {
-		v.text(fmt.Sprintf("%d failed", h.Failures), Bold, 13, b.x+18+v.textWidth(hostSubtitle(h), Regular, 13), b.y+32, alignStart, colError)
+	hd := headerOf(b)
+	if hd.tiny {
+		// Its counts on one line under the name, the failures first.
+		msg, col := fmt.Sprintf("%s, %d in TIME_WAIT", plural(h.Conns, "connection", "connections"), h.InTW), colMuted
+		if h.Failures > 0 {
+			msg, col = fmt.Sprintf("%d failed", h.Failures), colError
+		}
+		if b.h >= 38 {
+			v.text(v.fit(msg, Bold, 12, b.w-16), Bold, 12, b.x+8, b.y+21, alignStart, col)
+		}
+		return
 	}
+	y := hd.rows
 	if h.HalfDuplex {
 		// The half-duplex picture of lesson 4: the one port either waits
 		// for a request or is busy sending a response.
@@ -139,44 +218,103 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 			label, col = "TRANSMITTING :80", colInUse
 		}
 		w := v.textWidth(label, Bold, 13) + 12
-		v.fillRect(b.x+b.w-w-8, b.y+30, w, 19, col)
-		v.text(label, Bold, 13, b.x+b.w-8-w/2, b.y+32, alignCenter, colBackground)
+		ly := b.y + 30
+		if hd.narrow {
+			// Under the header: beside the subtitle there is no room.
+			ly, y = y, y+22
+		}
+		v.fillRect(b.right()-w-8, ly, w, 19, col)
+		v.text(label, Bold, 13, b.right()-8-w/2, ly+2, alignCenter, colBackground)
 	}
-	fit := int((b.h - hostHeader - 4) / rowH)
+	var banner []string
+	if f := h.Failure; f != nil {
+		banner = failureLines(v, f, b, b.bottom()-y)
+	}
+	// The rows stop above the failure's banner and the counts' line.
+	limit := b.bottom() - bannerH(banner) - 4
+	fit := max(0, int((limit-y)/hd.rowH))
 	rows := h.Rows[:min(len(h.Rows), fit)]
-	more := 0
-	if h.Total > fit {
-		rows = rows[:max(fit-1, 0)]
-		more = h.Total - len(rows)
+	if h.Total > len(rows) || h.Failures > 0 {
+		fit = max(0, int((limit-17-y)/hd.rowH))
+		rows = h.Rows[:min(len(h.Rows), fit)]
 	}
-	y := b.y + hostHeader
 	for _, rw := range rows {
 		col := rowColour(rw)
 		state, text := rowText(rw)
-		v.fillRect(b.x+10, y+2, 6, rowH-6, col)
+		v.fillRect(b.x+10, y+2, 6, hd.rowH-6, col)
 		v.text(state, Bold, 12, b.x+22, y+1, alignStart, col)
-		tx := b.x + 22 + v.textWidth(state, Bold, 12) + 8
-		v.text(v.fit(text, Mono, 13, b.x+b.w-8-tx), Mono, 13, tx, y+1, alignStart, colText) // a row stays inside its box
-		y += rowH
-	}
-	if more > 0 {
-		// A box too short for any row (six clients) still gets the counts,
-		// on its last line.
-		y = min(y, b.y+b.h-17)
-		v.text(fmt.Sprintf("+ %d more  (%d connections, %d in TIME_WAIT)", more, h.Conns, h.InTW), Regular, 12, b.x+22, y+2, alignStart, colMuted)
-	}
-	if f := h.Failure; f != nil {
-		msg := fmt.Sprintf("connect to %s failed: %s", f.Tuple.Remote, engine.ErrnoName(f.Err))
-		switch {
-		case f.Bind:
-			msg = fmt.Sprintf("bind %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
-		case f.Listen:
-			msg = fmt.Sprintf("listen on %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+		// A row stays inside its box: on two lines in a narrow one.
+		tx, ty := b.x+22+v.textWidth(state, Bold, 12)+8, y+1
+		if hd.narrow {
+			tx, ty = b.x+22, y+17
 		}
-		w := v.textWidth(msg, Bold, 14) + 16
-		y := b.y + b.h - 30
-		v.fillRect(b.x+b.w/2-w/2, y, w, 26, colError)
-		v.text(msg, Bold, 14, b.x+b.w/2, y+4, alignCenter, colBackground)
+		v.text(v.fit(text, Mono, 13, b.right()-8-tx), Mono, 13, tx, ty, alignStart, colText)
+		y += hd.rowH
+	}
+	if y+17 <= limit {
+		// The counts: the rows not shown (a box too short for any row,
+		// with six clients, still gets them) and the failures so far.
+		right := b.right() - 8
+		if h.Failures > 0 {
+			msg := fmt.Sprintf("%d failed", h.Failures)
+			v.text(msg, Bold, 12, right, y+2, alignEnd, colError)
+			right -= v.textWidth(msg, Bold, 12) + 8
+		}
+		if more := h.Total - len(rows); more > 0 {
+			msg := fmt.Sprintf("+ %d more  (%s, %d in TIME_WAIT)", more, plural(h.Conns, "connection", "connections"), h.InTW)
+			v.text(v.fit(msg, Regular, 12, right-b.x-22), Regular, 12, b.x+22, y+2, alignStart, colMuted)
+		}
+	}
+	drawFailure(v, banner, b)
+}
+
+// failureLines is the latest failure's message, on two lines where one is
+// too wide for box b and its free height h holds two.
+func failureLines(v *view, f *lesson.Failure, b rect, h float64) []string {
+	msg := fmt.Sprintf("connect to %s failed: %s", f.Tuple.Remote, engine.ErrnoName(f.Err))
+	switch {
+	case f.Bind:
+		msg = fmt.Sprintf("bind %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+	case f.Listen:
+		msg = fmt.Sprintf("listen on %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+	}
+	lines := v.wrap(msg, Bold, 14, b.w-24)
+	for len(lines) > 2 || len(lines) == 2 && bannerH(lines) > h {
+		// One line fewer: the last holds the rest, cut short.
+		lines = append(lines[:len(lines)-2], strings.Join(lines[len(lines)-2:], " "))
+	}
+	if bannerH(lines) > h {
+		return nil // the count of failures says it
+	}
+	for i, l := range lines {
+		lines[i] = v.fit(l, Bold, 14, b.w-24)
+	}
+	return lines
+}
+
+// bannerH is the room a failure's banner takes at the bottom of its box.
+func bannerH(lines []string) float64 {
+	if len(lines) == 0 {
+		return 0
+	}
+	return 12 + 18*float64(len(lines))
+}
+
+// drawFailure draws the banner of lines at the bottom of box b, inside it.
+func drawFailure(v *view, lines []string, b rect) {
+	if len(lines) == 0 {
+		return
+	}
+	w := 0.0
+	for _, l := range lines {
+		w = max(w, v.textWidth(l, Bold, 14))
+	}
+	w += 16
+	h := bannerH(lines) - 4
+	y := b.bottom() - h - 4
+	v.fillRect(b.x+b.w/2-w/2, y, w, h, colError)
+	for i, l := range lines {
+		v.text(l, Bold, 14, b.x+b.w/2, y+4+18*float64(i), alignCenter, colBackground)
 	}
 }
 
@@ -187,21 +325,40 @@ func drawPackets(v *view, vm *lesson.View, boxes []rect) {
 	if vm.ReducedMotion {
 		return
 	}
+	var labels []rect
 	for _, f := range vm.Packets {
 		x0, y0, x1, y1 := linkEnds(boxes[f.From], boxes[f.To])
 		x, y := x0+(x1-x0)*f.Frac, y0+(y1-y0)*f.Frac
+		if overlapsAny(rect{x - 5, y - 5, 10, 10}, boxes) && f.Frac > 0.05 && f.Frac < 0.95 {
+			continue // behind a box its link passes (a grid of small boxes)
+		}
 		col := colRequest
 		if f.Response {
 			col = colResponse
 		}
-		if !vm.PacketsLabelled {
-			v.fillRect(x-5, y-5, 10, 10, col)
-			continue
+		if vm.PacketsLabelled {
+			// A label goes where it covers neither a box nor another
+			// label; a packet with no such place is a square.
+			ly := y + float64(f.Conn%3-1)*24 // packets of different connections side by side
+			txt := fmt.Sprintf("%s %d→%d", f.Flags, f.SrcPort, f.DstPort)
+			w := v.textWidth(txt, Mono, 14) + 12
+			r := rect{x - w/2, ly - 11, w, 22}
+			if !overlapsAny(r, boxes) && !overlapsAny(r, labels) {
+				labels = append(labels, r)
+				v.fillRect(r.x, r.y, r.w, r.h, col)
+				v.text(txt, Mono, 14, x, ly-9, alignCenter, colBackground)
+				continue
+			}
 		}
-		y += float64(f.Conn%3-1) * 16 // packets of different connections side by side
-		txt := fmt.Sprintf("%s %d→%d", f.Flags, f.SrcPort, f.DstPort)
-		w := v.textWidth(txt, Mono, 14) + 12
-		v.fillRect(x-w/2, y-11, w, 22, col)
-		v.text(txt, Mono, 14, x, y-9, alignCenter, colBackground)
+		v.fillRect(x-5, y-5, 10, 10, col)
 	}
+}
+
+func overlapsAny(r rect, rs []rect) bool {
+	for _, o := range rs {
+		if r.x < o.right() && o.x < r.right() && r.y < o.bottom() && o.y < r.bottom() {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -96,72 +97,88 @@ func (m *portMap) update(pv lesson.PortMapView) {
 	}
 }
 
-// portAt is the port under design point (x, y), if the point is on the map.
-func portAt(x, y float64) (engine.Port, bool) {
-	if !areaMap.has(x, y) {
+// portAt is the port under point (x, y), if the point is on the map.
+func (l *Layout) portAt(x, y float64) (engine.Port, bool) {
+	m := l.Map
+	if !m.has(x, y) {
 		return 0, false
 	}
-	col := int((x - areaMap.x) / areaMap.w * 256)
-	row := int((y - areaMap.y) / areaMap.h * 256)
+	col := int((x - m.x) / m.w * 256)
+	row := int((y - m.y) / m.h * 256)
 	return engine.Port(min(row, 255)*256 + min(col, 255)), true
 }
 
-// cellY is the design y of the top of the map's row holding port p.
-func cellY(p int) float64 { return areaMap.y + float64(p/256)*areaMap.h/256 }
+// cellY is the y of the top of the map's row holding port p.
+func (l *Layout) cellY(p int) float64 { return l.Map.y + float64(p/256)*l.Map.h/256 }
 
-// draw draws the ports, and the ephemeral range's outline over them.
-func (m *portMap) draw(v *view, pv lesson.PortMapView) {
+// draw draws the ports into m, and the ephemeral range's outline over them.
+func (pm *portMap) draw(v *view, pv lesson.PortMapView, m rect) {
 	op := &ebiten.DrawImageOptions{Filter: ebiten.FilterNearest}
-	op.GeoM.Scale(areaMap.w*v.scale/256, areaMap.h*v.scale/256)
-	x, y := v.pt(areaMap.x, areaMap.y)
+	op.GeoM.Scale(m.w*v.scale/256, m.h*v.scale/256)
+	x, y := v.pt(m.x, m.y)
 	op.GeoM.Translate(float64(x), float64(y))
-	v.dst.DrawImage(m.img, op)
-	m.outlineRange(v, pv.Range)
+	v.dst.DrawImage(pm.img, op)
+	outlineRange(v, pv.Range, m)
 }
 
 // drawPortMapChrome draws the map's title, the IANA classes against their
 // rows and the legend: what stays put while the ports change.
-func drawPortMapChrome(v *view, pv lesson.PortMapView) {
-	v.text(fmt.Sprintf("Port map of %s (%s), TCP", pv.Host, pv.Addr), Bold, 15, areaMap.x, areaMap.y-18, alignStart, colText)
-
-	// The IANA classes, against the rows they occupy.
-	lx := areaLegend.x
-	for _, c := range []struct {
+func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout) {
+	m, lg := lay.Map, lay.Legend
+	title := fmt.Sprintf("Port map of %s (%s), TCP", pv.Host, pv.Addr)
+	v.text(v.fit(title, Bold, 15, m.w+8+lg.w), Bold, 15, m.x, m.y-18, alignStart, colText)
+	classes := []struct {
 		r    engine.Range
 		name string
-	}{{engine.SystemPorts, "system"}, {engine.RegisteredPorts, "registered"}, {engine.DynamicPorts, "dynamic"}} {
-		y0, y1 := cellY(int(c.r.Lo)), cellY(int(c.r.Hi))+areaMap.h/256
-		v.fillRect(areaMap.x+areaMap.w+2, y0, 3, max(y1-y0-1, 2), colMuted)
-		ty := y0 // each label beside its band; the system band is too thin to hold one
-		switch c.name {
-		case "registered":
-			ty = areaLegend.y + 34
-		case "dynamic":
-			ty = y1 - 30
-		}
-		v.text(c.name, Bold, 12, lx, ty, alignStart, colMuted)
-		v.text(c.r.String(), Mono, 12, lx, ty+14, alignStart, colMuted)
+	}{{engine.SystemPorts, "system"}, {engine.RegisteredPorts, "registered"}, {engine.DynamicPorts, "dynamic"}}
+	// The IANA classes: a bar beside the rows each occupies.
+	for _, c := range classes {
+		y0, y1 := lay.cellY(int(c.r.Lo)), lay.cellY(int(c.r.Hi))+m.h/256
+		v.fillRect(m.right()+2, y0, 3, max(y1-y0-1, 2), colMuted)
 	}
-	legend := []struct {
-		col  color.RGBA
-		name string
-	}{{colFreeDynamic, engine.PortFree.String()}, {colListen, engine.PortListening.String()}, {colInUse, engine.PortInUse.String()},
-		{colTimeWait, engine.PortTimeWait.String()}, {colReserved, engine.PortReserved.String()}}
-	ly := areaLegend.y + 84
-	for _, e := range legend {
-		v.fillRect(lx, ly+2, 14, 14, e.col)
-		v.text(e.name, Regular, 14, lx+20, ly, alignStart, colText)
-		ly += 22
+	// The legend: the classes, then the states, in one column or, in a
+	// short legend, two.
+	x, y := lg.x+6, lg.y
+	col2 := lg.w >= 200
+	for _, c := range classes {
+		v.text(c.name, Bold, 12, x, y, alignStart, colMuted)
+		v.text(c.r.String(), Mono, 12, x, y+14, alignStart, colMuted)
+		y += 32
 	}
-	v.strokeRect(lx, ly+2, 14, 14, 2, colRange)
-	v.text("ephemeral", Regular, 14, lx+20, ly, alignStart, colText)
-	v.text("range", Regular, 14, lx+20, ly+16, alignStart, colText)
+	if col2 {
+		x, y = lg.x+6+lg.w/2, lg.y
+	} else {
+		y += 8
+	}
+	step := 22.0
+	if col2 {
+		step = 18
+	}
+	swatch := func(c color.RGBA, name string) {
+		v.fillRect(x, y+2, 14, 14, c)
+		v.text(name, Regular, 14, x+20, y, alignStart, colText)
+		y += step
+	}
+	// Free ports show their class as a shade: the swatch has both shades
+	// used inside the ephemeral ranges (registered and dynamic).
+	v.fillRect(x, y+2, 7, 14, colFreeRegistered)
+	v.fillRect(x+7, y+2, 7, 14, colFreeDynamic)
+	v.text(engine.PortFree.String(), Regular, 14, x+20, y, alignStart, colText)
+	y += step
+	swatch(colListen, engine.PortListening.String())
+	swatch(colInUse, engine.PortInUse.String())
+	swatch(colTimeWait, engine.PortTimeWait.String())
+	swatch(colReserved, engine.PortReserved.String())
+	v.strokeRect(x, y+2, 14, 14, 2, colRange)
+	v.text("ephemeral", Regular, 14, x+20, y, alignStart, colText)
+	v.text("range", Regular, 14, x+20, y+16, alignStart, colText)
 }
 
-// outlineRange draws the ephemeral range's outline: in row-major order a
-// range is a run of cells, so its outline has up to eight corners.
-func (m *portMap) outlineRange(v *view, r engine.Range) {
-	cw, ch := areaMap.w/256, areaMap.h/256
+// outlineRange draws the ephemeral range's outline over map m: in
+// row-major order a range is a run of cells, so its outline has up to
+// eight corners.
+func outlineRange(v *view, r engine.Range, m rect) {
+	cw, ch := m.w/256, m.h/256
 	r0, c0 := float64(r.Lo/256), float64(r.Lo%256)
 	r1, c1 := float64(r.Hi/256), float64(r.Hi%256)
 	pts := [][2]float64{{c0, r0}, {256, r0}, {256, r1}, {c1 + 1, r1}, {c1 + 1, r1 + 1}, {0, r1 + 1}, {0, r0 + 1}, {c0, r0 + 1}}
@@ -170,7 +187,7 @@ func (m *portMap) outlineRange(v *view, r engine.Range) {
 	}
 	var path vector.Path
 	for i, p := range pts {
-		x, y := v.pt(areaMap.x+p[0]*cw, areaMap.y+p[1]*ch)
+		x, y := v.pt(m.x+p[0]*cw, m.y+p[1]*ch)
 		if i == 0 {
 			path.MoveTo(x, y)
 		} else {
@@ -183,37 +200,40 @@ func (m *portMap) outlineRange(v *view, r engine.Range) {
 	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2 * v.scale)}, op)
 }
 
-// drawRangeStrip draws the host's ephemeral range port by port, each cell
-// with its number and state, below the host boxes (top is the lowest box
-// bottom), when the view asks for it and there is room.
-func (m *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, top float64) {
-	r := pv.Range
-	n := r.Size()
-	y := top + 14
-	if !pv.Strip || y+74 > areaNet.y+areaNet.h {
-		return
-	}
-	w := min(76, (areaNet.w-16)/float64(n))
-	x := areaNet.x + (areaNet.w-w*float64(n))/2
-	v.text(fmt.Sprintf("%s's ephemeral range %s, port by port", pv.Host, r), Bold, 14, areaNet.x+areaNet.w/2, y, alignCenter, colMuted)
+// drawRangeStrip draws the host's ephemeral range port by port in r, each
+// cell with its number and state: a port of a small range, a dot on the
+// map, zoomed.
+func (pm *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, r rect) {
+	rg := pv.Range
+	n := rg.Size()
+	w, rows := stripCells(n, r.w)
+	per := (n + rows - 1) / rows
+	x := r.x + (r.w-w*float64(per))/2
+	title := fmt.Sprintf("%s's ephemeral range %s, port by port", pv.Host, rg)
+	v.text(v.fit(title, Bold, 14, r.w), Bold, 14, r.x+r.w/2, r.y+6, alignCenter, colMuted)
 	for i := range n {
-		p := r.Lo + engine.Port(i)
-		st := m.states[p]
+		p := rg.Lo + engine.Port(i)
+		st := pm.states[p]
 		c := portColour(st, p)
-		cx := x + float64(i)*w
+		cx, y := x+float64(i%per)*w, r.y+6+float64(i/per)*stripRowH
 		v.fillRect(cx+2, y+20, w-4, 50, c)
 		fg := colBackground
 		if st == engine.PortFree {
 			fg = colText
 		}
-		v.text(fmt.Sprint(p), Mono, 13, cx+w/2, y+26, alignCenter, fg)
-		v.text(shortState(st), Bold, 11, cx+w/2, y+46, alignCenter, fg)
+		// The number and the state's whole name (on two lines where one
+		// is too wide) where the cell holds them; the colour always.
+		if num := fmt.Sprint(p); v.textWidth(num, Mono, 13) <= w-6 {
+			v.text(num, Mono, 13, cx+w/2, y+24, alignCenter, fg)
+		}
+		name := st.String()
+		if v.textWidth(name, Bold, 12) > w-6 {
+			if i := strings.IndexByte(name, '_'); i > 0 && v.textWidth(name[:i+1], Bold, 12) <= w-6 && v.textWidth(name[i+1:], Bold, 12) <= w-6 {
+				v.text(name[:i+1], Bold, 12, cx+w/2, y+40, alignCenter, fg)
+				v.text(name[i+1:], Bold, 12, cx+w/2, y+54, alignCenter, fg)
+			}
+			continue
+		}
+		v.text(name, Bold, 12, cx+w/2, y+44, alignCenter, fg)
 	}
-}
-
-func shortState(s engine.PortState) string {
-	if s == engine.PortTimeWait {
-		return "TIME_W"
-	}
-	return s.String()
 }

@@ -37,6 +37,11 @@ type Status struct {
 	Link        string            // the last share link made (K)
 	Saved       string            // the name of the last file saved
 	EventRows   []EventRow        // the event list's rows in view, while it is open
+	// The layout for the screen: its canvas in units, CSS pixels per
+	// unit, and its shape.
+	LayoutW, LayoutH, Zoom float64
+	Portrait, Phone        bool
+	ReducedMotion          bool // packets are not drawn flying (prefers-reduced-motion)
 }
 
 // EventRow is a row of the event list as a test reads it.
@@ -51,9 +56,11 @@ type EventRow struct {
 func (g *Game) Status() Status {
 	vm := &g.vm
 	set := g.sess.Settings()
-	st := Status{Frames: g.frames, Problems: vm.Problems, Playing: g.sess.Playing(), Speed: set.Speed,
+	st := Status{Frames: g.frames, Problems: vm.Problems, ReducedMotion: vm.ReducedMotion, Playing: g.sess.Playing(), Speed: set.Speed,
 		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
 		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName}
+	lay := g.layout()
+	st.LayoutW, st.LayoutH, st.Zoom, st.Portrait, st.Phone = lay.W, lay.H, lay.Zoom, lay.Portrait, lay.Phone
 	if vm.Fatal != "" {
 		st.Problems = append(st.Problems, vm.Fatal)
 	}

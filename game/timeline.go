@@ -9,9 +9,6 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-// areaTimeline is the scrubber, between the network and the narration.
-var areaTimeline = rect{16, 498, 820, 20}
-
 // timeline is the scrubber's input state: whether it has the keyboard,
 // and where a drag in progress is (the run is sought when it ends: each
 // seek back replays the run, too much work for every frame of a drag).
@@ -21,7 +18,7 @@ type timeline struct {
 	dragAt   time.Duration
 }
 
-// timeAt is the moment of the run at design x in r.
+// timeAt is the moment of the run at x in r.
 func timeAt(r rect, x float64, end time.Duration) time.Duration {
 	f := max(0, min(1, (x-r.x)/r.w))
 	return time.Duration(f * float64(end))
@@ -32,8 +29,9 @@ func timeAt(r rect, x float64, end time.Duration) time.Duration {
 // go. It says whether the pointer was the timeline's.
 func (tl *timeline) update(g *Game, x, y float64) bool {
 	end := g.vm.Clock.End
+	r := g.layout().Timeline // between the network and the narration
 	if tl.dragging {
-		tl.dragAt = timeAt(areaTimeline, x, end)
+		tl.dragAt = timeAt(r, x, end)
 		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
 			tl.dragging = false
 			g.sess.SeekTo(tl.dragAt)
@@ -43,9 +41,9 @@ func (tl *timeline) update(g *Game, x, y float64) bool {
 	if !inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
 		return false
 	}
-	tl.focused = areaTimeline.has(x, y)
+	tl.focused = r.has(x, y)
 	if tl.focused {
-		tl.dragging, tl.dragAt = true, timeAt(areaTimeline, x, end)
+		tl.dragging, tl.dragAt = true, timeAt(r, x, end)
 		g.sess.SeekTo(tl.dragAt)
 	}
 	return tl.focused

@@ -10,30 +10,22 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 )
 
-// Scenes are laid out on a fixed design canvas of DesignW×DesignH units; the
-// view maps it, centred and uniformly scaled, onto the real screen.
-const (
-	DesignW = 1280
-	DesignH = 720
-)
-
-// view maps design units to screen pixels for one frame.
+// view maps layout units to the screen's pixels for one frame.
 type view struct {
-	dst        *ebiten.Image
-	scale      float64
-	offX, offY float64
-	faces      *faces
+	dst   *ebiten.Image
+	scale float64 // device pixels per unit (Layout.Scale)
+	faces *faces
+	// record, if set, is told of every text drawn and where: the layout
+	// tests check that each fits the screen and covers no other.
+	record func(s string, r rect)
 }
 
-func newView(dst *ebiten.Image, fc *faces) *view {
-	b := dst.Bounds()
-	w, h := float64(b.Dx()), float64(b.Dy())
-	s := min(w/DesignW, h/DesignH)
-	return &view{dst: dst, scale: s, offX: (w - DesignW*s) / 2, offY: (h - DesignH*s) / 2, faces: fc}
+func newView(dst *ebiten.Image, fc *faces, scale float64) *view {
+	return &view{dst: dst, scale: scale, faces: fc}
 }
 
 func (v *view) pt(x, y float64) (float32, float32) {
-	return float32(v.offX + x*v.scale), float32(v.offY + y*v.scale)
+	return float32(x * v.scale), float32(y * v.scale)
 }
 
 // pixel is one white pixel, the middle of a 3×3 image so that scaling it
@@ -96,20 +88,41 @@ func (v *view) text(s string, tf Typeface, size, x, y float64, a align, c color.
 	case alignEnd:
 		op.PrimaryAlign = text.AlignEnd
 	}
+	if v.record != nil {
+		w := v.textWidth(s, tf, size)
+		v.record(s, rect{x - w*float64(a)/2, y, w, size})
+	}
 	sx, sy := v.pt(x, y)
 	op.GeoM.Translate(float64(sx), float64(sy))
 	op.ColorScale.ScaleWithColor(c)
 	text.Draw(v.dst, s, face, op)
 }
 
-// textWidth is the width of s in design units.
+// textWidth is the width of s in units.
 func (v *view) textWidth(s string, tf Typeface, size float64) float64 {
 	w, _ := text.Measure(s, v.faces.face(tf, size*v.scale), 0)
 	return w / v.scale
 }
 
-// wrap breaks s into lines no wider than maxW design units.
+// wrap breaks s into lines no wider than maxW units.
 func (v *view) wrap(s string, tf Typeface, size, maxW float64) []string {
+	return wrapWith(s, maxW, func(s string) float64 { return v.textWidth(s, tf, size) })
+}
+
+// measure is the width of s at size units, drawn one pixel a unit: what
+// the layout plans with (drawn at another scale, hinting moves it by a
+// fraction of a unit).
+func measure(fc *faces, s string, tf Typeface, size float64) float64 {
+	w, _ := text.Measure(s, fc.face(tf, size), 0)
+	return w
+}
+
+// wrapText is wrap for the layout, measuring with measure.
+func wrapText(fc *faces, s string, tf Typeface, size, maxW float64) []string {
+	return wrapWith(s, maxW, func(s string) float64 { return measure(fc, s, tf, size) })
+}
+
+func wrapWith(s string, maxW float64, width func(string) float64) []string {
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(s) {
@@ -117,7 +130,7 @@ func (v *view) wrap(s string, tf Typeface, size, maxW float64) []string {
 		if line != "" {
 			try = line + " " + word
 		}
-		if line != "" && v.textWidth(try, tf, size) > maxW {
+		if line != "" && width(try) > maxW {
 			lines = append(lines, line)
 			try = word
 		}

@@ -50,13 +50,30 @@ func TestFmtDur(t *testing.T) {
 		{42 * time.Second, "42.0 s"},
 		{42*time.Second + 350*time.Millisecond, "42.4 s"},
 		{119*time.Second + 900*time.Millisecond, "119.9 s"},
-		{2 * time.Minute, "2 min 0 s"},
+		{2 * time.Minute, "2 min"},
 		{2*time.Minute + 5*time.Second, "2 min 5 s"},
-		{10 * time.Minute, "10 min 0 s"},
+		{10 * time.Minute, "10 min"},
 		{time.Hour + 59*time.Second + 999*time.Millisecond, "60 min 59 s"},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, FmtDur(tc.d), "%v", tc.d)
+	}
+}
+
+func TestFmtSpan(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{500 * time.Millisecond, "0.5 s"},
+		{30 * time.Second, "30 s"},
+		{60 * time.Second, "60 s"},
+		{90 * time.Second, "90 s"},
+		{2 * time.Minute, "2 min"},
+		{4 * time.Minute, "4 min"},
+		{150 * time.Second, "150 s"},
+	} {
+		assert.Equal(t, tc.want, FmtSpan(tc.d), "%v", tc.d)
 	}
 }
 

@@ -207,5 +207,8 @@ func FmtDur(d time.Duration) string {
 	case d < 2*time.Minute:
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}
-	return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+	if s := int(d.Seconds()) % 60; s > 0 {
+		return fmt.Sprintf("%d min %d s", int(d.Minutes()), s)
+	}
+	return fmt.Sprintf("%d min", int(d.Minutes()))
 }

@@ -362,7 +362,11 @@ func profileText(p engine.Profile) string {
 	return p.Title
 }
 
-func (p *player) sample() {
+func (p *player) sample() { p.samples = append(p.samples, p.counts()) }
+
+// counts are the client hosts' connections established and in TIME_WAIT
+// now, as the engines hold them.
+func (p *player) counts() Sample {
 	s := Sample{At: p.now}
 	for i, e := range p.engines {
 		if p.hosts[i].client {
@@ -371,7 +375,7 @@ func (p *player) sample() {
 			s.Wait += tw
 		}
 	}
-	p.samples = append(p.samples, s)
+	return s
 }
 
 // firstConns returns, in the order they began, the first k of h's

@@ -112,7 +112,7 @@ func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
 	}
 	tw, rng, strat := "profile's", "profile's", "profile's"
 	if sb.TimeWait > 0 {
-		tw = sb.TimeWait.String()
+		tw = FmtSpan(sb.TimeWait)
 	}
 	if sb.Range != (engine.Range{}) {
 		rng = sb.Range.String()

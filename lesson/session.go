@@ -59,8 +59,9 @@ const (
 	ActSaveCSV
 	ActSaveJSON
 	ActSavePNG
-	ActAnswer              // ActAnswer+k answers choice k (0: A)
-	ActOpen   Action = 100 // ActOpen+n opens lesson n
+	ActInspect              // pin the focused host's next port in use: the port map's inspector from the keyboard
+	ActAnswer               // ActAnswer+k answers choice k (0: A)
+	ActOpen    Action = 100 // ActOpen+n opens lesson n
 )
 
 // Verdict is the engine's judgement of an answer.
@@ -404,6 +405,8 @@ func (s *Session) Do(a Action) {
 		}
 	case ActAnswer, ActAnswer + 1, ActAnswer + 2:
 		s.answer(int(a - ActAnswer))
+	case ActInspect:
+		s.inspectNext()
 	case ActFocus:
 		s.FocusHost((s.focus + 1) % len(p.hosts))
 	case ActKnobNext:
@@ -488,6 +491,24 @@ func (s *Session) Pin(p engine.Port) {
 	} else {
 		s.pinned = int(p) + 1
 	}
+}
+
+// inspectNext pins the focused host's next port after the pinned one
+// that is not free (listening, in use, in TIME_WAIT), wrapping round;
+// with none, it unpins. One scan of the ports per key press.
+func (s *Session) inspectNext() {
+	s.portMap() // the ports as they are now
+	for i := 1; i <= len(s.ports); i++ {
+		p := (s.pinned - 1 + i) % len(s.ports) // after the pinned port; from 0 if none
+		if s.pinned == 0 {
+			p = i - 1
+		}
+		if s.ports[p] != engine.PortFree {
+			s.pinned = p + 1
+			return
+		}
+	}
+	s.pinned = 0
 }
 
 // Dismiss closes the help and the messages, as a click does.

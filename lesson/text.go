@@ -238,7 +238,18 @@ func timeWait(p engine.Profile) string {
 	return fmtWhole(p.TimeWait)
 }
 
+// fmtWhole writes a duration in seconds, the unit the narration's
+// numbers are checked in (narration_test.go).
 func fmtWhole(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }
+
+// FmtSpan writes a setting's duration as people do: "30 s", "90 s",
+// "4 min" (whole minutes from two on), never Go's "4m0s".
+func FmtSpan(d time.Duration) string {
+	if d >= 2*time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%g s", d.Seconds())
+}
 
 // strategyText says how a connect() strategy picks ports (facts/ports.md
 // §1, §2, §3).

@@ -169,9 +169,24 @@ type Inspection struct {
 // (Compare) completion with and without ephemeral ports.
 type ChartView struct {
 	Samples []Sample
+	// Now is the counts at this moment, the same moment as the host
+	// boxes; Window the time axis's end: the first of End/16, End/8, …,
+	// End that reaches Now, so that the run so far fills the chart.
+	Now     Sample
+	Window  time.Duration
 	End     time.Duration
 	Limit   int // the one client's range size, a line on the chart; 0 for none
 	Compare *Comparison
+}
+
+// chartWindow is the chart's time axis at now for a run of end: the
+// first of end/16, end/8, end/4, end/2 and end that reaches now.
+func chartWindow(now, end time.Duration) time.Duration {
+	w := end / 16
+	for w < now && w < end {
+		w *= 2
+	}
+	return max(min(w, end), time.Millisecond)
 }
 
 // Comparison is how long the clients take in each way of getting ports,
@@ -311,7 +326,8 @@ func (s *Session) ViewInto(v *View) {
 	v.Packets, v.PacketsLabelled = s.packets(packets)
 	v.PortMap = s.portMap()
 	v.Inspect = s.inspection()
-	v.Chart.Samples = p.samples
+	v.Chart.Samples, v.Chart.Now = p.samples, p.counts()
+	v.Chart.Window = chartWindow(p.now, v.Chart.End)
 	v.EventList = s.eventList(rows)
 	v.Clock = Clock{Now: p.now, End: p.end(), Speed: s.set.Speed, State: Paused, Reached: s.set.Speed}
 	if s.playing && s.keptUp < limitedBelow {
@@ -436,6 +452,7 @@ func (s *Session) helpLines() [][2]string {
 		{strings.Replace(s.cat.Range(), " to ", " … ", 1), "choose a lesson"},
 		{"P", "switch the clients' OS profile (lessons " + s.cat.Switching() + ")"},
 		{"H", "show another host's ports on the port map (or click a host)"},
+		{"I", "inspect the map's next port in use (or point at, click or tap a port)"},
 		{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
 		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
 		{"A  B  C", "answer the lesson's question"},
@@ -444,6 +461,7 @@ func (s *Session) helpLines() [][2]string {
 		{"K", "copy a link to this moment (with your own scenario in it)"},
 		{"Home  End", "the start / the end of the run (the timeline under the network)"},
 		{"F", "full screen"},
+		{"L  T", "the event log as a panel; in the browser, the text view"},
 		{"?  Esc", "this help / close messages, skip a question"},
 	}
 }

@@ -191,6 +191,37 @@ func TestInspectionDescribesThePort(t *testing.T) {
 	assert.Equal(t, port, s.View().Inspect.Port, "pinning again unpins")
 }
 
+// I walks the inspector over the focused host's ports in use, in order,
+// wrapping round: the port map from the keyboard.
+func TestInspectNextWalksThePortsInUse(t *testing.T) {
+	s := newSession(t, 2)
+	for range 12 {
+		s.Do(ActStepForward)
+	}
+	s.View()
+	var used []engine.Port
+	for p, st := range s.ports {
+		if st != engine.PortFree {
+			used = append(used, engine.Port(p))
+		}
+	}
+	require.NotEmpty(t, used, "the client has ports in use")
+	for round := range 2 {
+		for _, want := range used {
+			s.Do(ActInspect)
+			in := s.View().Inspect
+			require.True(t, in.OK)
+			assert.Equal(t, want, in.Port, "round %d", round)
+			assert.Contains(t, in.Text, fmt.Sprintf("port %d ", want))
+		}
+	}
+	// The client before its first connect: nothing to inspect.
+	s = newSession(t, 2)
+	require.Equal(t, "client", s.View().PortMap.Host)
+	s.Do(ActInspect)
+	assert.False(t, s.View().Inspect.OK)
+}
+
 func TestGenChangesOnlyWithTheStaticParts(t *testing.T) {
 	s := newSession(t, 3)
 	s.Do(ActPlay)
@@ -333,4 +364,39 @@ func TestViewIntoReusesAndEqualsAFreshView(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The chart's counts are this moment's, as the host boxes show it, and
+// its time axis grows with the run.
+func TestChartAgreesWithTheHostBoxes(t *testing.T) {
+	s := newSession(t, 5)
+	s.Do(ActPlay)
+	seen := 0
+	for range 60 {
+		s.Tick(250 * time.Millisecond)
+		v := s.View()
+		tw := 0
+		for _, h := range v.Hosts {
+			if h.Client {
+				tw += h.InTW
+			}
+		}
+		require.Equal(t, tw, v.Chart.Now.Wait, "at %v: TIME_WAIT in the boxes and on the chart", v.Clock.Now)
+		seen = max(seen, tw)
+		assert.Equal(t, v.Clock.Now, v.Chart.Now.At)
+		assert.GreaterOrEqual(t, v.Chart.Window, v.Clock.Now, "the axis reaches now")
+		assert.LessOrEqual(t, v.Chart.Window, v.Chart.End)
+	}
+	assert.Positive(t, seen, "ports went into TIME_WAIT")
+}
+
+func TestChartWindow(t *testing.T) {
+	end := 160 * time.Second
+	for _, tc := range []struct{ now, want time.Duration }{
+		{0, 10 * time.Second}, {10 * time.Second, 10 * time.Second}, {11 * time.Second, 20 * time.Second},
+		{41 * time.Second, 80 * time.Second}, {100 * time.Second, end}, {end, end},
+	} {
+		assert.Equal(t, tc.want, chartWindow(tc.now, end), "at %v", tc.now)
+	}
+	assert.Equal(t, time.Millisecond, chartWindow(0, 0), "never a zero axis")
 }

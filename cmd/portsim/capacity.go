@@ -13,6 +13,7 @@ import (
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson"
 )
 
 const capacityHelp = `usage: portsim capacity [--profile NAME] [--range LO-HI] [--timewait DURATION] --rate N/s
@@ -74,7 +75,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	}
 
 	ceiling := engine.Capacity(r, timeWait)
-	fmt.Fprintf(stdout, "profile %s: range %s (%d ports), TIME_WAIT %s\n", p.Name, r, r.Size(), seconds(timeWait))
+	fmt.Fprintf(stdout, "profile %s: range %s (%d ports), TIME_WAIT %s\n", p.Name, r, r.Size(), lesson.FmtSpan(timeWait))
 	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new connections per second to one destination\n", r.Size(), seconds(timeWait), number(ceiling))
 	res, err := simulateRate(p, r, timeWait, perSec, newProgress(stderr))
 	if err != nil {

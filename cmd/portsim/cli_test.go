@@ -183,7 +183,7 @@ func TestRunTrace(t *testing.T) {
 			for i, e := range evs {
 				assert.Equal(t, e.String(), got[i])
 			}
-			assert.Regexp(t, `^summary: \d+ connections started, \d+ completed, \d+ failed;`, got[len(evs)])
+			assert.Regexp(t, `^summary: \d+ connections? started, \d+ completed, \d+ failed;`, got[len(evs)])
 			for _, l := range got[len(evs)+1:] {
 				assert.True(t, strings.HasPrefix(l, "unverified in profile "), "after the summary, only unverified claims: %q", l)
 			}
@@ -645,5 +645,14 @@ func TestOutputNamesUnverifiedClaims(t *testing.T) {
 			require.GreaterOrEqual(t, len(got), len(tt.want))
 			assert.Equal(t, tt.want, got[len(got)-len(tt.want):])
 		})
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 ports"}, {1, "1 port"}, {2, "2 ports"}, {28232, "28232 ports"}} {
+		assert.Equal(t, tc.want, plural(tc.n, "port"))
 	}
 }

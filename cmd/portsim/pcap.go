@@ -51,11 +51,7 @@ func pcapCmd(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	conns := "connections"
-	if c.Conns() == 1 {
-		conns = "connection"
-	}
-	_, err = fmt.Fprintf(stdout, "wrote %d packets of %d %s to %s\n", c.Packets(), c.Conns(), conns, *out)
+	_, err = fmt.Fprintf(stdout, "wrote %d packets of %s to %s\n", c.Packets(), plural(c.Conns(), "connection"), *out)
 	return err
 }
 

@@ -126,8 +126,8 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 	})
 	if !*asJSON {
 		st := s.Stats()
-		fmt.Fprintf(w, "summary: %d connections started, %d completed, %d failed; last response at %.3fs; total wait %.3fs; at most %d ports held by one host\n",
-			st.Started, st.Completed, st.Failed, st.LastDone.Seconds(), st.TotalWait.Seconds(), st.PeakPorts)
+		fmt.Fprintf(w, "summary: %s started, %d completed, %d failed; last response at %.3fs; total wait %.3fs; at most %s held by one host\n",
+			plural(st.Started, "connection"), st.Completed, st.Failed, st.LastDone.Seconds(), st.TotalWait.Seconds(), plural(st.PeakPorts, "port"))
 		if sc.Ports != scenario.Ephemeral {
 			line, err := completion(sc)
 			if err != nil {
@@ -227,4 +227,12 @@ func stateText(e sim.Event) string {
 		return "LISTENING"
 	}
 	return ""
+}
+
+// plural is n things: "1 port", "2 ports".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

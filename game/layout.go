@@ -1,0 +1,532 @@
+package game
+
+import (
+	"math"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// rect is an area of the canvas, in layout units.
+type rect struct{ x, y, w, h float64 }
+
+func (r rect) has(x, y float64) bool {
+	return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
+}
+
+func (r rect) bottom() float64 { return r.y + r.h }
+func (r rect) right() float64  { return r.x + r.w }
+
+// The window's size when it opens natively, and the canvas that larger
+// landscape screens are zoomed from, in CSS pixels.
+const (
+	DesignW = 1280
+	DesignH = 720
+)
+
+// screenSize is the window or the page's canvas: its size in CSS pixels
+// (device-independent) and the device pixels per CSS pixel.
+type screenSize struct{ w, h, dpr float64 }
+
+// deviceSize is the backing store for a screen: every device pixel, so
+// that text stays crisp at devicePixelRatio 2.
+func (s screenSize) deviceSize() (int, int) {
+	return int(math.Round(s.w * s.dpr)), int(math.Round(s.h * s.dpr))
+}
+
+// Type sizes in layout units. A unit is at least one CSS pixel (Layout.Zoom
+// ≥ 1 on every supported screen), so these are the least CSS sizes too.
+const (
+	sizeNarration      = 17.0 // the lesson's text on wide screens
+	sizeNarrationSmall = 15.0 // on a phone
+	sizeLabel          = 12.0 // the smallest text drawn anywhere
+	sizeButton         = 13.0
+	sizeButtonBig      = 20.0 // presenter mode's answer buttons, read from the back of a room
+	lineHeight         = 1.3  // of the narration, times its size
+	touchMin           = 44.0 // a control's height where room allows (WCAG 2.5.5)
+	touchLeast         = 24.0 // and never less (WCAG 2.5.8)
+)
+
+// Layout is where everything goes on one screen for one view: a pure
+// function of the screen's size and the view's controls, made once per
+// view generation and size. Panels that must not overlap: Title, Menu,
+// Net, Map, Legend, Inspect, Chart, Timeline, Events (when shown),
+// Narration, Controls.
+type Layout struct {
+	W, H  float64 // the canvas, in units
+	Zoom  float64 // CSS pixels per unit
+	Scale float64 // device pixels per unit: Zoom × the device scale factor
+	// Portrait: panels stacked; Phone: a narrow portrait screen, where
+	// buttons show only their key or number and the chart is left out.
+	Portrait, Phone bool
+
+	Title, Menu                   rect
+	Net, Map, Legend, Inspect     rect
+	MapShown                      bool // Map, Legend and Inspect
+	Chart                         rect
+	ChartShown                    bool
+	Timeline, Narration, Controls rect
+	// Timeline is the strip under the picture for the timeline scrubber,
+	// Events the event list's place, used when EventsShown (issue 15's
+	// panels draw into them).
+	Events      rect
+	EventsShown bool
+	// Strip is where the focused host's small ephemeral range is shown
+	// port by port, inside Net under the hosts; empty for none.
+	Strip rect
+
+	// Inside the narration panel: where its text goes, how many lines of
+	// it fit, and at what size; the status line at its bottom.
+	NarrText  rect
+	NarrLines int
+	NarrSize  float64
+	Status    rect
+	Buttons   []button
+	Knobs     []rect
+	Hosts     []rect
+}
+
+// layoutFor lays out view vm on screen s, with the event list's place if
+// the list is open or logShown (the log panel, L). fc measures text, so
+// that every button fits its label.
+func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout {
+	l := &Layout{Zoom: 1, EventsShown: logShown || vm.EventList.Open}
+	if s.w <= 0 || s.h <= 0 || s.dpr <= 0 {
+		s = screenSize{DesignW, DesignH, 1}
+	}
+	l.Portrait = s.h > s.w
+	// Wide screens zoom the 1280×720 design up; smaller ones get their own
+	// layout at one unit per CSS pixel; screens smaller than the supported
+	// ones are zoomed down to the least canvas that holds every panel.
+	minW, minH := 960.0, 640.0
+	if l.Portrait {
+		minW, minH = 360.0, 640.0
+	}
+	switch {
+	case !l.Portrait && s.w >= DesignW && s.h >= DesignH:
+		l.Zoom = min(s.w/DesignW, s.h/DesignH)
+	case s.w < minW || s.h < minH:
+		l.Zoom = min(s.w/minW, s.h/minH)
+	}
+	l.W, l.H = s.w/l.Zoom, s.h/l.Zoom
+	l.Scale = l.Zoom * s.dpr
+	l.Phone = l.Portrait && l.W < 600
+	l.NarrSize = sizeNarration
+	if l.Phone {
+		l.NarrSize = sizeNarrationSmall
+	}
+	if l.Portrait {
+		l.portrait(fc, vm)
+	} else {
+		l.landscape(fc, vm)
+	}
+	// A small ephemeral range is also shown port by port, zoomed, under
+	// the hosts, where that leaves them room: on the port map one port
+	// is a unit or less.
+	hosts := l.Net
+	if vm.PortMap.Strip {
+		_, rows := stripCells(vm.PortMap.Range.Size(), l.Net.w)
+		if h := 30 + float64(rows)*stripRowH; l.Net.h-h >= 150 {
+			l.Strip = rect{l.Net.x, l.Net.bottom() - h, l.Net.w, h}
+			hosts.h -= h
+		}
+	}
+	l.Hosts = layoutHosts(vm.Hosts, hosts)
+	return l
+}
+
+// The range's strip: a row of cells is stripRowH high, a cell at least
+// stripCellMin wide (room for a port number and "TIME_" over "WAIT") and
+// at most stripCellMax.
+const (
+	stripRowH    = 56.0
+	stripCellMin = 62.0
+	stripCellMax = 76.0
+)
+
+// stripCells is how wide the cells of a strip of n ports are across w,
+// and in how many rows.
+func stripCells(n int, w float64) (float64, int) {
+	per := max(1, min(n, int((w-16)/stripCellMin)))
+	return min(stripCellMax, (w-16)/float64(per)), (n + per - 1) / per
+}
+
+// landscape: the network left, the port map, legend and chart right, the
+// timeline strip, the narration and the control bar below, full width.
+func (l *Layout) landscape(fc *faces, vm *lesson.View) {
+	const pad = 16.0
+	l.Title = rect{pad, 8, 0, 38}
+	l.Menu = rect{0, 8, 0, 38}
+	l.flowMenu(fc, vm, l.W-pad, false)
+	l.Title.w = l.Menu.x - pad - 12
+	cw := l.W - 2*pad
+	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
+	l.Controls = rect{pad, l.H - 12 - float64(rows)*(touchMin+6), cw, float64(rows)*(touchMin+6) + 4}
+	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+4)
+	from := len(l.Buttons)
+	narrH := max(124, l.planNarration(fc, vm, pad, cw))
+	l.Narration = rect{pad, l.Controls.y - 8 - narrH, cw, narrH}
+	l.placeNarration(from)
+	l.Timeline = rect{pad, l.Narration.y - 8 - 28, cw, 28}
+	top, bottom := 58.0, l.Timeline.y-8
+	right := l.W - pad
+	if l.EventsShown {
+		// A column down to the narration (the event list's thirteen
+		// rows want its height); the timeline under the rest.
+		ew := min(320, math.Floor(l.W*0.25))
+		l.Events = rect{right - ew, top, ew, l.Narration.y - 8 - top}
+		right = l.Events.x - pad
+		l.Timeline.w = right - pad
+	}
+	// The port map: 256 units a side (one unit a port) if the picture
+	// leaves room for the chart below it, never under half a unit a port.
+	side := math.Floor(max(128, min(256, bottom-top-16-28-100)))
+	legendW := l.legendW(side)
+	if l.W >= 1200 && side >= legendTall {
+		legendW = 148
+	}
+	colW := side + 8 + legendW
+	x := right - colW
+	l.Map = rect{x, top + 16, side, side}
+	l.Legend = rect{l.Map.right() + 8, l.Map.y, legendW, side}
+	l.Inspect = rect{x, l.Map.bottom() + 4, colW, 24}
+	l.Chart = rect{x, l.Inspect.bottom() + 6, colW, bottom - l.Inspect.bottom() - 6}
+	l.MapShown, l.ChartShown = true, true
+	l.Net = rect{pad, top, x - 2*pad, bottom - top}
+}
+
+// portrait: everything stacked, full width: title and lessons, the
+// network, the timeline strip, the narration, the port map with its
+// legend (and the chart beside them where there is room), the event list
+// when shown, and the control bar at the bottom, wrapping. A phone shows
+// the port map only where it leaves the network room (not beside the
+// sandbox's knobs or a question), and no chart.
+func (l *Layout) portrait(fc *faces, vm *lesson.View) {
+	pad := 16.0
+	if l.Phone {
+		pad = 8
+	}
+	cw := l.W - 2*pad
+	l.Title = rect{pad, 8, cw, 26}
+	l.Menu = rect{pad, 38, cw, touchMin}
+	l.flowMenu(fc, vm, l.W-pad, true)
+	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
+	l.Controls = rect{pad, l.H - 8 - float64(rows)*(touchMin+6), cw, float64(rows)*(touchMin+6) + 2}
+	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+2)
+	from := len(l.Buttons)
+	narrH := l.planNarration(fc, vm, pad, cw)
+	top := l.Menu.bottom() + 8
+	// The network keeps netMin; the event list, when shown, takes what
+	// is left up to 160 (at least 80); then a tablet's port map gives up
+	// size (down to half a unit a port), a phone's its place.
+	const netMin = 150.0
+	y := l.Controls.y - 8
+	free := y - top - 36 - narrH - 8 - netMin
+	if l.EventsShown {
+		// The log's lines, or the event list's header, a few of its rows
+		// and its save buttons.
+		want := 160.0
+		if vm.EventList.Open {
+			want = 78 + 6*27 + 36
+		}
+		least := 80.0
+		if vm.EventList.Open {
+			least = 78 + 27 + 36 // one row at least
+		}
+		h := min(want, max(least, free-8-18-128-4-24-8))
+		if l.Phone {
+			if vm.EventList.Open {
+				want = 78 + 3*27 + 36
+			}
+			h = min(want, max(least, free-8))
+		}
+		l.Events = rect{pad, y - h, cw, h}
+		y = l.Events.y - 8
+		free -= h + 8
+	}
+	room := free - 8 - 18 - 4 - 24
+	side := math.Floor(max(128, min(256, room)))
+	legendW := l.legendW(side)
+	if l.Phone {
+		side = 128
+		legendW = cw - side - 8
+	}
+	mapRow := 18 + side + 4 + 24
+	if !l.Phone || room >= side {
+		l.MapShown = true
+		l.Map = rect{pad, y - mapRow + 18, side, side}
+		l.Legend = rect{l.Map.right() + 8, l.Map.y, legendW, side}
+		l.Inspect = rect{pad, l.Map.bottom() + 4, side + 8 + legendW, 24}
+		if !l.Phone {
+			x := l.Legend.right() + 16
+			l.Chart = rect{x, l.Map.y - 18, l.W - pad - x, mapRow}
+			l.ChartShown = true
+		}
+		y = l.Map.y - 18 - 8
+	}
+	l.Narration = rect{pad, y - narrH, cw, narrH}
+	l.placeNarration(from)
+	l.Timeline = rect{pad, l.Narration.y - 8 - 28, cw, 28}
+	l.Net = rect{pad, top, cw, l.Timeline.y - 8 - top}
+}
+
+// legendTall is the least height of a one-column legend; a shorter one
+// has two columns.
+const legendTall = 250.0
+
+func (l *Layout) legendW(side float64) float64 {
+	if side < legendTall {
+		return 224
+	}
+	return 112
+}
+
+// buttonWidth is what a button needs for its text, with room either side.
+func buttonWidth(fc *faces, label string) float64 {
+	return measure(fc, label, Bold, sizeButton) + 24
+}
+
+// titleRoom is what the title keeps of the title bar in landscape.
+const titleRoom = 480.0
+
+// flowMenu puts the lesson buttons in a row ending at right: their short
+// names where they fit, else only their numbers. In landscape the row
+// shares the title bar, at most 124 units a button.
+func (l *Layout) flowMenu(fc *faces, vm *lesson.View, right float64, below bool) {
+	n := float64(len(vm.Lessons))
+	avail := l.Menu.w
+	if !below {
+		avail = min(n*130, l.W-2*16-12-titleRoom)
+	}
+	w := math.Floor(avail/n - 6)
+	compact := false
+	for _, ls := range vm.Lessons {
+		compact = compact || buttonWidth(fc, menuLabel(ls, false)) > w
+	}
+	if compact {
+		w = min(w, touchMin+12)
+	}
+	x := right - n*(w+6) + 6
+	l.Menu.x, l.Menu.w = x, right-x
+	for _, ls := range vm.Lessons {
+		l.Buttons = append(l.Buttons, button{r: rect{x, l.Menu.y, w, l.Menu.h}, text: menuLabel(ls, compact),
+			label: ls.Short, key: ls.Key, act: lesson.ActOpen + lesson.Action(ls.Number), on: ls.Current})
+		x += w + 6
+	}
+}
+
+// menuLabel is a lesson's button's text: its name and key, or where room
+// is short its key alone (the learner's own scenario has none: its name).
+func menuLabel(ls lesson.LessonButton, compact bool) string {
+	switch {
+	case ls.Key == "":
+		return ls.Short
+	case compact:
+		return ls.Key
+	}
+	return ls.Short + "  " + ls.Key
+}
+
+// flowControls lays out the control bar's buttons in rows across r,
+// from y 0 (shiftButtons moves them to the bar), and says how many rows
+// they take. A phone's buttons leave their keys out: no keyboard.
+func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
+	x, y, rows := r.x, 0.0, 1
+	for _, c := range vm.Controls {
+		txt := c.Label + "  " + c.Key
+		if l.Phone {
+			txt = c.Label
+		}
+		w := max(buttonWidth(fc, txt), touchMin)
+		if x > r.x && x+w > r.right() {
+			x, y, rows = r.x, y+touchMin+6, rows+1
+		}
+		l.Buttons = append(l.Buttons, button{r: rect{x, y, w, touchMin}, text: txt, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
+		x += w + 6
+	}
+	return rows
+}
+
+// shiftButtons moves the buttons from index from on down by dy.
+func (l *Layout) shiftButtons(from int, dy float64) {
+	for i := from; i < len(l.Buttons); i++ {
+		l.Buttons[i].r.y += dy
+	}
+}
+
+// knobH is a knob's height: in landscape its name and value on one line,
+// on a phone the name above the value.
+func (l *Layout) knobH() float64 {
+	switch {
+	case !l.Portrait:
+		return 26
+	case l.Phone:
+		return 40
+	}
+	return 32
+}
+
+// panelButtonH is the height of the narration panel's buttons: in
+// landscape 30, to leave the picture room; on a phone 36.
+func (l *Layout) panelButtonH() float64 {
+	switch {
+	case !l.Portrait:
+		return 30
+	case l.Phone:
+		return 36
+	}
+	return touchMin
+}
+
+// textSize is the narration's size: larger in presenter mode.
+func (l *Layout) textSize(vm *lesson.View) float64 {
+	if vm.Narration.Presenter {
+		return l.NarrSize * 1.5
+	}
+	return l.NarrSize
+}
+
+// statusW is room for the clock's status line at its usual length;
+// stepW a step button's width beside it, knobMinW a knob's least width
+// with its name and value on one line.
+const (
+	statusW  = 460.0
+	stepW    = 110.0
+	knobMinW = 230.0
+)
+
+// planNarration lays out the narration panel at x, w wide, with its top
+// at 0 (placeNarration moves it), and says how tall it is. Top to bottom:
+// the step's head, the text, the question's choices, in portrait the
+// knobs and the step buttons, and the status line. In landscape the step
+// buttons are stacked at the right, or in the sandbox the knobs take the
+// right in two columns and the step buttons share the status line.
+func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64 {
+	if vm.Lesson == 0 {
+		return 60
+	}
+	n := vm.Narration
+	size := l.textSize(vm)
+	bh := l.panelButtonH()
+	textX, textR := x+16, x+w-16
+	right := 0.0 // the height of what sits beside the text and status line
+	if !l.Portrait {
+		if k := len(vm.Knobs); k > 0 {
+			kw := min(268, math.Floor((w-16)/4))
+			kx := x + w - 8 - 2*kw - 8
+			for i := range k {
+				l.Knobs = append(l.Knobs, rect{kx + float64(i%2)*(kw+8), 8 + float64(i/2)*(l.knobH()+3), kw, l.knobH()})
+			}
+			right = float64((k+1)/2)*(l.knobH()+3) + 8
+			textR = kx - 16
+		} else {
+			for i, c := range vm.StepControls {
+				l.Buttons = append(l.Buttons, stepButton(c, rect{x + w - 170, 8 + float64(i)*36, 160, bh}))
+			}
+			right = 8 + float64(len(vm.StepControls))*36
+			textR = x + w - 186
+		}
+	}
+	tw := textR - textX
+	lines := len(wrapText(fc, n.Text, Regular, size, tw))
+	// Two lines at least: a question's verdict and its reason take its
+	// place.
+	lines = max(lines, 2)
+	if n.Question == nil && !l.Portrait {
+		lines = max(lines, n.MaxLines)
+	}
+	l.NarrLines = lines
+	l.NarrText = rect{textX, 24, tw, float64(lines) * size * lineHeight}
+	y := l.NarrText.bottom() + 6
+	if q := n.Question; q != nil {
+		// Side by side where they fit, else one a row; in presenter mode
+		// larger.
+		per, ch, size := len(q.Choices), bh, sizeButton
+		if n.Presenter {
+			ch, size = max(bh, 48), sizeButtonBig
+		}
+		cw := min(220, (tw-float64(per-1)*8)/float64(per))
+		if n.Presenter {
+			cw = min(320, (tw-float64(per-1)*8)/float64(per))
+		}
+		for _, c := range q.Choices {
+			if measure(fc, c.Label+"  "+c.Key, Bold, size)+24 > cw {
+				per, cw = 1, tw
+			}
+		}
+		for i, c := range q.Choices {
+			b := choiceButton(c, rect{textX + float64(i%per)*(cw+8), y + float64(i/per)*(ch+6), cw, ch})
+			b.big = n.Presenter
+			l.Buttons = append(l.Buttons, b)
+		}
+		y += float64((len(q.Choices)+per-1)/per) * (ch + 6)
+	}
+	if l.Portrait {
+		if k := len(vm.Knobs); k > 0 {
+			cols := int(max(2, min(3, (tw+8)/(knobMinW+8))))
+			kw := (tw - float64(cols-1)*8) / float64(cols)
+			for i := range k {
+				l.Knobs = append(l.Knobs, rect{textX + float64(i%cols)*(kw+8), y + float64(i/cols)*(l.knobH()+4), kw, l.knobH()})
+			}
+			y += float64((k+cols-1)/cols) * (l.knobH() + 4)
+		}
+	}
+	if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
+		// A row of their own, across the panel.
+		sw := (tw - float64(len(vm.StepControls)-1)*6) / float64(len(vm.StepControls))
+		for i, c := range vm.StepControls {
+			b := stepButton(c, rect{textX + float64(i)*(sw+6), y, sw, bh})
+			if l.Phone {
+				b.text = c.Label // no keyboard
+			}
+			l.Buttons = append(l.Buttons, b)
+		}
+		y += bh + 6
+	} else if l.Portrait || len(vm.Knobs) > 0 {
+		// The step buttons beside the status line if there is room for
+		// both, else a row of their own above it.
+		bw, sh := stepW, bh
+		if !l.Portrait {
+			sh = bh - 2
+		}
+		sy := y
+		if tw >= statusW+float64(len(vm.StepControls))*(bw+6) {
+			sy = y + 2
+		} else {
+			y += sh + 6
+		}
+		for i, c := range vm.StepControls {
+			r := rect{textR - float64(len(vm.StepControls)-i)*(bw+6) + 6, sy, bw, sh}
+			l.Buttons = append(l.Buttons, stepButton(c, r))
+		}
+		if sy != y {
+			textR -= float64(len(vm.StepControls)) * (bw + 6)
+			right = max(right, sy+sh+6)
+		}
+	}
+	l.Status = rect{textX, y, textR - textX, 20}
+	return max(y+24, right)
+}
+
+// placeNarration moves what planNarration laid out (the buttons from
+// index from on) to the panel's place.
+func (l *Layout) placeNarration(from int) {
+	dy := l.Narration.y
+	l.shiftButtons(from, dy)
+	for i := range l.Knobs {
+		l.Knobs[i].y += dy
+	}
+	l.NarrText.y += dy
+	l.Status.y += dy
+}
+
+func stepButton(c lesson.Control, r rect) button {
+	txt := c.Label
+	if c.Key != "" {
+		txt += "  " + c.Key
+	}
+	return button{r: r, text: txt, label: c.Label, key: c.Key, act: c.Action, off: c.Disabled}
+}
+
+func choiceButton(c lesson.Control, r rect) button {
+	return button{r: r, text: c.Label + "  " + c.Key, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled}
+}
