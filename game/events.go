@@ -8,11 +8,47 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-// eventRowH is one row's height; the rows start below the header.
+// eventRowH is one row's height. The header above the rows is
+// eventHeaderH high: its text on two lines (the count of events dropped on
+// the second where the first has no room for it), the filter buttons under
+// them; in a column as narrow as a phone's, eventHeaderSlim: one line.
 const (
-	eventRowH    = 27.0
-	eventHeaderH = 78.0
+	eventRowH       = 27.0
+	eventHeaderH    = 78.0
+	eventHeaderSlim = 58.0
+	eventNarrow     = 400.0
 )
+
+// eventHead is the height of the list's header in r.
+func eventHead(r rect) float64 {
+	if r.w < eventNarrow {
+		return eventHeaderSlim
+	}
+	return eventHeaderH
+}
+
+// The save buttons: a row along the list's bottom after the "Save:" label,
+// or, where that leaves a button less than saveMinW (room for "JSON"), the
+// label on a line of its own above them.
+const (
+	saveLabelW = 80.0
+	saveMinW   = 56.0
+	saveRowH   = 36.0
+	saveTallH  = 56.0
+)
+
+// saveTall says whether the save buttons in r have their label above.
+func saveTall(l *lesson.EventList, r rect) bool {
+	return (r.w-saveLabelW-8)/float64(max(1, len(l.Saves)))-6 < saveMinW
+}
+
+// saveH is the height of the save buttons' area at the list's bottom.
+func saveH(l *lesson.EventList, r rect) float64 {
+	if saveTall(l, r) {
+		return saveTallH
+	}
+	return saveRowH
+}
 
 // eventButtons are the list's filter buttons, in r.
 func eventButtons(l *lesson.EventList, r rect) []button {
@@ -24,25 +60,72 @@ func eventButtons(l *lesson.EventList, r rect) []button {
 		host = "every host"
 	}
 	w := (r.w - 24) / 2
+	y := r.y + eventHead(r) - 38
 	return []button{
-		{r: rect{r.x + 8, r.y + 40, w, 30}, label: "Host: " + host, act: lesson.ActEventHost},
-		{r: rect{r.x + 16 + w, r.y + 40, w, 30}, label: "Kind: " + l.Kind.String(), act: lesson.ActEventKind},
+		{r: rect{r.x + 8, y, w, 30}, label: "Host: " + host, act: lesson.ActEventHost},
+		{r: rect{r.x + 16 + w, y, w, 30}, label: "Kind: " + l.Kind.String(), act: lesson.ActEventKind},
 	}
 }
 
 // saveButtons are the list's save buttons, along its bottom.
 func saveButtons(l *lesson.EventList, r rect) []button {
 	var bs []button
-	w := (r.w - 80 - 8) / float64(max(1, len(l.Saves)))
+	x := r.x + saveLabelW
+	if saveTall(l, r) {
+		x = r.x + 8
+	}
+	w := (r.right() - 8 - x + 6) / float64(max(1, len(l.Saves)))
 	for i, c := range l.Saves {
-		bs = append(bs, button{r: rect{r.x + 80 + float64(i)*w, r.y + r.h - 32, w - 6, 26}, label: c.Label, act: c.Action})
+		bs = append(bs, button{r: rect{x + float64(i)*w, r.y + r.h - 32, w - 6, 26}, label: c.Label, act: c.Action})
 	}
 	return bs
 }
 
 // eventRowRect is row i's place in r.
 func eventRowRect(r rect, i int) rect {
-	return rect{r.x + 4, r.y + eventHeaderH + float64(i)*eventRowH, r.w - 8, eventRowH - 2}
+	return rect{r.x + 4, r.y + eventHead(r) + float64(i)*eventRowH, r.w - 8, eventRowH - 2}
+}
+
+// eventHint is the keys' hint in the header, shown where it fits.
+const eventHint = "↑ ↓  Enter: go there"
+
+// drawEventHeader draws the counts, and the keys' hint beside them on the
+// first line with room for it (none: no hint). A count too long for one
+// line puts how many were dropped on the second, or in a slim header cuts
+// it short.
+func drawEventHeader(v *view, l *lesson.EventList, r rect) {
+	head, rest := fmt.Sprintf("Events: %d", l.Total), ""
+	if l.Dropped > 0 {
+		head, rest = fmt.Sprintf("Events: the latest %d", l.Total), fmt.Sprintf("(%d before)", l.Dropped)
+	}
+	w := r.w - 16
+	hintW := v.textWidth(eventHint, Regular, 13)
+	lines := []string{head}
+	switch full := head + " " + rest; {
+	case rest == "":
+	case v.textWidth(full, Bold, 15) <= w && (eventHead(r) == eventHeaderSlim || v.textWidth(full, Bold, 15)+16+hintW <= w):
+		lines[0] = full
+	case eventHead(r) == eventHeaderSlim:
+		lines[0] = v.fit(full, Bold, 15, w)
+	default:
+		lines = append(lines, rest)
+	}
+	hinted := false
+	for i, s := range lines {
+		tf, size, y := Bold, 15.0, r.y+6
+		if eventHead(r) == eventHeaderSlim {
+			y = r.y + 3
+		}
+		if i == 1 {
+			tf, size, y = Regular, 13, r.y+23
+		}
+		s = v.fit(s, tf, size, w)
+		v.text(s, tf, size, r.x+8, y, alignStart, colText)
+		if !hinted && v.textWidth(s, tf, size)+16+hintW <= w {
+			v.text(eventHint, Regular, 13, r.right()-8, y+(size-13)/2, alignEnd, colMuted)
+			hinted = true
+		}
+	}
 }
 
 // drawEvents draws the open event list into r: a header with the counts
@@ -51,22 +134,17 @@ func eventRowRect(r rect, i int) rect {
 func drawEvents(v *view, l *lesson.EventList, r rect) {
 	v.fillRect(r.x, r.y, r.w, r.h, colPanel)
 	v.strokeRect(r.x, r.y, r.w, r.h, 1, colPanelEdge)
-	head := fmt.Sprintf("Events: %d", l.Total)
-	if l.Dropped > 0 {
-		head = fmt.Sprintf("Events: the latest %d (%d before)", l.Total, l.Dropped)
-	}
-	v.text(head, Bold, 15, r.x+8, r.y+6, alignStart, colText)
-	v.text("↑ ↓  Enter: go there", Regular, 13, r.x+r.w-8, r.y+8, alignEnd, colMuted)
+	drawEventHeader(v, l, r)
 	for _, b := range append(eventButtons(l, r), saveButtons(l, r)...) {
 		drawButton(v, b)
 	}
-	v.text("Save:", Bold, 14, r.x+12, r.y+r.h-27, alignStart, colMuted)
+	v.text("Save:", Bold, 14, r.x+12, r.y+r.h-saveH(l, r)+9, alignStart, colMuted)
 	if len(l.Rows) == 0 {
-		v.text("No event passes the filter yet.", Regular, 14, r.x+8, r.y+eventHeaderH+4, alignStart, colMuted)
+		v.text("No event passes the filter yet.", Regular, 14, r.x+8, r.y+eventHead(r)+4, alignStart, colMuted)
 	}
 	for i, row := range l.Rows {
 		rr := eventRowRect(r, i)
-		if rr.bottom() > r.bottom()-36 {
+		if rr.bottom() > r.bottom()-saveH(l, r) {
 			break // a short panel (portrait) shows the rows it holds
 		}
 		fg, time := colText, colMuted

@@ -404,7 +404,7 @@ func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (string, []strin
 // drawLive draws what moves: sockets, packets, the ports, the chart's
 // lines, the inspector and the clock.
 func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
-	drawNetwork(v, vm, lay.Hosts)
+	drawNetwork(v, vm, lay.Hosts, lay.Net)
 	g.pm.update(vm.PortMap)
 	if lay.Strip.h > 0 {
 		g.pm.drawRangeStrip(v, vm.PortMap, lay.Strip)

@@ -13,6 +13,11 @@ func (r rect) has(x, y float64) bool {
 	return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
 }
 
+// holds says whether o is all inside r.
+func (r rect) holds(o rect) bool {
+	return o.x >= r.x && o.y >= r.y && o.right() <= r.right() && o.bottom() <= r.bottom()
+}
+
 func (r rect) bottom() float64 { return r.y + r.h }
 func (r rect) right() float64  { return r.x + r.w }
 
@@ -178,8 +183,10 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 		l.Timeline.w = right - pad
 	}
 	// The port map: 256 units a side (one unit a port) if the picture
-	// leaves room for the chart below it, never under half a unit a port.
-	side := math.Floor(max(128, min(256, bottom-top-16-28-100)))
+	// leaves room for the chart below it and the network netReadable
+	// across, never under half a unit a port.
+	side := min(256, bottom-top-16-28-100, right-2*pad-netReadable-8-l.legendW(128))
+	side = math.Floor(max(128, side))
 	legendW := l.legendW(side)
 	if l.W >= 1200 && side >= legendTall {
 		legendW = 148
@@ -193,6 +200,12 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	l.MapShown, l.ChartShown = true, true
 	l.Net = rect{pad, top, x - 2*pad, bottom - top}
 }
+
+// netReadable is the network's least width in landscape where the port
+// map can give it up: two columns of host boxes wide enough for a host's
+// name and full address (in Mono 14 in a narrow box, "192.168.1.11"
+// needs about 110), with room for the links between them.
+const netReadable = 2*140 + 16 + linksMinW
 
 // portrait: everything stacked, full width: title and lessons, the
 // network, the timeline strip, the narration, the port map with its
@@ -224,18 +237,16 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	if l.EventsShown {
 		// The log's lines, or the event list's header, a few of its rows
 		// and its save buttons.
-		want := 160.0
-		if vm.EventList.Open {
-			want = 78 + 6*27 + 36
-		}
-		least := 80.0
-		if vm.EventList.Open {
-			least = 78 + 27 + 36 // one row at least
+		want, least := 160.0, 80.0
+		el, er := &vm.EventList, rect{w: cw}
+		if el.Open {
+			want = eventHead(er) + 6*eventRowH + saveH(el, er)
+			least = eventHead(er) + eventRowH + saveH(el, er) // one row at least
 		}
 		h := min(want, max(least, free-8-18-128-4-24-8))
 		if l.Phone {
-			if vm.EventList.Open {
-				want = 78 + 3*27 + 36
+			if el.Open {
+				want = eventHead(er) + 3*eventRowH + saveH(el, er)
 			}
 			h = min(want, max(least, free-8))
 		}
@@ -392,6 +403,9 @@ const (
 	statusW  = 460.0
 	stepW    = 110.0
 	knobMinW = 230.0
+	// phoneStepW is a step button's least width on a phone beside the
+	// status line.
+	phoneStepW = 72.0
 )
 
 // planNarration lays out the narration panel at x, w wide, with its top
@@ -469,6 +483,24 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 			}
 			y += float64((k+cols-1)/cols) * (l.knobH() + 4)
 		}
+	}
+	if l.Phone && vm.EventList.Open {
+		// Beside the status line, cut short: the network keeps its room
+		// above the event list.
+		ws := make([]float64, len(vm.StepControls))
+		for i, c := range vm.StepControls {
+			ws[i] = max(phoneStepW, buttonWidth(fc, c.Label))
+			textR -= ws[i] + 6
+		}
+		x := textR + 6
+		for i, c := range vm.StepControls {
+			b := stepButton(c, rect{x, y, ws[i], bh})
+			b.text = c.Label // no keyboard
+			l.Buttons = append(l.Buttons, b)
+			x += ws[i] + 6
+		}
+		l.Status = rect{textX, y + (bh-20)/2, textR - textX, 20}
+		return max(y+bh+6, right)
 	}
 	if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
 		// A row of their own, across the panel.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"testing"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/stretchr/testify/assert"
@@ -166,7 +167,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		panels["events"] = l.Events
 	}
 	if vm.EventList.Open {
-		assert.GreaterOrEqual(t, l.Events.h, 78+27+36.0, "%s: the event list holds a row", name)
+		assert.GreaterOrEqual(t, l.Events.h, eventHead(l.Events)+eventRowH+saveH(&vm.EventList, l.Events), "%s: the event list holds a row", name)
 	}
 	for p, a := range panels {
 		assert.True(t, inside(a, canvas), "%s: %s at %+v is off the screen", name, p, a)
@@ -180,7 +181,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	netMin := 150.0
 	switch {
 	case l.EventsShown && l.Phone && vm.EventList.Open:
-		netMin = 20 // the list's rows asked for, on a phone: the network squeezed
+		netMin = 60 // the list's rows asked for, on a phone: a row of small boxes
 	case l.EventsShown && l.Portrait:
 		netMin = 60 // the event list asked for, on a small screen
 	}
@@ -242,8 +243,17 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		assert.True(t, l.Phone || l.EventsShown, "%s: only a phone or the event list leaves out the range's strip", name)
 	}
 	require.Len(t, l.Hosts, len(vm.Hosts))
+	col := min(hostMaxW, (l.Net.w-16-linksMinW)/2)
 	for i, b := range l.Hosts {
 		assert.True(t, inside(b, l.Net), "%s: %s's box", name, vm.Hosts[i].Name)
+		if hd := headerOf(b); !l.Portrait && hd.narrow && !hd.tiny && b.w == col {
+			// A box a column wide, in landscape: its name, its whole
+			// address and its counts readable.
+			h := vm.Hosts[i]
+			assert.LessOrEqual(t, measure(fc, h.AddrText, Mono, 14), b.w-24, "%s: %s's address fits its box", name, h.Name)
+			assert.LessOrEqual(t, measure(fc, h.Name, Bold, 17), b.w-24, "%s: %s's name fits its box", name, h.Name)
+			assert.LessOrEqual(t, measure(fc, "+ 99999 more", Regular, 12), b.w-30, "%s: %s's counts fit its box", name, h.Name)
+		}
 		for _, o := range l.Hosts[i+1:] {
 			assert.False(t, overlaps(b, o), "%s: host boxes overlap", name)
 		}
@@ -268,6 +278,34 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	}
 	var texts []drawn
 	v := newView(screen, fc, l.Scale)
+	// The network's moving parts (packets and their labels) and the event
+	// list stay inside their areas.
+	within := func(area string, a rect, draw func(v *view)) {
+		var in []drawn
+		v.record = func(s string, r rect) { in = append(in, drawn{s, r}) }
+		draw(v)
+		for _, d := range in {
+			if !inside(d.r, a) {
+				t.Errorf("%s: %q at %+v is outside the %s at %+v", name, d.s, d.r, area, a)
+			}
+		}
+	}
+	within("network", l.Net, func(v *view) { drawNetwork(v, vm, l.Hosts, l.Net) })
+	if el := &vm.EventList; el.Open {
+		within("event list", l.Events, func(v *view) { drawEvents(v, el, l.Events) })
+		// Its buttons fit their labels, apart, and a row fits above them.
+		bs := append(eventButtons(el, l.Events), saveButtons(el, l.Events)...)
+		require.Len(t, bs, 2+len(el.Saves))
+		for i, b := range bs {
+			assert.True(t, inside(b.r, l.Events), "%s: %s is in the event list", name, b.label)
+			assert.LessOrEqual(t, measure(fc, b.caption(), Bold, b.textSize()), b.r.w-8, "%s: %q fits its button", name, b.label)
+			assert.GreaterOrEqual(t, b.r.h*l.Zoom, touchLeast, "%s: %s is tall enough to tap", name, b.label)
+			for _, o := range bs[i+1:] {
+				assert.False(t, overlaps(b.r, o.r), "%s: %s and %s overlap", name, b.label, o.label)
+			}
+		}
+		assert.LessOrEqual(t, eventRowRect(l.Events, 0).bottom(), l.Events.bottom()-saveH(el, l.Events), "%s: a row fits", name)
+	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
 	drawChrome(v, vm, l)
 	if vm.Lesson > 0 {
@@ -299,6 +337,19 @@ func TestLayoutEveryViewport(t *testing.T) {
 		require.True(t, e.sess.View().EventList.Open)
 		views = append(views, e.sess.View()) // the event list's place, as E opens it
 		if l.Sandbox {
+			// Played on, packets in flight, and the list's header as long
+			// as a long run makes it.
+			p := newGame(t, l.Number, nil)
+			p.do(lesson.ActPlay)
+			for range 100 {
+				p.sess.Tick(100 * time.Millisecond)
+			}
+			p.do(lesson.ActEvents)
+			v := p.sess.View()
+			require.NotEmpty(t, v.Packets)
+			require.True(t, v.PacketsLabelled)
+			v.EventList.Total, v.EventList.Dropped = 2048, 187502
+			views = append(views, v)
 			for _, clients := range []int{1, 6} {
 				g := newGame(t, l.Number, func(s *lesson.Settings) { s.Sandbox.Clients = clients })
 				views = append(views, g.sess.View())

@@ -188,12 +188,13 @@ func hostSubtitle(h lesson.HostView) string {
 	return h.Profile
 }
 
-// drawNetwork draws what moves: the hosts' sockets and the packets.
-func drawNetwork(v *view, vm *lesson.View, boxes []rect) {
+// drawNetwork draws what moves in the network's area net: the hosts'
+// sockets and the packets.
+func drawNetwork(v *view, vm *lesson.View, boxes []rect, net rect) {
 	for i, h := range vm.Hosts {
 		drawHostBox(v, h, boxes[i])
 	}
-	drawPackets(v, vm, boxes)
+	drawPackets(v, vm, boxes, net)
 }
 
 func drawHostBox(v *view, h lesson.HostView, b rect) {
@@ -261,8 +262,16 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 			right -= v.textWidth(msg, Bold, 12) + 8
 		}
 		if more := h.Total - len(rows); more > 0 {
+			// The longest of these that fits a narrow box, so that the
+			// numbers are never cut short.
+			room := right - b.x - 22
 			msg := fmt.Sprintf("+ %d more  (%s, %d in TIME_WAIT)", more, plural(h.Conns, "connection", "connections"), h.InTW)
-			v.text(v.fit(msg, Regular, 12, right-b.x-22), Regular, 12, b.x+22, y+2, alignStart, colMuted)
+			for _, short := range []string{fmt.Sprintf("+ %d more, %d in TIME_WAIT", more, h.InTW), fmt.Sprintf("+ %d more", more)} {
+				if v.textWidth(msg, Regular, 12) > room {
+					msg = short
+				}
+			}
+			v.text(v.fit(msg, Regular, 12, room), Regular, 12, b.x+22, y+2, alignStart, colMuted)
 		}
 	}
 	drawFailure(v, banner, b)
@@ -320,8 +329,9 @@ func drawFailure(v *view, lines []string, b rect) {
 
 // drawPackets draws the packets on their links; with reduced motion none
 // (a packet drawn still would sit where it never is), and the socket rows
-// and the text mirror's log say what they did.
-func drawPackets(v *view, vm *lesson.View, boxes []rect) {
+// and the text mirror's log say what they did. Nothing is drawn outside
+// net, the network's area: a label with no room there is left out.
+func drawPackets(v *view, vm *lesson.View, boxes []rect, net rect) {
 	if vm.ReducedMotion {
 		return
 	}
@@ -343,14 +353,16 @@ func drawPackets(v *view, vm *lesson.View, boxes []rect) {
 			txt := fmt.Sprintf("%s %d→%d", f.Flags, f.SrcPort, f.DstPort)
 			w := v.textWidth(txt, Mono, 14) + 12
 			r := rect{x - w/2, ly - 11, w, 22}
-			if !overlapsAny(r, boxes) && !overlapsAny(r, labels) {
+			if net.holds(r) && !overlapsAny(r, boxes) && !overlapsAny(r, labels) {
 				labels = append(labels, r)
 				v.fillRect(r.x, r.y, r.w, r.h, col)
 				v.text(txt, Mono, 14, x, ly-9, alignCenter, colBackground)
 				continue
 			}
 		}
-		v.fillRect(x-5, y-5, 10, 10, col)
+		if net.holds(rect{x - 5, y - 5, 10, 10}) {
+			v.fillRect(x-5, y-5, 10, 10, col)
+		}
 	}
 }
 
