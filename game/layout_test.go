@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -491,5 +492,39 @@ func TestPresenterModeEnlargesTheQuestion(t *testing.T) {
 			assert.GreaterOrEqual(t, b.r.h, small[i].r.h, "%s: %s", vp.name, b.label)
 			assert.GreaterOrEqual(t, b.r.h, 48.0, "%s: %s", vp.name, b.label)
 		}
+	}
+}
+
+// Packet labels, and everything else drawn in the network's area, stay
+// inside it however short it is: a label with no room is left out.
+func TestPacketsStayInTheNetwork(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	screen := ebiten.NewImage(1, 1)
+	g := newGame(t, 6, nil)
+	g.do(lesson.ActPlay)
+	for range 100 {
+		g.sess.Tick(100 * time.Millisecond)
+	}
+	vm := g.sess.View()
+	require.NotEmpty(t, vm.Packets)
+	for _, tc := range []struct {
+		net    rect
+		labels bool // room for some
+	}{
+		{rect{8, 90, 374, 25.5}, false}, // a phone's network squeezed by the event list before
+		{rect{16, 58, 912, 30}, false},
+		{rect{16, 58, 912, 394}, true}, // 1280×720 without the map's column
+	} {
+		labels := 0
+		v := newView(screen, fc, 1)
+		v.record = func(s string, r rect) {
+			if strings.Contains(s, "→") {
+				labels++
+			}
+			assert.True(t, inside(r, tc.net), "%+v: %q at %+v", tc.net, s, r)
+		}
+		drawNetwork(v, &vm, layoutHosts(vm.Hosts, tc.net), tc.net)
+		assert.Equal(t, tc.labels, labels > 0, "%+v: %d labels", tc.net, labels)
 	}
 }
