@@ -9,19 +9,19 @@ import (
 )
 
 // eventRowH is one row's height. The header above the rows is
-// eventHeaderH high: its text on two lines (the count of events dropped on
-// the second where the first has no room for it), the filter buttons under
-// them; in a column as narrow as a phone's, eventHeaderSlim: one line.
+// eventHeaderH high in a column (landscape): its text on two lines (the
+// count of events dropped on the second where the first has no room for
+// it), the filter buttons under them; in a strip wider than tall
+// (portrait, where height is short), eventHeaderSlim: one line.
 const (
 	eventRowH       = 27.0
 	eventHeaderH    = 78.0
 	eventHeaderSlim = 58.0
-	eventNarrow     = 400.0
 )
 
 // eventHead is the height of the list's header in r.
 func eventHead(r rect) float64 {
-	if r.w < eventNarrow {
+	if r.h < r.w {
 		return eventHeaderSlim
 	}
 	return eventHeaderH

@@ -294,6 +294,13 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	within("network", l.Net, func(v *view) { drawNetwork(v, vm, l.Hosts, l.Net) })
 	if el := &vm.EventList; el.Open {
 		within("event list", l.Events, func(v *view) { drawEvents(v, el, l.Events) })
+		if el.Dropped > 0 {
+			// The count of events dropped is shown whole.
+			whole := false
+			v.record = func(s string, _ rect) { whole = whole || strings.Contains(s, fmt.Sprintf("(%d before)", el.Dropped)) }
+			drawEvents(v, el, l.Events)
+			assert.True(t, whole, "%s: the count of events before is shown whole", name)
+		}
 		// Its buttons fit their labels, apart, and a row fits above them.
 		bs := append(eventButtons(el, l.Events), saveButtons(el, l.Events)...)
 		require.Len(t, bs, 2+len(el.Saves))
