@@ -250,6 +250,10 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 			}
 			h = min(want, max(least, free-8))
 		}
+		if el.Open {
+			// Whole rows: what a row would not fill goes to the network.
+			h = least + math.Floor((h-least)/eventRowH)*eventRowH
+		}
 		l.Events = rect{pad, y - h, cw, h}
 		y = l.Events.y - 8
 		free -= h + 8

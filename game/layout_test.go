@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +170,10 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	}
 	if vm.EventList.Open {
 		assert.GreaterOrEqual(t, l.Events.h, eventHead(l.Events)+eventRowH+saveH(&vm.EventList, l.Events), "%s: the event list holds a row", name)
+		if l.Portrait {
+			rows := (l.Events.h - eventHead(l.Events) - saveH(&vm.EventList, l.Events)) / eventRowH
+			assert.InDelta(t, math.Round(rows), rows, 1e-9, "%s: the event list is whole rows high, the rest the network's", name)
+		}
 	}
 	for p, a := range panels {
 		assert.True(t, inside(a, canvas), "%s: %s at %+v is off the screen", name, p, a)
