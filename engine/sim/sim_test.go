@@ -24,7 +24,12 @@ var update = flag.Bool("update", false, "rewrite the golden traces in testdata/g
 type builtin struct{ name, source string }
 
 func builtins(t testing.TB) []builtin {
-	paths, err := filepath.Glob(filepath.Join("..", "..", "assets", "scenarios", "*.txt"))
+	return scenarioFiles(t, filepath.Join("..", "..", "assets", "scenarios"))
+}
+
+// scenarioFiles reads every scenario file in dir; there is at least one.
+func scenarioFiles(t testing.TB, dir string) []builtin {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	require.NoError(t, err)
 	require.NotEmpty(t, paths)
 	var out []builtin
@@ -86,15 +91,7 @@ func goldenUntil(name string) time.Duration {
 // examples are the scenarios of testdata/*.txt, shown in the docs but not
 // lessons.
 func examples(t testing.TB) []builtin {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
-	require.NoError(t, err)
-	var out []builtin
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		require.NoError(t, err)
-		out = append(out, builtin{strings.TrimSuffix(filepath.Base(p), ".txt"), string(src)})
-	}
-	return out
+	return scenarioFiles(t, "testdata")
 }
 
 // Every built-in and example scenario's trace is kept in testdata/golden
