@@ -6,7 +6,9 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -34,14 +36,32 @@ import (
 // as `make dist` writes them) never change, so they are cached for a year;
 // everything else, index.html above all, is revalidated on every use.
 func Handler(dir string) http.Handler {
-	h := &handler{dir: dir, tags: map[tagKey]string{}}
-	return h
+	return HandlerFS(rootFS(dir))
 }
 
+// HandlerFS is Handler over any file system whose files can seek, such as
+// an embed.FS (the classroom server's bundle) or a folder. Files are sent
+// from fsys as they are read, never copied into memory whole.
+func HandlerFS(fsys fs.FS) http.Handler {
+	return &handler{fsys: fsys, tags: map[tagKey]string{}}
+}
+
+// rootFS opens files inside a folder with os.OpenInRoot, which also
+// refuses symlinks that lead out of it; a rebuilt file is seen at once.
+type rootFS string
+
+func (r rootFS) Open(name string) (fs.File, error) { return os.OpenInRoot(string(r), name) }
+
 type handler struct {
-	dir  string
+	fsys fs.FS
 	mu   sync.Mutex
 	tags map[tagKey]string
+}
+
+// file is what the handler sends from: ServeContent needs to seek.
+type file interface {
+	fs.File
+	io.ReadSeeker
 }
 
 // tagKey names one version of one file: a rebuilt file gets a new ETag
@@ -164,13 +184,17 @@ func cleanPath(p string) (string, bool) {
 	return strings.TrimPrefix(path.Clean("/"+p), "/"), true
 }
 
-// open opens name inside dir; os.OpenInRoot also refuses symlinks that
-// lead out of it.
-func (h *handler) open(name string) (*os.File, os.FileInfo, error) {
+// dirFile is a folder as open returns it: never read, only closed.
+type dirFile struct{ fs.File }
+
+func (dirFile) Seek(int64, int) (int64, error) { return 0, fs.ErrInvalid }
+
+// open opens name in the served file system.
+func (h *handler) open(name string) (file, fs.FileInfo, error) {
 	if name == "" {
 		name = "."
 	}
-	f, err := os.OpenInRoot(h.dir, name)
+	f, err := h.fsys.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,12 +203,21 @@ func (h *handler) open(name string) (*os.File, os.FileInfo, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	return f, st, nil
+	if st.IsDir() {
+		// A folder is only closed again; it need not seek.
+		return dirFile{f}, st, nil
+	}
+	rs, ok := f.(file)
+	if !ok {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: cannot seek", name)
+	}
+	return rs, st, nil
 }
 
 // etag returns the strong ETag of f, hashing it only the first time this
 // version of the file is served.
-func (h *handler) etag(name string, f *os.File, st os.FileInfo) (string, error) {
+func (h *handler) etag(name string, f file, st fs.FileInfo) (string, error) {
 	key := tagKey{name, st.ModTime(), st.Size()}
 	h.mu.Lock()
 	tag, ok := h.tags[key]

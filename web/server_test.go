@@ -3,12 +3,14 @@ package web
 import (
 	"compress/gzip"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +64,21 @@ func fixture(t *testing.T) (dir string, wasm []byte) {
 	return dir, wasm
 }
 
+// memFS reads every file under dir into an fstest.MapFS, whose files
+// seek like an embed.FS's.
+func memFS(t *testing.T, dir string) fstest.MapFS {
+	m := fstest.MapFS{}
+	require.NoError(t, fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(filepath.Join(dir, p))
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	}))
+	return m
+}
+
 func TestHandler(t *testing.T) {
 	dir, wasm := fixture(t)
 	const immutable = "public, max-age=31536000, immutable"
@@ -98,42 +115,49 @@ func TestHandler(t *testing.T) {
 		{"encoded backslashes", "/..%5c..%5cetc%5cpasswd", "", 404, "", "", "", ""},
 		{"NUL", "/index.html%00", "", 404, "", "", "", ""},
 	}
-	srv := httptest.NewServer(Handler(dir))
-	defer srv.Close()
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, srv.URL+tc.path, map[string]string{"Accept-Encoding": tc.acceptEncoding})
-			require.Equal(t, tc.wantStatus, resp.StatusCode)
-			if tc.wantStatus == 301 {
-				assert.Equal(t, "sub/", resp.Header.Get("Location"))
-			}
-			if tc.wantStatus != 200 {
-				return
-			}
-			assert.Equal(t, tc.wantType, resp.Header.Get("Content-Type"))
-			assert.Equal(t, tc.wantEncoding, resp.Header.Get("Content-Encoding"))
-			assert.Equal(t, tc.wantCache, resp.Header.Get("Cache-Control"))
-			assert.Equal(t, "Accept-Encoding", resp.Header.Get("Vary"))
-			assert.Regexp(t, `^"[0-9a-f]{32}"$`, resp.Header.Get("ETag"))
-			if tc.wantEncoding != "" {
-				assert.Equal(t, strconv.Itoa(len(wasm)), resp.Header.Get("X-Raw-Length"))
-			} else {
-				assert.Empty(t, resp.Header.Get("X-Raw-Length"))
-			}
-			var body io.Reader = resp.Body
-			if tc.wantEncoding == "gzip" {
-				zr, err := gzip.NewReader(resp.Body)
+	// The same files from a folder (make serve) and from memory, as the
+	// classroom server's embed.FS holds them.
+	for _, h := range []struct {
+		name    string
+		handler http.Handler
+	}{{"folder", Handler(dir)}, {"in memory", HandlerFS(memFS(t, dir))}} {
+		srv := httptest.NewServer(h.handler)
+		defer srv.Close()
+		for _, tc := range tests {
+			t.Run(h.name+"/"+tc.name, func(t *testing.T) {
+				resp := get(t, srv.URL+tc.path, map[string]string{"Accept-Encoding": tc.acceptEncoding})
+				require.Equal(t, tc.wantStatus, resp.StatusCode)
+				if tc.wantStatus == 301 {
+					assert.Equal(t, "sub/", resp.Header.Get("Location"))
+				}
+				if tc.wantStatus != 200 {
+					return
+				}
+				assert.Equal(t, tc.wantType, resp.Header.Get("Content-Type"))
+				assert.Equal(t, tc.wantEncoding, resp.Header.Get("Content-Encoding"))
+				assert.Equal(t, tc.wantCache, resp.Header.Get("Cache-Control"))
+				assert.Equal(t, "Accept-Encoding", resp.Header.Get("Vary"))
+				assert.Regexp(t, `^"[0-9a-f]{32}"$`, resp.Header.Get("ETag"))
+				if tc.wantEncoding != "" {
+					assert.Equal(t, strconv.Itoa(len(wasm)), resp.Header.Get("X-Raw-Length"))
+				} else {
+					assert.Empty(t, resp.Header.Get("X-Raw-Length"))
+				}
+				var body io.Reader = resp.Body
+				if tc.wantEncoding == "gzip" {
+					zr, err := gzip.NewReader(resp.Body)
+					require.NoError(t, err)
+					body = zr
+				}
+				got, err := io.ReadAll(body)
 				require.NoError(t, err)
-				body = zr
-			}
-			got, err := io.ReadAll(body)
-			require.NoError(t, err)
-			if tc.wantBody == "" {
-				assert.Equal(t, wasm, got)
-			} else {
-				assert.Equal(t, tc.wantBody, string(got))
-			}
-		})
+				if tc.wantBody == "" {
+					assert.Equal(t, wasm, got)
+				} else {
+					assert.Equal(t, tc.wantBody, string(got))
+				}
+			})
+		}
 	}
 }
 
