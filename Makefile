@@ -17,9 +17,13 @@ web:
 	gzip -9 -k -f web/wasm_exec.js
 
 # The static bundle for any web host: content-hashed names, .br and .gz
-# beside each file, a manifest and a service worker (web/dist.go).
+# beside each file, a manifest and a service worker (web/dist.go); and the
+# classroom server with the bundle embedded, laid over its folder by
+# go build -overlay so nothing is copied into the source tree.
 dist: web
-	$(GO) run ./cmd/dist -web web -out dist
+	mkdir -p build
+	$(GO) run ./cmd/dist -web web -out dist -overlay build/bundle-overlay.json
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -overlay build/bundle-overlay.json -o build/portplay-serve ./cmd/portplay-serve
 
 serve: web
 	PORT=$(PORT) $(GO) run ./cmd/serve -dir web

@@ -185,3 +185,37 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(caches.match(req).then((r) => r || fetch(req)));
 });
 `
+
+// EmbedOverlay writes to out a `go build -overlay` file that lays every
+// file of the bundle in dist over the folder target, so that a program
+// embedding target (cmd/portplay-serve) is built with the bundle without
+// copying build outputs into the source tree.
+func EmbedOverlay(dist, target, out string) error {
+	entries, err := os.ReadDir(dist)
+	if err != nil {
+		return err
+	}
+	replace := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			return fmt.Errorf("%s: a bundle has no folders, found %s", dist, e.Name())
+		}
+		from, err := filepath.Abs(filepath.Join(dist, e.Name()))
+		if err != nil {
+			return err
+		}
+		to, err := filepath.Abs(filepath.Join(target, e.Name()))
+		if err != nil {
+			return err
+		}
+		replace[to] = from
+	}
+	if _, err := os.Stat(filepath.Join(dist, "index.html")); err != nil {
+		return fmt.Errorf("%s has no index.html: build it with `make dist`", dist)
+	}
+	data, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, data, 0o644)
+}

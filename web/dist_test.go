@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -84,4 +85,29 @@ func TestBuildDist(t *testing.T) {
 func TestRewriteIndexWantsEveryReference(t *testing.T) {
 	_, err := rewriteIndex(`<head></head><script src="wasm_exec.js"></script><script src="loader.js"></script>`, map[string]string{})
 	assert.ErrorContains(t, err, `href="style.css"`)
+}
+
+func TestEmbedOverlay(t *testing.T) {
+	dist := t.TempDir()
+	for _, name := range []string{"index.html", "index.html.br", "portplay.1234abcd.wasm"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dist, name), []byte(name), 0o644))
+	}
+	target := t.TempDir()
+	out := filepath.Join(t.TempDir(), "overlay.json")
+	require.NoError(t, EmbedOverlay(dist, target, out))
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	var got struct{ Replace map[string]string }
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, map[string]string{
+		filepath.Join(target, "index.html"):             filepath.Join(dist, "index.html"),
+		filepath.Join(target, "index.html.br"):          filepath.Join(dist, "index.html.br"),
+		filepath.Join(target, "portplay.1234abcd.wasm"): filepath.Join(dist, "portplay.1234abcd.wasm"),
+	}, got.Replace)
+
+	require.NoError(t, os.Remove(filepath.Join(dist, "index.html")))
+	assert.ErrorContains(t, EmbedOverlay(dist, target, out), "has no index.html: build it with `make dist`")
+	require.NoError(t, os.Mkdir(filepath.Join(dist, "sub"), 0o755))
+	assert.ErrorContains(t, EmbedOverlay(dist, target, out), "a bundle has no folders, found sub")
+	assert.Error(t, EmbedOverlay(filepath.Join(dist, "missing"), target, out))
 }
