@@ -27,6 +27,7 @@ var (
 	distDir   string // the bundle `make dist` makes from webDir
 	floorDir  string // the same shell around the empty Ebiten program
 	nativeApp string
+	serveApp  string // portplay-serve with distDir embedded, as `make dist` builds it
 	shotDir   string // screenshots kept for people to look at: build/screenshots
 	repoRoot  string // where build/node holds axe-core (scripts/deps.sh)
 )
@@ -74,6 +75,14 @@ func setup(m *testing.M) (int, error) {
 	if err := goBuild(root, nil, nativeApp, "./cmd/portplay"); err != nil {
 		return 0, err
 	}
+	overlay := filepath.Join(tmp, "bundle-overlay.json")
+	if err := web.EmbedOverlay(distDir, filepath.Join(root, "cmd", "portplay-serve", "bundle"), overlay); err != nil {
+		return 0, err
+	}
+	serveApp = filepath.Join(tmp, "portplay-serve")
+	if err := goBuild(root, nil, serveApp, "./cmd/portplay-serve", "-overlay", overlay); err != nil {
+		return 0, err
+	}
 	return m.Run(), nil
 }
 
@@ -96,8 +105,8 @@ func buildWeb(root, pkg, dir string) error {
 	return gzipFile(wasm)
 }
 
-func goBuild(root string, env []string, out, pkg string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+func goBuild(root string, env []string, out, pkg string, flags ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}, flags...), pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
