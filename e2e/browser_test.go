@@ -340,12 +340,17 @@ func TestBrowserBadParametersShowAMessage(t *testing.T) {
 	url := serve(t, webDir)
 	b := newBrowser(t)
 	params := map[string]string{"seed": "abc", "profile": "solaris", "scene": "9", "range": "70000-80000"}
-	b.open(t, url+"?seed=abc&profile=solaris&scene=9&range=70000-80000", 10)
+	b.open(t, url+"?seed=abc&profile=solaris&scene=9&range=70000-80000&embed=iframe", 10)
 
 	st := b.status(t)
 	want := nativeStatus(t, params)
-	require.Len(t, st.Problems, 4, "each bad parameter is reported: %q", st.Problems)
-	assert.Equal(t, want.Problems, st.Problems)
+	require.Len(t, st.Problems, 5, "each bad parameter is reported: %q", st.Problems)
+	assert.Equal(t, want.Problems, st.Problems[:4])
+	// embed is the page's own setting, checked by the app too.
+	assert.Contains(t, st.Problems[4], `embed="iframe"`)
+	embedded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.classList.contains("embed")`))
+	require.NoError(t, err)
+	assert.False(t, embedded, "a bad embed value leaves the page as it is")
 	for i, name := range []string{`scene="9"`, `profile="solaris"`, `seed="abc"`, `range="70000-80000"`} {
 		assert.Contains(t, st.Problems[i], name)
 	}

@@ -49,6 +49,34 @@ func DefaultSettings() Settings {
 // "scene" names the lesson: links made before lessons had their name.
 var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests"}
 
+// PageSettingNames are the browser page's own URL parameters, which its
+// loader (web/loader.js) applies before the app starts: embed=1 is the
+// page for an <iframe>. The app only checks them (CheckPageSettings), so
+// that a bad value is named on screen like any other setting's.
+var PageSettingNames = []string{"embed"}
+
+// CheckPageSettings describes each bad value among the page's settings.
+// The loader takes exactly the values parseSwitch calls on.
+func CheckPageSettings(get func(name string) (string, bool)) []string {
+	if v, ok := get("embed"); ok {
+		if _, ok := parseSwitch(v); !ok {
+			return []string{fmt.Sprintf("embed=%q: want 1 or 0 (true or false); using 0", v)}
+		}
+	}
+	return nil
+}
+
+// parseSwitch reads an on/off setting.
+func parseSwitch(v string) (on, ok bool) {
+	switch v {
+	case "1", "true", "yes":
+		return true, true
+	case "0", "false", "no":
+		return false, true
+	}
+	return false, false
+}
+
 // SettingHelp says what each setting takes, for flag help and docs.
 func (c *Catalogue) SettingHelp() map[string]string {
 	var profiles []string
@@ -118,11 +146,9 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 		}
 	}
 	if v, ok := get("paused"); ok {
-		switch v {
-		case "1", "true", "yes":
-			s.Paused = true
-		case "0", "false", "no":
-		default:
+		if on, ok := parseSwitch(v); ok {
+			s.Paused = on
+		} else {
 			bad("paused", v, "want 1 or 0 (true or false)", s.Paused)
 		}
 	}

@@ -96,6 +96,28 @@ func TestParseSettings(t *testing.T) {
 	}
 }
 
+func TestCheckPageSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		get  map[string]string
+		want []string
+	}{
+		{"none", nil, nil},
+		{"embed", map[string]string{"embed": "1"}, nil},
+		{"embed in words", map[string]string{"embed": "true"}, nil},
+		{"not embedded", map[string]string{"embed": "0"}, nil},
+		{"embed empty", map[string]string{"embed": ""}, []string{`embed="": want 1 or 0 (true or false); using 0`}},
+		{"embed neither", map[string]string{"embed": "iframe"}, []string{`embed="iframe": want 1 or 0 (true or false); using 0`}},
+		{"app settings are not the page's", map[string]string{"seed": "x"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CheckPageSettings(func(n string) (string, bool) { v, ok := tc.get[n]; return v, ok })
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
 func TestSettingNamesAreAllRead(t *testing.T) {
 	cat := builtin(t)
 	asked := map[string]bool{}

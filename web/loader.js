@@ -11,6 +11,24 @@
   const text = document.getElementById("loader-text");
   const bar = document.getElementById("loader-bar");
 
+  // ?embed=1 is the page for an <iframe> in a slide or an LMS page. The
+  // values are lesson.CheckPageSettings's, which names a bad one on screen.
+  if (["1", "true", "yes"].includes(new URLSearchParams(location.search).get("embed"))) {
+    document.documentElement.classList.add("embed");
+    // In a frame the keys go to the page around it until the frame is
+    // clicked (Ebiten then focuses its canvas): say so while it lacks focus.
+    // Screen readers have the text mirror instead.
+    const hint = document.createElement("p");
+    hint.id = "focus-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "Click the picture to use the keys";
+    document.body.appendChild(hint);
+    const update = () => { hint.hidden = document.hasFocus(); };
+    window.addEventListener("focus", update);
+    window.addEventListener("blur", update);
+    update();
+  }
+
   function fail(msg) {
     text.textContent = msg;
     text.className = "error";

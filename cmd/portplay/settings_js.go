@@ -37,6 +37,7 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	s, more := cat.ParseSettings(get)
 	problems = append(problems, more...)
 	problems = append(problems, lesson.ParseLink(&s, get)...)
+	problems = append(problems, lesson.CheckPageSettings(get)...)
 	base := loc.Get("origin").String() + loc.Get("pathname").String() + loc.Get("search").String()
 	return s, problems, nil, base
 }
