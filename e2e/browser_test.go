@@ -43,9 +43,14 @@ func catalogue(t *testing.T) *lesson.Catalogue {
 // the loopback interface (port 0: an ephemeral port, this project's
 // subject), so the test never collides with anything on 8080.
 func serve(t *testing.T, dir string) string {
+	return serveHandler(t, web.Handler(dir))
+}
+
+// serveHandler serves h on a kernel-chosen port of the loopback interface.
+func serveHandler(t *testing.T, h http.Handler) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	srv := &http.Server{Handler: web.Handler(dir)}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String() + "/"
@@ -358,41 +363,6 @@ func TestBrowserBadParametersShowAMessage(t *testing.T) {
 	assert.Equal(t, 1, st.Scene)
 	assertDrawn(t, b.screenshot(t, "browser-bad-parameters.png"))
 	assert.Empty(t, b.errors(), "console errors")
-}
-
-// TestBrowserStartupAgainstFloor loads Portplay and an empty Ebiten program
-// served the same way, each in a fresh browser, and reports their sizes and
-// times to first frame as ratios (the README's development section). It
-// asserts only that both start: timings on this machine are noisy.
-func TestBrowserStartupAgainstFloor(t *testing.T) {
-	type figures struct {
-		raw, gz int64
-		ms      float64
-	}
-	measure := func(dir string) figures {
-		url := serve(t, dir)
-		b := newBrowser(t)
-		b.open(t, url, 1)
-		st := b.status(t)
-		raw, err := os.Stat(filepath.Join(dir, "portplay.wasm"))
-		require.NoError(t, err)
-		gz, err := os.Stat(filepath.Join(dir, "portplay.wasm.gz"))
-		require.NoError(t, err)
-		require.Greater(t, st.FirstFrameMs, 0.0)
-		b.close()
-		return figures{raw.Size(), gz.Size(), st.FirstFrameMs}
-	}
-	floor := measure(floorDir)
-	app := measure(webDir)
-	report := fmt.Sprintf(`               wasm raw   wasm gzip -9   first frame (headless Chromium, cold, localhost)
-empty Ebiten   %5.1f MB   %5.2f MB       %4.0f ms
-Portplay       %5.1f MB   %5.2f MB       %4.0f ms
-ratio          %5.2f      %5.2f          %4.2f
-`, float64(floor.raw)/1e6, float64(floor.gz)/1e6, floor.ms,
-		float64(app.raw)/1e6, float64(app.gz)/1e6, app.ms,
-		float64(app.raw)/float64(floor.raw), float64(app.gz)/float64(floor.gz), app.ms/floor.ms)
-	t.Log("\n" + report)
-	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "startup.txt"), []byte(report), 0o644))
 }
 
 // TestBrowserFrameRateAgainstFloor measures frames per second of the

@@ -25,6 +25,7 @@ import (
 var (
 	webDir    string // index.html, loader, portplay.wasm(.gz), wasm_exec.js
 	distDir   string // the bundle `make dist` makes from webDir
+	floorDist string // the same bundle around the empty Ebiten program
 	floorDir  string // the same shell around the empty Ebiten program
 	nativeApp string
 	serveApp  string // portplay-serve with distDir embedded, as `make dist` builds it
@@ -69,8 +70,11 @@ func setup(m *testing.M) (int, error) {
 	// Brotli at level 5, not make dist's 11: seconds instead of a minute,
 	// and the tests look at what is served, not at its size.
 	distDir = filepath.Join(tmp, "dist")
-	if err := web.BuildDist(webDir, distDir, 5); err != nil {
-		return 0, err
+	floorDist = filepath.Join(tmp, "floordist")
+	for _, d := range [][2]string{{webDir, distDir}, {floorDir, floorDist}} {
+		if err := web.BuildDist(d[0], d[1], 5); err != nil {
+			return 0, err
+		}
 	}
 	if err := goBuild(root, nil, nativeApp, "./cmd/portplay"); err != nil {
 		return 0, err

@@ -38,31 +38,56 @@
 
   function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
 
-  async function fetchWithProgress(url) {
+  // load fetches the wasm and compiles it while it downloads
+  // (instantiateStreaming), the progress bar counting the bytes as they
+  // pass to the compiler. A server that does not send application/wasm
+  // (some static hosts) gets the old way: download all, then compile.
+  async function load(url, imports) {
     const resp = await fetch(url);
     if (!resp.ok) throw new Error(url + ": HTTP " + resp.status + " " + resp.statusText);
     // The server sends the wasm compressed; X-Raw-Length is the size
     // after decompression, which is what the stream below counts.
     const total = Number(resp.headers.get("X-Raw-Length") ||
       (resp.headers.get("Content-Encoding") ? 0 : resp.headers.get("Content-Length")) || 0);
-    if (!resp.body || !total) {
-      bar.removeAttribute("value");
+    let got = 0;
+    const counted = (chunk) => {
+      got += chunk.length;
+      if (total) {
+        bar.value = Math.floor((100 * Math.min(got, total)) / total);
+        text.textContent = "Downloading " + mb(got) + " of " + mb(total);
+      } else {
+        text.textContent = "Downloading " + mb(got);
+      }
+    };
+    if (!total) bar.removeAttribute("value");
+    const type = (resp.headers.get("Content-Type") || "").split(";")[0].trim();
+    if (resp.body && typeof WebAssembly.instantiateStreaming === "function" && type === "application/wasm") {
+      const body = resp.body.pipeThrough(new TransformStream({
+        transform(chunk, ctl) { counted(chunk); ctl.enqueue(chunk); },
+        flush() { text.textContent = "Starting…"; },
+      }));
+      const streamed = new Response(body, { headers: { "Content-Type": "application/wasm" } });
+      window.portplayLoad = "streaming"; // how it loaded, for tests and the curious
+      return WebAssembly.instantiateStreaming(streamed, imports);
+    }
+    window.portplayLoad = "buffered";
+    if (!resp.body) {
       text.textContent = "Downloading…";
-      return resp.arrayBuffer();
+      return WebAssembly.instantiate(await resp.arrayBuffer(), imports);
     }
     const reader = resp.body.getReader();
-    const buf = new Uint8Array(total);
-    let got = 0;
+    const chunks = [];
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (got + value.length > buf.length) throw new Error(url + ": larger than announced");
-      buf.set(value, got);
-      got += value.length;
-      bar.value = Math.floor((100 * got) / total);
-      text.textContent = "Downloading " + mb(got) + " of " + mb(total);
+      counted(value);
+      chunks.push(value);
     }
-    return buf.subarray(0, got);
+    const bytes = new Uint8Array(got);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    text.textContent = "Starting…";
+    return WebAssembly.instantiate(bytes, imports);
   }
 
   // Registered only once the wasm is here, so that the worker's own fetch
@@ -83,10 +108,8 @@
       return;
     }
     try {
-      const bytes = await fetchWithProgress(wasmURL);
-      text.textContent = "Starting…";
       const go = new Go();
-      const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+      const { instance } = await load(wasmURL, go.importObject);
       document.getElementById("loader").remove();
       registerServiceWorker();
       go.run(instance);
