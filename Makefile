@@ -42,7 +42,7 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/
-	GOOS=js GOARCH=wasm $(GO) vet ./cmd/portplay ./game ./lesson ./e2e/floor
+	GOOS=js GOARCH=wasm $(GO) vet ./cmd/portplay ./game ./lesson ./e2e/floor ./e2e/fontfloor
 	CGO_ENABLED=0 $(GO) build ./engine/... ./lesson/...
 	@# The architecture, checked: the engine and the lesson layer never
 	@# import Ebiten, the engine's tests never read the lessons' assets.

@@ -25,7 +25,7 @@ import (
 var (
 	webDir    string // index.html, loader, portplay.wasm(.gz), wasm_exec.js
 	distDir   string // the bundle `make dist` makes from webDir
-	floorDist string // the same bundle around the empty Ebiten program
+	fontFloor string // the bundle around e2e/fontfloor: Ebiten drawing text in the app's fonts, nothing else
 	floorDir  string // the same shell around the empty Ebiten program
 	nativeApp string
 	serveApp  string // portplay-serve with distDir embedded, as `make dist` builds it
@@ -62,7 +62,8 @@ func setup(m *testing.M) (int, error) {
 	webDir = filepath.Join(tmp, "web")
 	floorDir = filepath.Join(tmp, "floor")
 	nativeApp = filepath.Join(tmp, "portplay")
-	for _, b := range []struct{ dir, pkg string }{{webDir, "./cmd/portplay"}, {floorDir, "./e2e/floor"}} {
+	fontFloorWeb := filepath.Join(tmp, "fontfloor")
+	for _, b := range []struct{ dir, pkg string }{{webDir, "./cmd/portplay"}, {floorDir, "./e2e/floor"}, {fontFloorWeb, "./e2e/fontfloor"}} {
 		if err := buildWeb(root, b.pkg, b.dir); err != nil {
 			return 0, err
 		}
@@ -70,8 +71,8 @@ func setup(m *testing.M) (int, error) {
 	// Brotli at level 5, not make dist's 11: seconds instead of a minute,
 	// and the tests look at what is served, not at its size.
 	distDir = filepath.Join(tmp, "dist")
-	floorDist = filepath.Join(tmp, "floordist")
-	for _, d := range [][2]string{{webDir, distDir}, {floorDir, floorDist}} {
+	fontFloor = filepath.Join(tmp, "fontfloordist")
+	for _, d := range [][2]string{{webDir, distDir}, {fontFloorWeb, fontFloor}} {
 		if err := web.BuildDist(d[0], d[1], 5); err != nil {
 			return 0, err
 		}

@@ -110,6 +110,9 @@
     try {
       const go = new Go();
       const { instance } = await load(wasmURL, go.importObject);
+      // Downloaded and compiled: the rest of the time to the first frame
+      // (window.portplay.firstFrameMs) is the app's own start.
+      window.portplayInstantiatedMs = performance.now();
       document.getElementById("loader").remove();
       registerServiceWorker();
       go.run(instance);
