@@ -15,9 +15,10 @@ import (
 // sizeBudget is the most Portplay's wasm may weigh, brotli-compressed, as
 // a multiple of the fonts-only program's built and compressed the same
 // way (level 5 here, as setup builds both bundles). The target is
-// 1.05; 1.116 is what the app measured (all of the difference is its own
-// packages, see the README), and the budget is that plus a small margin.
-const sizeBudget = 1.13
+// 1.05, not reached: 1.116 is what the app measured (all of the difference
+// is its own packages, see the README), 1.126 with the presenter's QR
+// encoder, and the budget is that plus a small margin.
+const sizeBudget = 1.14
 
 // TestWasmSizeAgainstFontFloor keeps the size budget and writes the
 // sizes to build/size.txt.

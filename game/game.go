@@ -57,6 +57,10 @@ type Game struct {
 	savedName   string
 	// log is the event log's panel (L).
 	log logPanel
+	// qrBase is the page's address without its query, for presenter
+	// mode's QR code; "" natively.
+	qrBase string
+	qr     qrCode
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -68,7 +72,7 @@ func New(cat *lesson.Catalogue, s lesson.Settings, problems []string) (*Game, er
 		return nil, err
 	}
 	g := &Game{faces: fc, sess: lesson.NewSession(cat, s, problems, DefaultStore()), pm: newPortMap(),
-		screen: screenSize{DesignW, DesignH, 1}}
+		screen: screenSize{DesignW, DesignH, 1}, qrBase: pageURL()}
 	g.vm = g.sess.View()
 	g.page = newMirror()
 	publish(g)
@@ -259,6 +263,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	screen.DrawImage(g.chrome, nil)
 	if vm.Lesson > 0 {
 		g.drawLive(v, vm, lay)
+		g.qr.draw(v, lay, g.qrBase, vm.Link)
 	}
 	if lay.EventsShown && !vm.EventList.Open {
 		g.log.draw(v, g.sess.Recent(), lay.Events)

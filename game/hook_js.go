@@ -67,3 +67,15 @@ func jsStrings(ss []string) js.Value {
 	}
 	return js.ValueOf(a)
 }
+
+// pageURL is the page's address without its query: what a deep link's
+// settings are appended to. A page opened from a file has no address
+// another device could open ("null" origin): "".
+func pageURL() string {
+	loc := js.Global().Get("location")
+	origin := loc.Get("origin").String()
+	if origin == "null" || origin == "" {
+		return ""
+	}
+	return origin + loc.Get("pathname").String()
+}

@@ -310,9 +310,11 @@ func TestActions(t *testing.T) {
 	s.Do(ActEscape)
 	assert.False(t, s.View().Help)
 
+	assert.Empty(t, s.View().Link, "no link outside presenter mode")
 	s.Do(ActPresenter)
 	assert.True(t, s.View().Narration.Presenter)
 	assert.Empty(t, s.View().Narration.Text, "the narration is the presenter's")
+	assert.Equal(t, s.Settings().Link(), s.View().Link)
 
 	hosts := len(s.View().Hosts)
 	first := s.View().Focus
@@ -334,8 +336,12 @@ func TestProfileSwitchKeepsTheMoment(t *testing.T) {
 	}
 	at := s.View().Clock.Now
 	before := s.Settings().Profile.Name
+	s.Do(ActPresenter)
+	link := s.View().Link
 	s.Do(ActProfile)
 	assert.NotEqual(t, before, s.Settings().Profile.Name)
+	assert.Equal(t, "scene=3&profile="+s.Settings().Profile.Name+"&seed=7", s.View().Link, "the presenter's link follows the profile")
+	assert.NotEqual(t, link, s.View().Link)
 	assert.Equal(t, at, s.View().Clock.Now)
 	for _, h := range s.View().Hosts {
 		if h.Client {

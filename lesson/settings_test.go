@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -92,6 +93,35 @@ func TestParseSettings(t *testing.T) {
 				assert.Contains(t, problems[i], tc.wantProblems[i])
 				assert.Contains(t, problems[i], "; using ", "a problem says what is used instead")
 			}
+		})
+	}
+}
+
+// TestLinkOpensTheSameMoment: a link read back by ParseSettings gives the
+// lesson, profile and seed it was made from.
+func TestLinkOpensTheSameMoment(t *testing.T) {
+	cat := builtin(t)
+	winxp, err := engine.ProfileByName("winxp")
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		set  Settings
+		want string
+	}{
+		{"defaults", DefaultSettings(), "scene=1&seed=1"},
+		{"profile and seed", Settings{Lesson: 5, Profile: winxp, Seed: 18446744073709551615}, "scene=5&profile=winxp&seed=18446744073709551615"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			link := tc.set.Link()
+			assert.Equal(t, tc.want, link)
+			q, err := url.ParseQuery(link)
+			require.NoError(t, err)
+			got, problems := cat.ParseSettings(func(n string) (string, bool) { return q.Get(n), q.Has(n) })
+			assert.Empty(t, problems)
+			assert.Equal(t, tc.set.Lesson, got.Lesson)
+			assert.Equal(t, tc.set.Profile.Name, got.Profile.Name)
+			assert.Equal(t, tc.set.Seed, got.Seed)
 		})
 	}
 }

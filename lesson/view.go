@@ -57,6 +57,9 @@ type View struct {
 	// Info says what the front end did for the last action (the link it
 	// copied), until the next action.
 	Info string
+	// Link, in presenter mode, is the URL query (Settings.Link) that
+	// opens what is on screen, for a QR code the class can scan; "" else.
+	Link string
 }
 
 // LessonButton is one lesson in the menu.
@@ -401,6 +404,9 @@ func (s *Session) static() View {
 			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 		}
 		v.Narration, v.StepControls = s.narration()
+		if s.presenter {
+			v.Link = s.set.Link()
+		}
 		ks, _ := s.knobs()
 		for i, k := range ks {
 			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})

@@ -1,0 +1,67 @@
+package game
+
+import (
+	"image"
+	"math"
+	"testing"
+
+	"github.com/skip2/go-qrcode"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestQRModules checks the image against the encoder's modules: dark is
+// black, light white, the quiet zone light.
+func TestQRModules(t *testing.T) {
+	const url = "http://192.168.1.20:8080/?scene=5&profile=winxp&seed=7"
+	img := qrModules(url)
+	require.NotNil(t, img)
+	code, err := qrcode.New(url, qrcode.Medium)
+	require.NoError(t, err)
+	bits := code.Bitmap()
+	require.Equal(t, image.Rect(0, 0, len(bits), len(bits)), img.Bounds())
+	for y, row := range bits {
+		for x, dark := range row {
+			want := uint8(0xff)
+			if dark {
+				want = 0
+			}
+			require.Equal(t, want, img.GrayAt(x, y).Y, "module %d,%d", x, y)
+		}
+	}
+	for i := range 4 {
+		assert.Equal(t, uint8(0xff), img.GrayAt(i, i).Y, "quiet zone")
+	}
+	assert.Nil(t, qrModules(string(make([]byte, 4000))), "too long to encode: no code")
+}
+
+// TestQRPlace: on every supported screen that shows the legend the code
+// lies in the legend's top right, with whole device pixels per module,
+// larger on larger screens.
+func TestQRPlace(t *testing.T) {
+	const n = 41 // a version 4 code and its quiet zone: links such as the one above
+	fc, err := newFaces()
+	require.NoError(t, err)
+	vm := newGame(t, 5, nil).vm
+	px1280 := 0.0
+	for _, vp := range viewports {
+		l := layoutFor(fc, vp.s, &vm, false)
+		if !l.MapShown {
+			continue
+		}
+		x, y, px := qrPlace(l.Legend, l.Scale, n)
+		assert.GreaterOrEqual(t, px, 1.0, vp.name)
+		assert.Equal(t, math.Floor(px), px, "%s: whole pixels per module", vp.name)
+		side := px * n
+		assert.GreaterOrEqual(t, x, l.Legend.x*l.Scale-1, "%s: inside the legend", vp.name)
+		assert.InDelta(t, l.Legend.right()*l.Scale, x+side, 1, vp.name)
+		assert.InDelta(t, l.Legend.y*l.Scale, y, 1, vp.name)
+		assert.LessOrEqual(t, y+side, (l.Legend.y+l.Legend.h)*l.Scale+1, vp.name)
+		if vp.name == "1280x720" {
+			px1280 = px
+		}
+		if vp.name == "1920x1080" || vp.name == "1280x720@2" {
+			assert.Greater(t, px, px1280, "%s: a larger screen, a larger code", vp.name)
+		}
+	}
+}
