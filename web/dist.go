@@ -60,7 +60,17 @@ func BuildDist(src, out string, brotliLevel int) error {
 	if err := writeAll(out, "index.html", []byte(html), brotliLevel); err != nil {
 		return err
 	}
+	var icons []map[string]string
+	for _, n := range iconSizes {
+		name := fmt.Sprintf("icon-%d.png", n)
+		if err := os.WriteFile(filepath.Join(out, name), icon(n), 0o644); err != nil {
+			return err
+		}
+		icons = append(icons, map[string]string{"src": name, "sizes": fmt.Sprintf("%dx%d", n, n), "type": "image/png", "purpose": "any maskable"})
+		files = append(files, name)
+	}
 	manifest, err := json.MarshalIndent(map[string]any{
+		"icons":            icons,
 		"name":             "Portplay: how port numbers work",
 		"short_name":       "Portplay",
 		"start_url":        "./",
@@ -96,6 +106,7 @@ func rewriteIndex(html string, hashed map[string]string) (string, error) {
 		{`href="style.css"`, `href="` + hashed["style.css"] + `"`},
 		{`src="wasm_exec.js"`, `src="` + hashed["wasm_exec.js"] + `"`},
 		{`src="loader.js"`, `src="` + hashed["loader.js"] + `" data-wasm="` + hashed["portplay.wasm"] + `" data-sw="sw.js"`},
+		{`href="data:,"`, `href="icon-192.png"`},
 		{`</head>`, `<link rel="manifest" href="manifest.webmanifest">` + "\n</head>"},
 	}
 	for _, e := range edits {

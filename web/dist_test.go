@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -39,7 +41,7 @@ func TestBuildDist(t *testing.T) {
 	for _, m := range refs {
 		names = append(names, m[1])
 	}
-	want := []string{`^data:,$`, `^style\.[0-9a-f]{8}\.css$`, `^manifest\.webmanifest$`,
+	want := []string{`^icon-192\.png$`, `^style\.[0-9a-f]{8}\.css$`, `^manifest\.webmanifest$`,
 		`^wasm_exec\.[0-9a-f]{8}\.js$`, `^loader\.[0-9a-f]{8}\.js$`, `^portplay\.[0-9a-f]{8}\.wasm$`, `^sw\.js$`}
 	require.Len(t, names, len(want), html)
 	for i, name := range names {
@@ -53,6 +55,24 @@ func TestBuildDist(t *testing.T) {
 		}
 	}
 	assert.NoFileExists(t, filepath.Join(out, "portplay.00000000.wasm"))
+
+	// The manifest's icons are PNGs of the sizes it says.
+	var man struct {
+		Icons []struct{ Src, Sizes, Type string }
+	}
+	mb, err := os.ReadFile(filepath.Join(out, "manifest.webmanifest"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(mb, &man))
+	require.Len(t, man.Icons, 2)
+	for _, ic := range man.Icons {
+		f, err := os.Open(filepath.Join(out, ic.Src))
+		require.NoError(t, err)
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		require.NoError(t, err, ic.Src)
+		assert.Equal(t, ic.Sizes, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height))
+		assert.Equal(t, "image/png", ic.Type)
+	}
 
 	// The wasm's name is its content's hash, and both precompressed
 	// variants decode to it.
@@ -77,7 +97,7 @@ func TestBuildDist(t *testing.T) {
 	// The service worker lists every hashed file, and the page.
 	sw, err := os.ReadFile(filepath.Join(out, "sw.js"))
 	require.NoError(t, err)
-	for _, name := range append([]string{`"./"`, "manifest.webmanifest"}, names[1:len(names)-1]...) {
+	for _, name := range append([]string{`"./"`, "manifest.webmanifest", "icon-192.png", "icon-512.png"}, names[1:len(names)-1]...) {
 		assert.Contains(t, string(sw), name)
 	}
 }
