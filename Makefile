@@ -36,16 +36,19 @@ run: native
 	./build/portplay
 
 # Native downloads for every desktop: Ebiten 2.10 needs no C compiler for
-# these, so each is a plain cross-compile. The classroom server carries the
-# bundle `make dist` built (build/bundle-overlay.json).
+# these, so each is a plain cross-compile. The Windows app is a GUI program
+# (no console window behind it); the classroom server keeps its console,
+# where it prints its URL. It carries the bundle `make dist` built
+# (build/bundle-overlay.json).
 RELEASE_TARGETS = windows/amd64 darwin/arm64 darwin/amd64 linux/amd64 linux/arm64
 release: dist
 	rm -rf build/release
 	mkdir -p build/release
 	set -e; for t in $(RELEASE_TARGETS); do \
-		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		os=$${t%/*}; arch=$${t#*/}; ext=; gui=; \
+		if [ $$os = windows ]; then ext=.exe; gui="-H windowsgui"; fi; \
 		echo "$$os/$$arch"; \
-		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o build/release/portplay-$$os-$$arch$$ext ./cmd/portplay; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w $$gui" -o build/release/portplay-$$os-$$arch$$ext ./cmd/portplay; \
 		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -overlay build/bundle-overlay.json -o build/release/portplay-serve-$$os-$$arch$$ext ./cmd/portplay-serve; \
 	done
 	cd build/release && sha256sum portplay-* > SHA256SUMS
