@@ -83,9 +83,10 @@ unit:
 
 # The end-to-end tests build the wasm and native apps themselves, then run
 # them in headless Chromium and in a window under Xvfb. Screenshots land in
-# build/screenshots/, start-up figures in build/startup.txt.
+# build/screenshots/, start-up figures in build/startup.txt. They take
+# longer than go test's default 10 minutes on a shared 2-core machine.
 e2e: deps
-	$(GO) test -tags e2e -count=1 -v ./e2e/
+	$(GO) test -tags e2e -count=1 -timeout 30m -v ./e2e/
 
 # Under `make test` nothing may skip for want of a tool: deps.sh installs
 # Chromium, Xvfb and tshark first, and PORTPLAY_E2E turns a missing one
