@@ -17,9 +17,9 @@ import (
 // way (level 5 here, as setup builds both bundles). The issue's target is
 // 1.05, not reached: 1.116 is what the app measured (all of the difference
 // is its own packages, see the README), 1.126 with the presenter's QR
-// encoder, 1.146 with issue 15's teacher tools, and the budget is that
-// plus a small margin.
-const sizeBudget = 1.16
+// encoder, 1.146 with issue 15's teacher tools, 1.153 with issue 11's
+// layouts; the budget is that plus a small margin.
+const sizeBudget = 1.17
 
 // TestWasmSizeAgainstFontFloor keeps the size budget and writes the
 // sizes to build/size.txt.
