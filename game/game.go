@@ -257,7 +257,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if g.chromeLay != lay {
 		g.chrome.Fill(colBackground)
-		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay)
+		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay, g.qr.shown(g.qrBase, vm.Link, lay))
 		g.chromeLay = lay
 	}
 	screen.DrawImage(g.chrome, nil)
@@ -290,7 +290,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 
 // drawChrome draws the static layer: title, buttons, panels, host boxes,
 // the port map's legend, the narration and the sandbox's knobs.
-func drawChrome(v *view, vm *lesson.View, lay *Layout) {
+func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 	// Buttons last: the lesson panel's sit on top of it.
 	defer func() {
 		for _, b := range lay.Buttons {
@@ -308,7 +308,7 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout) {
 	v.text(v.fit(vm.Title, Bold, size, t.w), Bold, size, t.x, t.y+(t.h-size)/2-2, alignStart, colText)
 	drawNetworkChrome(v, vm, lay)
 	if lay.MapShown {
-		drawPortMapChrome(v, vm.PortMap, lay)
+		drawPortMapChrome(v, vm.PortMap, lay, qr)
 	}
 	if a := lay.Chart; lay.ChartShown {
 		v.fillRect(a.x, a.y, a.w, a.h, colPanel)

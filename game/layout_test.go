@@ -320,7 +320,12 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		assert.LessOrEqual(t, eventRowRect(l.Events, 0).bottom(), l.Events.bottom()-saveH(el, l.Events), "%s: a row fits", name)
 	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
-	drawChrome(v, vm, l)
+	// Presenting in the browser, the QR code takes its slot: no text in it.
+	qr := (&qrCode{}).shown("http://school.example/portplay/", vm.Link, l)
+	drawChrome(v, vm, l, qr)
+	if qr {
+		texts = append(texts, drawn{"the QR code", qrSlot(l.Legend)})
+	}
 	if vm.Lesson > 0 {
 		g.drawLive(v, vm, l)
 	}

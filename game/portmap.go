@@ -121,9 +121,25 @@ func (pm *portMap) draw(v *view, pv lesson.PortMapView, m rect) {
 	outlineRange(v, pv.Range, m)
 }
 
+// legendStatesH is the height of the legend's state swatches in one
+// column: six rows and the second line of "ephemeral range".
+const legendStatesH = 6*22 + 16
+
+// qrSlot is where presenter mode's QR code goes in legend lg: the right
+// half of a two-column legend, else the top of the column above the
+// states; the IANA classes' names make way for it (their bars stay
+// beside the map's rows).
+func qrSlot(lg rect) rect {
+	if lg.w >= 200 {
+		return rect{lg.x + lg.w/2, lg.y, lg.w / 2, min(lg.w/2, lg.h)}
+	}
+	return rect{lg.x, lg.y, lg.w, max(0, min(lg.w, lg.h-legendStatesH-8))}
+}
+
 // drawPortMapChrome draws the map's title, the IANA classes against their
-// rows and the legend: what stays put while the ports change.
-func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout) {
+// rows and the legend: what stays put while the ports change. With qr the
+// legend leaves qrSlot to presenter mode's code.
+func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 	m, lg := lay.Map, lay.Legend
 	title := fmt.Sprintf("Port map of %s (%s), TCP", pv.Host, pv.Addr)
 	v.text(v.fit(title, Bold, 15, m.w+8+lg.w), Bold, 15, m.x, m.y-18, alignStart, colText)
@@ -140,15 +156,21 @@ func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout) {
 	// short legend, two.
 	x, y := lg.x+6, lg.y
 	col2 := lg.w >= 200
-	for _, c := range classes {
-		v.text(c.name, Bold, 12, x, y, alignStart, colMuted)
-		v.text(c.r.String(), Mono, 12, x, y+14, alignStart, colMuted)
-		y += 32
-	}
-	if col2 {
-		x, y = lg.x+6+lg.w/2, lg.y
-	} else {
-		y += 8
+	switch {
+	case qr && col2: // the states in the left half
+	case qr:
+		y = qrSlot(lg).bottom() + 8
+	default:
+		for _, c := range classes {
+			v.text(c.name, Bold, 12, x, y, alignStart, colMuted)
+			v.text(c.r.String(), Mono, 12, x, y+14, alignStart, colMuted)
+			y += 32
+		}
+		if col2 {
+			x, y = lg.x+6+lg.w/2, lg.y
+		} else {
+			y += 8
+		}
 	}
 	step := 22.0
 	if col2 {

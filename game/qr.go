@@ -11,17 +11,27 @@ import (
 // qrCode is presenter mode's QR code of the deep link (lesson.View.Link on
 // this page's address), so that students open on their own devices
 // exactly what is projected: the lesson, the clients' OS and the seed. It
-// takes the port map legend's corner, the least needed while presenting.
+// takes the place of the legend's IANA class names (qrSlot).
 // The image is made once per link and only drawn, scaled, every frame.
 type qrCode struct {
 	base, link string        // what img encodes
 	img        *ebiten.Image // one pixel per module, its quiet zone included; nil for none
 }
 
-// draw draws the code of base?link; nothing when there is no page address
-// (natively), no link (not presenting) or no legend on screen (a phone).
+// shown says whether a code is drawn: there is a page address (not
+// natively), a link (presenting) and room in the legend (not a phone).
+func (q *qrCode) shown(base, link string, lay *Layout) bool {
+	return base != "" && link != "" && lay.MapShown && qrSlot(lay.Legend).h >= qrLeast
+}
+
+// qrLeast is the least side, in units, a code is drawn at: a version 4
+// code (links such as scene=5&profile=winxp&seed=7 on a school's address)
+// with its quiet zone is 41 modules, a unit each at the least.
+const qrLeast = 41
+
+// draw draws the code of base?link where shown says.
 func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
-	if base == "" || link == "" || !lay.MapShown {
+	if !q.shown(base, link, lay) {
 		return
 	}
 	if base != q.base || link != q.link {
@@ -34,7 +44,7 @@ func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
 	if q.img == nil {
 		return
 	}
-	x, y, px := qrPlace(lay.Legend, v.scale, q.img.Bounds().Dx())
+	x, y, px := qrPlace(qrSlot(lay.Legend), v.scale, q.img.Bounds().Dx())
 	op := &ebiten.DrawImageOptions{} // nearest-neighbour: sharp modules
 	op.GeoM.Scale(px, px)
 	op.GeoM.Translate(x, y)
@@ -60,8 +70,8 @@ func qrModules(url string) *image.Gray {
 	return img
 }
 
-// qrPlace puts a code of n modules a side in the top right of the legend
-// a (in units, scale device pixels each): its position in device pixels
+// qrPlace puts a code of n modules a side in the top right of slot a (in
+// units, scale device pixels each): its position in device pixels
 // and a whole number of device pixels per module (uneven modules scan
 // badly), at least one.
 func qrPlace(a rect, scale float64, n int) (x, y, px float64) {

@@ -36,7 +36,7 @@ func TestQRModules(t *testing.T) {
 }
 
 // TestQRPlace: on every supported screen that shows the legend the code
-// lies in the legend's top right, with whole device pixels per module,
+// lies in its slot's top right, inside the legend, with whole device pixels per module,
 // larger on larger screens.
 func TestQRPlace(t *testing.T) {
 	const n = 41 // a version 4 code and its quiet zone: links such as the one above
@@ -49,14 +49,16 @@ func TestQRPlace(t *testing.T) {
 		if !l.MapShown {
 			continue
 		}
-		x, y, px := qrPlace(l.Legend, l.Scale, n)
+		slot := qrSlot(l.Legend)
+		require.GreaterOrEqual(t, slot.h, float64(qrLeast), "%s: room for a code", vp.name)
+		x, y, px := qrPlace(slot, l.Scale, n)
 		assert.GreaterOrEqual(t, px, 1.0, vp.name)
 		assert.Equal(t, math.Floor(px), px, "%s: whole pixels per module", vp.name)
 		side := px * n
 		assert.GreaterOrEqual(t, x, l.Legend.x*l.Scale-1, "%s: inside the legend", vp.name)
 		assert.InDelta(t, l.Legend.right()*l.Scale, x+side, 1, vp.name)
 		assert.InDelta(t, l.Legend.y*l.Scale, y, 1, vp.name)
-		assert.LessOrEqual(t, y+side, (l.Legend.y+l.Legend.h)*l.Scale+1, vp.name)
+		assert.LessOrEqual(t, y+side, slot.bottom()*l.Scale+1, "%s: inside its slot, clear of the states", vp.name)
 		if vp.name == "1280x720" {
 			px1280 = px
 		}
