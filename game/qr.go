@@ -24,12 +24,13 @@ func (q *qrCode) shown(base, link string, lay *Layout) bool {
 	return base != "" && link != "" && lay.MapShown && qrSlot(lay.Legend).h >= qrLeast
 }
 
-// qrLeast is the least side, in units, a code is drawn at: a version 4
-// code (links such as scene=5&profile=winxp&seed=7 on a school's address)
-// with its quiet zone is 41 modules, a unit each at the least.
+// qrLeast is the least side, in units, a code is drawn at: a lesson's
+// link on a school's address (…/#profile=winxp&scene=5&seed=7&speed=1)
+// is a version 4 or 5 code, 41 or 45 modules with its quiet zone, a unit
+// each at the least.
 const qrLeast = 41
 
-// draw draws the code of base?link where shown says.
+// draw draws the code of base#link where shown says.
 func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
 	if !q.shown(base, link, lay) {
 		return
@@ -37,7 +38,7 @@ func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
 	if base != q.base || link != q.link {
 		q.base, q.link = base, link
 		q.img = nil
-		if m := qrModules(base + "?" + link); m != nil {
+		if m := qrModules(base + "#" + link); m != nil {
 			q.img = ebiten.NewImageFromImage(m)
 		}
 	}

@@ -314,7 +314,7 @@ func TestActions(t *testing.T) {
 	s.Do(ActPresenter)
 	assert.True(t, s.View().Narration.Presenter)
 	assert.Empty(t, s.View().Narration.Text, "the narration is the presenter's")
-	assert.Equal(t, s.Settings().Link(), s.View().Link)
+	assert.Equal(t, "scene=3&seed=7&speed=0.25", s.View().Link, "the lesson, its seed and speed, no moment")
 
 	hosts := len(s.View().Hosts)
 	first := s.View().Focus
@@ -340,7 +340,7 @@ func TestProfileSwitchKeepsTheMoment(t *testing.T) {
 	link := s.View().Link
 	s.Do(ActProfile)
 	assert.NotEqual(t, before, s.Settings().Profile.Name)
-	assert.Equal(t, "scene=3&profile="+s.Settings().Profile.Name+"&seed=7", s.View().Link, "the presenter's link follows the profile")
+	assert.Equal(t, "profile="+s.Settings().Profile.Name+"&scene=3&seed=7&speed=1", s.View().Link, "the presenter's link follows the profile")
 	assert.NotEqual(t, link, s.View().Link)
 	assert.Equal(t, at, s.View().Clock.Now)
 	for _, h := range s.View().Hosts {

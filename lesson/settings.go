@@ -49,17 +49,6 @@ func DefaultSettings() Settings {
 // "scene" names the lesson: links made before lessons had their name.
 var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests"}
 
-// Link is the URL query that opens the same lesson with the same clients'
-// OS and port picks: scene, profile (when one is chosen) and seed. Profile
-// names and numbers need no escaping.
-func (s Settings) Link() string {
-	q := "scene=" + strconv.Itoa(s.Lesson)
-	if s.Profile.Name != "" {
-		q += "&profile=" + s.Profile.Name
-	}
-	return q + "&seed=" + strconv.FormatUint(s.Seed, 10)
-}
-
 // PageSettingNames are the browser page's own URL parameters, which its
 // loader (web/loader.js) applies before the app starts: embed=1 is the
 // page for an <iframe>. The app only checks them (CheckPageSettings), so

@@ -81,7 +81,11 @@ func DecodeScenario(v string) (string, error) {
 // ShareFragment is the fragment (without #) of a link that opens the
 // session as it is now: its scenario, if it is the learner's own, else
 // its lesson; its settings; and the moment shown.
-func (s *Session) ShareFragment() (string, error) {
+func (s *Session) ShareFragment() (string, error) { return s.fragment(true) }
+
+// fragment is ShareFragment, with the moment shown or without it (the
+// presenter's QR code, which must not change as time plays).
+func (s *Session) fragment(moment bool) (string, error) {
 	q := url.Values{}
 	var parts []string
 	if s.run != nil && s.run.Lesson.Source != "" {
@@ -117,7 +121,9 @@ func (s *Session) ShareFragment() (string, error) {
 	}
 	if s.run != nil {
 		q.Set("seed", strconv.FormatUint(s.run.Scenario.Seed, 10))
-		q.Set("t", s.run.play.now.String())
+		if moment {
+			q.Set("t", s.run.play.now.String())
+		}
 	}
 	q.Set("speed", strconv.FormatFloat(s.set.Speed, 'g', -1, 64))
 	if enc := q.Encode(); enc != "" {

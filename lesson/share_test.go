@@ -258,6 +258,15 @@ func TestOwnScenarioKnobs(t *testing.T) {
 	assert.Equal(t, ss.View().Connections, again.Connections)
 	assert.Equal(t, laptop.Range, again.Hosts[0].Range)
 
+	// Presenting it, the QR code's link opens the same scenario, from the
+	// start.
+	ss.Do(ActPresenter)
+	pq, err := url.ParseQuery(ss.View().Link)
+	require.NoError(t, err)
+	assert.Equal(t, q.Get("scenario"), pq.Get("scenario"), "the learner's own scenario, not a lesson")
+	assert.False(t, pq.Has("t"))
+	ss.Do(ActPresenter)
+
 	// A lesson has no knobs.
 	ss.Do(ActOpen + 2)
 	assert.Empty(t, ss.View().Knobs)

@@ -57,8 +57,9 @@ type View struct {
 	// Info says what the front end did for the last action (the link it
 	// copied), until the next action.
 	Info string
-	// Link, in presenter mode, is the URL query (Settings.Link) that
-	// opens what is on screen, for a QR code the class can scan; "" else.
+	// Link, in presenter mode, is the share link's fragment without its
+	// moment: it opens what is on screen (the lesson or the learner's own
+	// scenario, its settings), for a QR code the class can scan; "" else.
 	Link string
 }
 
@@ -405,7 +406,8 @@ func (s *Session) static() View {
 		}
 		v.Narration, v.StepControls = s.narration()
 		if s.presenter {
-			v.Link = s.set.Link()
+			// Too long a scenario for a link: no code, and K says why.
+			v.Link, _ = s.fragment(false)
 		}
 		ks, _ := s.knobs()
 		for i, k := range ks {
