@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 )
 
 type socket struct {
+	id        SocketID
 	proto     Proto
 	local     netip.AddrPort
 	opts      SockOpts
@@ -62,9 +65,9 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	}
 	h.nextSock++
 	id := h.nextSock
-	s := &socket{proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
+	s := &socket{id: id, proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
 	h.sockets[id] = s
-	h.lastListener = nil
+	h.groupValid = false
 	pg, i := tb.page(port)
 	pg.bound[i]++
 	tb.bindHeld.set(port)
@@ -177,7 +180,7 @@ func (h *Host) CloseSocket(id SocketID) error {
 func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
-	h.lastListener = nil
+	h.groupValid = false
 	pg, i := tb.page(port)
 	pg.bound[i]--
 	if s.listening {
@@ -186,22 +189,69 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	tb.release(port)
 }
 
-// listener finds the socket listening on local, if any.
-func (h *Host) listener(tb *table, local netip.AddrPort) *socket {
-	if tb.peek(Port(local.Port())).listening == 0 {
+// listener finds the socket that accepts a connection to t.Local from
+// t.Remote, nil if none, as Linux's __inet_lookup_listener does
+// (net/ipv4/inet_hashtables.c; docs/facts-extra.md): the listeners bound
+// to t.Local's own address first, else those on the wildcard, so the
+// exact address beats the wildcard whichever listened first; within that
+// group, all SO_REUSEPORT, one chosen by a hash of the 4-tuple
+// (reuseport_select_sock, net/core/sock_reuseport.c). The group is kept
+// for the last local address: the 4-tuple changes with every connection,
+// the group only with bind and unbind.
+func (h *Host) listener(tb *table, t *FourTuple) *socket {
+	if tb.peek(Port(t.Local.Port())).listening == 0 {
 		return nil
 	}
-	if h.lastListener != nil && h.lastListenAt == local && h.lastListenProto == tb.proto {
-		return h.lastListener
+	if !h.groupValid || h.groupAt != t.Local || h.groupProto != tb.proto {
+		h.group = h.listenGroup(tb.proto, t.Local, h.group[:0])
+		h.groupAt, h.groupProto, h.groupValid = t.Local, tb.proto, true
 	}
+	switch len(h.group) {
+	case 0:
+		return nil
+	case 1:
+		return h.group[0]
+	}
+	return h.group[h.reuseportIndex(t, len(h.group))]
+}
+
+// listenGroup appends to g the sockets of proto listening on local's port
+// and bound to local's address, or if there are none to the wildcard, in
+// the order they were bound (socket IDs grow): the kernel's group keeps
+// its members in the order they joined, and a map's order is random.
+func (h *Host) listenGroup(proto Proto, local netip.AddrPort, g []*socket) []*socket {
+	exact := false
 	for _, s := range h.sockets {
-		if s.proto == tb.proto && s.listening && s.local.Port() == local.Port() &&
-			(s.local.Addr() == local.Addr() || s.local.Addr().IsUnspecified()) {
-			h.lastListener, h.lastListenAt, h.lastListenProto = s, local, tb.proto
-			return s
+		if s.proto != proto || !s.listening || s.local.Port() != local.Port() {
+			continue
+		}
+		switch {
+		case s.local.Addr() == local.Addr():
+			if !exact { // the wildcard ones found so far lose
+				g, exact = g[:0], true
+			}
+			g = append(g, s)
+		case s.local.Addr().IsUnspecified() && !exact:
+			g = append(g, s)
 		}
 	}
-	return nil
+	slices.SortFunc(g, func(a, b *socket) int { return cmp.Compare(a.id, b.id) })
+	return g
+}
+
+// reuseportIndex picks one of n members of a SO_REUSEPORT group for t as
+// reuseport_select_sock does: reciprocal_scale(hash, n), the hash of the
+// 4-tuple keyed by a per-host secret (inet_ehashfn and its
+// inet_ehash_secret). The hash is the engine's mix64, not the kernel's
+// jhash, so the member a given 4-tuple reaches differs from Linux's; what
+// holds is that the choice depends on the 4-tuple alone and spreads
+// connections over the group.
+func (h *Host) reuseportIndex(t *FourTuple, n int) int {
+	x := h.secret
+	for _, w := range [...]uint64{addrWord(t.Local.Addr()), addrWord(t.Remote.Addr()), uint64(t.Local.Port())<<16 | uint64(t.Remote.Port())} {
+		x = mix64(x ^ w)
+	}
+	return int(uint64(uint32(x)) * uint64(n) >> 32)
 }
 
 // pickBind picks the port for bind(0): a port with no user at all.

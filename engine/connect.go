@@ -124,7 +124,7 @@ func (h *Host) accept(t FourTuple) error {
 	if _, ok := h.addrIndex(t.Local.Addr()); !ok {
 		return fmt.Errorf("accept %s: %s is not this host's address: %w", t, t.Local.Addr(), ErrConnRefused)
 	}
-	l := h.listener(tb, t.Local)
+	l := h.listener(tb, &t)
 	if l == nil {
 		return fmt.Errorf("accept %s: nothing listens on %s: %w", t, t.Local, ErrConnRefused)
 	}

@@ -347,6 +347,7 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 				remote = fuzzDsts[(b>>3)%len(fuzzDsts)] // a peer this host also connects to
 			}
 			c := FourTuple{proto, netip.AddrPortFrom(addrs[(b>>7)%2], uint16(39998+a%16)), remote}
+			checkListener(t, h, c)
 			if err = h.Accept(c); err == nil {
 				conns = append(conns, c)
 				touch(c)
@@ -367,6 +368,25 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 		}
 	}
 	checkInvariants(t, h)
+}
+
+// checkListener checks the listener a connection to c would reach: the
+// cached lookup agrees with a fresh one, and it is bound to c's address
+// if any listener is, else to the wildcard.
+func checkListener(t testing.TB, h *Host, c FourTuple) {
+	tb := h.tables[c.Proto]
+	l := h.listener(tb, &c)
+	g := h.listenGroup(c.Proto, c.Local, nil)
+	if len(g) == 0 || tb.peek(Port(c.Local.Port())).listening == 0 {
+		require.Nil(t, l, "listener for %v", c)
+		return
+	}
+	require.Same(t, g[h.reuseportIndex(&c, len(g))], l, "listener for %v: the cache is stale", c)
+	exact := false
+	for _, s := range h.sockets {
+		exact = exact || s.proto == c.Proto && s.listening && s.local == c.Local
+	}
+	require.Equal(t, exact, l.local.Addr() == c.Local.Addr(), "listener for %v is %v", c, l.local)
 }
 
 // BenchmarkFuzzHost runs FuzzHost's body over its seed corpus and random

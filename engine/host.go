@@ -148,14 +148,16 @@ type Host struct {
 	hint    uint32
 	tables  [3]*table // by Proto
 	sockets map[SocketID]*socket
-	// lastListener is what listener last found for lastListenAt and
-	// lastListenProto, nil if nothing: a server accepts on one listener
-	// many times in a row, and this saves a pass over sockets. bind and
-	// unbind, the only changes to sockets, forget it.
-	lastListener    *socket
-	lastListenAt    netip.AddrPort
-	lastListenProto Proto
-	nextSock        SocketID
+	// group is what listener last found for groupAt and groupProto, if
+	// groupValid: the listeners a connection there may reach. A server
+	// accepts at one address many times in a row, and this saves a pass
+	// over sockets. bind and unbind, the only changes to sockets, forget
+	// it; the 4-tuple's choice within it is made on every call.
+	group      []*socket
+	groupAt    netip.AddrPort
+	groupProto Proto
+	groupValid bool
+	nextSock   SocketID
 	// twQueue holds TIME_WAIT expiries in time order (one length per
 	// host); entries whose connection was taken over early are skipped.
 	twQueue    []twEntry
