@@ -75,7 +75,7 @@ type Sim struct {
 type spec struct {
 	client, server int
 	dst            netip.Addr    // the server's address it connects to
-	service        time.Duration // the server's time per request on that port
+	service        time.Duration // the server's time per request: its listener's
 	started        int
 }
 
@@ -143,13 +143,7 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		s.push(0, actListen, int32(i), 0)
 	}
 	for i, c := range sc.Connects {
-		sp := spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To), dst: c.Dst(sc.Hosts)}
-		for _, l := range sc.Listens {
-			if at := l.At(sc.Hosts); l.Host == c.To && l.Port == c.Port && (at == sp.dst || at.IsUnspecified()) {
-				sp.service = l.Service
-			}
-		}
-		s.specs = append(s.specs, sp)
+		s.specs = append(s.specs, spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To), dst: c.Dst(sc.Hosts)})
 		s.push(c.At, actStart, int32(i), 0)
 	}
 	return s, nil
@@ -464,6 +458,18 @@ func (s *Sim) listen(l int) {
 	// Servers start as root to bind below 1024 (lesson 1's rule).
 	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
 	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}, Err: errno(err)})
+	if err != nil {
+		return // a refused listener serves nobody
+	}
+	// The connections this listener will accept take its service time. A
+	// scenario's listeners set no SO_REUSEPORT, so no other one of this
+	// host overlaps it: the engine refused any that would.
+	for k := range s.specs {
+		sp := &s.specs[k]
+		if sp.server == i && s.sc.Connects[k].Port == ls.Port && (sp.dst == local.Addr() || local.Addr().IsUnspecified()) {
+			sp.service = ls.Service
+		}
+	}
 }
 
 // start begins one connection of spec i and schedules the next one.

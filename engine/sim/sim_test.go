@@ -130,8 +130,10 @@ func TestGoldenTraces(t *testing.T) {
 	}
 }
 
+// The same scenario and seed give the same events, in fresh simulations
+// (fresh hosts, whose socket tables are maps) and when run in steps.
 func TestDeterministicAndResumable(t *testing.T) {
-	for _, b := range builtins(t) {
+	for _, b := range append(builtins(t), examples(t)...) {
 		t.Run(b.name, func(t *testing.T) {
 			until := goldenUntil(b.name)
 			if until == 0 {
@@ -588,4 +590,43 @@ func TestSecondAddressServesTheSamePort(t *testing.T) {
 	assert.Equal(t, map[string]bool{"10.0.0.10:80": true, "10.0.0.11:80": true}, reached)
 	assert.Equal(t, 2, st.Completed)
 	assert.Zero(t, st.Failed)
+}
+
+// A connection is served at the pace of the listener that accepted it: a
+// refused listener on the wildcard, though its line comes later, serves
+// nobody, and a wildcard listener serves every address of its port.
+func TestServiceTimeIsTheAcceptingListeners(t *testing.T) {
+	src := `seed 1
+duration 10s
+latency 10ms
+host client 192.168.1.5
+host web 10.0.0.10,10.0.0.11
+listen web 10.0.0.11:80 service 300ms
+listen web 0.0.0.0:80 service 2s    # refused: 10.0.0.11:80 is taken
+listen web 0.0.0.0:443 service 700ms
+connect client -> 10.0.0.11:80 at 100ms
+connect client -> web:443 at 100ms
+connect client -> 10.0.0.11:443 at 100ms
+`
+	evs, st := run(t, src, 0)
+	require.Equal(t, 3, st.Completed)
+	for range 20 { // fresh hosts, a wildcard and a specific listener
+		again, _ := run(t, src, 0)
+		require.Equal(t, evs, again)
+	}
+	request := map[int]time.Duration{}
+	served := map[string]time.Duration{}
+	for _, e := range evs {
+		switch {
+		case e.Kind == State && e.Host == "web" && e.State == engine.Established:
+			request[e.Conn] = e.At
+		case e.Kind == Packet && e.Host == "web" && e.Len == ResponseLen:
+			served[e.Tuple.Local.String()] = e.At - request[e.Conn]
+		}
+	}
+	assert.Equal(t, map[string]time.Duration{
+		"10.0.0.11:80":  300 * time.Millisecond,
+		"10.0.0.10:443": 700 * time.Millisecond,
+		"10.0.0.11:443": 700 * time.Millisecond,
+	}, served)
 }
