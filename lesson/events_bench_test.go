@@ -38,3 +38,48 @@ func builtinB(b *testing.B) *Catalogue {
 	}
 	return cat
 }
+
+// BenchmarkViewInto is the game's per-frame refresh of its view model in
+// lesson 5 and the sandbox with traffic: paused (the same moment every
+// frame) and playing (a frame's time further each call, the Tick itself
+// not counted). The front end keeps one View, as the game does.
+func BenchmarkViewInto(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		lesson int
+		at     time.Duration
+	}{{"lesson5", 5, 3 * time.Second}, {"sandbox", 6, 5 * time.Second}} {
+		for _, playing := range []bool{false, true} {
+			name := tc.name + "/paused"
+			if playing {
+				name = tc.name + "/playing"
+			}
+			b.Run(name, func(b *testing.B) {
+				ss := NewSession(builtinB(b), func() Settings {
+					s := DefaultSettings()
+					s.Lesson, s.LessonGiven = tc.lesson, true
+					return s
+				}(), nil, &MemStore{})
+				ss.SetBudget(Budget{})
+				ss.SeekTo(tc.at)
+				if playing {
+					ss.Do(ActPlay)
+				}
+				var v View
+				ss.ViewInto(&v)
+				if len(v.Packets) == 0 && len(v.Connections) == 0 {
+					b.Fatal("no traffic to show")
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if playing {
+						b.StopTimer()
+						ss.Tick(time.Second / 60)
+						b.StartTimer()
+					}
+					ss.ViewInto(&v)
+				}
+			})
+		}
+	}
+}

@@ -1,9 +1,9 @@
 package lesson
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,30 +98,33 @@ type connName struct {
 	n      int
 }
 
-func (c connName) String() string { return c.client + "'s " + c.ordinal() + " connection" }
+func (c connName) String() string {
+	return c.client + "'s " + strconv.Itoa(c.n) + c.suffix() + " connection"
+}
 
 // on is the name as host h's box lists it: short, since the box says whose
 // connection it is when it is its own ("3rd connection", "carol's 1st").
+// Each name is one concatenation: one allocation, not a Sprintf's several.
 func (c connName) on(h string) string {
 	if h == c.client {
-		return c.ordinal() + " connection"
+		return strconv.Itoa(c.n) + c.suffix() + " connection"
 	}
-	return c.client + "'s " + c.ordinal()
+	return c.client + "'s " + strconv.Itoa(c.n) + c.suffix()
 }
 
-func (c connName) ordinal() string {
-	suffix := "th"
+// suffix is the ordinal's: 1st, 2nd, 3rd, 4th, 11th, 21st.
+func (c connName) suffix() string {
 	if c.n%100 < 11 || c.n%100 > 13 {
 		switch c.n % 10 {
 		case 1:
-			suffix = "st"
+			return "st"
 		case 2:
-			suffix = "nd"
+			return "nd"
 		case 3:
-			suffix = "rd"
+			return "rd"
 		}
 	}
-	return fmt.Sprintf("%d%s", c.n, suffix)
+	return "th"
 }
 
 // Sample is how many of the client hosts' 4-tuples were in use and in

@@ -141,6 +141,8 @@ type Session struct {
 		ok  bool
 	}
 	scratch [2][]connState
+	// rowNames are the names of the rows the last view showed.
+	rowNames rowNames
 	// logEpoch changes whenever the run starts again, for Recent.
 	logEpoch uint64
 	// custom is the learner's own scenario as a lesson, once opened.

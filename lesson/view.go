@@ -323,6 +323,7 @@ func (s *Session) ViewInto(v *View) {
 	v.Events = p.events
 	v.Focus = s.focus
 	hosts = slices.Grow(hosts[:0], len(p.hosts))[:len(p.hosts)]
+	s.rowNames.start(p)
 	for i := range p.hosts {
 		s.hostView(&hosts[i], &p.hosts[i])
 	}
@@ -487,7 +488,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	if len(h.waiting) > 0 {
 		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 			e := h.waiting[id]
-			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: p.names[id].on(h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
 		}
 	}
 	hv.Total = len(rows) + len(h.conns)
@@ -496,7 +497,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	s.scratch[0], s.scratch[1] = h.firstRows(room, s.scratch[0], s.scratch[1])
 	shown := append(s.scratch[0], s.scratch[1]...)
 	for _, c := range shown[:min(len(shown), room)] {
-		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: p.names[c.id].on(h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
+		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
 		if c.state == engine.TimeWait {
 			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
@@ -513,6 +514,45 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err}
 		hv.Failure = failure
 	}
+}
+
+// rowNames keeps the names of the connections the last view's host boxes
+// listed, so that a connection's name is built once while it stays in a
+// box rather than every frame (an ordinal's Sprintf and a concatenation).
+// It holds two views' names at most: the last one's and this one's.
+type rowNames struct {
+	p         *player
+	last, now map[rowName]string
+}
+
+// rowName is a name as a box shows it: on its client's box or another's.
+type rowName struct {
+	conn int
+	own  bool
+}
+
+// start begins a view of p: the last view's names are kept if it was of p.
+func (r *rowNames) start(p *player) {
+	if r.p != p {
+		r.p, r.last, r.now = p, map[rowName]string{}, map[rowName]string{}
+		return
+	}
+	r.last, r.now = r.now, r.last
+	clear(r.now)
+}
+
+// name is connection id's name on host's box.
+func (r *rowNames) name(p *player, id int, host string) string {
+	n := p.names[id]
+	k := rowName{id, n.client == host}
+	name, ok := r.now[k]
+	if !ok {
+		if name, ok = r.last[k]; !ok {
+			name = n.on(host)
+		}
+		r.now[k] = name
+	}
+	return name
 }
 
 // packets appends the packets shown to out[:0].
