@@ -99,7 +99,7 @@ test: deps vet cross unit web native e2e
 # Allocations are per op, and an op of the game's benchmarks is a frame.
 # scripts/bench-sim.sh runs the simulation natively and in wasm under Node.
 bench: deps
-	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./game/
+	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./lesson/ ./game/
 	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench='Draw|PortMap' -benchmem ./game/
 	GO=$(GO) ./scripts/bench-sim.sh
 
