@@ -49,7 +49,7 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 		for x := px; x < px+pw; x += 10 {
 			v.fillRect(x, y, 5, 1.5, colRange)
 		}
-		v.text("range: "+plural(limit, "port", "ports"), Regular, 12, px+6, y+3, alignStart, colRange)
+		v.text("range: "+lesson.Plural(limit, "port", "ports"), Regular, 12, px+6, y+3, alignStart, colRange)
 	}
 	// The samples so far, then this moment's counts: the line ends where
 	// the host boxes are.
@@ -81,7 +81,7 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 // drawCompletionChart compares how long the scenario's clients take in
 // each mode (lesson 4), from complete runs: one bar each.
 func drawCompletionChart(v *view, cmp *lesson.Comparison, a rect) {
-	v.text(plural(cmp.Connections, "connection", "connections")+": the last done after", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	v.text(lesson.Plural(cmp.Connections, "connection", "connections")+": the last done after", Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	longest := time.Millisecond
 	for _, m := range cmp.Runs {
 		longest = max(longest, m.Stats.LastDone)

@@ -333,7 +333,7 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	a, tr := lay.Narration, lay.NarrText
 	n := vm.Narration
-	head := fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps)
+	head := n.StepText()
 	if n.Presenter {
 		head += "  ·  presenter mode (M)"
 	}
@@ -381,7 +381,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 		if n.Next != "" {
 			next = "PageDown: " + n.Next + "."
 		}
-		bottom("Lesson complete: "+n.Learnt+"  "+next, Bold, colRange)
+		bottom(n.CompleteText()+"  "+next, Bold, colRange)
 	}
 }
 

@@ -43,19 +43,12 @@ func announcement(l, last lesson.Log) string {
 	}
 	parts := []string{fmt.Sprintf("%d events", n)}
 	if p := l.Ports - last.Ports; p > 0 {
-		parts = append(parts, plural(p, "port given", "ports given"))
+		parts = append(parts, lesson.Plural(p, "port given", "ports given"))
 	}
 	if f := l.Failures - last.Failures; f > 0 {
-		parts = append(parts, plural(f, "connect failed", "connects failed"))
+		parts = append(parts, lesson.Plural(f, "connect failed", "connects failed"))
 	}
 	return at + strings.Join(parts, ", ") + "; the latest: " + latest.Text
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // keyShortcut is a control's key as aria-keyshortcuts names it (the
@@ -112,10 +105,10 @@ func socketLines(h lesson.HostView) []string {
 		out = append(out, state+" "+text)
 	}
 	if more := h.Total - len(h.Rows); more > 0 {
-		out = append(out, fmt.Sprintf("and %d more: %s, %d in TIME_WAIT", more, plural(h.Conns, "connection", "connections"), h.InTW))
+		out = append(out, fmt.Sprintf("and %d more: %s", more, h.Counts()))
 	}
 	if h.Failures > 0 {
-		out = append(out, fmt.Sprintf("%s, the latest %s", plural(h.Failures, "failure", "failures"), engine.ErrnoName(h.LastErr)))
+		out = append(out, fmt.Sprintf("%s, the latest %s", lesson.Plural(h.Failures, "failure", "failures"), engine.ErrnoName(h.LastErr)))
 	}
 	return out
 }

@@ -281,7 +281,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.sandbox = len(vm.Knobs) > 0
 
 	n := vm.Narration
-	m.step.Set("textContent", fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps))
+	m.step.Set("textContent", n.StepText())
 	q := n.Question
 	text, ask := n.Text, ""
 	var choices []lesson.Control
@@ -299,12 +299,9 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	// something. The live regions stay, so that what comes is said.
 	m.choices.parent.Set("hidden", len(choices) == 0)
 	m.verdict.Set("textContent", verdictText(q))
-	learnt := ""
-	if n.Complete {
-		learnt = "Lesson complete: " + n.Learnt
-		if n.Next != "" {
-			learnt += " Next: " + n.Next + "."
-		}
+	learnt := n.CompleteText()
+	if n.Complete && n.Next != "" {
+		learnt += " Next: " + n.Next + "."
 	}
 	m.learnt.Set("textContent", learnt)
 	// The canvas shows the step buttons in the lesson panel, where "Next"

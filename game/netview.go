@@ -201,7 +201,7 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	hd := headerOf(b)
 	if hd.tiny {
 		// Its counts on one line under the name, the failures first.
-		msg, col := fmt.Sprintf("%s, %d in TIME_WAIT", plural(h.Conns, "connection", "connections"), h.InTW), colMuted
+		msg, col := h.Counts(), colMuted
 		if h.Failures > 0 {
 			msg, col = fmt.Sprintf("%d failed", h.Failures), colError
 		}
@@ -265,7 +265,7 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 			// The longest of these that fits a narrow box, so that the
 			// numbers are never cut short.
 			room := right - b.x - 22
-			msg := fmt.Sprintf("+ %d more  (%s, %d in TIME_WAIT)", more, plural(h.Conns, "connection", "connections"), h.InTW)
+			msg := fmt.Sprintf("+ %d more  (%s)", more, h.Counts())
 			for _, short := range []string{fmt.Sprintf("+ %d more, %d in TIME_WAIT", more, h.InTW), fmt.Sprintf("+ %d more", more)} {
 				if v.textWidth(msg, Regular, 12) > room {
 					msg = short

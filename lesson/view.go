@@ -109,6 +109,20 @@ type HostView struct {
 	Failure                  *Failure // the latest failure, while it is recent
 }
 
+// Counts are the host's connections in words, as its box and the text
+// mirror say them: "12 connections, 3 in TIME_WAIT".
+func (h *HostView) Counts() string {
+	return Plural(h.Conns, "connection", "connections") + ", " + strconv.Itoa(h.InTW) + " in TIME_WAIT"
+}
+
+// Plural is n and a noun for that many: "1 port", "3 ports", "0 ports".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
 // RowKind says what a socket row is.
 type RowKind uint8
 
@@ -222,6 +236,20 @@ type Narration struct {
 	Complete bool
 	Learnt   string
 	Next     string
+}
+
+// StepText is the panel's heading as every front end says it: "Step 2
+// of 5".
+func (n *Narration) StepText() string { return fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps) }
+
+// CompleteText says the lesson is done and what it taught, as every front
+// end says it, before its own way on (a key, a button, a command); ""
+// until then.
+func (n *Narration) CompleteText() string {
+	if !n.Complete {
+		return ""
+	}
+	return "Lesson complete: " + n.Learnt
 }
 
 // QuestionView is the current question.

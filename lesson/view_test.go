@@ -400,3 +400,32 @@ func TestChartWindow(t *testing.T) {
 	}
 	assert.Equal(t, time.Millisecond, chartWindow(0, 0), "never a zero axis")
 }
+
+// The words every front end shows for the same fact, built here once.
+func TestSharedWording(t *testing.T) {
+	for _, tc := range []struct {
+		n          Narration
+		step, done string
+	}{
+		{Narration{Step: 0, Steps: 5}, "Step 1 of 5", ""},
+		{Narration{Step: 4, Steps: 5, Learnt: "ports are per address"}, "Step 5 of 5", ""},
+		{Narration{Step: 4, Steps: 5, Complete: true, Learnt: "ports are per address"}, "Step 5 of 5", "Lesson complete: ports are per address"},
+	} {
+		assert.Equal(t, tc.step, tc.n.StepText())
+		assert.Equal(t, tc.done, tc.n.CompleteText())
+	}
+	for _, tc := range []struct {
+		conns, tw int
+		want      string
+	}{
+		{0, 0, "0 connections, 0 in TIME_WAIT"},
+		{1, 1, "1 connection, 1 in TIME_WAIT"},
+		{12, 3, "12 connections, 3 in TIME_WAIT"},
+	} {
+		h := HostView{Conns: tc.conns, InTW: tc.tw}
+		assert.Equal(t, tc.want, h.Counts())
+	}
+	assert.Equal(t, "1 port", Plural(1, "port", "ports"))
+	assert.Equal(t, "2 ports", Plural(2, "port", "ports"))
+	assert.Equal(t, "0 ports", Plural(0, "port", "ports"))
+}

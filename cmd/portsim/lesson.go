@@ -101,7 +101,10 @@ func (t *terminal) work(s *lesson.Session) error {
 		}
 	}
 	n := vm.Narration
-	fmt.Fprintln(t.w, "\n"+wrap("Lesson complete: "+n.Learnt, 78))
+	if !n.Complete {
+		return nil // the sandbox is open-ended: it never ends
+	}
+	fmt.Fprintln(t.w, "\n"+wrap(n.CompleteText(), 78))
 	if n.Next != "" {
 		fmt.Fprintf(t.w, "Next: %s (portsim lesson %d).\n", n.Next, vm.Lesson+1)
 	}
@@ -111,7 +114,7 @@ func (t *terminal) work(s *lesson.Session) error {
 // step prints a step's heading and narration, or its question.
 func (t *terminal) step(vm lesson.View) {
 	n := vm.Narration
-	fmt.Fprintf(t.w, "\nStep %d of %d\n", n.Step+1, n.Steps)
+	fmt.Fprintln(t.w, "\n"+n.StepText())
 	if q := n.Question; q != nil {
 		fmt.Fprintln(t.w, wrap("Question: "+q.Text, 78))
 		for _, c := range q.Choices {

@@ -129,3 +129,11 @@ func TestLessonUsageErrors(t *testing.T) {
 	r := portsim(t, "", "lesson", "1", "--answers", "C")
 	assert.Equal(t, 0, r.code)
 }
+
+// The sandbox is open-ended: the terminal never calls it complete.
+func TestSandboxLessonNeverSaysComplete(t *testing.T) {
+	r := portsim(t, "", "lesson", "6", "--answers", "A")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "\nStep 2 of 2\n")
+	assert.NotContains(t, r.stdout, "Lesson complete")
+}
