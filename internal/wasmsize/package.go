@@ -1,0 +1,169 @@
+package wasmsize
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Groups for functions that belong to no package.
+const (
+	NoPackage = "(no package)" // the runtime's assembly: memeqbody, wasm_pc_f_loop, …
+	Unnamed   = "(unnamed)"    // a function the name section does not name
+	TypeEq    = "type:.eq"     // generated equality of a composite type: [2]interface {}, …
+)
+
+// Package is the Go package a function's name in a Go-built module
+// belongs to, as the name spells it. Go's linker writes a function's full
+// name with every character other than letters, digits, '_' and '.' made
+// '_' (cmd/link/internal/wasm, nameRegexp): the import path's '/' and
+// '-', a method's "(*T)" ("__T_") and a generic instantiation's brackets
+// ("F_go.shape.int_") all become '_', so the package is returned with its
+// '_'s: "github.com_portplay_portplay_lesson" for
+// "github.com_portplay_portplay_lesson.__parser_.statement".
+//
+// The package ends at the first '.', except in a host name: an import
+// path whose first element ends in a top-level domain that module paths
+// use (github.com, golang.org, gopkg.in, …; see tlds) keeps that element's
+// dots, and a gopkg.in-style version suffix (".v3") stays with the
+// package. A generated equality function counts for its type's package.
+// Names with '[' (a name section from another linker) are cut there first.
+func Package(name string) string {
+	if name == "" {
+		return Unnamed
+	}
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	for _, eq := range []string{"type_.eq.", "type:.eq."} {
+		if rest, ok := strings.CutPrefix(name, eq); ok {
+			if p := Package(rest); p != NoPackage && !strings.HasPrefix(p, "_") {
+				return p
+			}
+			return TypeEq
+		}
+	}
+	start := 0
+	if host, _, ok := strings.Cut(name, "_"); ok && isHost(host) {
+		start = len(host) + 1
+	}
+	dot := strings.IndexByte(name[start:], '.')
+	if dot < 0 || start+dot == 0 {
+		return NoPackage
+	}
+	end := start + dot
+	if start > 0 {
+		end += versionSuffix(name[end:])
+	}
+	return name[:end]
+}
+
+// versionSuffix is the length of a ".vN" that ends a path element
+// (gopkg.in/yaml.v3) at the start of s, or 0.
+func versionSuffix(s string) int {
+	if len(s) < 3 || s[0] != '.' || s[1] != 'v' {
+		return 0
+	}
+	i := 2
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 2 || i == len(s) || (s[i] != '.' && s[i] != '_') {
+		return 0
+	}
+	return i
+}
+
+// tlds are the top-level domains of module paths' hosts. A Go symbol name
+// can look like a host too ("time.atoi_go.shape.string_" is time.atoi's
+// instantiation, "runtime.mProf_Malloc" a function): only a known domain
+// makes its first element a host. An unknown one makes the whole host
+// and path one "package" named by the host's first label, visibly wrong
+// rather than silently merged into a standard package.
+var tlds = map[string]bool{
+	"com": true, "org": true, "net": true, "io": true, "in": true, "dev": true,
+	"co": true, "cc": true, "me": true, "sh": true, "ht": true, "app": true,
+	"xyz": true, "info": true, "tech": true, "cloud": true, "eu": true,
+	"de": true, "fr": true, "uk": true, "nl": true, "ch": true, "jp": true,
+	"cn": true, "ru": true, "pl": true, "it": true, "se": true, "fi": true,
+	"no": true, "be": true, "at": true, "cz": true, "to": true, "ai": true,
+	"edu": true, "gov": true, "us": true, "ca": true, "au": true,
+}
+
+// isHost says whether s is a host name with a known top-level domain:
+// two or more labels of lower-case letters, digits and '-'.
+func isHost(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 || !tlds[labels[len(labels)-1]] {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// PackageSize is one package's functions in one module.
+type PackageSize struct {
+	Package string
+	Size    int // bytes of function bodies
+	Funcs   int
+}
+
+// ByPackage adds a module's functions up by Package, largest first (ties
+// by name, so the order is the same every run).
+func ByPackage(m *Module) []PackageSize {
+	idx := map[string]int{}
+	var out []PackageSize
+	for _, f := range m.Funcs {
+		p := Package(f.Name)
+		i, ok := idx[p]
+		if !ok {
+			i = len(out)
+			idx[p] = i
+			out = append(out, PackageSize{Package: p})
+		}
+		out[i].Size += f.Size
+		out[i].Funcs++
+	}
+	slices.SortFunc(out, func(a, b PackageSize) int {
+		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.Package, b.Package))
+	})
+	return out
+}
+
+// Change is one package's code in two modules.
+type Change struct {
+	Package string
+	Base    int // bytes in the base module (0 if it has no such package)
+	Size    int // bytes in the other
+}
+
+// Growth is Size - Base.
+func (c Change) Growth() int { return c.Size - c.Base }
+
+// Diff compares m's code by package with base's: every package in either,
+// those that grew most first, then those that shrank least, ties by name.
+func Diff(base, m *Module) []Change {
+	idx := map[string]int{}
+	var out []Change
+	add := func(mod *Module, size func(*Change) *int) {
+		for _, p := range ByPackage(mod) {
+			i, ok := idx[p.Package]
+			if !ok {
+				i = len(out)
+				idx[p.Package] = i
+				out = append(out, Change{Package: p.Package})
+			}
+			*size(&out[i]) = p.Size
+		}
+	}
+	add(base, func(c *Change) *int { return &c.Base })
+	add(m, func(c *Change) *int { return &c.Size })
+	slices.SortFunc(out, func(a, b Change) int {
+		return cmp.Or(cmp.Compare(b.Growth(), a.Growth()), strings.Compare(a.Package, b.Package))
+	})
+	return out
+}
