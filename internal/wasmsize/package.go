@@ -27,7 +27,8 @@ const (
 // use (github.com, golang.org, gopkg.in, …; see tlds) keeps that element's
 // dots, and a gopkg.in-style version suffix (".v3") stays with the
 // package. A generated equality function counts for its type's package.
-// Names with '[' (a name section from another linker) are cut there first.
+// Names as Go spells them, with '/' and '[' (a name section from another
+// linker), work too: they are cut at the '['.
 func Package(name string) string {
 	if name == "" {
 		return Unnamed
@@ -37,25 +38,32 @@ func Package(name string) string {
 	}
 	for _, eq := range []string{"type_.eq.", "type:.eq."} {
 		if rest, ok := strings.CutPrefix(name, eq); ok {
-			if p := Package(rest); p != NoPackage && !strings.HasPrefix(p, "_") {
+			if p := Package(rest); p != NoPackage && p != Unnamed && !strings.HasPrefix(p, "_") {
 				return p
 			}
 			return TypeEq
 		}
 	}
 	start := 0
-	if host, _, ok := strings.Cut(name, "_"); ok && isHost(host) {
-		start = len(host) + 1
+	if i := strings.IndexAny(name, "_/"); i >= 0 && isHost(name[:i]) {
+		start = i + 1
 	}
-	dot := strings.IndexByte(name[start:], '.')
-	if dot < 0 || start+dot == 0 {
-		return NoPackage
+	end := start
+	for {
+		dot := strings.IndexByte(name[end:], '.')
+		if dot < 0 || end+dot == 0 {
+			return NoPackage
+		}
+		end += dot
+		v := 0
+		if start > 0 {
+			v = versionSuffix(name[end:])
+		}
+		if v == 0 || name[end+v] == '.' {
+			return name[:end+v]
+		}
+		end += v // "gopkg.in_yaml.v3_sub.F": the path goes on
 	}
-	end := start + dot
-	if start > 0 {
-		end += versionSuffix(name[end:])
-	}
-	return name[:end]
 }
 
 // versionSuffix is the length of a ".vN" that ends a path element

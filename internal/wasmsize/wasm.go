@@ -205,6 +205,7 @@ func Parse(b []byte) (*Module, error) {
 	m := &Module{Size: len(b)}
 	var names []funcName
 	declared := -1 // functions the function section declares
+	countsAt := 0  // the code section, else the function section: where a mismatch is
 	seen := map[byte]bool{}
 	for r.left() > 0 {
 		at := r.pos
@@ -234,8 +235,12 @@ func Parse(b []byte) (*Module, error) {
 			m.Imported, err = readImports(body)
 		case SecFunction:
 			declared, err = body.count("function section's count", 1)
+			if countsAt == 0 {
+				countsAt = at
+			}
 		case SecCode:
 			m.Funcs, err = readCode(body)
+			countsAt = at
 		}
 		if err != nil {
 			return nil, err
@@ -244,7 +249,7 @@ func Parse(b []byte) (*Module, error) {
 	}
 	if declared >= 0 || m.Funcs != nil {
 		if declared != len(m.Funcs) {
-			return nil, r.fail(r.pos, "the function section declares %d functions, the code section has %d bodies", max(declared, 0), len(m.Funcs))
+			return nil, r.fail(countsAt, "the function section declares %d functions, the code section has %d bodies", max(declared, 0), len(m.Funcs))
 		}
 	}
 	for i := range m.Funcs {
