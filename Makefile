@@ -4,7 +4,7 @@ PORT    ?= 8080
 GOFLAGS_BUILD = -trimpath -ldflags='-s -w'
 WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 
-.PHONY: all web dist serve run native release cross test unit e2e vet deps bench clean
+.PHONY: all web dist serve run native release cross test unit e2e vet deps bench size clean
 
 all: web native
 
@@ -102,6 +102,16 @@ bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./lesson/ ./game/
 	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench='Draw|PortMap' -benchmem ./game/
 	GO=$(GO) ./scripts/bench-sim.sh
+
+# What the app's wasm adds to the fonts-only floor's (e2e/fontfloor), by
+# Go package and by section: both linked without -s, which would drop the
+# function names cmd/wasmsize reads; the code and data are the same bytes
+# as in the stripped build that is served.
+size:
+	mkdir -p build
+	GOOS=js GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -o build/portplay-names.wasm ./cmd/portplay
+	GOOS=js GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -o build/fontfloor-names.wasm ./e2e/fontfloor
+	$(GO) run ./cmd/wasmsize build/portplay-names.wasm build/fontfloor-names.wasm
 
 clean:
 	rm -rf build dist web/portplay.wasm web/portplay.wasm.gz web/wasm_exec.js web/wasm_exec.js.gz
