@@ -5,11 +5,15 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/internal/wasmsize"
 )
 
 // sizeBudget is the most Portplay's wasm may weigh, brotli-compressed, as
@@ -22,7 +26,7 @@ import (
 const sizeBudget = 1.17
 
 // TestWasmSizeAgainstFontFloor keeps the size budget and writes the
-// sizes to build/size.txt.
+// sizes to build/size.txt, with what the app adds to the floor by package.
 func TestWasmSizeAgainstFontFloor(t *testing.T) {
 	sizes := func(dir string) (raw, gz, br int64) {
 		wasm, err := filepath.Glob(filepath.Join(dir, "portplay.*.wasm"))
@@ -48,7 +52,47 @@ Portplay           %5.2f MB   %5.2f MB   %5.2f MB
 ratio              %5.3f      %5.3f      %5.3f   (budget %.2f)
 `, mb(fRaw), mb(fGz), mb(fBr), mb(aRaw), mb(aGz), mb(aBr),
 		float64(aRaw)/float64(fRaw), float64(aGz)/float64(fGz), float64(aBr)/float64(fBr), sizeBudget)
-	t.Log("\n" + report)
-	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "size.txt"), []byte(report), 0o644))
+	breakdown := packageBreakdown(t, distDir)
+	t.Log("\n" + report + "\n" + breakdown)
+	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "size.txt"), []byte(report+"\n"+breakdown), 0o644))
 	assert.LessOrEqual(t, float64(aBr)/float64(fBr), sizeBudget, "Portplay's brotli wasm against the fonts-only program's:\n%s", report)
+}
+
+// packageBreakdown is what the app's code adds to the fonts floor's, the
+// 15 packages that grow most and the sections (cmd/wasmsize's report).
+// The bundles are linked with -s, which drops the function names, so the
+// app and the floor are linked again without it here (a relink: seconds
+// with the build cache that setup filled); the served app's code and data
+// must be the very bytes measured.
+func packageBreakdown(t *testing.T, dist string) string {
+	dir := t.TempDir()
+	named := func(pkg string) *wasmsize.Module {
+		out := filepath.Join(dir, filepath.Base(pkg)+".wasm")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, "go build %s for js/wasm without -s:\n%s", pkg, b)
+		return parseWasm(t, out)
+	}
+	app, floor := named("./cmd/portplay"), named("./e2e/fontfloor")
+	served, err := filepath.Glob(filepath.Join(dist, "portplay.*.wasm"))
+	require.NoError(t, err)
+	require.Len(t, served, 1)
+	shipped := parseWasm(t, served[0])
+	for _, id := range []byte{wasmsize.SecCode, wasmsize.SecData} {
+		assert.Equal(t, shipped.SectionSize(id), app.SectionSize(id), "the served wasm's %s section against the build measured by package", wasmsize.SectionName(id))
+	}
+	var b strings.Builder
+	b.WriteString("what the app adds to the fonts floor (both linked without -s; make size lists more)\n")
+	require.NoError(t, wasmsize.Report(&b, "portplay", app, "fontfloor", floor, 15))
+	return b.String()
+}
+
+func parseWasm(t *testing.T, name string) *wasmsize.Module {
+	b, err := os.ReadFile(name)
+	require.NoError(t, err)
+	m, err := wasmsize.Parse(b)
+	require.NoError(t, err, name)
+	return m
 }
