@@ -8,9 +8,9 @@ import (
 
 // Groups for functions that belong to no package.
 const (
-	NoPackage = "(no package)" // the runtime's assembly: memeqbody, wasm_pc_f_loop, …
-	Unnamed   = "(unnamed)"    // a function the name section does not name
-	TypeEq    = "type:.eq"     // generated equality of a composite type: [2]interface {}, …
+	NoPackage = "(no package)"         // the runtime's assembly: memeqbody, wasm_pc_f_loop, …
+	Unnamed   = "(unnamed)"            // a function the name section does not name
+	Generated = "type:.eq, type:.hash" // generated equality and hashing of an unnamed type: [2]string, struct{…}, a shape
 )
 
 // Package is the Go package a function's name in a Go-built module
@@ -26,7 +26,9 @@ const (
 // path whose first element ends in a top-level domain that module paths
 // use (github.com, golang.org, gopkg.in, …; see tlds) keeps that element's
 // dots, and a gopkg.in-style version suffix (".v3") stays with the
-// package. A generated equality function counts for its type's package.
+// package. A generated equality or hash function counts for its named
+// type's package, and the standard library's vendored copies
+// ("vendor_golang.org_x_net_…") keep their prefix.
 // Names as Go spells them, with '/' and '[' (a name section from another
 // linker), work too: they are cut at the '['.
 func Package(name string) string {
@@ -36,12 +38,18 @@ func Package(name string) string {
 	if i := strings.IndexByte(name, '['); i >= 0 {
 		name = name[:i]
 	}
-	for _, eq := range []string{"type_.eq.", "type:.eq."} {
-		if rest, ok := strings.CutPrefix(name, eq); ok {
-			if p := Package(rest); p != NoPackage && p != Unnamed && !strings.HasPrefix(p, "_") {
-				return p
+	if rest, ok := generatedFor(name); ok {
+		if p := Package(rest); rest != "" && !unnamedType(rest) && p != NoPackage {
+			return p
+		}
+		return Generated
+	}
+	for _, vendor := range []string{"vendor_", "vendor/"} { // the standard library's copies of golang.org/x/…
+		if rest, ok := strings.CutPrefix(name, vendor); ok {
+			if p := Package(rest); p != NoPackage {
+				return vendor + p
 			}
-			return TypeEq
+			return NoPackage
 		}
 	}
 	start := 0
@@ -64,6 +72,35 @@ func Package(name string) string {
 		}
 		end += v // "gopkg.in_yaml.v3_sub.F": the path goes on
 	}
+}
+
+// generatedFor says whether name is a function the compiler generates
+// for a type (type:.eq.T, type:.hash.T), and of which type.
+func generatedFor(name string) (typ string, ok bool) {
+	for _, prefix := range []string{"type_.", "type:."} {
+		if rest, ok := strings.CutPrefix(name, prefix); ok {
+			if kind, typ, ok := strings.Cut(rest, "."); ok && kind != "" && strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz") == "" {
+				return typ, true
+			}
+		}
+	}
+	return "", false
+}
+
+// unnamedType says whether a type's name, as the linker writes it, starts
+// as no package's named type does: an array, pointer or slice ("_2_string",
+// raw "*T"), a type literal ("struct___X_int__", "interface_…") or a
+// generic shape ("go.shape.int").
+func unnamedType(t string) bool {
+	if strings.HasPrefix(t, "_") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "go.shape.") {
+		return true
+	}
+	for _, kw := range []string{"struct", "interface", "func", "map", "chan"} {
+		if rest, ok := strings.CutPrefix(t, kw); ok && rest != "" && strings.IndexByte("_ {(", rest[0]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // versionSuffix is the length of a ".vN" that ends a path element

@@ -41,11 +41,29 @@ func TestPackage(t *testing.T) {
 		{"slices.Sort[go.shape.int]", "slices"},
 		{"github.com/portplay/portplay/lesson.(*parser).statement", "github.com/portplay/portplay/lesson"},
 		{"github.com/a/b.F[github.com/c/d.T]", "github.com/a/b"},
-		// Generated equality counts for its type's package.
+		// Generated equality and hashing count for a named type's package.
 		{"type_.eq.github.com_portplay_portplay_lesson.View", "github.com_portplay_portplay_lesson"},
 		{"type_.eq.internal_abi.ITab", "internal_abi"},
-		{"type_.eq.__2_interface___", TypeEq},
-		{"type:.eq.[2]interface {}", TypeEq},
+		{"type_.hash.net_netip.AddrPort", "net_netip"},
+		{"type_.eq.go_token.Position", "go_token"},
+		{"type:.eq.time.Location", "time"},
+		// Those of unnamed types count for none.
+		{"type_.eq._2_interface___", Generated},
+		{"type_.eq._1_github.com_portplay_portplay_engine.Profile", Generated},
+		{"type_.eq.struct___X_float64__Y_float64__", Generated},
+		{"type_.eq.struct___github.com_portplay_portplay_lesson.key_int__", Generated},
+		{"type_.eq.go.shape.struct___Pressed_bool__Value_float64__", Generated},
+		{"type_.eq.interface___M___", Generated},
+		{"type:.eq.[2]interface {}", Generated},
+		{"type:.eq.*T", Generated},
+		{"type:.eq.struct { X int }", Generated},
+		{"type_.eq.", Generated},
+		// A package whose name starts like a type literal's keyword is a package.
+		{"type_.eq.mapper.T", "mapper"},
+		// The standard library's vendored copies.
+		{"vendor_golang.org_x_net_dns_dnsmessage.init", "vendor_golang.org_x_net_dns_dnsmessage"},
+		{"vendor/golang.org/x/net/dns/dnsmessage.init", "vendor/golang.org/x/net/dns/dnsmessage"},
+		{"vendor_x", NoPackage},
 		// No package: the runtime's assembly, odd names.
 		{"memeqbody", NoPackage},
 		{"_rt0_wasm_js", NoPackage},
