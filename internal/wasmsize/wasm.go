@@ -204,8 +204,8 @@ func Parse(b []byte) (*Module, error) {
 	r.pos = 8
 	m := &Module{Size: len(b)}
 	var names []funcName
-	declared := -1 // functions the function section declares
-	countsAt := 0  // the code section, else the function section: where a mismatch is
+	declared := 0 // functions the function section declares
+	countsAt := 0 // the code section, else the function section: where a mismatch is
 	seen := map[byte]bool{}
 	for r.left() > 0 {
 		at := r.pos
@@ -247,10 +247,8 @@ func Parse(b []byte) (*Module, error) {
 		}
 		m.Sections = append(m.Sections, sec)
 	}
-	if declared >= 0 || m.Funcs != nil {
-		if declared != len(m.Funcs) {
-			return nil, r.fail(countsAt, "the function section declares %d functions, the code section has %d bodies", max(declared, 0), len(m.Funcs))
-		}
+	if declared != len(m.Funcs) {
+		return nil, r.fail(countsAt, "the function section declares %d functions, the code section has %d bodies", declared, len(m.Funcs))
 	}
 	for i := range m.Funcs {
 		m.Funcs[i].Index = uint32(m.Imported + i)

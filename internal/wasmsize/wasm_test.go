@@ -37,6 +37,7 @@ func TestParseModules(t *testing.T) {
 		named    bool
 	}{
 		{"empty", w.Module(), nil, 0, nil, false},
+		{"empty function and code sections", w.Module(w.Section(10, w.LEB(0))), []byte{10}, 0, []Func{}, false},
 		{"imports of every kind and named functions", sample(), []byte{2, 1, 3, 10, 11, 0, 0}, 2, []Func{
 			{2, "main.main", 5}, {3, "runtime.memequal_varlen", 2}, {4, "github.com_a_b.__T_.M", 40},
 		}, true},
@@ -118,6 +119,7 @@ func TestParseErrors(t *testing.T) {
 		{"an import section with bytes left over", w.Module(w.Section(2, w.LEB(0), []byte{0})), 11, "import section: 1 bytes left over"},
 		{"a name that is not UTF-8", w.Module(w.Section(0, w.Name("\xff\xfe"))), 10, "custom section name: not UTF-8"},
 		{"more bodies than functions", w.Module(w.Section(3, w.LEB(0)), w.Section(10, w.LEB(1), w.LEB(1), []byte{0x0b})), 11, "the function section declares 0 functions, the code section has 1 bodies"},
+		{"functions without a code section", w.Module(w.Section(3, w.LEB(1), []byte{0})), 8, "the function section declares 1 functions, the code section has 0 bodies"},
 		{"bodies without a function section", w.Module(w.Section(10, w.LEB(1), w.LEB(1), []byte{0x0b})), 8, "declares 0 functions, the code section has 1"},
 		{"a body longer than the code section", w.Module(w.Section(3, w.LEB(1), []byte{0}), w.Section(10, w.LEB(1), w.LEB(5), []byte{0x0b})), 15, "body 0's size: 5 bytes, but only 1 left"},
 		{"a code section with bytes left over", w.Module(w.Section(3, w.LEB(1), []byte{0}), w.Section(10, w.LEB(1), w.LEB(1), []byte{0x0b, 0})), 17, "code section: 1 bytes left over"},
