@@ -39,7 +39,9 @@ func TestRectHas(t *testing.T) {
 }
 
 // viewports are the supported screens (issue 11): landscape wide and
-// small, portrait tablets and a phone, and HiDPI ones.
+// small, portrait tablets and a phone, and HiDPI ones; and the usual
+// sizes of an <iframe> embedding the app (?embed=1): 16:9 frames in LMS
+// pages and slides, and YouTube's default embed size.
 var viewports = []struct {
 	name string
 	s    screenSize
@@ -53,6 +55,11 @@ var viewports = []struct {
 	{"390x844", screenSize{390, 844, 1}},
 	{"1280x720@2", screenSize{1280, 720, 2}},
 	{"390x844@3", screenSize{390, 844, 3}},
+	{"960x540", screenSize{960, 540, 1}},
+	{"800x450", screenSize{800, 450, 1}},
+	{"640x360", screenSize{640, 360, 1}},
+	{"560x315", screenSize{560, 315, 1}},
+	{"640x360@2", screenSize{640, 360, 2}},
 }
 
 func TestLayoutZoomAndBackingStore(t *testing.T) {
@@ -154,6 +161,9 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	fc := g.faces
 	t.Helper()
 	canvas := rect{0, 0, l.W, l.H}
+	// The type floors, in CSS pixels: every text drawn is checked below.
+	assert.GreaterOrEqual(t, l.Zoom, 1.0, "%s: a unit is at least a CSS pixel", name)
+	assert.GreaterOrEqual(t, l.NarrSize*l.Zoom, sizeNarrationSmall, "%s: the narration's size", name)
 	panels := map[string]rect{"title": l.Title, "menu": l.Menu, "net": l.Net, "timeline": l.Timeline, "narration": l.Narration, "controls": l.Controls}
 	if l.MapShown {
 		panels["map"], panels["legend"], panels["inspect"] = l.Map, l.Legend, l.Inspect
@@ -332,6 +342,9 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	// Plain ifs: the pairs are many, and assert's arguments cost even
 	// when it passes.
 	for i, a := range texts {
+		if a.r.h*l.Zoom < sizeLabel {
+			t.Errorf("%s: %q is %g CSS px, under the labels' %g", name, a.s, a.r.h*l.Zoom, sizeLabel)
+		}
 		if !inside(a.r, canvas) {
 			t.Errorf("%s: %q at %+v is off the screen", name, a.s, a.r)
 		}
