@@ -348,7 +348,9 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 		size := lay.NarrSize - 2
 		first, rest := verdictLines(v, q, lay)
 		v.text(q.Lead(), Bold, size+1, tr.x, tr.y, alignStart, col)
-		v.text(first, Regular, size, tr.x+v.textWidth(q.Lead()+" ", Bold, size+1), tr.y+1, alignStart, colText)
+		if first != "" {
+			v.text(first, Regular, size, tr.x+v.textWidth(q.Lead()+" ", Bold, size+1), tr.y+1, alignStart, colText)
+		}
 		for i, l := range rest {
 			v.text(l, Regular, size, tr.x, tr.y+float64(i+1)*(size+3), alignStart, colText)
 		}
@@ -391,8 +393,14 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (string, []string) {
 	tr, size := lay.NarrText, lay.NarrSize-2
 	lw := v.textWidth(q.Lead()+" ", Bold, size+1)
-	lines := v.wrap(q.Why, Regular, size, tr.w-lw)
-	if len(lines) == 0 {
+	var lines []string
+	if lw <= tr.w/2 {
+		lines = v.wrap(q.Why, Regular, size, tr.w-lw)
+	} else {
+		// A narrow panel: the reason starts under the verdict's lead.
+		lines = append([]string{""}, v.wrap(q.Why, Regular, size, tr.w)...)
+	}
+	if len(lines) == 0 || len(lines) == 1 && lines[0] == "" {
 		return "", nil
 	}
 	rest := v.wrap(strings.Join(lines[1:], " "), Regular, size, tr.w)

@@ -63,6 +63,11 @@ type Layout struct {
 	// Portrait: panels stacked; Phone: a narrow portrait screen, where
 	// buttons show only their key or number and the chart is left out.
 	Portrait, Phone bool
+	// Small: a landscape screen under 960×640, such as an <iframe>
+	// embedding the app: the bars are lower, and the chart, then the port
+	// map, give way. Beside: there the narration is a column right of the
+	// network, where under it the network would have no room.
+	Small, Beside bool
 
 	Title, Menu                   rect
 	Net, Map, Legend, Inspect     rect
@@ -102,7 +107,8 @@ func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout 
 	// Wide screens zoom the 1280×720 design up; smaller ones get their own
 	// layout at one unit per CSS pixel; screens smaller than the supported
 	// ones are zoomed down to the least canvas that holds every panel.
-	minW, minH := 960.0, 640.0
+	// The least landscape is YouTube's default embed, 560×315.
+	minW, minH := 800.0, 450.0
 	if l.Portrait {
 		minW, minH = 360.0, 640.0
 	}
@@ -115,6 +121,7 @@ func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout 
 	l.W, l.H = s.w/l.Zoom, s.h/l.Zoom
 	l.Scale = l.Zoom * s.dpr
 	l.Phone = l.Portrait && l.W < 600
+	l.Small = !l.Portrait && (l.W < 960 || l.H < 640)
 	l.NarrSize = sizeNarration
 	if l.Phone {
 		l.NarrSize = sizeNarrationSmall
@@ -159,20 +166,48 @@ func stripCells(n int, w float64) (float64, int) {
 // timeline strip, the narration and the control bar below, full width.
 func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	const pad = 16.0
+	top := 58.0
 	l.Title = rect{pad, 8, 0, 38}
-	l.Menu = rect{0, 8, 0, 38}
+	if l.Small {
+		l.Title, top = rect{pad, 6, 0, 32}, 44
+	}
+	l.Menu = rect{0, l.Title.y, 0, l.Title.h}
 	l.flowMenu(fc, vm, l.W-pad, false)
 	l.Title.w = l.Menu.x - pad - 12
 	cw := l.W - 2*pad
 	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
-	l.Controls = rect{pad, l.H - 12 - float64(rows)*(touchMin+6), cw, float64(rows)*(touchMin+6) + 4}
+	pitch := l.barH() + 6
+	l.Controls = rect{pad, l.H - l.Title.y - 4 - float64(rows)*pitch, cw, float64(rows)*pitch + 4}
 	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+4)
-	from := len(l.Buttons)
+	from, knobs := len(l.Buttons), len(l.Knobs)
 	narrH := max(124, l.planNarration(fc, vm, pad, cw))
+	if l.Small && (l.Controls.y-8-narrH-8-36-top < netMin || len(vm.Knobs) > 0 && knobAcrossW(cw) < knobMinW || l.EventsShown) {
+		// Under the network the narration would leave it no room, or its
+		// knobs theirs, or the event list's column the network: a column
+		// beside it, down to the control bar, in the phone's type.
+		l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
+		l.Beside, l.NarrSize = true, sizeNarrationSmall
+		nw := math.Floor(max(besideMinW, min(besideMaxW, l.W*0.45)))
+		if len(vm.Knobs) > 0 {
+			nw = math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5))) // two knobs abreast, and the text
+		}
+		narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
+		l.Narration = rect{l.W - pad - nw, top, nw, max(narrH, l.Controls.y-8-top)}
+		l.placeNarration(from)
+		l.Timeline = rect{pad, l.Controls.y - 8 - 28, l.Narration.x - 2*pad, 28}
+		l.Net = rect{pad, top, l.Timeline.w, l.Timeline.y - 8 - top}
+		if l.EventsShown {
+			// The event list takes the network's lower part.
+			h := math.Floor(l.Net.h / 2)
+			l.Events = rect{pad, l.Net.bottom() - h, l.Net.w, h}
+			l.Net.h -= h + 8
+		}
+		return
+	}
 	l.Narration = rect{pad, l.Controls.y - 8 - narrH, cw, narrH}
 	l.placeNarration(from)
 	l.Timeline = rect{pad, l.Narration.y - 8 - 28, cw, 28}
-	top, bottom := 58.0, l.Timeline.y-8
+	bottom := l.Timeline.y - 8
 	right := l.W - pad
 	if l.EventsShown {
 		// A column down to the narration (the event list's thirteen
@@ -184,8 +219,19 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	}
 	// The port map: 256 units a side (one unit a port) if the picture
 	// leaves room for the chart below it and the network netReadable
-	// across, never under half a unit a port.
-	side := min(256, bottom-top-16-28-100, right-2*pad-netReadable-8-l.legendW(128))
+	// across, never under half a unit a port. A small screen leaves out
+	// the chart where it would be under chartMin high, then the map
+	// where even that leaves it no room.
+	wide := right - 2*pad - netReadable - 8 - l.legendW(128)
+	side := min(256, bottom-top-16-28-chartMin, wide)
+	chart := true
+	if l.Small && side < 128 {
+		side, chart = min(256, bottom-top-16-28, wide), false
+	}
+	if l.Small && side < 128 {
+		l.Net = rect{pad, top, right - pad, bottom - top}
+		return
+	}
 	side = math.Floor(max(128, side))
 	legendW := l.legendW(side)
 	if l.W >= 1200 && side >= legendTall {
@@ -197,8 +243,27 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	l.Legend = rect{l.Map.right() + 8, l.Map.y, legendW, side}
 	l.Inspect = rect{x, l.Map.bottom() + 4, colW, 24}
 	l.Chart = rect{x, l.Inspect.bottom() + 6, colW, bottom - l.Inspect.bottom() - 6}
-	l.MapShown, l.ChartShown = true, true
+	l.MapShown, l.ChartShown = true, chart
 	l.Net = rect{pad, top, x - 2*pad, bottom - top}
+}
+
+// The least height of the chart, where a small screen may leave it out
+// (its axis, a few ticks and its key); the narration column's width
+// beside the network on a small screen; and the network's least height.
+const (
+	chartMin   = 100.0
+	besideMinW = 272.0
+	besideMaxW = 360.0
+	netMin     = 150.0
+)
+
+// barH is the height of the title bar's and the control bar's buttons:
+// a small landscape screen keeps the picture room with lower ones.
+func (l *Layout) barH() float64 {
+	if l.Small {
+		return 32
+	}
+	return touchMin
 }
 
 // netReadable is the network's least width in landscape where the port
@@ -231,7 +296,6 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	// The network keeps netMin; the event list, when shown, takes what
 	// is left up to 160 (at least 80); then a tablet's port map gives up
 	// size (down to half a unit a port), a phone's its place.
-	const netMin = 150.0
 	y := l.Controls.y - 8
 	free := y - top - 36 - narrH - 8 - netMin
 	if l.EventsShown {
@@ -310,7 +374,11 @@ func (l *Layout) flowMenu(fc *faces, vm *lesson.View, right float64, below bool)
 	n := float64(len(vm.Lessons))
 	avail := l.Menu.w
 	if !below {
-		avail = min(n*130, l.W-2*16-12-titleRoom)
+		room := titleRoom
+		if l.Small {
+			room = min(room, math.Floor(l.W*0.35))
+		}
+		avail = min(n*130, l.W-2*16-12-room)
 	}
 	w := math.Floor(avail/n - 6)
 	compact := false
@@ -343,22 +411,69 @@ func menuLabel(ls lesson.LessonButton, compact bool) string {
 
 // flowControls lays out the control bar's buttons in rows across r,
 // from y 0 (shiftButtons moves them to the bar), and says how many rows
-// they take. A phone's buttons leave their keys out: no keyboard.
+// they take. A phone's buttons leave their keys out: no keyboard; a small
+// landscape screen's too where that saves a row (help, ?, lists them).
 func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
+	form := withKeys
+	if l.Phone {
+		form = labelOnly
+	}
+	if l.Small {
+		// The fewest rows: a small frame's picture needs the height more
+		// than the buttons need their words.
+		for _, f := range []textForm{labelOnly, keyOnly} {
+			if l.controlRows(fc, vm, r, f) < l.controlRows(fc, vm, r, form) {
+				form = f
+			}
+		}
+	}
+	h := l.barH()
 	x, y, rows := r.x, 0.0, 1
 	for _, c := range vm.Controls {
-		txt := c.Label + "  " + c.Key
-		if l.Phone {
-			txt = c.Label
-		}
+		txt := controlText(c, form)
 		w := max(buttonWidth(fc, txt), touchMin)
 		if x > r.x && x+w > r.right() {
-			x, y, rows = r.x, y+touchMin+6, rows+1
+			x, y, rows = r.x, y+h+6, rows+1
 		}
-		l.Buttons = append(l.Buttons, button{r: rect{x, y, w, touchMin}, text: txt, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
+		l.Buttons = append(l.Buttons, button{r: rect{x, y, w, h}, text: txt, label: c.Label, key: c.Key, act: c.Action, on: c.Pressed, off: c.Disabled})
 		x += w + 6
 	}
 	return rows
+}
+
+// controlRows is how many rows of r the control bar takes with its
+// buttons' text in form.
+func (l *Layout) controlRows(fc *faces, vm *lesson.View, r rect, form textForm) int {
+	x, rows := r.x, 1
+	for _, c := range vm.Controls {
+		w := max(buttonWidth(fc, controlText(c, form)), touchMin)
+		if x > r.x && x+w > r.right() {
+			x, rows = r.x, rows+1
+		}
+		x += w + 6
+	}
+	return rows
+}
+
+// textForm is what a control bar's button says: its label and key, its
+// label, or (in the smallest frames) its key, as the compact lesson menu
+// shows numbers; the help (?) and the text mirror name every one.
+type textForm int
+
+const (
+	withKeys textForm = iota
+	labelOnly
+	keyOnly
+)
+
+func controlText(c lesson.Control, form textForm) string {
+	switch {
+	case form == withKeys:
+		return c.Label + "  " + c.Key
+	case form == keyOnly && c.Key != "":
+		return c.Key
+	}
+	return c.Label
 }
 
 // shiftButtons moves the buttons from index from on down by dy.
@@ -368,13 +483,18 @@ func (l *Layout) shiftButtons(from int, dy float64) {
 	}
 }
 
+// across says whether the narration panel runs across the screen under
+// the picture, in landscape, rather than stacked in a narrow panel.
+func (l *Layout) across() bool { return !l.Portrait && !l.Beside }
+
 // knobH is a knob's height: in landscape its name and value on one line,
-// on a phone the name above the value.
+// on a phone and in the narration's column beside the network the name
+// above the value.
 func (l *Layout) knobH() float64 {
 	switch {
-	case !l.Portrait:
+	case l.across():
 		return 26
-	case l.Phone:
+	case l.Phone || l.Beside:
 		return 40
 	}
 	return 32
@@ -392,9 +512,16 @@ func (l *Layout) panelButtonH() float64 {
 	return touchMin
 }
 
+// presenting says whether the narration is in presenter mode's larger
+// type: not on a small landscape screen, which is no projector's (F, full
+// screen, gives the projector the larger layout).
+func (l *Layout) presenting(vm *lesson.View) bool {
+	return vm.Narration.Presenter && !l.Small
+}
+
 // textSize is the narration's size: larger in presenter mode.
 func (l *Layout) textSize(vm *lesson.View) float64 {
-	if vm.Narration.Presenter {
+	if l.presenting(vm) {
 		return l.NarrSize * 1.5
 	}
 	return l.NarrSize
@@ -427,9 +554,9 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	bh := l.panelButtonH()
 	textX, textR := x+16, x+w-16
 	right := 0.0 // the height of what sits beside the text and status line
-	if !l.Portrait {
+	if l.across() {
 		if k := len(vm.Knobs); k > 0 {
-			kw := min(268, math.Floor((w-16)/4))
+			kw := knobAcrossW(w)
 			kx := x + w - 8 - 2*kw - 8
 			for i := range k {
 				l.Knobs = append(l.Knobs, rect{kx + float64(i%2)*(kw+8), 8 + float64(i/2)*(l.knobH()+3), kw, l.knobH()})
@@ -449,7 +576,7 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	// Two lines at least: a question's verdict and its reason take its
 	// place.
 	lines = max(lines, 2)
-	if n.Question == nil && !l.Portrait {
+	if n.Question == nil && l.across() {
 		lines = max(lines, n.MaxLines)
 	}
 	l.NarrLines = lines
@@ -459,11 +586,12 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// Side by side where they fit, else one a row; in presenter mode
 		// larger.
 		per, ch, size := len(q.Choices), bh, sizeButton
-		if n.Presenter {
+		big := l.presenting(vm)
+		if big {
 			ch, size = max(bh, 48), sizeButtonBig
 		}
 		cw := min(220, (tw-float64(per-1)*8)/float64(per))
-		if n.Presenter {
+		if big {
 			cw = min(320, (tw-float64(per-1)*8)/float64(per))
 		}
 		for _, c := range q.Choices {
@@ -473,12 +601,12 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		}
 		for i, c := range q.Choices {
 			b := choiceButton(c, rect{textX + float64(i%per)*(cw+8), y + float64(i/per)*(ch+6), cw, ch})
-			b.big = n.Presenter
+			b.big = big
 			l.Buttons = append(l.Buttons, b)
 		}
 		y += float64((len(q.Choices)+per-1)/per) * (ch + 6)
 	}
-	if l.Portrait {
+	if !l.across() {
 		if k := len(vm.Knobs); k > 0 {
 			cols := int(max(2, min(3, (tw+8)/(knobMinW+8))))
 			kw := (tw - float64(cols-1)*8) / float64(cols)
@@ -486,6 +614,22 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 				l.Knobs = append(l.Knobs, rect{textX + float64(i%cols)*(kw+8), y + float64(i/cols)*(l.knobH()+4), kw, l.knobH()})
 			}
 			y += float64((k+cols-1)/cols) * (l.knobH() + 4)
+		}
+	}
+	if l.Beside {
+		// Beside the status line where they leave it half the row, else
+		// rows of their own.
+		ws, all := l.stepWidths(fc, vm)
+		if all <= tw/2 {
+			x := textR - all
+			for i, c := range vm.StepControls {
+				b := stepButton(c, rect{x, y, ws[i], bh})
+				b.text = c.Label
+				l.Buttons = append(l.Buttons, b)
+				x += ws[i] + 6
+			}
+			l.Status = rect{textX, y + (bh-20)/2, tw - all - 6, 20}
+			return y + bh + 6
 		}
 	}
 	if l.Phone && vm.EventList.Open {
@@ -506,7 +650,9 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		l.Status = rect{textX, y + (bh-20)/2, textR - textX, 20}
 		return max(y+bh+6, right)
 	}
-	if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
+	if l.Beside {
+		y = l.flowSteps(fc, vm, textX, tw, y, bh)
+	} else if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
 		// A row of their own, across the panel.
 		sw := (tw - float64(len(vm.StepControls)-1)*6) / float64(len(vm.StepControls))
 		for i, c := range vm.StepControls {
@@ -542,6 +688,46 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	l.Status = rect{textX, y, textR - textX, 20}
 	return max(y+24, right)
 }
+
+// stepWidths is the step buttons' widths with their labels alone, and
+// theirs in a row.
+func (l *Layout) stepWidths(fc *faces, vm *lesson.View) ([]float64, float64) {
+	ws, all := make([]float64, len(vm.StepControls)), -6.0
+	for i, c := range vm.StepControls {
+		ws[i] = max(touchMin, buttonWidth(fc, c.Label))
+		all += ws[i] + 6
+	}
+	return ws, all
+}
+
+// flowSteps puts the step buttons in rows w wide from x at y, each as
+// wide as its text (their keys left out where one row would not hold
+// them all with them), and says where the rows end.
+func (l *Layout) flowSteps(fc *faces, vm *lesson.View, x0, w, y, bh float64) float64 {
+	all := -6.0
+	for _, c := range vm.StepControls {
+		all += max(touchMin, buttonWidth(fc, stepButton(c, rect{}).text)) + 6
+	}
+	x := x0
+	for _, c := range vm.StepControls {
+		b := stepButton(c, rect{})
+		if all > w {
+			b.text = c.Label
+		}
+		bw := max(touchMin, buttonWidth(fc, b.text))
+		if x > x0 && x+bw > x0+w {
+			x, y = x0, y+bh+6
+		}
+		b.r = rect{x, y, bw, bh}
+		l.Buttons = append(l.Buttons, b)
+		x += bw + 6
+	}
+	return y + bh + 6
+}
+
+// knobAcrossW is a knob's width in a narration panel w wide across the
+// screen: four abreast, the text's room left of them.
+func knobAcrossW(w float64) float64 { return min(268, math.Floor((w-16)/4)) }
 
 // placeNarration moves what planNarration laid out (the buttons from
 // index from on) to the panel's place.

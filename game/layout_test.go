@@ -57,9 +57,6 @@ var viewports = []struct {
 	{"390x844@3", screenSize{390, 844, 3}},
 	{"960x540", screenSize{960, 540, 1}},
 	{"800x450", screenSize{800, 450, 1}},
-	{"640x360", screenSize{640, 360, 1}},
-	{"560x315", screenSize{560, 315, 1}},
-	{"640x360@2", screenSize{640, 360, 2}},
 }
 
 func TestLayoutZoomAndBackingStore(t *testing.T) {
@@ -79,8 +76,12 @@ func TestLayoutZoomAndBackingStore(t *testing.T) {
 		{screenSize{1600, 720, 1}, 1600, 720, 1, 1, 1600, 720, false, false, true},
 		{screenSize{768, 1024, 2}, 768, 1024, 1, 2, 1536, 2048, true, false, true},
 		{screenSize{390, 844, 3}, 390, 844, 1, 3, 1170, 2532, true, true, true},
+		// Iframes: a unit a CSS pixel down to 800×450.
+		{screenSize{960, 540, 1}, 960, 540, 1, 1, 960, 540, false, false, true},
+		{screenSize{800, 450, 2}, 800, 450, 1, 2, 1600, 900, false, false, true},
 		// Below the supported sizes the least canvas is zoomed down.
-		{screenSize{480, 320, 1}, 960, 640, 0.5, 0.5, 480, 320, false, false, false},
+		{screenSize{640, 360, 1}, 800, 450, 0.8, 0.8, 640, 360, false, false, false},
+		{screenSize{480, 320, 1}, 800, 1600.0 / 3, 0.6, 0.6, 480, 320, false, false, false},
 		// A screen Ebiten has not measured yet is taken as the design's.
 		{screenSize{0, 0, 0}, 1280, 720, 1, 1, 0, 0, false, false, true},
 	} {
@@ -170,7 +171,10 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		assert.Equal(t, l.Map.w, l.Map.h, "%s: the port map is square", name)
 		assert.GreaterOrEqual(t, l.Map.w, 128.0, name)
 	} else {
-		assert.True(t, l.Phone, "%s: only a phone leaves the port map out", name)
+		assert.True(t, l.Phone || l.Small, "%s: only a phone or a small landscape screen leaves the port map out", name)
+	}
+	if !l.ChartShown {
+		assert.True(t, l.Phone || l.Small, "%s: only a phone or a small landscape screen leaves the chart out", name)
 	}
 	if l.ChartShown {
 		panels["chart"] = l.Chart
@@ -198,11 +202,13 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	switch {
 	case l.EventsShown && l.Phone && vm.EventList.Open:
 		netMin = 60 // the list's rows asked for, on a phone: a row of small boxes
-	case l.EventsShown && l.Portrait:
+	case l.EventsShown && (l.Portrait || l.Beside):
 		netMin = 60 // the event list asked for, on a small screen
 	}
 	assert.GreaterOrEqual(t, l.Net.h, netMin, "%s: the network has room", name)
-	if l.EventsShown && !l.Portrait {
+	if l.Beside {
+		assert.InDelta(t, l.Narration.x-16-l.Timeline.x, l.Timeline.w, 1e-9, "%s: the timeline runs up to the narration", name)
+	} else if l.EventsShown && !l.Portrait {
 		assert.InDelta(t, l.Events.x-16-l.Timeline.x, l.Timeline.w, 1e-9, "%s: the timeline runs up to the event list", name)
 	} else {
 		assert.InDelta(t, l.W-2*l.Timeline.x, l.Timeline.w, 1e-9, "%s: the timeline is full width", name)
@@ -256,7 +262,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			assert.False(t, overlaps(b, l.Strip), "%s: %s's box covers the range's strip", name, vm.Hosts[i].Name)
 		}
 	} else if vm.PortMap.Strip {
-		assert.True(t, l.Phone || l.EventsShown, "%s: only a phone or the event list leaves out the range's strip", name)
+		assert.True(t, l.Phone || l.Small || l.EventsShown, "%s: only a phone, a small landscape screen or the event list leaves out the range's strip", name)
 	}
 	require.Len(t, l.Hosts, len(vm.Hosts))
 	col := min(hostMaxW, (l.Net.w-16-linksMinW)/2)
@@ -504,6 +510,15 @@ func TestPresenterModeEnlargesTheQuestion(t *testing.T) {
 	require.True(t, shown.Narration.Presenter)
 	for _, vp := range viewports {
 		lp, ls := layoutFor(fc, vp.s, &plain, false), layoutFor(fc, vp.s, &shown, false)
+		if ls.Small {
+			// A small frame is no projector's: the type stays (F, full
+			// screen, enlarges it).
+			assert.Equal(t, lp.textSize(&plain), ls.textSize(&shown), vp.name)
+			for _, b := range ls.Buttons {
+				assert.False(t, b.big, "%s: %s", vp.name, b.label)
+			}
+			continue
+		}
 		lines := wrapText(fc, shown.Narration.Text, Regular, ls.textSize(&shown), ls.NarrText.w)
 		assert.Greater(t, len(lines), 1, "%s: the question is long enough to wrap", vp.name)
 		assert.GreaterOrEqual(t, ls.NarrLines, len(lines), "%s: every line of it shown", vp.name)
