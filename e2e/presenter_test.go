@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 
+	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,8 +35,55 @@ func qrInk(t *testing.T, shot []byte) (white, black float64) {
 	return white / n, black / n
 }
 
+// qrDrawn says whether shot holds url's QR code, dark on white with its
+// quiet zone, at a whole number of pixels a module, anywhere in the
+// legend's top right: every module of the code as the encoder makes it.
+func qrDrawn(t *testing.T, shot []byte, url string) bool {
+	img, err := png.Decode(bytes.NewReader(shot))
+	require.NoError(t, err)
+	code, err := qrcode.New(url, qrcode.Medium)
+	require.NoError(t, err)
+	bits := code.Bitmap()
+	dark := func(x, y int) bool {
+		r, g, b, _ := img.At(x, y).RGBA()
+		return (r>>8)+(g>>8)+(b>>8) < 3*128
+	}
+	area := image.Rect(1100, 50, 1280, 200)
+	for px := 1; px <= 3; px++ {
+		side := px * len(bits)
+		for y0 := area.Min.Y; y0+side <= area.Max.Y; y0++ {
+		next:
+			for x0 := area.Min.X; x0+side <= area.Max.X; x0++ {
+				for my, row := range bits {
+					for mx, d := range row {
+						// A module's centre pixel.
+						if dark(x0+mx*px+px/2, y0+my*px+px/2) != d {
+							continue next
+						}
+					}
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// qrLink is the text mirror's link to the scene, as the accessibility
+// tree gives it to a screen reader: its name and address; ok false when
+// there is none.
+func qrLink(t *testing.T, b *browser) (name, url string, ok bool) {
+	for _, n := range b.axTree(t).find("link") {
+		if strings.HasPrefix(n.name, "Link to this scene") {
+			return n.name, n.props["url"], true
+		}
+	}
+	return "", "", false
+}
+
 // TestBrowserPresenterQR: M shows a QR code of the deep link in the
-// legend's corner, and only in presenter mode.
+// legend's corner, and only in presenter mode; the text mirror gives a
+// screen reader the same link, as a link.
 func TestBrowserPresenterQR(t *testing.T) {
 	url := serve(t, webDir)
 	b := newBrowser(t)
@@ -42,12 +91,28 @@ func TestBrowserPresenterQR(t *testing.T) {
 	white, black := qrInk(t, b.screenshot(t, "presenter-off.png"))
 	assert.Less(t, white, 0.02, "no code outside presenter mode")
 	assert.Less(t, black, 0.02)
+	_, _, ok := qrLink(t, b)
+	assert.False(t, ok, "no link outside presenter mode")
 
 	b.press(t, "m")
 	// The status is published as a frame is drawn: this frame has the code.
 	b.until(t, "presenter mode", "s.presenter")
-	white, black = qrInk(t, b.screenshot(t, "presenter-qr.png"))
+	shot := b.screenshot(t, "presenter-qr.png")
+	white, black = qrInk(t, shot)
 	assert.Greater(t, white, 0.3, "the code's light modules")
 	assert.Greater(t, black, 0.25, "the code's dark modules")
+	name, link, ok := qrLink(t, b)
+	require.True(t, ok, "the text mirror has the presenter's link")
+	assert.Equal(t, "Link to this scene (shown as a QR code on screen)", name)
+	// The lesson, the clients' OS, the seed and the speed, on the page's
+	// own address (README, presenter mode).
+	assert.Equal(t, url+"#profile=winxp&scene=5&seed=7&speed=1", link)
+	assert.True(t, qrDrawn(t, shot, link), "the code on screen encodes the mirror's link %q", link)
+	assert.False(t, qrDrawn(t, shot, url+"#profile=winxp&scene=5&seed=8&speed=1"), "another link's code is not found there")
+
+	b.press(t, "m")
+	b.until(t, "presenter mode off", "!s.presenter")
+	_, _, ok = qrLink(t, b)
+	assert.False(t, ok, "the link goes with presenter mode")
 	assert.Empty(t, b.errors())
 }

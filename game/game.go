@@ -247,8 +247,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
-	g.page.write(vm, g.sess)
 	lay := g.layout()
+	g.page.write(vm, g.sess, qrURL(g.qrBase, vm.Link), g.qr.shown(g.qrBase, vm.Link, lay))
 	v := newView(screen, g.faces, lay.Scale)
 	b := screen.Bounds()
 	if g.chrome == nil || g.chrome.Bounds() != b {

@@ -83,6 +83,15 @@ func verdictText(q *lesson.QuestionView) string {
 	return "Predict, then see: choose an answer (keys A, B, C), or skip the question with Escape."
 }
 
+// qrLinkName is the text mirror's name for presenter mode's link, which
+// is also drawn as a QR code where the layout has room for one.
+func qrLinkName(drawn bool) string {
+	if drawn {
+		return "Link to this scene (shown as a QR code on screen)"
+	}
+	return "Link to this scene"
+}
+
 // clockText is the status line in words.
 func clockText(c lesson.Clock) string {
 	state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "at the end"}[c.State]

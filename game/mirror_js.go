@@ -27,8 +27,13 @@ type mirror struct {
 	doc, root js.Value
 	// The static parts.
 	title, step, narration, question, verdict, notice, learnt js.Value
-	lessons, choices, controls, stepControls, knobs           *buttonRow
-	keys                                                      js.Value
+	// qrPara holds presenter mode's link (qrLink), the address its QR
+	// code encodes, as text: what the code tells the room, for a screen
+	// reader; qrFor is what it was written from.
+	qrPara, qrLink                                  js.Value
+	qrFor                                           [2]string
+	lessons, choices, controls, stepControls, knobs *buttonRow
+	keys                                            js.Value
 	// The moving parts.
 	clock, hosts, log, announce js.Value
 	timeline                    js.Value
@@ -86,6 +91,9 @@ func newMirror() *mirror {
 	m.verdict = m.el(root, "p", "")
 	m.verdict.Call("setAttribute", "role", "status")
 	m.learnt = m.el(root, "p", "")
+	m.qrPara = m.el(root, "p", "")
+	m.qrPara.Set("hidden", true)
+	m.qrLink = m.el(m.qrPara, "a", "")
 	m.stepControls = m.group(root, "Lesson steps")
 
 	m.el(root, "h2", "Controls")
@@ -239,11 +247,13 @@ func (m *mirror) showText() {
 	m.toggle.Call("setAttribute", "aria-pressed", fmt.Sprint(shown))
 }
 
-// write brings the mirror up to date with vm.
-func (m *mirror) write(vm *lesson.View, sess *lesson.Session) {
+// write brings the mirror up to date with vm; qr is presenter mode's
+// link ("" when not presenting), drawn as a QR code where qrDrawn.
+func (m *mirror) write(vm *lesson.View, sess *lesson.Session, qr string, qrDrawn bool) {
 	if m == nil {
 		return
 	}
+	m.writeQR(qr, qrDrawn)
 	static := !m.written || vm.Gen != m.gen
 	if static {
 		m.writeStatic(vm)
@@ -330,6 +340,18 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	for _, l := range vm.HelpLines {
 		m.el(m.keys, "dt", l[0])
 		m.el(m.keys, "dd", l[1])
+	}
+}
+
+// writeQR shows presenter mode's link, or hides it; the page is touched
+// only when it changes.
+func (m *mirror) writeQR(url string, drawn bool) {
+	name := qrLinkName(drawn)
+	if k := [2]string{url, name}; k != m.qrFor {
+		m.qrFor = k
+		m.qrLink.Set("href", url)
+		m.qrLink.Set("textContent", name)
+		m.qrPara.Set("hidden", url == "")
 	}
 }
 

@@ -38,7 +38,7 @@ func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
 	if base != q.base || link != q.link {
 		q.base, q.link = base, link
 		q.img = nil
-		if m := qrModules(base + "#" + link); m != nil {
+		if m := qrModules(qrURL(base, link)); m != nil {
 			q.img = ebiten.NewImageFromImage(m)
 		}
 	}
@@ -50,6 +50,16 @@ func (q *qrCode) draw(v *view, lay *Layout, base, link string) {
 	op.GeoM.Scale(px, px)
 	op.GeoM.Translate(x, y)
 	v.dst.DrawImage(q.img, op)
+}
+
+// qrURL is the address a code encodes: the share link's fragment (the
+// lesson or scenario, profile, seed and speed) on the page's address.
+// The text mirror gives the same address as a link.
+func qrURL(base, link string) string {
+	if base == "" || link == "" {
+		return ""
+	}
+	return base + "#" + link
 }
 
 // qrModules is url's QR code, one pixel per module, dark on white with

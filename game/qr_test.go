@@ -8,6 +8,8 @@ import (
 	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/lesson"
 )
 
 // TestQRModules checks the image against the encoder's modules: dark is
@@ -66,4 +68,23 @@ func TestQRPlace(t *testing.T) {
 			assert.Greater(t, px, px1280, "%s: a larger screen, a larger code", vp.name)
 		}
 	}
+}
+
+// The address a code encodes, which the text mirror gives as a link: the
+// page's address and the presenter's fragment, or none without either.
+func TestQRURL(t *testing.T) {
+	g := newGame(t, 5, nil)
+	g.do(lesson.ActPresenter)
+	link := g.sess.View().Link
+	require.NotEmpty(t, link)
+	for _, tc := range []struct{ base, link, want string }{
+		{"http://192.168.1.20:8080/", link, "http://192.168.1.20:8080/#" + link},
+		{"https://school.example/tools/portplay/", "scene=3&seed=7&speed=1", "https://school.example/tools/portplay/#scene=3&seed=7&speed=1"},
+		{"", link, ""}, // natively: no page, no code
+		{"http://192.168.1.20:8080/", "", ""},
+	} {
+		assert.Equal(t, tc.want, qrURL(tc.base, tc.link), "%q %q", tc.base, tc.link)
+	}
+	assert.Equal(t, "Link to this scene (shown as a QR code on screen)", qrLinkName(true))
+	assert.Equal(t, "Link to this scene", qrLinkName(false), "no code drawn: the name does not say there is one")
 }
