@@ -4,8 +4,11 @@ package e2e
 
 import (
 	"fmt"
+	"image"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +76,74 @@ func (f *frameContexts) until(t *testing.T, b *browser, what string, cond func(h
 	}
 }
 
+// slidePage serves a teacher's page, on a port (an origin) of its own,
+// with src in a w×h <iframe> as the README's snippet has it, and says
+// its address.
+func slidePage(t *testing.T, src string, w, h int) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	slide := fmt.Sprintf(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Networks, week 3</title></head>
+<body style="font-family: sans-serif; margin: 24px; background: #fff">
+<h1>Week 3: port numbers</h1>
+<iframe src="%s" width="%d" height="%d" style="border: 0" allow="fullscreen" title="Portplay"></iframe>
+<p>Try it: press Space to play.</p></body></html>`, src, w, h)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, slide)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// TestBrowserEmbeddedSizes shows the app in the usual sizes of an
+// <iframe> (16:9 frames in LMS pages and slides), a lesson with its port
+// map and the sandbox, and keeps a screenshot of the frame alone in
+// build/screenshots/ for people to look at: the frame's canvas fills it,
+// at a CSS pixel a unit or more down to 800×450, so that the layout's
+// type floors (game's TestLayoutEveryViewport, the same sizes) hold; a
+// smaller frame is zoomed down from 800×450.
+func TestBrowserEmbeddedSizes(t *testing.T) {
+	app := serve(t, webDir)
+	for _, vp := range []struct {
+		w, h int
+		zoom float64
+	}{{960, 540, 1}, {800, 450, 1}, {640, 360, 0.8}} {
+		name := fmt.Sprintf("%dx%d", vp.w, vp.h)
+		t.Run(name, func(t *testing.T) {
+			b := newBrowser(t)
+			require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(int64(vp.w)+100, int64(vp.h)+200)))
+			var frame frameContexts
+			frame.listen(t, b, strings.TrimSuffix(app, "/"))
+			require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(slidePage(t, app+"?embed=1&scene=5&seed=7&speed=8", vp.w, vp.h))))
+			frame.until(t, b, "the app's frames", func(s hookStatus) bool { return s.Frames >= 5 })
+			// A click gives the frame the keys, on its title, where a
+			// click does nothing else.
+			at, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(r => [r.left, r.top])(document.querySelector("iframe").getBoundingClientRect())`))
+			require.NoError(t, err)
+			require.NoError(t, chromedp.Do(b.ctx, chromedp.MouseClickXY(at[0]+40, at[1]+15)))
+			for _, n := range []int{5, 6} {
+				b.press(t, fmt.Sprint(n))
+				frame.until(t, b, "the scene to play a while", func(s hookStatus) bool { return s.Scene == n && (s.Time >= 1.5 || !s.Playing) })
+				st, err := frameEval[layoutStatus](b, &frame, layoutJS)
+				require.NoError(t, err)
+				assert.InDelta(t, float64(vp.w), st.CSSW, 1, "%s: the canvas fills the frame", name)
+				assert.InDelta(t, float64(vp.h), st.CSSH, 1, "%s: its height too", name)
+				assert.InDelta(t, vp.zoom, st.Zoom, 1e-9, "%s: CSS pixels a unit", name)
+				assert.False(t, st.Portrait, name)
+				png, err := chromedp.Run(b.ctx, chromedp.Screenshot("iframe"))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(shotDir, fmt.Sprintf("embed-%s-scene-%d.png", name, n)), png, 0o644))
+				assert.Equal(t, image.Pt(vp.w, vp.h), imageSize(t, png), "%s: the shot is the frame", name)
+				ink, colours := inkStats(t, png, background)
+				assert.Greater(t, ink, 0.10, "%s: the frame is (nearly) blank", name)
+				assert.Greater(t, colours, 20, "%s: the frame has almost no detail", name)
+			}
+			assert.Empty(t, b.errors())
+		})
+	}
+}
+
 // TestBrowserEmbedded is a teacher's page (served from another port, so
 // another origin) with Portplay in an <iframe> with ?embed=1: the app
 // starts in the frame, keys typed before the frame is clicked stay with
@@ -81,24 +152,10 @@ func (f *frameContexts) until(t *testing.T, b *browser, what string, cond func(h
 func TestBrowserEmbedded(t *testing.T) {
 	app := serve(t, webDir)
 	appOrigin := strings.TrimSuffix(app, "/")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	slide := fmt.Sprintf(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Networks, week 3</title></head>
-<body style="font-family: sans-serif; margin: 24px; background: #fff">
-<h1>Week 3: port numbers</h1>
-<iframe src="%s?embed=1&scene=6&paused=1" width="960" height="540" style="border: 0" allow="fullscreen" title="Portplay"></iframe>
-<p>Try it: press Space to play.</p></body></html>`, app)
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, slide)
-	})}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-
 	b := newBrowser(t)
 	var frame frameContexts
 	frame.listen(t, b, appOrigin)
-	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/")))
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(slidePage(t, app+"?embed=1&scene=6&paused=1", 960, 540))))
 	st := frame.until(t, b, "the app's frames", func(s hookStatus) bool { return s.Frames >= 5 })
 	require.Equal(t, 6, st.Scene)
 	require.False(t, st.Playing)
