@@ -106,7 +106,12 @@ func drawEventHeader(v *view, l *lesson.EventList, r rect) {
 	case v.textWidth(full, Bold, 15) <= w && (eventHead(r) == eventHeaderSlim || v.textWidth(full, Bold, 15)+16+hintW <= w):
 		lines[0] = full
 	case eventHead(r) == eventHeaderSlim:
+		// A narrow strip: the count of events dropped whole, in fewer
+		// words, where it fits.
 		lines[0] = v.fit(full, Bold, 15, w)
+		if short := fmt.Sprintf("%d events %s", l.Total, rest); v.textWidth(short, Bold, 15) <= w {
+			lines[0] = short
+		}
 	default:
 		lines = append(lines, rest)
 	}

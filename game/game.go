@@ -346,13 +346,15 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 			col = colError
 		}
 		size := lay.NarrSize - 2
-		first, rest := verdictLines(v, q, lay)
-		v.text(q.Lead(), Bold, size+1, tr.x, tr.y, alignStart, col)
+		lead, first, rest := verdictLines(v, q, lay)
+		for i, l := range lead {
+			v.text(l, Bold, size+1, tr.x, tr.y+float64(i)*(size+3), alignStart, col)
+		}
 		if first != "" {
-			v.text(first, Regular, size, tr.x+v.textWidth(q.Lead()+" ", Bold, size+1), tr.y+1, alignStart, colText)
+			v.text(first, Regular, size, tr.x+v.textWidth(lead[0]+" ", Bold, size+1), tr.y+1, alignStart, colText)
 		}
 		for i, l := range rest {
-			v.text(l, Regular, size, tr.x, tr.y+float64(i+1)*(size+3), alignStart, colText)
+			v.text(l, Regular, size, tr.x, tr.y+float64(len(lead)+i)*(size+3), alignStart, colText)
 		}
 	} else {
 		size := lay.textSize(vm)
@@ -387,31 +389,28 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	}
 }
 
-// verdictLines wraps a judged question's reason: the first line after
-// the verdict's lead, the rest under it, as many as the text box holds
-// (the last cut short if the reason runs longer).
-func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (string, []string) {
+// verdictLines wraps a judged question's verdict: its lead (on more
+// than one line in a narrow panel), the reason's first line after the
+// lead where it leaves room, and the rest under them, as many as the text
+// box holds (the last cut short if the reason runs longer).
+func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (lead []string, first string, rest []string) {
 	tr, size := lay.NarrText, lay.NarrSize-2
-	lw := v.textWidth(q.Lead()+" ", Bold, size+1)
-	var lines []string
-	if lw <= tr.w/2 {
-		lines = v.wrap(q.Why, Regular, size, tr.w-lw)
-	} else {
-		// A narrow panel: the reason starts under the verdict's lead.
-		lines = append([]string{""}, v.wrap(q.Why, Regular, size, tr.w)...)
+	lead = v.wrap(q.Lead(), Bold, size+1, tr.w)
+	why := q.Why
+	if lw := v.textWidth(lead[0]+" ", Bold, size+1); len(lead) == 1 && lw <= tr.w/2 {
+		if lines := v.wrap(why, Regular, size, tr.w-lw); len(lines) > 0 {
+			first, why = lines[0], strings.Join(lines[1:], " ")
+		}
 	}
-	if len(lines) == 0 || len(lines) == 1 && lines[0] == "" {
-		return "", nil
-	}
-	rest := v.wrap(strings.Join(lines[1:], " "), Regular, size, tr.w)
-	room := max(0, int(tr.h/(size+3))-1)
+	rest = v.wrap(why, Regular, size, tr.w)
+	room := max(0, int(tr.h/(size+3))-len(lead))
 	if len(rest) > room {
 		rest = rest[:room]
 		if room > 0 {
 			rest[room-1] = v.fit(rest[room-1]+" …", Regular, size, tr.w)
 		}
 	}
-	return lines[0], rest
+	return lead, first, rest
 }
 
 // drawLive draws what moves: sockets, packets, the ports, the chart's

@@ -89,10 +89,14 @@ type Layout struct {
 	NarrText  rect
 	NarrLines int
 	NarrSize  float64
-	Status    rect
-	Buttons   []button
-	Knobs     []rect
-	Hosts     []rect
+	// lineCap, if set, is the most lines of text the narration shows:
+	// the sandbox's text gives way to its knobs in the smallest frames
+	// (the text mirror, T, has all of it).
+	lineCap int
+	Status  rect
+	Buttons []button
+	Knobs   []rect
+	Hosts   []rect
 }
 
 // layoutFor lays out view vm on screen s, with the event list's place if
@@ -107,8 +111,8 @@ func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout 
 	// Wide screens zoom the 1280×720 design up; smaller ones get their own
 	// layout at one unit per CSS pixel; screens smaller than the supported
 	// ones are zoomed down to the least canvas that holds every panel.
-	// The least landscape is YouTube's default embed, 560×315.
-	minW, minH := 800.0, 450.0
+	// The least landscape is a 640×360 <iframe>.
+	minW, minH := 640.0, 360.0
 	if l.Portrait {
 		minW, minH = 360.0, 640.0
 	}
@@ -187,18 +191,37 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 		// beside it, down to the control bar, in the phone's type.
 		l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
 		l.Beside, l.NarrSize = true, sizeNarrationSmall
+		// A column wider where its text, or the sandbox's two knobs
+		// abreast, need it.
+		room := l.Controls.y - 8 - top
 		nw := math.Floor(max(besideMinW, min(besideMaxW, l.W*0.45)))
 		if len(vm.Knobs) > 0 {
-			nw = math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5))) // two knobs abreast, and the text
+			nw = math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5)))
 		}
 		narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
+		if wider := math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5))); narrH > room && wider > nw {
+			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
+			nw = wider
+			narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
+		}
+		if narrH > room && len(vm.Knobs) > 0 {
+			over := math.Ceil((narrH - room) / (l.NarrSize * lineHeight))
+			l.lineCap = max(1, l.NarrLines-int(over))
+			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
+			narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
+		}
 		l.Narration = rect{l.W - pad - nw, top, nw, max(narrH, l.Controls.y-8-top)}
 		l.placeNarration(from)
 		l.Timeline = rect{pad, l.Controls.y - 8 - 28, l.Narration.x - 2*pad, 28}
 		l.Net = rect{pad, top, l.Timeline.w, l.Timeline.y - 8 - top}
 		if l.EventsShown {
-			// The event list takes the network's lower part.
+			// The event list takes the network's lower part: half, and
+			// a row at least.
 			h := math.Floor(l.Net.h / 2)
+			if el := &vm.EventList; el.Open {
+				er := rect{w: l.Net.w, h: h}
+				h = max(h, eventHead(er)+eventRowH+saveH(el, er))
+			}
 			l.Events = rect{pad, l.Net.bottom() - h, l.Net.w, h}
 			l.Net.h -= h + 8
 		}
@@ -431,7 +454,7 @@ func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
 	x, y, rows := r.x, 0.0, 1
 	for _, c := range vm.Controls {
 		txt := controlText(c, form)
-		w := max(buttonWidth(fc, txt), touchMin)
+		w := max(buttonWidth(fc, txt), h)
 		if x > r.x && x+w > r.right() {
 			x, y, rows = r.x, y+h+6, rows+1
 		}
@@ -446,7 +469,7 @@ func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
 func (l *Layout) controlRows(fc *faces, vm *lesson.View, r rect, form textForm) int {
 	x, rows := r.x, 1
 	for _, c := range vm.Controls {
-		w := max(buttonWidth(fc, controlText(c, form)), touchMin)
+		w := max(buttonWidth(fc, controlText(c, form)), l.barH())
 		if x > r.x && x+w > r.right() {
 			x, rows = r.x, rows+1
 		}
@@ -578,6 +601,9 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	lines = max(lines, 2)
 	if n.Question == nil && l.across() {
 		lines = max(lines, n.MaxLines)
+	}
+	if l.lineCap > 0 {
+		lines = min(lines, l.lineCap)
 	}
 	l.NarrLines = lines
 	l.NarrText = rect{textX, 24, tw, float64(lines) * size * lineHeight}

@@ -57,6 +57,8 @@ var viewports = []struct {
 	{"390x844@3", screenSize{390, 844, 3}},
 	{"960x540", screenSize{960, 540, 1}},
 	{"800x450", screenSize{800, 450, 1}},
+	{"640x360", screenSize{640, 360, 1}},
+	{"640x360@2", screenSize{640, 360, 2}},
 }
 
 func TestLayoutZoomAndBackingStore(t *testing.T) {
@@ -76,12 +78,15 @@ func TestLayoutZoomAndBackingStore(t *testing.T) {
 		{screenSize{1600, 720, 1}, 1600, 720, 1, 1, 1600, 720, false, false, true},
 		{screenSize{768, 1024, 2}, 768, 1024, 1, 2, 1536, 2048, true, false, true},
 		{screenSize{390, 844, 3}, 390, 844, 1, 3, 1170, 2532, true, true, true},
-		// Iframes: a unit a CSS pixel down to 800×450.
+		// Iframes: a unit a CSS pixel down to 640×360.
 		{screenSize{960, 540, 1}, 960, 540, 1, 1, 960, 540, false, false, true},
 		{screenSize{800, 450, 2}, 800, 450, 1, 2, 1600, 900, false, false, true},
 		// Below the supported sizes the least canvas is zoomed down.
-		{screenSize{640, 360, 1}, 800, 450, 0.8, 0.8, 640, 360, false, false, false},
-		{screenSize{480, 320, 1}, 800, 1600.0 / 3, 0.6, 0.6, 480, 320, false, false, false},
+		{screenSize{640, 360, 1}, 640, 360, 1, 1, 640, 360, false, false, true},
+		// Below the supported sizes the least canvas is zoomed down
+		// (YouTube's default embed, 560×315, among them).
+		{screenSize{560, 315, 1}, 640, 360, 0.875, 0.875, 560, 315, false, false, false},
+		{screenSize{480, 320, 1}, 640, 1280.0 / 3, 0.75, 0.75, 480, 320, false, false, false},
 		// A screen Ebiten has not measured yet is taken as the design's.
 		{screenSize{0, 0, 0}, 1280, 720, 1, 1, 0, 0, false, false, true},
 	} {
@@ -268,9 +273,11 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	col := min(hostMaxW, (l.Net.w-16-linksMinW)/2)
 	for i, b := range l.Hosts {
 		assert.True(t, inside(b, l.Net), "%s: %s's box", name, vm.Hosts[i].Name)
-		if hd := headerOf(b); !l.Portrait && hd.narrow && !hd.tiny && b.w == col {
-			// A box a column wide, in landscape: its name, its whole
-			// address and its counts readable.
+		if hd := headerOf(b); l.across() && hd.narrow && !hd.tiny && b.w == col {
+			// A box a column wide, in landscape where the port map gives
+			// the network room (not a small frame's column beside the
+			// narration, as not a phone's): its name, its whole address
+			// and its counts readable.
 			h := vm.Hosts[i]
 			assert.LessOrEqual(t, measure(fc, h.AddrText, Mono, 14), b.w-24, "%s: %s's address fits its box", name, h.Name)
 			assert.LessOrEqual(t, measure(fc, h.Name, Bold, 17), b.w-24, "%s: %s's name fits its box", name, h.Name)
@@ -288,6 +295,12 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		assert.GreaterOrEqual(t, l.NarrLines, 1, name)
 		if n := vm.Narration; n.Question == nil || n.Question.Verdict == lesson.Unjudged {
 			lines := wrapText(fc, n.Text, Regular, l.textSize(vm), l.NarrText.w)
+			if l.lineCap > 0 {
+				// The sandbox's text gives way to its knobs, in a
+				// small frame beside the network, and only there.
+				assert.True(t, l.Beside && len(vm.Knobs) > 0, "%s: only the sandbox's text is cut", name)
+				lines = lines[:min(len(lines), l.NarrLines)]
+			}
 			assert.LessOrEqual(t, len(lines), l.NarrLines, "%s: step %d's text fits: %q", name, n.Step, lines)
 			assert.LessOrEqual(t, float64(len(lines))*l.textSize(vm)*lineHeight, l.NarrText.h+1, "%s: and its lines the box", name)
 		}
@@ -456,8 +469,19 @@ func TestPortAt(t *testing.T) {
 	fc, err := newFaces()
 	require.NoError(t, err)
 	vm := newGame(t, 1, nil).vm
+	shown := 0
 	for _, vp := range viewports {
 		l := layoutFor(fc, vp.s, &vm, false)
+		if !l.MapShown {
+			assert.True(t, l.Small || l.Phone, "%s: only a phone or a small frame leaves the map out", vp.name)
+			// No map: no port anywhere.
+			for _, pt := range [][2]float64{{0, 0}, {l.W / 2, l.H / 2}, {l.W - 1, 60}} {
+				_, ok := l.portAt(pt[0], pt[1])
+				assert.False(t, ok, "%s: no map, no port at (%g, %g)", vp.name, pt[0], pt[1])
+			}
+			continue
+		}
+		shown++
 		m := l.Map
 		for _, p := range []int{0, 1, 80, 255, 256, 1023, 32768, 49152, 65535} {
 			x := m.x + (float64(p%256)+0.5)*m.w/256
@@ -471,6 +495,7 @@ func TestPortAt(t *testing.T) {
 			assert.False(t, ok, "%s: (%g, %g) is off the map", vp.name, pt[0], pt[1])
 		}
 	}
+	assert.Positive(t, shown)
 }
 
 // Every port state has its own colour, and free ports show their IANA

@@ -142,7 +142,8 @@ func wrapWith(s string, maxW float64, width func(string) float64) []string {
 	return lines
 }
 
-// fit shortens s with an ellipsis until it is no wider than maxW.
+// fit shortens s with an ellipsis until it is no wider than maxW;
+// nothing where not even its first letter and the ellipsis fit.
 func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
 	if v.textWidth(s, tf, size) <= maxW {
 		return s
@@ -150,6 +151,9 @@ func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
 	r := []rune(s)
 	for len(r) > 1 && v.textWidth(string(r)+"…", tf, size) > maxW {
 		r = r[:len(r)-1]
+	}
+	if v.textWidth(string(r)+"…", tf, size) > maxW {
+		return ""
 	}
 	return string(r) + "…"
 }
