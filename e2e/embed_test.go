@@ -100,15 +100,16 @@ func slidePage(t *testing.T, src string, w, h int) string {
 // <iframe> (16:9 frames in LMS pages and slides), a lesson with its port
 // map and the sandbox, and keeps a screenshot of the frame alone in
 // build/screenshots/ for people to look at: the frame's canvas fills it,
-// at a CSS pixel a unit or more down to 800×450, so that the layout's
-// type floors (game's TestLayoutEveryViewport, the same sizes) hold; a
-// smaller frame is zoomed down from 800×450.
+// at a CSS pixel a unit down to 640×360, so that the layout's type
+// floors (game's TestLayoutEveryViewport, the same sizes) hold; a
+// smaller frame, such as YouTube's default 560×315, is zoomed down from
+// 640×360.
 func TestBrowserEmbeddedSizes(t *testing.T) {
 	app := serve(t, webDir)
 	for _, vp := range []struct {
 		w, h int
 		zoom float64
-	}{{960, 540, 1}, {800, 450, 1}, {640, 360, 0.8}} {
+	}{{960, 540, 1}, {800, 450, 1}, {640, 360, 1}, {560, 315, 0.875}} {
 		name := fmt.Sprintf("%dx%d", vp.w, vp.h)
 		t.Run(name, func(t *testing.T) {
 			b := newBrowser(t)

@@ -358,9 +358,13 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 		}
 	} else {
 		size := lay.textSize(vm)
-		for i, line := range v.wrap(n.Text, Regular, size, tr.w) {
+		lines := v.wrap(n.Text, Regular, size, tr.w)
+		for i, line := range lines {
 			if i == lay.NarrLines {
 				break
+			}
+			if i == lay.NarrLines-1 && len(lines) > lay.NarrLines {
+				line = v.fit(line+" …", Regular, size, tr.w) // cut short (Layout.lineCap)
 			}
 			v.text(line, Regular, size, tr.x, tr.y+float64(i)*size*lineHeight, alignStart, colText)
 		}
