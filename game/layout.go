@@ -183,48 +183,12 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	pitch := l.barH() + 6
 	l.Controls = rect{pad, l.H - l.Title.y - 4 - float64(rows)*pitch, cw, float64(rows)*pitch + 4}
 	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+4)
-	from, knobs := len(l.Buttons), len(l.Knobs)
+	from := len(l.Buttons)
 	narrH := max(124, l.planNarration(fc, vm, pad, cw))
 	if l.Small && (l.Controls.y-8-narrH-8-36-top < netMin || len(vm.Knobs) > 0 && knobAcrossW(cw) < knobMinW || l.EventsShown) {
 		// Under the network the narration would leave it no room, or its
-		// knobs theirs, or the event list's column the network: a column
-		// beside it, down to the control bar, in the phone's type.
-		l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
-		l.Beside, l.NarrSize = true, sizeNarrationSmall
-		// A column wider where its text, or the sandbox's two knobs
-		// abreast, need it.
-		room := l.Controls.y - 8 - top
-		nw := math.Floor(max(besideMinW, min(besideMaxW, l.W*0.45)))
-		if len(vm.Knobs) > 0 {
-			nw = math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5)))
-		}
-		narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
-		if wider := math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5))); narrH > room && wider > nw {
-			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
-			nw = wider
-			narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
-		}
-		if narrH > room && len(vm.Knobs) > 0 {
-			over := math.Ceil((narrH - room) / (l.NarrSize * lineHeight))
-			l.lineCap = max(1, l.NarrLines-int(over))
-			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:knobs]
-			narrH = l.planNarration(fc, vm, l.W-pad-nw, nw)
-		}
-		l.Narration = rect{l.W - pad - nw, top, nw, max(narrH, l.Controls.y-8-top)}
-		l.placeNarration(from)
-		l.Timeline = rect{pad, l.Controls.y - 8 - 28, l.Narration.x - 2*pad, 28}
-		l.Net = rect{pad, top, l.Timeline.w, l.Timeline.y - 8 - top}
-		if l.EventsShown {
-			// The event list takes the network's lower part: half, and
-			// a row at least.
-			h := math.Floor(l.Net.h / 2)
-			if el := &vm.EventList; el.Open {
-				er := rect{w: l.Net.w, h: h}
-				h = max(h, eventHead(er)+eventRowH+saveH(el, er))
-			}
-			l.Events = rect{pad, l.Net.bottom() - h, l.Net.w, h}
-			l.Net.h -= h + 8
-		}
+		// knobs theirs, or the event list's column the network.
+		l.beside(fc, vm, top, from)
 		return
 	}
 	l.Narration = rect{pad, l.Controls.y - 8 - narrH, cw, narrH}
@@ -268,6 +232,50 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	l.Chart = rect{x, l.Inspect.bottom() + 6, colW, bottom - l.Inspect.bottom() - 6}
 	l.MapShown, l.ChartShown = true, chart
 	l.Net = rect{pad, top, x - 2*pad, bottom - top}
+}
+
+// beside lays out a small landscape screen with the narration as a
+// column right of the network, from top down to the control bar, in the
+// phone's type; the buttons from index from on are the narration's.
+func (l *Layout) beside(fc *faces, vm *lesson.View, top float64, from int) {
+	const pad = 16.0
+	l.Beside, l.NarrSize = true, sizeNarrationSmall
+	room := l.Controls.y - 8 - top
+	plan := func(nw float64) float64 {
+		l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
+		return l.planNarration(fc, vm, l.W-pad-nw, nw)
+	}
+	// A column wider where its text, or the sandbox's two knobs abreast,
+	// need it.
+	nw, wider := math.Floor(max(besideMinW, min(besideMaxW, l.W*0.45))), math.Floor(max(besideMinW, min(besideMaxW+40, l.W*0.5)))
+	if len(vm.Knobs) > 0 {
+		nw = wider
+	}
+	narrH := plan(nw)
+	if narrH > room && wider > nw {
+		nw = wider
+		narrH = plan(nw)
+	}
+	if narrH > room && len(vm.Knobs) > 0 {
+		over := math.Ceil((narrH - room) / (l.NarrSize * lineHeight))
+		l.lineCap = max(1, l.NarrLines-int(over))
+		narrH = plan(nw)
+	}
+	l.Narration = rect{l.W - pad - nw, top, nw, max(narrH, room)}
+	l.placeNarration(from)
+	l.Timeline = rect{pad, l.Controls.y - 8 - 28, l.Narration.x - 2*pad, 28}
+	l.Net = rect{pad, top, l.Timeline.w, l.Timeline.y - 8 - top}
+	if l.EventsShown {
+		// The event list takes the network's lower part: half, and a
+		// row at least.
+		h := math.Floor(l.Net.h / 2)
+		if el := &vm.EventList; el.Open {
+			er := rect{w: l.Net.w, h: h}
+			h = max(h, eventHead(er)+eventRowH+saveH(el, er))
+		}
+		l.Events = rect{pad, l.Net.bottom() - h, l.Net.w, h}
+		l.Net.h -= h + 8
+	}
 }
 
 // The least height of the chart, where a small screen may leave it out
