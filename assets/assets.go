@@ -55,13 +55,25 @@ func list(dir string) []Builtin {
 }
 
 // Scenario finds a built-in scenario by name, or by its lesson number
-// alone ("2" for "2-two-servers").
+// alone ("2" for "2-two-servers"). It reads only that file: the app looks
+// up each lesson's scenario before its first frame.
 func Scenario(name string) (Builtin, error) {
+	entries, err := files.ReadDir("scenarios")
+	if err != nil {
+		panic(err) // the folder is embedded at build time
+	}
+	for _, e := range entries {
+		n := strings.TrimSuffix(e.Name(), ".txt")
+		if n == name || strings.HasPrefix(n, name+"-") {
+			b, err := files.ReadFile(path.Join("scenarios", e.Name()))
+			if err != nil {
+				panic(err)
+			}
+			return Builtin{Name: n, Title: title(string(b)), Source: string(b)}, nil
+		}
+	}
 	var names []string
 	for _, b := range Scenarios() {
-		if b.Name == name || strings.HasPrefix(b.Name, name+"-") {
-			return b, nil
-		}
 		names = append(names, b.Name)
 	}
 	return Builtin{}, fmt.Errorf("no built-in scenario %q; want one of %s (or a file name)", name, strings.Join(names, ", "))
