@@ -5,8 +5,6 @@ import (
 	"image/color"
 	"time"
 
-	"github.com/hajimehoshi/ebiten/v2/vector"
-
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -57,18 +55,17 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 	if n := len(samples); n == 0 || samples[n-1].At < ch.Now.At {
 		samples = append(samples[:n:n], ch.Now)
 	}
-	var path vector.Path
+	// Segments drawn as rotated rectangles with a square at each joint,
+	// not as a vector path: a path's stencil shaders would be compiled
+	// before the first frame, and the start-up is the budget.
 	for i, s := range samples {
-		x, y := v.pt(xOf(s.At), yOf(s.InUse))
-		if i == 0 {
-			path.MoveTo(x, y)
-		} else {
-			path.LineTo(x, y)
+		x, y := xOf(s.At), yOf(s.InUse)
+		if i > 0 {
+			p := samples[i-1]
+			v.line(xOf(p.At), yOf(p.InUse), x, y, 2.5, colInUse)
 		}
+		v.fillRect(x-1.25, y-1.25, 2.5, 2.5, colInUse)
 	}
-	op := &vector.DrawPathOptions{}
-	op.ColorScale.ScaleWithColor(colInUse)
-	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2.5 * v.scale)}, op)
 	for i, s := range samples {
 		if i%2 == 0 || i == len(samples)-1 {
 			v.fillRect(xOf(s.At)-1.5, yOf(s.Wait)-1.5, 3, 3, colTimeWait)

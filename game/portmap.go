@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
@@ -207,19 +206,14 @@ func outlineRange(v *view, r engine.Range, m rect) {
 	if r0 == r1 {
 		pts = [][2]float64{{c0, r0}, {c1 + 1, r0}, {c1 + 1, r0 + 1}, {c0, r0 + 1}}
 	}
-	var path vector.Path
+	// Edges as lines, not a vector path: no stencil shaders to compile
+	// before the first frame. Each edge runs on to the next corner's
+	// outside, so the corners are closed.
 	for i, p := range pts {
-		x, y := v.pt(m.x+p[0]*cw, m.y+p[1]*ch)
-		if i == 0 {
-			path.MoveTo(x, y)
-		} else {
-			path.LineTo(x, y)
-		}
+		q := pts[(i+1)%len(pts)]
+		v.line(m.x+p[0]*cw, m.y+p[1]*ch, m.x+q[0]*cw, m.y+q[1]*ch, 2, colRange)
+		v.fillRect(m.x+p[0]*cw-1, m.y+p[1]*ch-1, 2, 2, colRange)
 	}
-	path.Close()
-	op := &vector.DrawPathOptions{}
-	op.ColorScale.ScaleWithColor(colRange)
-	vector.StrokePath(v.dst, &path, &vector.StrokeOptions{Width: float32(2 * v.scale)}, op)
 }
 
 // drawRangeStrip draws the host's ephemeral range port by port in r, each
