@@ -42,12 +42,17 @@ type Game struct {
 	// program. The native screenshot test uses it to capture the real
 	// window and what it showed.
 	OnFrame func(frame int, screen *ebiten.Image, st Status) bool
-	stop    bool
+	// FirstFrame, if set, is called once the first frame is drawn.
+	FirstFrame func()
+	stop       bool
 	// playedAt is when the last tick played; zero while time stands.
 	playedAt time.Time
-	// page is the browser page's text mirror; nil natively.
+	// page is the browser page's text mirror; nil natively, and until
+	// the first frame is drawn.
 	page *mirror
-	tl   timeline
+	// hooked: window.portplay's getters are installed (hook_js.go).
+	hooked bool
+	tl     timeline
 	// LinkBase is the app's address, that share links start with; link
 	// the last link made.
 	LinkBase, link string
@@ -74,8 +79,6 @@ func New(cat *lesson.Catalogue, s lesson.Settings, problems []string) (*Game, er
 	g := &Game{faces: fc, sess: lesson.NewSession(cat, s, problems, DefaultStore()), pm: newPortMap(),
 		screen: screenSize{DesignW, DesignH, 1}, qrBase: pageURL()}
 	g.vm = g.sess.View()
-	g.page = newMirror()
-	publish(g)
 	return g, nil
 }
 
@@ -85,6 +88,12 @@ func (g *Game) Update() error {
 		return ebiten.Termination
 	}
 	defer average(&g.updateMs, time.Now())
+	if g.frames == 1 && g.page == nil {
+		// The text mirror is built after the first frame: its hundred
+		// elements would otherwise be laid out by the browser before the
+		// picture.
+		g.page = newMirror()
+	}
 	g.page.apply(g)
 	g.dropped()
 	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
@@ -281,6 +290,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.savePicture(screen)
 	}
 	g.frames++
+	if g.frames == 1 && g.FirstFrame != nil {
+		g.FirstFrame()
+	}
 	average(&g.drawMs, start)
 	publish(g)
 	if g.OnFrame != nil && g.OnFrame(g.frames, screen, g.Status()) {

@@ -2,62 +2,93 @@ package game
 
 import "syscall/js"
 
-// publish mirrors Status into window.portplay so that browser tests (and
-// curious teachers in the console) can read what the app shows.
+// publish keeps window.portplay, that browser tests (and curious teachers
+// in the console) read what the app shows from. Its properties are
+// getters that compute the status when read, once per frame drawn: a frame
+// pays nothing for them, however many connections there are to list. Only
+// firstFrameMs is set when it happens.
 func publish(g *Game) {
-	st := g.Status()
 	obj := js.Global().Get("portplay")
 	if obj.IsUndefined() {
 		obj = js.Global().Get("Object").New()
 		js.Global().Set("portplay", obj)
 	}
-	if st.Frames == 1 {
+	if g.frames == 1 {
 		// Milliseconds from navigation start to the first frame drawn.
 		obj.Set("firstFrameMs", js.Global().Get("performance").Call("now"))
 	}
-	obj.Set("frames", st.Frames)
-	obj.Set("scene", st.Scene)
-	obj.Set("sceneName", st.SceneName)
-	obj.Set("time", st.Time)
-	obj.Set("playing", st.Playing)
-	obj.Set("speed", st.Speed)
-	obj.Set("reached", st.Reached)
-	obj.Set("limited", st.Limited)
-	obj.Set("profile", st.Profile)
-	obj.Set("help", st.Help)
-	obj.Set("focus", st.Focus)
-	obj.Set("events", st.Events)
-	obj.Set("connections", jsStrings(st.Connections))
-	obj.Set("failures", jsStrings(st.Failures))
-	obj.Set("problems", jsStrings(st.Problems))
-	obj.Set("info", st.Info)
-	obj.Set("link", st.Link)
-	obj.Set("saved", st.Saved)
-	rows := make([]any, len(st.EventRows))
-	for i, r := range st.EventRows {
-		rows[i] = map[string]any{"n": r.N, "at": r.At, "text": r.Text, "current": r.Current, "selected": r.Selected}
+	if g.hooked {
+		return
 	}
-	obj.Set("eventRows", rows)
-	obj.Set("step", st.Step)
-	obj.Set("steps", st.Steps)
-	obj.Set("question", st.Question)
-	obj.Set("choices", jsStrings(st.Choices))
-	obj.Set("verdict", st.Verdict)
-	obj.Set("truth", st.Truth)
-	obj.Set("presenter", st.Presenter)
-	answers := js.Global().Get("Object").New()
-	for k, v := range st.Answers {
-		answers.Set(k, v)
+	g.hooked = true
+	var (
+		st      Status
+		stFrame = -1
+	)
+	status := func() *Status {
+		if stFrame != g.frames {
+			st, stFrame = g.Status(), g.frames
+		}
+		return &st
 	}
-	obj.Set("answers", answers)
-	obj.Set("updateMs", st.UpdateMs)
-	obj.Set("drawMs", st.DrawMs)
-	obj.Set("layoutW", st.LayoutW)
-	obj.Set("layoutH", st.LayoutH)
-	obj.Set("zoom", st.Zoom)
-	obj.Set("portrait", st.Portrait)
-	obj.Set("phone", st.Phone)
-	obj.Set("reducedMotion", st.ReducedMotion)
+	object := js.Global().Get("Object")
+	for name, get := range hookFields {
+		desc := object.New()
+		desc.Set("enumerable", true)
+		desc.Set("get", js.FuncOf(func(js.Value, []js.Value) any { return get(status()) }))
+		object.Call("defineProperty", obj, name, desc)
+	}
+}
+
+// hookFields are window.portplay's properties.
+var hookFields = map[string]func(*Status) any{
+	"frames":      func(st *Status) any { return st.Frames },
+	"scene":       func(st *Status) any { return st.Scene },
+	"sceneName":   func(st *Status) any { return st.SceneName },
+	"time":        func(st *Status) any { return st.Time },
+	"playing":     func(st *Status) any { return st.Playing },
+	"speed":       func(st *Status) any { return st.Speed },
+	"reached":     func(st *Status) any { return st.Reached },
+	"limited":     func(st *Status) any { return st.Limited },
+	"profile":     func(st *Status) any { return st.Profile },
+	"help":        func(st *Status) any { return st.Help },
+	"focus":       func(st *Status) any { return st.Focus },
+	"events":      func(st *Status) any { return st.Events },
+	"connections": func(st *Status) any { return jsStrings(st.Connections) },
+	"failures":    func(st *Status) any { return jsStrings(st.Failures) },
+	"problems":    func(st *Status) any { return jsStrings(st.Problems) },
+	"info":        func(st *Status) any { return st.Info },
+	"link":        func(st *Status) any { return st.Link },
+	"saved":       func(st *Status) any { return st.Saved },
+	"eventRows": func(st *Status) any {
+		rows := make([]any, len(st.EventRows))
+		for i, r := range st.EventRows {
+			rows[i] = map[string]any{"n": r.N, "at": r.At, "text": r.Text, "current": r.Current, "selected": r.Selected}
+		}
+		return rows
+	},
+	"step":      func(st *Status) any { return st.Step },
+	"steps":     func(st *Status) any { return st.Steps },
+	"question":  func(st *Status) any { return st.Question },
+	"choices":   func(st *Status) any { return jsStrings(st.Choices) },
+	"verdict":   func(st *Status) any { return st.Verdict },
+	"truth":     func(st *Status) any { return st.Truth },
+	"presenter": func(st *Status) any { return st.Presenter },
+	"answers": func(st *Status) any {
+		answers := map[string]any{}
+		for k, v := range st.Answers {
+			answers[k] = v
+		}
+		return answers
+	},
+	"updateMs":      func(st *Status) any { return st.UpdateMs },
+	"drawMs":        func(st *Status) any { return st.DrawMs },
+	"layoutW":       func(st *Status) any { return st.LayoutW },
+	"layoutH":       func(st *Status) any { return st.LayoutH },
+	"zoom":          func(st *Status) any { return st.Zoom },
+	"portrait":      func(st *Status) any { return st.Portrait },
+	"phone":         func(st *Status) any { return st.Phone },
+	"reducedMotion": func(st *Status) any { return st.ReducedMotion },
 }
 
 func jsStrings(ss []string) js.Value {
