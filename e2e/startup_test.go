@@ -79,12 +79,44 @@ func firstFrame(t *testing.T, dir string, n netCase) (timing, string) {
 	require.NoError(t, err)
 	inst, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`window.portplayInstantiatedMs`))
 	require.NoError(t, err)
-	return timing{inst, st.FirstFrameMs}, how
+	marks, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](
+		`Object.fromEntries(performance.getEntriesByType("mark").filter(m => m.name.startsWith("portplay:")).map(m => [m.name.slice(9), m.startTime]))`))
+	require.NoError(t, err)
+	return timing{inst, st.FirstFrameMs, marks}, how
 }
 
 // timing is one start-up: ms from navigation to the wasm downloaded and
-// compiled, and to the first frame drawn.
-type timing struct{ instantiated, firstFrame float64 }
+// compiled, and to the first frame drawn; and the app's own phases on the
+// way (game.Mark), none for the floor.
+type timing struct {
+	instantiated, firstFrame float64
+	marks                    map[string]float64
+}
+
+// phases are the app's start-up marks, in order (cmd/portplay).
+var phases = []string{"main", "lessons", "session"}
+
+// after is the median, over ts, of ms from the wasm instantiated to each
+// of the app's phases and to its first frame.
+func after(ts []timing) string {
+	var parts []string
+	for _, p := range append(phases, "first frame") {
+		var xs []float64
+		for _, t := range ts {
+			at, ok := t.marks[p]
+			if p == "first frame" {
+				at, ok = t.firstFrame, true
+			}
+			if ok {
+				xs = append(xs, at-t.instantiated)
+			}
+		}
+		if len(xs) > 0 {
+			parts = append(parts, fmt.Sprintf("%s +%.0f", p, median(xs)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
@@ -106,6 +138,7 @@ func TestBrowserStartupAgainstFloor(t *testing.T) {
 	ratios := map[string]float64{}
 	for _, n := range networks {
 		var floor, app, floorInst, appInst []float64
+		var floorTs, appTs []timing
 		for range startupRuns {
 			f, how := firstFrame(t, fontFloor, n)
 			require.Equal(t, "streaming", how, "the loader compiles while it downloads")
@@ -113,10 +146,12 @@ func TestBrowserStartupAgainstFloor(t *testing.T) {
 			require.Equal(t, "streaming", how)
 			floor, app = append(floor, f.firstFrame), append(app, a.firstFrame)
 			floorInst, appInst = append(floorInst, f.instantiated), append(appInst, a.instantiated)
+			floorTs, appTs = append(floorTs, f), append(appTs, a)
 		}
 		ratios[n.name] = median(app) / median(floor)
 		fmt.Fprintf(&report, "%-18s %6.0f (%s) %6.0f (%s) %6.2f\n", n.name, median(floor), runs(floor), median(app), runs(app), ratios[n.name])
 		fmt.Fprintf(&report, "%-18s %6.0f (%s) %6.0f (%s) %6.2f\n", "  wasm compiled at", median(floorInst), runs(floorInst), median(appInst), runs(appInst), median(appInst)/median(floorInst))
+		fmt.Fprintf(&report, "  ms after compiling: fonts-only %s; Portplay %s\n", after(floorTs), after(appTs))
 	}
 	t.Log("\n" + report.String())
 	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(shotDir), "startup.txt"), []byte(report.String()), 0o644))

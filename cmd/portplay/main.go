@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -13,17 +14,25 @@ import (
 )
 
 func main() {
-	// Settings come from flags natively and from URL parameters in the
-	// browser, under the same names (settings_*.go).
+	game.Mark("main")
+	// No garbage collection until the first frame is drawn: starting
+	// allocates about 5 MB, nearly all of it kept, and a collection on the
+	// way would only make the learner wait longer for the picture.
+	gc := debug.SetGCPercent(-1)
 	cat, err := lesson.Builtin()
 	if err != nil {
 		fatal(err)
 	}
+	game.Mark("lessons")
+	// Settings come from flags natively and from URL parameters in the
+	// browser, under the same names (settings_*.go).
 	s, problems, onFrame, base := settings(cat)
 	g, err := game.New(cat, s, problems)
 	if err != nil {
 		fatal(err)
 	}
+	game.Mark("session")
+	g.FirstFrame = func() { debug.SetGCPercent(gc) }
 	g.OnFrame = onFrame
 	g.LinkBase = base
 	ebiten.SetWindowTitle("Portplay — how port numbers work")
