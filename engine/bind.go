@@ -68,6 +68,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	s := &socket{id: id, proto: proto, local: netip.AddrPortFrom(addr, uint16(port)), opts: opts, listening: listen}
 	h.sockets[id] = s
 	h.groupValid = false
+	tb.changes++
 	pg, i := tb.page(port)
 	pg.bound[i]++
 	tb.bindHeld.set(port)
@@ -181,6 +182,7 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
 	h.groupValid = false
+	tb.changes++
 	pg, i := tb.page(port)
 	pg.bound[i]--
 	if s.listening {

@@ -260,6 +260,7 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 		op, a, b := ops[i]%10, int(ops[i+1]), int(ops[i+2])
 		proto := []Proto{TCP, UDP}[b%2]
 		before.fill(h, fuzzPorts)
+		changes, states := portsChanged(h), portStates(h)
 		touched = touched[:0]
 		var err error
 		what := ""
@@ -360,6 +361,9 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 			_, isErrno := IsErrno(err)
 			require.True(t, isErrno, "step %d (%s): %v is not an Errno", i/3, what, err)
 		}
+		if portsChanged(h) == changes && portStates(h) != states {
+			require.Equal(t, states, portStates(h), "step %d (%s) changed port states but not PortsChanged", i/3, what)
+		}
 		switch {
 		case everyStepFull:
 			checkInvariants(t, h)
@@ -387,6 +391,19 @@ func checkListener(t testing.TB, h *Host, c FourTuple) {
 		exact = exact || s.proto == c.Proto && s.listening && s.local == c.Local
 	}
 	require.Equal(t, exact, l.local.Addr() == c.Local.Addr(), "listener for %v is %v", c, l.local)
+}
+
+// portsChanged is PortsChanged for both protocols.
+func portsChanged(h *Host) [2]uint64 { return [2]uint64{h.PortsChanged(TCP), h.PortsChanged(UDP)} }
+
+// portStates are the states of fuzzPorts for both protocols.
+func portStates(h *Host) (s [2][16]PortState) {
+	for i, proto := range []Proto{TCP, UDP} {
+		for j := range s[i] {
+			s[i][j] = h.PortState(proto, fuzzPorts.Lo+Port(j))
+		}
+	}
+	return s
 }
 
 // BenchmarkFuzzHost runs FuzzHost's body over its seed corpus and random

@@ -300,6 +300,15 @@ func portState(listening, boundOrEst, tw uint32, reserved bool) PortState {
 	return PortFree
 }
 
+// PortsChanged counts the changes to proto's ports on h: while it stays
+// the same, so does what PortStates fills in.
+func (h *Host) PortsChanged(proto Proto) uint64 {
+	if !proto.valid() {
+		return 0
+	}
+	return h.tables[proto].changes
+}
+
 // PortStates fills dst with every port's state for proto, for drawing all
 // 65,536 ports each frame without a call per port.
 func (h *Host) PortStates(proto Proto, dst *[65536]PortState) {

@@ -32,6 +32,9 @@ import (
 // (a bind conflict on a host with several, a 4-tuple) looks further.
 type table struct {
 	proto Proto
+	// changes counts the changes to the per-port counts, so that a view
+	// of every port (PortStates) is read again only when it can differ.
+	changes uint64
 	// bindHeld: ports whose bind bucket bind() made (a bound or listening
 	// socket, or a connection that came from one, TIME_WAIT included):
 	// Linux's connect() never picks them (facts §2 [IH], fact 4).
@@ -257,6 +260,7 @@ func (tb *table) inKey(local uint8, t *FourTuple, create bool) (uint64, bool) {
 }
 
 func (h *Host) add(tb *table, t *FourTuple, c conn) {
+	tb.changes++
 	port := Port(t.Local.Port())
 	local, _ := h.local(t) // every caller's t is the host's
 	pg, i := tb.page(port)
@@ -304,6 +308,7 @@ func (h *Host) add(tb *table, t *FourTuple, c conn) {
 }
 
 func (h *Host) remove(tb *table, t *FourTuple, c conn) {
+	tb.changes++
 	port := Port(t.Local.Port())
 	local, _ := h.local(t)
 	pg, i := tb.page(port)

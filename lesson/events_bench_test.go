@@ -83,3 +83,24 @@ func BenchmarkViewInto(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFrameAtOneSpeed is a frame of lesson 3 playing at 1×: a
+// sixtieth of a second simulated, then the view, from the start to the
+// end and again. Most such frames move packets and change no port, so the
+// port map is not read again (BenchmarkViewInto's sandbox changes ports
+// nearly every frame).
+func BenchmarkFrameAtOneSpeed(b *testing.B) {
+	ss := NewSession(builtinB(b), func() Settings {
+		s := DefaultSettings()
+		s.Lesson, s.LessonGiven = 3, true
+		return s
+	}(), nil, &MemStore{})
+	var v View
+	for b.Loop() {
+		ss.Tick(time.Second / 60)
+		ss.ViewInto(&v)
+		if !ss.Playing() {
+			ss.Do(ActRestart)
+		}
+	}
+}

@@ -114,13 +114,12 @@ type Session struct {
 	// gen changes whenever anything but the moving parts changes, so a
 	// front end can keep what it drew of the rest.
 	gen uint64
-	// The port map of the focused host, read from the engine when time
-	// or the host changed.
+	// The port map of the focused host, read from the engine when its
+	// ports changed (engine.Host.PortsChanged) or the host did.
 	ports   [65536]engine.PortState
 	portsAt struct {
-		run   *Run
-		focus int
-		at    time.Duration
+		host    *engine.Host
+		changes uint64
 	}
 	portsGen uint64
 	// The last port description and what it was made for.

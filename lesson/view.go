@@ -620,15 +620,16 @@ func flagName(f sim.Event) string {
 	return "ACK"
 }
 
-// portMap reads the focused host's ports from the engine when the time or
-// the host changed since the last look.
+// portMap reads the focused host's ports from the engine when they or the
+// host changed since the last look: not every frame, as reading is a pass
+// over 65,536 ports, and the front end's over as many again.
 func (s *Session) portMap() PortMapView {
 	p := s.run.play
 	h := &p.hosts[s.focus]
-	at := s.portsAt
-	if at.run != s.run || at.focus != s.focus || at.at != p.now {
-		p.engines[s.focus].PortStates(engine.TCP, &s.ports)
-		s.portsAt.run, s.portsAt.focus, s.portsAt.at = s.run, s.focus, p.now
+	e := p.engines[s.focus]
+	if at := s.portsAt; at.host != e || at.changes != e.PortsChanged(engine.TCP) {
+		e.PortStates(engine.TCP, &s.ports)
+		s.portsAt.host, s.portsAt.changes = e, e.PortsChanged(engine.TCP)
 		s.portsGen++
 	}
 	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,

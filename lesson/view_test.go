@@ -161,8 +161,25 @@ func TestPortMapIsTheEngines(t *testing.T) {
 	assert.Equal(t, want, *v.PortMap.States)
 	gen := v.PortMap.Gen
 	assert.Equal(t, gen, s.View().PortMap.Gen, "nothing moved, nothing reread")
-	s.Do(ActStepForward)
-	assert.NotEqual(t, gen, s.View().PortMap.Gen)
+	// Step by step: the map is reread exactly when the engine's ports
+	// changed, and is then the engine's.
+	prev, changed, same := want, 0, 0
+	for range 40 {
+		s.Do(ActStepForward)
+		v := s.View()
+		s.run.play.sim.Hosts()[v.Focus].PortStates(engine.TCP, &want)
+		require.Equal(t, want, *v.PortMap.States)
+		if want != prev {
+			assert.NotEqual(t, gen, v.PortMap.Gen, "the ports changed, so does the generation")
+			changed++
+		} else {
+			assert.Equal(t, gen, v.PortMap.Gen, "the ports did not change, nor does the generation")
+			same++
+		}
+		prev, gen = want, v.PortMap.Gen
+	}
+	assert.Positive(t, changed, "steps that changed ports")
+	assert.Positive(t, same, "steps that changed none")
 	assert.True(t, v.PortMap.Strip, "a ten-port range is shown port by port")
 	assert.False(t, newSession(t, 2).View().PortMap.Strip)
 }
