@@ -14,8 +14,11 @@ func publish(g *Game) {
 		js.Global().Set("portplay", obj)
 	}
 	if g.frames == 1 {
-		// Milliseconds from navigation start to the first frame drawn.
+		// Milliseconds from navigation start to the first frame drawn;
+		// and the event the loader waits for to register the service
+		// worker (web/loader.js).
 		obj.Set("firstFrameMs", js.Global().Get("performance").Call("now"))
+		js.Global().Call("dispatchEvent", js.Global().Get("Event").New("portplay-first-frame"))
 	}
 	if g.hooked {
 		return

@@ -50,10 +50,17 @@
     const total = Number(resp.headers.get("X-Raw-Length") ||
       (resp.headers.get("Content-Encoding") ? 0 : resp.headers.get("Content-Length")) || 0);
     let got = 0;
+    let shown = -1;
+    // The page changes only when the figure shown does (a hundred times at
+    // most): the stream comes in hundreds of chunks, and each change of the
+    // page is main-thread work while the wasm compiles.
     const counted = (chunk) => {
       got += chunk.length;
+      const step = total ? Math.floor((100 * Math.min(got, total)) / total) : Math.floor(got / 1e5);
+      if (step === shown) return;
+      shown = step;
       if (total) {
-        bar.value = Math.floor((100 * Math.min(got, total)) / total);
+        bar.value = step;
         text.textContent = "Downloading " + mb(got) + " of " + mb(total);
       } else {
         text.textContent = "Downloading " + mb(got);
@@ -90,13 +97,15 @@
     return WebAssembly.instantiate(bytes, imports);
   }
 
-  // Registered only once the wasm is here, so that the worker's own fetch
-  // of the bundle comes from the HTTP cache instead of competing with the
-  // first download. Offline use is a bonus: a failure only goes to the console.
+  // Registered only once the app has drawn its first frame (it sends the
+  // event "portplay-first-frame"), so that the worker's own fetch of the
+  // bundle neither competes with the first download nor takes CPU from the
+  // app's start. Offline use is a bonus: a failure only goes to the console.
   function registerServiceWorker() {
     if (!swURL || !("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register(swURL).catch((err) => console.warn("service worker:", err));
   }
+  window.addEventListener("portplay-first-frame", registerServiceWorker, { once: true });
 
   async function start() {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
@@ -114,7 +123,6 @@
       // (window.portplay.firstFrameMs) is the app's own start.
       window.portplayInstantiatedMs = performance.now();
       document.getElementById("loader").remove();
-      registerServiceWorker();
       go.run(instance);
     } catch (err) {
       fail("Portplay could not load: " + (err && err.message ? err.message : err) +
