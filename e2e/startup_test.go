@@ -49,11 +49,12 @@ var networks = []netCase{
 
 // startupRatioBound is the most the test lets Portplay's first frame take
 // as a multiple of the fonts-only program's under the 20 Mbit/s throttle
-// (median of startupRuns). The target is 1.1, not reached: 1.15
-// was measured, 1.24 with the 2 cores loaded 4 times over, 1.38 to 1.64 in
-// earlier runs against the empty program (README); the margin is for that
-// noise. Streaming compilation is asserted on its own.
-const startupRatioBound = 1.8
+// (median of startupRuns). The target, 1.1, cannot be met at this
+// size: the wasm alone is compiled at 1.15 of the floor's time (README).
+// Measured 1.20 on a quiet machine, 1.25 to 1.51 with the 2 cores loaded
+// 4 to 6 times over by other builds; the margin is for that noise.
+// Streaming compilation is asserted on its own.
+const startupRatioBound = 1.5
 
 const startupRuns = 3
 

@@ -89,8 +89,8 @@ func (g *Game) Update() error {
 	}
 	defer average(&g.updateMs, time.Now())
 	if g.frames == 1 && g.page == nil {
-		// The text mirror is built after the first frame: its hundred
-		// elements would otherwise be laid out by the browser before the
+		// The text mirror is built after the first frame: building it,
+		// and the browser laying it out, would otherwise come before the
 		// picture.
 		g.page = newMirror()
 	}
