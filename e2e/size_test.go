@@ -18,12 +18,12 @@ import (
 
 // sizeBudget is the most Portplay's wasm may weigh, brotli-compressed, as
 // a multiple of the fonts-only program's built and compressed the same
-// way (level 5 here, as setup builds both bundles). The issue's target is
-// 1.05, not reached: 1.116 is what the app measured (all of the difference
-// is its own packages, see the README), 1.126 with the presenter's QR
-// encoder, 1.146 with issue 15's teacher tools, 1.153 with issue 11's
-// layouts; the budget is that plus a small margin.
-const sizeBudget = 1.17
+// way (level 5 here, as setup builds both bundles). The issue's target,
+// 1.05, cannot be met without cutting the app: its own packages alone are
+// about 1.11 of the floor (README). Measured: 1.116 before the presenter's
+// QR encoder, 1.153 with issues 11 and 15, 1.149 without Ebiten's vector
+// paths; the budget is that plus a small margin.
+const sizeBudget = 1.16
 
 // TestWasmSizeAgainstFontFloor keeps the size budget and writes the
 // sizes to build/size.txt, with what the app adds to the floor by package.
