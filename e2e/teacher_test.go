@@ -142,7 +142,17 @@ func TestBrowserOwnScenarioAndShareLink(t *testing.T) {
 	require.Len(t, st.Problems, 1)
 	assert.Contains(t, st.Problems[0], "character 4 is wrong")
 	assert.Equal(t, 1, st.Scene)
-	assert.Empty(t, append(append(b.errors(), fresh.errors()...), broken.errors()...), "console errors")
+
+	// A lesson's link opens at its step, whatever this browser's progress
+	// saved: the narration that goes with the moment.
+	stepped := newBrowser(t)
+	stepped.open(t, url+"#scene=3&seed=7&step=3", 10)
+	st = stepped.status(t)
+	assert.Empty(t, st.Problems)
+	assert.Equal(t, 3, st.Scene)
+	assert.Equal(t, 2, st.Step, "step 3, counted from 0")
+	assert.NotEmpty(t, st.Question, "lesson 3's third step asks")
+	assert.Empty(t, append(append(append(b.errors(), fresh.errors()...), broken.errors()...), stepped.errors()...), "console errors")
 }
 
 func TestNativeOwnScenario(t *testing.T) {

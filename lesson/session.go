@@ -170,6 +170,13 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 		}
 	}
 	ss.open(ss.set.Lesson)
+	if s.Step > 0 && ss.run != nil && ss.set.Lesson != CustomLesson {
+		// A link's step, with the narration its moment goes with.
+		if n := len(ss.steps()); s.Step > n {
+			ss.problems = append(ss.problems, fmt.Sprintf("The link's step %d is past lesson %d's last, step %d: showing that.", s.Step, ss.set.Lesson, n))
+		}
+		ss.gotoStep(s.Step - 1)
+	}
 	ss.playing = ss.playing && !s.Paused
 	if s.At > 0 && ss.run != nil {
 		// A link's moment: shown paused, to be talked about.

@@ -35,6 +35,9 @@ type Settings struct {
 	// At is the moment to open at, paused (a share link's t=); 0 opens at
 	// the start.
 	At time.Duration
+	// Step is the lesson's step to open at, from 1 (a share link's
+	// step=); 0 opens at the step the learner's progress saved.
+	Step int
 }
 
 // Speeds are the playback speeds, slowest first; + and − step through them.

@@ -123,6 +123,10 @@ func (s *Session) fragment(moment bool) (string, error) {
 		q.Set("seed", strconv.FormatUint(s.run.Scenario.Seed, 10))
 		if moment {
 			q.Set("t", s.run.play.now.String())
+			if s.set.Lesson != CustomLesson {
+				// The narration that goes with the moment.
+				q.Set("step", strconv.Itoa(s.ls.step+1))
+			}
 		}
 	}
 	q.Set("speed", strconv.FormatFloat(s.set.Speed, 'g', -1, 64))
@@ -161,9 +165,14 @@ func parseAt(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// LinkNames are the settings only a share link carries: the scenario and
-// the moment (natively, -scenario names a file or a link instead).
-var LinkNames = []string{"scenario", "t"}
+// LinkNames are the settings only a share link carries: the scenario, the
+// moment and the lesson's step (natively, -scenario names a file or a
+// link instead).
+var LinkNames = []string{"scenario", "t", "step"}
+
+// maxStep bounds a link's step before the lesson is known; the lesson
+// then holds it to its own last step.
+const maxStep = 99
 
 // ParseLink reads a share link's own settings into s through get, as
 // ParseSettings reads the others: a bad value is named in a problem and
@@ -176,6 +185,13 @@ func ParseLink(s *Settings, get func(name string) (string, bool)) []string {
 			problems = append(problems, fmt.Sprintf("t=%q: %v; using the start", v, err))
 		} else {
 			s.At = d
+		}
+	}
+	if v, ok := get("step"); ok {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxStep {
+			problems = append(problems, fmt.Sprintf("step=%q: want a step number from 1 to %d; using the step saved", v, maxStep))
+		} else {
+			s.Step = n
 		}
 	}
 	if v, ok := get("scenario"); ok {

@@ -121,22 +121,28 @@ func TestParseLink(t *testing.T) {
 		given    map[string]string
 		scenario string
 		at       time.Duration
+		step     int
 		problem  string
 	}{
-		{"nothing", map[string]string{}, "", 0, ""},
-		{"scenario and moment", map[string]string{"scenario": good, "t": "4.5s"}, twoServers, 4500 * time.Millisecond, ""},
-		{"plain seconds", map[string]string{"t": "12.25"}, "", 12250 * time.Millisecond, ""},
-		{"bad moment", map[string]string{"t": "-3s"}, "", 0, `t="-3s": want a moment from 0 to 24h`},
-		{"not a moment", map[string]string{"t": "soon"}, "", 0, `t="soon"`},
-		{"undecodable", map[string]string{"scenario": "%%%"}, "", 0, "character 1 is wrong. Showing lesson 1 instead."},
-		{"does not parse", map[string]string{"scenario": deflated(t, []byte("host a 10.0.0.1\nlisten a 70000\n"))}, "", 0, "line 2, column 10"},
-		{"no hosts", map[string]string{"scenario": deflated(t, []byte("title \"empty\"\n"))}, "", 0, "has no host"},
+		{"nothing", map[string]string{}, "", 0, 0, ""},
+		{"scenario and moment", map[string]string{"scenario": good, "t": "4.5s"}, twoServers, 4500 * time.Millisecond, 0, ""},
+		{"plain seconds", map[string]string{"t": "12.25"}, "", 12250 * time.Millisecond, 0, ""},
+		{"bad moment", map[string]string{"t": "-3s"}, "", 0, 0, `t="-3s": want a moment from 0 to 24h`},
+		{"not a moment", map[string]string{"t": "soon"}, "", 0, 0, `t="soon"`},
+		{"step and moment", map[string]string{"step": "3", "t": "2s"}, "", 2 * time.Second, 3, ""},
+		{"step 0", map[string]string{"step": "0"}, "", 0, 0, `step="0": want a step number from 1 to 99; using the step saved`},
+		{"step too far", map[string]string{"step": "100"}, "", 0, 0, `step="100": want a step number from 1 to 99`},
+		{"not a step", map[string]string{"step": "two"}, "", 0, 0, `step="two"`},
+		{"undecodable", map[string]string{"scenario": "%%%"}, "", 0, 0, "character 1 is wrong. Showing lesson 1 instead."},
+		{"does not parse", map[string]string{"scenario": deflated(t, []byte("host a 10.0.0.1\nlisten a 70000\n"))}, "", 0, 0, "line 2, column 10"},
+		{"no hosts", map[string]string{"scenario": deflated(t, []byte("title \"empty\"\n"))}, "", 0, 0, "has no host"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := DefaultSettings()
 			problems := ParseLink(&s, getter(c.given))
 			assert.Equal(t, c.scenario, s.Scenario)
 			assert.Equal(t, c.at, s.At)
+			assert.Equal(t, c.step, s.Step)
 			if c.problem == "" {
 				assert.Empty(t, problems)
 			} else {
@@ -180,6 +186,49 @@ func TestShareLinkReopensTheSameMoment(t *testing.T) {
 	assert.Equal(t, before.Connections, after.Connections)
 	assert.Equal(t, "Yours: Mine: two servers", after.Title)
 	assert.False(t, again.Playing(), "a link's moment opens paused")
+}
+
+// A lesson's link carries its step too: it reopens with the narration
+// that goes with the moment, not the step the learner's progress saved.
+func TestShareLinkReopensTheStep(t *testing.T) {
+	cat := builtin(t)
+	ss := newSession(t, 3)
+	ss.Do(ActStepForward) // leave the start, so the step below is entered by play
+	ss.gotoStep(2)
+	ss.PlayToPause(nil)
+	before := ss.View()
+	require.Equal(t, 2, before.Narration.Step)
+	require.Positive(t, before.Clock.Now)
+
+	f, err := ss.ShareFragment()
+	require.NoError(t, err)
+	q, err := url.ParseQuery(f)
+	require.NoError(t, err)
+	assert.Equal(t, "3", q.Get("step"), "steps count from 1 in a link")
+	get := func(n string) (string, bool) { return q.Get(n), q.Has(n) }
+	set, problems := cat.ParseSettings(get)
+	problems = append(problems, ParseLink(&set, get)...)
+	require.Empty(t, problems)
+
+	// Someone whose progress in lesson 3 is at its first step.
+	again := NewSession(cat, set, nil, &MemStore{}).View()
+	assert.Equal(t, before.Narration.Step, again.Narration.Step)
+	assert.Equal(t, before.Narration.Text, again.Narration.Text)
+	assert.Equal(t, before.Clock.Now, again.Clock.Now)
+	assert.Equal(t, before.Connections, again.Connections)
+
+	// A step past the lesson's last is said, and the last shown.
+	set.Step = 40
+	far := NewSession(cat, set, nil, &MemStore{}).View()
+	assert.Equal(t, far.Narration.Steps-1, far.Narration.Step)
+	require.Len(t, far.Problems, 1)
+	assert.Contains(t, far.Problems[0], "The link's step 40 is past lesson 3's last")
+
+	// The presenter's QR code opens the scene, not a step.
+	ss.Do(ActPresenter)
+	pq, err := url.ParseQuery(ss.View().Link)
+	require.NoError(t, err)
+	assert.False(t, pq.Has("step"))
 }
 
 func TestLoadScenario(t *testing.T) {
