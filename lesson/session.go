@@ -169,13 +169,13 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 			ss.problems = append(ss.problems, fmt.Sprintf("The scenario could not be opened: %v.", err))
 		}
 	}
-	ss.open(ss.set.Lesson)
-	if s.Step > 0 && ss.run != nil && ss.set.Lesson != CustomLesson {
-		// A link's step, with the narration its moment goes with.
-		if n := len(ss.steps()); s.Step > n {
-			ss.problems = append(ss.problems, fmt.Sprintf("The link's step %d is past lesson %d's last, step %d: showing that.", s.Step, ss.set.Lesson, n))
-		}
-		ss.gotoStep(s.Step - 1)
+	step := -1
+	if s.Step > 0 && ss.set.Lesson != CustomLesson {
+		step = s.Step - 1 // a link's, with the narration its moment goes with
+	}
+	ss.openAt(ss.set.Lesson, step)
+	if n := len(ss.steps()); ss.run != nil && step >= n {
+		ss.problems = append(ss.problems, fmt.Sprintf("The link's step %d is past lesson %d's last, step %d: showing that.", s.Step, ss.set.Lesson, n))
 	}
 	ss.playing = ss.playing && !s.Paused
 	if s.At > 0 && ss.run != nil {
@@ -198,12 +198,19 @@ func (s *Session) Settings() Settings { return s.set }
 func (s *Session) Playing() bool { return s.playing }
 
 // open shows lesson n at the step saved for it.
-func (s *Session) open(n int) {
+func (s *Session) open(n int) { s.openAt(n, -1) }
+
+// openAt shows lesson n at step i (from 0), or at the step saved for it
+// when i < 0.
+func (s *Session) openAt(n, i int) {
 	s.load(n, 0)
 	if s.run == nil {
 		return
 	}
-	s.gotoStep(s.prog.Steps[n])
+	if i < 0 {
+		i = s.prog.Steps[n]
+	}
+	s.gotoStep(i)
 	// A lesson opened at its start plays: the overview is the scene alive.
 	s.playing = s.ls.step == 0
 }
