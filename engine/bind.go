@@ -267,7 +267,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 	switch {
 	case h.prof.LinuxBind && !h.prof.BindNoParity && tb.proto == TCP:
 		p, ok = pickLinuxBind(rng, opts.ReuseAddr, h.rng.IntN, bl.firstFree)
-	case h.prof.Connect == Sequential:
+	case h.strategy(tb.proto) == Sequential:
 		p, ok = h.pickSequential(tb.proto, rng, bl.firstFree)
 	default:
 		p, ok = pickRandomStart(rng, h.rng.Uint32(), bl.firstFree)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -237,14 +238,19 @@ func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
 	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since)
 }
 
-// strategy is the strategy connect() uses for proto: Linux's UDP autobind
-// is udp_lib_get_port, a random start over the whole range with no parity
-// preference (facts §2 [UDP]).
+// strategy is the strategy an autobind uses for proto: the profile's
+// UDPConnect for UDP where it has one; and Linux's UDP autobind is
+// udp_lib_get_port, a random start over the whole range with no parity
+// preference (facts §2 [UDP]), whatever the TCP strategy.
 func (h *Host) strategy(proto Proto) Strategy {
-	if proto == UDP && (h.prof.Connect == LinuxConnect || h.prof.Connect == LinuxHint) {
+	if proto != UDP {
+		return h.prof.Connect
+	}
+	s := cmp.Or(h.prof.UDPConnect, h.prof.Connect)
+	if s == LinuxConnect || s == LinuxHint {
 		return RandomStart
 	}
-	return h.prof.Connect
+	return s
 }
 
 // linuxHash is __inet_hash_connect's view of remote: its table_perturb

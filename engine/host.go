@@ -28,7 +28,8 @@ type HostConfig struct {
 	Range Range
 	// TimeWait overrides Profile.TimeWait when non-zero.
 	TimeWait time.Duration
-	// Strategy overrides Profile.Connect when non-zero.
+	// Strategy overrides Profile.Connect, for TCP and UDP alike, when
+	// non-zero.
 	Strategy Strategy
 	// Reserved ports are never picked by autobind; an explicit bind still
 	// gets them (ip_local_reserved_ports, facts §2 [DOC]).
@@ -200,7 +201,7 @@ func NewHost(cfg HostConfig) (*Host, error) {
 		if !cfg.Strategy.valid() {
 			return nil, fmt.Errorf("host %q: unknown strategy %d", cfg.Name, cfg.Strategy)
 		}
-		p.Connect = cfg.Strategy
+		p.Connect, p.UDPConnect = cfg.Strategy, 0
 	}
 	if cfg.HasTWReuse {
 		p.TWReuse = cfg.TWReuse

@@ -83,6 +83,10 @@ type Profile struct {
 	TimeWait time.Duration
 	// Connect is how connect() picks a local port.
 	Connect Strategy
+	// UDPConnect, if set, is how a UDP autobind picks instead (macOS:
+	// XNU's in_pcbbind randomises UDP, udp_use_randomport = 1, but not
+	// TCP). Linux's two TCP algorithms never serve UDP (Host.strategy).
+	UDPConnect Strategy
 	// LinuxBind: Linux's bind rules. bind(0) follows
 	// inet_csk_find_open_port (odd ports first, SO_REUSEADDR lower half
 	// first) unless BindNoParity; otherwise bind(0) uses Connect.
@@ -179,10 +183,17 @@ var profiles = []Profile{
 	{
 		Name: "macos", Title: "macOS",
 		Ephemeral: Range{49152, 65535}, TimeWait: 30 * time.Second, // facts §4 [XNU-pcb][XNU-tmr]
-		Connect: RandomStart, PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
-		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; ports below 1024 need privilege only when bound to a specific address " +
-			"(XNU in_pcbbind). The allocation order (random start) is assumed from XNU's BSD heritage.",
-		Unverified: "random-start allocation (assumed from XNU's BSD heritage)",
+		// XNU in_pcbbind, port 0: "++*lastport" of one counter per
+		// protocol (pcbinfo's ipi_lastport), wrapping to the range's
+		// start, unless randomport; net.inet.tcp.randomize_ports
+		// (tcp_use_randomport, tcp_subr.c) is 0 and
+		// net.inet.udp.randomize_ports (udp_use_randomport,
+		// udp_usrreq.c) is 1 (facts Additions 2026-12-07).
+		Connect: Sequential, UDPConnect: RandomStart,
+		PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
+		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; TCP ports are handed out in order by one counter (net.inet.tcp.randomize_ports 0), " +
+			"UDP ports from a random start (net.inet.udp.randomize_ports 1), both in XNU's in_pcbbind; " +
+			"ports below 1024 need privilege only when bound to a specific address (XNU in_pcbbind).",
 	},
 	{
 		Name: "iana", Title: "IANA / RFC 6056",

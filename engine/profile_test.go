@@ -17,14 +17,16 @@ func TestProfileDefaults(t *testing.T) {
 		size     int
 		timeWait time.Duration
 		strategy Strategy
+		udp      Strategy // Host.strategy(UDP)
 	}{
-		{"linux", 32768, 60999, 28232, 60 * time.Second, LinuxConnect},
-		{"linux-old", 32768, 61000, 28233, 60 * time.Second, LinuxHint},
-		{"winxp", 1025, 5000, 3976, 240 * time.Second, Sequential},
-		{"windows", 49152, 65535, 16384, 240 * time.Second, RandomStart},
-		{"freebsd", 10000, 65535, 55536, 60 * time.Second, RandomStart},
-		{"macos", 49152, 65535, 16384, 30 * time.Second, RandomStart},
-		{"iana", 49152, 65535, 16384, 60 * time.Second, RandomStart},
+		{"linux", 32768, 60999, 28232, 60 * time.Second, LinuxConnect, RandomStart}, // udp_lib_get_port
+		{"linux-old", 32768, 61000, 28233, 60 * time.Second, LinuxHint, RandomStart},
+		{"winxp", 1025, 5000, 3976, 240 * time.Second, Sequential, Sequential},
+		{"windows", 49152, 65535, 16384, 240 * time.Second, RandomStart, RandomStart},
+		{"freebsd", 10000, 65535, 55536, 60 * time.Second, RandomStart, RandomStart},
+		// XNU in_pcbbind: tcp_use_randomport 0, udp_use_randomport 1
+		{"macos", 49152, 65535, 16384, 30 * time.Second, Sequential, RandomStart},
+		{"iana", 49152, 65535, 16384, 60 * time.Second, RandomStart, RandomStart},
 	}
 	var names []string
 	for _, p := range Profiles() {
@@ -39,6 +41,7 @@ func TestProfileDefaults(t *testing.T) {
 		assert.Equal(t, tc.size, p.Ephemeral.Size(), tc.name)
 		assert.Equal(t, tc.timeWait, p.TimeWait, tc.name)
 		assert.Equal(t, tc.strategy, p.Connect, tc.name)
+		assert.Equal(t, tc.udp, (&Host{prof: p}).strategy(UDP), tc.name)
 		assert.NotEmpty(t, p.Title, tc.name)
 		assert.NotEmpty(t, p.Note, tc.name)
 	}
