@@ -67,6 +67,15 @@ var quantities = map[string]func(r *Run) string{
 		}
 		return strings.Join(parts, ", ")
 	},
+	// How each client's TCP ports follow one another (lesson 3: a
+	// macOS client's climb by one, XNU's in_pcbbind).
+	"clients.orders": func(r *Run) string {
+		var parts []string
+		for _, h := range r.clients() {
+			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, h.Profile.Name, orderText(h.Profile.Connect)))
+		}
+		return strings.Join(parts, ", ")
+	},
 	"clients.timewaits": func(r *Run) string {
 		var parts []string
 		var seen []time.Duration
@@ -253,6 +262,21 @@ func FmtSpan(d time.Duration) string {
 
 // strategyText says how a connect() strategy picks ports (facts/ports.md
 // §1, §2, §3).
+// orderText is how the ports strategy s gives one after another look.
+func orderText(s engine.Strategy) string {
+	switch s {
+	case engine.Sequential:
+		return "climbs by one"
+	case engine.RandomStart:
+		return "starts anywhere at random"
+	case engine.RandomPick:
+		return "jumps at random every time"
+	case engine.LinuxHint:
+		return "starts at a hash of the destination plus one shared counter"
+	}
+	return "starts at a secret offset per destination and takes every other port"
+}
+
 func strategyText(s engine.Strategy) string {
 	switch s {
 	case engine.Sequential:
