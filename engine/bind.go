@@ -169,7 +169,7 @@ func (h *Host) connsAt(tb *table, local uint8, port Port, fn func(conn)) {
 func (h *Host) CloseSocket(id SocketID) error {
 	s, ok := h.sockets[id]
 	if !ok {
-		return h.osErr(fmt.Errorf("socket %d: %w", id, ErrNotConn))
+		return h.osErr(fmt.Errorf("socket %d: no such socket: %w", id, ErrBadF))
 	}
 	if s.connected {
 		return h.osErr(fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid))
@@ -265,7 +265,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		ok bool
 	)
 	switch {
-	case h.prof.LinuxBind && !h.prof.BindNoParity && tb.proto == TCP:
+	case h.prof.Sockets == LinuxSockets && !h.prof.BindNoParity && tb.proto == TCP:
 		p, ok = pickLinuxBind(rng, opts.ReuseAddr, h.rng.IntN, bl.firstFree)
 	case h.strategy(tb.proto) == Sequential:
 		p, ok = h.pickSequential(tb.proto, rng, bl.firstFree)

@@ -74,7 +74,7 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
 	s, ok := h.sockets[id]
 	if !ok {
-		return FourTuple{}, fmt.Errorf("socket %d: %w", id, ErrNotConn)
+		return FourTuple{}, fmt.Errorf("socket %d: no such socket: %w", id, ErrBadF)
 	}
 	if s.listening || s.connected {
 		return FourTuple{}, fmt.Errorf("socket %d is listening or connected: %w", id, ErrInvalid)
@@ -97,7 +97,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	case exists && c.state == TimeWait:
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t, ErrAddrInUse)
 	case exists:
-		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, ErrAddrNotAvail)
+		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, h.errTupleInUse())
 	}
 	s.connected = true
 	// A socket bound to the wildcard now has the address it left from,
@@ -109,6 +109,21 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		h.tookOver(t)
 	}
 	return t, nil
+}
+
+// errTupleInUse is the error of a bound socket's connect() to a 4-tuple
+// already in use: EADDRNOTAVAIL on Linux (__inet_check_established
+// fails and __inet_hash_connect returns -EADDRNOTAVAIL), EADDRINUSE on
+// FreeBSD (in_pcbconnect_setup's in_pcblookup_hash_locked finds the
+// 4-tuple) and macOS (tcp_connect: in_pcblookup_hash finds it), and
+// WSAEADDRINUSE on Windows (Microsoft, connect function, WSAEADDRINUSE:
+// "The socket's local address is already in use and the socket was not
+// marked to allow address reuse with SO_REUSEADDR").
+func (h *Host) errTupleInUse() error {
+	if h.prof.Sockets == LinuxSockets {
+		return ErrAddrNotAvail
+	}
+	return ErrAddrInUse
 }
 
 // Accept records the server's side of a connection that arrived at a
@@ -196,7 +211,7 @@ func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Durati
 	case bySYN:
 		return true
 	case byBoundSocket:
-		return p.LinuxBind
+		return p.Sockets == LinuxSockets
 	}
 	switch p.TWReuse {
 	case TWReuseOn:
@@ -349,9 +364,9 @@ func (h *Host) errExhausted(proto Proto, bind bool) error {
 	switch {
 	case h.prof.ExhaustedErr != nil:
 		return h.prof.ExhaustedErr
-	case h.prof.LinuxBind && bind:
+	case h.prof.Sockets == LinuxSockets && bind:
 		return ErrAddrInUse
-	case h.prof.LinuxBind && proto == UDP:
+	case h.prof.Sockets == LinuxSockets && proto == UDP:
 		return ErrAgain
 	}
 	return ErrAddrNotAvail

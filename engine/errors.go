@@ -39,8 +39,13 @@ var (
 	ErrAgain = &Errno{Name: "EAGAIN", Text: "Resource temporarily unavailable"}
 	// ErrConnRefused: nothing listens on the destination.
 	ErrConnRefused = &Errno{Name: "ECONNREFUSED", Text: "Connection refused"}
-	// ErrNotConn: the connection or socket named does not exist.
+	// ErrNotConn: the connection named does not exist.
 	ErrNotConn = &Errno{Name: "ENOTCONN", Text: "Transport endpoint is not connected"}
+	// ErrBadF: the socket named does not exist: close() or connect() on
+	// a descriptor that is no socket's (POSIX close(): "[EBADF] The
+	// fildes argument is not a open file descriptor"; Winsock says
+	// WSAENOTSOCK).
+	ErrBadF = &Errno{Name: "EBADF", Text: "Bad file descriptor"}
 	// ErrInvalid: a request that no system would accept (port 0 as a
 	// destination, an unknown protocol, a socket already connected).
 	ErrInvalid = &Errno{Name: "EINVAL", Text: "Invalid argument"}
@@ -61,6 +66,7 @@ var winsock = map[*Errno]*Errno{
 	ErrAddrInUse:    {"WSAEADDRINUSE", "Address already in use (10048)", ErrAddrInUse},
 	ErrAddrNotAvail: {"WSAEADDRNOTAVAIL", "Cannot assign requested address (10049)", ErrAddrNotAvail},
 	ErrNotConn:      {"WSAENOTCONN", "Socket is not connected (10057)", ErrNotConn},
+	ErrBadF:         {"WSAENOTSOCK", "Socket operation on nonsocket (10038)", ErrBadF},
 	ErrConnRefused:  {"WSAECONNREFUSED", "Connection refused (10061)", ErrConnRefused},
 }
 

@@ -828,7 +828,7 @@ func TestBindConflicts(t *testing.T) {
 		require.NoError(t, h.CloseSocket(id))
 		assert.Equal(t, PortFree, h.PortState(TCP, 8080))
 		assert.NoError(t, h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080)))
-		assert.ErrorIs(t, h.CloseSocket(id), ErrNotConn)
+		assert.ErrorIs(t, h.CloseSocket(id), ErrBadF) // close() of no socket
 	})
 }
 

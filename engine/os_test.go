@@ -96,3 +96,42 @@ func TestMacOSAutobindOrder(t *testing.T) {
 		assert.Equal(t, []uint16{49152, 49153}, []uint16{a.Local.Port(), b.Local.Port()})
 	})
 }
+
+// A bound socket's connect() to a 4-tuple already in use, and close() of
+// a socket that does not exist, per OS.
+func TestErrorsPerOS(t *testing.T) {
+	tests := []struct {
+		profile string
+		inUse   string // connect() from a bound socket to a 4-tuple in use
+		noSock  string // close() of no socket
+	}{
+		{"linux", "EADDRNOTAVAIL", "EBADF"},         // __inet_hash_connect: __inet_check_established fails
+		{"linux-old", "EADDRNOTAVAIL", "EBADF"},     // the same before 4.2
+		{"freebsd", "EADDRINUSE", "EBADF"},          // in_pcbconnect_setup: in_pcblookup_hash_locked finds it
+		{"macos", "EADDRINUSE", "EBADF"},            // XNU tcp_connect: in_pcblookup_hash finds it
+		{"windows", "WSAEADDRINUSE", "WSAENOTSOCK"}, // Microsoft, connect function; Windows Sockets Error Codes
+		{"winxp", "WSAEADDRINUSE", "WSAENOTSOCK"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.profile, func(t *testing.T) {
+			h := newHost(t, tc.profile, nil)
+			opts := SockOpts{ReuseAddr: true, ReusePort: tc.profile != "windows" && tc.profile != "winxp"}
+			local := netip.AddrPortFrom(clientIP, 5000)
+			a, _, err := h.Bind(TCP, local, opts)
+			require.NoError(t, err)
+			b, _, err := h.Bind(TCP, local, opts)
+			require.NoError(t, err)
+			_, err = h.ConnectFrom(a, dstA)
+			require.NoError(t, err)
+			before := snap(h)
+			_, err = h.ConnectFrom(b, dstA)
+			require.Error(t, err)
+			assert.Equal(t, tc.inUse, ErrnoName(err))
+			assert.Equal(t, before, snap(h), "a failed connect changes nothing")
+
+			err = h.CloseSocket(99)
+			assert.Equal(t, tc.noSock, ErrnoName(err))
+			assert.ErrorIs(t, err, ErrBadF)
+		})
+	}
+}

@@ -63,6 +63,40 @@ func StrategyByName(name string) (Strategy, error) {
 	return 0, fmt.Errorf("unknown strategy %q; want one of %s", name, strings.Join(names, ", "))
 }
 
+// Sockets names a family of socket semantics: the rules of bind(), of a
+// bound socket's connect() and their errors, which an OS's kernel has
+// and which its ports' numbers do not show (docs/facts-extra.md).
+type Sockets uint8
+
+const (
+	// LinuxSockets: inet_csk_bind_conflict's bind rules, a bound
+	// connect() that takes over TIME_WAIT at once, EADDRNOTAVAIL for a
+	// 4-tuple in use (__inet_hash_connect, __inet_check_established).
+	LinuxSockets Sockets = iota + 1
+	// BSDSockets: FreeBSD's in_pcbbind_setup (in_pcbbind_avail since
+	// FreeBSD 14) and XNU's in_pcbbind: with SO_REUSEADDR or
+	// SO_REUSEPORT, only unconnected sockets on the identical address
+	// conflict; a 4-tuple in use is EADDRINUSE (in_pcbconnect,
+	// tcp_connect).
+	BSDSockets
+	// WindowsSockets: Winsock's bind rules (Microsoft, "Using
+	// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"): a specific address beside
+	// a wildcard bind is allowed unless either is exclusive.
+	WindowsSockets
+)
+
+func (s Sockets) String() string {
+	switch s {
+	case LinuxSockets:
+		return "linux"
+	case BSDSockets:
+		return "bsd"
+	case WindowsSockets:
+		return "windows"
+	}
+	return fmt.Sprintf("Sockets(%d)", s)
+}
+
 // TWReuse is Linux's net.ipv4.tcp_tw_reuse (facts §2 [DOC]).
 type TWReuse uint8
 
@@ -87,10 +121,11 @@ type Profile struct {
 	// XNU's in_pcbbind randomises UDP, udp_use_randomport = 1, but not
 	// TCP). Linux's two TCP algorithms never serve UDP (Host.strategy).
 	UDPConnect Strategy
-	// LinuxBind: Linux's bind rules. bind(0) follows
-	// inet_csk_find_open_port (odd ports first, SO_REUSEADDR lower half
-	// first) unless BindNoParity; otherwise bind(0) uses Connect.
-	LinuxBind bool
+	// Sockets is the family of the OS's bind and connect rules. On
+	// Linux, bind(0) follows inet_csk_find_open_port (odd ports first,
+	// SO_REUSEADDR lower half first) unless BindNoParity; elsewhere
+	// bind(0) uses the autobind strategy.
+	Sockets Sockets
 	// BindNoParity: Linux's bind(0) as before the parity scheme, a random
 	// start and step 1 ("rover = prandom_u32() % remaining + low; ...
 	// if (++rover > high) rover = low" in inet_csk_get_port).
@@ -138,7 +173,7 @@ var profiles = []Profile{
 	{
 		Name: "linux", Title: "Linux (4.2 and later)",
 		Ephemeral: Range{32768, 60999}, TimeWait: 60 * time.Second, // facts §2 [DOC][TCPH]
-		Connect: LinuxConnect, LinuxBind: true, ShareAcrossDestinations: true,
+		Connect: LinuxConnect, Sockets: LinuxSockets, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
 		Note: "ip_local_port_range 32768-60999; TIME_WAIT fixed at 60 s; ports below 1024 need CAP_NET_BIND_SERVICE.",
 	},
@@ -147,7 +182,7 @@ var profiles = []Profile{
 		Ephemeral: Range{32768, 61000}, TimeWait: 60 * time.Second, // facts §2 [07F4]
 		// __inet_hash_connect and inet_csk_get_port of Linux 3.x/4.1
 		// (docs/facts-extra.md): one global hint, no parity.
-		Connect: LinuxHint, LinuxBind: true, BindNoParity: true, ShareAcrossDestinations: true,
+		Connect: LinuxHint, Sockets: LinuxSockets, BindNoParity: true, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
 		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2); connect() walked the range " +
 			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference.",
@@ -155,7 +190,7 @@ var profiles = []Profile{
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
-		Connect: Sequential, SharedCounter: true, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
+		Connect: Sequential, SharedCounter: true, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
 		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC])",
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
@@ -165,7 +200,7 @@ var profiles = []Profile{
 	{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
-		Connect: RandomStart, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
+		Connect: RandomStart, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
 		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003)",
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
@@ -175,7 +210,7 @@ var profiles = []Profile{
 	{
 		Name: "freebsd", Title: "FreeBSD",
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
-		Connect: RandomStart, ShareAcrossDestinations: true,
+		Connect: RandomStart, Sockets: BSDSockets, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024,
 		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
 			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest).",
@@ -189,7 +224,7 @@ var profiles = []Profile{
 		// (tcp_use_randomport, tcp_subr.c) is 0 and
 		// net.inet.udp.randomize_ports (udp_use_randomport,
 		// udp_usrreq.c) is 1 (facts Additions 2026-12-07).
-		Connect: Sequential, UDPConnect: RandomStart,
+		Connect: Sequential, UDPConnect: RandomStart, Sockets: BSDSockets,
 		PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
 		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; TCP ports are handed out in order by one counter (net.inet.tcp.randomize_ports 0), " +
 			"UDP ports from a random start (net.inet.udp.randomize_ports 1), both in XNU's in_pcbbind; " +
@@ -198,9 +233,9 @@ var profiles = []Profile{
 	{
 		Name: "iana", Title: "IANA / RFC 6056",
 		Ephemeral: Range{49152, 65535}, TimeWait: 60 * time.Second, // facts §1 [R6335]
-		Connect:    RandomStart,
-		Note:       "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's Algorithm 1, one of the algorithms it describes; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL).",
-		Unverified: "TIME_WAIT 60 s: assumed, no system is modelled; Algorithm 1: one of RFC 6056's algorithms, chosen here, not one the RFC singles out",
+		Connect: RandomStart, Sockets: BSDSockets,
+		Note:       "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's Algorithm 1, one of the algorithms it describes; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL); bind() follows the BSD sockets' rules, from which the others descend.",
+		Unverified: "TIME_WAIT 60 s: assumed, no system is modelled; Algorithm 1: one of RFC 6056's algorithms, chosen here, not one the RFC singles out; BSD bind rules: chosen, no system is modelled",
 	},
 }
 
