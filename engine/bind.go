@@ -42,6 +42,9 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	if err != nil {
 		return 0, local, err
 	}
+	if err := h.checkOpts(opts); err != nil {
+		return 0, local, fmt.Errorf("bind %s: %w", local, err)
+	}
 	addr := local.Addr().Unmap()
 	if !addr.IsValid() {
 		addr = netip.IPv4Unspecified()
@@ -59,8 +62,8 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 		if port < h.prof.PrivilegedBelow && !opts.Privileged && !(h.prof.PrivilegedSpecificOnly && addr.IsUnspecified()) {
 			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local, h.prof.PrivilegedBelow, ErrAccess)
 		}
-		if h.bindConflict(tb, addr, port, opts) {
-			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)), ErrAddrInUse)
+		if err := h.bindConflict(tb, addr, port, opts); err != nil {
+			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)), err)
 		}
 	}
 	h.nextSock++
@@ -79,8 +82,45 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	return id, s.local, nil
 }
 
-// bindConflict reports whether binding (addr, port) with opts clashes with
-// a socket or connection already using port (facts §2 [SOCK7]; Linux's
+// checkOpts refuses an option the host's OS does not have, as its
+// setsockopt() would (ENOPROTOOPT): Windows has no SO_REUSEPORT, only
+// Windows has SO_EXCLUSIVEADDRUSE (docs/facts-extra.md).
+func (h *Host) checkOpts(opts SockOpts) error {
+	windows := h.prof.Sockets == WindowsSockets
+	switch {
+	case opts.ReusePort && windows:
+		return fmt.Errorf("SO_REUSEPORT: no such option on %s: %w", h.prof.Name, ErrNoProtoOpt)
+	case opts.Exclusive && !windows:
+		return fmt.Errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", h.prof.Name, ErrNoProtoOpt)
+	}
+	return nil
+}
+
+// bindConflict is the error, if any, of binding (addr, port) with opts
+// beside the sockets and connections already using port, by the rules of
+// the profile's Sockets.
+func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) error {
+	switch h.prof.Sockets {
+	case BSDSockets:
+		return h.bsdBindConflict(tb, addr, port, opts)
+	case WindowsSockets:
+		return h.windowsBindConflict(tb, addr, port, opts)
+	}
+	if h.linuxBindConflict(tb, addr, port, opts) {
+		return ErrAddrInUse
+	}
+	return nil
+}
+
+// overlaps says whether two local addresses of one port clash: equal, or
+// either the wildcard (Linux's inet_rcv_saddr_equal, BSD's wildcard
+// in_pcblookup_local; docs/facts-extra.md).
+func overlaps(a, b netip.Addr) bool {
+	return a == b || a.IsUnspecified() || b.IsUnspecified()
+}
+
+// linuxBindConflict reports whether binding (addr, port) with opts clashes
+// with a socket or connection already using port (facts §2 [SOCK7]; Linux's
 // inet_csk_bind_conflict): addresses overlap when equal or either is the
 // wildcard (inet_rcv_saddr_equal; docs/facts-extra.md), so a port taken
 // on one of a host's addresses is free on another; SO_REUSEPORT on both
@@ -89,7 +129,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 // sock_i_uid(sk2))"); SO_REUSEADDR on both sides shares unless the other
 // is listening. A connection counts with the options of the socket it
 // came from (none for an autobind).
-func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
+func (h *Host) linuxBindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) bool {
 	u := tb.peek(port)
 	if len(h.addrs) > 1 && !addr.IsUnspecified() && (u.est > 0 || u.tw > 0) {
 		// The port's counts cover every address: look at this one's.
@@ -124,10 +164,7 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 		return false
 	}
 	for _, s := range h.sockets {
-		if s.proto != tb.proto || Port(s.local.Port()) != port {
-			continue
-		}
-		if !(s.local.Addr() == addr || s.local.Addr().IsUnspecified() || addr.IsUnspecified()) {
+		if s.proto != tb.proto || Port(s.local.Port()) != port || !overlaps(s.local.Addr(), addr) {
 			continue
 		}
 		if opts.ReusePort && s.opts.ReusePort {
@@ -141,6 +178,96 @@ func (h *Host) bindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts
 	return false
 }
 
+// bsdBindConflict is FreeBSD's in_pcbbind_setup (in_pcbbind_avail since
+// FreeBSD 14) and XNU's in_pcbbind: without SO_REUSEADDR and SO_REUSEPORT
+// the lookup is wildcard (INPLOOKUP_WILDCARD), so any socket or
+// connection, TIME_WAIT included, on an overlapping address clashes; with
+// either option the new socket's own flag is enough to leave out every
+// connected one and every other address: in_pcblookup_local without
+// the wildcard finds only unconnected sockets ("inp_faddr ==
+// INADDR_ANY") on the identical address, which still clash unless both
+// set SO_REUSEPORT ("reuseport & so_options"). The different-user
+// check before it does not apply: the engine's sockets are one user's.
+func (h *Host) bsdBindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) error {
+	wild := !opts.ReuseAddr && !opts.ReusePort
+	for _, s := range h.sockets {
+		if s.proto != tb.proto || Port(s.local.Port()) != port {
+			continue
+		}
+		switch {
+		case wild && overlaps(s.local.Addr(), addr):
+			return ErrAddrInUse
+		case !wild && !s.connected && s.local.Addr() == addr && !(opts.ReusePort && s.opts.ReusePort):
+			return ErrAddrInUse
+		}
+	}
+	if wild && h.connsOverlap(tb, addr, port, func(netip.Addr, conn) bool { return true }) {
+		return ErrAddrInUse
+	}
+	return nil
+}
+
+// windowsBindConflict is Winsock's bind as "Using SO_REUSEADDR and
+// SO_EXCLUSIVEADDRUSE" (Microsoft Learn; docs/facts-extra.md) tells it,
+// for sockets of one user: on the identical address, the new socket
+// needs SO_REUSEADDR (the first socket need not set it when both are one
+// user's, "solely to provide backward compatibility"); a specific address
+// beside the wildcard, in either order, is allowed by default; a socket
+// with SO_EXCLUSIVEADDRUSE, new or old, shares with none, and a
+// SO_REUSEADDR bind over an exclusive one is WSAEACCES. A connection
+// counts as its socket; one from an exclusive socket holds the port
+// until it is no longer active ("another socket cannot bind to the same
+// port ... until the accepted connection is no longer active"). Whether
+// other TIME_WAIT entries block a bind is unverified (Profile.Unverified):
+// they do not here.
+func (h *Host) windowsBindConflict(tb *table, addr netip.Addr, port Port, opts SockOpts) error {
+	clash := func(other netip.Addr, o SockOpts) error {
+		switch {
+		case !overlaps(other, addr):
+			return nil
+		case o.Exclusive && opts.ReuseAddr:
+			return ErrAccess
+		case o.Exclusive || opts.Exclusive:
+			return ErrAddrInUse
+		case other == addr && !opts.ReuseAddr:
+			return ErrAddrInUse
+		}
+		return nil
+	}
+	for _, s := range h.sockets {
+		if s.proto == tb.proto && Port(s.local.Port()) == port {
+			if err := clash(s.local.Addr(), s.opts); err != nil {
+				return err
+			}
+		}
+	}
+	var err error
+	h.connsOverlap(tb, addr, port, func(local netip.Addr, c conn) bool {
+		if c.sock != 0 || c.state == TimeWait && !c.exclusive {
+			return false // a bound socket's was checked above
+		}
+		err = clash(local, SockOpts{ReuseAddr: c.reuseAddr, Exclusive: c.exclusive})
+		return err != nil
+	})
+	return err
+}
+
+// connsOverlap calls fn with each connection on port whose local address
+// overlaps addr (every address of the host for the wildcard), and that
+// address, until fn returns true, and says whether one did.
+func (h *Host) connsOverlap(tb *table, addr netip.Addr, port Port, fn func(netip.Addr, conn) bool) bool {
+	if u := tb.peek(port); u.est == 0 && u.tw == 0 {
+		return false
+	}
+	found := false
+	for i, a := range h.addrs {
+		if !found && overlaps(a, addr) {
+			h.connsAt(tb, uint8(i), port, func(c conn) { found = found || fn(a, c) })
+		}
+	}
+	return found
+}
+
 // connsAt calls fn for each connection with local address local (an
 // index) and local port port. It walks the address's flows and every
 // accepted connection: only a bind() on a host with several addresses
@@ -152,7 +279,10 @@ func (h *Host) connsAt(tb *table, local uint8, port Port, fn func(conn)) {
 		}
 		c, ok := tb.out.Get(d.key(port))
 		if !ok { // a plain connection: no options
-			c = conn{}
+			c = conn{state: Established}
+			if d.tw.has(port) {
+				c.state = TimeWait
+			}
 		}
 		fn(c)
 	}

@@ -104,7 +104,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	// as tcp_v4_connect sets its rcv_saddr: another address's port stays
 	// free of it.
 	s.local = t.Local
-	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
+	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort, exclusive: s.opts.Exclusive})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -151,7 +151,7 @@ func (h *Host) accept(t FourTuple) error {
 		}
 		h.remove(tb, &t, c)
 	}
-	h.add(tb, &t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort})
+	h.add(tb, &t, conn{state: Established, since: h.now, accepted: true, fromBind: true, reuseAddr: l.opts.ReuseAddr, reusePort: l.opts.ReusePort, exclusive: l.opts.Exclusive})
 	if takeover {
 		h.tookOver(t)
 	}

@@ -41,6 +41,9 @@ var (
 	ErrConnRefused = &Errno{Name: "ECONNREFUSED", Text: "Connection refused"}
 	// ErrNotConn: the connection named does not exist.
 	ErrNotConn = &Errno{Name: "ENOTCONN", Text: "Transport endpoint is not connected"}
+	// ErrNoProtoOpt: a socket option the OS does not have (setsockopt:
+	// "[ENOPROTOOPT] The option is not supported by the protocol").
+	ErrNoProtoOpt = &Errno{Name: "ENOPROTOOPT", Text: "Protocol not available"}
 	// ErrBadF: the socket named does not exist: close() or connect() on
 	// a descriptor that is no socket's (POSIX close(): "[EBADF] The
 	// fildes argument is not a open file descriptor"; Winsock says
@@ -67,6 +70,7 @@ var winsock = map[*Errno]*Errno{
 	ErrAddrNotAvail: {"WSAEADDRNOTAVAIL", "Cannot assign requested address (10049)", ErrAddrNotAvail},
 	ErrNotConn:      {"WSAENOTCONN", "Socket is not connected (10057)", ErrNotConn},
 	ErrBadF:         {"WSAENOTSOCK", "Socket operation on nonsocket (10038)", ErrBadF},
+	ErrNoProtoOpt:   {"WSAENOPROTOOPT", "Bad protocol option (10042)", ErrNoProtoOpt},
 	ErrConnRefused:  {"WSAECONNREFUSED", "Connection refused (10061)", ErrConnRefused},
 }
 

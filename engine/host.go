@@ -46,10 +46,15 @@ type HostConfig struct {
 	OnTakeover func(FourTuple)
 }
 
-// SockOpts are the options of a bind or listen request.
+// SockOpts are the options of a bind or listen request. What each does
+// depends on the profile's Sockets; an option the OS does not have is
+// ENOPROTOOPT (Host.checkOpts).
 type SockOpts struct {
-	ReuseAddr  bool // SO_REUSEADDR
-	ReusePort  bool // SO_REUSEPORT
+	ReuseAddr bool // SO_REUSEADDR
+	ReusePort bool // SO_REUSEPORT (Linux, FreeBSD, macOS)
+	// Exclusive is Windows' SO_EXCLUSIVEADDRUSE: no other socket may
+	// bind the port on an overlapping address.
+	Exclusive  bool
 	Privileged bool // the process runs as root or has CAP_NET_BIND_SERVICE
 }
 

@@ -135,3 +135,116 @@ func TestErrorsPerOS(t *testing.T) {
 		})
 	}
 }
+
+// bind() beside the sockets and connections already on a port, per OS
+// family (Profile.Sockets). Each setup leaves something on :8080; the
+// bind under test then asks for it.
+func TestBindRulesPerOS(t *testing.T) {
+	wild := netip.AddrPortFrom(netip.IPv4Unspecified(), 8080)
+	spec := netip.AddrPortFrom(clientIP, 8080)
+	ra, rp, ex := SockOpts{ReuseAddr: true}, SockOpts{ReusePort: true}, SockOpts{Exclusive: true}
+	listen := func(at netip.AddrPort, o SockOpts) func(*testing.T, *Host) {
+		return func(t *testing.T, h *Host) {
+			_, _, err := h.ListenOpts(TCP, at, o)
+			require.NoError(t, err)
+		}
+	}
+	// A server restart: the listener accepted a connection, closed first
+	// (TIME_WAIT on the server's side) and the listener is gone.
+	restart := func(o SockOpts) func(*testing.T, *Host) {
+		return func(t *testing.T, h *Host) {
+			id, _, err := h.ListenOpts(TCP, wild, o)
+			require.NoError(t, err)
+			in := FourTuple{TCP, spec, dstA}
+			require.NoError(t, h.Accept(in))
+			require.NoError(t, h.CloseSocket(id))
+			require.NoError(t, h.Close(in))
+		}
+	}
+	// The same with the accepted connection still open.
+	open := func(o SockOpts) func(*testing.T, *Host) {
+		return func(t *testing.T, h *Host) {
+			id, _, err := h.ListenOpts(TCP, wild, o)
+			require.NoError(t, err)
+			require.NoError(t, h.Accept(FourTuple{TCP, spec, dstA}))
+			require.NoError(t, h.CloseSocket(id))
+		}
+	}
+	const ok, inUse, noOpt, acces = "", "EADDRINUSE", "ENOPROTOOPT", "EACCES"
+	tests := []struct {
+		name                string
+		setup               func(*testing.T, *Host)
+		at                  netip.AddrPort
+		opts                SockOpts
+		linux, bsd, windows string
+	}{
+		// Linux inet_csk_bind_conflict: TIME_WAIT stays in the bind bucket;
+		// BSD: the wildcard lookup finds it; Windows: only an exclusive
+		// socket's connection holds the port (unverified for TIME_WAIT).
+		{"restart, no options", restart(SockOpts{}), wild, SockOpts{}, inUse, inUse, ok},
+		// Linux needs SO_REUSEADDR on both sides; BSD in_pcbbind_setup:
+		// the new socket's flag turns the lookup exact, connected ones
+		// are not found.
+		{"restart, SO_REUSEADDR on the new socket only", restart(SockOpts{}), wild, ra, inUse, ok, ok},
+		{"restart, SO_REUSEADDR on both", restart(ra), wild, ra, ok, ok, ok},
+		{"an open accepted connection, SO_REUSEADDR on the new only", open(SockOpts{}), wild, ra, inUse, ok, ok},
+		// Windows' default: a specific address beside the wildcard, in
+		// either order (Microsoft, "Using SO_REUSEADDR and
+		// SO_EXCLUSIVEADDRUSE"); Linux inet_rcv_saddr_equal and BSD's
+		// wildcard lookup: they overlap.
+		{"specific beside a wildcard listener", listen(wild, SockOpts{}), spec, SockOpts{}, inUse, inUse, ok},
+		{"wildcard beside a specific listener", listen(spec, SockOpts{}), wild, SockOpts{}, inUse, inUse, ok},
+		// BSD: SO_REUSEADDR on the new socket alone (XNU in_pcbbind with
+		// wild = 0); Linux: the other listens, so SO_REUSEADDR does not share.
+		{"specific beside a wildcard listener, SO_REUSEADDR on the new", listen(wild, SockOpts{}), spec, ra, inUse, ok, ok},
+		{"wildcard beside a specific listener, SO_REUSEADDR on both", listen(spec, ra), wild, ra, inUse, ok, ok},
+		// The identical address: BSD still needs SO_REUSEPORT ("reuseport
+		// & so_options"); Windows: SO_REUSEADDR on the second (one user).
+		{"identical, SO_REUSEADDR on both", listen(spec, ra), spec, ra, inUse, inUse, ok},
+		{"identical, no options", listen(spec, SockOpts{}), spec, SockOpts{}, inUse, inUse, inUse},
+		{"identical, SO_REUSEPORT on both", listen(spec, rp), spec, rp, ok, ok, noOpt},
+		// SO_EXCLUSIVEADDRUSE: Windows' alone; it shares with nothing, and
+		// SO_REUSEADDR over it is WSAEACCES.
+		{"specific beside an exclusive wildcard", listen(wild, ex), spec, SockOpts{}, noOpt, noOpt, inUse},
+		{"an exclusive specific beside a wildcard", listen(wild, SockOpts{}), spec, ex, noOpt, noOpt, inUse},
+		{"SO_REUSEADDR over an exclusive socket", listen(spec, ex), spec, ra, noOpt, noOpt, acces},
+		// "another socket cannot bind to the same port ... until the
+		// accepted connection is no longer active"
+		{"an exclusive listener's open connection", open(ex), spec, SockOpts{}, noOpt, noOpt, inUse},
+	}
+	for _, tc := range tests {
+		for _, profile := range []string{"linux", "freebsd", "macos", "windows"} {
+			t.Run(tc.name+"/"+profile, func(t *testing.T) {
+				want := map[Sockets]string{LinuxSockets: tc.linux, BSDSockets: tc.bsd, WindowsSockets: tc.windows}
+				h := newHost(t, profile, nil)
+				w := want[h.Profile().Sockets]
+				if w == noOpt {
+					// The case needs an option the OS lacks.
+					lacking := SockOpts{Exclusive: true}
+					if h.Profile().Sockets == WindowsSockets {
+						lacking = rp
+					}
+					_, _, err := h.ListenOpts(TCP, spec, lacking)
+					assert.ErrorIs(t, err, ErrNoProtoOpt)
+					return
+				}
+				tc.setup(t, h)
+				before := snap(h)
+				_, _, err := h.Bind(TCP, tc.at, tc.opts)
+				if w == ok {
+					require.NoError(t, err)
+					checkInvariants(t, h)
+					return
+				}
+				require.Error(t, err)
+				e, _ := IsErrno(err)
+				posix := e
+				if e.posix != nil {
+					posix = e.posix
+				}
+				assert.Equal(t, w, posix.Name)
+				assert.Equal(t, before, snap(h), "a failed bind changes nothing")
+			})
+		}
+	}
+}

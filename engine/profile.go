@@ -169,6 +169,9 @@ type Profile struct {
 	Unverified string
 }
 
+// windowsTWBind is the Windows bind rule no Microsoft page states.
+const windowsTWBind = "a bind beside TIME_WAIT entries whose socket was not exclusive succeeds (assumed; Microsoft documents only the exclusive case)"
+
 var profiles = []Profile{
 	{
 		Name: "linux", Title: "Linux (4.2 and later)",
@@ -192,7 +195,7 @@ var profiles = []Profile{
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
 		Connect: Sequential, SharedCounter: true, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
-		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC])",
+		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC]); " + windowsTWBind,
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
 			"TIME_WAIT 240 s (TcpTimedWaitDelay of NT and 2000; the Server 2003 page contradicts itself); " +
 			"connect() with no port left fails with WSAENOBUFS (10055), KB 196271.",
@@ -202,7 +205,7 @@ var profiles = []Profile{
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
 		Connect: RandomStart, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
-		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003)",
+		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003); " + windowsTWBind,
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",

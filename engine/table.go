@@ -196,13 +196,16 @@ type conn struct {
 	reuseAddr bool
 	// reusePort: the socket had SO_REUSEPORT (inherited the same way).
 	reusePort bool
+	// exclusive: the socket had SO_EXCLUSIVEADDRUSE (Windows; inherited
+	// the same way).
+	exclusive bool
 }
 
 // plain: an autobound, outbound connection without socket options,
 // with nothing to record beyond its state and, in TIME_WAIT, when that
 // began (when an established one began is not needed).
 func (c conn) plain() bool {
-	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort
+	return c.sock == 0 && !c.accepted && !c.fromBind && !c.reuseAddr && !c.reusePort && !c.exclusive
 }
 
 // local is the index of t's local address, if it is the host's. (Not a

@@ -79,7 +79,7 @@ func (h *Host) Close(t FourTuple) error {
 	if t.Proto == UDP || h.prof.TimeWait == 0 {
 		return nil
 	}
-	h.add(tb, &t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr, reusePort: c.reusePort})
+	h.add(tb, &t, conn{state: TimeWait, since: h.now, accepted: c.accepted, fromBind: c.fromBind, reuseAddr: c.reuseAddr, reusePort: c.reusePort, exclusive: c.exclusive})
 	h.twQueue = append(h.twQueue, twEntry{t, h.now + h.prof.TimeWait})
 	return nil
 }
