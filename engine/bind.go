@@ -42,7 +42,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	if err != nil {
 		return 0, local, err
 	}
-	if err := h.checkOpts(opts); err != nil {
+	if err := h.prof.CheckOpts(opts); err != nil {
 		return 0, local, fmt.Errorf("bind %s: %w", local, err)
 	}
 	addr := local.Addr().Unmap()
@@ -80,20 +80,6 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 		pg.listening[i]++
 	}
 	return id, s.local, nil
-}
-
-// checkOpts refuses an option the host's OS does not have, as its
-// setsockopt() would (ENOPROTOOPT): Windows has no SO_REUSEPORT, only
-// Windows has SO_EXCLUSIVEADDRUSE (docs/facts-extra.md).
-func (h *Host) checkOpts(opts SockOpts) error {
-	windows := h.prof.Sockets == WindowsSockets
-	switch {
-	case opts.ReusePort && windows:
-		return fmt.Errorf("SO_REUSEPORT: no such option on %s: %w", h.prof.Name, ErrNoProtoOpt)
-	case opts.Exclusive && !windows:
-		return fmt.Errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", h.prof.Name, ErrNoProtoOpt)
-	}
-	return nil
 }
 
 // bindConflict is the error, if any, of binding (addr, port) with opts

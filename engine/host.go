@@ -48,7 +48,7 @@ type HostConfig struct {
 
 // SockOpts are the options of a bind or listen request. What each does
 // depends on the profile's Sockets; an option the OS does not have is
-// ENOPROTOOPT (Host.checkOpts).
+// ENOPROTOOPT (Profile.CheckOpts).
 type SockOpts struct {
 	ReuseAddr bool // SO_REUSEADDR
 	ReusePort bool // SO_REUSEPORT (Linux, FreeBSD, macOS)

@@ -257,3 +257,17 @@ func ProfileByName(name string) (Profile, error) {
 	}
 	return Profile{}, fmt.Errorf("unknown profile %q; want one of %s", name, strings.Join(names, ", "))
 }
+
+// CheckOpts refuses a socket option the profile's OS does not have, as
+// its setsockopt() would (ENOPROTOOPT): Windows has no SO_REUSEPORT, and
+// only Windows has SO_EXCLUSIVEADDRUSE (docs/facts-extra.md).
+func (p Profile) CheckOpts(o SockOpts) error {
+	windows := p.Sockets == WindowsSockets
+	switch {
+	case o.ReusePort && windows:
+		return fmt.Errorf("SO_REUSEPORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+	case o.Exclusive && !windows:
+		return fmt.Errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+	}
+	return nil
+}

@@ -21,8 +21,13 @@ func (sc *Scenario) Check() error {
 		return err
 	}
 	names := map[string]bool{}
+	profiles := map[string]engine.Profile{}
 	addrs := map[netip.Addr]string{}
 	for _, h := range sc.Hosts {
+		profiles[h.Name] = h.Profile
+		if h.Profile.Name == "" {
+			profiles[h.Name] = linux // as engine.NewHost takes it
+		}
 		if err := h.check(); err != nil {
 			return err
 		}
@@ -50,6 +55,9 @@ func (sc *Scenario) Check() error {
 		if err := checkDuration(l.Pos, what+": service", l.Service, false); err != nil {
 			return err
 		}
+		if err := profiles[l.Host].CheckOpts(l.Opts); err != nil {
+			return errorf(l.Pos, "%s: %v", what, err)
+		}
 	}
 	if sc.Ports > Serial {
 		return errorf(Pos{}, "ephemeral: unknown mode %v; want on, off or serial", sc.Ports)
@@ -57,6 +65,9 @@ func (sc *Scenario) Check() error {
 	for _, c := range sc.Connects {
 		if err := c.check(names, sc.Ports == Ephemeral); err != nil {
 			return err
+		}
+		if err := profiles[c.From].CheckOpts(c.Opts); err != nil {
+			return errorf(c.Pos, "connect %s -> %s:%d: %v", c.From, c.To, c.Port, err)
 		}
 		if c.Addr.IsValid() && addrs[c.Addr] != c.To {
 			return errorf(c.Pos, "connect %s -> %s:%d: %s is not one of %s's addresses", c.From, c.To, c.Port, c.Addr, c.To)
@@ -106,6 +117,8 @@ func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
 		return errorf(c.Pos, "%s: count %d needs every D or rate N/s to say how they are spaced", what, c.Count)
 	case c.Closer != Client && c.Closer != Server:
 		return errorf(c.Pos, "%s: close %d: want client or server", what, c.Closer)
+	case c.Opts != (engine.SockOpts{}) && !c.Bind:
+		return errorf(c.Pos, "%s: socket options need bind", what)
 	case c.Bind && !ephemeral:
 		// bind(0) picks an ephemeral port; the counterfactual has none.
 		return errorf(c.Pos, "%s: bind needs ephemeral ports (without them every connection binds port 80)", what)

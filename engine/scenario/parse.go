@@ -376,7 +376,10 @@ func (p *parser) listen() error {
 	if l.Port, err = p.port(pt); err != nil {
 		return err
 	}
-	err = p.options(3, "service", "", func(_, v token) error {
+	err = p.options(3, "service", sockFlags, func(k, v token) error {
+		if k.text != "service" {
+			return p.sockOpt(h, k, &l.Opts)
+		}
 		l.Service, err = p.duration(v, false)
 		return err
 	})
@@ -441,11 +444,18 @@ func (p *parser) connect() error {
 	}
 	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Addr: addr, Port: port, Count: 1}
 	var pace token // the `every` or `rate` option, if any
-	err = p.options(4, "at every rate count hold close", "bind", func(k, v token) error {
+	var opt token  // the first socket option, if any
+	client, _ := p.hostByName(from)
+	err = p.options(4, "at every rate count hold close", "bind "+sockFlags, func(k, v token) error {
 		var err error
 		switch k.text {
 		case "bind":
 			c.Bind = true
+		case "reuseaddr", "reuseport", "exclusive":
+			if opt.text == "" {
+				opt = k
+			}
+			return p.sockOpt(client, k, &c.Opts)
 		case "at":
 			c.At, err = p.duration(v, false)
 		case "hold":
@@ -484,9 +494,38 @@ func (p *parser) connect() error {
 	if c.Count > 1 && c.Every == 0 {
 		return p.errAt(p.toks[0], "connect: count %d needs every D or rate N/s to say how they are spaced", c.Count)
 	}
+	if opt.text != "" && !c.Bind {
+		return p.errAt(opt, "connect: %s is an option of the socket bind() makes; add bind", opt.text)
+	}
 	p.sc.Connects = append(p.sc.Connects, c)
 	return nil
 }
+
+// sockFlags are the socket options a listen or connect line may set.
+const sockFlags = "reuseaddr reuseport exclusive"
+
+// sockOpt sets socket option k on o, if host h's OS has it.
+func (p *parser) sockOpt(h *Host, k token, o *engine.SockOpts) error {
+	var one engine.SockOpts
+	switch k.text {
+	case "reuseaddr":
+		one.ReuseAddr = true
+	case "reuseport":
+		one.ReusePort = true
+	case "exclusive":
+		one.Exclusive = true
+	}
+	if err := h.Profile.CheckOpts(one); err != nil {
+		return p.errAt(k, "%s: %s (%s) is not an option on %s, %s's OS", p.toks[0].text, k.text, optName[k.text], h.Profile.Name, h.Name)
+	}
+	o.ReuseAddr = o.ReuseAddr || one.ReuseAddr
+	o.ReusePort = o.ReusePort || one.ReusePort
+	o.Exclusive = o.Exclusive || one.Exclusive
+	return nil
+}
+
+// optName is each option's name in the sockets API.
+var optName = map[string]string{"reuseaddr": "SO_REUSEADDR", "reuseport": "SO_REUSEPORT", "exclusive": "SO_EXCLUSIVEADDRUSE, Windows'"}
 
 // rate reads N/s (N may be a decimal) and returns the interval 1/N.
 func (p *parser) rate(t token) (time.Duration, error) {

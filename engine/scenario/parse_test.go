@@ -118,7 +118,7 @@ func TestParseErrors(t *testing.T) {
 		{"range out of bounds", "host a 1.2.3.4 range 70000-80000", 1, 22, "70000"},
 		{"reversed range", "host a 1.2.3.4 range 5000-4000", 1, 22, "5000-4000"},
 		{"unknown host option", "host a 1.2.3.4 os linux", 1, 16, `unknown option "os"`},
-		{"option twice", "host a 1.2.3.4 profile linux profile macos", 1, 30, "profile is given twice"},
+		{"host option twice", "host a 1.2.3.4 profile linux profile macos", 1, 30, "profile is given twice"},
 		{"option without value", "host a 1.2.3.4 profile", 1, 23, "missing a value after profile"},
 		{"listen unknown host", "listen web 80", 1, 8, `no host named "web"`},
 		{"listen port 0", hosts + "listen s 0", 3, 10, `port "0" is not a number from 1 to 65535`},
@@ -154,6 +154,14 @@ func TestParseErrors(t *testing.T) {
 		{"listen address port not a number", hosts + "listen s 0.0.0.0:http", 3, 10, "is not ADDRESS:PORT"},
 		{"connect to an unknown address", hosts + "connect c -> 10.0.0.99:80", 3, 14, "no host has the address 10.0.0.99"},
 		{"connect to its own address", hosts + "connect c -> 192.168.1.5:80", 3, 14, "connects to itself"},
+		// Socket options: only those the host's OS has (Profile.CheckOpts).
+		{"exclusive on linux", hosts + "listen s 80 exclusive", 3, 13, "exclusive (SO_EXCLUSIVEADDRUSE, Windows') is not an option on linux, s's OS"},
+		{"exclusive on macos", "host m 10.0.0.1 profile macos\nlisten m 80 reuseaddr exclusive", 2, 23, "is not an option on macos, m's OS"},
+		{"reuseport on windows", "host w 10.0.0.1 profile windows\nlisten w 80 reuseport", 2, 13, "reuseport (SO_REUSEPORT) is not an option on windows, w's OS"},
+		{"a client's option on its OS", "host w 10.0.0.1 profile windows\nhost s 10.0.0.2\nconnect w -> s:80 bind reuseport", 3, 24, "not an option on windows, w's OS"},
+		{"option twice", hosts + "listen s 80 reuseaddr reuseaddr", 3, 23, "reuseaddr is given twice"},
+		{"option with a value", hosts + "listen s 80 reuseaddr yes", 3, 23, `unknown option "yes"; want service, reuseaddr, reuseport, exclusive`},
+		{"connect option without bind", hosts + "connect c -> s:80 reuseaddr count 2 every 1s", 3, 19, "reuseaddr is an option of the socket bind() makes; add bind"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,6 +191,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("host a 1.2.3.4\nhost b 1.2.3.5\nconnect a -> b:80 bind count 2 every 1s\nephemeral off")
 	f.Add("host a 1.2.3.4\nhost b 1.2.3.5,1.2.3.6\nlisten b 80\nlisten b 1.2.3.6:80\nlisten b 0.0.0.0:80\nconnect a -> 1.2.3.6:80")
 	f.Add("host a ::1,fd00::2\nhost b fd00::1\nlisten a [fd00::2]:80\nconnect b -> [fd00::2]:80")
+	f.Add("host w 10.0.0.1 profile windows\nhost f 10.0.0.2 profile freebsd\nlisten w 0.0.0.0:80 exclusive\nlisten w 80 reuseaddr\nlisten f 80 reuseport reuseaddr\nconnect f -> w:80 bind reuseaddr count 2 every 1s")
+	f.Add("host a 10.0.0.1\nhost b 10.0.0.2 profile macos\nlisten b 80 exclusive\nconnect a -> b:80 reuseport")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {
@@ -210,6 +220,7 @@ func FuzzParse(f *testing.F) {
 			require.NotZero(t, l.Port)
 			at := l.At(sc.Hosts)
 			require.True(t, at.IsUnspecified() || owner[at] == l.Host, "listen on %v, not %s's", at, l.Host)
+			require.NoError(t, hostOf(sc, l.Host).Profile.CheckOpts(l.Opts), "an option the host's OS lacks")
 		}
 		for _, c := range sc.Connects {
 			require.True(t, names[c.From] && names[c.To])
@@ -217,9 +228,13 @@ func FuzzParse(f *testing.F) {
 			require.Equal(t, c.To, owner[c.Dst(sc.Hosts)], "connect to %v, %s's", c.Dst(sc.Hosts), c.To)
 			require.GreaterOrEqual(t, c.Count, 1)
 			require.True(t, c.Count == 1 || c.Every > 0)
+			require.True(t, c.Bind || c.Opts == (engine.SockOpts{}), "socket options without bind")
+			require.NoError(t, hostOf(sc, c.From).Profile.CheckOpts(c.Opts), "an option the client's OS lacks")
 		}
 	})
 }
+
+func hostOf(sc *Scenario, name string) *Host { return hostNamed(sc.Hosts, name) }
 
 // A scenario built as a Go value gets the checks a file gets, in messages
 // that name the host or line rather than a position.
@@ -267,6 +282,9 @@ func TestCheck(t *testing.T) {
 		{"unknown closer", func(sc *Scenario) { sc.Connects[0].Closer = 7 }, "close 7: want client or server"},
 		{"bind, ephemeral off", func(sc *Scenario) { sc.Ports = NoEphemeral }, "connect client -> web:80: bind needs ephemeral ports"},
 		{"unknown ports mode", func(sc *Scenario) { sc.Ports = 3 }, "ephemeral: unknown mode Ports(3)"},
+		{"an option freebsd lacks", func(sc *Scenario) { sc.Listens[0].Opts.Exclusive = true }, "listen web 80: SO_EXCLUSIVEADDRUSE: no such option on freebsd"},
+		{"an option linux lacks, zero profile", func(sc *Scenario) { sc.Connects[0].Opts.Exclusive = true }, "no such option on linux"},
+		{"options without bind", func(sc *Scenario) { sc.Connects[0].Bind, sc.Connects[0].Opts.ReuseAddr = false, true }, "socket options need bind"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -139,15 +139,20 @@ type Host struct {
 	Strategy engine.Strategy
 }
 
-// Listen is a `listen HOST [ADDRESS:]PORT [service D]` line: a TCP
-// listener on one of the host's addresses, its first if not given, or on
-// all of them (the wildcard, 0.0.0.0 or ::).
+// Listen is a `listen HOST [ADDRESS:]PORT [service D] [reuseaddr]
+// [reuseport] [exclusive]` line: a TCP listener on one of the host's
+// addresses, its first if not given, or on all of them (the wildcard,
+// 0.0.0.0 or ::), with socket options its host's OS has.
 type Listen struct {
 	Pos     Pos
 	Host    string
 	Addr    netip.Addr // zero: the host's first address
 	Port    uint16
 	Service time.Duration // server time per request; 0 if not given
+	// Opts are the listener's socket options (SO_REUSEADDR, SO_REUSEPORT,
+	// SO_EXCLUSIVEADDRUSE); the simulation adds the privilege to bind
+	// below 1024.
+	Opts engine.SockOpts
 }
 
 // Side says which end of a connection closes first (and so holds TIME_WAIT).
@@ -166,9 +171,10 @@ func (s Side) String() string {
 }
 
 // Connect is a `connect CLIENT -> SERVER:PORT [at D] [every D | rate N/s]
-// [count N] [hold D] [close client|server] [bind]` line: count connections,
-// the first at At, then one every Every. The destination may be written
-// ADDRESS:PORT, one of a host's addresses.
+// [count N] [hold D] [close client|server] [bind [reuseaddr] [reuseport]
+// [exclusive]]` line: count connections, the first at At, then one every
+// Every. The destination may be written ADDRESS:PORT, one of a host's
+// addresses.
 type Connect struct {
 	Pos    Pos
 	From   string
@@ -185,4 +191,6 @@ type Connect struct {
 	// other socket uses, so the port is held toward every destination
 	// (facts/ports.md fact 4), and running out is bind()'s EADDRINUSE.
 	Bind bool
+	// Opts are the bound socket's options; only with Bind.
+	Opts engine.SockOpts
 }

@@ -76,7 +76,10 @@ type spec struct {
 	client, server int
 	dst            netip.Addr    // the server's address it connects to
 	service        time.Duration // the server's time per request: its listener's
-	started        int
+	// serviceExact: service is that of a listener on dst itself, which a
+	// wildcard one does not override.
+	serviceExact bool
+	started      int
 }
 
 type host struct {
@@ -456,17 +459,26 @@ func (s *Sim) listen(l int) {
 	h := s.hosts[i]
 	local := netip.AddrPortFrom(ls.At(s.sc.Hosts), ls.Port)
 	// Servers start as root to bind below 1024 (lesson 1's rule).
-	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, engine.SockOpts{Privileged: true})
+	opts := ls.Opts
+	opts.Privileged = true
+	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, opts)
 	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}, Err: errno(err)})
 	if err != nil {
 		return // a refused listener serves nobody
 	}
-	// The connections this listener will accept take its service time. A
-	// scenario's listeners set no SO_REUSEPORT, so no other one of this
-	// host overlaps it: the engine refused any that would.
+	// The connections this listener will accept take its service time:
+	// those to its own address, and, if it is the wildcard, those to any
+	// address no listener of its own serves (the exact address wins, as
+	// in the engine's listener lookup). Within a SO_REUSEPORT group the
+	// last listed sets it.
 	for k := range s.specs {
 		sp := &s.specs[k]
-		if sp.server == i && s.sc.Connects[k].Port == ls.Port && (sp.dst == local.Addr() || local.Addr().IsUnspecified()) {
+		if sp.server != i || s.sc.Connects[k].Port != ls.Port {
+			continue
+		}
+		if sp.dst == local.Addr() {
+			sp.service, sp.serviceExact = ls.Service, true
+		} else if local.Addr().IsUnspecified() && !sp.serviceExact {
 			sp.service = ls.Service
 		}
 	}
@@ -519,7 +531,7 @@ func (s *Sim) open(slot int32) {
 	switch {
 	case s.sc.Connects[c.spec].Bind: // only with ephemeral ports (Check)
 		var bindFailed bool
-		if t, bindFailed, err = bindConnect(e, dst); bindFailed {
+		if t, bindFailed, err = bindConnect(e, dst, s.sc.Connects[c.spec].Opts); bindFailed {
 			bind = 0
 		}
 	case s.sc.Ports == scenario.Ephemeral:
@@ -567,8 +579,8 @@ func (s *Sim) open(slot int32) {
 // bindConnect is bind(0) then connect() from that socket (a connect line's
 // bind option); bindFailed says it was bind(0) that failed, with
 // EADDRINUSE on Linux (facts §2 [AF]).
-func bindConnect(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, bindFailed bool, err error) {
-	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 0), engine.SockOpts{})
+func bindConnect(e *engine.Host, dst netip.AddrPort, opts engine.SockOpts) (t engine.FourTuple, bindFailed bool, err error) {
+	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 0), opts)
 	if err != nil {
 		return engine.FourTuple{}, true, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -629,4 +630,39 @@ connect client -> 10.0.0.11:443 at 100ms
 		"10.0.0.10:443": 700 * time.Millisecond,
 		"10.0.0.11:443": 700 * time.Millisecond,
 	}, served)
+}
+
+// docs/scenarios.md's examples of socket options parse and run, and the
+// listeners they mark "# refused" are refused, the others not.
+func TestSocketOptionExamples(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/scenarios.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(doc), "### Socket options on each OS")
+	require.True(t, ok)
+	section, _, _ = strings.Cut(section, "\n## ")
+	blocks := regexp.MustCompile("(?s)```\n(.*?)```").FindAllStringSubmatch(section, -1)
+	require.Len(t, blocks, 3, "Linux, FreeBSD and macOS, Windows")
+	profiles := map[string]bool{}
+	for _, b := range blocks {
+		sc, err := scenario.Parse(b[1])
+		require.NoError(t, err, b[1])
+		for _, h := range sc.Hosts {
+			profiles[h.Profile.Name] = true
+		}
+		lines := strings.Split(b[1], "\n")
+		var refused []bool
+		for _, l := range sc.Listens {
+			refused = append(refused, strings.Contains(lines[l.Pos.Line-1], "# refused"))
+		}
+		evs, st := runScenario(t, sc, 0)
+		var got []bool
+		for _, e := range evs {
+			if e.Kind == Listen {
+				got = append(got, e.Err != nil)
+			}
+		}
+		assert.Equal(t, refused, got, "%s: which listeners are refused", sc.Title)
+		assert.Positive(t, st.Completed, sc.Title)
+	}
+	assert.Equal(t, map[string]bool{"linux": true, "freebsd": true, "macos": true, "windows": true}, profiles)
 }
