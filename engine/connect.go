@@ -90,7 +90,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	}
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(local, s.local.Port()), Remote: remote}
 	c, exists := h.get(tb, &t)
-	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, local, remote.Addr(), h.now-c.since)
+	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, local, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
 	switch {
 	case takeover:
 		h.remove(tb, &t, c)
@@ -146,7 +146,7 @@ func (h *Host) accept(t FourTuple) error {
 	}
 	c, takeover := h.get(tb, &t)
 	if takeover {
-		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Local.Addr(), t.Remote.Addr(), h.now-c.since) {
+		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Local.Addr(), t.Remote.Addr(), h.now-c.since, true) {
 			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t, ErrAddrInUse)
 		}
 		h.remove(tb, &t, c)
@@ -199,19 +199,24 @@ const forever = time.Duration(math.MaxInt64)
 
 // canTakeOver is the rule for ending a TIME_WAIT entry of age age early, to
 // give its 4-tuple (local to remote) to a new connection (Linux's
-// tcp_twsk_unique, facts §2 [TW], fact 9; the entries are assumed to have
-// recorded timestamps). A new SYN always replaces it; a socket bound first
-// takes it at once on Linux (twp == NULL); an autobind connect() only with
+// tcp_twsk_unique, facts §2 [TW], fact 9). ts says the entry recorded the
+// peer's TCP timestamps ("tcptw->tw_ts_recent_stamp &&"): without them a
+// connect() never takes it over. A new SYN always replaces it; a socket
+// bound first takes it at once on Linux (twp == NULL); an autobind
+// connect() only with
 // tcp_tw_reuse on (by default, 2: when the local or the remote address is
 // loopback, "we require a loopback src or dst address") and once the
 // entry is strictly more than TWReuseDelay old (time_after32(now,
 // stamp + delay)). Otherwise TIME_WAIT runs its full length.
-func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Duration) bool {
+func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Duration, ts bool) bool {
 	switch by {
 	case bySYN:
 		return true
 	case byBoundSocket:
-		return p.Sockets == LinuxSockets
+		return p.Sockets == LinuxSockets && ts
+	}
+	if !ts {
+		return false
 	}
 	switch p.TWReuse {
 	case TWReuseOn:
@@ -220,6 +225,13 @@ func canTakeOver(p Profile, by opener, local, remote netip.Addr, age time.Durati
 		return (local.IsLoopback() || remote.IsLoopback()) && age > TWReuseDelay
 	}
 	return false
+}
+
+// timestamps says whether this host's connections toward remote carry TCP
+// timestamps (RFC 7323): both ends must use them, this host by its
+// profile, the peer by HostConfig.PeerTimestamps.
+func (h *Host) timestamps(remote netip.Addr) bool {
+	return h.prof.Timestamps && (h.peerTS == nil || h.peerTS(remote))
 }
 
 // noDest stands for a destination with no connections yet: read, never
@@ -240,7 +252,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if d == nil {
 		d = &noDest
 	}
-	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever) {
+	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever, h.timestamps(remote.Addr())) {
 		return blocked{&h.reserved, &tb.bindHeld, &d.est, &noPorts}, d, true
 	}
 	return blocked{&h.reserved, &tb.bindHeld, &d.est, &d.tw}, d, false
@@ -250,7 +262,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 // TIME_WAIT entry toward remote now.
 func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
 	c, _ := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
-	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since)
+	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
 }
 
 // strategy is the strategy an autobind uses for proto: the profile's

@@ -53,11 +53,11 @@ func TestCanTakeOver(t *testing.T) {
 	}
 	// tcp_tw_reuse=2 wants a loopback source or destination: a loopback
 	// local address toward any destination will do.
-	assert.True(t, canTakeOver(linux, byAutobind, loop, remote, 2*time.Second), "loopback source")
-	assert.False(t, canTakeOver(linux, byAutobind, clientIP, remote, 2*time.Second), "neither loopback")
+	assert.True(t, canTakeOver(linux, byAutobind, loop, remote, 2*time.Second, true), "loopback source")
+	assert.False(t, canTakeOver(linux, byAutobind, clientIP, remote, 2*time.Second, true), "neither loopback")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, canTakeOver(tc.p, tc.by, clientIP, tc.remote, tc.age))
+			assert.Equal(t, tc.want, canTakeOver(tc.p, tc.by, clientIP, tc.remote, tc.age, true))
 		})
 	}
 }

@@ -34,9 +34,17 @@ type HostConfig struct {
 	// Reserved ports are never picked by autobind; an explicit bind still
 	// gets them (ip_local_reserved_ports, facts §2 [DOC]).
 	Reserved []Port
+	// NoTimestamps turns the profile's TCP timestamps off
+	// (net.ipv4.tcp_timestamps=0, net.inet.tcp.rfc1323=0, Tcp1323Opts 0).
+	NoTimestamps bool
 	// TWReuse overrides Profile.TWReuse when HasTWReuse is set.
 	TWReuse    TWReuse
 	HasTWReuse bool
+	// PeerTimestamps, if not nil, says whether the host at a remote
+	// address answers with TCP timestamps (its profile's Timestamps);
+	// nil: every peer does. Linux takes over a TIME_WAIT entry toward a
+	// peer only if it does (tcp_twsk_unique).
+	PeerTimestamps func(remote netip.Addr) bool
 	// OnTakeover, if not nil, is called with the 4-tuple of each TIME_WAIT
 	// entry that Connect, ConnectRange, ConnectFrom or Accept ends early
 	// (tcp_tw_reuse, bind then connect, a new SYN) to give its 4-tuple to
@@ -169,6 +177,7 @@ type Host struct {
 	twQueue    []twEntry
 	twHead     int
 	onTakeover func(FourTuple)
+	peerTS     func(netip.Addr) bool
 }
 
 // NewHost makes a host with an empty socket table at simulated time 0.
@@ -211,12 +220,15 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	if cfg.HasTWReuse {
 		p.TWReuse = cfg.TWReuse
 	}
+	if cfg.NoTimestamps {
+		p.Timestamps = false
+	}
 	pcg := rand.NewPCG(cfg.Seed, 0x706f7274706c6179) // "portplay"
 	h := &Host{
 		name: cfg.Name, addr: addrs[0], addrs: addrs, prof: p,
 		rng: rand.New(pcg), pcg: pcg,
 		sockets:    map[SocketID]*socket{},
-		onTakeover: cfg.OnTakeover,
+		onTakeover: cfg.OnTakeover, peerTS: cfg.PeerTimestamps,
 	}
 	h.secret = h.rng.Uint64()
 	for _, r := range cfg.Reserved {

@@ -3,6 +3,7 @@ package engine
 import (
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -246,5 +247,72 @@ func TestBindRulesPerOS(t *testing.T) {
 				assert.Equal(t, before, snap(h), "a failed bind changes nothing")
 			})
 		}
+	}
+}
+
+// Linux takes over a TIME_WAIT entry only if it recorded the peer's TCP
+// timestamps (tcp_twsk_unique: "if (tcptw->tw_ts_recent_stamp && (!twp ||
+// (reuse && ...)))"): toward a peer without them, or with this host's
+// own turned off, a connect() waits TIME_WAIT out.
+func TestTakeoverNeedsTimestamps(t *testing.T) {
+	tests := []struct {
+		name     string
+		peerTS   bool
+		ownOff   bool
+		takeover bool
+	}{
+		{"peer answers timestamps", true, false, true},
+		{"peer without timestamps", false, false, false},
+		{"own timestamps off", true, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+"/bind then connect", func(t *testing.T) {
+			h := newHost(t, "linux", func(c *HostConfig) {
+				c.PeerTimestamps = func(netip.Addr) bool { return tc.peerTS }
+				c.NoTimestamps = tc.ownOff
+			})
+			local := netip.AddrPortFrom(clientIP, 5000)
+			id, _, err := h.Bind(TCP, local, SockOpts{ReuseAddr: true})
+			require.NoError(t, err)
+			first, err := h.ConnectFrom(id, dstA)
+			require.NoError(t, err)
+			require.NoError(t, h.Close(first))
+			id, _, err = h.Bind(TCP, local, SockOpts{ReuseAddr: true})
+			require.NoError(t, err)
+			_, err = h.ConnectFrom(id, dstA)
+			if tc.takeover {
+				require.NoError(t, err, "twp == NULL: a bound socket takes the entry over at once")
+				return
+			}
+			require.ErrorIs(t, err, ErrAddrInUse, "the 4-tuple stays in TIME_WAIT")
+			h.Advance(h.Profile().TimeWait)
+			_, err = h.ConnectFrom(id, dstA)
+			require.NoError(t, err, "after TIME_WAIT ran out")
+		})
+		t.Run(tc.name+"/autobind with tcp_tw_reuse=1", func(t *testing.T) {
+			h := newHost(t, "linux", func(c *HostConfig) {
+				c.PeerTimestamps = func(netip.Addr) bool { return tc.peerTS }
+				c.NoTimestamps = tc.ownOff
+				c.Range = Range{40000, 40001} // one port of the walk's parity
+				c.TWReuse, c.HasTWReuse = TWReuseOn, true
+			})
+			var ts []FourTuple
+			for range 2 {
+				tu, err := h.Connect(TCP, dstA)
+				require.NoError(t, err)
+				ts = append(ts, tu)
+			}
+			for _, tu := range ts {
+				require.NoError(t, h.Close(tu))
+			}
+			h.Advance(2 * time.Second) // past tcp_tw_reuse's 1 s
+			_, err := h.Connect(TCP, dstA)
+			if tc.takeover {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrAddrNotAvail)
+			assert.Zero(t, h.Available(TCP, dstA))
+		})
 	}
 }

@@ -144,6 +144,11 @@ type Profile struct {
 	// checks "ntohs(lport) < IPPORT_RESERVED && SIN(nam)->sin_addr.s_addr
 	// != 0"; docs/facts-extra.md).
 	PrivilegedSpecificOnly bool
+	// Timestamps: the OS uses TCP timestamps (RFC 7323) when the peer
+	// offers them and offers them itself, by default (Linux
+	// net.ipv4.tcp_timestamps 1, FreeBSD and XNU tcp_do_rfc1323 1,
+	// Windows' Tcp1323Opts).
+	Timestamps bool
 	// TWReuse is the default of tcp_tw_reuse (Linux only; Off elsewhere).
 	TWReuse TWReuse
 	// ExhaustedErr is the error connect() and bind(0) give when no
@@ -178,7 +183,8 @@ var profiles = []Profile{
 		Ephemeral: Range{32768, 60999}, TimeWait: 60 * time.Second, // facts §2 [DOC][TCPH]
 		Connect: LinuxConnect, Sockets: LinuxSockets, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
-		Note: "ip_local_port_range 32768-60999; TIME_WAIT fixed at 60 s; ports below 1024 need CAP_NET_BIND_SERVICE.",
+		Timestamps: true, // net.ipv4.tcp_timestamps 1 (Documentation/networking/ip-sysctl.rst)
+		Note:       "ip_local_port_range 32768-60999; TIME_WAIT fixed at 60 s; ports below 1024 need CAP_NET_BIND_SERVICE.",
 	},
 	{
 		Name: "linux-old", Title: "Linux (before 4.2)",
@@ -187,6 +193,7 @@ var profiles = []Profile{
 		// (docs/facts-extra.md): one global hint, no parity.
 		Connect: LinuxHint, Sockets: LinuxSockets, BindNoParity: true, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
+		Timestamps: true, // tcp_timestamps 1 since Linux 2.2
 		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2); connect() walked the range " +
 			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference.",
 	},
@@ -194,6 +201,7 @@ var profiles = []Profile{
 		Name: "winxp", Title: "Windows XP / Server 2003",
 		Ephemeral: Range{1025, 5000}, TimeWait: 240 * time.Second, // facts §3 [KB][HSC][Q149532][W2K]
 		Connect: Sequential, SharedCounter: true, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 (docs/facts-extra.md)
+		Timestamps:      true, // Tcp1323Opts default 3, "Timestamps and window scaling are enabled" (Microsoft, Windows Server 2003 TCP/IP registry entries)
 		TimeWaitAssumed: true, // NT's and 2000's default; the Server 2003 page contradicts itself (facts §3)
 		Unverified:      "TIME_WAIT 240 s: the Server 2003 documentation contradicts itself (facts §3); one counter shared by TCP and UDP: observed by a third party (facts §3 [HSC]); " + windowsTWBind,
 		Note: "range 1025-5000 (MaxUserPort 5000); one sequential counter shared by TCP and UDP; " +
@@ -204,8 +212,10 @@ var profiles = []Profile{
 		Name: "windows", Title: "Windows (Vista and later)",
 		Ephemeral: Range{49152, 65535}, TimeWait: 240 * time.Second, // facts §3 [KB]
 		Connect: RandomStart, Sockets: WindowsSockets, ExhaustedErr: ErrNoBufs, Winsock: true, // KB 196271 covers NT to Server 2003; assumed unchanged since
+		Timestamps:      true, // assumed (Profile.Unverified): Tcp1323Opts is documented up to Server 2003
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
-		Unverified:      "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003); " + windowsTWBind,
+		Unverified: "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003); " +
+			"answers TCP timestamps (Tcp1323Opts is documented up to Server 2003); " + windowsTWBind,
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",
@@ -215,6 +225,7 @@ var profiles = []Profile{
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, Sockets: BSDSockets, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024,
+		Timestamps:      true, // net.inet.tcp.rfc1323 (tcp_do_rfc1323) 1, sys/netinet/tcp_subr.c
 		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
 			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest).",
 	},
@@ -228,6 +239,7 @@ var profiles = []Profile{
 		// net.inet.udp.randomize_ports (udp_use_randomport,
 		// udp_usrreq.c) is 1 (facts Additions 2026-12-07).
 		Connect: Sequential, UDPConnect: RandomStart, Sockets: BSDSockets,
+		Timestamps:      true,                               // XNU tcp_subr.c: tcp_do_rfc1323 = 1
 		PrivilegedBelow: 1024, PrivilegedSpecificOnly: true, // XNU in_pcbbind (docs/facts-extra.md)
 		Note: "range 49152-65535; TIME_WAIT 2×MSL = 30 s; TCP ports are handed out in order by one counter (net.inet.tcp.randomize_ports 0), " +
 			"UDP ports from a random start (net.inet.udp.randomize_ports 1), both in XNU's in_pcbbind; " +
@@ -236,7 +248,7 @@ var profiles = []Profile{
 	{
 		Name: "iana", Title: "IANA / RFC 6056",
 		Ephemeral: Range{49152, 65535}, TimeWait: 60 * time.Second, // facts §1 [R6335]
-		Connect: RandomStart, Sockets: BSDSockets,
+		Connect: RandomStart, Sockets: BSDSockets, Timestamps: true, // RFC 7323
 		Note:       "the dynamic range 49152-65535 of RFC 6335 with RFC 6056's Algorithm 1, one of the algorithms it describes; TIME_WAIT 60 s is assumed (2×MSL with a 30 s MSL); bind() follows the BSD sockets' rules, from which the others descend.",
 		Unverified: "TIME_WAIT 60 s: assumed, no system is modelled; Algorithm 1: one of RFC 6056's algorithms, chosen here, not one the RFC singles out; BSD bind rules: chosen, no system is modelled",
 	},

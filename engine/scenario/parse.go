@@ -319,7 +319,7 @@ func (p *parser) host() error {
 			h.More = append(h.More, addr)
 		}
 	}
-	err = p.options(3, "profile range timewait strategy", "", func(k, v token) error {
+	err = p.options(3, "profile range timewait strategy timestamps", "", func(k, v token) error {
 		var err error
 		switch k.text {
 		case "profile":
@@ -334,6 +334,11 @@ func (p *parser) host() error {
 			return err
 		case "strategy":
 			h.Strategy, err = engine.StrategyByName(v.text)
+		case "timestamps":
+			if v.text != "on" && v.text != "off" {
+				return p.errAt(v, "host: timestamps %q: want on or off (TCP timestamps, RFC 7323)", v.text)
+			}
+			h.NoTimestamps = v.text == "off"
 		}
 		if err != nil {
 			return p.errAt(v, "host: %v", err)

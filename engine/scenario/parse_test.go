@@ -137,6 +137,7 @@ func TestParseErrors(t *testing.T) {
 		{"count huge", hosts + "connect c -> s:80 count 99999999 every 1ms", 3, 25, "from 1 to 10000000"},
 		{"close who", hosts + "connect c -> s:80 close both", 3, 25, "want client or server"},
 		{"timewait 0", "host a 1.2.3.4 timewait 0s", 1, 25, "timewait must be more than 0"},
+		{"timestamps maybe", "host a 1.2.3.4 timestamps maybe", 1, 27, `timestamps "maybe": want on or off`},
 		{"timewait negative", "host a 1.2.3.4 timewait -1s", 1, 25, "negative"},
 		{"bind twice", hosts + "connect c -> s:80 bind bind", 3, 24, "bind is given twice"},
 		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, bind`},
@@ -193,6 +194,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("host a ::1,fd00::2\nhost b fd00::1\nlisten a [fd00::2]:80\nconnect b -> [fd00::2]:80")
 	f.Add("host w 10.0.0.1 profile windows\nhost f 10.0.0.2 profile freebsd\nlisten w 0.0.0.0:80 exclusive\nlisten w 80 reuseaddr\nlisten f 80 reuseport reuseaddr\nconnect f -> w:80 bind reuseaddr count 2 every 1s")
 	f.Add("host a 10.0.0.1\nhost b 10.0.0.2 profile macos\nlisten b 80 exclusive\nconnect a -> b:80 reuseport")
+	f.Add("host a 10.0.0.1 timestamps off\nhost b 10.0.0.2 timestamps on\nlisten b 80\nconnect a -> b:80 bind reuseaddr")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {

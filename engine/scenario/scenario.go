@@ -120,7 +120,7 @@ type Pos struct{ Line, Col int }
 func (p Pos) String() string { return fmt.Sprintf("line %d, column %d", p.Line, p.Col) }
 
 // Host is a `host NAME ADDRESS[,ADDRESS...] [profile P] [range LO-HI]
-// [timewait D] [strategy S]` line. Zero values keep the profile's own
+// [timewait D] [strategy S] [timestamps on|off]` line. Zero values keep the profile's own
 // settings.
 type Host struct {
 	Pos  Pos
@@ -137,6 +137,9 @@ type Host struct {
 	TimeWait time.Duration
 	// Strategy overrides the profile's connect() strategy; zero keeps it.
 	Strategy engine.Strategy
+	// NoTimestamps turns the profile's TCP timestamps off
+	// (`timestamps off`).
+	NoTimestamps bool
 }
 
 // Listen is a `listen HOST [ADDRESS:]PORT [service D] [reuseaddr]

@@ -19,6 +19,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/netip"
@@ -29,6 +30,9 @@ import (
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/internal/u64map"
 )
+
+// linux is the profile of a host without one (as engine.NewHost takes it).
+var linux, _ = engine.ProfileByName("linux")
 
 // Payload sizes of the one request and one response of a connection.
 const (
@@ -122,11 +126,27 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		return nil, err
 	}
 	s := &Sim{sc: sc, byAddr: map[netip.Addr]int{}}
+	// Whether a peer answers TCP timestamps is its own profile's matter
+	// (Linux's TIME_WAIT takeover needs them); most scenarios have no
+	// host without, and then the engine is asked nothing.
+	var peerTS func(netip.Addr) bool
+	noTS := map[netip.Addr]bool{}
+	for _, hs := range sc.Hosts {
+		if p := cmp.Or(hs.Profile, linux); hs.NoTimestamps || !p.Timestamps {
+			for _, a := range hs.Addrs() {
+				noTS[a] = true
+			}
+		}
+	}
+	if len(noTS) > 0 {
+		peerTS = func(a netip.Addr) bool { return !noTS[a] }
+	}
 	for i, hs := range sc.Hosts {
 		h := &host{name: hs.Name, waiting: map[netip.Addr][]int32{}}
 		e, err := engine.NewHost(engine.HostConfig{
 			Name: hs.Name, Addr: hs.Addr, More: hs.More, Profile: hs.Profile, Seed: sc.Seed + uint64(i),
 			Range: hs.Range, TimeWait: hs.TimeWait, Strategy: hs.Strategy,
+			NoTimestamps: hs.NoTimestamps, PeerTimestamps: peerTS,
 			// A connect or accept took over this 4-tuple's TIME_WAIT
 			// (tcp_tw_reuse, bind then connect, a new SYN): that old
 			// connection ends here, before the new one's events.

@@ -666,3 +666,28 @@ func TestSocketOptionExamples(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"linux": true, "freebsd": true, "macos": true, "windows": true}, profiles)
 }
+
+// Without ephemeral ports a Linux client's next connection reuses its
+// 4-tuple at once (a bound socket takes TIME_WAIT over, tcp_twsk_unique's
+// twp == NULL) only if the server answered TCP timestamps; toward a
+// server with them off it waits TIME_WAIT out.
+func TestTakeoverNeedsPeerTimestamps(t *testing.T) {
+	for _, tc := range []struct {
+		server string
+		wait   time.Duration // the second connection's wait, at least
+	}{
+		{"host web 10.0.0.10", 0},
+		{"host web 10.0.0.10 timestamps off", 5 * time.Second},
+	} {
+		sc, err := scenario.Parse(tc.server + "\nhost c 192.168.1.5 timewait 5s\nlisten web 80\n" +
+			"connect c -> web:80 every 100ms count 2\nephemeral off\nduration 20s")
+		require.NoError(t, err)
+		_, st := runScenario(t, sc, 0)
+		require.Equal(t, 2, st.Completed, tc.server)
+		if tc.wait == 0 {
+			assert.Less(t, st.TotalWait, time.Second, tc.server)
+		} else {
+			assert.GreaterOrEqual(t, st.TotalWait, tc.wait-200*time.Millisecond, tc.server)
+		}
+	}
+}
