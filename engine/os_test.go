@@ -316,3 +316,30 @@ func TestTakeoverNeedsTimestamps(t *testing.T) {
 		})
 	}
 }
+
+// Versions: Linux before 4.2 had tcp_tw_reuse 0 by default (2, loopback
+// only, came with Linux 4.20), so a loopback client there waits TIME_WAIT
+// out where a current one takes it over after a second.
+func TestTWReuseDefaultPerVersion(t *testing.T) {
+	loop := netip.MustParseAddrPort("127.0.0.1:8080")
+	for _, tc := range []struct {
+		profile  string
+		want     TWReuse
+		takeover bool
+	}{
+		{"linux", TWReuseLoopback, true},
+		{"linux-old", TWReuseOff, false},
+	} {
+		h := newHost(t, tc.profile, func(c *HostConfig) {
+			c.Addr = netip.MustParseAddr("127.0.0.1")
+			c.Range = Range{40000, 40000}
+		})
+		assert.Equal(t, tc.want, h.Profile().TWReuse, tc.profile)
+		first, err := h.Connect(TCP, loop)
+		require.NoError(t, err)
+		require.NoError(t, h.Close(first))
+		h.Advance(2 * time.Second)
+		_, err = h.Connect(TCP, loop)
+		assert.Equal(t, tc.takeover, err == nil, "%s: %v", tc.profile, err)
+	}
+}

@@ -192,10 +192,13 @@ var profiles = []Profile{
 		// __inet_hash_connect and inet_csk_get_port of Linux 3.x/4.1
 		// (docs/facts-extra.md): one global hint, no parity.
 		Connect: LinuxHint, Sockets: LinuxSockets, BindNoParity: true, ShareAcrossDestinations: true,
-		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
+		// tcp_tw_reuse defaulted to 0 until the loopback-only value 2
+		// became the default (Linux 4.20; Documentation/networking/ip-sysctl).
+		PrivilegedBelow: 1024, TWReuse: TWReuseOff,
 		Timestamps: true, // tcp_timestamps 1 since Linux 2.2
 		Note: "the default range was 32768-61000 until commit 07f4c90062f8 (Linux 4.2); connect() walked the range " +
-			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference.",
+			"from a keyed hash of the destination plus one global counter (RFC 6056 Algorithm 3), with no even/odd preference; " +
+			"tcp_tw_reuse was 0 (off) by default until Linux 4.20.",
 	},
 	{
 		Name: "winxp", Title: "Windows XP / Server 2003",
@@ -215,19 +218,22 @@ var profiles = []Profile{
 		Timestamps:      true, // assumed (Profile.Unverified): Tcp1323Opts is documented up to Server 2003
 		TimeWaitAssumed: true, // facts §3: Vista+ TIME_WAIT UNVERIFIED
 		Unverified: "TIME_WAIT 240 s (facts §3: no primary source for Vista and later); random-start allocation (facts §3: no primary source); WSAENOBUFS on exhaustion (KB 196271 covers Windows up to Server 2003); " +
-			"answers TCP timestamps (Tcp1323Opts is documented up to Server 2003); " + windowsTWBind,
+			"answers TCP timestamps (Tcp1323Opts is documented up to Server 2003); " +
+			"an autobound port serves one socket, not several destinations (SO_REUSE_UNICASTPORT, which shares, is not modelled); " + windowsTWBind,
 		Note: "range 49152-65535 [KB]. UNVERIFIED: the order of allocation (random start is assumed) " +
 			"and the TIME_WAIT length (240 s, the documented TcpTimedWaitDelay default of earlier Windows, is used); " +
 			"connect() with no port left fails with WSAENOBUFS (10055) as KB 196271 documents for earlier Windows.",
 	},
 	{
-		Name: "freebsd", Title: "FreeBSD",
+		Name: "freebsd", Title: "FreeBSD (14 and later)",
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, Sockets: BSDSockets, ShareAcrossDestinations: true,
 		PrivilegedBelow: 1024,
 		Timestamps:      true, // net.inet.tcp.rfc1323 (tcp_do_rfc1323) 1, sys/netinet/tcp_subr.c
 		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
-			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest).",
+			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest). " +
+			"FreeBSD 13 and earlier also stopped randomising TCP ports for net.inet.ip.portrange.randomtime (45 s) after more than " +
+			"randomcps (10) of them a second (ipport_tick, V_ipport_stoprandom), handing them out in order meanwhile; not modelled.",
 	},
 	{
 		Name: "macos", Title: "macOS",
