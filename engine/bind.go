@@ -76,6 +76,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 	pg.bound[i]++
 	tb.bindHeld.set(port)
 	tb.used.set(port)
+	tb.opened(port)
 	if listen {
 		pg.listening[i]++
 	}
@@ -303,6 +304,9 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	pg.bound[i]--
 	if s.listening {
 		pg.listening[i]--
+	}
+	if !s.connected {
+		tb.closed(port)
 	}
 	tb.release(port)
 }

@@ -100,6 +100,7 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t, h.errTupleInUse())
 	}
 	s.connected = true
+	tb.closed(Port(t.Local.Port()))
 	// A socket bound to the wildcard now has the address it left from,
 	// as tcp_v4_connect sets its rcv_saddr: another address's port stays
 	// free of it.
@@ -241,21 +242,53 @@ var noDest destPorts
 // connectSets are what blocks a connect() toward remote from a port: bl,
 // and with reuse, also each port in d.tw whose TIME_WAIT entry toward
 // remote cannot be taken over yet (twTakeable). Where ports are shared
-// across destinations (TCP on Linux and FreeBSD, facts fact 3), only
-// reserved, bind-held and this destination's ports block; elsewhere any
-// port with a user does.
+// across destinations (facts fact 3: TCP on Linux, TCP and UDP on
+// FreeBSD), only reserved ports, this destination's ports, and held ones
+// block: on Linux those whose bind bucket bind() made (bindHeld, facts
+// fact 4), on FreeBSD those with an unconnected socket (open), as
+// in_pcb_lport_dest's lookup of the 4-tuple with INPLOOKUP_WILDCARD finds
+// only those besides the 4-tuple itself (for which see tupleTaken).
+// Elsewhere any port with a user blocks.
 func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *destPorts, reuse bool) {
-	if !h.prof.ShareAcrossDestinations || tb.proto != TCP {
+	if !h.shares(tb.proto) {
 		return blocked{&h.reserved, &tb.used, &noPorts, &noPorts}, &noDest, false
 	}
 	d = tb.dest(0, remote, false) // from the primary address
 	if d == nil {
 		d = &noDest
 	}
-	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever, h.timestamps(remote.Addr())) {
-		return blocked{&h.reserved, &tb.bindHeld, &d.est, &noPorts}, d, true
+	held := &tb.bindHeld
+	if h.prof.Sockets != LinuxSockets {
+		held = &tb.open
 	}
-	return blocked{&h.reserved, &tb.bindHeld, &d.est, &d.tw}, d, false
+	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever, h.timestamps(remote.Addr())) {
+		return blocked{&h.reserved, held, &d.est, &noPorts}, d, true
+	}
+	return blocked{&h.reserved, held, &d.est, &d.tw}, d, false
+}
+
+// shares says whether connect() shares a port across destinations for
+// proto: Linux's UDP autobind is udp_lib_get_port's, exclusive; FreeBSD's
+// udp_connect goes through in_pcbconnect to in_pcb_lport_dest with the
+// foreign address, as TCP does.
+func (h *Host) shares(proto Proto) bool {
+	if proto == UDP {
+		return h.prof.ShareUDPAcrossDestinations
+	}
+	return h.prof.ShareAcrossDestinations
+}
+
+// tupleTaken says whether port p's 4-tuple toward remote from the primary
+// address is an accepted connection's: FreeBSD's connect() skips it (the
+// exact lookup of in_pcb_lport_dest), while Linux never gets there, as
+// such a port's bind bucket is bind()'s. Only ports whose connections
+// came from a bind can hold one.
+func (h *Host) tupleTaken(tb *table, remote netip.AddrPort, p Port) bool {
+	if h.prof.Sockets == LinuxSockets || !tb.bindHeld.has(p) {
+		return false
+	}
+	_, ok := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
+	return ok
 }
 
 // twTakeable says whether an autobind connect() may take over port p's
@@ -303,6 +336,10 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 			if !ok {
 				return 0, false
 			}
+			if h.tupleTaken(tb, remote, p) {
+				from = int(p) + step
+				continue
+			}
 			if !reuse || !d.tw.has(p) {
 				return p, true
 			}
@@ -329,7 +366,7 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 		random := func() uint32 { return uint32(h.pcg.Uint64() >> 32) }
 		port, _, ok = pickRandomPick(rng, random, func(p Port) bool {
 			switch {
-			case bl.has(p):
+			case bl.has(p) || h.tupleTaken(tb, remote, p):
 				return false
 			case !reuse || !d.tw.has(p):
 				return true
@@ -413,6 +450,11 @@ func (h *Host) Available(proto Proto, remote netip.AddrPort) int {
 			free &= ^uint64(0) >> (63 - hi&63)
 		}
 		n += bits.OnesCount64(free)
+		for held := free & tb.bindHeld.w[w]; held != 0 && bl[1] == &tb.open; held &= held - 1 {
+			if h.tupleTaken(tb, remote, Port(w<<6+bits.TrailingZeros64(held))) {
+				n--
+			}
+		}
 		if reuse {
 			for tw := free & d.tw.w[w]; tw != 0; tw &= tw - 1 {
 				if !h.twTakeable(tb, remote, Port(w<<6+bits.TrailingZeros64(tw))) {

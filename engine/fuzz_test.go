@@ -149,6 +149,26 @@ func checkInvariants(t testing.TB, h *Host, ports ...Port) {
 				at(p).listening++
 			}
 		}
+		// open and openN: the unconnected sockets of each port.
+		openN := map[Port]uint32{}
+		for _, s := range h.sockets {
+			if s.proto == proto && !s.connected {
+				openN[Port(s.local.Port())]++
+			}
+		}
+		for p, n := range tb.openN {
+			if openN[p] != n || !tb.open.has(p) {
+				require.Fail(t, "openN and open count the unconnected sockets", "port %d: %d, want %d; open %v", p, n, openN[p], tb.open.has(p))
+			}
+		}
+		if full {
+			require.Equal(t, len(openN), len(tb.openN), "openN has every port with an unconnected socket")
+			n := 0
+			for _, w := range tb.open.w {
+				n += bits.OnesCount64(w)
+			}
+			require.Equal(t, len(openN), n, "open has exactly those ports")
+		}
 		check := func(p Port, w portUse) {
 			if tb.peek(p) != w {
 				require.Equal(t, w, tb.peek(p), "port %d's counts", p)

@@ -343,3 +343,81 @@ func TestTWReuseDefaultPerVersion(t *testing.T) {
 		assert.Equal(t, tc.takeover, err == nil, "%s: %v", tc.profile, err)
 	}
 }
+
+// FreeBSD's connect() looks a candidate port up by 4-tuple with the
+// wildcard (in_pcb_lport_dest, from in_pcbconnect_setup): it skips a port
+// only if an unconnected socket is bound to it or the exact 4-tuple is
+// taken, so a port a bound socket connected from serves other
+// destinations, where Linux skips the whole bind bucket (facts fact 4).
+// Its UDP connect() goes the same way (udp_connect → in_pcbconnect), so
+// UDP ports are shared across destinations there and not on Linux
+// (udp_lib_get_port).
+func TestFreeBSDConnect(t *testing.T) {
+	tests := []struct {
+		name           string
+		setup          func(t *testing.T, h *Host)
+		proto          Proto
+		dst            netip.AddrPort
+		linux, freeBSD bool // whether the connect from the one-port range succeeds
+	}{
+		{"toward another destination than a bound socket's connection", func(t *testing.T, h *Host) {
+			id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			_, err = h.ConnectFrom(id, dstA)
+			require.NoError(t, err)
+		}, TCP, dstB, false, true},
+		{"toward the same destination: the 4-tuple is taken", func(t *testing.T, h *Host) {
+			id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			_, err = h.ConnectFrom(id, dstA)
+			require.NoError(t, err)
+		}, TCP, dstA, false, false},
+		{"beside an unconnected bound socket", func(t *testing.T, h *Host) {
+			_, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+		}, TCP, dstB, false, false},
+		{"a listener's accepted connection, the listener closed, toward its peer", func(t *testing.T, h *Host) {
+			id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			require.NoError(t, h.Accept(FourTuple{TCP, netip.AddrPortFrom(clientIP, 40000), dstA}))
+			require.NoError(t, h.CloseSocket(id))
+		}, TCP, dstA, false, false},
+		{"the same, toward another destination", func(t *testing.T, h *Host) {
+			id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 40000), SockOpts{})
+			require.NoError(t, err)
+			require.NoError(t, h.Accept(FourTuple{TCP, netip.AddrPortFrom(clientIP, 40000), dstA}))
+			require.NoError(t, h.CloseSocket(id))
+		}, TCP, dstB, false, true},
+		{"UDP toward a second destination", func(t *testing.T, h *Host) {
+			_, err := h.Connect(UDP, dstA)
+			require.NoError(t, err)
+		}, UDP, dstB, false, true},
+		{"UDP toward the same destination", func(t *testing.T, h *Host) {
+			_, err := h.Connect(UDP, dstA)
+			require.NoError(t, err)
+		}, UDP, dstA, false, false},
+	}
+	for _, tc := range tests {
+		for _, profile := range []string{"linux", "freebsd"} {
+			t.Run(tc.name+"/"+profile, func(t *testing.T) {
+				h := newHost(t, profile, withRange(40000, 40000))
+				tc.setup(t, h)
+				want := tc.linux
+				if profile == "freebsd" {
+					want = tc.freeBSD
+				}
+				before := snap(h)
+				assert.Equal(t, want, h.Available(tc.proto, tc.dst) == 1, "Available")
+				tu, err := h.Connect(tc.proto, tc.dst)
+				if want {
+					require.NoError(t, err)
+					assert.Equal(t, uint16(40000), tu.Local.Port())
+					checkInvariants(t, h)
+					return
+				}
+				require.Error(t, err)
+				assert.Equal(t, before, snap(h))
+			})
+		}
+	}
+}

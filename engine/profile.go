@@ -134,6 +134,8 @@ type Profile struct {
 	// again toward a different destination while still in use (facts
 	// fact 3). When false, an autobind port is exclusive to one socket.
 	ShareAcrossDestinations bool
+	// ShareUDPAcrossDestinations: the same for UDP's connect() (FreeBSD).
+	ShareUDPAcrossDestinations bool
 	// SharedCounter: TCP and UDP draw from one sequential counter (Windows XP).
 	SharedCounter bool
 	// PrivilegedBelow: binding a port below it needs privilege (EACCES
@@ -228,6 +230,7 @@ var profiles = []Profile{
 		Name: "freebsd", Title: "FreeBSD (14 and later)",
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, Sockets: BSDSockets, ShareAcrossDestinations: true,
+		ShareUDPAcrossDestinations: true, // udp_connect → in_pcbconnect → in_pcb_lport_dest with the foreign address
 		PrivilegedBelow: 1024,
 		Timestamps:      true, // net.inet.tcp.rfc1323 (tcp_do_rfc1323) 1, sys/netinet/tcp_subr.c
 		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +

@@ -19,7 +19,8 @@ import (
 //     SO_REUSEPORT, noReuseEither[p] those with neither; fromBind[p] those whose port came
 //     from bind() or a listener rather than from autobind;
 //   - bindHeld has p iff bound[p]+fromBind[p] > 0, and used has p iff
-//     bound[p]+est[p]+tw[p] > 0;
+//     bound[p]+est[p]+tw[p] > 0; open has p iff openN[p] > 0, the number
+//     of unconnected sockets bound to p;
 //   - every outbound connection has its local port in its flow's (local
 //     address and destination's) est or tw set (by its state), and an
 //     entry in out, and its port in its flow's rec, iff it is not plain;
@@ -42,6 +43,11 @@ type table struct {
 	// used: ports with any user, bound or connected; exclusive autobind
 	// and bind(0) pick only outside it.
 	used bitset
+	// open: ports with a bound or listening socket not connected, openN
+	// their number per port: FreeBSD's connect() skips these
+	// (in_pcb_lport_dest's wildcard 4-tuple lookup finds them).
+	open  bitset
+	openN map[Port]uint32
 	// dests: per local address (by index) and destination, the local
 	// ports in use from the one toward the other. A map per address keeps
 	// the key a destination alone, as hashing it is the common connect's
@@ -405,4 +411,21 @@ func (tb *table) dest(local uint8, remote netip.AddrPort, create bool) *destPort
 		tb.lastLocal, tb.lastRemote, tb.lastDest = local, remote, d
 	}
 	return d
+}
+
+// opened and closed count a socket bound to port that is not connected,
+// coming and going (table.open).
+func (tb *table) opened(port Port) {
+	if tb.openN == nil {
+		tb.openN = map[Port]uint32{}
+	}
+	tb.openN[port]++
+	tb.open.set(port)
+}
+
+func (tb *table) closed(port Port) {
+	if tb.openN[port]--; tb.openN[port] == 0 {
+		delete(tb.openN, port)
+		tb.open.clear(port)
+	}
 }
