@@ -14,6 +14,9 @@ type socket struct {
 	opts      SockOpts
 	listening bool
 	connected bool // a connection was made from it (ConnectFrom)
+	// noPort: bound with IP_BIND_ADDRESS_NO_PORT to an address and port
+	// 0; connect() picked its port, so it never counts as bound.
+	noPort bool
 }
 
 // Listen binds a TCP or UDP socket to local and, for TCP, listens on it.
@@ -53,6 +56,14 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local, addr, ErrAddrNotAvail)
 	}
 	port := Port(local.Port())
+	if port == 0 && opts.BindNoPort && !listen {
+		// inet_bind_sk: "if (snum || !(inet->bind_address_no_port ...))
+		// get_port", so no port is taken until connect().
+		h.nextSock++
+		s := &socket{id: h.nextSock, proto: proto, local: netip.AddrPortFrom(addr, 0), opts: opts, noPort: true}
+		h.sockets[s.id] = s
+		return s.id, s.local, nil
+	}
 	if port == 0 {
 		port, err = h.pickBind(tb, opts)
 		if err != nil {
@@ -299,6 +310,9 @@ func (h *Host) unbind(tb *table, id SocketID, s *socket) {
 	port := Port(s.local.Port())
 	delete(h.sockets, id)
 	h.groupValid = false
+	if s.noPort {
+		return // its port, if it got one, is its connection's alone
+	}
 	tb.changes++
 	pg, i := tb.page(port)
 	pg.bound[i]--

@@ -45,7 +45,7 @@ func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 		}
 		rng, step = socketRange(rng, r), 1
 	}
-	port, takeover, err := h.pickConnect(tb, remote, rng, step)
+	port, takeover, err := h.pickConnect(tb, 0, remote, rng, step)
 	if err != nil {
 		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote, err)
 	}
@@ -88,6 +88,9 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	if local.IsUnspecified() {
 		local = h.addr
 	}
+	if s.noPort {
+		return h.connectNoPort(tb, id, s, local, remote)
+	}
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(local, s.local.Port()), Remote: remote}
 	c, exists := h.get(tb, &t)
 	takeover := exists && c.state == TimeWait && canTakeOver(h.prof, byBoundSocket, local, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
@@ -106,6 +109,31 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	// free of it.
 	s.local = t.Local
 	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, fromBind: true, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort, exclusive: s.opts.Exclusive})
+	if takeover {
+		h.tookOver(t)
+	}
+	return t, nil
+}
+
+// connectNoPort is connect() from socket s, bound with
+// IP_BIND_ADDRESS_NO_PORT to local: __inet_hash_connect picks the port
+// from local as for an unbound socket (inet_sk(sk)->inet_num is 0), so
+// the port is shared by 4-tuple, and the bind bucket it makes is
+// connect()'s, which other connects may share (fastreuse -1): the
+// connection is not fromBind.
+func (h *Host) connectNoPort(tb *table, id SocketID, s *socket, local netip.Addr, remote netip.AddrPort) (FourTuple, error) {
+	li, _ := h.addrIndex(local)
+	port, takeover, err := h.pickConnect(tb, li, remote, h.prof.Ephemeral, 2)
+	if err != nil {
+		return FourTuple{}, fmt.Errorf("connect to %s from %s: %w", remote, local, err)
+	}
+	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(local, uint16(port)), Remote: remote}
+	if takeover {
+		c, _ := h.get(tb, &t)
+		h.remove(tb, &t, c)
+	}
+	s.connected, s.local = true, t.Local
+	h.add(tb, &t, conn{state: Established, since: h.now, sock: id, reuseAddr: s.opts.ReuseAddr, reusePort: s.opts.ReusePort})
 	if takeover {
 		h.tookOver(t)
 	}
@@ -249,11 +277,11 @@ var noDest destPorts
 // in_pcb_lport_dest's lookup of the 4-tuple with INPLOOKUP_WILDCARD finds
 // only those besides the 4-tuple itself (for which see tupleTaken).
 // Elsewhere any port with a user blocks.
-func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *destPorts, reuse bool) {
+func (h *Host) connectSets(tb *table, li int, remote netip.AddrPort) (bl blocked, d *destPorts, reuse bool) {
 	if !h.shares(tb.proto) {
 		return blocked{&h.reserved, &tb.used, &noPorts, &noPorts}, &noDest, false
 	}
-	d = tb.dest(0, remote, false) // from the primary address
+	d = tb.dest(uint8(li), remote, false)
 	if d == nil {
 		d = &noDest
 	}
@@ -261,7 +289,7 @@ func (h *Host) connectSets(tb *table, remote netip.AddrPort) (bl blocked, d *des
 	if h.prof.Sockets != LinuxSockets {
 		held = &tb.open
 	}
-	if canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), forever, h.timestamps(remote.Addr())) {
+	if canTakeOver(h.prof, byAutobind, h.addrs[li], remote.Addr(), forever, h.timestamps(remote.Addr())) {
 		return blocked{&h.reserved, held, &d.est, &noPorts}, d, true
 	}
 	return blocked{&h.reserved, held, &d.est, &d.tw}, d, false
@@ -278,24 +306,24 @@ func (h *Host) shares(proto Proto) bool {
 	return h.prof.ShareAcrossDestinations
 }
 
-// tupleTaken says whether port p's 4-tuple toward remote from the primary
-// address is an accepted connection's: FreeBSD's connect() skips it (the
+// tupleTaken says whether port p's 4-tuple toward remote from local is an
+// accepted connection's: FreeBSD's connect() skips it (the
 // exact lookup of in_pcb_lport_dest), while Linux never gets there, as
 // such a port's bind bucket is bind()'s. Only ports whose connections
 // came from a bind can hold one.
-func (h *Host) tupleTaken(tb *table, remote netip.AddrPort, p Port) bool {
+func (h *Host) tupleTaken(tb *table, local netip.Addr, remote netip.AddrPort, p Port) bool {
 	if h.prof.Sockets == LinuxSockets || !tb.bindHeld.has(p) {
 		return false
 	}
-	_, ok := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
+	_, ok := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(local, uint16(p)), Remote: remote})
 	return ok
 }
 
 // twTakeable says whether an autobind connect() may take over port p's
 // TIME_WAIT entry toward remote now.
-func (h *Host) twTakeable(tb *table, remote netip.AddrPort, p Port) bool {
-	c, _ := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(h.addr, uint16(p)), Remote: remote})
-	return canTakeOver(h.prof, byAutobind, h.addr, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
+func (h *Host) twTakeable(tb *table, local netip.Addr, remote netip.AddrPort, p Port) bool {
+	c, _ := h.get(tb, &FourTuple{Proto: tb.proto, Local: netip.AddrPortFrom(local, uint16(p)), Remote: remote})
+	return canTakeOver(h.prof, byAutobind, local, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
 }
 
 // strategy is the strategy an autobind uses for proto: the profile's
@@ -327,8 +355,9 @@ func (h *Host) linuxHash(remote netip.AddrPort) (index uint16, perturb, hash uin
 // pickConnect picks the local port for a connect() toward remote within
 // rng. takeover says the port's TIME_WAIT entry toward remote is to be
 // replaced (tcp_tw_reuse).
-func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int) (Port, bool, error) {
-	bl, d, reuse := h.connectSets(tb, remote)
+func (h *Host) pickConnect(tb *table, li int, remote netip.AddrPort, rng Range, step int) (Port, bool, error) {
+	local := h.addrs[li]
+	bl, d, reuse := h.connectSets(tb, li, remote)
 	takeover := false
 	find := func(from, to, step int) (Port, bool) {
 		for from <= to {
@@ -336,14 +365,14 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 			if !ok {
 				return 0, false
 			}
-			if h.tupleTaken(tb, remote, p) {
+			if h.tupleTaken(tb, local, remote, p) {
 				from = int(p) + step
 				continue
 			}
 			if !reuse || !d.tw.has(p) {
 				return p, true
 			}
-			if h.twTakeable(tb, remote, p) {
+			if h.twTakeable(tb, local, remote, p) {
 				takeover = true
 				return p, true
 			}
@@ -366,11 +395,11 @@ func (h *Host) pickConnect(tb *table, remote netip.AddrPort, rng Range, step int
 		random := func() uint32 { return uint32(h.pcg.Uint64() >> 32) }
 		port, _, ok = pickRandomPick(rng, random, func(p Port) bool {
 			switch {
-			case bl.has(p) || h.tupleTaken(tb, remote, p):
+			case bl.has(p) || h.tupleTaken(tb, local, remote, p):
 				return false
 			case !reuse || !d.tw.has(p):
 				return true
-			case h.twTakeable(tb, remote, p):
+			case h.twTakeable(tb, local, remote, p):
 				takeover = true
 				return true
 			}
@@ -438,7 +467,7 @@ func (h *Host) Available(proto Proto, remote netip.AddrPort) int {
 		return 0
 	}
 	rng := h.prof.Ephemeral
-	bl, d, reuse := h.connectSets(tb, remote)
+	bl, d, reuse := h.connectSets(tb, 0, remote)
 	lo, hi := int(rng.Lo), int(rng.Hi)
 	n := 0
 	for w := lo >> 6; w <= hi>>6; w++ {
@@ -451,13 +480,13 @@ func (h *Host) Available(proto Proto, remote netip.AddrPort) int {
 		}
 		n += bits.OnesCount64(free)
 		for held := free & tb.bindHeld.w[w]; held != 0 && bl[1] == &tb.open; held &= held - 1 {
-			if h.tupleTaken(tb, remote, Port(w<<6+bits.TrailingZeros64(held))) {
+			if h.tupleTaken(tb, h.addr, remote, Port(w<<6+bits.TrailingZeros64(held))) {
 				n--
 			}
 		}
 		if reuse {
 			for tw := free & d.tw.w[w]; tw != 0; tw &= tw - 1 {
-				if !h.twTakeable(tb, remote, Port(w<<6+bits.TrailingZeros64(tw))) {
+				if !h.twTakeable(tb, h.addr, remote, Port(w<<6+bits.TrailingZeros64(tw))) {
 					n--
 				}
 			}
@@ -466,7 +495,7 @@ func (h *Host) Available(proto Proto, remote netip.AddrPort) int {
 	if h.strategy(proto) == LinuxConnect {
 		_, perturb, hash := h.linuxHash(remote)
 		if p, missed := linuxMissed(rng, perturb, hash); missed && !bl.has(p) &&
-			(!reuse || !d.tw.has(p) || h.twTakeable(tb, remote, p)) {
+			(!reuse || !d.tw.has(p) || h.twTakeable(tb, h.addr, remote, p)) {
 			n--
 		}
 	}

@@ -62,7 +62,11 @@ type SockOpts struct {
 	ReusePort bool // SO_REUSEPORT (Linux, FreeBSD, macOS)
 	// Exclusive is Windows' SO_EXCLUSIVEADDRUSE: no other socket may
 	// bind the port on an overlapping address.
-	Exclusive  bool
+	Exclusive bool
+	// BindNoPort is Linux's IP_BIND_ADDRESS_NO_PORT (4.2 and later): a
+	// bind() to port 0 takes the address only, and connect() picks the
+	// port as for an unbound socket, sharing it by 4-tuple.
+	BindNoPort bool
 	Privileged bool // the process runs as root or has CAP_NET_BIND_SERVICE
 }
 

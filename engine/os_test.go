@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -419,5 +420,57 @@ func TestFreeBSDConnect(t *testing.T) {
 				assert.Equal(t, before, snap(h))
 			})
 		}
+	}
+}
+
+// IP_BIND_ADDRESS_NO_PORT (Linux 4.2 and later): bind(addr, 0) with it
+// takes no port (inet_bind_sk skips get_port), and connect() picks one as
+// for an unbound socket (__inet_hash_connect), shared by 4-tuple; without
+// it bind(0) takes a port no other socket uses, held toward every
+// destination (facts fact 4). Elsewhere the option does not exist.
+func TestBindAddressNoPort(t *testing.T) {
+	second := netip.MustParseAddr("192.168.1.6")
+	tests := []struct {
+		name  string
+		opts  SockOpts
+		ports []string // the port each bind-then-connect got, or its error
+	}{
+		{"without the option", SockOpts{}, []string{"40000", "bind: EADDRINUSE", "bind: EADDRINUSE"}},
+		{"with IP_BIND_ADDRESS_NO_PORT", SockOpts{BindNoPort: true}, []string{"40000", "40000", "connect: EADDRNOTAVAIL"}},
+	}
+	dsts := []netip.AddrPort{dstA, dstB, dstA}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t, "linux", func(c *HostConfig) {
+				c.Range = Range{40000, 40000}
+				c.More = []netip.Addr{second}
+			})
+			var got []string
+			for _, dst := range dsts {
+				before := snap(h)
+				id, a, err := h.Bind(TCP, netip.AddrPortFrom(second, 0), tc.opts)
+				if err != nil {
+					got = append(got, "bind: "+ErrnoName(err))
+					continue
+				}
+				assert.Equal(t, second, a.Addr())
+				tu, err := h.ConnectFrom(id, dst)
+				if err != nil {
+					got = append(got, "connect: "+ErrnoName(err))
+					require.NoError(t, h.CloseSocket(id))
+					assert.Equal(t, before, snap(h), "a failed connect and close leave nothing")
+					continue
+				}
+				assert.Equal(t, second, tu.Local.Addr(), "it leaves from the bound address")
+				got = append(got, fmt.Sprint(tu.Local.Port()))
+				checkInvariants(t, h)
+			}
+			assert.Equal(t, tc.ports, got)
+		})
+	}
+	for _, profile := range []string{"linux-old", "freebsd", "macos", "windows"} {
+		h := newHost(t, profile, nil)
+		_, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 0), SockOpts{BindNoPort: true})
+		assert.ErrorIs(t, err, ErrNoProtoOpt, profile)
 	}
 }

@@ -134,6 +134,9 @@ type Profile struct {
 	// again toward a different destination while still in use (facts
 	// fact 3). When false, an autobind port is exclusive to one socket.
 	ShareAcrossDestinations bool
+	// BindNoPort: the OS has IP_BIND_ADDRESS_NO_PORT (Linux 4.2 and
+	// later, commit 90c337da1524).
+	BindNoPort bool
 	// ShareUDPAcrossDestinations: the same for UDP's connect() (FreeBSD).
 	ShareUDPAcrossDestinations bool
 	// SharedCounter: TCP and UDP draw from one sequential counter (Windows XP).
@@ -183,7 +186,7 @@ var profiles = []Profile{
 	{
 		Name: "linux", Title: "Linux (4.2 and later)",
 		Ephemeral: Range{32768, 60999}, TimeWait: 60 * time.Second, // facts §2 [DOC][TCPH]
-		Connect: LinuxConnect, Sockets: LinuxSockets, ShareAcrossDestinations: true,
+		Connect: LinuxConnect, Sockets: LinuxSockets, ShareAcrossDestinations: true, BindNoPort: true,
 		PrivilegedBelow: 1024, TWReuse: TWReuseLoopback,
 		Timestamps: true, // net.ipv4.tcp_timestamps 1 (Documentation/networking/ip-sysctl.rst)
 		Note:       "ip_local_port_range 32768-60999; TIME_WAIT fixed at 60 s; ports below 1024 need CAP_NET_BIND_SERVICE.",
@@ -231,8 +234,8 @@ var profiles = []Profile{
 		Ephemeral: Range{10000, 65535}, TimeWait: 60 * time.Second, // facts §4 [FB][FBT]
 		Connect: RandomStart, Sockets: BSDSockets, ShareAcrossDestinations: true,
 		ShareUDPAcrossDestinations: true, // udp_connect → in_pcbconnect → in_pcb_lport_dest with the foreign address
-		PrivilegedBelow: 1024,
-		Timestamps:      true, // net.inet.tcp.rfc1323 (tcp_do_rfc1323) 1, sys/netinet/tcp_subr.c
+		PrivilegedBelow:            1024,
+		Timestamps:                 true, // net.inet.tcp.rfc1323 (tcp_do_rfc1323) 1, sys/netinet/tcp_subr.c
 		Note: "net.inet.ip.portrange 10000-65535, randomized (RFC 6056 Algorithm 1); TIME_WAIT 2×MSL = 60 s; " +
 			"connect() looks ports up by 4-tuple, so one port serves several destinations (in_pcbconnect_setup passes the foreign address to in_pcb_lport_dest). " +
 			"FreeBSD 13 and earlier also stopped randomising TCP ports for net.inet.ip.portrange.randomtime (45 s) after more than " +
@@ -281,7 +284,8 @@ func ProfileByName(name string) (Profile, error) {
 
 // CheckOpts refuses a socket option the profile's OS does not have, as
 // its setsockopt() would (ENOPROTOOPT): Windows has no SO_REUSEPORT, and
-// only Windows has SO_EXCLUSIVEADDRUSE (docs/facts-extra.md).
+// only Windows has SO_EXCLUSIVEADDRUSE, only Linux 4.2 and later
+// IP_BIND_ADDRESS_NO_PORT (docs/facts-extra.md).
 func (p Profile) CheckOpts(o SockOpts) error {
 	windows := p.Sockets == WindowsSockets
 	switch {
@@ -289,6 +293,8 @@ func (p Profile) CheckOpts(o SockOpts) error {
 		return fmt.Errorf("SO_REUSEPORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
 	case o.Exclusive && !windows:
 		return fmt.Errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+	case o.BindNoPort && !p.BindNoPort:
+		return fmt.Errorf("IP_BIND_ADDRESS_NO_PORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
 	}
 	return nil
 }

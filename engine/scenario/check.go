@@ -119,6 +119,8 @@ func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
 		return errorf(c.Pos, "%s: close %d: want client or server", what, c.Closer)
 	case c.Opts != (engine.SockOpts{}) && !c.Bind:
 		return errorf(c.Pos, "%s: socket options need bind", what)
+	case c.Opts.Privileged:
+		return errorf(c.Pos, "%s: a client binds port 0, which needs no privilege", what)
 	case c.Bind && !ephemeral:
 		// bind(0) picks an ephemeral port; the counterfactual has none.
 		return errorf(c.Pos, "%s: bind needs ephemeral ports (without them every connection binds port 80)", what)

@@ -451,12 +451,12 @@ func (p *parser) connect() error {
 	var pace token // the `every` or `rate` option, if any
 	var opt token  // the first socket option, if any
 	client, _ := p.hostByName(from)
-	err = p.options(4, "at every rate count hold close", "bind "+sockFlags, func(k, v token) error {
+	err = p.options(4, "at every rate count hold close", "bind "+sockFlags+" bind-no-port", func(k, v token) error {
 		var err error
 		switch k.text {
 		case "bind":
 			c.Bind = true
-		case "reuseaddr", "reuseport", "exclusive":
+		case "reuseaddr", "reuseport", "exclusive", "bind-no-port":
 			if opt.text == "" {
 				opt = k
 			}
@@ -519,6 +519,8 @@ func (p *parser) sockOpt(h *Host, k token, o *engine.SockOpts) error {
 		one.ReusePort = true
 	case "exclusive":
 		one.Exclusive = true
+	case "bind-no-port":
+		one.BindNoPort = true
 	}
 	if err := h.Profile.CheckOpts(one); err != nil {
 		return p.errAt(k, "%s: %s (%s) is not an option on %s, %s's OS", p.toks[0].text, k.text, optName[k.text], h.Profile.Name, h.Name)
@@ -526,11 +528,13 @@ func (p *parser) sockOpt(h *Host, k token, o *engine.SockOpts) error {
 	o.ReuseAddr = o.ReuseAddr || one.ReuseAddr
 	o.ReusePort = o.ReusePort || one.ReusePort
 	o.Exclusive = o.Exclusive || one.Exclusive
+	o.BindNoPort = o.BindNoPort || one.BindNoPort
 	return nil
 }
 
 // optName is each option's name in the sockets API.
-var optName = map[string]string{"reuseaddr": "SO_REUSEADDR", "reuseport": "SO_REUSEPORT", "exclusive": "SO_EXCLUSIVEADDRUSE, Windows'"}
+var optName = map[string]string{"reuseaddr": "SO_REUSEADDR", "reuseport": "SO_REUSEPORT", "exclusive": "SO_EXCLUSIVEADDRUSE, Windows'",
+	"bind-no-port": "IP_BIND_ADDRESS_NO_PORT, Linux 4.2 and later"}
 
 // rate reads N/s (N may be a decimal) and returns the interval 1/N.
 func (p *parser) rate(t token) (time.Duration, error) {

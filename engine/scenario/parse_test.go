@@ -163,6 +163,9 @@ func TestParseErrors(t *testing.T) {
 		{"option twice", hosts + "listen s 80 reuseaddr reuseaddr", 3, 23, "reuseaddr is given twice"},
 		{"option with a value", hosts + "listen s 80 reuseaddr yes", 3, 23, `unknown option "yes"; want service, reuseaddr, reuseport, exclusive`},
 		{"connect option without bind", hosts + "connect c -> s:80 reuseaddr count 2 every 1s", 3, 19, "reuseaddr is an option of the socket bind() makes; add bind"},
+		{"bind-no-port without bind", hosts + "connect c -> s:80 bind-no-port", 3, 19, "add bind"},
+		{"bind-no-port before 4.2", "host c 192.168.1.5 profile linux-old\nhost s 10.0.0.10\nconnect c -> s:80 bind bind-no-port", 3, 24, "bind-no-port (IP_BIND_ADDRESS_NO_PORT, Linux 4.2 and later) is not an option on linux-old, c's OS"},
+		{"bind-no-port on a listener", hosts + "listen s 80 bind-no-port", 3, 13, `unknown option "bind-no-port"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,6 +198,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("host w 10.0.0.1 profile windows\nhost f 10.0.0.2 profile freebsd\nlisten w 0.0.0.0:80 exclusive\nlisten w 80 reuseaddr\nlisten f 80 reuseport reuseaddr\nconnect f -> w:80 bind reuseaddr count 2 every 1s")
 	f.Add("host a 10.0.0.1\nhost b 10.0.0.2 profile macos\nlisten b 80 exclusive\nconnect a -> b:80 reuseport")
 	f.Add("host a 10.0.0.1 timestamps off\nhost b 10.0.0.2 timestamps on\nlisten b 80\nconnect a -> b:80 bind reuseaddr")
+	f.Add("host a 10.0.0.1 range 40000-40001\nhost b 10.0.0.2,10.0.0.3\nlisten b 0.0.0.0:80\nconnect a -> b:80 bind bind-no-port every 1s count 3\nconnect a -> 10.0.0.3:80 bind-no-port bind")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {

@@ -175,7 +175,7 @@ func (s Side) String() string {
 
 // Connect is a `connect CLIENT -> SERVER:PORT [at D] [every D | rate N/s]
 // [count N] [hold D] [close client|server] [bind [reuseaddr] [reuseport]
-// [exclusive]]` line: count connections, the first at At, then one every
+// [exclusive] [bind-no-port]]` line: count connections, the first at At, then one every
 // Every. The destination may be written ADDRESS:PORT, one of a host's
 // addresses.
 type Connect struct {
@@ -194,6 +194,8 @@ type Connect struct {
 	// other socket uses, so the port is held toward every destination
 	// (facts/ports.md fact 4), and running out is bind()'s EADDRINUSE.
 	Bind bool
-	// Opts are the bound socket's options; only with Bind.
+	// Opts are the bound socket's options; only with Bind. With
+	// BindNoPort (`bind-no-port`) bind() takes no port and connect()
+	// picks one shared by 4-tuple, as without bind.
 	Opts engine.SockOpts
 }
