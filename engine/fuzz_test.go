@@ -246,6 +246,14 @@ func FuzzHost(f *testing.F) {
 	// The same, then connect to the peer until the range runs out: one
 	// pick would be :40000 if the accepted connection did not hold it.
 	f.Add(uint8(0), append([]byte{6, 2, 8, 9, 2, 28, 8, 0, 0}, bytes.Repeat([]byte{0, 3, 0}, 11)...))
+	// Issue 22's per-OS rules: Windows binds beside the wildcard and
+	// exclusive ones (profile 3), FreeBSD's bound connects and UDP
+	// sharing (4), macOS's climbing counter (5), Linux's
+	// IP_BIND_ADDRESS_NO_PORT and a peer without timestamps (14: linux, bit 8).
+	f.Add(uint8(3), []byte{6, 2, 32, 6, 2, 0, 6, 34, 10, 6, 2, 42, 9, 2, 8, 7, 0, 0, 7, 1, 2})
+	f.Add(uint8(4), []byte{6, 1, 0, 7, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 3, 1, 6, 2, 2, 3, 0, 0, 6, 2, 2})
+	f.Add(uint8(5), []byte{0, 0, 0, 0, 1, 0, 0, 2, 0, 3, 0, 0, 0, 0, 1, 6, 2, 16, 6, 2, 18})
+	f.Add(uint8(14), []byte{6, 64, 0, 6, 65, 0, 7, 0, 0, 7, 1, 1, 3, 0, 0, 6, 64, 0, 7, 2, 1, 0, 1, 0, 3, 1, 0, 0, 1, 0})
 	f.Fuzz(fuzzHost)
 }
 
@@ -258,11 +266,15 @@ func fuzzHost(t *testing.T, profile uint8, ops []byte) { runHostOps(t, profile, 
 func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 	profilesList := Profiles()
 	p := profilesList[int(profile)%len(profilesList)]
+	// Every other input's peer dstB answers no TCP timestamps: no
+	// connect() may take a TIME_WAIT toward it over.
+	peerTS := func(a netip.Addr) bool { return profile&8 == 0 || a != dstB.Addr() }
 	h, err := NewHost(HostConfig{
 		Name: "fuzz", Addr: clientIP, More: []netip.Addr{fuzzSecond}, Profile: p, Seed: uint64(profile),
 		Range:    Range{40000, 40011}, // small, so exhaustion is reached
 		TimeWait: 5 * time.Second, Reserved: []Port{40003, 40008},
 		TWReuse: TWReuse(profile % 3), HasTWReuse: true,
+		PeerTimestamps: peerTS,
 	})
 	require.NoError(t, err)
 	addrs := []netip.Addr{clientIP, fuzzSecond, netip.IPv4Unspecified()}
@@ -275,7 +287,13 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 			touched = append(touched, Port(c.Local.Port()))
 		}
 	}
-	h.onTakeover = func(c FourTuple) { touch(c) }
+	what := ""
+	h.onTakeover = func(c FourTuple) {
+		touch(c)
+		if what != "accept" && !peerTS(c.Remote.Addr()) {
+			require.Fail(t, "a connect() took over a TIME_WAIT toward a peer without timestamps", "%s: %v", what, c)
+		}
+	}
 	for i := 0; i+2 < len(ops) && i < 3*200; i += 3 {
 		op, a, b := ops[i]%10, int(ops[i+1]), int(ops[i+2])
 		proto := []Proto{TCP, UDP}[b%2]
@@ -283,7 +301,7 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 		changes, states := portsChanged(h), portStates(h)
 		touched = touched[:0]
 		var err error
-		what := ""
+		what = ""
 		switch op {
 		case 0, 1: // connect, more often than anything else
 			what = "connect"
@@ -331,7 +349,7 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 			}
 			var id SocketID
 			var local netip.AddrPort
-			opts := SockOpts{ReuseAddr: b&2 != 0, ReusePort: b&4 != 0}
+			opts := SockOpts{ReuseAddr: b&2 != 0, ReusePort: b&4 != 0, Exclusive: a&32 != 0, BindNoPort: a&64 != 0}
 			at := netip.AddrPortFrom(addrs[(b>>4)%len(addrs)], port)
 			if b&8 != 0 {
 				id, local, err = h.ListenOpts(proto, at, opts)
@@ -342,14 +360,27 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 				socks = append(socks, id)
 				touched = append(touched, Port(local.Port()))
 			}
+			// An option the OS lacks is refused as setsockopt() would.
+			if h.prof.CheckOpts(opts) != nil {
+				require.ErrorIs(t, err, ErrNoProtoOpt, "step %d: %+v on %s", i/3, opts, h.prof.Name)
+			}
 		case 7: // connect from a bound socket
 			if len(socks) > 0 {
 				what = "connectFrom"
 				var c FourTuple
-				c, err = h.ConnectFrom(socks[a%len(socks)], fuzzDsts[b%len(fuzzDsts)])
+				id := socks[a%len(socks)]
+				s, open := h.sockets[id]
+				c, err = h.ConnectFrom(id, fuzzDsts[b%len(fuzzDsts)])
 				if err == nil {
 					conns = append(conns, c)
 					touch(c)
+				}
+				// A 4-tuple in use is EADDRNOTAVAIL on Linux alone.
+				if e, ok := IsErrno(err); ok && open && !s.noPort && (e == ErrAddrNotAvail || e.posix == ErrAddrNotAvail) {
+					require.Equal(t, LinuxSockets, h.prof.Sockets, "step %d: %v", i/3, err)
+				}
+				if !open {
+					require.ErrorIs(t, err, ErrBadF, "step %d: connect from a closed socket", i/3)
 				}
 			}
 		case 8:
