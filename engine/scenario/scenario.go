@@ -75,7 +75,8 @@ const (
 	// same server waits until the last one's 4-tuple is free, TIME_WAIT
 	// included unless the engine's takeover rule ends it; different
 	// clients talk to the server at the same time; a host that listens on
-	// :80 cannot bind :80 to fetch (EADDRINUSE).
+	// :80 cannot bind :80 to fetch (EADDRINUSE), except on Windows, where
+	// SO_REUSEADDR binds beside a listener that is not exclusive.
 	NoEphemeral
 	// Serial (`ephemeral serial`): the thought experiment of a server
 	// whose one port serves one conversation at a time, listening and
