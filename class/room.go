@@ -39,6 +39,17 @@ func (p Phase) String() string { return [...]string{"waiting", "voting", "closed
 // MarshalText names the phase in JSON.
 func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
+// UnmarshalText reads a phase's name, for clients written in Go.
+func (p *Phase) UnmarshalText(b []byte) error {
+	for q := Waiting; q <= Revealed; q++ {
+		if string(b) == q.String() {
+			*p = q
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown phase %q", b)
+}
+
 // Room is one class session. Its state is behind mu; every method locks
 // it, so handlers on many goroutines may call them.
 type Room struct {

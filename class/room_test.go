@@ -259,3 +259,15 @@ func TestRateLimit(t *testing.T) {
 	assert.Equal(t, [][]int{{0, 1, 0}}, v.Tallies, "a refused vote changes no tally")
 	assert.Equal(t, uint64(3), v.Votes)
 }
+
+func TestPhaseText(t *testing.T) {
+	for p := Waiting; p <= Revealed; p++ {
+		b, err := p.MarshalText()
+		require.NoError(t, err)
+		var q Phase
+		require.NoError(t, q.UnmarshalText(b))
+		assert.Equal(t, p, q)
+	}
+	var q Phase
+	assert.ErrorContains(t, q.UnmarshalText([]byte("open")), `unknown phase "open"`)
+}

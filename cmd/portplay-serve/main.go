@@ -5,6 +5,9 @@
 //	portplay-serve               # http://127.0.0.1:8080/ on this computer only
 //	portplay-serve -lan          # on the LAN address, with a QR code of the URL for students
 //	portplay-serve -addr :0      # any free port, chosen by the kernel
+//
+// It also runs class sessions (web.ClassHandler): students' devices open
+// /class/ and vote on the projector's questions.
 package main
 
 import (
@@ -64,9 +67,23 @@ func run(args []string, stdout, stderr io.Writer, embedded fs.FS) int {
 		fmt.Fprintln(stderr, "portplay-serve:", err)
 		return 1
 	}
-	err = http.Serve(ln, web.HandlerFS(site))
+	h, err := handler(site)
+	if err != nil {
+		fmt.Fprintln(stderr, "portplay-serve:", err)
+		return 1
+	}
+	err = http.Serve(ln, h)
 	fmt.Fprintln(stderr, "portplay-serve:", err)
 	return 1
+}
+
+// handler serves site, and class sessions at /class/.
+func handler(site fs.FS) (http.Handler, error) {
+	hub, err := web.NewClassHub()
+	if err != nil {
+		return nil, err
+	}
+	return web.WithClass(web.HandlerFS(site), hub), nil
 }
 
 type config struct {

@@ -13,8 +13,6 @@ import (
 	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/portplay/portplay/web"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -129,7 +127,9 @@ func TestListenServesBundle(t *testing.T) {
 	assert.NotEqual(t, "http://127.0.0.1:0/", url)
 	fsys, err := bundleFS(site)
 	require.NoError(t, err)
-	srv := &http.Server{Handler: web.HandlerFS(fsys)}
+	h, err := handler(fsys)
+	require.NoError(t, err)
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	defer srv.Close()
 	resp, err := http.Get(url)
@@ -139,6 +139,20 @@ func TestListenServesBundle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "<!DOCTYPE html>portplay", string(body))
+
+	// Class sessions beside it: the students' page, and a room.
+	page, err := http.Get(url + "class/")
+	require.NoError(t, err)
+	page.Body.Close()
+	assert.Equal(t, 200, page.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
+	room, err := http.Post(url+"class/api/rooms", "application/json", nil)
+	require.NoError(t, err)
+	b, err := io.ReadAll(room.Body)
+	room.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusCreated, room.StatusCode)
+	assert.Regexp(t, `^\{"code":"[A-Z2-9]{6}","secret":"[0-9a-f]{32}"\}`, string(b))
 }
 
 func TestListenLanWithoutAddress(t *testing.T) {

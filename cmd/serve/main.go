@@ -1,5 +1,6 @@
 // Command serve is the development web server behind `make serve`: it serves
-// the browser build in web/ on the loopback interface.
+// the browser build in web/ on the loopback interface, and class sessions
+// at /class/ (web.ClassHandler).
 package main
 
 import (
@@ -50,5 +51,9 @@ func run() error {
 		return err
 	}
 	fmt.Printf("Portplay is at http://%s/  (Ctrl-C to stop)\n", ln.Addr())
-	return http.Serve(ln, web.Handler(*dir))
+	hub, err := web.NewClassHub()
+	if err != nil {
+		return err
+	}
+	return http.Serve(ln, web.WithClass(web.Handler(*dir), hub))
 }
