@@ -100,6 +100,9 @@ test: deps vet cross unit web native e2e
 # scripts/bench-sim.sh runs the simulation natively and in wasm under Node.
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./engine/... ./lesson/ ./game/
+	@# How many devices one class room holds with votes counted on the
+	@# teacher's stream within 250 ms (p95): one round per size.
+	$(GO) test -run='^$$' -bench=ClassRoom -benchtime=1x ./web/
 	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench='Draw|PortMap' -benchmem ./game/
 	GO=$(GO) ./scripts/bench-sim.sh
 

@@ -246,10 +246,14 @@ func (a *classAPI) vote(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	if _, err := room.Vote(req.Device, req.Question, req.Round, req.Choice); err != nil {
+	n, err := room.Vote(req.Device, req.Question, req.Round, req.Choice)
+	if err != nil {
 		fail(w, err)
 		return
 	}
+	// The vote's number in the room: the teacher's view counts Votes up
+	// to it once it has this vote (the load test times that).
+	w.Header().Set("X-Vote", strconv.FormatUint(n, 10))
 	a.deviceReply(w, room, req.Device)
 }
 
