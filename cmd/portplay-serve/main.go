@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer, embedded fs.FS) int {
 		fmt.Fprintln(stderr, "portplay-serve:", err)
 		return 1
 	}
-	if err := announce(stdout, url, cfg.lan); err != nil {
+	if err := announce(stdout, url, cfg.lan, ln.Addr().(*net.TCPAddr).IP.IsLoopback()); err != nil {
 		fmt.Fprintln(stderr, "portplay-serve:", err)
 		return 1
 	}
@@ -207,10 +207,16 @@ func lanAddr(addrs []net.Addr) (netip.Addr, bool) {
 	return fallback, fallback.IsValid()
 }
 
-// announce prints where Portplay is; for a class, also a QR code of it.
-func announce(w io.Writer, url string, forClass bool) error {
+// announce prints where Portplay is and where class sessions are; for a
+// class, also a QR code of it. loopback: the server listens on a
+// loopback address, which no student's device can reach.
+func announce(w io.Writer, url string, forClass, loopback bool) error {
 	if !forClass {
-		_, err := fmt.Fprintf(w, "Portplay is at %s  (Ctrl-C to stop)\n", url)
+		only := ""
+		if loopback {
+			only = ", for this computer only: serve with -lan for students' devices"
+		}
+		_, err := fmt.Fprintf(w, "Portplay is at %s  (Ctrl-C to stop)\nClass sessions are at %sclass/%s\n", url, url, only)
 		return err
 	}
 	q, err := qrcode.New(url, qrcode.Medium)
@@ -219,6 +225,7 @@ func announce(w io.Writer, url string, forClass bool) error {
 	}
 	// Dark modules as the terminal's background, light ones (the quiet
 	// zone too) as blocks: the right way round on the usual dark terminal.
-	_, err = fmt.Fprintf(w, "Students open %s  (Ctrl-C to stop)\n\n%s\n", url, strings.TrimRight(q.ToSmallString(false), "\n"))
+	_, err = fmt.Fprintf(w, "Students open %s  (Ctrl-C to stop)\n\n%s\n\nIn a class session they open %sclass/ and type the room code.\n",
+		url, strings.TrimRight(q.ToSmallString(false), "\n"), url)
 	return err
 }

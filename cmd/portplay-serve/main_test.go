@@ -181,9 +181,12 @@ func TestListenLanWithoutAddress(t *testing.T) {
 func TestAnnounceQR(t *testing.T) {
 	const url = "http://192.168.1.20:8080/"
 	var out bytes.Buffer
-	require.NoError(t, announce(&out, url, true))
+	require.NoError(t, announce(&out, url, true, false))
 	head, drawing, ok := strings.Cut(out.String(), "\n\n")
 	require.True(t, ok)
+	drawing, class, ok := strings.Cut(drawing, "\n\n")
+	require.True(t, ok)
+	assert.Equal(t, "In a class session they open "+url+"class/ and type the room code.\n", class)
 	assert.Equal(t, "Students open "+url+"  (Ctrl-C to stop)", head)
 	q, err := qrcode.New(url, qrcode.Medium)
 	require.NoError(t, err)
@@ -205,6 +208,10 @@ func TestAnnounceQR(t *testing.T) {
 	}
 
 	out.Reset()
-	require.NoError(t, announce(&out, "http://127.0.0.1:8080/", false))
-	assert.Equal(t, "Portplay is at http://127.0.0.1:8080/  (Ctrl-C to stop)\n", out.String())
+	require.NoError(t, announce(&out, "http://127.0.0.1:8080/", false, true))
+	assert.Equal(t, "Portplay is at http://127.0.0.1:8080/  (Ctrl-C to stop)\n"+
+		"Class sessions are at http://127.0.0.1:8080/class/, for this computer only: serve with -lan for students' devices\n", out.String())
+	out.Reset()
+	require.NoError(t, announce(&out, "http://127.0.0.1:8080/", false, false)) // -addr 0.0.0.0:8080
+	assert.Equal(t, "Portplay is at http://127.0.0.1:8080/  (Ctrl-C to stop)\nClass sessions are at http://127.0.0.1:8080/class/\n", out.String())
 }

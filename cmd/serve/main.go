@@ -50,7 +50,7 @@ func run() error {
 		}
 		return err
 	}
-	fmt.Printf("Portplay is at http://%s/  (Ctrl-C to stop)\n", ln.Addr())
+	fmt.Printf("Portplay is at http://%s/  (Ctrl-C to stop)\nClass sessions are at http://%s/class/\n", ln.Addr(), ln.Addr())
 	hub, err := web.NewClassHub()
 	if err != nil {
 		return err
