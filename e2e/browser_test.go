@@ -153,6 +153,10 @@ type hookStatus struct {
 	Info         string            `json:"info"`
 	Link         string            `json:"link"`
 	Saved        string            `json:"saved"`
+	ClassState   string            `json:"classState"`
+	ClassCode    string            `json:"classCode"`
+	ClassDevices int               `json:"classDevices"`
+	Voted        int               `json:"voted"`
 }
 
 func (b *browser) status(t *testing.T) hookStatus {

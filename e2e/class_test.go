@@ -237,3 +237,75 @@ func TestClassStudentPage(t *testing.T) {
 		assert.Less(t, ms, 1000.0)
 	})
 }
+
+// TestClassSessionFromTheApp: the teacher's app starts a class session
+// (V) on portplay-serve; two students' pages join with its code; the
+// lesson's question reaches them; the teacher shows the votes (D), asks
+// for a second round (G) and reveals (S), which plays the projector's
+// run with the class's answer; each page shows its own verdict.
+// Screenshots of the projector at 1280×720 and 1920×1080.
+func TestClassSessionFromTheApp(t *testing.T) {
+	url, _ := startClassroomServer(t, "-addr", "127.0.0.1:0")
+	b := newBrowser(t)
+	b.open(t, url+"#scene=1&seed=1&step=2", 10)
+	b.press(t, "m") // presenter mode
+	b.press(t, "v")
+	st := b.until(t, "a room", `s.classState === "open" && s.classCode !== ""`)
+	code := st.ClassCode
+	require.Regexp(t, `^[A-Z2-9]{6}$`, code)
+
+	phone := b.tab(t, 390, 844)
+	laptop := b.tab(t, 1280, 720)
+	require.NoError(t, chromedp.Do(phone.ctx, chromedp.Navigate(url+"class/?room="+code)))
+	require.NoError(t, chromedp.Do(laptop.ctx, chromedp.Navigate(strings.Replace(url, "127.0.0.1", "localhost", 1)+"class/?room="+code)))
+	for _, p := range []*browser{phone, laptop} {
+		p.wait(t, "the app's question", `document.querySelectorAll("#choices button").length === 3`)
+	}
+	b.until(t, "two devices", `s.classDevices === 2`)
+	right, wrong := phone.choiceIndex(t, "EACCES"), phone.choiceIndex(t, "EADDRINUSE")
+	phone.tap(t, choice(wrong))
+	laptop.tap(t, choice(laptop.choiceIndex(t, "the port")))
+	b.until(t, "two votes", `s.voted === 2`)
+	b.screenshot(t, "class-projector-1-voted.png")
+
+	b.press(t, "d")
+	phone.wait(t, "the round closed", `document.querySelector("#choices button").disabled`)
+	b.screenshot(t, "class-projector-2-votes.png")
+
+	b.press(t, "g")
+	phone.wait(t, "the second round", `!document.querySelector("#choices button").disabled`)
+	phone.tap(t, choice(right))
+	laptop.tap(t, choice(laptop.choiceIndex(t, "EACCES")))
+	b.until(t, "two votes again", `s.voted === 2`)
+	b.screenshot(t, "class-projector-3-round2.png")
+
+	b.press(t, "s")
+	phone.wait(t, "the phone's verdict", `document.getElementById("verdict").textContent !== ""`)
+	laptop.wait(t, "the laptop's verdict", `document.getElementById("verdict").textContent !== ""`)
+	assert.Equal(t, "Right: EACCES.", phone.text(t, "#verdict"))
+	assert.Equal(t, "Right: EACCES.", laptop.text(t, "#verdict"))
+	st = b.until(t, "the projector's run answered with the class's answer", `s.verdict !== ""`)
+	assert.Equal(t, "right", st.Verdict)
+	assert.Equal(t, "EACCES", st.Truth)
+	b.screenshot(t, "class-projector-4-revealed.png") // the panel put away: the run, answered
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(1920, 1080)))
+	b.press(t, "v")
+	time.Sleep(500 * time.Millisecond)
+	b.screenshot(t, "class-projector-5-rounds-1920.png")
+	assert.Empty(t, b.errors())
+}
+
+// TestClassOnAStaticHost: without portplay-serve, V says what class
+// sessions need, and the rest of the app goes on.
+func TestClassOnAStaticHost(t *testing.T) {
+	url := serve(t, webDir) // a static host: files only
+	b := newBrowser(t)
+	b.open(t, url+"#scene=1&seed=1&step=2", 10)
+	b.press(t, "v")
+	b.until(t, "the explanation", `s.classState === "unavailable"`)
+	b.screenshot(t, "class-projector-static-host.png")
+	b.press(t, "v")
+	b.press(t, "a")
+	st := b.until(t, "the question answered", `s.verdict !== ""`)
+	assert.Equal(t, "right", st.Verdict)
+}

@@ -66,6 +66,8 @@ type Game struct {
 	// mode's QR code; "" natively.
 	qrBase string
 	qr     qrCode
+	// class is the class session's teacher side (V, class.go).
+	class classroom
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -102,6 +104,8 @@ func (g *Game) Update() error {
 	if inpututil.IsKeyJustPressed(ebiten.KeyL) {
 		g.log.shown = !g.log.shown
 	}
+	g.classKeys()
+	g.classUpdate()
 	for _, ka := range keyActions {
 		for _, k := range ka.keys {
 			if !inpututil.IsKeyJustPressed(k) {
@@ -222,6 +226,9 @@ func (g *Game) layout() *Layout {
 // click handles a click or tap at point (x, y) in units; dir is -1 for the
 // right mouse button (a knob's previous choice).
 func (g *Game) click(x, y float64, dir int) {
+	if g.classClick(x, y) {
+		return
+	}
 	if g.sess.Dismiss() {
 		return
 	}
@@ -277,6 +284,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if lay.EventsShown && !vm.EventList.Open {
 		g.log.draw(v, g.sess.Recent(), lay.Events)
 	}
+	g.drawClass(v, lay)
 	if vm.Fatal != "" {
 		drawMessage(v, lay, []string{vm.Fatal}, lay.H/2-40)
 	}

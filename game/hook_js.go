@@ -70,13 +70,17 @@ var hookFields = map[string]func(*Status) any{
 		}
 		return rows
 	},
-	"step":      func(st *Status) any { return st.Step },
-	"steps":     func(st *Status) any { return st.Steps },
-	"question":  func(st *Status) any { return st.Question },
-	"choices":   func(st *Status) any { return jsStrings(st.Choices) },
-	"verdict":   func(st *Status) any { return st.Verdict },
-	"truth":     func(st *Status) any { return st.Truth },
-	"presenter": func(st *Status) any { return st.Presenter },
+	"classState":   func(st *Status) any { return st.ClassState },
+	"classCode":    func(st *Status) any { return st.ClassCode },
+	"classDevices": func(st *Status) any { return st.ClassDevices },
+	"voted":        func(st *Status) any { return st.Voted },
+	"step":         func(st *Status) any { return st.Step },
+	"steps":        func(st *Status) any { return st.Steps },
+	"question":     func(st *Status) any { return st.Question },
+	"choices":      func(st *Status) any { return jsStrings(st.Choices) },
+	"verdict":      func(st *Status) any { return st.Verdict },
+	"truth":        func(st *Status) any { return st.Truth },
+	"presenter":    func(st *Status) any { return st.Presenter },
 	"answers": func(st *Status) any {
 		answers := map[string]any{}
 		for k, v := range st.Answers {

@@ -42,6 +42,11 @@ type Status struct {
 	LayoutW, LayoutH, Zoom float64
 	Portrait, Phone        bool
 	ReducedMotion          bool // packets are not drawn flying (prefers-reduced-motion)
+	// The class session (V): "", "starting", "open" or "unavailable";
+	// its room's code; its devices and how many voted in the round.
+	ClassState          string
+	ClassCode           string
+	ClassDevices, Voted int
 }
 
 // EventRow is a row of the event list as a test reads it.
@@ -59,6 +64,8 @@ func (g *Game) Status() Status {
 	st := Status{Frames: g.frames, Problems: vm.Problems, ReducedMotion: vm.ReducedMotion, Playing: g.sess.Playing(), Speed: set.Speed,
 		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
 		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName}
+	st.ClassState = [...]string{"", "starting", "open", "unavailable"}[g.class.state]
+	st.ClassCode, st.ClassDevices, st.Voted = g.class.code, g.class.view.Devices, g.class.view.Voted
 	lay := g.layout()
 	st.LayoutW, st.LayoutH, st.Zoom, st.Portrait, st.Phone = lay.W, lay.H, lay.Zoom, lay.Portrait, lay.Phone
 	if vm.Fatal != "" {

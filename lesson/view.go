@@ -496,6 +496,7 @@ func (s *Session) helpLines() [][2]string {
 		{"M", "presenter mode: narration hidden, larger type"},
 		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
 		{"K", "copy a link to this moment (with your own scenario in it)"},
+		{"V", "class session: every student votes on the questions from their own device (portplay-serve)"},
 		{"Home  End", "the start / the end of the run (the timeline under the network)"},
 		{"F", "full screen"},
 		{"L  T", "the event log as a panel; in the browser, the text view"},

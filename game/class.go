@@ -1,0 +1,479 @@
+package game
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// classroom is the teacher's side of a class session (V): a room on the
+// server the page came from (portplay-serve, web.ClassHandler), its code
+// and a QR code of its address for the students, how many devices joined
+// and voted, and the teacher's actions. The server computes each question
+// and its answer from the lesson, step, seed and profile the projector
+// shows; this only says which, and draws what the server's stream says.
+// The network is the browser's (fetch and EventSource, class_js.go: no
+// HTTP client in the wasm): each answer comes back to Update as a
+// function on the Game, so that no frame waits.
+type classroom struct {
+	shown        bool
+	state        classState
+	code, secret string
+	msg          string // why there is no session, or the last refusal
+	view         teacherView
+	asked        questionRef // the question the room was last given
+	updates      chan func(*Game)
+	stop         func() // closes the room's stream
+	qr           *ebiten.Image
+	qrFor        string
+	buttons      []button // the panel's, where they were last drawn
+}
+
+// teacherView is the room as the server's teacher stream gives it
+// (teacherView's JSON): the app reads it without importing the
+// server's package, which would add its dependencies to the wasm.
+type teacherView struct {
+	Devices  int      `json:"devices"`
+	Phase    string   `json:"phase"` // waiting, voting, closed, revealed
+	Question int      `json:"question"`
+	Text     string   `json:"text"`
+	Choices  []string `json:"choices"`
+	Round    int      `json:"round"`
+	Voted    int      `json:"voted"`
+	Tallies  [][]int  `json:"tallies"`
+	Truth    string   `json:"truth"`
+}
+
+// questionRef names the question the projector shows, as the server's
+// class.Ref does.
+type questionRef struct {
+	scene, step int
+	seed        uint64
+	profile     string
+}
+
+type classState uint8
+
+const (
+	classOff classState = iota
+	classStarting
+	classOpen
+	classUnavailable
+)
+
+// Class session keys, while the panel is shown: V shows or hides it.
+const (
+	classKeyToggle = ebiten.KeyV
+	classKeyVotes  = ebiten.KeyD // show the distribution
+	classKeyAgain  = ebiten.KeyG // discuss and vote again
+	classKeyReveal = ebiten.KeyS // see the answer
+)
+
+// Actions of the panel's buttons, apart from the session's.
+const (
+	actClassVotes lesson.Action = -1 - iota
+	actClassAgain
+	actClassReveal
+	actClassHide
+)
+
+// classOrigin is the address class sessions are at for the page at page
+// (its scheme and host), "" natively.
+func classOrigin(page string) string {
+	u, err := url.Parse(page)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + "/"
+}
+
+// loopbackHost says whether the address's host is this computer's own,
+// which no student's device can open.
+func loopbackHost(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.IsLoopback()
+}
+
+// classKeys handles V, and the teacher's keys while the panel is shown.
+func (g *Game) classKeys() {
+	if g.class.updates == nil {
+		g.class.updates = make(chan func(*Game), 16)
+	}
+	if inpututil.IsKeyJustPressed(classKeyToggle) && !ebiten.IsKeyPressed(ebiten.KeyControl) && !ebiten.IsKeyPressed(ebiten.KeyMeta) {
+		g.classDo(actClassHide)
+	}
+	if !g.class.shown {
+		return
+	}
+	for k, a := range map[ebiten.Key]lesson.Action{classKeyVotes: actClassVotes, classKeyAgain: actClassAgain, classKeyReveal: actClassReveal} {
+		if inpututil.IsKeyJustPressed(k) {
+			g.classDo(a)
+		}
+	}
+}
+
+// classUpdate applies what the network brought, and gives the room the
+// question the projector shows.
+func (g *Game) classUpdate() {
+	c := &g.class
+	for range cap(c.updates) {
+		select {
+		case f := <-c.updates:
+			f(g)
+			continue
+		default:
+		}
+		break
+	}
+	q := g.vm.Narration.Question
+	if c.state != classOpen || q == nil || q.Verdict != lesson.Unjudged {
+		return
+	}
+	set := g.sess.Settings()
+	ref := questionRef{g.vm.Lesson, g.vm.Narration.Step + 1, set.Seed, set.Profile.Name}
+	if ref != c.asked {
+		c.asked = ref
+		g.classPost(map[string]any{"action": "ask", "scene": ref.scene, "step": ref.step, "seed": ref.seed, "profile": ref.profile}, nil)
+	}
+}
+
+// classDo carries out a class action: V starts the session or shows and
+// hides its panel; the others are the teacher's.
+func (g *Game) classDo(a lesson.Action) {
+	c := &g.class
+	switch a {
+	case actClassHide:
+		if c.state == classOff {
+			c.shown = true
+			g.classStart()
+			return
+		}
+		c.shown = !c.shown
+	case actClassVotes:
+		g.classPost(map[string]any{"action": "distribution"}, nil)
+	case actClassAgain:
+		g.classPost(map[string]any{"action": "round2"}, nil)
+	case actClassReveal:
+		// The reveal plays the run as the projector does for an answer:
+		// with the class's most chosen answer (its last round's), the
+		// panel put away so that the class watches the engine (V shows
+		// the distributions again).
+		g.classPost(map[string]any{"action": "reveal"}, func(g *Game, v teacherView) {
+			if k, ok := mostChosen(v); ok && g.vm.Narration.Question != nil && g.vm.Narration.Question.Verdict == lesson.Unjudged {
+				g.class.shown = false
+				g.do(lesson.ActAnswer + lesson.Action(k))
+			}
+		})
+	}
+}
+
+// mostChosen is the choice most devices chose in the last round anyone
+// voted in (the first of equals), if any.
+func mostChosen(v teacherView) (int, bool) {
+	for r := len(v.Tallies) - 1; r >= 0; r-- {
+		best, n := -1, 0
+		for k, c := range v.Tallies[r] {
+			if c > n {
+				best, n = k, c
+			}
+		}
+		if best >= 0 {
+			return best, true
+		}
+	}
+	return 0, false
+}
+
+// classUnavailableText says why there is no class session here.
+const classUnavailableText = "Class sessions need portplay-serve: students' devices vote through it. Start portplay-serve -lan on this computer and open the address it prints."
+
+// send brings f to the next Update. It never blocks its caller (a
+// browser's callback), and wakes an idle game.
+func (c *classroom) send(f func(*Game)) {
+	updates := c.updates
+	go func() {
+		updates <- f
+		ebiten.ScheduleFrame()
+	}()
+}
+
+// classStart opens a room on the page's server and follows it.
+func (g *Game) classStart() {
+	c := &g.class
+	origin := classOrigin(g.qrBase)
+	if origin == "" {
+		c.state, c.msg = classUnavailable, classUnavailableText
+		return
+	}
+	c.state, c.msg = classStarting, ""
+	classFetch(origin+"class/api/rooms", nil, func(status int, text string) {
+		var room struct{ Code, Secret string }
+		if status != 201 || json.Unmarshal([]byte(text), &room) != nil {
+			// A static host answers 404 or 405; no server, no answer.
+			c.send(func(g *Game) { g.class.state, g.class.msg = classUnavailable, classUnavailableText })
+			return
+		}
+		c.send(func(g *Game) {
+			c := &g.class
+			c.state, c.code, c.secret = classOpen, room.Code, room.Secret
+			c.stop = classFollow(origin+"class/api/rooms/"+room.Code+"/teacher/events?secret="+room.Secret, func(data string) {
+				var v teacherView
+				if json.Unmarshal([]byte(data), &v) == nil {
+					c.send(func(g *Game) { g.class.view = v })
+				}
+			}, func() {
+				c.send(func(g *Game) {
+					g.class.stop()
+					g.class = classroom{shown: true, state: classUnavailable, updates: g.class.updates,
+						msg: "The class session has ended (the room expired or the server stopped): press V twice to start another."}
+				})
+			})
+		})
+	})
+}
+
+// classPost sends a teacher's action; then, if it was taken, runs after
+// on the Game with the room's view.
+func (g *Game) classPost(body map[string]any, after func(*Game, teacherView)) {
+	c := &g.class
+	if c.state != classOpen {
+		return
+	}
+	body["secret"] = c.secret
+	b, _ := json.Marshal(body)
+	classFetch(classOrigin(g.qrBase)+"class/api/rooms/"+c.code+"/teacher", b, func(status int, text string) {
+		var v teacherView
+		msg := ""
+		switch {
+		case status == 0:
+			msg = "The server did not answer: " + text
+		case status != 200:
+			msg = strings.TrimSpace(text)
+		case json.Unmarshal([]byte(text), &v) != nil:
+			msg = "The server's answer could not be read."
+		}
+		c.send(func(g *Game) {
+			g.class.msg = msg
+			if msg == "" {
+				g.class.view = v
+				if after != nil {
+					after(g, v)
+				}
+			}
+		})
+	})
+}
+
+// classClick handles a click on the panel; false if it is not shown
+// there.
+func (g *Game) classClick(x, y float64) bool {
+	if !g.class.shown {
+		return false
+	}
+	if a := hit(g.class.buttons, x, y); a != lesson.ActNone {
+		g.classDo(a)
+	}
+	return true // the panel covers the scene: a click on it is its own
+}
+
+// studentsURL is where students go: the page, with the room's code
+// in it for the QR code.
+func (c *classroom) studentsURL(origin string, withCode bool) string {
+	if withCode {
+		return origin + "class/?room=" + c.code
+	}
+	return origin + "class/"
+}
+
+// drawClass draws the class session's panel over the scene: the room's
+// code and address with a QR code large enough to scan from the back of
+// a room, how many devices joined and voted, each round's distribution
+// once shown, the answer once revealed, and the teacher's buttons.
+func (g *Game) drawClass(v *view, lay *Layout) {
+	c := &g.class
+	c.buttons = c.buttons[:0]
+	if !c.shown {
+		return
+	}
+	w, h := lay.W-16, lay.H-16
+	x, y := 8.0, 8.0
+	if c.state != classOpen {
+		// Only words: a box of their size in the middle.
+		w, h = min(w, 760), min(h, 280)
+		x, y = (lay.W-w)/2, (lay.H-h)/2
+	}
+	v.fillRect(x, y, w, h, colPanel)
+	v.strokeRect(x, y, w, h, 2, colText)
+	small := w < 700
+	size := 22.0
+	if small {
+		size = 16
+	}
+	origin := classOrigin(g.qrBase)
+	// The QR code on the right, as tall as the panel allows (on a
+	// portrait screen, at the bottom).
+	qrSide := min(h-40, w*0.45)
+	textW := w - qrSide - 56
+	if c.state != classOpen {
+		textW = w - 40
+	}
+	if small && c.state == classOpen {
+		qrSide, textW = min(w-40, h*0.4), w-40
+	}
+	ty := y + 20
+	line := func(s string, tf Typeface, sz float64, col color.Color) {
+		for _, l := range v.wrap(s, tf, sz, textW) {
+			v.text(l, tf, sz, x+20, ty, alignStart, col)
+			ty += sz * 1.35
+		}
+	}
+	switch c.state {
+	case classStarting:
+		line("Class session: opening a room…", Bold, size+6, colText)
+	case classUnavailable:
+		line("Class session", Bold, size+6, colText)
+		ty += 8
+		line(c.msg, Regular, size, colText)
+		ty += 8
+		line("V closes this.", Regular, size, colMuted)
+		return
+	case classOpen:
+		line("Class session · room "+c.code, Bold, size+8, colText)
+		line("Students open "+c.studentsURL(origin, false)+" and type "+c.code+", or scan the code.", Regular, size, colText)
+		if loopbackHost(origin) {
+			ty += 4
+			line(origin+" is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints.", Bold, size, colError)
+		}
+		ty += 8
+		line(plural(c.view.Devices, "device", "devices")+" joined", Regular, size, colMuted)
+		g.drawClassQuestion(v, x+20, &ty, textW, size)
+		if c.msg != "" {
+			line(c.msg, Bold, size, colError)
+		}
+		g.drawClassQR(v, x, y, w, h, qrSide, small, c.studentsURL(origin, true))
+	}
+	// The teacher's buttons along the bottom.
+	bw, bh := min(260, (textW-30)/4), 48.0
+	if small {
+		bw = (w - 40 - 30) / 4
+	}
+	by := y + h - bh - 16
+	if small {
+		by = y + h - qrSide - bh - 40
+	}
+	for i, b := range []button{
+		{label: "Show the votes", key: "D", act: actClassVotes},
+		{label: "Vote again", key: "G", act: actClassAgain},
+		{label: "Reveal", key: "S", act: actClassReveal},
+		{label: "Hide", key: "V", act: actClassHide},
+	} {
+		b.r = rect{x + 20 + float64(i)*(bw+10), by, bw, bh}
+		b.off = c.state != classOpen && b.act != actClassHide
+		c.buttons = append(c.buttons, b)
+		drawButton(v, b)
+	}
+}
+
+// drawClassQuestion draws the room's question: "17 of 24 voted" while a
+// round is open, each shown round's distribution, the answer once
+// revealed.
+func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float64) {
+	cv := g.class.view
+	if cv.Question == 0 {
+		v.text("Waiting for the lesson's next question.", Regular, size, x, *ty, alignStart, colText)
+		*ty += size * 1.35
+		return
+	}
+	*ty += 8
+	for _, l := range v.wrap(cv.Text, Bold, size, w) {
+		v.text(l, Bold, size, x, *ty, alignStart, colText)
+		*ty += size * 1.35
+	}
+	status := fmt.Sprintf("Round %d: %d of %d voted", cv.Round, cv.Voted, cv.Devices)
+	switch cv.Phase {
+	case "voting":
+		if cv.Round == 2 {
+			status = fmt.Sprintf("Discuss with your neighbour and vote again: %d of %d voted", cv.Voted, cv.Devices)
+		}
+	case "closed":
+		status += " (closed)"
+	case "revealed":
+		status = "The answer: " + cv.Truth
+	}
+	v.text(v.fit(status, Bold, size, w), Bold, size, x, *ty, alignStart, colListen)
+	*ty += size * 1.5
+	// The distributions, round by round, a bar per choice.
+	barW := w - 260
+	for r, tally := range cv.Tallies {
+		if tally == nil {
+			continue
+		}
+		total := 0
+		for _, n := range tally {
+			total += n
+		}
+		v.text(fmt.Sprintf("Round %d", r+1), Regular, size-2, x, *ty, alignStart, colMuted)
+		*ty += size * 1.3
+		for k, n := range tally {
+			label := string(rune('A'+k)) + "  " + cv.Choices[k]
+			col := colInUse
+			if cv.Phase == "revealed" && cv.Choices[k] == cv.Truth {
+				col = colListen
+			}
+			v.text(v.fit(label, Regular, size-2, 190), Regular, size-2, x, *ty, alignStart, colText)
+			if total > 0 && n > 0 {
+				v.fillRect(x+200, *ty+2, barW*float64(n)/float64(total), size-4, col)
+			}
+			v.text(fmt.Sprint(n), Bold, size-2, x+210+barW*float64(n)/float64(max(total, 1)), *ty, alignStart, colText)
+			*ty += size * 1.3
+		}
+	}
+}
+
+// drawClassQR draws the QR code of the students' address with the room
+// in it: on the right of the panel, or at its bottom on a narrow screen.
+func (g *Game) drawClassQR(v *view, x, y, w, h, side float64, small bool, target string) {
+	c := &g.class
+	if c.qrFor != target {
+		c.qrFor, c.qr = target, nil
+		if m := qrModules(target); m != nil {
+			c.qr = ebiten.NewImageFromImage(m)
+		}
+	}
+	if c.qr == nil {
+		return
+	}
+	slot := rect{x + w - side - 20, y + 20, side, side}
+	if small {
+		slot = rect{x + (w-side)/2, y + h - side - 20, side, side}
+	}
+	qx, qy, px := qrPlace(slot, v.scale, c.qr.Bounds().Dx())
+	op := &ebiten.DrawImageOptions{} // nearest-neighbour: sharp modules
+	op.GeoM.Scale(px, px)
+	op.GeoM.Translate(qx, qy)
+	v.dst.DrawImage(c.qr, op)
+}
+
+// plural is n with the noun that goes with it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprint(n, " ", many)
+}

@@ -1,0 +1,67 @@
+package game
+
+import "syscall/js"
+
+// classFetch POSTs body (JSON) to url with the browser's fetch; done gets
+// the answer's status and text, or status 0 and why no answer came.
+func classFetch(url string, body []byte, done func(status int, text string)) {
+	opts := js.Global().Get("Object").New()
+	opts.Set("method", "POST")
+	headers := js.Global().Get("Object").New()
+	headers.Set("Content-Type", "application/json")
+	opts.Set("headers", headers)
+	opts.Set("body", string(body))
+	var ok, fail js.Func
+	release := func() { ok.Release(); fail.Release() }
+	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		release()
+		resp := args[0]
+		status := resp.Get("status").Int()
+		var text, broken js.Func
+		text = js.FuncOf(func(_ js.Value, a []js.Value) any {
+			text.Release()
+			broken.Release()
+			done(status, a[0].String())
+			return nil
+		})
+		broken = js.FuncOf(func(_ js.Value, a []js.Value) any {
+			text.Release()
+			broken.Release()
+			done(0, a[0].Call("toString").String())
+			return nil
+		})
+		resp.Call("text").Call("then", text, broken)
+		return nil
+	})
+	fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		release()
+		done(0, args[0].Call("toString").String())
+		return nil
+	})
+	js.Global().Call("fetch", url, opts).Call("then", ok, fail)
+}
+
+// classFollow follows url's Server-Sent Events with an EventSource, which
+// reconnects by itself with Last-Event-ID: each gets each "state" event's
+// data; ended is called once the server refuses the stream (the room is
+// gone). It returns the function that closes the stream.
+func classFollow(url string, each func(data string), ended func()) func() {
+	es := js.Global().Get("EventSource").New(url)
+	state := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		each(args[0].Get("data").String())
+		return nil
+	})
+	failed := js.FuncOf(func(js.Value, []js.Value) any {
+		if es.Get("readyState").Int() == 2 { // CLOSED: refused, not to be tried again
+			ended()
+		}
+		return nil
+	})
+	es.Call("addEventListener", "state", state)
+	es.Set("onerror", failed)
+	return func() {
+		es.Call("close")
+		state.Release()
+		failed.Release()
+	}
+}

@@ -1,0 +1,16 @@
+//go:build !js
+
+package game
+
+// Natively the app has no page address, so classStart says class
+// sessions need portplay-serve before it would fetch anything; these
+// answer as a browser with no server would.
+
+func classFetch(url string, body []byte, done func(status int, text string)) {
+	go done(0, "class sessions run in the browser, from portplay-serve")
+}
+
+func classFollow(url string, each func(data string), ended func()) func() {
+	go ended()
+	return func() {}
+}

@@ -1,0 +1,73 @@
+package game
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/class"
+)
+
+func TestClassOrigin(t *testing.T) {
+	for _, tc := range []struct{ page, origin string }{
+		{"http://192.168.1.20:8080/", "http://192.168.1.20:8080/"},
+		{"http://192.168.1.20:8080/portplay/index.html", "http://192.168.1.20:8080/"},
+		{"https://example.org/tools/portplay/", "https://example.org/"},
+		{"", ""}, // natively: no page, no server
+	} {
+		assert.Equal(t, tc.origin, classOrigin(tc.page), tc.page)
+	}
+}
+
+func TestLoopbackHost(t *testing.T) {
+	for _, tc := range []struct {
+		origin   string
+		loopback bool
+	}{
+		{"http://127.0.0.1:8080/", true},
+		{"http://127.3.4.5:8080/", true}, // all of 127/8 is loopback
+		{"http://localhost:8080/", true},
+		{"http://[::1]:8080/", true},
+		{"http://192.168.1.20:8080/", false},
+		{"http://[fe80::1]:8080/", false},
+		{"https://example.org/", false},
+	} {
+		assert.Equal(t, tc.loopback, loopbackHost(tc.origin), tc.origin)
+	}
+}
+
+func TestMostChosen(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		tallies [][]int
+		want    int
+		ok      bool
+	}{
+		{"no distribution", nil, 0, false},
+		{"nobody voted", [][]int{{0, 0, 0}}, 0, false},
+		{"the first round", [][]int{{1, 3, 2}}, 1, true},
+		{"the second round over the first", [][]int{{5, 0, 0}, {0, 0, 4}}, 2, true},
+		{"a second round nobody voted in", [][]int{{0, 2, 1}, {0, 0, 0}}, 1, true},
+		{"equals: the first", [][]int{{2, 2, 0}}, 0, true},
+	} {
+		k, ok := mostChosen(teacherView{Tallies: tc.tallies})
+		assert.Equal(t, tc.ok, ok, tc.name)
+		if tc.ok {
+			assert.Equal(t, tc.want, k, tc.name)
+		}
+	}
+}
+
+// TestTeacherViewWire: the app reads what the server writes.
+func TestTeacherViewWire(t *testing.T) {
+	sent := class.TeacherView{Code: "K7PX3Q", Devices: 24, Phase: class.Voting, Question: 2, Text: "Which?",
+		Choices: []string{"a", "b"}, Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b"}
+	b, err := json.Marshal(sent)
+	require.NoError(t, err)
+	var got teacherView
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.Equal(t, teacherView{Devices: 24, Phase: "voting", Question: 2, Text: "Which?", Choices: []string{"a", "b"},
+		Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b"}, got)
+}
