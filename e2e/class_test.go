@@ -292,6 +292,8 @@ func TestClassSessionFromTheApp(t *testing.T) {
 	b.press(t, "v")
 	time.Sleep(500 * time.Millisecond)
 	b.screenshot(t, "class-projector-5-rounds-1920.png")
+	b.press(t, "u")
+	b.until(t, "the summary saved", `s.saved === "portplay-class-`+code+`.csv"`)
 	assert.Empty(t, b.errors())
 }
 

@@ -75,6 +75,7 @@ const (
 	classKeyVotes  = ebiten.KeyD // show the distribution
 	classKeyAgain  = ebiten.KeyG // discuss and vote again
 	classKeyReveal = ebiten.KeyS // see the answer
+	classKeySave   = ebiten.KeyU // the summary as CSV
 )
 
 // Actions of the panel's buttons, apart from the session's.
@@ -83,6 +84,7 @@ const (
 	actClassAgain
 	actClassReveal
 	actClassHide
+	actClassSave
 )
 
 // classOrigin is the address class sessions are at for the page at page
@@ -121,7 +123,7 @@ func (g *Game) classKeys() {
 	if !g.class.shown {
 		return
 	}
-	for k, a := range map[ebiten.Key]lesson.Action{classKeyVotes: actClassVotes, classKeyAgain: actClassAgain, classKeyReveal: actClassReveal} {
+	for k, a := range map[ebiten.Key]lesson.Action{classKeyVotes: actClassVotes, classKeyAgain: actClassAgain, classKeyReveal: actClassReveal, classKeySave: actClassSave} {
 		if inpututil.IsKeyJustPressed(k) {
 			g.classDo(a)
 		}
@@ -165,6 +167,24 @@ func (g *Game) classDo(a lesson.Action) {
 			return
 		}
 		c.shown = !c.shown
+	case actClassSave:
+		if c.state != classOpen {
+			return
+		}
+		// A GET with the secret in its query: the summary comes from the
+		// server, which alone has every device's votes.
+		code := c.code
+		classFetch(classOrigin(g.qrBase)+"class/api/rooms/"+code+"/summary.csv?secret="+c.secret, nil, func(status int, text string) {
+			c.send(func(g *Game) {
+				if status != 200 {
+					g.class.msg = "The summary could not be had: " + strings.TrimSpace(text)
+					return
+				}
+				g.class.msg = ""
+				g.saved(lesson.Export{Name: "portplay-class-" + code + ".csv", Type: "text/csv", Data: []byte(text),
+					Say: "the class's answers, question by question"}, nil)
+			})
+		})
 	case actClassVotes:
 		g.classPost(map[string]any{"action": "distribution"}, nil)
 	case actClassAgain:
@@ -222,7 +242,7 @@ func (g *Game) classStart() {
 		return
 	}
 	c.state, c.msg = classStarting, ""
-	classFetch(origin+"class/api/rooms", nil, func(status int, text string) {
+	classFetch(origin+"class/api/rooms", []byte{}, func(status int, text string) {
 		var room struct{ Code, Secret string }
 		if status != 201 || json.Unmarshal([]byte(text), &room) != nil {
 			// A static host answers 404 or 405; no server, no answer.
@@ -369,18 +389,19 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 		g.drawClassQR(v, x, y, w, h, qrSide, small, c.studentsURL(origin, true))
 	}
 	// The teacher's buttons along the bottom.
-	bw, bh := min(260, (textW-30)/4), 48.0
+	bw, bh := min(260, (textW-40)/5), 48.0
 	if small {
-		bw = (w - 40 - 30) / 4
+		bw = (w - 40 - 40) / 5
 	}
 	by := y + h - bh - 16
 	if small {
 		by = y + h - qrSide - bh - 40
 	}
 	for i, b := range []button{
-		{label: "Show the votes", key: "D", act: actClassVotes},
+		{label: "Show votes", key: "D", act: actClassVotes},
 		{label: "Vote again", key: "G", act: actClassAgain},
 		{label: "Reveal", key: "S", act: actClassReveal},
+		{label: "Summary", key: "U", act: actClassSave},
 		{label: "Hide", key: "V", act: actClassHide},
 	} {
 		b.r = rect{x + 20 + float64(i)*(bw+10), by, bw, bh}

@@ -2,15 +2,18 @@ package game
 
 import "syscall/js"
 
-// classFetch POSTs body (JSON) to url with the browser's fetch; done gets
-// the answer's status and text, or status 0 and why no answer came.
+// classFetch sends a request with the browser's fetch: a POST of body
+// (JSON), or a GET when body is nil. done gets the answer's status and
+// text, or status 0 and why no answer came.
 func classFetch(url string, body []byte, done func(status int, text string)) {
 	opts := js.Global().Get("Object").New()
-	opts.Set("method", "POST")
-	headers := js.Global().Get("Object").New()
-	headers.Set("Content-Type", "application/json")
-	opts.Set("headers", headers)
-	opts.Set("body", string(body))
+	if body != nil {
+		opts.Set("method", "POST")
+		headers := js.Global().Get("Object").New()
+		headers.Set("Content-Type", "application/json")
+		opts.Set("headers", headers)
+		opts.Set("body", string(body))
+	}
 	var ok, fail js.Func
 	release := func() { ok.Release(); fail.Release() }
 	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
