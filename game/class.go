@@ -35,6 +35,10 @@ type classroom struct {
 	qr           *ebiten.Image
 	qrFor        string
 	buttons      []button // the panel's, where they were last drawn
+	// dirty: something changed since the text mirror was written;
+	// page is the mirror's section (class_js.go).
+	dirty bool
+	page  classPage
 }
 
 // teacherView is the room as the server's teacher stream gives it
@@ -138,12 +142,20 @@ func (g *Game) classUpdate() {
 		select {
 		case f := <-c.updates:
 			f(g)
+			c.dirty = true
 			continue
 		default:
 		}
 		break
 	}
+	if c.dirty {
+		c.dirty = false
+		g.writeClassMirror()
+	}
 	q := g.vm.Narration.Question
+	if q == nil {
+		c.asked = questionRef{} // back at a question later, it is asked afresh
+	}
 	if c.state != classOpen || q == nil || q.Verdict != lesson.Unjudged {
 		return
 	}
@@ -159,6 +171,7 @@ func (g *Game) classUpdate() {
 // hides its panel; the others are the teacher's.
 func (g *Game) classDo(a lesson.Action) {
 	c := &g.class
+	c.dirty = true
 	switch a {
 	case actClassHide:
 		if c.state == classOff {
@@ -260,7 +273,7 @@ func (g *Game) classStart() {
 			}, func() {
 				c.send(func(g *Game) {
 					g.class.stop()
-					g.class = classroom{shown: true, state: classUnavailable, updates: g.class.updates,
+					g.class = classroom{shown: true, state: classUnavailable, updates: g.class.updates, page: g.class.page,
 						msg: "The class session has ended (the room expired or the server stopped): press V twice to start another."}
 				})
 			})
@@ -411,6 +424,64 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 	}
 }
 
+// status is where the room's question is, in a line: "Round 1: 17 of 24
+// voted" while a round is open (never how they voted).
+func (cv teacherView) status() string {
+	status := fmt.Sprintf("Round %d: %d of %d voted", cv.Round, cv.Voted, cv.Devices)
+	switch cv.Phase {
+	case "voting":
+		if cv.Round == 2 {
+			status = fmt.Sprintf("Discuss with your neighbour and vote again: %d of %d voted", cv.Voted, cv.Devices)
+		}
+	case "closed":
+		status += " (closed)"
+	case "revealed":
+		status = "The answer: " + cv.Truth
+	}
+	return status
+}
+
+// words is the panel as text, for the page's text mirror: the line a
+// screen reader is told of when it changes, then the rest.
+func (g *Game) classWords() (status string, lines []string) {
+	c := &g.class
+	switch c.state {
+	case classStarting:
+		return "Class session: opening a room…", nil
+	case classUnavailable:
+		return "Class session: none", []string{c.msg}
+	case classOff:
+		return "", nil
+	}
+	origin := classOrigin(g.qrBase)
+	lines = append(lines, fmt.Sprintf("Room %s. Students open %s and type %s, or scan the QR code of %s.",
+		c.code, c.studentsURL(origin, false), c.code, c.studentsURL(origin, true)))
+	if loopbackHost(origin) {
+		lines = append(lines, origin+" is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints.")
+	}
+	cv := c.view
+	lines = append(lines, plural(cv.Devices, "device", "devices")+" joined.")
+	status = "Class session: waiting for the lesson's next question."
+	if cv.Question > 0 {
+		status = "Class session: " + cv.status() + "."
+		lines = append(lines, cv.Text)
+		for r, tally := range cv.Tallies {
+			if tally == nil {
+				continue
+			}
+			var parts []string
+			for k, n := range tally {
+				parts = append(parts, fmt.Sprintf("%c %s %d", 'A'+k, cv.Choices[k], n))
+			}
+			lines = append(lines, fmt.Sprintf("Round %d: %s.", r+1, strings.Join(parts, ", ")))
+		}
+	}
+	if c.msg != "" {
+		lines = append(lines, c.msg)
+	}
+	return status, lines
+}
+
 // drawClassQuestion draws the room's question: "17 of 24 voted" while a
 // round is open, each shown round's distribution, the answer once
 // revealed.
@@ -426,18 +497,7 @@ func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float6
 		v.text(l, Bold, size, x, *ty, alignStart, colText)
 		*ty += size * 1.35
 	}
-	status := fmt.Sprintf("Round %d: %d of %d voted", cv.Round, cv.Voted, cv.Devices)
-	switch cv.Phase {
-	case "voting":
-		if cv.Round == 2 {
-			status = fmt.Sprintf("Discuss with your neighbour and vote again: %d of %d voted", cv.Voted, cv.Devices)
-		}
-	case "closed":
-		status += " (closed)"
-	case "revealed":
-		status = "The answer: " + cv.Truth
-	}
-	v.text(v.fit(status, Bold, size, w), Bold, size, x, *ty, alignStart, colListen)
+	v.text(v.fit(cv.status(), Bold, size, w), Bold, size, x, *ty, alignStart, colListen)
 	*ty += size * 1.5
 	// The distributions, round by round, a bar per choice.
 	barW := w - 260

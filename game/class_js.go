@@ -1,6 +1,11 @@
 package game
 
-import "syscall/js"
+import (
+	"strings"
+	"syscall/js"
+
+	"github.com/portplay/portplay/lesson"
+)
 
 // classFetch sends a request with the browser's fetch: a POST of body
 // (JSON), or a GET when body is nil. done gets the answer's status and
@@ -66,5 +71,53 @@ func classFollow(url string, each func(data string), ended func()) func() {
 		es.Call("close")
 		state.Release()
 		failed.Release()
+	}
+}
+
+// classPage is the class session in the page's text mirror: a section
+// after its title, with the status in a live region and the teacher's
+// actions as buttons.
+type classPage struct {
+	sec, status, body js.Value
+	said              string
+}
+
+// writeClassMirror writes the class session into the text mirror.
+func (g *Game) writeClassMirror() {
+	m, c := g.page, &g.class
+	if m == nil {
+		return
+	}
+	p := &c.page
+	if p.sec.IsUndefined() {
+		p.sec = m.doc.Call("createElement", "section")
+		p.sec.Call("setAttribute", "aria-label", "Class session")
+		m.root.Call("insertBefore", p.sec, m.title.Get("nextSibling"))
+		m.el(p.sec, "h2", "Class session")
+		p.status = m.el(p.sec, "p", "")
+		p.status.Call("setAttribute", "role", "status")
+		p.body = m.el(p.sec, "div", "")
+		for _, b := range []struct {
+			label, key string
+			act        lesson.Action
+		}{{"Show votes", "D", actClassVotes}, {"Vote again", "G", actClassAgain}, {"Reveal", "S", actClassReveal}, {"Summary", "U", actClassSave}} {
+			e := m.el(p.sec, "button", b.label)
+			e.Call("setAttribute", "aria-keyshortcuts", b.key)
+			act := b.act
+			e.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
+				c.send(func(g *Game) { g.classDo(act) })
+				return nil
+			}))
+		}
+	}
+	status, lines := g.classWords()
+	p.sec.Set("hidden", c.state == classOff)
+	if key := status + "\n" + strings.Join(lines, "\n"); key != p.said {
+		p.said = key
+		p.status.Set("textContent", status)
+		p.body.Set("textContent", "")
+		for _, l := range lines {
+			m.el(p.body, "p", l)
+		}
 	}
 }

@@ -14,3 +14,8 @@ func classFollow(url string, each func(data string), ended func()) func() {
 	go ended()
 	return func() {}
 }
+
+// classPage is the text mirror's class section: there is no page natively.
+type classPage struct{}
+
+func (g *Game) writeClassMirror() {}
