@@ -341,3 +341,30 @@ func axeCheck(t *testing.T, b *browser) {
 		}
 	}
 }
+
+// TestClassPageLeavesTheAppsCache: the app's service worker (its scope
+// is the whole server) keeps the app's page for offline use; a student's
+// page opened on the same server must not take its place there, and the
+// class API's requests must go to the server, not to the worker's cache.
+func TestClassPageLeavesTheAppsCache(t *testing.T) {
+	url, _ := startClassroomServer(t, "-addr", "127.0.0.1:0")
+	b := newBrowser(t)
+	b.open(t, url+"?scene=1", 1)
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](
+		`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "waiting for the service worker to control the page")
+	teacher := newClassTeacher(t, url)
+
+	student := b.tab(t, 390, 844)
+	require.NoError(t, chromedp.Do(student.ctx, chromedp.Navigate(url+"class/?room="+teacher.code)))
+	student.wait(t, "waiting", `document.getElementById("question").textContent === "Waiting for the next question."`)
+
+	kept, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`caches.keys().then(ks => Promise.all(ks.map(k =>
+		caches.open(k).then(c => c.match(new URL("./", location).href)).then(r => r ? r.text() : ""))))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.NotEmpty(t, kept)
+	for _, page := range kept {
+		assert.False(t, strings.Contains(page, "<title>Portplay class</title>"), "the student's page took the app's place in the worker's cache")
+		assert.True(t, strings.Contains(page, "loader"), "the app's page is kept")
+	}
+}
