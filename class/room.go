@@ -12,6 +12,7 @@ import (
 var (
 	ErrNoMoreRounds     = errors.New("a question has two rounds: the second has been opened already")
 	ErrTooManyQuestions = fmt.Errorf("a room asks at most %d questions: open a new room", MaxQuestions)
+	ErrTooManyStreams   = errors.New("the room has as many open streams as it can follow")
 )
 
 // MaxQuestions bounds a room's summary, and so its memory.
@@ -69,6 +70,10 @@ type Room struct {
 	ver, tver uint64
 	dch, tch  chan struct{}
 	ended     bool
+	// streams counts the streams open on the room, at most two a device
+	// (a page reloaded may open its next before the server notices its
+	// last gone) and a few for the teacher.
+	streams int
 }
 
 // asked is the question a room asks now. votes[i] maps each device that
@@ -225,6 +230,23 @@ func (r *Room) Reveal(secret string) error {
 	}
 	r.changed()
 	return nil
+}
+
+// Follow counts a stream opened on the room, refusing one past twice its
+// device limit and a few: each holds a goroutine and a connection. The
+// stream calls release when it ends.
+func (r *Room) Follow() (release func(), err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.streams >= 2*r.cfg.MaxDevices+8 {
+		return nil, ErrTooManyStreams
+	}
+	r.streams++
+	return func() {
+		r.mu.Lock()
+		r.streams--
+		r.mu.Unlock()
+	}, nil
 }
 
 // Join adds a device to the room; joining again (a page reloaded, a

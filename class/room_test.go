@@ -271,3 +271,19 @@ func TestPhaseText(t *testing.T) {
 	var q Phase
 	assert.ErrorContains(t, q.UnmarshalText([]byte("open")), `unknown phase "open"`)
 }
+
+func TestStreamLimit(t *testing.T) {
+	r, _, _ := newTestRoom(t, Config{MaxDevices: 2})
+	var releases []func()
+	for range 2*2 + 8 {
+		release, err := r.Follow()
+		require.NoError(t, err)
+		releases = append(releases, release)
+	}
+	_, err := r.Follow()
+	require.ErrorIs(t, err, ErrTooManyStreams)
+	releases[0]()
+	release, err := r.Follow()
+	require.NoError(t, err, "a stream ended frees its place")
+	release()
+}

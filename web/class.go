@@ -175,7 +175,7 @@ func status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, class.ErrRateLimited):
 		return http.StatusTooManyRequests
-	case errors.Is(err, class.ErrRoomFull), errors.Is(err, class.ErrTooManyRooms):
+	case errors.Is(err, class.ErrRoomFull), errors.Is(err, class.ErrTooManyRooms), errors.Is(err, class.ErrTooManyStreams):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -322,7 +322,7 @@ func (a *classAPI) deviceEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	device := r.URL.Query().Get("device")
-	a.stream(w, r, func() (any, uint64, <-chan struct{}, error) {
+	a.stream(w, r, room, func() (any, uint64, <-chan struct{}, error) {
 		v, ch, err := room.DeviceView(device)
 		return v, v.Version, ch, err
 	})
@@ -334,7 +334,7 @@ func (a *classAPI) teacherEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret := r.URL.Query().Get("secret")
-	a.stream(w, r, func() (any, uint64, <-chan struct{}, error) {
+	a.stream(w, r, room, func() (any, uint64, <-chan struct{}, error) {
 		v, ch, err := room.TeacherView(secret)
 		return v, v.Version, ch, err
 	})
@@ -348,12 +348,18 @@ func (a *classAPI) teacherEvents(w http.ResponseWriter, r *http.Request) {
 // room's version of it: a client that reconnects with Last-Event-ID gets
 // nothing if nothing changed, else the one latest event. Every event it
 // missed is contained in that one, so no ring of past events is kept.
-func (a *classAPI) stream(w http.ResponseWriter, r *http.Request, view func() (any, uint64, <-chan struct{}, error)) {
+func (a *classAPI) stream(w http.ResponseWriter, r *http.Request, room *class.Room, view func() (any, uint64, <-chan struct{}, error)) {
 	v, ver, ch, err := view()
 	if err != nil {
 		fail(w, err)
 		return
 	}
+	release, err := room.Follow()
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	defer release()
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")

@@ -136,6 +136,15 @@ func TestClassLimits(t *testing.T) {
 	st, body = call(t, srv, "POST", room+"/join", `{"device":"`+devA+`"}`)
 	assert.Equal(t, 429, st)
 	assert.Contains(t, body, "too many requests")
+
+	// Streams: at most twice the devices and eight more, each a goroutine.
+	for range 2*1 + 8 {
+		s := openStream(t, srv, room+"/events?device="+devA, "")
+		s.next(t, nil)
+	}
+	st, body = call(t, srv, "GET", room+"/events?device="+devA, "")
+	assert.Equal(t, 503, st)
+	assert.Contains(t, body, "as many open streams as it can follow")
 }
 
 // sse reads a stream's events.
