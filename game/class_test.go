@@ -15,7 +15,9 @@ func TestClassOrigin(t *testing.T) {
 		{"http://192.168.1.20:8080/", "http://192.168.1.20:8080/"},
 		{"http://192.168.1.20:8080/portplay/index.html", "http://192.168.1.20:8080/"},
 		{"https://example.org/tools/portplay/", "https://example.org/"},
+		{"http://localhost:8080", "http://localhost:8080/"},
 		{"", ""}, // natively: no page, no server
+		{"file.html", ""},
 	} {
 		assert.Equal(t, tc.origin, classOrigin(tc.page), tc.page)
 	}
@@ -30,6 +32,9 @@ func TestLoopbackHost(t *testing.T) {
 		{"http://127.3.4.5:8080/", true}, // all of 127/8 is loopback
 		{"http://localhost:8080/", true},
 		{"http://[::1]:8080/", true},
+		{"http://[::1]/", true},
+		{"http://127.0.0.1/", true},
+		{"http://localhost/", true},
 		{"http://192.168.1.20:8080/", false},
 		{"http://[fe80::1]:8080/", false},
 		{"https://example.org/", false},
