@@ -22,7 +22,7 @@ import (
 // 1.05, cannot be met without cutting the app: its own packages alone are
 // about 1.11 of the floor (README). Measured: 1.116 before the presenter's
 // QR encoder, 1.153 with issues 11 and 15, 1.149 without Ebiten's vector
-// paths, about 1.157 with lesson 7's third round, 1.163 with the class
+// paths, 1.155 with lesson 7's third round, 1.161 with the class
 // session's panel (issue 24: 60 KB of code, 21 KB gzipped, through the
 // browser's fetch and EventSource rather than Go's HTTP client, which
 // would add 46%); the budget is that plus a small margin.
