@@ -45,7 +45,7 @@ func TestTextContrast(t *testing.T) {
 		{"WAITING rows, failures, notices, a wrong answer", colError, colPanel},
 		{"a right answer, lesson complete, the chart's range line", colRange, colPanel},
 		{"a pressed button, LISTENING, responses' labels", colBackground, colListen},
-		{"TRANSMITTING, requests' labels, the port strip", colBackground, colInUse},
+		{"SERVING, requests' labels, the port strip", colBackground, colInUse},
 		{"the port strip's TIME_WAIT", colBackground, colTimeWait},
 		{"the port strip's reserved", colBackground, colReserved},
 		{"failure banners", colBackground, colError},

@@ -212,11 +212,11 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	}
 	y := hd.rows
 	label, col := "LISTENING :80", colListen
-	if h.Transmitting {
-		label, col = "TRANSMITTING :80", colInUse
+	if h.Serving {
+		label, col = "SERVING :80", colInUse
 	}
-	// The half-duplex picture of lesson 4: the one port either waits for a
-	// request or is busy sending a response; left out of a box too narrow
+	// The half-duplex picture of lesson 4: the one port either listens or
+	// serves one conversation; left out of a box too narrow
 	// for it (a small frame's grid of boxes), whose rows say as much.
 	if w := v.textWidth(label, Bold, 13) + 12; h.HalfDuplex && w <= b.w-16 {
 		ly := b.y + 30

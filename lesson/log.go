@@ -114,7 +114,7 @@ func (p *player) describe(e sim.Event) string {
 		return fmt.Sprintf("%s waits: %s", p.side(e.Host, e.Conn), e.Reason)
 	case sim.Serving:
 		if e.Busy {
-			return fmt.Sprintf("%s's port %d transmits (%s)", e.Host, e.Tuple.Local.Port(), name)
+			return fmt.Sprintf("%s's port %d serves %s", e.Host, e.Tuple.Local.Port(), name)
 		}
 		return fmt.Sprintf("%s's port %d listens again", e.Host, e.Tuple.Local.Port())
 	}

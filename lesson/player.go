@@ -74,8 +74,7 @@ type hostState struct {
 	// waiting are the connections that cannot go on yet (Waiting events,
 	// without ephemeral ports), by connection number.
 	waiting map[int]sim.Event
-	busy    bool // the simulation says its one port is transmitting
-	queued  int  // requests waiting for that one port (server busy)
+	busy    bool // the simulation says its one port serves a conversation
 	// The ports its last two connections got, for a verdict's reason.
 	lastPort, prevPort uint16
 	opened             int       // connections it began so far
@@ -283,9 +282,6 @@ func (p *player) observe(e sim.Event) {
 			h.fail, h.failures = e, h.failures+1
 		}
 	case sim.Waiting:
-		if _, ok := h.waiting[e.Conn]; !ok && e.Reason == sim.ServerBusy {
-			h.queued++
-		}
 		h.waiting[e.Conn] = e
 	case sim.Serving:
 		h.busy = e.Busy
@@ -305,6 +301,7 @@ func (p *player) observe(e sim.Event) {
 			h.nTW++
 			h.twOrder = append(h.twOrder, e.Conn)
 		default:
+			h.unwait(e.Conn) // a waiting SYN was taken (the thought experiment)
 			if old, ok := h.conns[e.Conn]; ok && old.state == engine.TimeWait {
 				h.nTW--
 			}
@@ -312,9 +309,6 @@ func (p *player) observe(e sim.Event) {
 			h.active[e.Conn] = struct{}{}
 		}
 	case sim.Packet:
-		if e.Len > 0 {
-			h.unwait(e.Conn) // a queued request is being answered
-		}
 		if e.Arrive > p.until { // one delivered before the view is shown is never drawn
 			p.flights = append(p.flights, e)
 		}
@@ -323,9 +317,6 @@ func (p *player) observe(e sim.Event) {
 
 // unwait ends connection id's wait on h.
 func (h *hostState) unwait(id int) {
-	if w, ok := h.waiting[id]; ok && w.Reason == sim.ServerBusy {
-		h.queued--
-	}
 	delete(h.waiting, id)
 }
 

@@ -424,11 +424,11 @@ func TestWaitingWithoutEphemeralPorts(t *testing.T) {
 		}
 		reasons[w.Reason]++
 		// What ends the wait: the client gets its port, or the busy
-		// server starts sending this connection's response.
+		// server's one port takes this connection's SYN.
 		var clear *sim.Event
 		for j := i + 1; j < len(evs); j++ {
 			e := evs[j]
-			if e.Host == w.Host && e.Conn == w.Conn && (e.Kind == sim.PortAllocated || e.Kind == sim.Packet && e.Len > 0) {
+			if e.Host == w.Host && e.Conn == w.Conn && (e.Kind == sim.PortAllocated || e.Kind == sim.State && e.State == engine.SynRcvd) {
 				clear = &evs[j]
 				break
 			}
@@ -455,7 +455,7 @@ func TestWaitingWithoutEphemeralPorts(t *testing.T) {
 	}
 }
 
-// The server's one port is either listening or transmitting: busy follows
+// The server's one port is either listening or serving: busy follows
 // the simulation's Serving events, and it was busy at some point.
 func TestBusyFollowsServing(t *testing.T) {
 	sc := lessonScenario(t, 4)
@@ -466,7 +466,7 @@ func TestBusyFollowsServing(t *testing.T) {
 			serving = append(serving, e)
 		}
 	}
-	require.NotEmpty(t, serving, "without ephemeral ports the server says when it transmits")
+	require.NotEmpty(t, serving, "without ephemeral ports the server says when it serves")
 	p := mustPlayer(t, sc)
 	sawBusy := false
 	for _, e := range serving {

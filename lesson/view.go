@@ -101,12 +101,12 @@ type HostView struct {
 	Total      int          // rows in all
 	Conns      int          // connections, and how many are in TIME_WAIT
 	InTW       int
-	// HalfDuplex: without ephemeral ports, the server's one port either
-	// listens or transmits (Transmitting), as the simulation says.
-	HalfDuplex, Transmitting bool
-	Failures                 int
-	LastErr                  error    // the latest failure's errno
-	Failure                  *Failure // the latest failure, while it is recent
+	// HalfDuplex: in the thought experiment, the server's one port either
+	// listens or serves one conversation (Serving), as the simulation says.
+	HalfDuplex, Serving bool
+	Failures            int
+	LastErr             error    // the latest failure's errno
+	Failure             *Failure // the latest failure, while it is recent
 }
 
 // Counts are the host's connections in words, as its box and the text
@@ -510,7 +510,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	rows, failure := hv.Rows[:0], hv.Failure
 	*hv = HostView{Name: h.Name, Addr: h.Addr, AddrText: h.addrText, Profile: h.profileText, Unverified: h.Profile.Unverified, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
-		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Transmitting: h.busy || h.queued > 0}
+		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy}
 	for _, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}

@@ -125,7 +125,7 @@ func TestViewMenuAndControlsComeFromTheCatalogue(t *testing.T) {
 }
 
 // The half-duplex picture of lesson 4 is the simulation's: the server's
-// label turns to transmitting while it serves, and back.
+// label turns to serving while it serves a conversation, and back.
 func TestHalfDuplexFollowsTheSimulation(t *testing.T) {
 	s := newSession(t, 4)
 	seen := map[bool]bool{}
@@ -134,10 +134,10 @@ func TestHalfDuplexFollowsTheSimulation(t *testing.T) {
 		for _, h := range s.View().Hosts {
 			if h.Server {
 				require.True(t, h.HalfDuplex, h.Name)
-				seen[h.Transmitting] = true
+				seen[h.Serving] = true
 				for _, r := range h.Rows {
 					if r.Kind == RowWaiting && r.Reason == sim.ServerBusy {
-						assert.True(t, h.Transmitting, "%s: a request waits because the port is busy, so it is shown busy", h.Name)
+						assert.True(t, h.Serving, "%s: a SYN waits because the port is busy, so it is shown busy", h.Name)
 					}
 				}
 			} else {
@@ -145,7 +145,7 @@ func TestHalfDuplexFollowsTheSimulation(t *testing.T) {
 			}
 		}
 	}
-	assert.True(t, seen[true] && seen[false], "both listening and transmitting were shown")
+	assert.True(t, seen[true] && seen[false], "both listening and serving were shown")
 	for _, h := range newSession(t, 2).View().Hosts {
 		assert.False(t, h.HalfDuplex, "with ephemeral ports there is no such picture")
 	}

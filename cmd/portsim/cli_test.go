@@ -267,7 +267,7 @@ func wantJSON(e sim.Event) map[string]any {
 	case sim.Waiting:
 		m["state"] = e.Reason.String()
 	case sim.Serving:
-		m["state"] = map[bool]string{true: "TRANSMITTING", false: "LISTENING"}[e.Busy]
+		m["state"] = map[bool]string{true: "SERVING", false: "LISTENING"}[e.Busy]
 	}
 	set("err", engine.ErrnoName(e.Err), e.Err != nil)
 	set("wait", e.Wait.Seconds(), e.Wait != 0)

@@ -173,7 +173,7 @@ type jsonEvent struct {
 	Flags  string   `json:"flags,omitempty"`
 	Len    int      `json:"len,omitempty"`
 	Arrive *float64 `json:"arrive,omitempty"` // packets only; a pointer so that 0 still shows
-	State  string   `json:"state,omitempty"`  // a TCP state, a reason to wait, or TRANSMITTING/LISTENING
+	State  string   `json:"state,omitempty"`  // a TCP state, a reason to wait, or SERVING/LISTENING
 	Err    string   `json:"err,omitempty"`
 	Wait   float64  `json:"wait,omitempty"`
 
@@ -222,7 +222,7 @@ func stateText(e sim.Event) string {
 		return e.Reason.String()
 	case sim.Serving:
 		if e.Busy {
-			return "TRANSMITTING"
+			return "SERVING"
 		}
 		return "LISTENING"
 	}

@@ -79,8 +79,8 @@ const (
 	// SO_REUSEADDR binds beside a listener that is not exclusive.
 	NoEphemeral
 	// Serial (`ephemeral serial`): the thought experiment of a server
-	// whose one port serves one conversation at a time, listening and
-	// transmitting in turn while other clients wait; otherwise as
+	// whose one port serves one conversation at a time, whole, listening
+	// and serving in turn while other clients' SYNs wait; otherwise as
 	// NoEphemeral.
 	Serial
 )

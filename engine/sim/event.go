@@ -40,14 +40,11 @@ const (
 	// yet; Reason says why.
 	Waiting
 	// Serving (only in the thought experiment, scenario.Serial): a
-	// server's one port turned
-	// from listening to transmitting (Busy) or back. Busy is true from the
-	// moment the server sends conversation Conn's response until that
-	// response has arrived, false once no response is in flight any more.
-	// Tuple is as the server sees it. Responses overlap only when the
-	// service time is shorter than the latency: the port then stays busy
-	// through them, with an event for each one sent and one when the last
-	// has arrived.
+	// server's one port turned from listening to serving conversation
+	// Conn (Busy) or back. It serves one conversation at a time, whole:
+	// Busy from the moment it takes Conn's SYN until Conn's response has
+	// arrived; then it listens again and takes the next waiting SYN.
+	// Tuple is as the server sees it.
 	Serving
 )
 
@@ -69,7 +66,8 @@ const (
 	// TIME_WAIT on either side).
 	TupleInUse WaitReason = iota + 1
 	// ServerBusy (scenario.Serial only): on the server, its one port
-	// serves one conversation at a time and is serving another.
+	// serves one conversation at a time and is serving another: the SYN
+	// waits.
 	ServerBusy
 )
 
@@ -117,7 +115,7 @@ type Event struct {
 	Arrive time.Duration    // when a Packet reaches its peer
 	State  engine.ConnState // for State
 	Reason WaitReason       // for Waiting
-	Busy   bool             // for Serving: transmitting rather than listening
+	Busy   bool             // for Serving: serving a conversation rather than listening
 	// Bind is for ConnectFailed: the bind() before the connect() failed.
 	Bind bool
 	// TakenOver is for PortReleased and State CLOSED: a TIME_WAIT ended
@@ -165,7 +163,7 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.Reason)
 	case Serving:
 		if e.Busy {
-			fmt.Fprintf(&b, "#%d serving: transmitting on :%d", e.Conn, e.Tuple.Local.Port())
+			fmt.Fprintf(&b, "#%d serving on :%d", e.Conn, e.Tuple.Local.Port())
 		} else {
 			fmt.Fprintf(&b, "#%d served: listening on :%d", e.Conn, e.Tuple.Local.Port())
 		}

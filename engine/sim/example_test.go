@@ -66,7 +66,7 @@ connect bob -> web:80
 		fmt.Printf("ephemeral %-6s %d done at %.3f s, waited %.3f s: %s\n", m, st.Completed, st.LastDone.Seconds(), (st.TotalWait + st.ServerWait).Seconds(), m.Title())
 	}
 	// Output:
-	// ephemeral serial 3 done at 0.680 s, waited 0.500 s: one conversation at a time (thought experiment)
+	// ephemeral serial 3 done at 0.800 s, waited 0.680 s: one conversation at a time (thought experiment)
 	// ephemeral off    3 done at 0.600 s, waited 0.220 s: real TCP without ephemeral ports
 	// ephemeral on     3 done at 0.380 s, waited 0.000 s: with ephemeral ports
 }

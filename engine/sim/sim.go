@@ -14,7 +14,8 @@
 // still talk to the server at once; and a host that listens on :80 cannot
 // bind :80 to fetch from another :80 server (EADDRINUSE). The thought
 // experiment (Serial) adds a server that serves one conversation at a time
-// on its one port while the others wait (Serving events). Complete runs a
+// on its one port, from its SYN to its response, while the other SYNs
+// wait (Serving events). Complete runs a
 // scenario in each mode to its end, for comparing them.
 package sim
 
@@ -47,7 +48,7 @@ type Stats struct {
 	Failed    int           // connections whose connect() failed
 	LastDone  time.Duration // when the last response arrived: the completion time
 	TotalWait time.Duration // time connections spent waiting to start (for their 4-tuple)
-	// ServerWait is the time requests spent queued for the server's one
+	// ServerWait is the time SYNs spent queued for the server's one
 	// port (scenario.Serial only; 0 otherwise). TotalWait+ServerWait is
 	// all the waiting a run did.
 	ServerWait time.Duration
@@ -93,12 +94,11 @@ type host struct {
 	// keyed by twKey: the engine reports an end (expiry or takeover) with
 	// the 4-tuple alone.
 	tw u64map.Map[int]
-	// For the thought experiment (scenario.Serial): whether the one port's
-	// server is busy, the requests waiting for it (conn slots), and how
-	// many responses it has in flight (Serving events).
+	// For the thought experiment (scenario.Serial): whether the one port
+	// is serving a conversation, and the connections whose SYN waits for
+	// it to listen again (conn slots), in arrival order.
 	busy    bool
 	backlog []int32
-	sending int
 	// expiring: an actExpire is queued for the host's earliest TIME_WAIT.
 	// One at a time: TIME_WAIT has one length per host, so they end in
 	// the order they began and one wake-up can chain to the next.
@@ -114,7 +114,7 @@ type conn struct {
 	client, server int
 	tuple          engine.FourTuple // as the client sees it
 	// queuedAt is when it began to wait: at its start, for a port; then
-	// (scenario.Serial) when its request joined the server's backlog.
+	// (scenario.Serial) when its SYN joined the server's backlog.
 	queuedAt time.Duration
 	waited   time.Duration
 }
@@ -672,10 +672,24 @@ func (s *Sim) step(k actKind, slot int32) {
 	}
 	switch k {
 	case actSynArrive:
+		srv := s.hosts[c.server]
+		serial := s.sc.Ports == scenario.Serial
+		if serial && srv.busy {
+			// One port, one conversation at a time: while it serves
+			// another, this SYN waits for the port to listen again.
+			c.queuedAt = s.now
+			srv.backlog = append(srv.backlog, slot)
+			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Reason: ServerBusy})
+			return
+		}
 		st := c.view(c.server)
 		if err := s.engineOf(c.server).Accept(st); err != nil {
 			s.send(c.server, c, RST|ACK, 0, actRstArrive, slot)
 			return
+		}
+		if serial {
+			srv.busy = true
+			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: st, Busy: true})
 		}
 		s.state(c.server, c, engine.SynRcvd)
 		s.send(c.server, c, SYN|ACK, 0, actSynAckArrive, slot)
@@ -696,45 +710,28 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 	case actReqArrive:
 		s.state(c.server, c, engine.Established)
-		srv := s.hosts[c.server]
-		serial := s.sc.Ports == scenario.Serial
-		if serial && srv.busy {
-			// One port, one conversation at a time: this client waits.
-			c.queuedAt = s.now
-			srv.backlog = append(srv.backlog, slot)
-			s.emit(Event{Kind: Waiting, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Reason: ServerBusy})
-			return
-		}
-		srv.busy = serial
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
-		srv := s.hosts[c.server]
-		if s.sc.Ports == scenario.Serial {
-			srv.sending++
-			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server), Busy: true})
-		}
 		s.send(c.server, c, PSH|ACK, ResponseLen, actRespArrive, slot)
-		if srv.busy && len(srv.backlog) > 0 {
-			next := srv.backlog[0]
-			srv.backlog = srv.backlog[1:]
-			n := &s.conns[next]
-			s.stats.ServerWait += s.now - n.queuedAt
-			s.push(s.now+s.specs[n.spec].service, actRespSend, next, 0)
-		} else {
-			srv.busy = false
-		}
 	case actRespArrive:
 		s.stats.Completed++
 		s.stats.LastDone = s.now
 		if s.sink != nil {
 			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
 		}
+		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
-			if srv.sending--; srv.sending == 0 {
-				s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server)})
+			// The conversation is over: the one port listens again and
+			// takes the SYN that waited longest.
+			srv.busy = false
+			s.emit(Event{Kind: Serving, Host: srv.name, Conn: c.id, Tuple: c.view(c.server)})
+			if len(srv.backlog) > 0 {
+				next := srv.backlog[0]
+				srv.backlog = srv.backlog[1:]
+				s.stats.ServerWait += s.now - s.conns[next].queuedAt
+				s.step(actSynArrive, next)
 			}
 		}
-		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 	case actCloseStart:
 		s.state(closer, c, engine.FinWait1)
 		s.send(closer, c, FIN|ACK, 0, actFinArrive, slot)
