@@ -63,6 +63,50 @@ type Step struct {
 	// Expect is what must be on screen at the step's pause: what its
 	// narration says will be there. Tests hold every lesson to it.
 	Expect []Expect
+	// Replay, if set, starts the scenario again from t = 0 as this step
+	// begins, in another way of getting ports: an act of its own, with its
+	// own title (lesson 4 goes from the thought experiment to real TCP).
+	Replay *Replay
+	// ShowCompare: the comparison chart (a lesson's compare) appears from
+	// this step on, once the learner has seen what it sums up.
+	ShowCompare bool
+}
+
+// Replay is a step's new act: the ports its run gets, and its title.
+type Replay struct {
+	Ports scenario.Ports
+	Title string
+}
+
+// act is the step (counted as a session counts them: 0 is the overview,
+// k is Steps[k-1]) whose Replay the run at step i comes from; 0 for the
+// lesson's own start.
+func (l *Lesson) act(i int) int {
+	for k := min(i, len(l.Steps)); k >= 1; k-- {
+		if l.Steps[k-1].Replay != nil {
+			return k
+		}
+	}
+	return 0
+}
+
+// compareShown says whether the comparison chart is shown at step i
+// (counted as act counts): from the step that shows it, or throughout if
+// no step says when.
+func (l *Lesson) compareShown(i int) bool {
+	if !l.Compare {
+		return false
+	}
+	shows := false
+	for k, st := range l.Steps {
+		if st.ShowCompare {
+			if k+1 <= i {
+				return true
+			}
+			shows = true
+		}
+	}
+	return !shows
 }
 
 // Expect is a claim about the view at a step's pause.

@@ -486,8 +486,16 @@ func TestCompareLessons(t *testing.T) {
 			assert.Equal(t, []string{"cache EADDRINUSE"}, failed)
 			assert.Equal(t, len(failed), r.Without.Failed)
 
+			// The chart is the answer to what the steps ask the learner to
+			// watch: it is shown from the step that discusses it, not before.
+			s := newSession(t, l.Number)
+			show := slices.IndexFunc(l.Steps, func(st Step) bool { return st.ShowCompare })
+			require.Positive(t, show, "a later step shows the comparison")
+			s.gotoStep(show)
+			assert.Nil(t, s.View().Chart.Compare, "the step before the one that shows it")
+			s.gotoStep(show + 1)
 			// The view compares the same three runs, in PortModes' order.
-			cmp := newSession(t, l.Number).View().Chart.Compare
+			cmp := s.View().Chart.Compare
 			require.NotNil(t, cmp)
 			assert.Equal(t, total, cmp.Connections)
 			require.Len(t, cmp.Runs, len(scenario.PortModes))

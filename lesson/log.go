@@ -111,6 +111,10 @@ func (p *player) describe(e sim.Event) string {
 	case sim.Done:
 		return fmt.Sprintf("%s got its response", name)
 	case sim.Waiting:
+		if e.Err != nil {
+			// The 4-tuple is taken: connect() failed, and it tries again.
+			return fmt.Sprintf("%s waits: %s (connect: %s; tries again once free)", p.side(e.Host, e.Conn), e.Reason, engine.ErrnoName(e.Err))
+		}
 		return fmt.Sprintf("%s waits: %s", p.side(e.Host, e.Conn), e.Reason)
 	case sim.Serving:
 		if e.Busy {

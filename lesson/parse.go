@@ -213,13 +213,13 @@ func (p *parser) statement(lines []string, idx []int) error {
 		l.Steps = append(l.Steps, Step{Pos: Pos{n, kw.col}})
 		p.step = &l.Steps[len(l.Steps)-1]
 		return none()
-	case "say", "ask", "until", "choices", "answer", "why", "expect":
+	case "say", "ask", "until", "choices", "answer", "why", "expect", "replay", "show":
 		if p.step == nil {
 			return p.errAt(n, kw.col, "%s belongs to a step: write `step` first", kw.text)
 		}
 		return p.stepLine(kw, ws, line, n, text)
 	default:
-		return p.errAt(n, kw.col, "unknown statement %q; want one of %s, step, say, ask, choices, until, answer, why or expect", kw.text, strings.Join(topLevel, ", "))
+		return p.errAt(n, kw.col, "unknown statement %q; want one of %s, step, say, ask, choices, until, answer, why, expect, replay or show", kw.text, strings.Join(topLevel, ", "))
 	}
 	return err
 }
@@ -303,6 +303,24 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 		if e, err = p.expect(ws[1:], n, len(line)+1); err == nil {
 			st.Expect = append(st.Expect, e)
 		}
+	case "replay":
+		if st.Replay != nil {
+			return p.errAt(n, kw.col, "replay is given twice")
+		}
+		if len(ws) < 3 {
+			return p.errAt(n, len(line)+1, "replay: want on, off or serial, then the act's title")
+		}
+		i := slices.IndexFunc(scenario.PortModes, func(m scenario.Ports) bool { return m.String() == ws[1].text })
+		if i < 0 {
+			return p.errAt(n, ws[1].col, "replay %s: want on, off or serial", ws[1].text)
+		}
+		title, _ := restAfter(line, 2)
+		st.Replay = &Replay{Ports: scenario.PortModes[i], Title: title}
+	case "show":
+		if len(ws) != 2 || ws[1].text != "compare" {
+			return p.errAt(n, kw.col, "show: want show compare (the comparison chart, from this step on)")
+		}
+		st.ShowCompare = true
 	case "answer":
 		if q == nil {
 			return p.errAt(n, kw.col, "answer: the step asks no question (write ask first)")
@@ -510,6 +528,10 @@ func (p *parser) finish() (*Lesson, error) {
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d asks a question with no choices line", i+1)
 		case st.Ask != nil && st.Ask.Why.Src == "":
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d asks a question with no why line: every verdict says why", i+1)
+		case st.Replay != nil && l.Sandbox:
+			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: replay needs a scenario; the sandbox has its knobs", i+1)
+		case st.ShowCompare && !l.Compare:
+			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: show compare needs compare before the first step", i+1)
 		case st.Ask != nil && (st.Ask.Answer.Kind == AnswerListen || st.Ask.Answer.Kind == AnswerListenAgain) != (st.Until == nil):
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: a question is answered by the event it plays until, except answer listen, which plays nothing", i+1)
 		}

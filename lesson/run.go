@@ -15,6 +15,9 @@ import (
 type Run struct {
 	Lesson   *Lesson
 	Scenario *scenario.Scenario
+	// Title is the act's: the lesson's, or that of the step's Replay the
+	// run was built for.
+	Title string
 	// For lessons that compare, each mode's whole run: the thought
 	// experiment, real TCP without ephemeral ports, and with them.
 	Serial, Without, With sim.Stats
@@ -31,7 +34,11 @@ type Run struct {
 // NewRun builds lesson l with settings s. It fails only if the scenario
 // cannot run, which the catalogue's and the settings' checks make
 // unlikely; a front end then shows the error instead of a blank screen.
-func NewRun(l *Lesson, s Settings) (*Run, error) {
+func NewRun(l *Lesson, s Settings) (*Run, error) { return newRunAt(l, s, 0) }
+
+// newRunAt builds lesson l's act that begins at step act (as Lesson.act
+// counts steps): a step with a Replay gets its ports and its title.
+func newRunAt(l *Lesson, s Settings, act int) (*Run, error) {
 	var sc *scenario.Scenario
 	var err error
 	switch {
@@ -57,6 +64,11 @@ func NewRun(l *Lesson, s Settings) (*Run, error) {
 	}
 	if l.HasPorts {
 		sc.Ports = l.Ports
+	}
+	title := l.Title
+	if act >= 1 && act <= len(l.Steps) && l.Steps[act-1].Replay != nil {
+		rp := l.Steps[act-1].Replay
+		sc.Ports, title = rp.Ports, rp.Title
 	}
 	if l.ProfileSwitch && s.Profile.Name != "" && !l.Sandbox {
 		for i := range sc.Hosts {
@@ -89,7 +101,7 @@ func NewRun(l *Lesson, s Settings) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)
 	}
-	r := &Run{Lesson: l, Scenario: sc, play: p, pace: pace{idle: l.Idle, flight: l.Idle}}
+	r := &Run{Lesson: l, Scenario: sc, Title: title, play: p, pace: pace{idle: l.Idle, flight: l.Idle}}
 	if l.Flight > 0 {
 		r.pace.flight = sc.Latency.Seconds() / l.Flight
 	}

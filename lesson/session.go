@@ -106,8 +106,11 @@ type Session struct {
 	notice        string // why the last action did nothing, until the next one
 	info          string // what the front end did (a link copied, a file saved), until the next action
 	ls            stepState
-	prog          Progress
-	store         Store
+	// act is the step whose Replay the run was built for (Lesson.act); 0
+	// for the lesson's own start.
+	act   int
+	prog  Progress
+	store Store
 	// The port pointed at, and the one pinned by a click or tap: port+1,
 	// 0 for none.
 	pointed, pinned int
@@ -203,6 +206,7 @@ func (s *Session) open(n int) { s.openAt(n, -1) }
 // openAt shows lesson n at step i (from 0), or at the step saved for it
 // when i < 0.
 func (s *Session) openAt(n, i int) {
+	s.act = 0
 	s.load(n, 0)
 	if s.run == nil {
 		return
@@ -225,7 +229,7 @@ func (s *Session) load(n int, at time.Duration) {
 		s.run = nil
 		return
 	}
-	r, err := NewRun(l, s.set)
+	r, err := newRunAt(l, s.set, s.act)
 	if err != nil {
 		s.fatal = fmt.Sprintf("Lesson %d could not be built: %v. Lessons are %s: choose another.", n, err, s.cat.Range())
 		s.run = nil
@@ -388,6 +392,7 @@ func (s *Session) Do(a Action) {
 		s.set.Speed = Speeds[i]
 		s.keptUp = 1
 	case ActRestart:
+		s.act = 0
 		s.load(s.set.Lesson, 0)
 		s.enter(0)
 		s.playing = true
@@ -408,6 +413,7 @@ func (s *Session) Do(a Action) {
 	case ActResetProgress:
 		s.prog = newProgress()
 		s.saveProgress()
+		s.act = 0
 		s.load(s.set.Lesson, 0)
 		s.enter(0)
 	case ActProfile:
@@ -563,6 +569,12 @@ func (s *Session) question() *Question {
 func (s *Session) enter(i int) {
 	steps := s.steps()
 	i = max(0, min(i, len(steps)-1))
+	if act := s.run.Lesson.act(i); act != s.act {
+		// A step that replays: its act starts again from t = 0, in its
+		// own way of getting ports (stepping back out of it, the last).
+		s.act = act
+		s.load(s.set.Lesson, 0)
+	}
 	s.ls = stepState{step: i, chosen: -1}
 	p := s.run.play
 	p.watch, p.hit = nil, nil
@@ -595,12 +607,16 @@ func (s *Session) enter(i int) {
 func (s *Session) gotoStep(i int) {
 	steps := s.steps()
 	i = max(0, min(i, len(steps)-1))
+	if s.run != nil {
+		s.act = s.run.Lesson.act(i)
+	}
 	s.load(s.set.Lesson, 0)
 	if s.run == nil {
 		return
 	}
 	r := s.run
-	for _, st := range steps[1:max(i, 1)] {
+	// Only the steps of this act: an earlier act's run was another.
+	for _, st := range steps[max(s.act, 1):max(i, 1)] {
 		if c := st.Until; c != nil {
 			r.play.runUntil(func(e sim.Event) bool { return r.matches(c, e) })
 		}

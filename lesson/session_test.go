@@ -3,6 +3,7 @@ package lesson
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
 
@@ -244,6 +246,39 @@ func TestGotoStepReplaysTheSameWay(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A step that replays starts its act again from t = 0 in its own way of
+// getting ports, under its own title; stepping back leaves the act.
+func TestReplayStartsAnAct(t *testing.T) {
+	l := must(builtin(t).Lesson(4))
+	act := slices.IndexFunc(l.Steps, func(st Step) bool { return st.Replay != nil }) + 1
+	require.Positive(t, act, "lesson 4 replays in real TCP")
+	rp := l.Steps[act-1].Replay
+	s := newSession(t, 4)
+	s.gotoStep(act - 1)
+	s.PlayToPause(nil)
+	if s.View().Narration.Question != nil {
+		s.Do(ActAnswer)
+		s.PlayToPause(nil)
+	}
+	require.Equal(t, scenario.Serial, s.run.Scenario.Ports)
+	require.Equal(t, "4. "+l.Title, s.View().Title)
+	before := s.View().Clock.Now
+	require.Positive(t, before)
+
+	s.Do(ActNextStep)
+	assert.Equal(t, rp.Ports, s.run.Scenario.Ports)
+	assert.Equal(t, "4. "+rp.Title, s.View().Title)
+	assert.Zero(t, s.View().Clock.Now, "the act starts from t = 0")
+	assert.True(t, s.Playing())
+	for _, h := range s.View().Hosts {
+		assert.False(t, h.HalfDuplex, "%s: real TCP has no half-duplex badge", h.Name)
+	}
+
+	s.Do(ActPrevStep)
+	assert.Equal(t, scenario.Serial, s.run.Scenario.Ports, "back in the thought experiment")
+	assert.Equal(t, "4. "+l.Title, s.View().Title)
 }
 
 // A step with a pause stops exactly at its event: the run's event count

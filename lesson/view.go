@@ -409,7 +409,7 @@ func (s *Session) static() View {
 		v.Lesson = 0
 	} else {
 		p := r.play
-		v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Lesson.Title)
+		v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Title)
 		if r.Lesson.Source != "" {
 			v.Title = "Yours: " + r.Lesson.Title
 		}
@@ -427,7 +427,7 @@ func (s *Session) static() View {
 			}
 		}
 		v.Chart = ChartView{End: p.end()}
-		if r.Lesson.Compare {
+		if r.Lesson.compareShown(s.ls.step) {
 			v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
 				{scenario.Serial.Title(), r.Serial}, {scenario.NoEphemeral.Title(), r.Without}, {scenario.Ephemeral.Title(), r.With}}}
 		} else if cs := r.clients(); len(cs) == 1 {

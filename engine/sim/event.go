@@ -123,7 +123,9 @@ type Event struct {
 	TakenOver bool
 	// Err is for ConnectFailed and Listen: nil, or one of the engine's
 	// *Errno values (engine.ErrAddrNotAvail, ...): compare with errors.Is,
-	// show with engine.ErrnoName.
+	// show with engine.ErrnoName. For Waiting with TupleInUse it is what
+	// the connect() that found its 4-tuple taken got (EADDRNOTAVAIL), as
+	// the program that waits to try again sees it.
 	Err  error
 	Wait time.Duration // for Done: time spent waiting to start
 }

@@ -557,12 +557,12 @@ func (s *Sim) open(slot int32) {
 	case s.sc.Ports == scenario.Ephemeral:
 		t, err = e.Connect(engine.TCP, dst)
 	default:
-		var wait bool
-		t, wait, err = s.connectFrom80(e, dst)
+		var busy error
+		t, busy, err = s.connectFrom80(e, dst)
 		if err != nil {
 			bind = 80
 		}
-		if wait {
+		if busy != nil {
 			// The 4-tuple (client:80, server:80) is taken by this pair's
 			// last conversation: wait for it to end, in start order. A
 			// retry that must wait again (the 4-tuple went on to TIME_WAIT
@@ -573,7 +573,7 @@ func (s *Sim) open(slot int32) {
 				i--
 			}
 			cl.waiting[dst.Addr()] = slices.Insert(w, i, slot)
-			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, Reason: TupleInUse})
+			s.emit(Event{Kind: Waiting, Host: cl.name, Conn: c.id, Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.AddrPortFrom(e.Addr(), 80), Remote: dst}, Reason: TupleInUse, Err: busy})
 			return
 		}
 	}
@@ -628,16 +628,17 @@ func errno(err error) error {
 // listens on :80. A connect that fails means the 4-tuple is still taken
 // (established, or in TIME_WAIT that the engine's takeover rule does not
 // end: on Linux, a socket bound first takes it over at once, facts §2
-// [TW]), and the client waits.
-func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, wait bool, err error) {
+// [TW]): connect() fails with busy, EADDRNOTAVAIL (Linux's
+// __inet_check_established), and the client waits to try again.
+func (s *Sim) connectFrom80(e *engine.Host, dst netip.AddrPort) (t engine.FourTuple, busy, err error) {
 	id, _, err := e.Bind(engine.TCP, netip.AddrPortFrom(e.Addr(), 80), engine.SockOpts{Privileged: true, ReuseAddr: true})
 	if err != nil {
-		return t, false, err
+		return t, nil, err
 	}
-	if t, err = e.ConnectFrom(id, dst); err != nil {
-		return t, true, e.CloseSocket(id)
+	if t, busy = e.ConnectFrom(id, dst); busy != nil {
+		return t, errno(busy), e.CloseSocket(id)
 	}
-	return t, false, nil
+	return t, nil, nil
 }
 
 // send emits a packet of connection c from host i, its client or its

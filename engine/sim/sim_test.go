@@ -279,10 +279,18 @@ func TestWithoutEphemeralPorts(t *testing.T) {
 		// (facts §2 [TW], fact 9), and the trace says so.
 		assert.Equal(t, 9, takenOver, "each client's 2nd to 4th conversation takes over the last one's TIME_WAIT")
 	}
+	waits := 0
 	for _, e := range withoutEvs {
+		if e.Kind == Waiting {
+			// A real connect() to a 4-tuple in use fails: the program
+			// waits and tries again (Linux's __inet_check_established).
+			require.ErrorIs(t, e.Err, engine.ErrAddrNotAvail, "%v", e)
+			waits++
+		}
 		require.NotEqual(t, Serving, e.Kind, "no server busy in real TCP")
 		require.False(t, e.Kind == Waiting && e.Reason == ServerBusy, "no server busy in real TCP: %v", e)
 	}
+	assert.Positive(t, waits)
 }
 
 // Real TCP without ephemeral ports where the takeover rule does not apply
