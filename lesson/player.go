@@ -75,11 +75,12 @@ type hostState struct {
 	// without ephemeral ports), by connection number.
 	waiting map[int]sim.Event
 	busy    bool // the simulation says its one port serves a conversation
-	// The ports its last two connections got, for a verdict's reason.
-	lastPort, prevPort uint16
-	opened             int       // connections it began so far
-	fail               sim.Event // the latest failure; Kind 0 if none
-	failures           int
+	// The ports its first and last two connections got, for a verdict's
+	// reason.
+	firstPort, lastPort, prevPort uint16
+	opened                        int       // connections it began so far
+	fail                          sim.Event // the latest failure; Kind 0 if none
+	failures                      int
 }
 
 // connState is one side of a connection: its 4-tuple as this host sees it,
@@ -288,6 +289,9 @@ func (p *player) observe(e sim.Event) {
 	case sim.PortAllocated:
 		h.unwait(e.Conn)
 		h.prevPort, h.lastPort = h.lastPort, e.Tuple.Local.Port()
+		if h.firstPort == 0 {
+			h.firstPort = h.lastPort
+		}
 	case sim.ConnectFailed:
 		h.fail, h.failures = e, h.failures+1
 		h.drop(e.Conn)

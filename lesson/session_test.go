@@ -484,3 +484,42 @@ func TestTickPlaysToThePauseAndJudges(t *testing.T) {
 	assert.NotEqual(t, Unjudged, q.Verdict, "real time reaches the answer too")
 	assert.False(t, s.Playing())
 }
+
+// Lesson 5 ends where its title promises, at a port given again: under
+// every OS profile P can switch to, its last question's answer is a port
+// the client was given before in the run (the first, whose TIME_WAIT ended
+// first), and the reason names it and says how it came back.
+func TestLessonFiveEndsWithAPortGivenAgain(t *testing.T) {
+	l := must(builtin(t).Lesson(5))
+	last := len(l.Steps)
+	require.NotNil(t, l.Steps[last-1].Ask, "the last step asks")
+	for _, prof := range append([]engine.Profile{{}}, engine.Profiles()...) {
+		t.Run(prof.Name, func(t *testing.T) {
+			s := newSession(t, 5)
+			s.set.Profile = prof
+			s.gotoStep(last)
+			given := map[uint16]bool{}
+			s.Replay(func(e sim.Event) {
+				if e.Kind == sim.PortAllocated {
+					given[e.Tuple.Local.Port()] = true
+				}
+			})
+			s.Do(ActAnswer)
+			s.PlayToPause(nil)
+			q := s.View().Narration.Question
+			require.NotNil(t, q)
+			require.NotEqual(t, Unjudged, q.Verdict)
+			port := uint16(atoi(q.Truth))
+			assert.True(t, given[port], "%s was given before", q.Truth)
+			h := s.run.firstClient()
+			assert.Equal(t, h.firstPort, port, "the first port given comes back first")
+			assert.Contains(t, q.Why, q.Truth+" is given again: ")
+			assert.Contains(t, q.Why, q.Truth+" was the first port given, so its TIME_WAIT")
+			if h.Profile.Connect == engine.Sequential {
+				assert.Contains(t, q.Why, "wrapped from "+itoa(int(h.Profile.Ephemeral.Hi))+" back to the range's start")
+			} else {
+				assert.NotContains(t, q.Why, "counter")
+			}
+		})
+	}
+}

@@ -203,6 +203,30 @@ var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
 		}
 		return "came from Linux's secret offset for this destination, stepping by 2 through ports of the range's first port's parity"
 	},
+	// Why a port given before came back, and when (lesson 5's last step).
+	"answer.again": againText,
+}
+
+// againText says why the answer's port, given before in the run, was
+// given again then: how the host's strategy came back to it, and that its
+// TIME_WAIT was the first to end, from what the run did.
+func againText(r *Run, a *answerCtx) string {
+	i := r.play.hostIndex(a.e.Host)
+	h := &r.play.hosts[i]
+	port := a.e.Tuple.Local.Port()
+	var why []string
+	if h.Profile.Connect == engine.Sequential && a.prev > port {
+		why = append(why, fmt.Sprintf("the one counter that hands out %s in order wrapped from %d back to the range's start", h.Profile.Ephemeral, a.prev))
+	}
+	if port == h.firstPort {
+		why = append(why, fmt.Sprintf("%d was the first port given, so its TIME_WAIT (%s) was the first to end", port, timeWait(h.Profile)))
+	} else {
+		why = append(why, fmt.Sprintf("%d's TIME_WAIT (%s) had ended", port, timeWait(h.Profile)))
+	}
+	if r.play.engines[i].Available(engine.TCP, a.e.Tuple.Remote) == 0 {
+		why = append(why, "and no other port of the range was free")
+	}
+	return strings.Join(why, "; ")
 }
 
 // Fill writes the text with the quantities of run r.

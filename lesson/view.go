@@ -225,8 +225,12 @@ type ModeRun struct {
 type Narration struct {
 	Step, Steps int    // the step, from 0, and how many
 	Text        string // the step's narration, quantities filled in
-	Question    *QuestionView
-	Presenter   bool // the narration is left to the presenter
+	// Replayed: this step started the run again from t = 0, a new act
+	// under the view's Title (lesson 4's real TCP after its thought
+	// experiment).
+	Replayed  bool
+	Question  *QuestionView
+	Presenter bool // the narration is left to the presenter
 	// MaxLines is how many lines of Text the panel shows.
 	MaxLines int
 	// Complete: the last step has played (never in the open-ended
@@ -692,7 +696,7 @@ type inspectKey struct {
 func (s *Session) narration() (Narration, []Control) {
 	steps := s.steps()
 	st := steps[s.ls.step]
-	n := Narration{Step: s.ls.step, Steps: len(steps), Presenter: s.presenter, MaxLines: 3}
+	n := Narration{Step: s.ls.step, Steps: len(steps), Presenter: s.presenter, MaxLines: 3, Replayed: st.Replay != nil}
 	if s.presenter {
 		n.MaxLines = 1
 	}

@@ -83,8 +83,11 @@ func (t *terminal) work(s *lesson.Session) error {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()
 		t.step(vm)
-		if vm.Narration.Step == 1 {
-			s.Replay(show) // the lesson proper starts from the start: what happens at once
+		if vm.Narration.Replayed {
+			fmt.Fprintf(t.w, "From t = 0 again: %s\n", vm.Title)
+		}
+		if vm.Narration.Step == 1 || vm.Narration.Replayed {
+			s.Replay(show) // the lesson proper, or a new act, starts from the start: what happens at once
 		}
 		if q := vm.Narration.Question; q != nil {
 			k, ok, err := t.answer(q)

@@ -53,13 +53,28 @@ func TestLessonVerdictsAreTheSessions(t *testing.T) {
 	}
 }
 
+// A step that replays starts its act from t = 0 in the terminal too: it
+// says so under the act's title and prints what happens at once again.
+func TestLessonPrintsEachActFromTheStart(t *testing.T) {
+	r := portsim(t, "", "lesson", "4", "--answers", "A")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "From t = 0 again: 4. Without ephemeral ports: real TCP\n")
+	assert.Contains(t, r.stdout, "From t = 0 again: 4. With ephemeral ports\n")
+	assert.Equal(t, 3, strings.Count(r.stdout, "listen 10.0.0.10:80\n"), "web listens at the start of each of the three acts")
+}
+
 func TestLessonPrintsStepsEventsAndChoices(t *testing.T) {
 	r := portsim(t, "", "lesson", "5", "--answers", "BB", "--seed", "7")
 	require.Equal(t, 0, r.code, r.stderr)
 	out := r.stdout
 	assert.True(t, strings.HasPrefix(out, "Lesson 5. Running out of ports, and reuse\n"))
-	for i := 1; i <= 6; i++ {
-		assert.Contains(t, out, fmt.Sprintf("\nStep %d of 6\n", i))
+	cat, err := lesson.Builtin()
+	require.NoError(t, err)
+	l, ok := cat.Lesson(5)
+	require.True(t, ok)
+	n := len(l.Steps) + 1 // and the overview
+	for i := 1; i <= n; i++ {
+		assert.Contains(t, out, fmt.Sprintf("\nStep %d of %d\n", i, n))
 	}
 	assert.Regexp(t, `(?m)^\s+A\) \d+$`, out, "a port question's choices are ports")
 	assert.Contains(t, out, "port 1025 allocated", "the events between pauses, as portsim run prints them")
