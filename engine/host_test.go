@@ -456,6 +456,45 @@ func TestTimeWait(t *testing.T) {
 	}
 }
 
+// A retransmitted FIN answered in TIME_WAIT starts the 2×MSL again: the
+// 4-tuple stays held a whole TIME_WAIT from then, and only then ends
+// (RFC 9293 §3.10.7.4).
+func TestRestartTimeWait(t *testing.T) {
+	for _, p := range Profiles() {
+		t.Run(p.Name, func(t *testing.T) {
+			h := newHost(t, p.Name, withRange(40000, 40000))
+			c, err := h.Connect(TCP, dstA)
+			require.NoError(t, err)
+			require.NoError(t, h.Close(c))
+			h.Advance(p.TimeWait / 2)
+			require.NoError(t, h.RestartTimeWait(c))
+			restarted := h.Now()
+			at, ok := h.NextExpiry()
+			require.True(t, ok)
+			assert.Equal(t, restarted+p.TimeWait, at, "no wake-up for the TIME_WAIT that started over")
+
+			var expired []FourTuple
+			h.AdvanceTo(p.TimeWait+time.Millisecond, func(t FourTuple) { expired = append(expired, t) })
+			assert.Empty(t, expired, "not at the first TIME_WAIT's end")
+			st, ok := h.Conn(c)
+			require.True(t, ok)
+			assert.Equal(t, TimeWait, st)
+			at, ok = h.NextExpiry()
+			require.True(t, ok)
+			assert.Equal(t, restarted+p.TimeWait, at)
+			h.AdvanceTo(at, func(t FourTuple) { expired = append(expired, t) })
+			assert.Equal(t, []FourTuple{c}, expired, "a whole TIME_WAIT after the restart")
+			_, err = h.Connect(TCP, dstA)
+			require.NoError(t, err)
+		})
+	}
+	h := newHost(t, "linux", nil)
+	c, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.ErrorIs(t, h.RestartTimeWait(c), ErrNotConn, "an established connection is not in TIME_WAIT")
+	assert.ErrorIs(t, h.RestartTimeWait(FourTuple{Proto: TCP, Local: c.Local, Remote: dstB}), ErrNotConn, "no such connection")
+}
+
 func TestNextExpiryFollowsTheTimeWaitQueue(t *testing.T) {
 	h := newHost(t, "linux", nil)
 	_, ok := h.NextExpiry()

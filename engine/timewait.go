@@ -62,10 +62,16 @@ func (h *Host) AdvanceTo(now time.Duration, expired func(FourTuple)) {
 // AdvanceTo past it ends it, unless it was taken over), so that a caller
 // can wake up for it rather than keep a timer per connection.
 func (h *Host) NextExpiry() (time.Duration, bool) {
-	if h.twHead == len(h.twQueue) {
-		return 0, false
+	for h.twHead < len(h.twQueue) {
+		e := &h.twQueue[h.twHead]
+		if c, ok := h.get(h.tables[e.t.Proto], &e.t); ok && c.state == TimeWait && c.since+h.prof.TimeWait == e.expires {
+			return e.expires, true
+		}
+		// Taken over or started again (RestartTimeWait): nothing ends
+		// then; its queue entry is dead.
+		h.twHead++
 	}
-	return h.twQueue[h.twHead].expires, true
+	return 0, false
 }
 
 // Close is the active close of connection t: this side closed first, so
@@ -114,4 +120,26 @@ func (h *Host) lookup(t *FourTuple) (*table, conn, error) {
 		return nil, conn{}, fmt.Errorf("%s: no such connection: %w", *t, ErrNotConn)
 	}
 	return tb, c, nil
+}
+
+// RestartTimeWait starts connection t's TIME_WAIT again from now: the peer
+// retransmitted its FIN (the last ACK was lost), and the side in TIME_WAIT
+// acknowledges it and restarts the 2×MSL timeout (RFC 9293 §3.10.7.4,
+// TIME-WAIT STATE; Linux's tcp_timewait_state_process reschedules it for
+// TCP_TIMEWAIT_LEN). t must be in TIME_WAIT: ENOTCONN otherwise.
+func (h *Host) RestartTimeWait(t FourTuple) error {
+	tb, c, err := h.lookup(&t)
+	if err != nil {
+		return h.osErr(err)
+	}
+	if c.state != TimeWait {
+		return h.osErr(fmt.Errorf("%s: not in TIME_WAIT: %w", t, ErrNotConn))
+	}
+	h.remove(tb, &t, c)
+	c.since = h.now
+	h.add(tb, &t, c)
+	// The entry queued for the old end no longer matches (AdvanceTo checks
+	// since): this one ends it, and TIME_WAITs of one length stay in order.
+	h.twQueue = append(h.twQueue, twEntry{t, h.now + h.prof.TimeWait})
+	return nil
 }

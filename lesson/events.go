@@ -43,7 +43,7 @@ func kindOf(e *sim.Event) EventKind {
 		return ErrorEvents
 	case sim.PortAllocated, sim.PortReleased:
 		return PortEvents
-	case sim.Packet:
+	case sim.Packet, sim.Lost, sim.OldDuplicate:
 		return PacketEvents
 	}
 	return StateEvents

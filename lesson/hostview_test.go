@@ -103,8 +103,12 @@ func TestFlagName(t *testing.T) {
 			names[flagName(e)] = true
 		}
 	}
-	assert.Equal(t, map[string]bool{"SYN": true, "SYN-ACK": true, "ACK": true, "data": true, "FIN": true}, names,
-		"lesson 3's packets (nothing is refused there)")
+	assert.Equal(t, map[string]bool{"SYN": true, "SYN-ACK": true, "ACK": true, "data": true, "FIN": true, "FIN again": true, "copy": true}, names,
+		"lesson 3's packets (nothing is refused there; its network sends a FIN again and a late copy)")
+	assert.Equal(t, "FIN again", flagName(sim.Event{Kind: sim.Packet, Flags: sim.FIN | sim.ACK, Retransmit: true}))
+	assert.Equal(t, "copy", flagName(sim.Event{Kind: sim.Packet, Flags: sim.PSH | sim.ACK, Len: sim.ResponseLen, Delay: time.Second}))
+	assert.Equal(t, "an ACK", replyText(sim.Event{Kind: sim.Packet, Flags: sim.ACK}))
+	assert.Equal(t, "a RST", replyText(sim.Event{Kind: sim.Packet, Flags: sim.RST}))
 }
 
 // The inspection of a port lists what the engine and the events say uses
@@ -211,14 +215,18 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 		}
 	}
 	var tw []SocketRow
+	listed := map[int]bool{}
 	for _, e := range evs {
 		if e.At > now || len(rows)+len(tw) >= maxRows {
 			break
 		}
-		if e.Kind == sim.State && e.State == engine.TimeWait && e.Host == h.Name {
+		if e.Kind == sim.State && e.State == engine.TimeWait && e.Host == h.Name && !listed[e.Conn] {
 			if c, ok := h.conns[e.Conn]; ok && c.state == engine.TimeWait {
+				// Listed once, in the order they first entered it, with
+				// the time left since it last (re)started.
+				listed[e.Conn] = true
 				r := row(c)
-				r.TimeWaitLeft = e.At + h.Profile.TimeWait - now
+				r.TimeWaitLeft = c.since + h.Profile.TimeWait - now
 				tw = append(tw, r)
 			}
 		}

@@ -190,10 +190,32 @@ const (
 	// engine on the scenario's first server's OS: "the port" or an errno.
 	// Answered at once, without playing.
 	AnswerListen
+	// AnswerTWReuse: what a Linux client with tcp_tw_reuse on gets when
+	// it connects again from the same port to the first server, shortly
+	// after its last connection there closed: "yes" or "no: ERRNO".
+	// Answered at once.
+	AnswerTWReuse
+	// AnswerReuseAddr: what a restarted server gets when it listens on
+	// :80 again with SO_REUSEADDR while a connection it closed first is in
+	// TIME_WAIT: "the port" or an errno. Answered at once.
+	AnswerReuseAddr
+	// AnswerReply: what the answering event, a packet, is as an answer
+	// to its peer: "an ACK", "a RST", or its label (a question about a
+	// retransmitted FIN that TIME_WAIT answers).
+	AnswerReply
 	// AnswerListenAgain: what a second listen on Port of the first
 	// server's address gets while its listener holds it. Answered at once.
 	AnswerListenAgain
 )
+
+// atOnce says the engine answers without playing: the step has no until.
+func (a Answer) atOnce() bool {
+	switch a.Kind {
+	case AnswerListen, AnswerListenAgain, AnswerTWReuse, AnswerReuseAddr:
+		return true
+	}
+	return false
+}
 
 // Cond is a pause condition: the event a step plays to.
 type Cond struct {

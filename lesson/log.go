@@ -94,7 +94,23 @@ func (p *player) describe(e sim.Event) string {
 		}
 		return fmt.Sprintf("%s: connect to %s failed: %s", e.Host, e.Tuple.Remote, engine.ErrnoName(e.Err))
 	case sim.Packet:
+		if e.Delay > 0 {
+			return fmt.Sprintf("the network holds a copy of %s's data to %s, to deliver %s late", e.Host, e.Tuple.Remote, FmtDur(e.Delay))
+		}
 		return fmt.Sprintf("%s sent %s from port %d to %s", e.Host, flagName(e), e.Tuple.Local.Port(), e.Tuple.Remote)
+	case sim.Lost:
+		return fmt.Sprintf("%s's %s to %s was lost in the network", e.Host, flagName(e), e.Tuple.Remote)
+	case sim.OldDuplicate:
+		old := fmt.Sprintf("an old copy of data from %s reached %s's port %d", e.Tuple.Remote, e.Host, e.Tuple.Local.Port())
+		switch {
+		case e.State == engine.TimeWait:
+			return old + " in TIME_WAIT: acknowledged and dropped"
+		case e.State != 0 && e.Into != e.Conn:
+			return fmt.Sprintf("%s, now %s with the same 4-tuple", old, p.names[e.Into])
+		case e.State != 0:
+			return old + ", still open: its sequence numbers discard it"
+		}
+		return old + ": no connection, so a RST answers it"
 	case sim.State:
 		return fmt.Sprintf("%s: %s", p.side(e.Host, e.Conn), e.State)
 	case sim.PortReleased:

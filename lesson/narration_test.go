@@ -35,6 +35,7 @@ var (
 	reServers    = regexp.MustCompile(`\b(\d+) servers\b`)
 	reDoneAfter  = regexp.MustCompile(`[Dd]one after ((?:\d+ min )?\d+(?:\.\d+)? s) in the thought experiment, ((?:\d+ min )?\d+(?:\.\d+)? s) in real TCP without ephemeral ports, ((?:\d+ min )?\d+(?:\.\d+)? s) with them`)
 	reAlgorithm  = regexp.MustCompile(`RFC 6056 Algorithm (\d+)`)
+	reTWReuse    = regexp.MustCompile(`tcp_tw_reuse = (\d+)(?:[^.]*?, from the same port, (\d+(?:\.\d+)?) s after)?`)
 	reSeconds    = regexp.MustCompile(`\b(\d+(?:\.\d+)?) s\b`)
 	reNumber     = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
 	reMinSec     = regexp.MustCompile(`^(\d+) min (\d+) s$`)
@@ -251,6 +252,16 @@ func numberProblems(t testing.TB, r *Run, text string, complete bool) []string {
 			fail("%q is no client's strategy", m[0])
 		}
 	})
+	consume(reTWReuse, func(m []string) {
+		// A question about tcp_tw_reuse on (facts/ports.md §2 [DOC]) asks
+		// the engine about a wait of twice its delay (twReuseOutcome).
+		if m[1] != strconv.Itoa(int(engine.TWReuseOn)) {
+			fail("%q: tcp_tw_reuse on is %d", m[0], engine.TWReuseOn)
+		}
+		if m[2] != "" && !agrees(m[2], (2*engine.TWReuseDelay).Seconds()) {
+			fail("%q: the engine is asked about %s", m[0], 2*engine.TWReuseDelay)
+		}
+	})
 	consume(reRangeCount, func(m []string) {
 		lo, _ := strconv.Atoi(m[1])
 		hi, _ := strconv.Atoi(m[2])
@@ -419,6 +430,8 @@ func TestNarrationCheckerCatchesWrongNumbers(t *testing.T) {
 		{1, "of those 28232 ports", "of those 28233 ports"},
 		{3, "60 s", "61 s"},
 		{3, "30 s on macos", "60 s on macos"},
+		{3, "tcp_tw_reuse = 1", "tcp_tw_reuse = 2"},
+		{3, "same port, 2 s after", "same port, 1 s after"},
 		{6, "50 connections", "51 connections"},
 		{6, "c1 471/s", "c1 470/s"},
 		{6, "c1 471/s", "c9 471/s"},

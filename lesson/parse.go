@@ -372,15 +372,15 @@ func (p *parser) expect(ws []word, n, end int) (Expect, error) {
 	return e, nil
 }
 
-var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen, "listen-again": AnswerListenAgain}
+var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen, "listen-again": AnswerListenAgain, "reply": AnswerReply, "tw-reuse": AnswerTWReuse, "reuseaddr": AnswerReuseAddr}
 
 func (p *parser) answer(ws []word, n, end int) (Answer, error) {
 	if len(ws) == 0 {
-		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count, listen PORT or listen-again PORT")
+		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count, reply, tw-reuse, reuseaddr, listen PORT or listen-again PORT")
 	}
 	k, ok := answerNames[ws[0].text]
 	if !ok {
-		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count, listen PORT or listen-again PORT", ws[0].text)
+		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count, reply, tw-reuse, reuseaddr, listen PORT or listen-again PORT", ws[0].text)
 	}
 	a := Answer{Kind: k}
 	want := 1
@@ -532,8 +532,8 @@ func (p *parser) finish() (*Lesson, error) {
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: replay needs a scenario; the sandbox has its knobs", i+1)
 		case st.ShowCompare && !l.Compare:
 			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: show compare needs compare before the first step", i+1)
-		case st.Ask != nil && (st.Ask.Answer.Kind == AnswerListen || st.Ask.Answer.Kind == AnswerListenAgain) != (st.Until == nil):
-			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: a question is answered by the event it plays until, except answer listen, which plays nothing", i+1)
+		case st.Ask != nil && st.Ask.Answer.atOnce() != (st.Until == nil):
+			return nil, p.errAt(st.Pos.Line, st.Pos.Col, "step %d: a question is answered by the event it plays until, except answer listen, listen-again, tw-reuse and reuseaddr, which play nothing", i+1)
 		}
 	}
 	return l, nil

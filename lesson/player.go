@@ -28,7 +28,7 @@ type player struct {
 	flights []sim.Event
 	// events counts the events seen so far; kinds counts them by kind.
 	events int
-	kinds  [sim.Serving + 1]int
+	kinds  [sim.OldDuplicate + 1]int
 	// watch, if set, is a lesson's pause condition: the first event it
 	// accepts is kept in hit.
 	watch func(sim.Event) bool
@@ -300,10 +300,16 @@ func (p *player) observe(e sim.Event) {
 		case engine.Closed:
 			h.drop(e.Conn)
 		case engine.TimeWait:
+			// Again for a connection in TIME_WAIT: its peer's FIN came
+			// again and TIME_WAIT starts over; it is listed once.
+			old, ok := h.conns[e.Conn]
+			again := ok && old.state == engine.TimeWait
 			h.drop(e.Conn)
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
 			h.nTW++
-			h.twOrder = append(h.twOrder, e.Conn)
+			if !again {
+				h.twOrder = append(h.twOrder, e.Conn)
+			}
 		default:
 			h.unwait(e.Conn) // a waiting SYN was taken (the thought experiment)
 			if old, ok := h.conns[e.Conn]; ok && old.state == engine.TimeWait {
@@ -462,7 +468,9 @@ type pace struct {
 // was made: 1 unless the budget cut it short.
 func (p *player) play(dt time.Duration, speed float64, pc pace, b Budget) float64 {
 	rate := pc.idle
-	if len(p.flights) > 0 {
+	// Slow motion while a packet crosses its link; a copy held in the
+	// network for seconds (a scenario's duplicate) does not hold it up.
+	if slices.ContainsFunc(p.flights, func(e sim.Event) bool { return e.Delay == 0 }) {
 		rate = pc.flight
 	}
 	target := p.now + time.Duration(float64(dt)*rate*speed)

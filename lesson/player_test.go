@@ -699,10 +699,12 @@ func connsFromEvents(evs []sim.Event, now time.Duration) (state map[string]map[i
 		case e.Kind == sim.ConnectFailed, e.Kind == sim.State && e.State == engine.Closed:
 			delete(state[e.Host], e.Conn)
 		case e.Kind == sim.State:
-			state[e.Host][e.Conn] = e.State
-			if e.State == engine.TimeWait {
+			// A TIME_WAIT that starts over (the peer's FIN came again) is
+			// still the one entry.
+			if e.State == engine.TimeWait && state[e.Host][e.Conn] != engine.TimeWait {
 				twOrder[e.Host] = append(twOrder[e.Host], e.Conn)
 			}
+			state[e.Host][e.Conn] = e.State
 		}
 	}
 	return state, twOrder

@@ -685,6 +685,12 @@ func (s *Session) truth(q *Question, e sim.Event) string {
 		return listenOutcome(r, q.Answer.Port, false)
 	case AnswerListenAgain:
 		return listenOutcome(r, q.Answer.Port, true)
+	case AnswerReply:
+		return replyText(e)
+	case AnswerTWReuse:
+		return twReuseOutcome(r)
+	case AnswerReuseAddr:
+		return reuseAddrOutcome(r)
 	}
 	return ""
 }

@@ -90,6 +90,33 @@ func TestAnswersAreTheFacts(t *testing.T) {
 	servers := len(runOf(t, 7, DefaultSettings()).servers())
 	assert.Equal(t, itoa(size*servers), truthOf(t, 7, 1), "every port toward every server")
 	assert.Equal(t, itoa(size), truthOf(t, 7, 3), "a bound port is held toward every server")
+	// Why TIME_WAIT (RFC 9293 §3.10.7.4): a FIN sent again reaches the
+	// side still in TIME_WAIT, which acknowledges it; tcp_tw_reuse lets a
+	// 4-tuple in TIME_WAIT for more than its delay be taken over (Linux,
+	// tcp_twsk_unique); SO_REUSEADDR on both listeners binds beside
+	// connections in TIME_WAIT.
+	fin := stepAsking(t, 3, "3-fin-again")
+	assert.Equal(t, "an ACK", truthOf(t, 3, fin))
+	assert.Equal(t, "yes", truthOf(t, 3, stepAsking(t, 3, "3-tw-reuse")))
+	assert.Equal(t, "the port", truthOf(t, 3, stepAsking(t, 3, "3-reuseaddr")))
+	// So under every profile P switches the clients to: their TIME_WAIT
+	// outlasts the FIN's retransmission timeout.
+	for _, prof := range engine.Profiles() {
+		s := newSession(t, 3)
+		s.set.Profile = prof
+		s.gotoStep(fin)
+		s.Do(ActAnswer)
+		s.PlayToPause(nil)
+		assert.Equal(t, "an ACK", s.View().Narration.Question.Truth, prof.Name)
+	}
+}
+
+// stepAsking is the step of lesson n that asks question id.
+func stepAsking(t *testing.T, n int, id string) int {
+	l := must(builtin(t).Lesson(n))
+	i := slices.IndexFunc(l.Steps, func(st Step) bool { return st.Ask != nil && st.Ask.ID == id })
+	require.GreaterOrEqual(t, i, 0, "lesson %d asks %s", n, id)
+	return i + 1
 }
 
 // A port question's answer is the port the engine gave the next

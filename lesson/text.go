@@ -124,6 +124,10 @@ var quantities = map[string]func(r *Run) string{
 		}
 		return engine.ErrAddrNotAvail.Name
 	},
+	// tcp_tw_reuse's delay (facts/ports.md §2 [TW][TWD]), and the wait a
+	// question about it asks of the engine (twReuseOutcome).
+	"twreuse.delay": func(*Run) string { return FmtSpan(engine.TWReuseDelay) },
+	"twreuse.after": func(*Run) string { return FmtSpan(2 * engine.TWReuseDelay) },
 	// The IANA classes (facts/ports.md §1).
 	"iana.system":     func(*Run) string { return engine.SystemPorts.String() },
 	"iana.registered": func(*Run) string { return engine.RegisteredPorts.String() },

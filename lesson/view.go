@@ -608,9 +608,26 @@ func (s *Session) packets(out []PacketView) ([]PacketView, bool) {
 	return out, len(p.flights) <= labelledPackets
 }
 
+// replyText is a packet as an answer to its peer: "an ACK", "a RST", or
+// its label.
+func replyText(e sim.Event) string {
+	switch f := flagName(e); f {
+	case "ACK":
+		return "an ACK"
+	case "RST":
+		return "a RST"
+	default:
+		return f
+	}
+}
+
 // flagName is how a packet is labelled: by what it does in TCP.
 func flagName(f sim.Event) string {
 	switch {
+	case f.Retransmit:
+		return flagName(sim.Event{Flags: f.Flags, Len: f.Len}) + " again"
+	case f.Delay > 0:
+		return "copy"
 	case f.Flags&sim.RST != 0:
 		return "RST"
 	case f.Flags&sim.SYN != 0 && f.Flags&sim.ACK != 0:

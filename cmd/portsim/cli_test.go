@@ -228,6 +228,7 @@ func TestRunJSONMatchesTheEvents(t *testing.T) {
 		{[]string{"run", "2", "--json"}, "2", ""},
 		{[]string{"run", "--json", "4"}, "4", ""},
 		{[]string{"run", "5", "--json", "--until", "30s"}, "5", "30s"},
+		{[]string{"run", "3", "--json", "--until", "5s"}, "3", "5s"}, // a lost ACK, an old duplicate
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -268,11 +269,19 @@ func wantJSON(e sim.Event) map[string]any {
 		m["state"] = e.Reason.String()
 	case sim.Serving:
 		m["state"] = map[bool]string{true: "SERVING", false: "LISTENING"}[e.Busy]
+	case sim.OldDuplicate:
+		m["state"] = "none"
+		if e.State != 0 {
+			m["state"] = e.State.String()
+		}
 	}
 	set("err", engine.ErrnoName(e.Err), e.Err != nil)
 	set("wait", e.Wait.Seconds(), e.Wait != 0)
 	set("call", map[bool]string{true: "bind", false: "connect"}[e.Bind], e.Kind == sim.ConnectFailed)
 	set("takeover", true, e.TakenOver)
+	set("retransmit", true, e.Retransmit)
+	set("delay", e.Delay.Seconds(), e.Delay != 0)
+	set("into", float64(e.Into), e.Into != 0)
 	return m
 }
 

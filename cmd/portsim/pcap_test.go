@@ -93,11 +93,33 @@ func TestPcapOpensInTshark(t *testing.T) {
 			}
 
 			// Wireshark's TCP analysis (lost segments, ACKs of unseen data,
-			// retransmissions...) and its warnings and errors see nothing.
+			// out-of-order...) and its warnings and errors see nothing but
+			// what the scenario's faults send: each segment sent again (a
+			// FIN whose ACK was lost, a late copy) is a retransmission, and
+			// the ACKs that answer them duplicates.
 			problems := tsharkRun(t, ts, "-r", out, "-n",
 				"-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-				"-Y", "tcp.analysis.flags || _ws.expert.severity >= 6291456 || _ws.malformed")
+				"-Y", "(tcp.analysis.flags && !tcp.analysis.retransmission && !tcp.analysis.duplicate_ack) || _ws.expert.severity >= 6291456 || _ws.malformed")
 			assert.Empty(t, problems)
+			repeats := 0
+			for _, e := range packets {
+				if e.Retransmit || e.Delay > 0 {
+					repeats++
+				}
+			}
+			count := func(filter string) int {
+				out := strings.TrimSpace(tsharkRun(t, ts, "-r", out, "-n", "-Y", filter))
+				if out == "" {
+					return 0
+				}
+				return len(lines(out))
+			}
+			assert.Equal(t, repeats, count("tcp.analysis.retransmission"), "the segments sent again are Wireshark's retransmissions")
+			dupAcks := count("tcp.analysis.duplicate_ack")
+			assert.LessOrEqual(t, dupAcks, repeats, "a duplicate ACK answers a segment sent again")
+			if repeats == 0 {
+				assert.Zero(t, dupAcks)
+			}
 		})
 	}
 }

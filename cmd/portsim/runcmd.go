@@ -182,13 +182,19 @@ type jsonEvent struct {
 	// TIME_WAIT that a new connection took over.
 	Call  string `json:"call,omitempty"`
 	Taken bool   `json:"takeover,omitempty"`
+	// Retransmit: a packet sent again (its first copy lost). Delay: a
+	// packet's copy held this many seconds longer in the network. Into:
+	// for old-duplicate, the connection holding the 4-tuple then.
+	Retransmit bool    `json:"retransmit,omitempty"`
+	Delay      float64 `json:"delay,omitempty"`
+	Into       int     `json:"into,omitempty"`
 }
 
 func eventJSON(e sim.Event) jsonEvent {
 	j := jsonEvent{
 		T: e.At.Seconds(), Kind: e.Kind.String(), Host: e.Host, Conn: e.Conn,
 		Flags: e.Flags.String(), Len: e.Len, State: stateText(e), Err: engine.ErrnoName(e.Err), Wait: e.Wait.Seconds(),
-		Taken: e.TakenOver,
+		Taken: e.TakenOver, Retransmit: e.Retransmit, Delay: e.Delay.Seconds(), Into: e.Into,
 	}
 	if e.Kind == sim.ConnectFailed {
 		j.Call = "connect"
@@ -220,6 +226,11 @@ func stateText(e sim.Event) string {
 		return e.State.String()
 	case sim.Waiting:
 		return e.Reason.String()
+	case sim.OldDuplicate:
+		if e.State == 0 {
+			return "none"
+		}
+		return e.State.String()
 	case sim.Serving:
 		if e.Busy {
 			return "SERVING"

@@ -59,6 +59,9 @@ func (sc *Scenario) Check() error {
 			return errorf(l.Pos, "%s: %v", what, err)
 		}
 	}
+	if err := sc.checkFaults(); err != nil {
+		return err
+	}
 	if sc.Ports > Serial {
 		return errorf(Pos{}, "ephemeral: unknown mode %v; want on, off or serial", sc.Ports)
 	}

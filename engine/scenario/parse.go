@@ -140,7 +140,7 @@ func (p *parser) once(kw token) error {
 	return nil
 }
 
-const statements = "title, seed, duration, latency, ephemeral, host, listen or connect"
+const statements = "title, seed, duration, latency, ephemeral, host, listen, connect, lose or duplicate"
 
 func (p *parser) statement() error {
 	kw := p.toks[0]
@@ -203,6 +203,8 @@ func (p *parser) statement() error {
 		return p.listen()
 	case "connect":
 		return p.connect()
+	case "lose", "duplicate":
+		return p.fault()
 	default:
 		return p.errAt(kw, "unknown statement %q; want %s", kw.text, statements)
 	}

@@ -88,6 +88,23 @@ func TestParsePorts(t *testing.T) {
 	assert.Equal(t, Ports(0), Ephemeral, "the zero value is ordinary TCP")
 }
 
+// lose and duplicate name a connection by its number and what the
+// network does to one of its segments.
+func TestParseFaults(t *testing.T) {
+	sc, err := Parse("host a 10.0.0.1\nlose 2 last-ack\nduplicate 1 response 3s\n")
+	require.NoError(t, err)
+	assert.Equal(t, []Fault{
+		{Pos: Pos{2, 1}, Conn: 2, Kind: LoseLastAck},
+		{Pos: Pos{3, 1}, Conn: 1, Kind: DuplicateResponse, Delay: 3 * time.Second},
+	}, sc.Faults)
+	assert.Equal(t, "lose last-ack", LoseLastAck.String())
+	assert.Equal(t, "duplicate response", DuplicateResponse.String())
+	bad := &Scenario{Duration: time.Minute, Faults: []Fault{{Conn: 1, Kind: DuplicateResponse}}}
+	assert.ErrorContains(t, bad.Check(), "duplicate response of connection 1: delay must be more than 0")
+	bad.Faults = []Fault{{Conn: 1, Kind: 9}}
+	assert.ErrorContains(t, bad.Check(), "unknown fault FaultKind(9)")
+}
+
 func TestParseErrors(t *testing.T) {
 	const hosts = "host c 192.168.1.5\nhost s 10.0.0.10\n"
 	tests := []struct {
@@ -166,6 +183,14 @@ func TestParseErrors(t *testing.T) {
 		{"bind-no-port without bind", hosts + "connect c -> s:80 bind-no-port", 3, 19, "add bind"},
 		{"bind-no-port before 4.2", "host c 192.168.1.5 profile linux-old\nhost s 10.0.0.10\nconnect c -> s:80 bind bind-no-port", 3, 24, "bind-no-port (IP_BIND_ADDRESS_NO_PORT, Linux 4.2 and later) is not an option on linux-old, c's OS"},
 		{"bind-no-port on a listener", hosts + "listen s 80 bind-no-port", 3, 13, `unknown option "bind-no-port"`},
+		{"lose without a number", "lose", 1, 5, "lose: missing a connection's number, then last-ack"},
+		{"lose connection 0", "lose 0 last-ack", 1, 6, `lose: "0" is not a connection's number`},
+		{"lose what", "lose 1 syn", 1, 8, `lose: want last-ack, not "syn"`},
+		{"lose twice", "lose 1 last-ack\nlose 1 last-ack", 2, 1, "lose last-ack of connection 1 is given twice"},
+		{"lose with more", "lose 1 last-ack 2s", 1, 17, `unexpected "2s"`},
+		{"duplicate without a delay", "duplicate 1 response", 1, 21, "missing a connection's number, response, then how much later its copy arrives"},
+		{"duplicate at once", "duplicate 1 response 0s", 1, 22, "more than 0"},
+		{"duplicate what", "duplicate 2 request 1s", 1, 13, `duplicate: want response, not "request"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

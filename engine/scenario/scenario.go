@@ -29,6 +29,9 @@ type Scenario struct {
 	Hosts    []Host
 	Listens  []Listen
 	Connects []Connect
+	// Faults are segments the network loses or delivers twice (`lose`,
+	// `duplicate`): what TIME_WAIT is for.
+	Faults []Fault
 }
 
 // Addrs are h's addresses, the first first.

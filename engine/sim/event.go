@@ -46,9 +46,21 @@ const (
 	// arrived; then it listens again and takes the next waiting SYN.
 	// Tuple is as the server sees it.
 	Serving
+	// Lost (a scenario's `lose` line): a segment Host sent was lost in the
+	// network and never arrives; Tuple and Flags are the Packet's.
+	Lost
+	// OldDuplicate (a scenario's `duplicate` line): a copy of connection
+	// Conn's segment, delayed in the network, reached Host long after the
+	// original; Tuple (as Host sees it), Flags and Len are the segment's.
+	// State is what the engine holds for that 4-tuple then, and Into that
+	// connection's number: TIME_WAIT (RFC 9293 §3.10.7.4: acknowledged and
+	// dropped), ESTABLISHED for any open connection (a newer one with the
+	// same 4-tuple could take the old segment for its own), or 0 for none
+	// (Host answers with a RST, §3.10.7.1).
+	OldDuplicate
 )
 
-var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting", "serving"}
+var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting", "serving", "lost", "old-duplicate"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -116,6 +128,16 @@ type Event struct {
 	State  engine.ConnState // for State
 	Reason WaitReason       // for Waiting
 	Busy   bool             // for Serving: serving a conversation rather than listening
+	// Retransmit is for Packet: a segment sent again, its first copy lost
+	// (the peer's FIN when the last ACK was lost).
+	Retransmit bool
+	// Delay is for Packet: a copy of the segment before it, held in the
+	// network this much longer (a scenario's `duplicate`): it arrives at
+	// Arrive as an OldDuplicate.
+	Delay time.Duration
+	// Into is for OldDuplicate: the connection holding the 4-tuple when
+	// the copy arrived; 0 for none.
+	Into int
 	// Bind is for ConnectFailed: the bind() before the connect() failed.
 	Bind bool
 	// TakenOver is for PortReleased and State CLOSED: a TIME_WAIT ended
@@ -153,6 +175,29 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 		if e.Len > 0 {
 			fmt.Fprintf(&b, " len %d", e.Len)
+		}
+		switch {
+		case e.Retransmit:
+			b.WriteString(" (retransmission)")
+		case e.Delay > 0:
+			fmt.Fprintf(&b, " (a copy, delayed %s in the network)", fmtTime(e.Delay))
+		}
+	case Lost:
+		fmt.Fprintf(&b, "#%d %s > %s [%s] lost in the network", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
+	case OldDuplicate:
+		fmt.Fprintf(&b, "#%d old duplicate %s > %s [%s]", e.Conn, e.Tuple.Remote, e.Tuple.Local, e.Flags)
+		if e.Len > 0 {
+			fmt.Fprintf(&b, " len %d", e.Len)
+		}
+		switch {
+		case e.State == engine.TimeWait:
+			fmt.Fprintf(&b, " reaches #%d in TIME_WAIT: acknowledged and dropped", e.Into)
+		case e.State != 0 && e.Into == e.Conn:
+			fmt.Fprintf(&b, " reaches #%d, still open: a duplicate its sequence numbers discard", e.Into)
+		case e.State != 0:
+			fmt.Fprintf(&b, " reaches #%d, a newer connection with the same 4-tuple", e.Into)
+		default:
+			b.WriteString(" finds no connection: answered with RST")
 		}
 	case State:
 		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple, e.State)

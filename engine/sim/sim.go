@@ -74,6 +74,27 @@ type Sim struct {
 	specs  []spec
 	sink   func(Event)
 	stats  Stats
+	// The scenario's faults, by connection number: whose last ACK is
+	// lost (until it is), and how late a copy of whose response arrives;
+	// copies are those sent, until they arrive.
+	lose   map[int]bool
+	dup    map[int]time.Duration
+	copies []copied
+}
+
+// copied is a copy of a connection's response held in the network: the
+// connection as it was when the copy left, for its arrival long after.
+type copied struct {
+	id             int
+	client, server int
+	tuple          engine.FourTuple // as the client sees it
+}
+
+// RetransmitAfter is when an unacknowledged FIN is sent again: the
+// retransmission timeout (RTO) after one round-trip measurement R is
+// R + 4·R/2 = 3R (RFC 6298 §2.2), and never less than 1 s (§2.4).
+func RetransmitAfter(latency time.Duration) time.Duration {
+	return max(time.Second, 6*latency)
 }
 
 // spec is a connect line with its hosts resolved and its starts counted.
@@ -162,6 +183,20 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 			s.addrs = append(s.addrs, a)
 		}
 	}
+	for _, f := range sc.Faults {
+		switch f.Kind {
+		case scenario.LoseLastAck:
+			if s.lose == nil {
+				s.lose = map[int]bool{}
+			}
+			s.lose[f.Conn] = true
+		case scenario.DuplicateResponse:
+			if s.dup == nil {
+				s.dup = map[int]time.Duration{}
+			}
+			s.dup[f.Conn] = f.Delay
+		}
+	}
 	for i := range sc.Listens {
 		s.push(0, actListen, int32(i), 0)
 	}
@@ -226,10 +261,21 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 // Next is when the next thing happens, if anything is left to happen: a
 // player skips quiet stretches by jumping to it.
 func (s *Sim) Next() (time.Duration, bool) {
-	if s.q.empty() {
-		return 0, false
+	for !s.q.empty() {
+		a := s.q.first()
+		if a.kind == actExpire {
+			if at, ok := s.hosts[a.a].e.NextExpiry(); !ok || at > a.at {
+				// The TIME_WAIT it wakes for was taken over or started
+				// again: nothing happens then. Wake for what does.
+				s.q.popDue(a.at)
+				s.hosts[a.a].expiring = false
+				s.wakeForExpiry(int(a.a))
+				continue
+			}
+		}
+		return a.at, true
 	}
-	return s.q.first().at, true
+	return 0, false
 }
 
 // Done reports whether nothing is left to happen.
@@ -248,20 +294,24 @@ func (s *Sim) hostIndex(name string) int {
 type actKind uint8
 
 const (
-	actListen        actKind = iota + 1 // a: the listen line
-	actStart                            // a: connect spec; the k-th start is computed from the spec
-	actSynArrive                        // a: conn slot
-	actSynAckArrive                     //
-	actRstArrive                        //
-	actReqArrive                        //
-	actRespSend                         //
-	actRespArrive                       //
-	actCloseStart                       //
-	actFinArrive                        //
-	actFinAckArrive                     //
-	actLastAckArrive                    //
-	actExpire                           // a: host
-	actRetry                            // a: client host, b: the server address's number
+	actListen         actKind = iota + 1 // a: the listen line
+	actStart                             // a: connect spec; the k-th start is computed from the spec
+	actSynArrive                         // a: conn slot
+	actSynAckArrive                      //
+	actRstArrive                         //
+	actReqArrive                         //
+	actRespSend                          //
+	actRespArrive                        //
+	actCloseStart                        //
+	actFinArrive                         //
+	actFinAckArrive                      //
+	actLastAckArrive                     //
+	actExpire                            // a: host
+	actRetry                             // a: client host, b: the server address's number
+	actLostArrive                        // a: conn slot (the closer's last ACK, lost)
+	actFinResend                         // a: conn slot (the peer's FIN, unacknowledged)
+	actFinAgainArrive                    // a: conn slot
+	actCopyArrive                        // a: index into copies
 )
 
 type action struct {
@@ -467,6 +517,8 @@ func (s *Sim) do(a action) {
 		s.wakeForExpiry(int(a.a))
 	case actRetry:
 		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.addrs[a.b], 0)})
+	case actCopyArrive:
+		s.copyArrived(int(a.a))
 	default:
 		s.step(a.kind, a.a)
 	}
@@ -714,6 +766,13 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
 	case actRespSend:
 		s.send(c.server, c, PSH|ACK, ResponseLen, actRespArrive, slot)
+		if d, ok := s.dup[c.id]; ok {
+			// The network delivers the response twice: the copy d later.
+			at := s.now + s.sc.Latency + d
+			s.emit(Event{Kind: Packet, Host: s.hosts[c.server].name, Conn: c.id, Tuple: c.view(c.server), Flags: PSH | ACK, Len: ResponseLen, Arrive: at, Delay: d})
+			s.copies = append(s.copies, copied{c.id, c.client, c.server, c.tuple})
+			s.push(at, actCopyArrive, int32(len(s.copies)-1), 0)
+		}
 	case actRespArrive:
 		s.stats.Completed++
 		s.stats.LastDone = s.now
@@ -741,6 +800,10 @@ func (s *Sim) step(k actKind, slot int32) {
 		// (through CLOSE_WAIT in no time).
 		s.state(peer, c, engine.LastAck)
 		s.send(peer, c, FIN|ACK, 0, actFinAckArrive, slot)
+		if s.lose[c.id] {
+			// Its ACK will be lost: the FIN's retransmission timer fires.
+			s.push(s.now+RetransmitAfter(s.sc.Latency), actFinResend, slot, 0)
+		}
 	case actFinAckArrive:
 		// The FIN|ACK acknowledges the closer's FIN and carries the peer's:
 		// FIN_WAIT_1 goes straight to TIME_WAIT, with no FIN_WAIT_2 (RFC
@@ -753,9 +816,35 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.wakeForExpiry(i)
 		}
 		s.state(i, c, engine.TimeWait)
-		s.send(i, c, ACK, 0, actLastAckArrive, slot)
+		if s.lose[c.id] {
+			delete(s.lose, c.id) // once: the next one gets through
+			s.send(i, c, ACK, 0, actLostArrive, slot)
+		} else {
+			s.send(i, c, ACK, 0, actLastAckArrive, slot)
+		}
 		if i == c.client {
 			s.released(c.client, t)
+		}
+	case actLostArrive:
+		s.emit(Event{Kind: Lost, Host: s.hosts[closer].name, Conn: c.id, Tuple: c.view(closer), Flags: ACK})
+	case actFinResend:
+		s.emit(Event{Kind: Packet, Host: s.hosts[peer].name, Conn: c.id, Tuple: c.view(peer), Flags: FIN | ACK, Arrive: s.now + s.sc.Latency, Retransmit: true})
+		s.pushArrival(actFinAgainArrive, slot)
+	case actFinAgainArrive:
+		// The closer still in TIME_WAIT for this connection acknowledges
+		// the FIN again and restarts its 2×MSL (RFC 9293 §3.10.7.4); with
+		// its TIME_WAIT over, it has no connection and answers with a RST
+		// (§3.10.7.1). Either way the peer closes.
+		i, t := closer, c.view(closer)
+		e := s.engineOf(i)
+		st, ok := e.Conn(t)
+		owner, _ := s.hosts[i].tw.Get(s.twKey(t))
+		if ok && st == engine.TimeWait && owner == c.id && e.RestartTimeWait(t) == nil {
+			s.wakeForExpiry(i)
+			s.state(i, c, engine.TimeWait)
+			s.send(i, c, ACK, 0, actLastAckArrive, slot)
+		} else {
+			s.send(i, c, RST, 0, actLastAckArrive, slot)
 		}
 	case actLastAckArrive:
 		i, t := peer, c.view(peer)
@@ -788,4 +877,46 @@ func (s *Sim) released(client int, t engine.FourTuple) {
 		h.waiting[t.Remote.Addr()] = w[1:]
 	}
 	s.open(next)
+}
+
+// copyArrived delivers copy k of a response, long after the original, to
+// its client: what the client holds for that 4-tuple then decides what
+// becomes of it (Event OldDuplicate).
+func (s *Sim) copyArrived(k int) {
+	cp := s.copies[k]
+	i := cp.client
+	h := s.hosts[i]
+	e := Event{Kind: OldDuplicate, Host: h.name, Conn: cp.id, Tuple: cp.tuple, Flags: PSH | ACK, Len: ResponseLen}
+	st, ok := s.engineOf(i).Conn(cp.tuple)
+	reply := RST // no connection (RFC 9293 §3.10.7.1)
+	if ok {
+		e.State = st
+		if st == engine.TimeWait {
+			e.Into, _ = h.tw.Get(s.twKey(cp.tuple))
+			reply = ACK // TIME_WAIT acknowledges and drops it (§3.10.7.4)
+		} else {
+			e.Into = s.connWith(cp.tuple)
+			reply = 0 // the open connection's sequence numbers decide
+		}
+	}
+	s.emit(e)
+	if reply != 0 && s.sink != nil {
+		c := conn{id: cp.id, client: cp.client, server: cp.server, tuple: cp.tuple}
+		s.send(i, &c, reply, 0, 0, -1)
+	}
+}
+
+// connWith is the number of the open connection whose client sees it as
+// 4-tuple t, or 0: a look through every connection, for a rare event.
+func (s *Sim) connWith(t engine.FourTuple) int {
+	free := map[int32]bool{}
+	for _, f := range s.free {
+		free[f] = true
+	}
+	for k := range s.conns {
+		if c := &s.conns[k]; !free[int32(k)] && c.tuple == t {
+			return c.id
+		}
+	}
+	return 0
 }

@@ -145,14 +145,22 @@ func (c *Capture) Add(e sim.Event) {
 	if tcp.flags&flagACK != 0 {
 		tcp.ack = me.rcvd
 	}
-	me.next += uint32(e.Len)
+	n := uint32(e.Len)
 	if tcp.flags&flagSYN != 0 {
-		me.next++
+		n++
 	}
 	if tcp.flags&flagFIN != 0 {
-		me.next++
+		n++
 	}
-	me.inflight = append(me.inflight, sent{e.Arrive, me.next})
+	if e.Retransmit || e.Delay > 0 {
+		// The same segment again (a retransmission, a copy the network
+		// delivers late): its sequence number is the first one's, and it
+		// brings the peer nothing new.
+		tcp.seq = me.next - n
+	} else {
+		me.next += n
+		me.inflight = append(me.inflight, sent{e.Arrive, me.next})
+	}
 
 	data := c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, payload(e.Len, side == 0, tc.server))
 	ts := Epoch.Add(e.At)

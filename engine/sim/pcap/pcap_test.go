@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -80,4 +83,52 @@ func TestWriteIsTheRunsPackets(t *testing.T) {
 	assert.Equal(t, a, b)
 	other, _ := write(4)
 	assert.NotEqual(t, a, other)
+}
+
+// A retransmitted FIN and a copy of a response delivered late carry the
+// sequence number of the segment they repeat, and the segments after them
+// go on from where the first left off.
+func TestRepeatedSegmentsKeepTheirSequenceNumbers(t *testing.T) {
+	sc, err := scenario.Parse(`duration 10s
+latency 20ms
+host laptop 192.168.1.5
+host web 10.0.0.10
+listen web 80
+connect laptop -> web:80 at 100ms hold 500ms
+lose 1 last-ack
+duplicate 1 response 3s
+`)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	_, err = Write(&b, sc, sc.Duration)
+	require.NoError(t, err)
+	r, err := pcapgo.NewReader(&b)
+	require.NoError(t, err)
+	var fins, responses []uint32
+	var lastAck []uint32 // the acknowledgement numbers of the laptop's ACKs of web's FIN
+	for {
+		data, _, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default)
+		tcp := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		switch {
+		case tcp.SrcPort == 80 && tcp.FIN:
+			fins = append(fins, tcp.Seq)
+		case tcp.SrcPort == 80 && len(tcp.Payload) == sim.ResponseLen:
+			responses = append(responses, tcp.Seq)
+		case tcp.DstPort == 80 && tcp.ACK && !tcp.FIN && !tcp.PSH && len(fins) > 0:
+			lastAck = append(lastAck, tcp.Ack)
+		}
+	}
+	require.Len(t, fins, 2, "web's FIN and its retransmission")
+	assert.Equal(t, fins[0], fins[1])
+	require.Len(t, responses, 2, "the response and its late copy")
+	assert.Equal(t, responses[0], responses[1])
+	assert.Equal(t, fins[0], responses[0]+sim.ResponseLen, "the FIN follows the response's bytes once")
+	require.NotEmpty(t, lastAck)
+	for _, a := range lastAck {
+		assert.Equal(t, fins[0]+1, a, "every ACK of the FIN acknowledges it once")
+	}
 }
