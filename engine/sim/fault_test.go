@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/engine/scenario"
 )
 
 // faulty is one connection whose last ACK is lost and whose response
@@ -117,4 +118,25 @@ func TestAnOldDuplicateCanReachANewerConnection(t *testing.T) {
 	assert.Equal(t, engine.Established, dup.State)
 	assert.Contains(t, dup.String(), "reaches #2, a newer connection with the same 4-tuple")
 	assert.False(t, evs[i+1].Kind == Packet && evs[i+1].Host == "laptop" && evs[i+1].At == dup.At, "the open connection does not answer here")
+}
+
+// Next names only moments when something happens: a TIME_WAIT started
+// over leaves no wake-up at its first end (a player steps event by event).
+func TestNextSkipsATimeWaitThatStartedOver(t *testing.T) {
+	sc, err := scenario.Parse(fmt.Sprintf(faulty, "", "", "3s"))
+	require.NoError(t, err)
+	s, err := New(sc)
+	require.NoError(t, err)
+	steps := 0
+	for {
+		at, ok := s.Next()
+		if !ok || at > sc.Duration {
+			break
+		}
+		n := 0
+		s.Run(at, func(Event) { n++ })
+		require.Positive(t, n, "nothing happens at %s", at)
+		steps++
+	}
+	assert.Positive(t, steps)
 }
