@@ -470,11 +470,12 @@ func (p *player) play(dt time.Duration, speed float64, pc pace, b Budget) float6
 	rate := pc.idle
 	// Slow motion while a packet crosses its link; a copy held in the
 	// network for seconds (a scenario's duplicate) does not hold it up.
-	if slices.ContainsFunc(p.flights, func(e sim.Event) bool { return e.Delay == 0 }) {
+	flying := slices.ContainsFunc(p.flights, func(e sim.Event) bool { return e.Delay == 0 })
+	if flying {
 		rate = pc.flight
 	}
 	target := p.now + time.Duration(float64(dt)*rate*speed)
-	if len(p.flights) == 0 {
+	if !flying {
 		if at, ok := p.nextEvent(); ok && at < target && pc.flight < pc.idle {
 			target = at
 		}

@@ -512,6 +512,30 @@ func TestTickPlaysToThePauseAndJudges(t *testing.T) {
 	assert.False(t, s.Playing())
 }
 
+// Played in real time, a step pauses at its event even while a copy of a
+// segment is held in the network for seconds (lesson 3's late copy): that
+// copy is no packet crossing a link, so the player jumps from event to
+// event rather than run on by the frame past the pause.
+func TestTickStopsAtThePauseWhileACopyIsHeld(t *testing.T) {
+	s := newSession(t, 3)
+	s.set.Speed = 8
+	s.gotoStep(stepAsking(t, 3, "3-fin-again"))
+	s.Do(ActAnswer)
+	for i := 0; i < 10_000 && s.Playing(); i++ {
+		s.Tick(time.Second / 60)
+	}
+	require.NotEqual(t, Unjudged, s.View().Narration.Question.Verdict)
+	var hit time.Duration
+	s.Replay(func(e sim.Event) {
+		if e.Kind == sim.Packet && e.Host == "laptop" {
+			hit = e.At // the last one: the answer
+		}
+	})
+	// Within a frame's slow motion of it, as any pause while packets fly.
+	assert.GreaterOrEqual(t, s.run.play.now, hit)
+	assert.Less(t, s.run.play.now-hit, s.run.Scenario.Latency, "paused at the laptop's answer, not run on past it")
+}
+
 // Lesson 5 ends where its title promises, at a port given again: under
 // every OS profile P can switch to, its last question's answer is a port
 // the client was given before in the run (the first, whose TIME_WAIT ended
