@@ -565,9 +565,9 @@ func TestLessonFiveEndsWithAPortGivenAgain(t *testing.T) {
 			h := s.run.firstClient()
 			assert.Equal(t, h.firstPort, port, "the first port given comes back first")
 			assert.Contains(t, q.Why, q.Truth+" is given again: ")
-			assert.Contains(t, q.Why, q.Truth+" was the first port given, so its TIME_WAIT")
+			assert.Contains(t, q.Why, q.Truth+" was given first, so its TIME_WAIT")
 			if h.Profile.Connect == engine.Sequential {
-				assert.Contains(t, q.Why, "wrapped from "+itoa(int(h.Profile.Ephemeral.Hi))+" back to the range's start")
+				assert.Contains(t, q.Why, "wrapped from "+itoa(int(h.Profile.Ephemeral.Hi))+" to the range's start")
 			} else {
 				assert.NotContains(t, q.Why, "counter")
 			}

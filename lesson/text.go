@@ -220,15 +220,15 @@ func againText(r *Run, a *answerCtx) string {
 	port := a.e.Tuple.Local.Port()
 	var why []string
 	if h.Profile.Connect == engine.Sequential && a.prev > port {
-		why = append(why, fmt.Sprintf("the one counter that hands out %s in order wrapped from %d back to the range's start", h.Profile.Ephemeral, a.prev))
+		why = append(why, fmt.Sprintf("the counter wrapped from %d to the range's start", a.prev))
 	}
 	if port == h.firstPort {
-		why = append(why, fmt.Sprintf("%d was the first port given, so its TIME_WAIT (%s) was the first to end", port, timeWait(h.Profile)))
+		why = append(why, fmt.Sprintf("%d was given first, so its TIME_WAIT (%s) ended first", port, timeWait(h.Profile)))
 	} else {
 		why = append(why, fmt.Sprintf("%d's TIME_WAIT (%s) had ended", port, timeWait(h.Profile)))
 	}
 	if r.play.engines[i].Available(engine.TCP, a.e.Tuple.Remote) == 0 {
-		why = append(why, "and no other port of the range was free")
+		why = append(why, "no other port was free")
 	}
 	return strings.Join(why, "; ")
 }
