@@ -35,7 +35,7 @@ var (
 	reServers    = regexp.MustCompile(`\b(\d+) servers\b`)
 	reDoneAfter  = regexp.MustCompile(`[Dd]one after ((?:\d+ min )?\d+(?:\.\d+)? s) in the thought experiment, ((?:\d+ min )?\d+(?:\.\d+)? s) in real TCP without ephemeral ports, ((?:\d+ min )?\d+(?:\.\d+)? s) with them`)
 	reAlgorithm  = regexp.MustCompile(`RFC 6056 Algorithm (\d+)`)
-	reTWReuse    = regexp.MustCompile(`tcp_tw_reuse = (\d+)(?:[^.]*?, from the same port, (\d+(?:\.\d+)?) s after)?`)
+	reTWReuse    = regexp.MustCompile(`tcp_tw_reuse = (\d+)(?:[^.]*?from the same port, (\d+(?:\.\d+)?) s\s+after)?`)
 	reSeconds    = regexp.MustCompile(`\b(\d+(?:\.\d+)?) s\b`)
 	reNumber     = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
 	reMinSec     = regexp.MustCompile(`^(\d+) min (\d+) s$`)
