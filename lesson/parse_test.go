@@ -224,6 +224,7 @@ func FuzzParse(f *testing.F) {
 		"short T\nsandbox\noverview {rate}\n  more {servers}\nlearnt a\n  b\n",
 		"\n\n  \n# c\nstep\n",
 		"overview {",
+		minimal + "compare\nstep\nreplay off Real TCP\nsay x\nuntil last-done\nstep\nshow compare\nask q Y?\nchoices yes | no: EADDRNOTAVAIL\nanswer tw-reuse\nwhy {answer.again}\n",
 	} {
 		f.Add(s)
 	}
