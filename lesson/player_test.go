@@ -185,7 +185,7 @@ func requireMatchesEngine(t testing.TB, p *player, ref []sim.Event, msg string) 
 		} else {
 			require.Zero(t, h.fail.Kind, "%s: %s has not failed", msg, h.Name)
 		}
-		require.Equal(t, busy[h.Name], h.busy, "%s: %s transmitting at %s", msg, h.Name, p.now)
+		require.Equal(t, busy[h.Name], h.busy, "%s: %s serving at %s", msg, h.Name, p.now)
 	}
 }
 
