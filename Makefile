@@ -56,11 +56,12 @@ release: dist
 
 # What `make test` checks of the release: every target still compiles
 # (type-checked with go vet: no link, so cheap on a shared machine once
-# the build cache holds each target's packages).
+# the build cache holds each target's packages), portsim too, whose
+# observe has a file per OS (internal/observe).
 cross:
 	set -e; for t in $(RELEASE_TARGETS); do \
 		echo "go vet for $$t"; \
-		GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) vet ./cmd/portplay ./cmd/portplay-serve; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) vet ./cmd/portplay ./cmd/portplay-serve ./cmd/portsim ./internal/observe; \
 	done
 
 deps:

@@ -25,7 +25,7 @@ var commands = []command{
 	{"alloc", "connect N times from one host and show the local port of each", allocCmd},
 	{"capacity", "the new-connections-per-second ceiling, and a run at a given rate", capacityCmd},
 	{"pcap", "write a scenario's traffic as a pcap file for Wireshark", pcapCmd},
-	{"observe", "compare the engine's linux profile with this machine's kernel, on loopback", observeCmd},
+	{"observe", "compare an engine profile with this computer's kernel, on loopback only", observeCmd},
 	{"lesson", "work through a lesson in the terminal: narration, events, questions, verdicts", lessonCmd},
 }
 

@@ -11,26 +11,35 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/internal/observe"
 )
 
-const observeHelp = `usage: portsim observe [--range LO-HI] [--count N] [--dests K] [--json]
+const observeHelp = `usage: portsim observe [--portable] [--profile NAME] [--count N] [--range LO-HI] [--dests K] [--json]
 
-Checks the engine's linux profile against this machine's kernel (Linux 6.3
-and later, no root): opens real TCP sockets on loopback only (listeners on
-127.0.0.1 at kernel-chosen ports; nothing leaves the machine), narrows each
-client socket's range to --range with IP_LOCAL_PORT_RANGE (no sysctl is
-changed), runs a fixed sequence, runs the same sequence through the engine
-and prints both with a verdict per property. Exact port numbers differ by
-design (the kernel's hash key is secret); the structure must not.
+Compares an engine profile with this computer's own kernel, on loopback
+only: nothing is sent off the machine and no system setting is changed.
 
-The sequence: connect until failure toward one destination, then toward
-each other destination while the first ones stay open; close one
-connection and reconnect at once and after 1.1 s (TIME_WAIT, with this
-machine's tcp_tw_reuse); bind(0), then connect while the bound port is
-held. It takes about 1.5 s and closes every socket it opened.
+On Linux 6.3 and later the run narrows each client socket's range with
+IP_LOCAL_PORT_RANGE (a socket option, no sysctl) and compares the linux
+profile on nine properties: connect until failure toward each
+destination, TIME_WAIT reuse at once and after 1.1 s, bind(0) beside
+them. It takes about 1.5 s.
+
+Elsewhere (macOS, Windows, FreeBSD, or a kernel without
+IP_LOCAL_PORT_RANGE), or with --portable, the run uses ordinary sockets:
+a listener on 127.0.0.1 and one on 127.0.0.2 (or a second port of
+127.0.0.1 where there is no 127.0.0.2), --count connections to the first
+(default 48) and 16 to the second, kept open; then the last one is closed
+from this side first and its port bound again at once, without and with
+SO_REUSEADDR. It reads the system's range (Linux /proc, macOS and
+FreeBSD sysctl, Windows netsh) and classifies the order of the ports. At
+most 300 sockets; every one is closed at the end. --profile picks the
+profile to compare with (default: the one for this OS).
+
+Exact port numbers differ by design; the structure must not.
 
 Exit status: 0 every property matches, 1 one differs (named), 2 bad
-flags, 3 the kernel lacks IP_LOCAL_PORT_RANGE or this is not Linux.
+flags, 3 this system cannot be observed (why).
 `
 
 // exitUnsupported: observe cannot run here (docs/portsim.md).
@@ -179,13 +188,9 @@ func jittered(ports []int, r engine.Range) bool {
 	return false
 }
 
-// property is one line of the comparison.
-type property struct {
-	Name   string `json:"property"`
-	Kernel string `json:"kernel"`
-	Engine string `json:"engine"`
-	Match  bool   `json:"match"`
-}
+// property is one line of the comparison, as the ordinary-sockets run
+// prints it too.
+type property = observe.Property
 
 func compare(k, e observation) []property {
 	yes := func(b bool) string {
@@ -282,9 +287,11 @@ func (s *engineStack) close() {}
 
 func observeCmd(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("observe")
-	rng := fs.String("range", "", "the client sockets' range `LO-HI`, 2 to 64 ports inside this machine's ip_local_port_range (default: 10 ports in its middle)")
-	count := fs.String("count", "", "connect at most `N` times per destination, 1 to 65 (default: the range's size + 1)")
-	dests := fs.String("dests", "2", "the number of destinations `K`, 1 to 4")
+	rng := fs.String("range", "", "IP_LOCAL_PORT_RANGE run: the client sockets' range `LO-HI`, 2 to 64 ports inside this machine's ip_local_port_range (default: 10 ports in its middle)")
+	count := fs.String("count", "", "IP_LOCAL_PORT_RANGE run: connect at most `N` times per destination, 1 to 65 (default: the range's size + 1); ordinary sockets: connections to the first destination, 8 to 128 (default 48)")
+	dests := fs.String("dests", "", "IP_LOCAL_PORT_RANGE run: the number of destinations `K`, 1 to 4 (default 2)")
+	profile := fs.String("profile", "", "compare with profile `NAME` (default: this OS's: linux, macos, windows or freebsd); any but linux means ordinary sockets")
+	portable := fs.Bool("portable", false, "use ordinary sockets even where IP_LOCAL_PORT_RANGE is there")
 	asJSON := fs.Bool("json", false, "print the comparison as one JSON object")
 	pos, err := parse(fs, args, stdout, observeHelp)
 	if err != nil {
@@ -293,14 +300,43 @@ func observeCmd(args []string, stdout, _ io.Writer) error {
 	if err := noArgs(pos); err != nil {
 		return err
 	}
+	var prof engine.Profile
+	if *profile != "" {
+		if prof, err = engine.ProfileByName(*profile); err != nil {
+			return bad("--profile %s: %v", *profile, err)
+		}
+	}
+	why := "--portable"
+	if !*portable && (*profile == "" || *profile == "linux") {
+		err := kernelObserve(*rng, *count, *dests, *asJSON, stdout)
+		var un *unsupportedError
+		if !errors.As(err, &un) {
+			return err
+		}
+		why = un.msg
+	} else if *profile != "" && *profile != "linux" && !*portable {
+		why = "--profile " + *profile
+	}
+	if *rng != "" || *dests != "" {
+		return bad("--range and --dests are for the IP_LOCAL_PORT_RANGE run, and this run uses ordinary sockets (%s)", why)
+	}
+	return portableObserve(prof, *count, why, *asJSON, stdout)
+}
+
+// kernelObserve is the run with IP_LOCAL_PORT_RANGE (Linux 6.3 and
+// later), comparing the linux profile.
+func kernelObserve(rng, count, dests string, asJSON bool, stdout io.Writer) error {
+	if dests == "" {
+		dests = "2"
+	}
 	sys, reuse, err := systemSettings()
 	if err != nil {
 		return err
 	}
 	mid := sys.Lo + engine.Port((sys.Size()/2)&^1)
 	r := engine.Range{Lo: mid, Hi: mid + 9}
-	if *rng != "" {
-		if r, err = parseRange(*rng); err != nil {
+	if rng != "" {
+		if r, err = parseRange(rng); err != nil {
 			return err
 		}
 	}
@@ -308,14 +344,14 @@ func observeCmd(args []string, stdout, _ io.Writer) error {
 		return bad("--range %s: want 2 to 64 ports inside this machine's ip_local_port_range %s", r, sys)
 	}
 	n := r.Size() + 1
-	if *count != "" {
-		if n, err = strconv.Atoi(*count); err != nil || n < 1 || n > 65 {
-			return bad("--count %s: want a whole number from 1 to 65", *count)
+	if count != "" {
+		if n, err = strconv.Atoi(count); err != nil || n < 1 || n > 65 {
+			return bad("--count %s: want a whole number from 1 to 65", count)
 		}
 	}
-	k, err := strconv.Atoi(*dests)
+	k, err := strconv.Atoi(dests)
 	if err != nil || k < 1 || k > 4 {
-		return bad("--dests %s: want a whole number from 1 to 4", *dests)
+		return bad("--dests %s: want a whole number from 1 to 4", dests)
 	}
 
 	ks, addrs, err := newKernelStack(r, k+1)
@@ -344,7 +380,7 @@ func observeCmd(args []string, stdout, _ io.Writer) error {
 			differ = append(differ, p.Name)
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		_ = json.NewEncoder(w).Encode(struct {
 			Range      string      `json:"range"`
 			System     string      `json:"system_range"`

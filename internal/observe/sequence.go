@@ -48,7 +48,7 @@ const (
 	DefaultFirst  = 48
 	DefaultSecond = 16
 	MaxFirst      = 128
-	MaxSecond     = 32
+	MaxSecond     = 16
 )
 
 // Run runs the sequence on s: first connects toward destination 0, kept
