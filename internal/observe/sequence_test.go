@@ -6,6 +6,7 @@ import (
 	"net"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,37 @@ func TestObserveThisComputer(t *testing.T) {
 		}
 		assert.Error(t, err, d)
 	}
+}
+
+// Bind sets SO_REUSEADDR as asked: a server's port whose accepted
+// connection the server closed first is in TIME_WAIT from a socket with
+// SO_REUSEADDR (Go sets it on Unix listeners), so a bind with it is
+// allowed and one without is refused, on Linux (inet_bind_conflict) as on
+// the BSDs (in_pcbbind).
+func TestKernelBindHonoursReuseAddr(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("Unix listeners only")
+	}
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	c, err := net.Dial("tcp4", l.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	sc, err := l.Accept()
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+	require.NoError(t, sc.Close()) // the server closes first
+	_, err = c.Read(make([]byte, 1))
+	require.Error(t, err, "the server's FIN")
+	require.NoError(t, c.Close())
+	time.Sleep(50 * time.Millisecond)
+
+	s := &kernelStack{}
+	ok, err := s.Bind(port, false)
+	require.NoError(t, err)
+	assert.False(t, ok, "the TIME_WAIT holds the port")
+	ok, err = s.Bind(port, true)
+	require.NoError(t, err)
+	assert.True(t, ok, "both sockets set SO_REUSEADDR")
 }
