@@ -119,7 +119,7 @@ func Compare(k, e Sample, sys SystemRange) []Property {
 		{Name: "order of the ports toward one destination", Kernel: string(ClassifyOrder(k.First, r)), Engine: string(ClassifyOrder(e.First, r))},
 		{Name: "a second destination continues the same count", Kernel: yes(ContinuesCount(k.First, k.Second, r)), Engine: yes(ContinuesCount(e.First, e.Second, r))},
 		{Name: "a port in use given again toward another destination", Kernel: "-", Engine: "-",
-			NotObserved: fmt.Sprintf("seen only once the range's %d ports are used up toward one destination; this opens at most %d connections", r.Size(), MaxFirst+MaxSecond)},
+			NotObserved: fmt.Sprintf("seen only once the range's %d ports are used up toward one destination; this opens at most %d connections (on Linux 6.3 and later, portsim observe's IP_LOCAL_PORT_RANGE run sees it)", r.Size(), MaxFirst+MaxSecond)},
 		{Name: "closed first: its port bound again at once", Kernel: allowed(k.BindPlain), Engine: allowed(e.BindPlain)},
 		{Name: "closed first: its port bound again at once with SO_REUSEADDR", Kernel: allowed(k.BindReuse), Engine: allowed(e.BindReuse)},
 	}
