@@ -104,8 +104,11 @@ type Session struct {
 	problems      []string
 	fatal         string
 	notice        string // why the last action did nothing, until the next one
-	info          string // what the front end did (a link copied, a file saved), until the next action
-	ls            stepState
+	// resetAsked: Reset progress was pressed once; a second press, the
+	// very next action, confirms it.
+	resetAsked bool
+	info       string // what the front end did (a link copied, a file saved), until the next action
+	ls         stepState
 	// act is the step whose Replay the run was built for (Lesson.act); 0
 	// for the lesson's own start.
 	act   int
@@ -321,6 +324,11 @@ var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: t
 func (s *Session) Do(a Action) {
 	s.gen++
 	s.notice, s.info = "", ""
+	asked := s.resetAsked
+	s.resetAsked = false // any other action keeps the progress
+	if a == ActResetProgress {
+		s.resetAsked = asked
+	}
 	switch {
 	case a == ActHelp:
 		s.help = !s.help
@@ -328,14 +336,20 @@ func (s *Session) Do(a Action) {
 	case a == ActEscape && (s.help || len(s.problems) > 0):
 		s.help, s.problems = false, nil
 		return
-	case a == ActEscape && s.questionOpen():
+	case a == ActEscape && s.questionOpen() && s.ls.chosen < 0:
 		s.gotoStep(s.ls.step + 1) // skipped: the next step, as if answered
 		return
+	case (locked[a] || a == ActNextStep) && s.questionOpen() && s.ls.chosen < 0:
+		// PageDown and Enter too: a presenter's clicker sends them, and a
+		// click must not skip what the class is predicting.
+		s.notice = "Answer first: press A, B or C (Esc or Skip skips the question)."
+		return
 	case locked[a] && s.questionOpen():
-		s.notice = "Answer first: press A, B or C (Esc skips the question)."
-		if s.ls.chosen >= 0 {
-			s.notice = "The engine is answering: watch."
-		}
+		s.notice = "The engine is answering: watch."
+		return
+	case a == ActResetProgress && !s.resetAsked:
+		s.resetAsked = true
+		s.notice = "Reset progress forgets every lesson's step and answer: press Reset progress again to confirm, anything else keeps it."
 		return
 	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)) || a == ActOpen+CustomLesson && s.custom != nil:
 		s.open(int(a - ActOpen))
@@ -397,20 +411,32 @@ func (s *Session) Do(a Action) {
 		s.enter(0)
 		s.playing = true
 	case ActNextStep:
+		if s.ls.step > 0 && s.unfinished() {
+			// The narration goes with the moment shown: the step first
+			// plays to its pause (and its question to the engine's
+			// verdict), at once; the next press goes on.
+			s.finishStep()
+			return
+		}
 		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok && s.ls.step == len(s.steps())-1 {
 			s.open(next.Number) // the lesson is complete: on to the next
 			return
 		}
 		if s.ls.step == 0 {
-			// The overview may have played on past what the lesson's
-			// steps wait for: the lesson proper starts from the start.
+			// The overview plays the whole scene, past what the lesson's
+			// steps wait for: the lesson proper replays it from the
+			// start, and says so.
+			if p.now > 0 {
+				s.info = fmt.Sprintf("Back to 0 s: the steps go through the run again from its start (the overview had played to %s).", FmtDur(p.now))
+			}
 			s.gotoStep(1)
 		} else {
 			s.enter(s.ls.step + 1)
 		}
 	case ActPrevStep:
 		s.gotoStep(s.ls.step - 1)
-	case ActResetProgress:
+	case ActResetProgress: // asked a second time: confirmed
+		s.resetAsked = false
 		s.prog = newProgress()
 		s.saveProgress()
 		s.act = 0
@@ -549,6 +575,26 @@ func (s *Session) steps() []Step {
 	}
 	l := s.run.Lesson
 	return append([]Step{{Say: l.Overview}}, l.Steps...)
+}
+
+// unfinished says the current step has not yet reached its pause: it
+// plays toward it, or was paused on the way, or its question's answer is
+// still to come from the engine.
+func (s *Session) unfinished() bool {
+	return s.run != nil && s.run.play.watch != nil && !s.run.play.finished()
+}
+
+// finishStep plays the current step to its pause at once, judging the
+// answer it waited for: what the learner would have seen, sooner. The work
+// is bounded by the run's end, as for PlayToPause.
+func (s *Session) finishStep() {
+	p := s.run.play
+	for p.hit == nil && !p.finished() {
+		p.stepForward()
+	}
+	s.playing = true // settle pauses here, or at the end
+	s.settle()
+	s.playing = false
 }
 
 // questionOpen says a question waits for its answer, or for the engine's.

@@ -470,6 +470,8 @@ func TestProgressSurvivesANewSession(t *testing.T) {
 	assert.Equal(t, 2, NewSession(builtin(t), asked, nil, store).View().Lesson, "a link's lesson wins")
 
 	again.Do(ActResetProgress)
+	assert.NotEmpty(t, again.Answers(), "the first press asks")
+	again.Do(ActResetProgress)
 	assert.Empty(t, again.Answers())
 	assert.Zero(t, again.View().Narration.Step)
 	assert.Equal(t, 5, NewSession(builtin(t), set, nil, store).View().Lesson, "reset keeps the lesson, not the answers")
@@ -573,4 +575,107 @@ func TestLessonFiveEndsWithAPortGivenAgain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// PageDown (or Enter) while a step still plays to its pause, or was paused
+// on the way, first plays it there at once; the next press goes on. The
+// narration shown is the step's whose moment is shown, and the last step
+// completes the lesson only at its pause.
+func TestNextStepFinishesTheStepFirst(t *testing.T) {
+	s := newSession(t, 2)
+	s.gotoStep(2) // until 2 port-allocated
+	s.Tick(time.Second / 60)
+	require.True(t, s.Playing())
+	require.Less(t, s.run.play.kinds[sim.PortAllocated], 2)
+	text := s.View().Narration.Text
+	s.Do(ActNextStep)
+	v := s.View()
+	assert.Equal(t, 2, v.Narration.Step, "the step is finished, not left")
+	assert.Equal(t, text, v.Narration.Text)
+	assert.Equal(t, 2, s.run.play.kinds[sim.PortAllocated], "played to its pause")
+	assert.False(t, s.Playing())
+	s.Do(ActNextStep)
+	assert.Equal(t, 3, s.View().Narration.Step, "the next press goes on")
+
+	// The last step (until 2 done), paused on the way: not complete yet.
+	s.Tick(time.Second / 60)
+	s.Do(ActPlay)
+	require.False(t, s.Playing())
+	assert.False(t, s.View().Narration.Complete, "paused before its pause, the lesson is not complete")
+	s.Do(ActNextStep)
+	v = s.View()
+	assert.Equal(t, 3, v.Narration.Step)
+	assert.Equal(t, 2, s.run.play.kinds[sim.Done], "both conversations done")
+	assert.True(t, v.Narration.Complete)
+	s.Do(ActNextStep)
+	assert.Equal(t, 3, s.View().Lesson, "then on to the next lesson")
+}
+
+// A question waits for its answer: PageDown and Enter (a presenter's
+// clicker) do not skip it, and the screen says how to; once answered,
+// PageDown shows the engine's verdict before it goes on.
+func TestPageDownNeverSkipsOrDropsAQuestion(t *testing.T) {
+	s := newSession(t, 5)
+	s.gotoStep(2)
+	require.NotNil(t, s.View().Narration.Question)
+	s.Do(ActNextStep)
+	v := s.View()
+	assert.Equal(t, 2, v.Narration.Step, "not skipped")
+	assert.Contains(t, v.Notice, "Esc or Skip")
+	i := slices.IndexFunc(v.StepControls, func(c Control) bool { return c.Action == ActEscape })
+	require.GreaterOrEqual(t, i, 0, "a Skip control while the question waits")
+	assert.Equal(t, "Skip question", v.StepControls[i].Label)
+
+	s.Do(ActAnswer)
+	require.True(t, s.Playing(), "the engine answers by playing")
+	s.Do(ActEscape)
+	assert.Equal(t, 2, s.View().Narration.Step, "an answer given is not skipped")
+	s.Do(ActNextStep)
+	q := s.View().Narration.Question
+	require.NotNil(t, q)
+	assert.NotEqual(t, Unjudged, q.Verdict, "PageDown shows the verdict at once")
+	assert.Equal(t, q.Verdict.String(), s.Answers()["5-next-port"], "and keeps it")
+	assert.False(t, slices.ContainsFunc(s.View().StepControls, func(c Control) bool { return c.Action == ActEscape }),
+		"nothing left to skip")
+	s.Do(ActNextStep)
+	assert.Equal(t, 3, s.View().Narration.Step, "the next press goes on")
+}
+
+// Leaving the overview, which played on, replays the run from its start:
+// the screen says so. Left at the start, nothing is said.
+func TestLeavingThePlayedOverviewSaysItRewinds(t *testing.T) {
+	s := newSession(t, 3)
+	s.Do(ActNextStep)
+	assert.Empty(t, s.View().Info, "the overview had not played: nothing goes back")
+
+	s = newSession(t, 3)
+	s.Do(ActPlay)
+	for range 120 {
+		s.Tick(time.Second / 60)
+	}
+	require.Positive(t, s.View().Clock.Now)
+	s.Do(ActNextStep)
+	v := s.View()
+	assert.Equal(t, 1, v.Narration.Step)
+	assert.Contains(t, v.Info, "Back to 0 s")
+	assert.Less(t, v.Clock.Now, time.Second/10, "the step starts from the start")
+}
+
+// Reset progress asks first: the very next press confirms, anything else
+// keeps the progress.
+func TestResetProgressAsksFirst(t *testing.T) {
+	s := answerAt(t, 5, 2, 0)
+	require.NotEmpty(t, s.Answers())
+	s.Do(ActResetProgress)
+	v := s.View()
+	assert.NotEmpty(t, s.Answers(), "not yet")
+	assert.Contains(t, v.Notice, "again to confirm")
+	assert.Equal(t, "Confirm reset", v.StepControls[len(v.StepControls)-1].Label)
+	s.Do(ActFaster)
+	s.Do(ActResetProgress)
+	assert.NotEmpty(t, s.Answers(), "another action in between kept it")
+	s.Do(ActResetProgress)
+	assert.Empty(t, s.Answers(), "confirmed")
+	assert.Zero(t, s.View().Narration.Step)
+	assert.Equal(t, "Reset progress", s.View().StepControls[len(s.View().StepControls)-1].Label)
 }

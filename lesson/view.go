@@ -495,7 +495,7 @@ func (s *Session) helpLines() [][2]string {
 		{"H", "show another host's ports on the port map (or click a host)"},
 		{"I", "inspect the map's next port in use (or point at, click or tap a port)"},
 		{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
-		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too)"},
+		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too); a step still playing is first played to its pause, a question waits for its answer"},
 		{"A  B  C", "answer the lesson's question"},
 		{"M", "presenter mode: narration hidden, larger type"},
 		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
@@ -504,7 +504,7 @@ func (s *Session) helpLines() [][2]string {
 		{"Home  End", "the start / the end of the run (the timeline under the network)"},
 		{"F", "full screen"},
 		{"L  T", "the event log as a panel; in the browser, the text view"},
-		{"?  Esc", "this help / close messages, skip a question"},
+		{"?  Esc", "this help / close messages, skip a question (as Skip question does)"},
 	}
 }
 
@@ -730,7 +730,10 @@ func (s *Session) narration() (Narration, []Control) {
 	// The sandbox and the learner's own scenario are open-ended: their
 	// one step never ends them.
 	open := s.run.Lesson.Sandbox || s.run.Lesson.Source != ""
-	if s.ls.step == len(steps)-1 && (!s.playing || s.run.play.finished()) && !open {
+	// Complete once the last step has reached its pause (or the run its
+	// end), not when it is merely paused on the way: the words go with
+	// the moment shown.
+	if s.ls.step == len(steps)-1 && !s.unfinished() && !s.questionOpen() && !open {
 		n.Complete, n.Learnt = true, s.run.Lesson.Learnt.Fill(s.run)
 		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok {
 			n.Next = fmt.Sprintf("lesson %d, %s", next.Number, next.Short)
@@ -742,7 +745,13 @@ func (s *Session) narration() (Narration, []Control) {
 		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: last && !more},
 		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
 	}
-	if !open { // the open-ended have no progress to reset; the sandbox's knobs take the room
+	switch {
+	case s.questionOpen() && s.ls.chosen < 0:
+		// PageDown waits for an answer: skipping is this button's, or Esc's.
+		cs = append(cs, Control{Label: "Skip question", Key: "Esc", Action: ActEscape})
+	case s.resetAsked:
+		cs = append(cs, Control{Label: "Confirm reset", Action: ActResetProgress, Pressed: true})
+	case !open: // the open-ended have no progress to reset; the sandbox's knobs take the room
 		cs = append(cs, Control{Label: "Reset progress", Action: ActResetProgress})
 	}
 	return n, cs
