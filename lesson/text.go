@@ -2,7 +2,9 @@ package lesson
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,16 +39,78 @@ var quantities = map[string]func(r *Run) string{
 	"client.range":      func(r *Run) string { return r.firstClient().Profile.Ephemeral.String() },
 	"client.range.size": func(r *Run) string { return fmt.Sprint(r.firstClient().Profile.Ephemeral.Size()) },
 	"client.timewait":   func(r *Run) string { return timeWait(r.firstClient().Profile) },
+	"client.os":         func(r *Run) string { return r.firstClient().Profile.Title },
 	"client.capacity": func(r *Run) string {
-		return fmt.Sprintf("%.2f", engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
+		return FmtRate(engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
 	},
 	"client.strategy": func(r *Run) string { return strategyText(r.firstClient().Profile.Connect) },
 	// How many of the client's ephemeral ports lie in IANA's registered
-	// class: "ephemeral" is a use, not a class (facts/ports.md §1, §2).
-	"client.range.registered": func(r *Run) string {
+	// class: an OS's ephemeral range need not be IANA's dynamic (also
+	// called ephemeral) class; Linux's is mostly registered ports
+	// (facts/ports.md §1 [R6335], §2 [DOC]).
+	"client.range.registered": func(r *Run) string { return fmt.Sprint(registeredIn(r.firstClient().Profile.Ephemeral)) },
+	// The client's range against IANA's dynamic class (RFC 6335 §6: "the
+	// Dynamic Ports, also known as the Private or Ephemeral Ports").
+	"client.range.class": func(r *Run) string {
 		rg := r.firstClient().Profile.Ephemeral
-		lo, hi := max(rg.Lo, engine.RegisteredPorts.Lo), min(rg.Hi, engine.RegisteredPorts.Hi)
-		return fmt.Sprint(max(0, int(hi)-int(lo)+1))
+		if n := registeredIn(rg); n > 0 {
+			return fmt.Sprintf("is not IANA's dynamic class %s, which RFC 6335 also calls ephemeral: %d of its %d ports are registered ports",
+				engine.DynamicPorts, n, rg.Size())
+		}
+		return fmt.Sprintf("lies in IANA's dynamic class %s, which RFC 6335 also calls ephemeral", engine.DynamicPorts)
+	},
+	// The error a used-up range gives, in words, for the learner who meets
+	// its name as a choice: Winsock's own (KB 196271; engine.ErrNoBufs) or
+	// the Unix errno's strerror (facts/ports.md §2 [MAN]).
+	"client.exhausted.meaning": func(r *Run) string {
+		e := engine.ErrAddrNotAvail
+		if x := r.firstClient().Profile.ExhaustedErr; x != nil {
+			e = x
+		}
+		text, _, _ := strings.Cut(e.Text, " (")
+		if e.Name != engine.ErrAddrNotAvail.Name {
+			return fmt.Sprintf("(%s is Winsock's error for %q.)", e.Name, strings.ToLower(text))
+		}
+		return fmt.Sprintf("(%s means %q.)", e.Name, strings.ToLower(text))
+	},
+	// Whether the next port can be reasoned out from the ports seen, by
+	// the client's strategy: a random pick can only be guessed.
+	"client.guess": func(r *Run) string {
+		switch r.firstClient().Profile.Connect {
+		case engine.RandomStart, engine.RandomPick:
+			return "(This OS picks at random: any answer is a guess, so predict, then see.)"
+		}
+		return "(Reason it out from the ports so far.)"
+	},
+	// The clients' OSes as the scene has them: each its own, or one for
+	// all once P switched them.
+	"clients.mix": func(r *Run) string {
+		cs := r.clients()
+		if titles := distinct(cs, func(p engine.Profile) string { return p.Title }); len(titles) > 1 {
+			return "each picking ports from its own OS's range"
+		}
+		return "all on " + cs[0].Profile.Title + " (P switched them), each picking ports from that OS's range"
+	},
+	// Whether a port in TIME_WAIT can meanwhile serve other destinations,
+	// per client, from its profile (engine.Profile.ShareAcrossDestinations:
+	// facts/ports.md fact 3; an exclusive autobind elsewhere).
+	"clients.sharing": func(r *Run) string {
+		var shared, held []string
+		for _, h := range r.clients() {
+			if h.Profile.ShareAcrossDestinations {
+				shared = append(shared, h.Name)
+			} else {
+				held = append(held, h.Name)
+			}
+		}
+		var parts []string
+		if len(shared) > 0 {
+			parts = append(parts, fmt.Sprintf("%s can meanwhile use the same port toward other destinations", orList(shared)))
+		}
+		if len(held) > 0 {
+			parts = append(parts, fmt.Sprintf("%s cannot give that port to any other connection until it is free", orList(held)))
+		}
+		return strings.Join(parts, "; ")
 	},
 	// The client OS's own range and TIME_WAIT, before the scenario shrank
 	// them for the demo.
@@ -90,7 +154,7 @@ var quantities = map[string]func(r *Run) string{
 	"clients.capacities": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
-			s := fmt.Sprintf("%s %.0f/s", h.Name, engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait))
+			s := fmt.Sprintf("%s %s/s", h.Name, FmtRate(engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait)))
 			if assumed(h.Profile) {
 				s += " (assumed)"
 			}
@@ -98,7 +162,13 @@ var quantities = map[string]func(r *Run) string{
 		}
 		return strings.Join(parts, ", ")
 	},
-	"rate":         func(r *Run) string { return fmt.Sprintf("%g", r.connectRate()) },
+	"rate": func(r *Run) string { return fmt.Sprintf("%g", r.connectRate()) },
+	"rate.connections": func(r *Run) string {
+		if rt := r.connectRate(); rt != 1 {
+			return fmt.Sprintf("%g connections", rt)
+		}
+		return "1 connection"
+	},
 	"connections":  func(r *Run) string { return fmt.Sprint(r.With.Started) },
 	"with.done":    func(r *Run) string { return FmtDur(r.With.LastDone) },
 	"without.done": func(r *Run) string { return FmtDur(r.Without.LastDone) },
@@ -194,18 +264,7 @@ var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
 	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
 	// How the answering host's strategy came to that port.
 	"answer.pick": func(r *Run, a *answerCtx) string {
-		switch r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect {
-		case engine.Sequential:
-			if a.prev == 0 {
-				return "is the first port of the range: one counter hands the range out in order"
-			}
-			return fmt.Sprintf("follows %d, the port the connection before it got: one counter hands the range out in order", a.prev)
-		case engine.RandomStart:
-			return "came from a random start in the range, then the next free port (RFC 6056 Algorithm 1)"
-		case engine.RandomPick:
-			return "was a random pick from the range (RFC 6056 Algorithm 2)"
-		}
-		return "came from Linux's secret offset for this destination, stepping by 2 through ports of the range's first port's parity"
+		return pickText(r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect, a.prev)
 	},
 	// Why a port given before came back, and when (lesson 5's last step).
 	"answer.again": againText,
@@ -231,6 +290,34 @@ func againText(r *Run, a *answerCtx) string {
 		why = append(why, "no other port was free")
 	}
 	return strings.Join(why, "; ")
+}
+
+// pickText says how strategy s came to a port, prev being the port the
+// connection before got (0 if none); "" for a strategy with no text, which
+// the tests catch. Each strategy has its own (facts/ports.md §1, §2, §3).
+func pickText(s engine.Strategy, prev uint16) string {
+	switch s {
+	case engine.Sequential:
+		if prev == 0 {
+			return "is the first port of the range: one counter hands the range out in order"
+		}
+		return fmt.Sprintf("follows %d, the port the connection before it got: one counter hands the range out in order", prev)
+	case engine.RandomStart:
+		return "came from a random start in the range, then the next free port (RFC 6056 Algorithm 1)"
+	case engine.RandomPick:
+		return "was a random pick from the range (RFC 6056 Algorithm 2)"
+	case engine.LinuxConnect:
+		return "came from Linux's secret offset for this destination, stepping by 2 (with a small random jump) through ports of the range's first port's parity"
+	case engine.LinuxHint:
+		// Linux before 4.2: offset = hint + hash, the next port tried is
+		// the one after, and the global hint moves by the ports tried
+		// (engine pickLinuxHint; facts §1 Algorithm 3, §2 [LXC]).
+		if prev == 0 {
+			return "came from a keyed hash of the destination plus one global counter (Linux before 4.2, RFC 6056 Algorithm 3), stepping by 1"
+		}
+		return fmt.Sprintf("follows %d: Linux before 4.2 adds one global counter to a keyed hash of the destination (RFC 6056 Algorithm 3), and the counter moved on by the ports it tried, so ports step by 1", prev)
+	}
+	return ""
 }
 
 // Fill writes the text with the quantities of run r.
@@ -275,6 +362,46 @@ func timeWait(p engine.Profile) string {
 	return fmtWhole(p.TimeWait)
 }
 
+// registeredIn is how many ports of rg lie in IANA's registered class.
+func registeredIn(rg engine.Range) int {
+	lo, hi := max(rg.Lo, engine.RegisteredPorts.Lo), min(rg.Hi, engine.RegisteredPorts.Hi)
+	return max(0, int(hi)-int(lo)+1)
+}
+
+// distinct are the different values of key over hosts' profiles, in order.
+func distinct(hosts []*hostState, key func(engine.Profile) string) []string {
+	var out []string
+	for _, h := range hosts {
+		if k := key(h.Profile); !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// orList names things as a sentence does: "a", "a and b", "a, b and c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// FmtRate writes a ceiling on a rate (range / TIME_WAIT) rounded down to
+// three significant digits, whole numbers at least: a ceiling shown must
+// not promise more than it is (28,232 / 60 s = 470.53: "470", never 471;
+// facts/ports.md §7). Every front end and portsim show ceilings with it.
+func FmtRate(x float64) string {
+	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return "0"
+	}
+	digits := max(0, 3-int(math.Floor(math.Log10(x)))-1)
+	scale := math.Pow(10, float64(digits))
+	// The nudge keeps a ceiling that is exact in decimal (0.5, 2.5) from
+	// losing its last digit to binary rounding.
+	return strconv.FormatFloat(math.Floor(x*scale*(1+1e-12))/scale, 'f', -1, 64)
+}
+
 // fmtWhole writes a duration in seconds, the unit the narration's
 // numbers are checked in (narration_test.go).
 func fmtWhole(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }
@@ -288,8 +415,6 @@ func FmtSpan(d time.Duration) string {
 	return fmt.Sprintf("%g s", d.Seconds())
 }
 
-// strategyText says how a connect() strategy picks ports (facts/ports.md
-// §1, §2, §3).
 // orderText is how the ports strategy s gives one after another look.
 func orderText(s engine.Strategy) string {
 	switch s {
@@ -305,6 +430,8 @@ func orderText(s engine.Strategy) string {
 	return "starts at a secret offset per destination and takes every other port"
 }
 
+// strategyText says how a connect() strategy picks ports (facts/ports.md
+// §1, §2, §3).
 func strategyText(s engine.Strategy) string {
 	switch s {
 	case engine.Sequential:
@@ -313,6 +440,10 @@ func strategyText(s engine.Strategy) string {
 		return "a random start and a linear search (RFC 6056 Algorithm 1)"
 	case engine.RandomPick:
 		return "a random pick on every try (RFC 6056 Algorithm 2)"
+	case engine.LinuxConnect:
+		return "Linux's per-destination offset, every other port first (those of the range's first port's parity)"
+	case engine.LinuxHint:
+		return "a keyed hash of the destination plus one global counter, port after port (Linux before 4.2, RFC 6056 Algorithm 3)"
 	}
-	return "Linux's per-destination offset, every other port first (those of the range's first port's parity)"
+	return ""
 }

@@ -1,0 +1,136 @@
+package lesson
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
+)
+
+// Every strategy says in its own words how it picks: none falls back to
+// another's text.
+func TestEveryStrategyHasItsOwnText(t *testing.T) {
+	seen := map[string]engine.Strategy{}
+	for _, st := range engine.Strategies {
+		for _, text := range []string{strategyText(st), pickText(st, 0), pickText(st, 1028)} {
+			require.NotEmpty(t, text, "%s", st)
+			if other, ok := seen[text]; ok && other != st {
+				t.Errorf("%s says what %s says: %q", st, other, text)
+			}
+			seen[text] = st
+		}
+	}
+}
+
+// Every profile × every question whose verdict explains a pick: the
+// reason is the answering host's own strategy's.
+func TestEveryPickIsExplainedByItsOwnStrategy(t *testing.T) {
+	asked := 0
+	for _, l := range builtin(t).Lessons {
+		for i, st := range l.Steps {
+			if st.Ask == nil || !strings.Contains(st.Ask.Why.Src, "{answer.pick}") {
+				continue
+			}
+			for _, prof := range profileChoices(l) {
+				t.Run(fmt.Sprintf("%s/step %d/%s", l.Name, i+1, prof.Name), func(t *testing.T) {
+					set := DefaultSettings()
+					set.Lesson, set.LessonGiven, set.Paused, set.Seed, set.Profile = l.Number, true, true, 7, prof
+					s := NewSession(builtin(t), set, nil, &MemStore{})
+					s.gotoStep(i + 1)
+					s.Do(ActAnswer)
+					s.PlayToPause(nil)
+					q := s.View().Narration.Question
+					require.NotNil(t, q)
+					require.NotEqual(t, Unjudged, q.Verdict)
+					h := s.run.play.hosts[s.run.play.hostIndex(s.run.firstClient().Name)]
+					// The sentence without the port before it, which
+					// varies: what is particular to the strategy.
+					own := pickText(h.Profile.Connect, 0)
+					if h.Profile.Connect == engine.Sequential || h.Profile.Connect == engine.LinuxHint {
+						own = strings.SplitN(pickText(h.Profile.Connect, 1), ": ", 2)[1]
+					}
+					assert.Contains(t, q.Why, own[len(own)/2:], "%s (%s)", prof.Name, h.Profile.Connect)
+					asked++
+				})
+			}
+		}
+	}
+	assert.Positive(t, asked, "some question explains a pick")
+}
+
+// A ceiling is rounded down: it never promises more than it is.
+func TestFmtRateRoundsDown(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		want string
+	}{
+		{28232.0 / 60, "470"}, // facts/ports.md §7: 470.5 /s
+		{16384.0 / 240, "68.2"},
+		{55536.0 / 60, "925"},
+		{10.0 / 20, "0.5"},
+		{10.0 / 4, "2.5"},
+		{10.0 / 3, "3.33"},
+		{64512.0 / 65, "992"},
+		{16384.0 / 30, "546"},
+		{1e6 / 7, "142857"},
+		{0, "0"},
+	} {
+		assert.Equal(t, tc.want, FmtRate(tc.x), "%v", tc.x)
+	}
+}
+
+// Lesson 3's narration follows the clients' OSes: which of them can use a
+// port in TIME_WAIT toward other destinations (the engine's
+// ShareAcrossDestinations), and whether P made them one OS.
+func TestLesson3SaysEachOSsRules(t *testing.T) {
+	l, ok := builtin(t).Lesson(3)
+	require.True(t, ok)
+	for _, prof := range profileChoices(l) {
+		t.Run(prof.Name, func(t *testing.T) {
+			s := DefaultSettings()
+			s.Profile = prof
+			r, err := NewRun(l, s)
+			require.NoError(t, err)
+			text := strings.Join(lessonTexts(l, r), " ")
+			for _, h := range r.clients() {
+				if h.Profile.ShareAcrossDestinations {
+					assert.Regexp(t, `\b`+h.Name+`\b[^;.]*can meanwhile use the same port`, text, "%s (%s)", h.Name, h.Profile.Name)
+				} else {
+					assert.Regexp(t, `\b`+h.Name+`\b[^;.]*cannot give that port`, text, "%s (%s)", h.Name, h.Profile.Name)
+				}
+			}
+			if prof.Name == "" {
+				assert.Contains(t, text, "each picking ports from its own OS's range")
+			} else {
+				assert.Contains(t, text, "all on "+prof.Title)
+			}
+		})
+	}
+}
+
+// Lesson 5's "which port next" says it is a guess where the profile picks
+// at random, and the used-up range's error is explained where it is first
+// offered.
+func TestLesson5AdaptsToTheProfile(t *testing.T) {
+	l, ok := builtin(t).Lesson(5)
+	require.True(t, ok)
+	for _, prof := range profileChoices(l) {
+		s := DefaultSettings()
+		s.Profile = prof
+		r, err := NewRun(l, s)
+		require.NoError(t, err)
+		text := strings.Join(lessonTexts(l, r), " ")
+		c := r.firstClient().Profile
+		random := c.Connect == engine.RandomStart || c.Connect == engine.RandomPick
+		assert.Equal(t, random, strings.Contains(text, "any answer is a guess"), "%s (%s)", prof.Name, c.Connect)
+		exhausted := engine.ErrAddrNotAvail.Name
+		if c.ExhaustedErr != nil {
+			exhausted = c.ExhaustedErr.Name
+		}
+		assert.Contains(t, text, "("+exhausted+" ", "%s: the error is explained with the question", prof.Name)
+	}
+}
