@@ -405,7 +405,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	case q != nil:
 		bottom("Predict, then see: press A, B or C (or click). Esc skips the question.", Regular, colMuted)
 	case n.Complete:
-		next := "the last lesson."
+		next := "This was the last lesson."
 		if n.Next != "" {
 			next = "PageDown: " + n.Next + "."
 		}

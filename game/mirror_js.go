@@ -284,7 +284,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.notice.Set("textContent", notice)
 	var ls []lesson.Control
 	for _, l := range vm.Lessons {
-		ls = append(ls, lesson.Control{Action: lesson.ActOpen + lesson.Action(l.Number), Label: fmt.Sprintf("Lesson %d: %s", l.Number, l.Short),
+		ls = append(ls, lesson.Control{Action: lesson.ActOpen + lesson.Action(l.Number), Label: l.Name(),
 			Key: l.Key, Pressed: l.Current})
 	}
 	m.lessons.set(ls, "aria-current")

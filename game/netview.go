@@ -104,7 +104,7 @@ func rowText(r lesson.SocketRow) (string, string) {
 		text = fmt.Sprintf(":%d ← %s", r.Local.Port(), r.Remote)
 	}
 	if r.State == engine.TimeWait {
-		text += fmt.Sprintf(" %.0fs", r.TimeWaitLeft.Seconds())
+		text += " " + r.TimeWaitText()
 	}
 	return r.State.String(), text
 }

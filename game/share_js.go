@@ -21,5 +21,5 @@ func shareLink(g *Game, link string) string {
 		return nil
 	})
 	clip.Call("writeText", link).Call("then", ok, fail)
-	return "Link to this moment copied: paste it anywhere (it carries the scenario; nothing of it reaches a server)."
+	return "Link to this moment copied: paste it anywhere (it carries " + g.sess.LinkCarries() + "; nothing of it reaches a server)."
 }

@@ -360,17 +360,21 @@ func addrText(addrs []netip.Addr) string {
 	return strings.Join(s, ", ")
 }
 
-// profileText is a host's OS as its box names it, marked "partly
-// unverified" where the profile holds claims no primary source supports
-// (engine.Profile.Unverified; docs/facts-extra.md), so that a learner
-// does not take them for facts. The mark goes with the profile's short
-// name, as the narration names it ("laptop (windows)"), for the box's
-// line to keep its width with the range after it.
+// profileText is a host's OS as its box names it: the profile's title,
+// the same proper name every profile is shown by ("macOS", "Linux (4.2
+// and later)"), marked "partly unverified" where the profile holds claims
+// no primary source supports (engine.Profile.Unverified;
+// docs/facts-extra.md), so that a learner does not take them for facts.
+// The help says what the mark means; the text mirror lists the claims.
 func profileText(p engine.Profile) string {
-	if p.Unverified != "" {
-		return p.Name + " (partly unverified)"
+	switch {
+	case p.Unverified == "":
+		return p.Title
+	case strings.HasSuffix(p.Title, ")"):
+		// "Windows (Vista and later; partly unverified)": one parenthesis.
+		return strings.TrimSuffix(p.Title, ")") + "; partly unverified)"
 	}
-	return p.Title
+	return p.Title + " (partly unverified)"
 }
 
 func (p *player) sample() { p.samples = append(p.samples, p.counts()) }

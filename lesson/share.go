@@ -78,6 +78,17 @@ func DecodeScenario(v string) (string, error) {
 	return string(out), nil
 }
 
+// LinkCarries says what a share link of this moment carries, as the
+// message after K says it: a lesson's link names the lesson (scene=),
+// its step, moment and settings; only the learner's own scenario travels
+// whole in it (scenario=).
+func (s *Session) LinkCarries() string {
+	if s.run != nil && s.run.Lesson.Source != "" {
+		return "your scenario itself, its settings and this moment"
+	}
+	return fmt.Sprintf("lesson %d's number, its step, this moment and your settings", s.set.Lesson)
+}
+
 // ShareFragment is the fragment (without #) of a link that opens the
 // session as it is now: its scenario, if it is the learner's own, else
 // its lesson; its settings; and the moment shown.

@@ -69,18 +69,18 @@ var quantities = map[string]func(r *Run) string{
 		}
 		text, _, _ := strings.Cut(e.Text, " (")
 		if e.Name != engine.ErrAddrNotAvail.Name {
-			return fmt.Sprintf("(%s is Winsock's error for %q.)", e.Name, strings.ToLower(text))
+			return fmt.Sprintf("(%s: Winsock's %q.)", e.Name, strings.ToLower(text))
 		}
-		return fmt.Sprintf("(%s means %q.)", e.Name, strings.ToLower(text))
+		return fmt.Sprintf("(%s: %q.)", e.Name, strings.ToLower(text))
 	},
 	// Whether the next port can be reasoned out from the ports seen, by
 	// the client's strategy: a random pick can only be guessed.
 	"client.guess": func(r *Run) string {
 		switch r.firstClient().Profile.Connect {
 		case engine.RandomStart, engine.RandomPick:
-			return "(This OS picks at random: any answer is a guess, so predict, then see.)"
+			return "(This OS picks at random: any answer is a guess.)"
 		}
-		return "(Reason it out from the ports so far.)"
+		return "(Reason from the ports so far.)"
 	},
 	// The clients' OSes as the scene has them: each its own, or one for
 	// all once P switched them.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -131,6 +132,48 @@ func TestLesson5AdaptsToTheProfile(t *testing.T) {
 		if c.ExhaustedErr != nil {
 			exhausted = c.ExhaustedErr.Name
 		}
-		assert.Contains(t, text, "("+exhausted+" ", "%s: the error is explained with the question", prof.Name)
+		assert.Contains(t, text, "("+exhausted+": ", "%s: the error is explained with the question", prof.Name)
 	}
+}
+
+// A TIME_WAIT countdown rounds up: a 4-tuple still held never reads 0s.
+func TestTimeWaitCountdownRoundsUp(t *testing.T) {
+	for _, tc := range []struct {
+		left time.Duration
+		want string
+	}{{0, "0s"}, {time.Millisecond, "1s"}, {400 * time.Millisecond, "1s"}, {time.Second, "1s"}, {1001 * time.Millisecond, "2s"}, {59500 * time.Millisecond, "60s"}} {
+		assert.Equal(t, tc.want, SocketRow{State: engine.TimeWait, TimeWaitLeft: tc.left}.TimeWaitText(), "%s", tc.left)
+	}
+}
+
+// The menu's names in words: the learner's own scenario is no numbered
+// lesson ("Lesson 10").
+func TestLessonButtonNames(t *testing.T) {
+	s := newSession(t, 3)
+	require.NoError(t, s.LoadScenario("mine.txt", twoServers))
+	var names []string
+	for _, b := range s.View().Lessons {
+		names = append(names, b.Name())
+	}
+	assert.Contains(t, names, "Lesson 3: "+must(builtin(t).Lesson(3)).Short)
+	assert.Contains(t, names, "Your scenario")
+	for _, n := range names {
+		assert.NotContains(t, n, fmt.Sprintf("Lesson %d", CustomLesson))
+	}
+}
+
+// K says what its link carries: a lesson's names the lesson (scene=), not
+// a scenario; the learner's own carries the scenario itself.
+func TestLinkCarriesWhatItSays(t *testing.T) {
+	s := newSession(t, 3)
+	frag, err := s.ShareFragment()
+	require.NoError(t, err)
+	require.Contains(t, frag, "scene=3")
+	assert.Contains(t, s.LinkCarries(), "lesson 3")
+	assert.NotContains(t, s.LinkCarries(), "scenario")
+	require.NoError(t, s.LoadScenario("mine.txt", twoServers))
+	frag, err = s.ShareFragment()
+	require.NoError(t, err)
+	require.Contains(t, frag, "scenario=")
+	assert.Contains(t, s.LinkCarries(), "your scenario itself")
 }

@@ -71,6 +71,15 @@ type LessonButton struct {
 	Current bool
 }
 
+// Name is the button's name in words: "Lesson 3: Ephemeral", or "Your
+// scenario" for the learner's own, which is no numbered lesson.
+func (b LessonButton) Name() string {
+	if b.Number == CustomLesson {
+		return "Your scenario"
+	}
+	return fmt.Sprintf("Lesson %d: %s", b.Number, b.Short)
+}
+
 // Control is an on-screen button; every key's action has one.
 type Control struct {
 	Action  Action
@@ -142,6 +151,12 @@ type SocketRow struct {
 	Inbound       bool           // accepted on a listener (the remote called)
 	Reason        sim.WaitReason // for RowWaiting
 	TimeWaitLeft  time.Duration  // for TIME_WAIT
+}
+
+// TimeWaitText is a TIME_WAIT row's countdown in whole seconds, rounded
+// up: a 4-tuple still held never reads "0s".
+func (r SocketRow) TimeWaitText() string {
+	return fmt.Sprintf("%ds", int((r.TimeWaitLeft+time.Second-1)/time.Second))
 }
 
 // Failure is a failed connect or listen.
@@ -505,6 +520,7 @@ func (s *Session) helpLines() [][2]string {
 		{"F", "full screen"},
 		{"L  T", "the event log as a panel; in the browser, the text view"},
 		{"?  Esc", "this help / close messages, skip a question (as Skip question does)"},
+		{"unverified", "\"partly unverified\" beside an OS: some of its defaults have no primary source, and are assumed (the browser's text view lists them)"},
 	}
 }
 
