@@ -76,7 +76,7 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 
 	ceiling := engine.Capacity(r, timeWait)
 	fmt.Fprintf(stdout, "profile %s: range %s (%d ports), TIME_WAIT %s\n", p.Name, r, r.Size(), lesson.FmtSpan(timeWait))
-	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new connections per second to one destination\n", r.Size(), seconds(timeWait), number(ceiling))
+	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new connections per second to one destination\n", r.Size(), seconds(timeWait), lesson.FmtRate(ceiling)) // rounded down, as every ceiling shown
 	res, err := simulateRate(p, r, timeWait, perSec, newProgress(stderr))
 	if err != nil {
 		return err

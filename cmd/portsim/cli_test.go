@@ -411,11 +411,14 @@ func TestCapacity(t *testing.T) {
 		{[]string{"--profile", "winxp", "--range", "1025-1034", "--timewait", "20s", "--rate", "0.3"},
 			"ceiling: 10 ports / 20s = 0.5 new connections per second to one destination", false},
 		{[]string{"--rate", "500/s"},
-			"ceiling: 28232 ports / 60s = 470.53 new connections per second to one destination", true},
+			"ceiling: 28232 ports / 60s = 470 new connections per second to one destination", true},
 		{[]string{"--rate", "470/s"},
-			"ceiling: 28232 ports / 60s = 470.53 new connections per second to one destination", false},
+			"ceiling: 28232 ports / 60s = 470 new connections per second to one destination", false},
 		{[]string{"--profile", "macos", "--rate", "1000/s"},
-			"ceiling: 16384 ports / 30s = 546.13 new connections per second to one destination", true},
+			"ceiling: 16384 ports / 30s = 546 new connections per second to one destination", true},
+		// 68.27 rounded would promise more than 16384 / 240 s = 68.267.
+		{[]string{"--profile", "windows", "--rate", "68/s"},
+			"ceiling: 16384 ports / 240s = 68.2 new connections per second to one destination", false},
 	}
 	simulated := regexp.MustCompile(`^simulated ([0-9.]+)/s for [0-9.]+s: (\d+) connects to 10\.0\.0\.10:80, each closed at once$`)
 	for _, tt := range tests {
