@@ -403,7 +403,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	case q != nil && q.Chosen >= 0:
 		bottom("Watch what happens…", Bold, colMuted)
 	case q != nil:
-		bottom("Predict, then see: press A, B or C (or click). Esc skips the question.", Regular, colMuted)
+		bottom("Predict, then see: press A, B or C (or click). Esc or Skip question skips it.", Regular, colMuted)
 	case n.Complete:
 		next := "This was the last lesson."
 		if n.Next != "" {

@@ -65,6 +65,8 @@ func keyShortcut(key string) string {
 		return "PageDown"
 	case "PgUp":
 		return "PageUp"
+	case "Esc":
+		return "Escape"
 	}
 	return key
 }
@@ -80,7 +82,7 @@ func verdictText(q *lesson.QuestionView) string {
 	case q.Chosen >= 0:
 		return "Your answer: " + q.Choices[q.Chosen].Label + ". Watch what happens…"
 	}
-	return "Predict, then see: choose an answer (keys A, B, C), or skip the question with Escape."
+	return "Predict, then see: choose an answer (keys A, B, C); Page Down waits for it. Escape or the Skip question button skips the question."
 }
 
 // qrLinkName is the text mirror's name for presenter mode's link, which

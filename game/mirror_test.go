@@ -36,7 +36,7 @@ func TestAnnouncement(t *testing.T) {
 
 func TestKeyShortcuts(t *testing.T) {
 	for key, want := range map[string]string{"Space": "Space", "→": "ArrowRight", "←": "ArrowLeft", "−": "-", "+": "+",
-		"PgDn": "PageDown", "PgUp": "PageUp", "?": "?", "A": "A", "": ""} {
+		"PgDn": "PageDown", "PgUp": "PageUp", "Esc": "Escape", "?": "?", "A": "A", "": ""} {
 		assert.Equal(t, want, keyShortcut(key), "key %q", key)
 	}
 }
