@@ -127,7 +127,7 @@ var quantities = map[string]func(r *Run) string{
 	"clients.ranges": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
-			parts = append(parts, fmt.Sprintf("%s (%s) %s (%d ports)", h.Name, h.Profile.Name, h.Profile.Ephemeral, h.Profile.Ephemeral.Size()))
+			parts = append(parts, fmt.Sprintf("%s (%s) %s (%d ports)", h.Name, ShortOS(h.Profile), h.Profile.Ephemeral, h.Profile.Ephemeral.Size()))
 		}
 		return strings.Join(parts, ", ")
 	},
@@ -146,7 +146,7 @@ var quantities = map[string]func(r *Run) string{
 		for _, h := range r.clients() {
 			if tw := h.Profile.TimeWait; !slices.Contains(seen, tw) {
 				seen = append(seen, tw)
-				parts = append(parts, fmt.Sprintf("%s on %s", timeWait(h.Profile), h.Profile.Name))
+				parts = append(parts, fmt.Sprintf("%s on %s", timeWait(h.Profile), ShortOS(h.Profile)))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -360,6 +360,14 @@ func timeWait(p engine.Profile) string {
 		return fmtWhole(p.TimeWait) + " (assumed)"
 	}
 	return fmtWhole(p.TimeWait)
+}
+
+// ShortOS is a profile's proper name without its versions, for a sentence
+// that names several: "Linux", "macOS", "Windows" (the title's words
+// before its parenthesis).
+func ShortOS(p engine.Profile) string {
+	short, _, _ := strings.Cut(p.Title, " (")
+	return short
 }
 
 // registeredIn is how many ports of rg lie in IANA's registered class.
