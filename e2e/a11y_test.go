@@ -261,7 +261,7 @@ func TestBrowserTextMirror(t *testing.T) {
 				text = tr.text(n)
 			}
 		}
-		assert.Contains(t, text, "Windows (Vista and later; partly unverified). Unverified: "+windows.Unverified)
+		assert.Contains(t, text, "Windows (partly unverified). Unverified: "+windows.Unverified)
 	})
 	assert.Empty(t, b.errors(), "console errors")
 }

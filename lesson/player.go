@@ -361,20 +361,17 @@ func addrText(addrs []netip.Addr) string {
 }
 
 // profileText is a host's OS as its box names it: the profile's title,
-// the same proper name every profile is shown by ("macOS", "Linux (4.2
-// and later)"), marked "partly unverified" where the profile holds claims
-// no primary source supports (engine.Profile.Unverified;
-// docs/facts-extra.md), so that a learner does not take them for facts.
-// The help says what the mark means; the text mirror lists the claims.
+// a proper name ("Linux (4.2 and later)"), or where the profile holds
+// claims no primary source supports (engine.Profile.Unverified;
+// docs/facts-extra.md) its short proper name marked "partly unverified"
+// ("Windows (partly unverified)"), so that a learner does not take them
+// for facts and the box's line keeps room for the range after it. The
+// help says what the mark means; the text mirror lists the claims.
 func profileText(p engine.Profile) string {
-	switch {
-	case p.Unverified == "":
+	if p.Unverified == "" {
 		return p.Title
-	case strings.HasSuffix(p.Title, ")"):
-		// "Windows (Vista and later; partly unverified)": one parenthesis.
-		return strings.TrimSuffix(p.Title, ")") + "; partly unverified)"
 	}
-	return p.Title + " (partly unverified)"
+	return ShortOS(p) + " (partly unverified)"
 }
 
 func (p *player) sample() { p.samples = append(p.samples, p.counts()) }

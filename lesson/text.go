@@ -363,10 +363,11 @@ func timeWait(p engine.Profile) string {
 }
 
 // ShortOS is a profile's proper name without its versions, for a sentence
-// that names several: "Linux", "macOS", "Windows" (the title's words
-// before its parenthesis).
+// that names several: "Linux", "macOS", "Windows", "Windows XP", "IANA"
+// (the title's words before its parenthesis or its " / ").
 func ShortOS(p engine.Profile) string {
 	short, _, _ := strings.Cut(p.Title, " (")
+	short, _, _ = strings.Cut(short, " / ")
 	return short
 }
 
