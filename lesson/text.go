@@ -89,7 +89,7 @@ var quantities = map[string]func(r *Run) string{
 		if titles := distinct(cs, func(p engine.Profile) string { return p.Title }); len(titles) > 1 {
 			return "each picking ports from its own OS's range"
 		}
-		return "all on " + cs[0].Profile.Title + " (P switched them), each picking ports from that OS's range"
+		return "all on " + cs[0].Profile.Title + " as P switched them, each picking ports from that OS's range"
 	},
 	// Whether a port in TIME_WAIT can meanwhile serve other destinations,
 	// per client, from its profile (engine.Profile.ShareAcrossDestinations:
