@@ -349,7 +349,7 @@ func (s *Session) Do(a Action) {
 		return
 	case a == ActResetProgress && !s.resetAsked:
 		s.resetAsked = true
-		s.notice = "Reset progress forgets every lesson's step and answer: press Reset progress again to confirm, anything else keeps it."
+		s.notice = "Resetting forgets every lesson's step and answer: press Confirm reset to go ahead, anything else keeps them."
 		return
 	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)) || a == ActOpen+CustomLesson && s.custom != nil:
 		s.open(int(a - ActOpen))

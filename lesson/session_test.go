@@ -669,7 +669,7 @@ func TestResetProgressAsksFirst(t *testing.T) {
 	s.Do(ActResetProgress)
 	v := s.View()
 	assert.NotEmpty(t, s.Answers(), "not yet")
-	assert.Contains(t, v.Notice, "again to confirm")
+	assert.Contains(t, v.Notice, "press Confirm reset")
 	assert.Equal(t, "Confirm reset", v.StepControls[len(v.StepControls)-1].Label)
 	s.Do(ActFaster)
 	s.Do(ActResetProgress)
