@@ -87,9 +87,9 @@ var quantities = map[string]func(r *Run) string{
 	"clients.mix": func(r *Run) string {
 		cs := r.clients()
 		if titles := distinct(cs, func(p engine.Profile) string { return p.Title }); len(titles) > 1 {
-			return "each picking ports from its own OS's range"
+			return "each picking ports from its own OS's range its own way"
 		}
-		return "all on " + cs[0].Profile.Title + " as P switched them, each picking ports from that OS's range"
+		return "all on " + cs[0].Profile.Title + " as P switched them, picking ports from its range the same way"
 	},
 	// Whether a port in TIME_WAIT can meanwhile serve other destinations,
 	// per client, from its profile (engine.Profile.ShareAcrossDestinations:
@@ -134,9 +134,13 @@ var quantities = map[string]func(r *Run) string{
 	// How each client's TCP ports follow one another (lesson 3: a
 	// macOS client's climb by one, XNU's in_pcbbind).
 	"clients.orders": func(r *Run) string {
+		cs := r.clients()
+		if len(distinct(cs, func(p engine.Profile) string { return p.Name })) == 1 {
+			return "each " + orderText(cs[0].Profile.Connect) // one OS for all, after P
+		}
 		var parts []string
-		for _, h := range r.clients() {
-			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, h.Profile.Name, orderText(h.Profile.Connect)))
+		for _, h := range cs {
+			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, ShortOS(h.Profile), orderText(h.Profile.Connect)))
 		}
 		return strings.Join(parts, ", ")
 	},

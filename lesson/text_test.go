@@ -105,9 +105,10 @@ func TestLesson3SaysEachOSsRules(t *testing.T) {
 				}
 			}
 			if prof.Name == "" {
-				assert.Contains(t, text, "each picking ports from its own OS's range")
+				assert.Contains(t, text, "each picking ports from its own OS's range its own way")
 			} else {
 				assert.Contains(t, text, "all on "+prof.Title)
+				assert.NotContains(t, lessonTexts(l, r)[1], "laptop ("+ShortOS(prof)+")", "one OS for all, its way said once")
 			}
 		})
 	}
