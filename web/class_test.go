@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/class"
+	"github.com/portplay/portplay/internal/classload"
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -150,10 +150,8 @@ func TestClassLimits(t *testing.T) {
 // sse reads a stream's events.
 type sse struct {
 	resp   *http.Response
-	events chan event
+	events chan classload.Event
 }
-
-type event struct{ id, name, data string }
 
 func openStream(t *testing.T, srv *httptest.Server, path, lastID string) *sse {
 	t.Helper()
@@ -166,45 +164,28 @@ func openStream(t *testing.T, srv *httptest.Server, path, lastID string) *sse {
 	require.NoError(t, err)
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
-	s := &sse{resp: resp, events: make(chan event, 64)}
+	s := &sse{resp: resp, events: make(chan classload.Event, 64)}
 	t.Cleanup(func() { resp.Body.Close() })
 	go func() {
 		defer close(s.events)
-		sc := bufio.NewScanner(resp.Body)
-		var e event
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case line == "":
-				if e.name != "" {
-					s.events <- e
-				}
-				e = event{}
-			case strings.HasPrefix(line, "id: "):
-				e.id = line[4:]
-			case strings.HasPrefix(line, "event: "):
-				e.name = line[7:]
-			case strings.HasPrefix(line, "data: "):
-				e.data = line[6:]
-			}
-		}
+		classload.ReadEvents(resp.Body, func(e classload.Event) { s.events <- e })
 	}()
 	return s
 }
 
 // next is the stream's next event, decoded into v.
-func (s *sse) next(t *testing.T, v any) event {
+func (s *sse) next(t *testing.T, v any) classload.Event {
 	t.Helper()
 	select {
 	case e, ok := <-s.events:
 		require.True(t, ok, "the stream ended")
 		if v != nil {
-			require.NoError(t, json.Unmarshal([]byte(e.data), v))
+			require.NoError(t, json.Unmarshal(e.Data, v))
 		}
 		return e
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5 s")
-		return event{}
+		return classload.Event{}
 	}
 }
 
@@ -321,21 +302,21 @@ func TestClassResume(t *testing.T) {
 	first := s.next(t, nil)
 	s.resp.Body.Close()
 
-	again := openStream(t, srv, room+"/events?device="+devA, first.id)
+	again := openStream(t, srv, room+"/events?device="+devA, first.ID)
 	again.none(t, 150*time.Millisecond)
 	st, _ = call(t, srv, "POST", room+"/teacher", `{"secret":"`+secret+`","action":"ask","scene":2,"step":2,"seed":3}`)
 	require.Equal(t, 200, st)
 	var dv class.DeviceView
 	e := again.next(t, &dv)
-	assert.NotEqual(t, first.id, e.id)
+	assert.NotEqual(t, first.ID, e.ID)
 	assert.Equal(t, class.Voting, dv.Phase)
 	again.resp.Body.Close()
 
 	// Dropped before the question came: the question at once.
-	late := openStream(t, srv, room+"/events?device="+devA, first.id)
+	late := openStream(t, srv, room+"/events?device="+devA, first.ID)
 	e = late.next(t, &dv)
 	assert.Equal(t, class.Voting, dv.Phase)
-	assert.NotEqual(t, first.id, e.id)
+	assert.NotEqual(t, first.ID, e.ID)
 }
 
 func TestStudentPage(t *testing.T) {

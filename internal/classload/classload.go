@@ -62,32 +62,33 @@ func (r Result) P95() time.Duration {
 	return l[(len(l)*95+99)/100-1]
 }
 
-// event is one Server-Sent Event.
-type event struct {
-	id, name string
-	data     []byte
-	at       time.Time
+// Event is one Server-Sent Event, with the time it was read.
+type Event struct {
+	ID, Name string
+	Data     []byte
+	At       time.Time
 }
 
-// readEvents passes each event of body to each, until it ends.
-func readEvents(body io.Reader, each func(event)) {
+// ReadEvents passes each event of body to each, until it ends: the
+// server's tests read streams with it too.
+func ReadEvents(body io.Reader, each func(Event)) {
 	sc := bufio.NewScanner(body)
-	var e event
+	var e Event
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
 		case line == "":
-			if e.name != "" {
-				e.at = time.Now()
+			if e.Name != "" {
+				e.At = time.Now()
 				each(e)
 			}
-			e = event{}
+			e = Event{}
 		case strings.HasPrefix(line, "id: "):
-			e.id = line[4:]
+			e.ID = line[4:]
 		case strings.HasPrefix(line, "event: "):
-			e.name = line[7:]
+			e.Name = line[7:]
 		case strings.HasPrefix(line, "data: "):
-			e.data = []byte(line[6:])
+			e.Data = []byte(line[6:])
 		}
 	}
 }
@@ -140,7 +141,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		}
 		return resp, out, err
 	}
-	stream := func(ctx context.Context, path, lastID string, each func(event)) error {
+	stream := func(ctx context.Context, path, lastID string, each func(Event)) error {
 		req, err := http.NewRequestWithContext(ctx, "GET", o.URL+path, nil)
 		if err != nil {
 			return err
@@ -158,7 +159,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		}
 		go func() {
 			defer resp.Body.Close()
-			readEvents(resp.Body, each)
+			ReadEvents(resp.Body, each)
 		}()
 		return nil
 	}
@@ -176,13 +177,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	var tmu sync.Mutex
 	var seen []teacherSeen
 	tnews := make(chan struct{}, 1)
-	if err := stream(ctx, base+"/teacher/events?secret="+room.Secret, "", func(e event) {
+	if err := stream(ctx, base+"/teacher/events?secret="+room.Secret, "", func(e Event) {
 		var v class.TeacherView
-		if e.name != "state" || json.Unmarshal(e.data, &v) != nil {
+		if e.Name != "state" || json.Unmarshal(e.Data, &v) != nil {
 			return
 		}
 		tmu.Lock()
-		seen = append(seen, teacherSeen{e.at, v})
+		seen = append(seen, teacherSeen{e.At, v})
 		tmu.Unlock()
 		select {
 		case tnews <- struct{}{}:
@@ -222,13 +223,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		s.mu.Lock()
 		s.cancel = scancel
 		s.mu.Unlock()
-		return stream(sctx, base+"/events?device="+s.id, lastID, func(e event) {
+		return stream(sctx, base+"/events?device="+s.id, lastID, func(e Event) {
 			var v class.DeviceView
-			if e.name != "state" || json.Unmarshal(e.data, &v) != nil {
+			if e.Name != "state" || json.Unmarshal(e.Data, &v) != nil {
 				return
 			}
 			s.mu.Lock()
-			s.view, s.lastID = v, e.id
+			s.view, s.lastID = v, e.ID
 			s.mu.Unlock()
 			select {
 			case s.seen <- struct{}{}:
