@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -86,6 +87,36 @@ func eventRowRect(r rect, i int) rect {
 	return rect{r.x + 4, r.y + eventHead(r) + float64(i)*eventRowH, r.w - 8, eventRowH - 2}
 }
 
+// shownRows are the rows of l that panel r holds: all of them, or in a
+// shorter panel as many, ending a row or two after the selected row (else
+// the current one), so that it stays in view as the session keeps it in
+// its own longer window.
+func shownRows(l *lesson.EventList, r rect) []lesson.EventRow {
+	// Row i fits where its bottom is above the save buttons.
+	fit := int(math.Floor((r.h-saveH(l, r)-eventHead(r)-(eventRowH-2))/eventRowH)) + 1
+	if fit <= 0 {
+		return nil
+	}
+	if len(l.Rows) <= fit {
+		return l.Rows
+	}
+	focus, sel := len(l.Rows)-1, -1
+	for i, row := range l.Rows {
+		switch {
+		case row.Selected:
+			sel = i
+		case row.Current:
+			focus = i
+		}
+	}
+	if sel >= 0 {
+		focus = sel
+	}
+	ahead := min(2, (fit-1)/2) // what comes next appears below it
+	start := max(0, min(focus-fit+1+ahead, len(l.Rows)-fit))
+	return l.Rows[start : start+fit]
+}
+
 // eventHint is the keys' hint in the header, shown where it fits.
 const eventHint = "↑ ↓  Enter: go there"
 
@@ -147,11 +178,8 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 	if len(l.Rows) == 0 {
 		v.text("No event passes the filter yet.", Regular, 14, r.x+8, r.y+eventHead(r)+4, alignStart, colMuted)
 	}
-	for i, row := range l.Rows {
+	for i, row := range shownRows(l, r) {
 		rr := eventRowRect(r, i)
-		if rr.bottom() > r.bottom()-saveH(l, r) {
-			break // a short panel (portrait) shows the rows it holds
-		}
 		fg, time := colText, colMuted
 		if row.Current {
 			v.fillRect(rr.x, rr.y, rr.w, rr.h, colListen)
@@ -179,7 +207,7 @@ func (g *Game) clickEvents(x, y float64) bool {
 		g.do(a)
 		return true
 	}
-	for i, row := range l.Rows {
+	for i, row := range shownRows(l, r) {
 		if eventRowRect(r, i).has(x, y) {
 			g.sess.SeekEvent(row.N)
 		}

@@ -159,6 +159,21 @@ func steps(t *testing.T, n int) []lesson.View {
 	return out
 }
 
+// lastStep is lesson n at its last step, played to its pause.
+func lastStep(t *testing.T, n int) *Game {
+	g := newGame(t, n, nil)
+	for {
+		if g.sess.View().Narration.Question != nil {
+			g.do(lesson.ActAnswer)
+		}
+		g.sess.PlayToPause(nil)
+		if nv := g.sess.View().Narration; nv.Step == nv.Steps-1 {
+			return g
+		}
+		g.do(lesson.ActNextStep)
+	}
+}
+
 // checkLayout holds the layout's promises for view vm: every panel on
 // screen and apart from the others, every button big enough to tap and
 // fitting its label, the narration's text fitting its lines, and every
@@ -347,6 +362,17 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			}
 		}
 		assert.LessOrEqual(t, eventRowRect(l.Events, 0).bottom(), l.Events.bottom()-saveH(el, l.Events), "%s: a row fits", name)
+		// The current event (or the cursor's) is among the rows drawn,
+		// however few the panel holds.
+		for _, row := range el.Rows {
+			if !row.Current && !row.Selected {
+				continue
+			}
+			at, shown := lesson.FmtDur(row.At), false
+			v.record = func(s string, r rect) { shown = shown || s == at && r.y >= l.Events.y+eventHead(l.Events) }
+			drawEvents(v, el, l.Events)
+			assert.True(t, shown, "%s: the event at %s (current %v) is in view", name, at, row.Current)
+		}
 	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
 	// Presenting in the browser, the QR code takes its slot: no text in it.
@@ -386,6 +412,12 @@ func TestLayoutEveryViewport(t *testing.T) {
 		e.do(lesson.ActEvents)
 		require.True(t, e.sess.View().EventList.Open)
 		views = append(views, e.sess.View()) // the event list's place, as E opens it
+		// The last step played: the lesson's fullest picture, with the
+		// event list open at its latest events.
+		last := lastStep(t, l.Number)
+		views = append(views, last.sess.View())
+		last.do(lesson.ActEvents)
+		views = append(views, last.sess.View())
 		if l.Sandbox {
 			// Played on, packets in flight, and the list's header as long
 			// as a long run makes it.
