@@ -191,7 +191,7 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 		at := lesson.FmtDur(row.At)
 		v.text(at, Mono, 12, rr.x+4, rr.y+5, alignStart, time)
 		x := rr.x + 4 + v.textWidth(at+"  ", Mono, 12)
-		v.text(v.fit(row.Text, Regular, 13, rr.x+rr.w-x-4), Regular, 13, x, rr.y+4, alignStart, fg)
+		v.text(v.fitFailure(row.Text, Regular, 13, rr.x+rr.w-x-4), Regular, 13, x, rr.y+4, alignStart, fg)
 	}
 }
 

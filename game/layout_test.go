@@ -159,6 +159,32 @@ func steps(t *testing.T, n int) []lesson.View {
 	return out
 }
 
+// errnoNames are the engine's errors' names as the picture shows them.
+var errnoNames = []string{"EADDRNOTAVAIL", "EADDRINUSE", "EACCES", "EAGAIN", "ECONNREFUSED", "ENOTCONN", "EINVAL", "WSAENOBUFS", "WSAEADDRINUSE", "WSAEADDRNOTAVAIL", "WSAEACCES", "WSAECONNREFUSED"}
+
+// cutFailure says whether s, a text drawn, is a failure's report cut
+// short before or inside its error's name ("failed: W…", "EADDRNO…",
+// "connect to 10.0.0.10:80 fail…").
+func cutFailure(s string) bool {
+	body, cut := strings.CutSuffix(s, "…")
+	if !cut {
+		return false
+	}
+	if strings.Contains(body, "failed:") {
+		return true
+	}
+	word := body[strings.LastIndexAny(body, " :")+1:]
+	if len(word) >= 3 && strings.HasPrefix("failed", word) {
+		return true
+	}
+	for _, n := range errnoNames {
+		if len(word) >= 4 && strings.HasPrefix(n, word) {
+			return true
+		}
+	}
+	return false
+}
+
 // lastStep is lesson n at its last step, played to its pause.
 func lastStep(t *testing.T, n int) *Game {
 	g := newGame(t, n, nil)
@@ -392,6 +418,9 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		}
 		if !inside(a.r, canvas) {
 			t.Errorf("%s: %q at %+v is off the screen", name, a.s, a.r)
+		}
+		if cutFailure(a.s) {
+			t.Errorf("%s: %q cuts an error's name short", name, a.s)
 		}
 		for _, b := range texts[i+1:] {
 			if overlaps(a.r, b.r) {

@@ -3,7 +3,6 @@ package game
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
@@ -205,7 +204,10 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		if h.Failures > 0 {
 			msg, col = fmt.Sprintf("%d failed", h.Failures), colError
 		}
-		if b.h >= 38 {
+		if h.Failures > 0 && v.textWidth(msg, Bold, 12) > b.w-16 {
+			msg = "" // a count is not cut short
+		}
+		if b.h >= 38 && msg != "" {
 			v.text(v.fit(msg, Bold, 12, b.w-16), Bold, 12, b.x+8, b.y+21, alignStart, col)
 		}
 		return
@@ -278,27 +280,33 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 }
 
 // failureLines is the latest failure's message, on two lines where one is
-// too wide for box b and its free height h holds two.
+// too wide for box b and its free height h holds two: the whole message,
+// else fewer words (never a cut error name: "connect failed: EADDRNOTAVAIL",
+// "failed: …", the name alone); none where not even that fits.
 func failureLines(v *view, f *lesson.Failure, b rect, h float64) []string {
-	msg := fmt.Sprintf("connect to %s failed: %s", f.Tuple.Remote, engine.ErrnoName(f.Err))
+	name := engine.ErrnoName(f.Err)
+	what, where := "connect", "to "+f.Tuple.Remote.String()
 	switch {
 	case f.Bind:
-		msg = fmt.Sprintf("bind %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+		what, where = "bind", f.Tuple.Local.String()
 	case f.Listen:
-		msg = fmt.Sprintf("listen on %s failed: %s", f.Tuple.Local, engine.ErrnoName(f.Err))
+		what, where = "listen", "on "+f.Tuple.Local.String()
 	}
-	lines := v.wrap(msg, Bold, 14, b.w-24)
-	for len(lines) > 2 || len(lines) == 2 && bannerH(lines) > h {
-		// One line fewer: the last holds the rest, cut short.
-		lines = append(lines[:len(lines)-2], strings.Join(lines[len(lines)-2:], " "))
+	w := b.w - 24
+	for _, msg := range []string{what + " " + where + " " + failedSep + name, what + " " + failedSep + name, failedSep + name, name} {
+		lines := v.wrap(msg, Bold, 14, w)
+		if len(lines) > 2 || bannerH(lines) > h {
+			continue
+		}
+		fits := true
+		for _, l := range lines {
+			fits = fits && v.textWidth(l, Bold, 14) <= w
+		}
+		if fits {
+			return lines
+		}
 	}
-	if bannerH(lines) > h {
-		return nil // the count of failures says it
-	}
-	for i, l := range lines {
-		lines[i] = v.fit(l, Bold, 14, b.w-24)
-	}
-	return lines
+	return nil // the count of failures says it
 }
 
 // bannerH is the room a failure's banner takes at the bottom of its box.

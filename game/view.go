@@ -157,3 +157,28 @@ func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
 	}
 	return string(r) + "…"
 }
+
+// fitFailure shortens s as fit does, but never its error's name: a text
+// that ends "failed: ENAME" loses the words before that first, then all
+// of them but the name; nothing where the name alone does not fit.
+func (v *view) fitFailure(s string, tf Typeface, size, maxW float64) string {
+	i := strings.LastIndex(s, failedSep)
+	if i < 0 || v.textWidth(s, tf, size) <= maxW {
+		return v.fit(s, tf, size, maxW)
+	}
+	tail := s[i:]
+	if room := maxW - v.textWidth(" "+tail, tf, size); room > 0 {
+		if head := v.fit(strings.TrimSpace(s[:i]), tf, size, room); head != "" {
+			return head + " " + tail
+		}
+	}
+	for _, t := range []string{tail, s[i+len(failedSep):]} {
+		if v.textWidth(t, tf, size) <= maxW {
+			return t
+		}
+	}
+	return ""
+}
+
+// failedSep comes before an error's name in the texts that report one.
+const failedSep = "failed: "
