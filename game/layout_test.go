@@ -367,6 +367,34 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		}
 	}
 	within("network", l.Net, func(v *view) { drawNetwork(v, vm, l.Hosts, l.Net) })
+	// A server's box shows its listeners before the count of the rest
+	// wherever it has room for a row under its header.
+	for i, h := range vm.Hosts {
+		b, hd := l.Hosts[i], headerOf(l.Hosts[i])
+		if h.Keep == 0 || hd.tiny || h.Failure != nil {
+			continue
+		}
+		listens := 0
+		v.record = func(s string, _ rect) {
+			if s == "LISTEN" {
+				listens++
+			}
+		}
+		drawHostBox(v, h, b)
+		var keep []hostRow
+		for _, rw := range h.Rows[:h.Keep] {
+			keep = append(keep, layRow(v, h, rw, b, hd))
+		}
+		top := hd.rows
+		badge := "LISTENING :80"
+		if h.Serving {
+			badge = "SERVING :80"
+		}
+		if h.HalfDuplex && hd.narrow && v.textWidth(badge, Bold, 13)+12 <= b.w-16 {
+			top += 22 // the LISTENING badge's line
+		}
+		assert.Equal(t, rowsWithin(keep, b.bottom()-4-top), listens, "%s: %s's box shows its listeners", name, h.Name)
+	}
 	if el := &vm.EventList; el.Open {
 		within("event list", l.Events, func(v *view) { drawEvents(v, el, l.Events) })
 		if el.Dropped > 0 {

@@ -233,27 +233,31 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	if f := h.Failure; f != nil {
 		banner = failureLines(v, f, b, b.bottom()-y)
 	}
-	// The rows stop above the failure's banner and the counts' line.
+	// The rows stop above the failure's banner and the counts' line; the
+	// listeners (Keep) stay before the counts where they fit at all.
 	limit := b.bottom() - bannerH(banner) - 4
-	fit := max(0, int((limit-y)/hd.rowH))
-	rows := h.Rows[:min(len(h.Rows), fit)]
-	if h.Total > len(rows) || h.Failures > 0 {
-		fit = max(0, int((limit-17-y)/hd.rowH))
-		rows = h.Rows[:min(len(h.Rows), fit)]
+	lines := make([]hostRow, 0, len(h.Rows))
+	for _, rw := range h.Rows {
+		lines = append(lines, layRow(v, h, rw, b, hd))
 	}
-	for _, rw := range rows {
-		col := rowColour(rw)
-		state, text := rowText(rw)
-		v.fillRect(b.x+10, y+2, 6, hd.rowH-6, col)
-		v.text(state, Bold, 12, b.x+22, y+1, alignStart, col)
-		// A row stays inside its box: on two lines in a narrow one.
-		tx, ty := b.x+22+v.textWidth(state, Bold, 12)+8, y+1
-		if hd.narrow {
+	fit := rowsWithin(lines, limit-y)
+	n := fit
+	if h.Total > fit || h.Failures > 0 {
+		n = max(rowsWithin(lines, limit-17-y), min(h.Keep, fit))
+	}
+	for _, rw := range lines[:n] {
+		v.fillRect(b.x+10, y+2, 6, rw.h-6, rw.col)
+		v.text(rw.state, Bold, 12, b.x+22, y+1, alignStart, rw.col)
+		// A row stays inside its box: on two lines in a narrow one where
+		// one does not hold it.
+		tx, ty := b.x+22+v.textWidth(rw.state, Bold, 12)+8, y+1
+		if rw.two {
 			tx, ty = b.x+22, y+17
 		}
-		v.text(v.fit(text, Mono, 13, b.right()-8-tx), Mono, 13, tx, ty, alignStart, colText)
-		y += hd.rowH
+		v.text(v.fit(rw.text, Mono, 13, b.right()-8-tx), Mono, 13, tx, ty, alignStart, colText)
+		y += rw.h
 	}
+	rows := lines[:n]
 	if y+17 <= limit {
 		// The counts: the rows not shown (a box too short for any row,
 		// with six clients, still gets them) and the failures so far.
@@ -277,6 +281,46 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		}
 	}
 	drawFailure(v, banner, b)
+}
+
+// hostRow is a socket row as a box draws it: its state, its text, on
+// one line or two, and its height.
+type hostRow struct {
+	state, text string
+	col         color.RGBA
+	two         bool
+	h           float64
+}
+
+// layRow lays out row rw in box b: on one line where the box is wide or
+// the row fits one (a listener on the host's own address as ":80" where
+// its whole address does not), else on two.
+func layRow(v *view, h lesson.HostView, rw lesson.SocketRow, b rect, hd boxHeader) hostRow {
+	state, text := rowText(rw)
+	r := hostRow{state: state, text: text, col: rowColour(rw), h: hd.rowH}
+	if !hd.narrow {
+		return r
+	}
+	room := b.right() - 8 - (b.x + 22 + v.textWidth(state, Bold, 12) + 8)
+	if rw.Kind == lesson.RowListen && rw.Local.Addr() == h.Addr && v.textWidth(text, Mono, 13) > room {
+		r.text = fmt.Sprintf(":%d", rw.Local.Port())
+	}
+	if v.textWidth(r.text, Mono, 13) <= room {
+		r.h = rowH
+		return r
+	}
+	r.text, r.two = text, true
+	return r
+}
+
+// rowsWithin is how many of rows, from the first, fit in height room.
+func rowsWithin(rows []hostRow, room float64) int {
+	for i, r := range rows {
+		if room -= r.h; room < 0 {
+			return i
+		}
+	}
+	return len(rows)
 }
 
 // failureLines is the latest failure's message, on two lines where one is

@@ -108,8 +108,11 @@ type HostView struct {
 	Server     bool         // it listens (drawn on the right)
 	Rows       []SocketRow  // the first maxRows: listeners, waiting, at work, TIME_WAIT
 	Total      int          // rows in all
-	Conns      int          // connections, and how many are in TIME_WAIT
-	InTW       int
+	// Keep is how many of Rows (its listeners) a box shows before the
+	// count of the rest, where it has room for them: what a server is.
+	Keep  int
+	Conns int // connections, and how many are in TIME_WAIT
+	InTW  int
 	// HalfDuplex: in the thought experiment, the server's one port either
 	// listens or serves one conversation (Serving), as the simulation says.
 	HalfDuplex, Serving bool
@@ -534,6 +537,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	for _, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}
+	hv.Keep = min(len(rows), maxRows)
 	if len(h.waiting) > 0 {
 		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 			e := h.waiting[id]
