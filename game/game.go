@@ -320,12 +320,14 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 	if vm.Lesson == 0 {
 		return
 	}
-	size := 20.0
-	if lay.Phone {
-		size = 17
+	size, t := lay.titleSize(), lay.Title
+	if len(lay.TitleLines) > 1 {
+		for i, line := range lay.TitleLines {
+			v.text(v.fit(line, Bold, size, t.w), Bold, size, t.x, t.y+float64(i)*size*lineHeight, alignStart, colText)
+		}
+	} else {
+		v.text(v.fit(vm.Title, Bold, size, t.w), Bold, size, t.x, t.y+(t.h-size)/2-2, alignStart, colText)
 	}
-	t := lay.Title
-	v.text(v.fit(vm.Title, Bold, size, t.w), Bold, size, t.x, t.y+(t.h-size)/2-2, alignStart, colText)
 	drawNetworkChrome(v, vm, lay)
 	if lay.MapShown {
 		drawPortMapChrome(v, vm.PortMap, lay, qr)

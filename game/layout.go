@@ -69,7 +69,10 @@ type Layout struct {
 	// network, where under it the network would have no room.
 	Small, Beside bool
 
-	Title, Menu                   rect
+	Title, Menu rect
+	// TitleLines is the title on two lines in portrait where one does
+	// not hold it; else nil.
+	TitleLines                    []string
 	Net, Map, Legend, Inspect     rect
 	MapShown                      bool // Map, Legend and Inspect
 	Chart                         rect
@@ -316,7 +319,14 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	}
 	cw := l.W - 2*pad
 	l.Title = rect{pad, 8, cw, 26}
-	l.Menu = rect{pad, 38, cw, touchMin}
+	if measure(fc, vm.Title, Bold, l.titleSize()) > cw {
+		// A long title smaller, on two lines where one does not hold
+		// it, not cut short.
+		lines := wrapText(fc, vm.Title, Bold, sizeNarrationSmall, cw)
+		l.TitleLines = lines[:min(2, len(lines))]
+		l.Title.h = max(l.Title.h, float64(len(l.TitleLines))*l.titleSize()*lineHeight-3)
+	}
+	l.Menu = rect{pad, l.Title.bottom() + 4, cw, touchMin}
 	l.flowMenu(fc, vm, l.W-pad, true)
 	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
 	l.Controls = rect{pad, l.H - 8 - float64(rows)*(touchMin+6), cw, float64(rows)*(touchMin+6) + 2}
@@ -377,6 +387,18 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	l.placeNarration(from)
 	l.Timeline = rect{pad, l.Narration.y - 8 - 28, cw, 28}
 	l.Net = rect{pad, top, cw, l.Timeline.y - 8 - top}
+}
+
+// titleSize is the title's type size: smaller on a phone, and smaller
+// again on two lines.
+func (l *Layout) titleSize() float64 {
+	switch {
+	case l.TitleLines != nil:
+		return sizeNarrationSmall
+	case l.Phone:
+		return 17
+	}
+	return 20
 }
 
 // legendTall is the least height of a one-column legend; a shorter one

@@ -447,6 +447,11 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		if !inside(a.r, canvas) {
 			t.Errorf("%s: %q at %+v is off the screen", name, a.s, a.r)
 		}
+		// (A frame under 960 wide keeps the lesson menu's row beside
+		// the title: a long title is cut there.)
+		if head, cut := strings.CutSuffix(a.s, "…"); cut && vm.Title != "" && strings.HasPrefix(vm.Title, head) && (l.Portrait || l.W >= 960) {
+			t.Errorf("%s: the title is cut short: %q", name, a.s)
+		}
 		if cutFailure(a.s) {
 			t.Errorf("%s: %q cuts an error's name short", name, a.s)
 		}
