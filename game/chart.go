@@ -21,6 +21,10 @@ func niceMax(n int) int {
 	}
 }
 
+// chartPlot is where the series go in chart area a: the labels are
+// drawn around it, never over it.
+func chartPlot(a rect) rect { return rect{a.x + 44, a.y + 26, a.w - 160, a.h - 44} }
+
 // drawPortsChart plots the clients' 4-tuples in use and in TIME_WAIT over
 // the run so far. The two series differ by line and by dots, not colour
 // alone, and each is named at its end.
@@ -34,7 +38,8 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 		top = max(top, limit)
 	}
 	top = niceMax(max(top, 1))
-	px, py, pw, ph := a.x+44, a.y+26, a.w-160, a.h-44
+	plot := chartPlot(a)
+	px, py, pw, ph := plot.x, plot.y, plot.w, plot.h
 	v.fillRect(px, py+ph, pw, 1, colMuted)
 	v.fillRect(px, py, 1, ph, colMuted)
 	v.text(fmt.Sprint(top), Mono, 12, px-4, py-6, alignEnd, colMuted)
@@ -47,7 +52,14 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 		for x := px; x < px+pw; x += 10 {
 			v.fillRect(x, y, 5, 1.5, colRange)
 		}
-		v.text("range: "+lesson.Plural(limit, "port", "ports"), Regular, 12, px+6, y+3, alignStart, colRange)
+		// Named in the margin right of the plot, not over the series: at
+		// its line's height where that is clear of the counts, else
+		// under them.
+		ly := y - 6
+		if ly < a.y+64 {
+			ly = a.y + 66
+		}
+		v.text("range: "+lesson.Plural(limit, "port", "ports"), Regular, 12, px+pw+6, ly, alignStart, colRange)
 	}
 	// The samples so far, then this moment's counts: the line ends where
 	// the host boxes are.

@@ -428,6 +428,16 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			assert.True(t, shown, "%s: the event at %s (current %v) is in view", name, at, row.Current)
 		}
 	}
+	if l.ChartShown && vm.Chart.Compare == nil {
+		// The chart's labels go around its plot, not over the series.
+		plot := chartPlot(l.Chart)
+		v.record = func(s string, r rect) {
+			if overlaps(r, plot) {
+				t.Errorf("%s: the chart's %q at %+v is over its plot %+v", name, s, r, plot)
+			}
+		}
+		drawPortsChart(v, vm.Chart, l.Chart)
+	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
 	// Presenting in the browser, the QR code takes its slot: no text in it.
 	qr := (&qrCode{}).shown("http://school.example/portplay/", vm.Link, l)
