@@ -332,14 +332,6 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 	if lay.MapShown {
 		drawPortMapChrome(v, vm.PortMap, lay, qr)
 	}
-	if a := lay.Chart; lay.ChartShown {
-		v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-		if vm.Chart.Compare != nil {
-			drawCompletionChart(v, vm.Chart.Compare, a)
-		} else {
-			v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
-		}
-	}
 	a := lay.Narration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
 	for i, k := range vm.Knobs {
@@ -451,8 +443,20 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 		g.pm.draw(v, vm.PortMap, lay.Map)
 		drawInspector(v, vm.Inspect, lay)
 	}
-	if vm.Chart.Compare == nil && lay.ChartShown {
-		drawPortsChart(v, vm.Chart, lay.Chart)
+	if a := lay.Chart; lay.ChartShown {
+		// The chart, or while a port is inspected its sockets in the
+		// chart's place.
+		switch in := vm.Inspect; {
+		case in.OK && len(in.Sockets) > 0:
+			drawSockets(v, in, a)
+		case vm.Chart.Compare != nil:
+			v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+			drawCompletionChart(v, vm.Chart.Compare, a)
+		default:
+			v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+			v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+			drawPortsChart(v, vm.Chart, a)
+		}
 	}
 	if vm.EventList.Open {
 		drawEvents(v, &vm.EventList, lay.Events)
@@ -482,6 +486,67 @@ func drawInspector(v *view, in lesson.Inspection, lay *Layout) {
 	cx := m.x + float64(in.Port%256)*m.w/256
 	v.strokeRect(cx-3, lay.cellY(int(in.Port))-3, 7, 7, 1.5, colText)
 	v.text(v.fit(in.Text, Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colText)
+}
+
+// shortSocket is a connection's socket without its local address, which
+// the port map's title names: ":57102 → 10.0.0.10:80 ESTABLISHED".
+func shortSocket(s string) string {
+	local, rest, ok := strings.Cut(s, " → ")
+	if !ok {
+		return s
+	}
+	return local[strings.LastIndexByte(local, ':'):] + " → " + rest
+}
+
+// socketRow is socket s as lines no wider than w where it can be: whole,
+// without its local address, else with its state on a line of its own.
+func socketRow(v *view, s string, w float64) []string {
+	if v.textWidth(s, Mono, 13) <= w {
+		return []string{s}
+	}
+	s = shortSocket(s)
+	if v.textWidth(s, Mono, 13) <= w {
+		return []string{s}
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 {
+		return []string{s[:i], "  " + s[i+1:]}
+	}
+	return []string{s}
+}
+
+// inspectRowH is a row of the inspector's socket list.
+const inspectRowH = 18.0
+
+// drawSockets lists the inspected port's sockets in the chart's place, a
+// line each (the one line under the map has room for the first alone):
+// as many as the area holds, then how many more.
+func drawSockets(v *view, in lesson.Inspection, a rect) {
+	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
+	all := len(in.Sockets) + in.More
+	v.text(v.fit(fmt.Sprintf("Port %d: %s", in.Port, lesson.Plural(all, "socket", "sockets")), Bold, 14, a.w-16), Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	fit := max(1, int((a.h-26)/inspectRowH))
+	shown := in.Sockets
+	if all > fit {
+		shown = shown[:min(len(shown), fit-1)]
+	}
+	y, bottom := a.y+26, a.bottom()-inspectRowH
+	if all > len(shown) {
+		bottom -= inspectRowH // the count's line
+	}
+	for i, s := range shown {
+		lines := socketRow(v, s, a.w-16)
+		if i > 0 && y+float64(len(lines)-1)*inspectRowH > bottom {
+			shown = shown[:i]
+			break
+		}
+		for _, l := range lines {
+			v.text(v.fit(l, Mono, 13, a.w-16), Mono, 13, a.x+8, y, alignStart, colText)
+			y += inspectRowH
+		}
+	}
+	if more := all - len(shown); more > 0 {
+		v.text(fmt.Sprintf("+ %d more", more), Regular, 13, a.x+8, y, alignStart, colMuted)
+	}
 }
 
 func drawButton(v *view, b button) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -438,6 +439,25 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		}
 		drawPortsChart(v, vm.Chart, l.Chart)
 	}
+	if in := vm.Inspect; in.OK && len(in.Sockets) > 0 && l.ChartShown {
+		// The inspected port's sockets, whole, as many as the chart's
+		// place holds, and how many more.
+		var socks []string
+		more := ""
+		v.record = func(s string, _ rect) {
+			if slices.ContainsFunc(in.Sockets, func(o string) bool { return socketRow(v, o, l.Chart.w-16)[0] == s }) {
+				socks = append(socks, s)
+			} else if strings.HasPrefix(s, "+ ") {
+				more = s
+			}
+		}
+		drawSockets(v, in, l.Chart)
+		all := len(in.Sockets) + in.More
+		assert.GreaterOrEqual(t, len(socks), min(all, 2), "%s: the sockets on port %d are listed whole: %q", name, in.Port, socks)
+		if len(socks) < all {
+			assert.Equal(t, fmt.Sprintf("+ %d more", all-len(socks)), more, "%s: and how many more", name)
+		}
+	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
 	// Presenting in the browser, the QR code takes its slot: no text in it.
 	qr := (&qrCode{}).shown("http://school.example/portplay/", vm.Link, l)
@@ -490,6 +510,19 @@ func TestLayoutEveryViewport(t *testing.T) {
 		views = append(views, last.sess.View())
 		last.do(lesson.ActEvents)
 		views = append(views, last.sess.View())
+		// A port in use inspected (I): on a server its listener and
+		// every connection accepted on it.
+		last.do(lesson.ActEvents)
+		last.do(lesson.ActInspect)
+		views = append(views, last.sess.View())
+		for i, h := range last.sess.View().Hosts {
+			if h.Server {
+				last.sess.FocusHost(i)
+				last.sess.Pin(80)
+				views = append(views, last.sess.View())
+				break
+			}
+		}
 		if l.Sandbox {
 			// Played on, packets in flight, and the list's header as long
 			// as a long run makes it.

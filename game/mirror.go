@@ -123,3 +123,22 @@ func socketLines(h lesson.HostView) []string {
 	}
 	return out
 }
+
+// inspectText is the port inspector's line in the text mirror.
+func inspectText(in lesson.Inspection) string {
+	if !in.OK {
+		return "No port inspected: point at or tap a port on the map, or press I for the next port in use."
+	}
+	head, _, _ := strings.Cut(in.Text, " · ")
+	return fmt.Sprintf("%s; %s.", head, lesson.Plural(len(in.Sockets)+in.More, "socket", "sockets"))
+}
+
+// inspectLines are the inspected port's sockets in words, and how many
+// more there are.
+func inspectLines(in lesson.Inspection) []string {
+	out := append([]string(nil), in.Sockets...)
+	if in.More > 0 {
+		out = append(out, fmt.Sprintf("and %d more", in.More))
+	}
+	return out
+}

@@ -36,7 +36,11 @@ type mirror struct {
 	keys                                            js.Value
 	// The moving parts.
 	clock, hosts, log, announce js.Value
-	timeline                    js.Value
+	// The port inspector, and what it was written from.
+	inspect, inspectSocks js.Value
+	inspectNext           *buttonRow
+	inspected             inspectedKey
+	timeline              js.Value
 	// The event list, while it is open: its filters, and its rows as
 	// buttons that go to their moment.
 	eventSec, eventHead, eventRows js.Value
@@ -141,6 +145,15 @@ func newMirror() *mirror {
 		}
 		return nil
 	}))
+
+	// The port inspector: the port pointed at, pinned or chosen with I,
+	// and every socket on it.
+	m.el(root, "h2", "Port inspector")
+	m.inspect = m.el(root, "p", "")
+	m.inspectSocks = m.el(root, "ul", "")
+	m.inspectSocks.Call("setAttribute", "aria-label", "Its sockets")
+	m.inspectNext = m.group(root, "Port inspector")
+	m.inspectNext.set([]lesson.Control{{Action: lesson.ActInspect, Label: "Inspect the next port in use", Key: "I"}}, "")
 
 	m.el(root, "h2", "Hosts and their sockets")
 	m.hosts = m.el(root, "table", "")
@@ -254,6 +267,7 @@ func (m *mirror) write(vm *lesson.View, sess *lesson.Session, qr string, qrDrawn
 		return
 	}
 	m.writeQR(qr, qrDrawn)
+	m.writeInspect(vm.Inspect)
 	static := !m.written || vm.Gen != m.gen
 	if static {
 		m.writeStatic(vm)
@@ -388,6 +402,27 @@ func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 		for _, s := range socketLines(h) {
 			m.el(ul, "li", s)
 		}
+	}
+}
+
+// inspectedKey is what the inspector's text was written from.
+type inspectedKey struct {
+	text    string
+	sockets int
+}
+
+// writeInspect writes the inspected port and its sockets when they
+// change: the pointer on the map changes them without a new view.
+func (m *mirror) writeInspect(in lesson.Inspection) {
+	k := inspectedKey{in.Text, len(in.Sockets) + in.More}
+	if k == m.inspected {
+		return
+	}
+	m.inspected = k
+	m.inspect.Set("textContent", inspectText(in))
+	m.inspectSocks.Set("textContent", "")
+	for _, s := range inspectLines(in) {
+		m.el(m.inspectSocks, "li", s)
 	}
 }
 

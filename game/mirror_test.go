@@ -50,3 +50,24 @@ func TestVerdictText(t *testing.T) {
 	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q))
 	assert.Equal(t, "", verdictText(nil))
 }
+
+// The text mirror's inspector says the port and lists every socket on
+// it, as the picture's list in the chart's place does.
+func TestInspectorInWords(t *testing.T) {
+	g := lastStep(t, 7)
+	for i, h := range g.sess.View().Hosts {
+		if h.Server {
+			g.sess.FocusHost(i)
+			break
+		}
+	}
+	g.sess.Pin(80)
+	in := g.sess.View().Inspect
+	assert.True(t, in.OK)
+	assert.Regexp(t, `^port 80 \(system\) on \w+: listening; \d+ sockets\.$`, inspectText(in))
+	lines := inspectLines(in)
+	assert.Equal(t, in.Sockets, lines[:len(in.Sockets)], "every socket listed")
+	assert.Contains(t, lines[0], "LISTEN ")
+	assert.Greater(t, len(in.Sockets), 2, "the listener and the connections accepted on :80")
+	assert.Contains(t, inspectText(lesson.Inspection{}), "press I")
+}

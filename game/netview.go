@@ -201,6 +201,14 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	if hd.tiny {
 		// Its counts on one line under the name, the failures first.
 		msg, col := h.Counts(), colMuted
+		if h.Keep > 0 {
+			// A server's listener first: what it is.
+			if short := fmt.Sprintf("LISTEN :%d, %s", h.Rows[0].Local.Port(), msg); v.textWidth(short, Bold, 12) <= b.w-16 {
+				msg = short
+			} else if short := fmt.Sprintf("LISTEN :%d", h.Rows[0].Local.Port()); v.textWidth(msg, Bold, 12) > b.w-16 {
+				msg = short
+			}
+		}
 		if h.Failures > 0 {
 			msg, col = fmt.Sprintf("%d failed", h.Failures), colError
 		}

@@ -166,6 +166,15 @@ func TestInspectListsTheSockets(t *testing.T) {
 		assert.Contains(t, text, fmt.Sprintf("port 80 (system) on %s: listening", h.Name))
 		assert.Contains(t, text, "LISTEN "+netip.AddrPortFrom(h.Addr, 80).String())
 		assert.NotContains(t, text, "ephemeral range")
+		in := s.View().Inspect
+		require.NotEmpty(t, in.Sockets)
+		assert.Equal(t, "LISTEN "+netip.AddrPortFrom(h.Addr, 80).String(), in.Sockets[0], "the listener first")
+		assert.Equal(t, 1+len(h.conns), len(in.Sockets)+in.More, "%s: every socket on :80 listed or counted", h.Name)
+		for _, c := range h.conns {
+			if len(in.Sockets) == 1+len(h.conns) {
+				assert.Contains(t, in.Sockets, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state), "%s: each connection accepted on :80", h.Name)
+			}
+		}
 		if n := len(h.conns); n > 0 {
 			assert.Contains(t, text, fmt.Sprintf("(+%d more)", n), "%s: the listener and %d connections", h.Name, n)
 		} else {
@@ -338,5 +347,27 @@ func TestHostLabelMarksUnverifiedClaims(t *testing.T) {
 				assert.True(t, strings.HasPrefix(prof.Title, ShortOS(prof)), "the OS's proper name: %q", client.Profile)
 			}
 		})
+	}
+}
+
+// A box's Keep counts its listeners, which lead its rows: what a server
+// box shows before the count of the rest.
+func TestHostKeepsItsListeners(t *testing.T) {
+	for _, n := range []int{2, 4, 7} {
+		s := newSession(t, n)
+		s.PlayToPause(nil)
+		for _, h := range s.View().Hosts {
+			listens := 0
+			for _, r := range h.Rows {
+				if r.Kind == RowListen {
+					listens++
+				}
+			}
+			assert.Equal(t, listens, h.Keep, "lesson %d: %s", n, h.Name)
+			for _, r := range h.Rows[:h.Keep] {
+				assert.Equal(t, RowListen, r.Kind, "lesson %d: %s's listeners first", n, h.Name)
+			}
+			assert.Equal(t, h.Server, h.Keep > 0, "lesson %d: %s", n, h.Name)
+		}
 	}
 }

@@ -198,8 +198,18 @@ type PortMapView struct {
 type Inspection struct {
 	Port engine.Port
 	OK   bool // a port is pointed at or pinned
+	// Text is the port in one line: its class, state and first socket.
 	Text string
+	// Sockets are every socket on the port, the first maxInspected of
+	// them ("LISTEN 10.0.0.10:80", "10.0.0.10:80 → 192.168.1.5:57102
+	// ESTABLISHED"), and More how many more there are.
+	Sockets []string
+	More    int
 }
+
+// maxInspected is how many of a port's sockets the inspector lists: more
+// than its panel holds at any size.
+const maxInspected = 12
 
 // ChartView is the chart: ports in use and in TIME_WAIT over time, or
 // (Compare) completion with and without ephemeral ports.
@@ -707,17 +717,19 @@ func (s *Session) inspection() Inspection {
 			socks = append(socks, "LISTEN "+l.String())
 		}
 	}
-	conns, total := h.firstConns(1, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == port })
+	conns, total := h.firstConns(maxInspected, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == port })
 	for _, c := range conns {
 		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
 	}
+	all := len(socks) - len(conns) + total
 	if len(socks) > 0 {
 		b.WriteString(" · " + socks[0])
-		if all := len(socks) - len(conns) + total; all > 1 {
+		if all > 1 {
 			fmt.Fprintf(&b, " (+%d more)", all-1)
 		}
 	}
-	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: b.String()}
+	socks = socks[:min(len(socks), maxInspected)]
+	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: b.String(), Sockets: socks, More: all - len(socks)}
 	return s.inspected.v
 }
 
