@@ -441,6 +441,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 	}
 	if lay.MapShown {
 		g.pm.draw(v, vm.PortMap, lay.Map)
+		drawCallouts(v, vm.PortMap.Callouts, lay)
 		drawInspector(v, vm.Inspect, lay)
 	}
 	if a := lay.Chart; lay.ChartShown {

@@ -439,6 +439,17 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		}
 		drawPortsChart(v, vm.Chart, l.Chart)
 	}
+	if cs := vm.PortMap.Callouts; l.MapShown && len(cs) > 0 {
+		// The ports in use, few, are named on the map: one at least, and
+		// each name on the map.
+		named := 0
+		v.record = func(s string, r rect) {
+			named++
+			assert.True(t, inside(r, l.Map), "%s: the callout %q is on the map", name, s)
+		}
+		drawCallouts(v, cs, l)
+		assert.Positive(t, named, "%s: the ports in use are named on the map", name)
+	}
 	if in := vm.Inspect; in.OK && len(in.Sockets) > 0 && l.ChartShown {
 		// The inspected port's sockets, whole, as many as the chart's
 		// place holds, and how many more.

@@ -253,3 +253,34 @@ func (pm *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, r rect) {
 		v.text(name, Bold, 12, cx+w/2, y+44, alignCenter, fg)
 	}
 }
+
+// drawCallouts marks each port called out on map m with a ring in its
+// state's colour and names it beside the ring (":80"): a port is a unit
+// or less on the map. A name goes where it stays on the map and covers no
+// other; with no such place, the ring alone.
+func drawCallouts(v *view, cs []lesson.PortCallout, lay *Layout) {
+	m := lay.Map
+	cw, ch := m.w/256, m.h/256
+	var labels []rect
+	for _, c := range cs {
+		col := portColour(c.State, c.Port)
+		x, y := m.x+float64(c.Port%256)*cw, lay.cellY(int(c.Port))
+		// The ring stays on the map (row 0 is at its top edge).
+		rx, ry := max(x-4, m.x), max(y-4, m.y)
+		v.strokeRect(rx, ry, min(x+cw+4, m.right())-rx, min(y+ch+4, m.bottom())-ry, 2, col)
+		txt := fmt.Sprintf(":%d", c.Port)
+		w := v.textWidth(txt, Mono, 12) + 8
+		ly := min(max(y+ch/2-8, m.y), m.bottom()-16)
+		for _, lx := range []float64{x + cw + 6, x - 6 - w} {
+			r := rect{lx, ly, w, 16}
+			if !m.holds(r) || overlapsAny(r, labels) {
+				continue
+			}
+			labels = append(labels, r)
+			v.fillRect(r.x, r.y, r.w, r.h, colBackground)
+			v.strokeRect(r.x, r.y, r.w, r.h, 1, col)
+			v.text(txt, Mono, 12, r.x+4, r.y+2, alignStart, colText)
+			break
+		}
+	}
+}

@@ -128,6 +128,8 @@ type Session struct {
 		changes uint64
 	}
 	portsGen uint64
+	// callouts are the ports in use on the map when they are few.
+	callouts []PortCallout
 	// The last port description and what it was made for.
 	inspected struct {
 		key inspectKey

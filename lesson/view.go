@@ -192,6 +192,17 @@ type PortMapView struct {
 	Gen    uint64
 	// Strip: the range is small enough to show port by port.
 	Strip bool
+	// Callouts are the ports in use where they are few (at most
+	// maxCallouts), in order: a port is a unit or less on the map, so
+	// these are marked and named beside it. The slice is the session's,
+	// rewritten when the states are.
+	Callouts []PortCallout
+}
+
+// PortCallout is a port in use called out on the map.
+type PortCallout struct {
+	Port  engine.Port
+	State engine.PortState
 }
 
 // Inspection describes the port pointed at or pinned.
@@ -683,9 +694,29 @@ func (s *Session) portMap() PortMapView {
 		e.PortStates(engine.TCP, &s.ports)
 		s.portsAt.host, s.portsAt.changes = e, e.PortsChanged(engine.TCP)
 		s.portsGen++
+		s.callouts = callouts(&s.ports, s.callouts[:0])
 	}
 	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
-		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax}
+		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts}
+}
+
+// maxCallouts: up to this many ports in use are called out on the map,
+// each a cell a unit or less wide; more show as the map's own colours.
+const maxCallouts = 6
+
+// callouts appends the ports not free in states to out, if there are at
+// most maxCallouts of them; else none.
+func callouts(states *[65536]engine.PortState, out []PortCallout) []PortCallout {
+	for p, st := range states {
+		if st == engine.PortFree {
+			continue
+		}
+		if len(out) == maxCallouts {
+			return out[:0]
+		}
+		out = append(out, PortCallout{Port: engine.Port(p), State: st})
+	}
+	return out
 }
 
 // inspection describes the pinned port, or else the one pointed at: its

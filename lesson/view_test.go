@@ -446,3 +446,41 @@ func TestSharedWording(t *testing.T) {
 	assert.Equal(t, "2 ports", Plural(2, "port", "ports"))
 	assert.Equal(t, "0 ports", Plural(0, "port", "ports"))
 }
+
+// The port map calls out its ports in use while they are few (a server's
+// :80, a client's one port), and none once they are many.
+func TestPortMapCallsOutFewPorts(t *testing.T) {
+	s := newSession(t, 2)
+	for i, h := range s.View().Hosts {
+		if h.Name == "web-a" {
+			s.FocusHost(i)
+		}
+	}
+	pm := s.View().PortMap
+	require.Equal(t, "web-a", pm.Host)
+	assert.Equal(t, []PortCallout{{80, engine.PortListening}}, pm.Callouts, "its listener")
+	s.FocusHost(0)
+	for range 12 {
+		s.Do(ActStepForward)
+	}
+	pm = s.View().PortMap
+	require.NotEmpty(t, pm.Callouts, "the client's ports in use")
+	for _, c := range pm.Callouts {
+		assert.Equal(t, pm.States[c.Port], c.State)
+		assert.NotEqual(t, engine.PortFree, c.State)
+	}
+	n := 0
+	for _, st := range pm.States {
+		if st != engine.PortFree {
+			n++
+		}
+	}
+	assert.Len(t, pm.Callouts, n, "every port in use")
+	// The sandbox's busy client: too many to call out.
+	sb := newSession(t, 6)
+	sb.Do(ActPlay)
+	for range 50 {
+		sb.Tick(100 * time.Millisecond)
+	}
+	assert.Empty(t, sb.View().PortMap.Callouts)
+}
