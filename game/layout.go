@@ -142,9 +142,8 @@ func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout 
 	// the hosts, where that leaves them room: on the port map one port
 	// is a unit or less.
 	hosts := l.Net
-	if vm.PortMap.Strip {
-		_, rows := stripCells(vm.PortMap.Range.Size(), l.Net.w)
-		if h := 30 + float64(rows)*stripRowH; l.Net.h-h >= 150 {
+	if vm.PortMap.Strip && l.Strip.h == 0 {
+		if h := stripH(vm, l.Net.w); l.Net.h-h >= 150 {
 			l.Strip = rect{l.Net.x, l.Net.bottom() - h, l.Net.w, h}
 			hosts.h -= h
 		}
@@ -161,6 +160,16 @@ const (
 	stripCellMin = 62.0
 	stripCellMax = 76.0
 )
+
+// stripH is the height of the range's strip w wide.
+func stripH(vm *lesson.View, w float64) float64 {
+	_, rows := stripCells(vm.PortMap.Range.Size(), w)
+	return 30 + float64(rows)*stripRowH
+}
+
+// compareH is the height of lesson 4's comparison chart: its title and a
+// bar for each of three ways.
+const compareH = 24 + 3*31 + 6
 
 // stripCells is how wide the cells of a strip of n ports are across w,
 // and in how many rows.
@@ -371,7 +380,19 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 		legendW = cw - side - 8
 	}
 	mapRow := 18 + side + 4 + 24
-	if !l.Phone || room >= side {
+	switch {
+	case l.Phone && vm.Chart.Compare != nil && room+mapRow-side >= compareH:
+		// Lesson 4's comparison, rather than the map: its point.
+		l.Chart = rect{pad, y - compareH, cw, compareH}
+		l.ChartShown = true
+		y = l.Chart.y - 8
+	case l.Phone && vm.PortMap.Strip && room+mapRow-side >= stripH(vm, cw):
+		// A small range port by port, rather than the map, where a
+		// port is a dot.
+		h := stripH(vm, cw)
+		l.Strip = rect{pad, y - h, cw, h}
+		y = l.Strip.y - 8
+	case !l.Phone || room >= side:
 		l.MapShown = true
 		l.Map = rect{pad, y - mapRow + 18, side, side}
 		l.Legend = rect{l.Map.right() + 8, l.Map.y, legendW, side}

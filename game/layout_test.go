@@ -229,6 +229,10 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	if l.EventsShown {
 		panels["events"] = l.Events
 	}
+	if l.Strip.h > 0 && !inside(l.Strip, l.Net) {
+		assert.True(t, l.Phone, "%s: only a phone puts the range's strip outside the network", name)
+		panels["strip"] = l.Strip
+	}
 	if vm.EventList.Open {
 		assert.GreaterOrEqual(t, l.Events.h, eventHead(l.Events)+eventRowH+saveH(&vm.EventList, l.Events), "%s: the event list holds a row", name)
 		if l.Portrait {
@@ -304,7 +308,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	}
 	if l.Strip.h > 0 {
 		assert.True(t, vm.PortMap.Strip, name)
-		assert.True(t, inside(l.Strip, l.Net), "%s: the range's strip is in the network's area", name)
+		assert.True(t, l.Phone || inside(l.Strip, l.Net), "%s: the range's strip is in the network's area", name)
 		for i, b := range l.Hosts {
 			assert.False(t, overlaps(b, l.Strip), "%s: %s's box covers the range's strip", name, vm.Hosts[i].Name)
 		}
@@ -744,5 +748,24 @@ func TestPacketsStayInTheNetwork(t *testing.T) {
 		}
 		drawNetwork(v, &vm, layoutHosts(vm.Hosts, tc.net), tc.net)
 		assert.Equal(t, tc.labels, labels > 0, "%+v: %d labels", tc.net, labels)
+	}
+}
+
+// On a phone lesson 5's range port by port and lesson 4's comparison take
+// the port map's place, where a port is a dot and the comparison is the
+// lesson's point.
+func TestPhoneShowsTheStripAndTheComparison(t *testing.T) {
+	fc, err := newFaces()
+	require.NoError(t, err)
+	for _, vp := range []screenSize{{390, 844, 1}, {390, 844, 3}} {
+		five := lastStep(t, 5).sess.View()
+		l := layoutFor(fc, vp, &five, false)
+		assert.Positive(t, l.Strip.h, "%v: lesson 5's strip", vp)
+		assert.False(t, overlaps(l.Strip, l.Net), "%v: beside the network", vp)
+		four := lastStep(t, 4).sess.View()
+		require.NotNil(t, four.Chart.Compare)
+		l = layoutFor(fc, vp, &four, false)
+		assert.True(t, l.ChartShown, "%v: lesson 4's comparison", vp)
+		assert.GreaterOrEqual(t, l.Chart.h, float64(compareH), "%v", vp)
 	}
 }
