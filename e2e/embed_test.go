@@ -118,6 +118,16 @@ func TestBrowserEmbeddedSizes(t *testing.T) {
 			frame.listen(t, b, strings.TrimSuffix(app, "/"))
 			require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(slidePage(t, app+"?embed=1&scene=5&seed=7&speed=8", vp.w, vp.h))))
 			frame.until(t, b, "the app's frames", func(s hookStatus) bool { return s.Frames >= 5 })
+			// The hint to click, shown while the frame lacks the keys,
+			// leaves the lesson buttons in sight.
+			hint, err := frameEval[[]float64](b, &frame, `(r => [r.left, r.top, r.width, r.height])(document.getElementById("focus-hint").getBoundingClientRect())`)
+			require.NoError(t, err)
+			menu, err := frameEval[[]float64](b, &frame, `window.portplay.menu`)
+			require.NoError(t, err)
+			require.Len(t, menu, 4)
+			assert.Positive(t, hint[2], "%s: the hint is shown", name)
+			apart := hint[0]+hint[2] <= menu[0] || menu[0]+menu[2] <= hint[0] || hint[1]+hint[3] <= menu[1] || menu[1]+menu[3] <= hint[1]
+			assert.True(t, apart, "%s: the hint %v covers the lesson buttons %v", name, hint, menu)
 			// A click gives the frame the keys, on its title, where a
 			// click does nothing else.
 			at, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(r => [r.left, r.top])(document.querySelector("iframe").getBoundingClientRect())`))

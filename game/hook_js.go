@@ -95,6 +95,7 @@ var hookFields = map[string]func(*Status) any{
 	"zoom":          func(st *Status) any { return st.Zoom },
 	"portrait":      func(st *Status) any { return st.Portrait },
 	"phone":         func(st *Status) any { return st.Phone },
+	"menu":          func(st *Status) any { return []any{st.Menu[0], st.Menu[1], st.Menu[2], st.Menu[3]} },
 	"reducedMotion": func(st *Status) any { return st.ReducedMotion },
 }
 

@@ -41,7 +41,10 @@ type Status struct {
 	// unit, and its shape.
 	LayoutW, LayoutH, Zoom float64
 	Portrait, Phone        bool
-	ReducedMotion          bool // packets are not drawn flying (prefers-reduced-motion)
+	// Menu is the lesson buttons' row in CSS pixels: x, y, width, height
+	// (the page keeps its own hints off it).
+	Menu          [4]float64
+	ReducedMotion bool // packets are not drawn flying (prefers-reduced-motion)
 	// The class session (V): "", "starting", "open" or "unavailable";
 	// its room's code; its devices and how many voted in the round.
 	ClassState          string
@@ -68,6 +71,8 @@ func (g *Game) Status() Status {
 	st.ClassCode, st.ClassDevices, st.Voted = g.class.code, g.class.view.Devices, g.class.view.Voted
 	lay := g.layout()
 	st.LayoutW, st.LayoutH, st.Zoom, st.Portrait, st.Phone = lay.W, lay.H, lay.Zoom, lay.Portrait, lay.Phone
+	m := lay.Menu
+	st.Menu = [4]float64{m.x * lay.Zoom, m.y * lay.Zoom, m.w * lay.Zoom, m.h * lay.Zoom}
 	if vm.Fatal != "" {
 		st.Problems = append(st.Problems, vm.Fatal)
 	}

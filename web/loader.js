@@ -21,7 +21,7 @@
     const hint = document.createElement("p");
     hint.id = "focus-hint";
     hint.setAttribute("aria-hidden", "true");
-    hint.textContent = "Click the picture to use the keys";
+    hint.textContent = "Click to use the keys";
     document.body.appendChild(hint);
     const update = () => { hint.hidden = document.hasFocus(); };
     window.addEventListener("focus", update);
