@@ -49,6 +49,8 @@ func TestBrowserViewports(t *testing.T) {
 		portrait, phone bool
 	}{
 		{1280, 720, 1, false, false},
+		{1920, 1080, 1, false, false},
+		{960, 540, 1, false, false},
 		{1024, 768, 1, false, false},
 		{768, 1024, 1, true, false},
 		{390, 844, 1, true, true},

@@ -7,13 +7,14 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/portplay/portplay/engine/sim"
 	"github.com/portplay/portplay/lesson"
 )
 
-const lessonHelp = `usage: portsim lesson N [--answers LETTERS] [--seed N]
+const lessonHelp = `usage: portsim lesson N [--answers LETTERS | --key] [--seed N]
 
 Works through lesson N in the terminal: the same lessons, the same engine
 and the same judging as the app. Each step's narration is printed, the
@@ -22,12 +23,17 @@ prints them), and each question is asked: answer A, B or C on standard
 input, and the engine's verdict follows. With --answers, the letters answer
 the questions in order (for scripts); the end of the input, or of the
 letters, ends the lesson.
+
+With --key, the answer key for a teacher preparing the lesson: each step,
+how long it plays at 1×, and each question with its answer and why, as the
+engine answers them (the same run as the app's, with the same seed).
 `
 
 func lessonCmd(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("lesson")
 	answers := fs.String("answers", "", "answer the questions in order with these `LETTERS` (A, B or C each), not from standard input")
 	seed := fs.String("seed", "", "seed `N` of every random choice (default 1)")
+	key := fs.Bool("key", false, "print the lesson's answer key: each step's length at 1×, each question's answer and why")
 	pos, err := parse(fs, args, stdout, lessonHelp)
 	if err != nil {
 		return err
@@ -54,6 +60,12 @@ func lessonCmd(args []string, stdout, _ io.Writer) error {
 		if set.Seed, err = parseSeed(*seed); err != nil {
 			return err
 		}
+	}
+	if *key {
+		if *answers != "" {
+			return bad("--key and --answers: the key answers every question itself; give one of them")
+		}
+		return answerKey(stdout, lesson.NewSession(cat, set, nil, &lesson.MemStore{}), set.Seed)
 	}
 	var in *bufio.Reader
 	if *answers == "" {
@@ -113,6 +125,63 @@ func (t *terminal) work(s *lesson.Session) error {
 	}
 	return nil
 }
+
+// answerKey prints lesson s's answer key: every step with how long it
+// plays at 1× (its simulated time, from where it starts to its pause),
+// and every question with the engine's answer and its reason, from the
+// session's own run: nothing in it is typed by hand.
+func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
+	vm := s.View()
+	if vm.Fatal != "" {
+		return fmt.Errorf("%s", vm.Fatal)
+	}
+	fmt.Fprintf(w, "Answer key: lesson %s (seed %d)\n", vm.Title, seed)
+	var total time.Duration
+	for {
+		n := vm.Narration
+		from := vm.Clock.Now
+		q := n.Question
+		if q != nil {
+			s.Do(lesson.ActAnswer) // any answer: the engine's is the same
+		}
+		s.PlayToPause(nil)
+		vm = s.View()
+		plays := vm.Clock.Now - from
+		total += plays
+		if n.Step == 0 {
+			// Opened, a lesson's overview plays the scene on while it is
+			// introduced; its first step starts the run again.
+			fmt.Fprintf(w, "\n%s: the overview; the scene plays on (its run is %s at 1×) until the next step starts it again\n", n.StepText(), lesson.FmtDur(vm.Clock.End))
+		} else {
+			fmt.Fprintf(w, "\n%s: plays %s → %s, %s at 1×\n", n.StepText(), lesson.FmtDur(from), lesson.FmtDur(vm.Clock.Now), lesson.FmtDur(plays))
+		}
+		if q != nil {
+			q = vm.Narration.Question
+			fmt.Fprintln(w, indent(wrap("Question: "+q.Text, 74)))
+			answer := q.Truth
+			for _, c := range q.Choices {
+				fmt.Fprintf(w, "    %s) %s\n", c.Key, c.Label)
+				if c.Label == q.Truth {
+					answer = c.Key + ") " + q.Truth
+				}
+			}
+			fmt.Fprintln(w, indent(wrap("Answer: "+answer, 74)))
+			fmt.Fprintln(w, indent(wrap("Why: "+q.Why, 74)))
+		} else {
+			fmt.Fprintln(w, indent(wrap(n.Text, 74)))
+		}
+		if n.Step+1 >= n.Steps {
+			break
+		}
+		s.Do(lesson.ActNextStep)
+		vm = s.View()
+	}
+	fmt.Fprintf(w, "\nIn all %s at 1×, without the time to talk.\n", lesson.FmtDur(total))
+	return nil
+}
+
+// indent puts two spaces before each line of s.
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
 
 // step prints a step's heading and narration, or its question.
 func (t *terminal) step(vm lesson.View) {

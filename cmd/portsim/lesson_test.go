@@ -152,3 +152,70 @@ func TestSandboxLessonNeverSaysComplete(t *testing.T) {
 	assert.Contains(t, r.stdout, "\nStep 2 of 2\n")
 	assert.NotContains(t, r.stdout, "Lesson complete")
 }
+
+var (
+	keyStep   = regexp.MustCompile(`(?m)^Step (\d+) of (\d+): (?:plays (.+) → (.+), (.+) at 1×|the overview)`)
+	keyAnswer = regexp.MustCompile(`(?m)^  Answer: (.+)$`)
+	keyTotal  = regexp.MustCompile(`(?m)^In all (.+) at 1×`)
+)
+
+// The answer key is the session's own run: every step with how long it
+// plays, every question with the engine's answer (its letter among the
+// choices printed) and its reason.
+func TestLessonAnswerKey(t *testing.T) {
+	cat, err := lesson.Builtin()
+	require.NoError(t, err)
+	for _, l := range cat.Lessons {
+		r := portsim(t, "", "lesson", fmt.Sprint(l.Number), "--key", "--seed", "7")
+		require.Equal(t, 0, r.code, r.stderr)
+		out := r.stdout
+		assert.True(t, strings.HasPrefix(out, "Answer key: lesson "+fmt.Sprint(l.Number)+". "), out)
+
+		s := lesson.DefaultSettings()
+		s.Lesson, s.LessonGiven, s.Paused, s.Seed = l.Number, true, true, 7
+		sess := lesson.NewSession(cat, s, nil, &lesson.MemStore{})
+		var truths []string
+		for {
+			v := sess.View()
+			if v.Narration.Question != nil {
+				sess.Do(lesson.ActAnswer + 1) // another answer than the key's: the truth is the engine's
+			}
+			sess.PlayToPause(nil)
+			if q := sess.View().Narration.Question; q != nil {
+				truths = append(truths, q.Truth)
+				assert.Contains(t, out, wrap("Why: "+q.Why, 74)[:40], "lesson %d: why %s", l.Number, q.Truth)
+			}
+			if v.Narration.Step+1 >= v.Narration.Steps {
+				break
+			}
+			sess.Do(lesson.ActNextStep)
+		}
+		steps := keyStep.FindAllStringSubmatch(out, -1)
+		require.Len(t, steps, len(l.Steps)+1, "lesson %d: every step, the overview first", l.Number)
+		var answers []string
+		for _, m := range keyAnswer.FindAllStringSubmatch(out, -1) {
+			answers = append(answers, m[1])
+		}
+		require.Len(t, answers, len(truths), "lesson %d: every question answered", l.Number)
+		for i, a := range answers {
+			assert.True(t, strings.HasSuffix(a, ") "+truths[i]), "lesson %d: %q is the engine's %q with its letter", l.Number, a, truths[i])
+			letter := a[:1]
+			assert.Regexp(t, `(?m)^    `+letter+`\) `+regexp.QuoteMeta(truths[i])+`$`, out, "lesson %d: the letter is the truth's among the choices", l.Number)
+		}
+		// The steps after the overview play on from the run's start, one
+		// after another: they add up to where the last one pauses.
+		last := steps[len(steps)-1]
+		total := keyTotal.FindStringSubmatch(out)
+		require.NotNil(t, total, "lesson %d", l.Number)
+		if last[4] != "" {
+			assert.Equal(t, last[4], total[1], "lesson %d: the steps' lengths add up to the run's", l.Number)
+			assert.Equal(t, lesson.FmtDur(sess.View().Clock.Now), last[4], "lesson %d: the last step ends where the session's does", l.Number)
+		}
+		for i := 2; i < len(steps); i++ {
+			assert.Equal(t, steps[i-1][4], steps[i][3], "lesson %d: step %d starts where the one before paused", l.Number, i+1)
+		}
+	}
+	r := portsim(t, "", "lesson", "2", "--key", "--answers", "A")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--key and --answers")
+}
