@@ -95,7 +95,7 @@ func buildWeb(root, pkg, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range []string{"index.html", "loader.js", "style.css"} {
+	for _, f := range []string{"index.html", "loader.js", "style.css", "notes.html"} {
 		if err := copyFile(filepath.Join(root, "web", f), filepath.Join(dir, f)); err != nil {
 			return err
 		}

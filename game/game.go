@@ -60,8 +60,12 @@ type Game struct {
 	// Draw; savedName is the last file saved.
 	shotPending bool
 	savedName   string
-	// log is the event log's panel (L).
-	log logPanel
+	// log is the event log's panel (L); notesShown, the presenter's notes
+	// in its place (N, natively; in the browser where no window opens).
+	log        logPanel
+	notesShown bool
+	// notesCh is the browser's channel to the notes page; nil natively.
+	notesCh *notesChannel
 	// qrBase is the page's address without its query, for presenter
 	// mode's QR code; "" natively.
 	qrBase string
@@ -95,14 +99,19 @@ func (g *Game) Update() error {
 		// and the browser laying it out, would otherwise come before the
 		// picture.
 		g.page = newMirror()
+		g.notesCh = newNotesChannel()
 	}
 	g.page.apply(g)
+	g.notesCh.apply(g)
 	g.dropped()
 	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
 		g.page.showText()
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeyL) {
-		g.log.shown = !g.log.shown
+		g.log.shown, g.notesShown = !g.log.shown, false
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyN) {
+		g.notesKey()
 	}
 	g.classKeys()
 	g.classUpdate()
@@ -208,17 +217,18 @@ func (g *Game) toUnits(x, y float64) (float64, float64) {
 // layoutKey is what a layout is made for: the view's generation and the
 // screen.
 type layoutKey struct {
-	gen    uint64
-	screen screenSize
-	log    bool
+	gen        uint64
+	screen     screenSize
+	log, notes bool
 }
 
 // layout is the current view's layout on the current screen, made again
 // only when either changes: the work per frame stays bounded.
 func (g *Game) layout() *Layout {
-	k := layoutKey{g.vm.Gen, g.screen, g.log.shown}
+	k := layoutKey{g.vm.Gen, g.screen, g.log.shown, g.notesShown}
 	if g.lay == nil || k != g.layFor {
-		g.lay, g.layFor = layoutFor(g.faces, g.screen, &g.vm, g.log.shown), k
+		g.lay, g.layFor = layoutFor(g.faces, g.screen, &g.vm, g.log.shown || g.notesShown), k
+		g.lay.Notes = g.notesShown
 	}
 	return g.lay
 }
@@ -281,10 +291,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.drawLive(v, vm, lay)
 		g.qr.draw(v, lay, g.qrBase, vm.Link)
 	}
-	if lay.EventsShown && !vm.EventList.Open {
+	if lay.EventsShown && !vm.EventList.Open && !lay.Notes {
 		g.log.draw(v, g.sess.Recent(), lay.Events)
 	}
 	g.drawClass(v, lay)
+	g.notesCh.send(vm)
 	if vm.Fatal != "" {
 		drawMessage(v, lay, []string{vm.Fatal}, lay.H/2-40)
 	}
@@ -331,6 +342,9 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 	drawNetworkChrome(v, vm, lay)
 	if lay.MapShown {
 		drawPortMapChrome(v, vm.PortMap, lay, qr)
+	}
+	if lay.Notes && lay.EventsShown && !vm.EventList.Open {
+		drawNotes(v, notesOf(vm), lay.Events)
 	}
 	a := lay.Narration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)

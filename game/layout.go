@@ -83,6 +83,9 @@ type Layout struct {
 	// panels draw into them).
 	Events      rect
 	EventsShown bool
+	// Notes: the presenter's notes take the event list's place (N),
+	// rather than the event log (L).
+	Notes bool
 	// Strip is where the focused host's small ephemeral range is shown
 	// port by port, inside Net under the hosts; empty for none.
 	Strip rect

@@ -372,6 +372,10 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		}
 	}
 	within("network", l.Net, func(v *view) { drawNetwork(v, vm, l.Hosts, l.Net) })
+	if l.EventsShown && !vm.EventList.Open {
+		// The presenter's notes (N) in the event list's place.
+		within("notes", l.Events, func(v *view) { drawNotes(v, notesOf(vm), l.Events) })
+	}
 	// A server's box shows its listeners before the count of the rest
 	// wherever it has room for a row under its header.
 	for i, h := range vm.Hosts {

@@ -99,6 +99,12 @@ func newMirror() *mirror {
 	m.qrPara.Set("hidden", true)
 	m.qrLink = m.el(m.qrPara, "a", "")
 	m.stepControls = m.group(root, "Lesson steps")
+	// The presenter's notes page, which follows this lesson from another
+	// window of this browser (notes_js.go); N opens it too.
+	notes := m.el(m.el(root, "p", ""), "a", "Presenter's notes (N): a window that follows this lesson")
+	notes.Set("href", "notes.html")
+	notes.Set("target", notesName)
+	notes.Call("setAttribute", "aria-keyshortcuts", "N")
 
 	m.el(root, "h2", "Controls")
 	m.clock = m.el(root, "p", "")

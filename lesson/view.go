@@ -270,6 +270,9 @@ type Narration struct {
 	Replayed  bool
 	Question  *QuestionView
 	Presenter bool // the narration is left to the presenter
+	// Notes are the presenter's: the step's narration, also in presenter
+	// mode (where Text leaves it out), for the notes panel and page.
+	Notes string
 	// MaxLines is how many lines of Text the panel shows.
 	MaxLines int
 	// Complete: the last step has played (never in the open-ended
@@ -537,6 +540,7 @@ func (s *Session) helpLines() [][2]string {
 		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too); a step still playing is first played to its pause, a question waits for its answer"},
 		{"A  B  C", "answer the lesson's question"},
 		{"M", "presenter mode: narration hidden, larger type"},
+		{"N", "presenter's notes: the narration, for you (a panel; in the browser a window that follows the lesson)"},
 		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
 		{"K", "copy a link to this moment (with your own scenario in it)"},
 		{"V", "class session: every student votes on the questions from their own device (portplay-serve)"},
@@ -787,8 +791,11 @@ func (s *Session) narration() (Narration, []Control) {
 				Pressed: i == s.ls.chosen, Disabled: s.ls.chosen >= 0})
 		}
 		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1
-	} else if !s.presenter {
-		n.Text = st.Say.Fill(s.run)
+	} else {
+		n.Notes = st.Say.Fill(s.run)
+		if !s.presenter {
+			n.Text = n.Notes
+		}
 	}
 	// The sandbox and the learner's own scenario are open-ended: their
 	// one step never ends them.

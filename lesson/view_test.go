@@ -484,3 +484,30 @@ func TestPortMapCallsOutFewPorts(t *testing.T) {
 	}
 	assert.Empty(t, sb.View().PortMap.Callouts)
 }
+
+// Presenter mode takes the narration off the picture and gives it to the
+// presenter's notes: the same words, at every step.
+func TestPresenterNotesKeepTheNarration(t *testing.T) {
+	plain, shown := newSession(t, 3), newSession(t, 3)
+	shown.Do(ActPresenter)
+	for {
+		a, b := plain.View().Narration, shown.View().Narration
+		require.True(t, b.Presenter)
+		if a.Question == nil {
+			assert.NotEmpty(t, a.Text, "step %d", a.Step)
+			assert.Empty(t, b.Text, "step %d: off the projector", a.Step)
+			assert.Equal(t, a.Text, b.Notes, "step %d: in the notes", a.Step)
+			assert.Equal(t, a.Text, a.Notes, "step %d", a.Step)
+		}
+		if a.Step+1 >= a.Steps {
+			break
+		}
+		for _, s := range []*Session{plain, shown} {
+			if s.View().Narration.Question != nil {
+				s.Do(ActAnswer)
+			}
+			s.PlayToPause(nil)
+			s.Do(ActNextStep)
+		}
+	}
+}

@@ -60,6 +60,16 @@ func BuildDist(src, out string, brotliLevel int) error {
 	if err := writeAll(out, "index.html", []byte(html), brotliLevel); err != nil {
 		return err
 	}
+	// The presenter's notes page: self-contained, under its plain name
+	// (the app opens it by that name), revalidated as index.html is.
+	notes, err := os.ReadFile(filepath.Join(src, "notes.html"))
+	if err != nil {
+		return err
+	}
+	if err := writeAll(out, "notes.html", notes, brotliLevel); err != nil {
+		return err
+	}
+	files = append(files, "notes.html")
 	var icons []map[string]string
 	for _, n := range iconSizes {
 		name := fmt.Sprintf("icon-%d.png", n)

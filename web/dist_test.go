@@ -19,7 +19,7 @@ import (
 
 func TestBuildDist(t *testing.T) {
 	src, out := t.TempDir(), filepath.Join(t.TempDir(), "dist")
-	for _, name := range []string{"index.html", "loader.js", "style.css"} {
+	for _, name := range []string{"index.html", "loader.js", "style.css", "notes.html"} {
 		data, err := os.ReadFile(name)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
@@ -55,6 +55,13 @@ func TestBuildDist(t *testing.T) {
 		}
 	}
 	assert.NoFileExists(t, filepath.Join(out, "portplay.00000000.wasm"))
+	// The presenter's notes page, by its plain name, kept for offline use.
+	for _, suffix := range []string{"", ".br", ".gz"} {
+		assert.FileExists(t, filepath.Join(out, "notes.html"+suffix))
+	}
+	notesSW, err := os.ReadFile(filepath.Join(out, "sw.js"))
+	require.NoError(t, err)
+	assert.Contains(t, string(notesSW), `"notes.html"`)
 
 	// The manifest's icons are PNGs of the sizes it says.
 	var man struct {

@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	src := flag.String("web", "web", "the browser build to bundle (index.html, loader.js, style.css, portplay.wasm, wasm_exec.js)")
+	src := flag.String("web", "web", "the browser build to bundle (index.html, notes.html, loader.js, style.css, portplay.wasm, wasm_exec.js)")
 	out := flag.String("out", "dist", "folder to write the bundle to (emptied first)")
 	level := flag.Int("brotli", 11, "brotli level, 0 to 11: 11 takes about a minute for the wasm and makes it 12% smaller than 9")
 	overlay := flag.String("overlay", "", "also write a `go build -overlay` file that embeds the bundle in cmd/portplay-serve")

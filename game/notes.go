@@ -1,0 +1,114 @@
+package game
+
+import (
+	"image/color"
+
+	"github.com/portplay/portplay/lesson"
+)
+
+// The presenter's notes: with M the narration leaves the projected
+// picture, and the notes give it to the presenter. Natively (no second
+// window) they are a panel in the event list's place, toggled with N; in
+// the browser N opens web/notes.html, a page that follows the lesson over
+// a BroadcastChannel (notes_js.go), in a window the presenter keeps on the
+// laptop's own screen.
+
+// notes is what the presenter's notes say at a moment of view vm, as the
+// panel draws it and the notes page receives it (as JSON).
+type notes struct {
+	Lesson    int      `json:"lesson"`
+	Title     string   `json:"title"`
+	Step      string   `json:"step"`
+	Text      string   `json:"text"`
+	Question  string   `json:"question"`
+	Choices   []string `json:"choices"`
+	Verdict   string   `json:"verdict"`
+	Learnt    string   `json:"learnt"`
+	Presenter bool     `json:"presenter"`
+	// Next and Back: the notes page's step buttons would do something.
+	Next bool `json:"next"`
+	Back bool `json:"back"`
+}
+
+// notesOf is the presenter's notes of view vm.
+func notesOf(vm *lesson.View) notes {
+	if vm.Lesson == 0 {
+		return notes{}
+	}
+	n := vm.Narration
+	out := notes{Lesson: vm.Lesson, Title: vm.Title, Step: n.StepText(), Text: n.Notes, Presenter: n.Presenter, Learnt: n.CompleteText()}
+	if q := n.Question; q != nil {
+		out.Question = q.Text
+		for _, c := range q.Choices {
+			out.Choices = append(out.Choices, c.Key+") "+c.Label)
+		}
+		out.Verdict = verdictText(q)
+	}
+	for _, c := range vm.StepControls {
+		switch c.Action {
+		case lesson.ActNextStep:
+			out.Next = !c.Disabled
+		case lesson.ActPrevStep:
+			out.Back = !c.Disabled
+		}
+	}
+	return out
+}
+
+// paragraphs are the notes as the panel shows them, each with its type:
+// the step, the narration, the question, its choices, the verdict and
+// what the lesson taught.
+func (n notes) paragraphs() []notePara {
+	out := []notePara{{n.Step + "  ·  " + n.Title, Bold, colMuted}}
+	if n.Text != "" {
+		out = append(out, notePara{n.Text, Regular, colText})
+	}
+	if n.Question != "" {
+		out = append(out, notePara{"Question: " + n.Question, Bold, colText})
+		for _, c := range n.Choices {
+			out = append(out, notePara{c, Regular, colText})
+		}
+		out = append(out, notePara{n.Verdict, Regular, colMuted})
+	}
+	if n.Learnt != "" {
+		out = append(out, notePara{n.Learnt, Bold, colRange})
+	}
+	return out
+}
+
+type notePara struct {
+	text string
+	tf   Typeface
+	col  color.RGBA
+}
+
+// drawNotes draws the presenter's notes n into panel r: as many lines as
+// it holds, the last cut short where they run on.
+func drawNotes(v *view, n notes, r rect) {
+	const size, step, gap = 15.0, 20.0, 6.0
+	v.fillRect(r.x, r.y, r.w, r.h, colPanel)
+	v.text(v.fit("Presenter's notes (N hides them)", Bold, 14, r.w-16), Bold, 14, r.x+8, r.y+6, alignStart, colText)
+	type line struct {
+		notePara
+		y float64
+	}
+	var lines []line
+	y := r.y + 30
+	for _, p := range n.paragraphs() {
+		for _, l := range v.wrap(p.text, p.tf, size, r.w-16) {
+			lines = append(lines, line{notePara{l, p.tf, p.col}, y})
+			y += step
+		}
+		y += gap
+	}
+	for i, l := range lines {
+		if l.y+size > r.bottom()-4 {
+			break
+		}
+		txt := l.text
+		if i+1 < len(lines) && lines[i+1].y+size > r.bottom()-4 {
+			txt = v.fit(txt+" …", l.tf, size, r.w-16) // more than the panel holds
+		}
+		v.text(txt, l.tf, size, r.x+8, l.y, alignStart, l.col)
+	}
+}
