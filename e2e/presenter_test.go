@@ -8,7 +8,10 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,5 +117,85 @@ func TestBrowserPresenterQR(t *testing.T) {
 	b.until(t, "presenter mode off", "!s.presenter")
 	_, _, ok = qrLink(t, b)
 	assert.False(t, ok, "the link goes with presenter mode")
+	assert.Empty(t, b.errors())
+}
+
+// TestBrowserPresenterNotes: the presenter's notes page, open in another
+// window of the same browser, follows the projected lesson (its step, and
+// in presenter mode the narration the picture leaves out) and turns its
+// steps; a screen reader finds it as a page of its own and the text
+// mirror links it. The port inspector's sockets are in the mirror too.
+func TestBrowserPresenterNotes(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?scene=3&seed=7&paused=1", 5)
+	var notesLink string
+	for _, n := range b.axTree(t).find("link") {
+		if strings.HasPrefix(n.name, "Presenter's notes (N)") {
+			notesLink = n.props["url"]
+		}
+	}
+	assert.Equal(t, url+"notes.html", notesLink, "the text mirror links the notes page")
+
+	// The notes page in a window of its own, as N opens it.
+	nctx, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	notes := &browser{ctx: nctx}
+	require.NoError(t, chromedp.Do(nctx, chromedp.EmulateViewport(600, 800)))
+	require.NoError(t, chromedp.Do(nctx, chromedp.Navigate(url+"notes.html")))
+	noteText := func(id string) string {
+		s, err := chromedp.Run(nctx, chromedp.Evaluate[string](`document.getElementById(`+jsString(id)+`).textContent`))
+		require.NoError(t, err)
+		return s
+	}
+	untilNotes := func(what, cond string) {
+		_, err := chromedp.Run(nctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(30*time.Second)))
+		require.NoError(t, err, "the notes page: %s (%s)", what, cond)
+	}
+	untilNotes("the lesson's first step", `!document.getElementById("notes").hidden && document.getElementById("step").textContent.startsWith("Step 1 of ")`)
+	assert.Contains(t, noteText("title"), "3. ")
+	assert.NotEmpty(t, noteText("text"), "the overview's narration")
+
+	// Presenter mode: the picture loses the narration, the notes keep it.
+	b.press(t, "m")
+	b.until(t, "presenter mode", "s.presenter")
+	b.press(t, kb.PageDown)
+	st := b.until(t, "the next step", "s.step == 1")
+	untilNotes("the step in presenter mode", `document.getElementById("step").textContent.startsWith("Step 2 of ")`)
+	if st.Question == "" {
+		assert.NotEmpty(t, noteText("text"), "the narration the picture leaves out")
+	}
+	// Its Next turns the lesson's step, as PageDown does.
+	_, err := chromedp.Run(nctx, chromedp.Evaluate[bool](`(b => (b.click(), true))(document.getElementById("next"))`))
+	require.NoError(t, err)
+	b.until(t, "the notes page's Next", "s.step == 2")
+	untilNotes("the third step", `document.getElementById("step").textContent.startsWith("Step 3 of ")`)
+	notes.screenshot(t, "presenter-notes-page.png")
+	b.screenshot(t, "presenter-notes-projected.png")
+
+	// As a screen reader finds it: a main landmark, the step, the buttons.
+	var mains, buttons []string
+	for _, n := range notes.axTree(t) {
+		switch n.role {
+		case "main":
+			mains = append(mains, n.name)
+		case "button":
+			buttons = append(buttons, n.name)
+		}
+	}
+	assert.Equal(t, []string{"Presenter's notes"}, mains)
+	assert.ElementsMatch(t, []string{"Previous step", "Next step"}, buttons)
+
+	// The port inspector in the mirror: I inspects the next port in use,
+	// and its sockets are listed.
+	b.press(t, "i")
+	_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](`[...document.querySelectorAll("#mirror h2")].some(h => h.textContent === "Port inspector") &&
+		[...document.querySelectorAll("#mirror li")].some(li => / → .*(ESTABLISHED|SYN_SENT|TIME_WAIT)$/.test(li.textContent))`, chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "the inspected port's sockets in the text mirror")
+	var inspect bool
+	for _, n := range b.axTree(t).find("button") {
+		inspect = inspect || strings.HasPrefix(n.name, "Inspect the next port in use")
+	}
+	assert.True(t, inspect, "the mirror's button for I")
 	assert.Empty(t, b.errors())
 }
