@@ -152,6 +152,26 @@ func TestNativeKeyboard(t *testing.T) {
 	assert.Empty(t, st.Problems)
 }
 
+// TestNativePresenterNotes: in the real window, presenter mode takes the
+// narration off the picture and N shows it to the presenter in a panel.
+func TestNativePresenterNotes(t *testing.T) {
+	display := startXvfb(t)
+	x := xdo(t, display)
+	typeKeys := func() {
+		awaitWindow(t, x)
+		for _, k := range []string{"3", "m", "Next", "n"} {
+			press(x, k)
+		}
+	}
+	shot := filepath.Join(shotDir, "native-notes.png")
+	_, st := runNative(t, display, typeKeys, "-seed", "7", "-paused", "1", "-screenshot", shot, "-frames", "400")
+	assert.Equal(t, 3, st.Scene)
+	assert.True(t, st.Presenter, "M: presenter mode")
+	assert.Equal(t, 1, st.Step, "PageDown: the next step")
+	assert.True(t, st.Notes, "N: the notes panel")
+	assert.Empty(t, st.Problems)
+}
+
 func TestNativeRejectsBadFlags(t *testing.T) {
 	out, err := exec.Command(nativeApp, "-frames", "0").CombinedOutput()
 	var exit *exec.ExitError

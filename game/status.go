@@ -29,6 +29,7 @@ type Status struct {
 	Verdict     string            // "right" or "wrong" once the engine answered; "" before
 	Truth       string            // the engine's answer, once known
 	Presenter   bool              // presenter mode
+	Notes       bool              // the presenter's notes panel is shown (N)
 	Answers     map[string]string // every question answered so far (saved progress)
 	UpdateMs    float64           // CPU time of Update, moving average over ~30 ticks
 	DrawMs      float64           // CPU time of Draw (not the GPU's), likewise
@@ -66,7 +67,7 @@ func (g *Game) Status() Status {
 	set := g.sess.Settings()
 	st := Status{Frames: g.frames, Problems: vm.Problems, ReducedMotion: vm.ReducedMotion, Playing: g.sess.Playing(), Speed: set.Speed,
 		Profile: set.Profile.Name, Help: vm.Help, Scene: set.Lesson, UpdateMs: g.updateMs, DrawMs: g.drawMs,
-		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName}
+		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName, Notes: g.notesShown}
 	st.ClassState = [...]string{"", "starting", "open", "unavailable"}[g.class.state]
 	st.ClassCode, st.ClassDevices, st.Voted = g.class.code, g.class.view.Devices, g.class.view.Voted
 	lay := g.layout()
