@@ -329,5 +329,27 @@ func TestBrowserAxe(t *testing.T) {
 			}
 		})
 	}
+	// The presenter's notes page, following a lesson with its question.
+	t.Run("notes page", func(t *testing.T) {
+		b.open(t, url+"?scene=5&seed=7&paused=1&step=3", 5)
+		nctx, cancel := chromedp.NewContext(b.ctx)
+		defer cancel()
+		require.NoError(t, chromedp.Do(nctx, chromedp.Navigate(url+"notes.html")))
+		_, err := chromedp.Run(nctx, chromedp.Poll[chromedp.Void](`!document.getElementById("notes").hidden`, chromedp.WithPollingTimeout(30*time.Second)))
+		require.NoError(t, err, "the notes page follows the lesson")
+		_, err = chromedp.Run(nctx, chromedp.Evaluate[chromedp.Void](string(src)))
+		require.NoError(t, err)
+		res, err := chromedp.Run(nctx, chromedp.Evaluate[struct {
+			Violations []axeViolation `json:"violations"`
+			Passes     int            `json:"passes"`
+		}](`axe.run(document).then(r => ({violations: r.violations, passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		require.Positive(t, res.Passes, "axe checked something")
+		for _, v := range res.Violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("axe, notes page: %s (%s): %s, at %v", v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+	})
 	assert.Empty(t, b.errors(), "console errors")
 }
