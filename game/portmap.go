@@ -270,17 +270,22 @@ func drawCallouts(v *view, cs []lesson.PortCallout, lay *Layout) {
 		v.strokeRect(rx, ry, min(x+cw+4, m.right())-rx, min(y+ch+4, m.bottom())-ry, 2, col)
 		txt := fmt.Sprintf(":%d", c.Port)
 		w := v.textWidth(txt, Mono, 12) + 8
+		// Beside the ring, right or left, else a row above or below it
+		// (neighbouring ports' names stack).
 		ly := min(max(y+ch/2-8, m.y), m.bottom()-16)
-		for _, lx := range []float64{x + cw + 6, x - 6 - w} {
-			r := rect{lx, ly, w, 16}
-			if !m.holds(r) || overlapsAny(r, labels) {
-				continue
+	place:
+		for _, dy := range []float64{0, 18, -18, 36, -36, 54} {
+			for _, lx := range []float64{x + cw + 6, x - 6 - w} {
+				r := rect{lx, ly + dy, w, 16}
+				if !m.holds(r) || overlapsAny(r, labels) {
+					continue
+				}
+				labels = append(labels, r)
+				v.fillRect(r.x, r.y, r.w, r.h, colBackground)
+				v.strokeRect(r.x, r.y, r.w, r.h, 1, col)
+				v.text(txt, Mono, 12, r.x+4, r.y+2, alignStart, colText)
+				break place
 			}
-			labels = append(labels, r)
-			v.fillRect(r.x, r.y, r.w, r.h, colBackground)
-			v.strokeRect(r.x, r.y, r.w, r.h, 1, col)
-			v.text(txt, Mono, 12, r.x+4, r.y+2, alignStart, colText)
-			break
 		}
 	}
 }
