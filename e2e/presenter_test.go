@@ -186,6 +186,26 @@ func TestBrowserPresenterNotes(t *testing.T) {
 	assert.Equal(t, []string{"Presenter's notes"}, mains)
 	assert.ElementsMatch(t, []string{"Previous step", "Next step"}, buttons)
 
+	// N in the picture opens the notes page in a window of its own.
+	notesWindows := func() int {
+		infos, err := chromedp.Targets(b.ctx)
+		require.NoError(t, err)
+		n := 0
+		for _, in := range infos {
+			if in.Type == "page" && strings.HasSuffix(in.URL, "/notes.html") {
+				n++
+			}
+		}
+		return n
+	}
+	before := notesWindows()
+	b.press(t, "n")
+	deadline := time.Now().Add(20 * time.Second)
+	for notesWindows() == before && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	assert.Equal(t, before+1, notesWindows(), "N opened the notes page")
+
 	// The port inspector in the mirror: I inspects the next port in use,
 	// and its sockets are listed.
 	b.press(t, "i")
