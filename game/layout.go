@@ -95,9 +95,11 @@ type Layout struct {
 	NarrText  rect
 	NarrLines int
 	NarrSize  float64
-	// lineCap, if set, is the most lines of text the narration shows:
-	// the sandbox's text gives way to its knobs in the smallest frames
-	// (the text mirror, T, has all of it).
+	// lineCap, if set, is the most lines of text the narration shows: in
+	// the smallest frames, beside the network, a text longer than the
+	// column holds (the sandbox's beside its knobs) is cut short with "…"
+	// rather than run over the control bar (the text mirror, T, has all
+	// of it).
 	lineCap int
 	Status  rect
 	Buttons []button
@@ -271,7 +273,7 @@ func (l *Layout) beside(fc *faces, vm *lesson.View, top float64, from int) {
 		nw = wider
 		narrH = plan(nw)
 	}
-	if narrH > room && len(vm.Knobs) > 0 {
+	if narrH > room {
 		over := math.Ceil((narrH - room) / (l.NarrSize * lineHeight))
 		l.lineCap = max(1, l.NarrLines-int(over))
 		narrH = plan(nw)

@@ -342,9 +342,10 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		if n := vm.Narration; n.Question == nil || n.Question.Verdict == lesson.Unjudged {
 			lines := wrapText(fc, n.Text, Regular, l.textSize(vm), l.NarrText.w)
 			if l.lineCap > 0 {
-				// The sandbox's text gives way to its knobs, in a
-				// small frame beside the network, and only there.
-				assert.True(t, l.Beside && len(vm.Knobs) > 0, "%s: only the sandbox's text is cut", name)
+				// A text longer than the column holds (the sandbox's
+				// beside its knobs), in a small frame beside the
+				// network, and only there.
+				assert.True(t, l.Beside, "%s: only a small frame's column cuts the text", name)
 				lines = lines[:min(len(lines), l.NarrLines)]
 			}
 			assert.LessOrEqual(t, len(lines), l.NarrLines, "%s: step %d's text fits: %q", name, n.Step, lines)
