@@ -153,7 +153,11 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 			// introduced; its first step starts the run again.
 			fmt.Fprintf(w, "\n%s: the overview; the scene plays on (its run is %s at 1×) until the next step starts it again\n", n.StepText(), lesson.FmtDur(vm.Clock.End))
 		} else {
-			fmt.Fprintf(w, "\n%s: plays %s → %s, %s at 1×\n", n.StepText(), lesson.FmtDur(from), lesson.FmtDur(vm.Clock.Now), lesson.FmtDur(plays))
+			again := ""
+			if n.Replayed {
+				again = "the run starts again; " // a new act from t = 0
+			}
+			fmt.Fprintf(w, "\n%s: %splays %s → %s, %s at 1×\n", n.StepText(), again, lesson.FmtDur(from), lesson.FmtDur(vm.Clock.Now), lesson.FmtDur(plays))
 		}
 		if q != nil {
 			q = vm.Narration.Question

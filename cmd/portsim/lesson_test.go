@@ -154,7 +154,7 @@ func TestSandboxLessonNeverSaysComplete(t *testing.T) {
 }
 
 var (
-	keyStep   = regexp.MustCompile(`(?m)^Step (\d+) of (\d+): (?:plays (.+) → (.+), (.+) at 1×|the overview)`)
+	keyStep   = regexp.MustCompile(`(?m)^Step (\d+) of (\d+): (?:(the run starts again; )?plays (.+) → (.+), (.+) at 1×|the overview)`)
 	keyAnswer = regexp.MustCompile(`(?m)^  Answer: (.+)$`)
 	keyTotal  = regexp.MustCompile(`(?m)^In all (.+) at 1×`)
 )
@@ -202,17 +202,26 @@ func TestLessonAnswerKey(t *testing.T) {
 			letter := a[:1]
 			assert.Regexp(t, `(?m)^    `+letter+`\) `+regexp.QuoteMeta(truths[i])+`$`, out, "lesson %d: the letter is the truth's among the choices", l.Number)
 		}
-		// The steps after the overview play on from the run's start, one
-		// after another: they add up to where the last one pauses.
+		// The steps after the overview play on one after another from
+		// the run's start, or say that the run starts again; the last
+		// ends where the session's run does.
 		last := steps[len(steps)-1]
 		total := keyTotal.FindStringSubmatch(out)
 		require.NotNil(t, total, "lesson %d", l.Number)
-		if last[4] != "" {
-			assert.Equal(t, last[4], total[1], "lesson %d: the steps' lengths add up to the run's", l.Number)
-			assert.Equal(t, lesson.FmtDur(sess.View().Clock.Now), last[4], "lesson %d: the last step ends where the session's does", l.Number)
+		if last[5] != "" {
+			assert.Equal(t, lesson.FmtDur(sess.View().Clock.Now), last[5], "lesson %d: the last step ends where the session's does", l.Number)
 		}
+		again := false
 		for i := 2; i < len(steps); i++ {
-			assert.Equal(t, steps[i-1][4], steps[i][3], "lesson %d: step %d starts where the one before paused", l.Number, i+1)
+			if steps[i][3] != "" {
+				again = true
+				assert.Equal(t, "0.000 s", steps[i][4], "lesson %d: step %d starts the run again from its start", l.Number, i+1)
+				continue
+			}
+			assert.Equal(t, steps[i-1][5], steps[i][4], "lesson %d: step %d starts where the one before paused", l.Number, i+1)
+		}
+		if !again && last[5] != "" {
+			assert.Equal(t, last[5], total[1], "lesson %d: the steps' lengths add up to the run's", l.Number)
 		}
 	}
 	r := portsim(t, "", "lesson", "2", "--key", "--answers", "A")
