@@ -165,7 +165,8 @@ var errnoNames = []string{"EADDRNOTAVAIL", "EADDRINUSE", "EACCES", "EAGAIN", "EC
 
 // cutFailure says whether s, a text drawn, is a failure's report cut
 // short before or inside its error's name ("failed: W…", "EADDRNO…",
-// "connect to 10.0.0.10:80 fail…").
+// "connect to 10.0.0.10:80 fail…"). A narration's sentence cut short
+// ("bind() fail…") is the narration's length, not a report's.
 func cutFailure(s string) bool {
 	body, cut := strings.CutSuffix(s, "…")
 	if !cut {
@@ -175,8 +176,9 @@ func cutFailure(s string) bool {
 		return true
 	}
 	word := body[strings.LastIndexAny(body, " :")+1:]
-	if len(word) >= 3 && strings.HasPrefix("failed", word) {
-		return true
+	before := strings.TrimRight(strings.TrimSuffix(body, word), " ")
+	if len(word) >= 3 && strings.HasPrefix("failed", word) && before != "" && before[len(before)-1] >= '0' && before[len(before)-1] <= '9' {
+		return true // a report of an address's failure: "…:80 fail…"
 	}
 	for _, n := range errnoNames {
 		if len(word) >= 4 && strings.HasPrefix(n, word) {
