@@ -136,11 +136,11 @@ var quantities = map[string]func(r *Run) string{
 	"clients.orders": func(r *Run) string {
 		cs := r.clients()
 		if len(distinct(cs, func(p engine.Profile) string { return p.Name })) == 1 {
-			return "each " + orderText(cs[0].Profile.Connect) // one OS for all, after P
+			return "each " + orderOf(cs[0].Profile) // one OS for all, after P
 		}
 		var parts []string
 		for _, h := range cs {
-			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, ShortOS(h.Profile), orderText(h.Profile.Connect)))
+			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, ShortOS(h.Profile), orderOf(h.Profile)))
 		}
 		return strings.Join(parts, ", ")
 	},
@@ -441,6 +441,23 @@ func orderText(s engine.Strategy) string {
 		return "starts at a hash of the destination plus one shared counter"
 	}
 	return "starts at a secret offset per destination and takes every other port"
+}
+
+// orderWhy is, for the profiles whose connect() climbs by one, the
+// kernel's reason (facts/ports.md §3 and its additions): said beside the
+// OS it explains, so only while that OS is shown.
+var orderWhy = map[string]string{
+	"macos": "XNU keeps one TCP counter, net.inet.tcp.randomize_ports being 0; its UDP ports start at random",
+	"winxp": "one counter, shared by TCP and UDP",
+}
+
+// orderOf says how p's connect() orders its ports, and why where the
+// reason is the kernel's own choice.
+func orderOf(p engine.Profile) string {
+	if why := orderWhy[p.Name]; why != "" {
+		return orderText(p.Connect) + " (" + why + ")"
+	}
+	return orderText(p.Connect)
 }
 
 // strategyText says how a connect() strategy picks ports (facts/ports.md

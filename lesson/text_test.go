@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,11 @@ func TestLesson3SaysEachOSsRules(t *testing.T) {
 				} else {
 					assert.Regexp(t, `\b`+h.Name+`\b[^;.]*cannot give that port`, text, "%s (%s)", h.Name, h.Profile.Name)
 				}
+			}
+			// Why an OS climbs by one is said only while it is shown.
+			for name, why := range orderWhy {
+				shown := slices.ContainsFunc(r.clients(), func(h *hostState) bool { return h.Profile.Name == name })
+				assert.Equal(t, shown, strings.Contains(text, why), "%s's reason, %s shown: %v", name, prof.Name, shown)
 			}
 			if prof.Name == "" {
 				assert.Contains(t, text, "each picking ports from its own OS's range its own way")
