@@ -120,6 +120,16 @@ func loopbackHost(origin string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
+// loopbackNote says, where origin is this computer's own address, that
+// students' devices cannot open it and how to serve on the LAN; "" where
+// they can. The class panel and presenter mode's QR code both say it.
+func loopbackNote(origin string) string {
+	if !loopbackHost(origin) {
+		return ""
+	}
+	return origin + " is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints."
+}
+
 // classKeys handles V, and the teacher's keys while the panel is shown.
 func (g *Game) classKeys() {
 	if g.class.updates == nil {
@@ -393,9 +403,9 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 	case classOpen:
 		line("Class session · room "+c.code, Bold, size+8, colText)
 		line("Students open "+c.studentsURL(origin, false)+" and type "+c.code+", or scan the code.", Regular, size, colText)
-		if loopbackHost(origin) {
+		if note := loopbackNote(origin); note != "" {
 			ty += 4
-			line(origin+" is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints.", Bold, size, colError)
+			line(note, Bold, size, colError)
 		}
 		ty += 8
 		line(plural(c.view.Devices, "device", "devices")+" joined", Regular, size, colMuted)
@@ -460,8 +470,8 @@ func (g *Game) classWords() (status string, lines []string) {
 	origin := classOrigin(g.qrBase)
 	lines = append(lines, fmt.Sprintf("Room %s. Students open %s and type %s, or scan the QR code of %s.",
 		c.code, c.studentsURL(origin, false), c.code, c.studentsURL(origin, true)))
-	if loopbackHost(origin) {
-		lines = append(lines, origin+" is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints.")
+	if note := loopbackNote(origin); note != "" {
+		lines = append(lines, note)
 	}
 	cv := c.view
 	lines = append(lines, plural(cv.Devices, "device", "devices")+" joined.")

@@ -201,6 +201,9 @@ func (g *Game) do(a lesson.Action) {
 	case lesson.ActCopyLink:
 		g.copyLink()
 		return
+	case lesson.ActClass:
+		g.classDo(actClassHide)
+		return
 	case lesson.ActSavePcap, lesson.ActSaveCSV, lesson.ActSaveJSON, lesson.ActSavePNG:
 		g.save(a)
 		return
@@ -283,7 +286,12 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if g.chromeLay != lay {
 		g.chrome.Fill(colBackground)
-		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay, g.qr.shown(g.qrBase, vm.Link, lay))
+		qr := g.qr.shown(g.qrBase, vm.Link, lay)
+		note := ""
+		if qr {
+			note = loopbackNote(classOrigin(g.qrBase))
+		}
+		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay, qr, note)
 		g.chromeLay = lay
 	}
 	screen.DrawImage(g.chrome, nil)
@@ -321,7 +329,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 
 // drawChrome draws the static layer: title, buttons, panels, host boxes,
 // the port map's legend, the narration and the sandbox's knobs.
-func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
+func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool, qrNote string) {
 	// Buttons last: the lesson panel's sit on top of it.
 	defer func() {
 		for _, b := range lay.Buttons {
@@ -352,6 +360,29 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool) {
 		drawKnob(v, lay.Knobs[i], k)
 	}
 	drawNarration(v, vm, lay)
+	if qrNote != "" && vm.Narration.Text == "" && vm.Narration.Question == nil {
+		drawQRNote(v, "The QR code: "+qrNote, lay)
+	}
+}
+
+// drawQRNote draws note where presenter mode leaves the narration's text
+// to the presenter: as many lines as the text's box holds, the last cut
+// short with "…" where they do not all fit (the text mirror has it
+// whole).
+func drawQRNote(v *view, note string, lay *Layout) {
+	const size = 15
+	a := lay.NarrText
+	lines := v.wrap(note, Bold, size, a.w)
+	fit := int(a.h / (size * lineHeight))
+	for i, l := range lines {
+		if i == fit {
+			break
+		}
+		if i == fit-1 && len(lines) > fit {
+			l = v.fit(l+" …", Bold, size, a.w)
+		}
+		v.text(l, Bold, size, a.x, a.y+float64(i)*size*lineHeight, alignStart, colError)
+	}
 }
 
 // drawNarration fills the lesson panel: the step's text, or its question

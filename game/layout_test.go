@@ -109,11 +109,14 @@ func TestLayoutZoomAndBackingStore(t *testing.T) {
 }
 
 // moments are the views of lesson n whose layouts differ: the overview,
-// playing with help shown, its first question asked and answered, and
-// presenter mode.
+// in presenter mode too, playing with help shown, its first question
+// asked and answered, and presenter mode.
 func moments(t *testing.T, n int) []lesson.View {
 	g := newGame(t, n, nil)
 	out := []lesson.View{g.sess.View()}
+	g.do(lesson.ActPresenter) // with its class session button, and no question
+	out = append(out, g.sess.View())
+	g.do(lesson.ActPresenter)
 	g.do(lesson.ActPlay)
 	g.do(lesson.ActHelp)
 	out = append(out, g.sess.View())
@@ -483,9 +486,19 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
 	// Presenting in the browser, the QR code takes its slot: no text in it.
 	qr := (&qrCode{}).shown("http://school.example/portplay/", vm.Link, l)
-	drawChrome(v, vm, l, qr)
+	note := ""
+	if qr {
+		// On make serve's loopback address the code comes with a note
+		// no student's device can open it, in the narration's place.
+		note = loopbackNote("http://127.0.0.1:8080/")
+	}
+	drawChrome(v, vm, l, qr, note)
 	if qr {
 		texts = append(texts, drawn{"the QR code", qrSlot(l.Legend)})
+		if vm.Narration.Question == nil {
+			assert.True(t, slices.ContainsFunc(texts, func(d drawn) bool { return strings.HasPrefix(d.s, "The QR code: http://127.0.0.1:8080/ is") }),
+				"%s: the loopback note is drawn with the code", name)
+		}
 	}
 	if vm.Lesson > 0 {
 		g.drawLive(v, vm, l)

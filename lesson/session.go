@@ -59,9 +59,12 @@ const (
 	ActSaveCSV
 	ActSaveJSON
 	ActSavePNG
-	ActInspect              // pin the focused host's next port in use: the port map's inspector from the keyboard
-	ActAnswer               // ActAnswer+k answers choice k (0: A)
-	ActOpen    Action = 100 // ActOpen+n opens lesson n
+	ActInspect // pin the focused host's next port in use: the port map's inspector from the keyboard
+	// ActClass: start a class session, or show or hide its panel (V);
+	// carried out by the front end, which has the page's server.
+	ActClass
+	ActAnswer              // ActAnswer+k answers choice k (0: A)
+	ActOpen   Action = 100 // ActOpen+n opens lesson n
 )
 
 // Verdict is the engine's judgement of an answer.

@@ -373,8 +373,13 @@ func TestActions(t *testing.T) {
 	assert.False(t, s.View().Help)
 
 	assert.Empty(t, s.View().Link, "no link outside presenter mode")
+	classButton := func(c Control) bool { return c.Action == ActClass }
+	assert.False(t, slices.ContainsFunc(s.View().Controls, classButton), "no class session's button outside presenter mode")
 	s.Do(ActPresenter)
 	assert.True(t, s.View().Narration.Presenter)
+	if i := slices.IndexFunc(s.View().Controls, classButton); assert.GreaterOrEqual(t, i, 0, "presenter mode's class session button") {
+		assert.Equal(t, "V", s.View().Controls[i].Key, "the button does what V does")
+	}
 	assert.Empty(t, s.View().Narration.Text, "the narration is the presenter's")
 	assert.Equal(t, "scene=3&seed=7&speed=0.25", s.View().Link, "the lesson, its seed and speed, no moment")
 

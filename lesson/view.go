@@ -516,10 +516,17 @@ func (s *Session) controls() []Control {
 	if s.run != nil && s.run.Lesson.ProfileSwitch {
 		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile, Disabled: open})
 	}
-	return append(cs,
+	cs = append(cs,
 		Control{Label: "Events", Key: "E", Action: ActEvents, Pressed: s.events.open},
 		Control{Label: "Link", Key: "K", Action: ActCopyLink, Disabled: s.run == nil},
 		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
+	)
+	if s.presenter {
+		// A class session is a presenter's: the button is there while
+		// presenting (V works at any time).
+		cs = append(cs, Control{Label: "Class session", Key: "V", Action: ActClass})
+	}
+	return append(cs,
 		Control{Label: "Full screen", Key: "F", Action: ActFullscreen},
 		Control{Label: "Help", Key: "?", Action: ActHelp, Pressed: s.help},
 	)
