@@ -111,6 +111,22 @@ func TestBrowserPresenterQR(t *testing.T) {
 	// own address (README, presenter mode).
 	assert.Equal(t, url+"#profile=winxp&scene=5&seed=7&speed=1", link)
 	assert.True(t, qrDrawn(t, shot, link), "the code on screen encodes the mirror's link %q", link)
+	// The test's server is on loopback, as make serve's: the mirror says,
+	// beside the link, that students' devices cannot open it; and
+	// presenter mode has the class session's button, with V.
+	tr := b.axTree(t)
+	var para string
+	for _, n := range tr.find("link") {
+		if strings.HasPrefix(n.name, "Link to this scene") {
+			para = tr.text(tr[n.parent])
+		}
+	}
+	assert.Contains(t, para, "is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan")
+	class := false
+	for _, n := range tr.find("button") {
+		class = class || n.name == "Class session" && n.props["keyshortcuts"] == "V"
+	}
+	assert.True(t, class, "the text mirror has presenter mode's Class session button, with V")
 	assert.False(t, qrDrawn(t, shot, url+"#profile=winxp&scene=5&seed=8&speed=1"), "another link's code is not found there")
 
 	b.press(t, "m")

@@ -30,7 +30,7 @@ type mirror struct {
 	// qrPara holds presenter mode's link (qrLink), the address its QR
 	// code encodes, as text: what the code tells the room, for a screen
 	// reader; qrFor is what it was written from.
-	qrPara, qrLink                                  js.Value
+	qrPara, qrLink, qrNote                          js.Value
 	qrFor                                           [2]string
 	lessons, choices, controls, stepControls, knobs *buttonRow
 	keys                                            js.Value
@@ -98,6 +98,7 @@ func newMirror() *mirror {
 	m.qrPara = m.el(root, "p", "")
 	m.qrPara.Set("hidden", true)
 	m.qrLink = m.el(m.qrPara, "a", "")
+	m.qrNote = m.el(m.qrPara, "span", "") // on a loopback address, that students cannot open it
 	m.stepControls = m.group(root, "Lesson steps")
 	// The presenter's notes page, which follows this lesson from another
 	// window of this browser (notes_js.go); N opens it too.
@@ -371,6 +372,11 @@ func (m *mirror) writeQR(url string, drawn bool) {
 		m.qrFor = k
 		m.qrLink.Set("href", url)
 		m.qrLink.Set("textContent", name)
+		note := loopbackNote(classOrigin(url))
+		if note != "" {
+			note = " " + note
+		}
+		m.qrNote.Set("textContent", note)
 		m.qrPara.Set("hidden", url == "")
 	}
 }
