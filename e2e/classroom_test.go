@@ -102,7 +102,7 @@ func TestClassroomServerLoad(t *testing.T) {
 		}
 		want[name] = f
 	}
-	require.Len(t, want, 9, "index, wasm, wasm_exec, loader, style, manifest, two icons, service worker")
+	require.Len(t, want, 10, "index, wasm, wasm_exec, loader, style, manifest, two icons, service worker, the presenter's notes page")
 	require.NotZero(t, wasmBr)
 
 	before := memKB(t, proc.Pid, "VmRSS")
