@@ -2,6 +2,7 @@ package game
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,6 +41,14 @@ func TestLoopbackHost(t *testing.T) {
 		{"https://example.org/", false},
 	} {
 		assert.Equal(t, tc.loopback, loopbackHost(tc.origin), tc.origin)
+		// The note the class panel and presenter mode's QR code give:
+		// only on loopback, naming the address and the way out.
+		if note := loopbackNote(tc.origin); tc.loopback {
+			assert.True(t, strings.HasPrefix(note, tc.origin+" is this computer's own address"), note)
+			assert.Contains(t, note, "portplay-serve -lan", tc.origin)
+		} else {
+			assert.Empty(t, note, tc.origin)
+		}
 	}
 }
 
