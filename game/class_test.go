@@ -2,6 +2,7 @@ package game
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/class"
+	"github.com/portplay/portplay/lesson"
 )
 
 func TestClassOrigin(t *testing.T) {
@@ -84,4 +86,25 @@ func TestTeacherViewWire(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.Equal(t, teacherView{Devices: 24, Phase: "voting", Question: 2, Text: "Which?", Choices: []string{"a", "b"},
 		Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b"}, got)
+}
+
+// Presenter mode's Class session button does what V does: natively (no
+// page address) it shows the panel saying class sessions need
+// portplay-serve, and a second click hides it.
+func TestClassSessionButton(t *testing.T) {
+	g := newGame(t, 3, nil)
+	g.do(lesson.ActPresenter)
+	g.vm = g.sess.View()
+	i := slices.IndexFunc(g.layout().Buttons, func(b button) bool { return b.act == lesson.ActClass })
+	require.GreaterOrEqual(t, i, 0, "presenter mode's control bar has the button")
+	b := g.layout().Buttons[i]
+	assert.Equal(t, "Class session", b.label)
+	assert.Equal(t, "V", b.key)
+	x, y := centre(b.r)
+	g.click(x, y, 1)
+	assert.True(t, g.class.shown)
+	assert.Equal(t, classUnavailable, g.class.state)
+	assert.Equal(t, classUnavailableText, g.class.msg)
+	g.classDo(actClassHide) // V
+	assert.False(t, g.class.shown, "V hides what the button showed")
 }
