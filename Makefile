@@ -4,7 +4,7 @@ PORT    ?= 8080
 GOFLAGS_BUILD = -trimpath -ldflags='-s -w'
 WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 
-.PHONY: all web dist serve run native release cross test unit e2e vet deps bench size clean
+.PHONY: all web dist serve run native release cross test unit e2e vet deps bench size mutation clean
 
 all: web native
 
@@ -106,6 +106,13 @@ bench: deps
 	$(GO) test -run='^$$' -bench=ClassRoom -benchtime=1x ./web/
 	xvfb-run -a -s "-screen 0 1280x720x24" $(GO) test -tags display -run='^$$' -bench='Draw|PortMap' -benchmem ./game/
 	GO=$(GO) ./scripts/bench-sim.sh
+
+# Mutation testing of engine/, engine/scenario, engine/sim and
+# engine/sim/pcap with gremlins (pinned, installed into build/bin by the
+# script): too slow for `make test`. Output in build/mutation/; fails under
+# 95% test efficacy or mutator coverage (docs/testing.md).
+mutation:
+	GO=$(GO) ./scripts/mutation.sh
 
 # What the app's wasm adds to the fonts-only floor's (e2e/fontfloor), by
 # Go package and by section: both linked without -s, which would drop the
