@@ -1,6 +1,7 @@
 // Command casecover adds to a Go coverage profile the case conditions of
-// every switch the tests reached, so that gremlins (v0.6.0) tests their
-// mutants instead of calling them NOT COVERED.
+// every switch the tests reached, and the package-level declarations of
+// every file they ran, so that gremlins (v0.6.0) tests their mutants
+// instead of calling them NOT COVERED.
 //
 //	casecover -module github.com/portplay/portplay -root DIR PROFILE
 //
@@ -26,6 +27,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -108,6 +110,17 @@ func extend(prof []byte, source func(string) ([]byte, error)) ([]byte, error) {
 		f, err := parser.ParseFile(fset, file, src, 0)
 		if err != nil {
 			return nil, err
+		}
+		// A package's constants, types and variables are in effect once
+		// any of its code has run: their expressions (10 * time.Second, an
+		// array's length) have no block, and gremlins#298 applies to them
+		// too.
+		ran := slices.ContainsFunc(byFile[file], func(b block) bool { return b.count > 0 })
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && ran {
+				p0, p1 := fset.Position(gd.Pos()), fset.Position(gd.End())
+				out = fmt.Appendf(out, "\n%s:%d.%d,%d.%d 1 1", file, p0.Line, p0.Column, p1.Line, p1.Column)
+			}
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			var body *ast.BlockStmt

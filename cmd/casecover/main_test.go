@@ -30,10 +30,13 @@ func g(n int) bool {
 	}
 	return false
 }
+
+const limit = 2 * 5
 `
 
 // The case conditions of a switch the tests reached get the count of the
-// block holding the switch; those of a switch never reached get none.
+// block holding the switch; those of a switch never reached get none; a
+// file's package-level declarations are in effect once any of it ran.
 func TestCaseConditionsGetTheirSwitchsCount(t *testing.T) {
 	prof := "mode: set\n" +
 		"m/p/p.go:3.24,4.9 1 1\n" + // f's switch, run
@@ -48,7 +51,7 @@ func TestCaseConditionsGetTheirSwitchsCount(t *testing.T) {
 		return []byte(src), nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, prof+"m/p/p.go:5.2,5.13 1 1\nm/p/p.go:7.2,7.12 1 1\n", string(got))
+	assert.Equal(t, prof+"m/p/p.go:22.1,22.20 1 1\nm/p/p.go:5.2,5.13 1 1\nm/p/p.go:7.2,7.12 1 1\n", string(got))
 }
 
 func TestRun(t *testing.T) {
@@ -60,7 +63,7 @@ func TestRun(t *testing.T) {
 	require.Equal(t, 0, run([]string{"-module", "m", "-root", dir, name}, io.Discard))
 	got, err := os.ReadFile(name)
 	require.NoError(t, err)
-	assert.Equal(t, "mode: set\nm/p/p.go:14.22,15.9 1 2\nm/p/p.go:16.2,16.12 1 2\n", string(got))
+	assert.Equal(t, "mode: set\nm/p/p.go:14.22,15.9 1 2\nm/p/p.go:22.1,22.20 1 1\nm/p/p.go:16.2,16.12 1 2\n", string(got))
 
 	require.NoError(t, os.WriteFile(name, []byte("mode: set\nother/p.go:1.1,1.2 1 1\n"), 0o644))
 	assert.Equal(t, 1, run([]string{"-module", "m", "-root", dir, name}, io.Discard), "a file outside the module")
