@@ -54,6 +54,8 @@ func TestFramesAreGopackets(t *testing.T) {
 		{"one byte", v4b, v4a, tcpHeader{80, 57102, 9, 9, flagACK}, 1},
 		{"FIN", v4a, v4b, tcpHeader{65535, 1, 0xffffffff, 0xffffffff, flagFIN | flagACK}, 0},
 		{"RST", v4b, v4a, tcpHeader{80, 1025, 0, 0, flagRST}, 0},
+		// This segment's sum folds to 0xffff exactly: its checksum is 0.
+		{"zero checksum", v4a, v4b, tcpHeader{57102, 80, 0x4cd, 0, flagSYN}, 0},
 		{"v6 SYN", v6a, v6b, tcpHeader{49152, 80, 77, 0, flagSYN}, 0},
 		{"v6 response", v6b, v6a, tcpHeader{80, 49152, 78, 79, flagPSH | flagACK}, 1400},
 		{"v6 odd", v6b, v6a, tcpHeader{80, 49152, 78, 79, flagACK}, 3},

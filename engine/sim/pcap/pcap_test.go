@@ -2,10 +2,12 @@ package pcap
 
 import (
 	"bytes"
+	"io"
 	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -28,6 +30,9 @@ func TestHTTPPayloadIsExactlyTheLength(t *testing.T) {
 		{sim.ResponseLen, false, "HTTP/1.1 200 OK\r\n"},
 		{99, false, "HTTP/1.1 200 OK\r\n"}, // the body's length changes digits
 		{10, true, "\x00"},                 // too short for a request: zero bytes
+		// The shortest request and response: no padding, an empty body.
+		{len("GET / HTTP/1.1\r\nHost: 10.0.0.10\r\nUser-Agent: portsim\r\nX-Padding: \r\n\r\n"), true, "GET / HTTP/1.1\r\n"},
+		{len("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"), false, "HTTP/1.1 200 OK\r\n"},
 		{10, false, "\x00"},
 	}
 	for _, tt := range tests {
@@ -131,4 +136,97 @@ duplicate 1 response 3s
 	for _, a := range lastAck {
 		assert.Equal(t, fins[0]+1, a, "every ACK of the FIN acknowledges it once")
 	}
+}
+
+// A capture read back as Wireshark reads it: each record is its event's
+// segment at its time, with sequence and acknowledgement numbers as TCP
+// counts them (RFC 9293 §3.4: SYN and FIN take one number, payload its
+// length; an ACK names the next number expected of what has arrived).
+func TestCaptureReadsAsTCP(t *testing.T) {
+	sc, err := scenario.Parse(twoServers)
+	require.NoError(t, err)
+	s, err := sim.New(sc)
+	require.NoError(t, err)
+	var events []sim.Event
+	s.Run(sc.Duration, func(e sim.Event) {
+		if e.Kind == sim.Packet {
+			events = append(events, e)
+		}
+	})
+	var b bytes.Buffer
+	_, err = Write(&b, sc, sc.Duration)
+	require.NoError(t, err)
+	r, err := pcapgo.NewReader(&b)
+	require.NoError(t, err)
+
+	type end struct {
+		isn, sent uint32
+	}
+	type side struct {
+		conn int
+		from netip.AddrPort
+	}
+	ends := map[side]*end{}
+	var segs []struct {
+		from   side
+		arrive time.Duration
+		end    uint32
+	}
+	subSecond := false
+	for i, e := range events {
+		data, ci, err := r.ReadPacketData()
+		require.NoError(t, err, "packet %d", i)
+		assert.Equal(t, Epoch.Add(e.At).Truncate(time.Microsecond), ci.Timestamp.UTC(), "packet %d: %s", i, e)
+		subSecond = subSecond || e.At%time.Second != 0
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default)
+		tcp, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		require.True(t, ok, "packet %d", i)
+		assert.Equal(t, e.Tuple.Local.Port(), uint16(tcp.SrcPort))
+		assert.Equal(t, e.Tuple.Remote.Port(), uint16(tcp.DstPort))
+		for _, f := range []struct {
+			sim sim.Flags
+			set bool
+		}{{sim.SYN, tcp.SYN}, {sim.ACK, tcp.ACK}, {sim.FIN, tcp.FIN}, {sim.RST, tcp.RST}, {sim.PSH, tcp.PSH}} {
+			assert.Equal(t, e.Flags&f.sim != 0, f.set, "packet %d: %s: flag %s", i, e, f.sim)
+		}
+		assert.Len(t, tcp.Payload, e.Len)
+		if e.Len > 0 {
+			// Port 80: the client's payload is a request, the server's a response.
+			want := "HTTP/1.1 200 OK\r\n"
+			if e.Tuple.Remote.Port() == 80 {
+				want = "GET / HTTP/1.1\r\n"
+			}
+			assert.True(t, bytes.HasPrefix(tcp.Payload, []byte(want)), "packet %d: %q", i, tcp.Payload)
+		}
+
+		me := ends[side{e.Conn, e.Tuple.Local}]
+		if me == nil {
+			me = &end{isn: tcp.Seq}
+			ends[side{e.Conn, e.Tuple.Local}] = me
+		}
+		assert.Equal(t, me.isn+me.sent, tcp.Seq, "packet %d: %s: seq", i, e)
+		me.sent += uint32(e.Len)
+		if tcp.SYN || tcp.FIN {
+			me.sent++
+		}
+		segs = append(segs, struct {
+			from   side
+			arrive time.Duration
+			end    uint32
+		}{side{e.Conn, e.Tuple.Local}, e.Arrive, me.sent})
+		if tcp.ACK {
+			peer := ends[side{e.Conn, e.Tuple.Remote}]
+			require.NotNil(t, peer, "packet %d: an ACK before the peer sent anything", i)
+			var got uint32
+			for _, sg := range segs {
+				if sg.from == (side{e.Conn, e.Tuple.Remote}) && sg.arrive <= e.At {
+					got = max(got, sg.end)
+				}
+			}
+			assert.Equal(t, peer.isn+got, tcp.Ack, "packet %d: %s: ack", i, e)
+		}
+	}
+	_, _, err = r.ReadPacketData()
+	assert.ErrorIs(t, err, io.EOF, "one record per Packet event")
+	assert.True(t, subSecond, "some packet is sent between whole seconds")
 }
