@@ -191,6 +191,12 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate without a delay", "duplicate 1 response", 1, 21, "missing a connection's number, response, then how much later its copy arrives"},
 		{"duplicate at once", "duplicate 1 response 0s", 1, 22, "more than 0"},
 		{"duplicate what", "duplicate 2 request 1s", 1, 13, `duplicate: want response, not "request"`},
+		{"an address with a zone", "host a fe80::1%eth0", 1, 8, `"fe80::1%eth0" is not an IP address`},
+		{"listen on an address with a zone", "host a fe80::1\nlisten a [fe80::1%eth0]:80", 2, 10, "is not ADDRESS:PORT"},
+		{"count over the limit", hosts + "connect c -> s:80 count 10000001 every 1ms", 3, 25, "from 1 to 10000000"},
+		{"rate over the limit", hosts + "connect c -> s:80 rate 1000001/s count 2", 3, 24, "more than 1000000/s"},
+		{"a name starting with a digit", "host 0a 10.0.0.1", 1, 6, "not a name"},
+		{"a name with a dot", "host a.b 10.0.0.1", 1, 6, "not a name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -351,4 +357,37 @@ func TestParseSeveralAddresses(t *testing.T) {
 		assert.Equal(t, "s", sc.Connects[i].To)
 		assert.Equal(t, want, sc.Connects[i].Dst(sc.Hosts).String())
 	}
+}
+
+// The limits themselves are accepted, in a file and in a Go value: a
+// port of 1 or 65535, a count of MaxCount, a rate of 1000000/s, times of
+// MaxDuration, an empty title, names starting with a, z, A or Z.
+func TestParseLimits(t *testing.T) {
+	sc, err := Parse(`title ""
+duration 24h
+latency 0s
+host a 10.0.0.1 timewait 24h
+host z 10.0.0.2
+host A_0 10.0.0.3
+host Z-9 10.0.0.4
+listen z 1 service 24h
+listen z 65535
+connect a -> z:1 count 10000000 rate 1000000/s at 24h hold 24h
+connect A_0 -> Z-9:65535 every 24h count 2
+`)
+	require.NoError(t, err)
+	assert.Empty(t, sc.Title)
+	assert.Equal(t, MaxDuration, sc.Duration)
+	assert.Zero(t, sc.Latency)
+	assert.Equal(t, []string{"a", "z", "A_0", "Z-9"}, []string{sc.Hosts[0].Name, sc.Hosts[1].Name, sc.Hosts[2].Name, sc.Hosts[3].Name})
+	assert.Equal(t, MaxDuration, sc.Hosts[0].TimeWait)
+	assert.Equal(t, []uint16{1, 65535}, []uint16{sc.Listens[0].Port, sc.Listens[1].Port})
+	assert.Equal(t, MaxDuration, sc.Listens[0].Service)
+	assert.Equal(t, Connect{Pos: Pos{10, 1}, From: "a", To: "z", Port: 1, Count: MaxCount, Every: time.Microsecond, At: MaxDuration, Hold: MaxDuration}, sc.Connects[0])
+	assert.Equal(t, MaxDuration, sc.Connects[1].Every)
+	assert.Equal(t, uint16(65535), sc.Connects[1].Port)
+
+	// The same limits in a Go value.
+	sc.Connects[1].At, sc.Connects[1].Hold = MaxDuration, MaxDuration
+	require.NoError(t, sc.Check())
 }
