@@ -713,3 +713,37 @@ func TestTakeoverNeedsPeerTimestamps(t *testing.T) {
 		}
 	}
 }
+
+// Every kind and wait reason has its name in a trace; a value past the
+// last prints as its number rather than panicking.
+func TestKindNames(t *testing.T) {
+	names := map[string]bool{}
+	for k := Listen; k <= Serving; k++ {
+		assert.NotContains(t, k.String(), "Kind(")
+		names[k.String()] = true
+	}
+	assert.Len(t, names, int(Serving), "one name each")
+	assert.Equal(t, "serving", Serving.String())
+	assert.Equal(t, "Kind(10)", (Serving + 1).String())
+	assert.Equal(t, "4-tuple in use", TupleInUse.String())
+	assert.Equal(t, "server busy", ServerBusy.String())
+	assert.Equal(t, "WaitReason(3)", (ServerBusy + 1).String())
+}
+
+// Run reaches the time it was asked for, events or none, and never goes
+// back: the clock the app shows is Now.
+func TestRunReachesUntil(t *testing.T) {
+	sc, err := scenario.Parse("host c 10.0.0.1\nhost s 10.0.0.2\nlisten s 80\nconnect c -> s:80 at 1s")
+	require.NoError(t, err)
+	s, err := New(sc)
+	require.NoError(t, err)
+	s.Run(500*time.Millisecond, nil)
+	assert.Equal(t, 500*time.Millisecond, s.Now(), "no event before 1s")
+	next, ok := s.Next()
+	require.True(t, ok)
+	assert.Equal(t, time.Second, next)
+	s.Run(2500*time.Millisecond, nil)
+	assert.Equal(t, 2500*time.Millisecond, s.Now(), "past the conversation's last packet")
+	s.Run(time.Second, nil)
+	assert.Equal(t, 2500*time.Millisecond, s.Now(), "never back")
+}
