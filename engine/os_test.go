@@ -474,3 +474,22 @@ func TestBindAddressNoPort(t *testing.T) {
 		assert.ErrorIs(t, err, ErrNoProtoOpt, profile)
 	}
 }
+
+// Every socket has its own id, as every socket has its own descriptor,
+// whether its bind took a port or (IP_BIND_ADDRESS_NO_PORT) did not: a
+// connect() or close() names one socket, never another's.
+func TestSocketIDsAreDistinct(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	seen := map[SocketID]string{}
+	for i, opts := range []SockOpts{{BindNoPort: true}, {}, {BindNoPort: true}, {}, {BindNoPort: true}} {
+		id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 0), opts)
+		require.NoError(t, err)
+		what := fmt.Sprintf("bind %d (%+v)", i, opts)
+		require.NotZero(t, id, what)
+		require.NotContains(t, seen, id, "%s has the id of %s", what, seen[id])
+		seen[id] = what
+	}
+	id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{})
+	require.NoError(t, err)
+	require.NotContains(t, seen, id, "the listener has the id of %s", seen[id])
+}
