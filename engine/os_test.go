@@ -172,6 +172,15 @@ func TestBindRulesPerOS(t *testing.T) {
 			require.NoError(t, h.CloseSocket(id))
 		}
 	}
+	// One connection the listener accepted is open, another in TIME_WAIT.
+	openAndClosed := func(t *testing.T, h *Host) {
+		id, _, err := h.ListenOpts(TCP, wild, ra)
+		require.NoError(t, err)
+		require.NoError(t, h.Accept(FourTuple{TCP, spec, dstA}))
+		require.NoError(t, h.Accept(FourTuple{TCP, spec, dstB}))
+		require.NoError(t, h.Close(FourTuple{TCP, spec, dstA}))
+		require.NoError(t, h.CloseSocket(id))
+	}
 	const ok, inUse, noOpt, acces = "", "EADDRINUSE", "ENOPROTOOPT", "EACCES"
 	tests := []struct {
 		name                string
@@ -190,6 +199,7 @@ func TestBindRulesPerOS(t *testing.T) {
 		{"restart, SO_REUSEADDR on the new socket only", restart(SockOpts{}), wild, ra, inUse, ok, ok},
 		{"restart, SO_REUSEADDR on both", restart(ra), wild, ra, ok, ok, ok},
 		{"an open accepted connection, SO_REUSEADDR on the new only", open(SockOpts{}), wild, ra, inUse, ok, ok},
+		{"an open connection and a TIME_WAIT, no options", openAndClosed, wild, SockOpts{}, inUse, inUse, ok},
 		// Windows' default: a specific address beside the wildcard, in
 		// either order (Microsoft, "Using SO_REUSEADDR and
 		// SO_EXCLUSIVEADDRUSE"); Linux inet_rcv_saddr_equal and BSD's
@@ -492,4 +502,63 @@ func TestSocketIDsAreDistinct(t *testing.T) {
 	id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{})
 	require.NoError(t, err)
 	require.NotContains(t, seen, id, "the listener has the id of %s", seen[id])
+}
+
+// On a host with several addresses Linux's bind conflict looks at the
+// connections on the address bound (inet_bind_conflict compares
+// inet_rcv_saddr), so a connection from one address, open or in
+// TIME_WAIT, leaves the port free on another; the wildcard overlaps both.
+func TestLinuxBindConflictPerAddress(t *testing.T) {
+	for _, state := range []string{"open", "TIME_WAIT"} {
+		t.Run(state, func(t *testing.T) {
+			h := newHost(t, "linux", func(c *HostConfig) { c.More = []netip.Addr{secondIP} })
+			id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{})
+			require.NoError(t, err)
+			in := FourTuple{TCP, netip.AddrPortFrom(clientIP, 8080), dstA}
+			require.NoError(t, h.Accept(in))
+			require.NoError(t, h.CloseSocket(id))
+			if state == "TIME_WAIT" {
+				require.NoError(t, h.Close(in))
+			}
+			for at, want := range map[netip.Addr]error{secondIP: nil, clientIP: ErrAddrInUse, netip.IPv4Unspecified(): ErrAddrInUse} {
+				id, _, err := h.Bind(TCP, netip.AddrPortFrom(at, 8080), SockOpts{})
+				if want == nil {
+					require.NoError(t, err, "bind %s:8080", at)
+					require.NoError(t, h.CloseSocket(id))
+				} else {
+					assert.ErrorIs(t, err, want, "bind %s:8080", at)
+				}
+			}
+		})
+	}
+}
+
+// Windows: a connection accepted by an exclusive socket holds its port
+// while it is active, whatever other connections share the port ("another
+// socket cannot bind to the same port ... until the accepted connection
+// is no longer active"): a wildcard bind meets it beside an ordinary one.
+func TestWindowsExclusiveConnectionAmongOthers(t *testing.T) {
+	h := newHost(t, "windows", func(c *HostConfig) { c.More = []netip.Addr{secondIP} })
+	for _, l := range []struct {
+		at   netip.AddrPort
+		opts SockOpts
+		peer netip.AddrPort
+	}{
+		{netip.AddrPortFrom(netip.IPv4Unspecified(), 8080), SockOpts{}, dstA},
+		{netip.AddrPortFrom(secondIP, 8080), SockOpts{Exclusive: true}, dstB},
+	} {
+		id, _, err := h.ListenOpts(TCP, l.at, l.opts)
+		require.NoError(t, err)
+		local := l.at
+		if local.Addr().IsUnspecified() {
+			local = netip.AddrPortFrom(clientIP, 8080)
+		}
+		require.NoError(t, h.Accept(FourTuple{TCP, local, l.peer}))
+		require.NoError(t, h.CloseSocket(id))
+	}
+	_, _, err := h.Bind(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 8080), SockOpts{})
+	assert.ErrorIs(t, err, ErrAddrInUse)
+	id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{ReuseAddr: true})
+	require.NoError(t, err, "the exclusive connection is on the other address")
+	require.NoError(t, h.CloseSocket(id))
 }
