@@ -739,6 +739,7 @@ func TestRunReachesUntil(t *testing.T) {
 	require.NoError(t, err)
 	s.Run(500*time.Millisecond, nil)
 	assert.Equal(t, 500*time.Millisecond, s.Now(), "no event before 1s")
+	assert.False(t, s.Done())
 	next, ok := s.Next()
 	require.True(t, ok)
 	assert.Equal(t, time.Second, next)
@@ -746,4 +747,9 @@ func TestRunReachesUntil(t *testing.T) {
 	assert.Equal(t, 2500*time.Millisecond, s.Now(), "past the conversation's last packet")
 	s.Run(time.Second, nil)
 	assert.Equal(t, 2500*time.Millisecond, s.Now(), "never back")
+	assert.False(t, s.Done(), "the client's TIME_WAIT is still to end")
+	s.Run(5*time.Minute, nil) // past the 60 s TIME_WAIT
+	assert.True(t, s.Done())
+	_, ok = s.Next()
+	assert.False(t, ok)
 }
