@@ -338,9 +338,10 @@ func (h *Host) listener(tb *table, t *FourTuple) *socket {
 	if tb.peek(Port(t.Local.Port())).listening == 0 {
 		return nil
 	}
-	if !h.groupValid || h.groupAt != t.Local || h.groupProto != tb.proto {
+	// Only TCP sockets listen (ListenOpts), so a UDP table never gets here.
+	if !h.groupValid || h.groupAt != t.Local {
 		h.group = h.listenGroup(tb.proto, t.Local, h.group[:0])
-		h.groupAt, h.groupProto, h.groupValid = t.Local, tb.proto, true
+		h.groupAt, h.groupValid = t.Local, true
 	}
 	switch len(h.group) {
 	case 0:

@@ -166,14 +166,14 @@ type Host struct {
 	hint    uint32
 	tables  [3]*table // by Proto
 	sockets map[SocketID]*socket
-	// group is what listener last found for groupAt and groupProto, if
-	// groupValid: the listeners a connection there may reach. A server
-	// accepts at one address many times in a row, and this saves a pass
-	// over sockets. bind and unbind, the only changes to sockets, forget
-	// it; the 4-tuple's choice within it is made on every call.
+	// group is what listener last found for groupAt, if groupValid: the
+	// TCP listeners (only TCP sockets listen) a connection there may
+	// reach. A server accepts at one address many times in a row, and
+	// this saves a pass over sockets. bind and unbind, the only changes
+	// to sockets, forget it; the 4-tuple's choice within it is made on
+	// every call.
 	group      []*socket
 	groupAt    netip.AddrPort
-	groupProto Proto
 	groupValid bool
 	nextSock   SocketID
 	// twQueue holds TIME_WAIT expiries in time order (one length per

@@ -170,3 +170,19 @@ func TestListenerChoiceIsTheSameOnEveryHost(t *testing.T) {
 		require.Equal(t, want, choices(build()))
 	}
 }
+
+// A server listening on two ports takes each connection on the port it
+// arrives at, however the arrivals alternate.
+func TestListenerPerPort(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	ids := map[uint16]SocketID{}
+	for _, port := range []uint16{80, 8080} {
+		id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, port), SockOpts{Privileged: true, ReuseAddr: port == 80})
+		require.NoError(t, err)
+		ids[port] = id
+	}
+	for i, port := range []uint16{80, 8080, 8080, 80, 8080} {
+		c := FourTuple{TCP, netip.AddrPortFrom(clientIP, port), netip.AddrPortFrom(netip.MustParseAddr("10.1.1.1"), uint16(5000+i))}
+		assert.Equal(t, ids[port], acceptedBy(t, h, c), "connection %d to :%d", i, port)
+	}
+}

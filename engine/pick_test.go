@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,6 +65,14 @@ func FuzzFirstFree(f *testing.F) {
 	f.Add(uint16(100), uint16(300), uint8(2), uint16(0), []byte{1, 2, 3})
 	f.Add(uint16(0), uint16(65535), uint8(1), uint16(60000), []byte{0xff, 0x0f})
 	f.Add(uint16(32768), uint16(60999), uint8(2), uint16(20000), []byte{0x55, 0xaa, 0})
+	// One word's odd (even) ports all taken: its block is not full.
+	f.Add(uint16(1), uint16(4095), uint8(1), uint16(64), []byte{})
+	f.Add(uint16(0), uint16(4095), uint8(1), uint16(65), []byte{})
+	// A whole block of even (odd) ports taken: a scan of both parities
+	// still finds the others.
+	f.Add(uint16(0), uint16(8191), uint8(0), uint16(0), bytes.Repeat([]byte{0x55}, 512))
+	f.Add(uint16(0), uint16(8191), uint8(0), uint16(0), bytes.Repeat([]byte{0xaa}, 512))
+	f.Add(uint16(1), uint16(8191), uint8(0), uint16(0), bytes.Repeat([]byte{0xaa}, 512))
 	f.Fuzz(func(t *testing.T, from, to uint16, step uint8, dense uint16, pattern []byte) {
 		var taken bitset
 		// A dense run from `from`, as a nearly full range is...
