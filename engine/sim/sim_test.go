@@ -753,3 +753,31 @@ func TestRunReachesUntil(t *testing.T) {
 	_, ok = s.Next()
 	assert.False(t, ok)
 }
+
+// A server that closes first holds a TIME_WAIT per client, here three
+// with the same port: each is released under its own connection.
+func TestServerTimeWaitsAreTheirConnections(t *testing.T) {
+	evs, _ := run(t, `duration 2m
+host s 10.0.0.10
+host a 10.0.0.1 range 40000-40000
+host b 10.0.0.2 range 40000-40000
+host c 10.0.0.3 range 40000-40000
+listen s 80
+connect a -> s:80 close server
+connect b -> s:80 close server
+connect c -> s:80 close server
+`, 0)
+	client := map[int]netip.Addr{}
+	released := 0
+	for _, e := range evs {
+		switch {
+		case e.Kind == PortAllocated:
+			client[e.Conn] = e.Tuple.Local.Addr()
+		case e.Kind == PortReleased && e.Host == "s":
+			released++
+			assert.Equal(t, client[e.Conn], e.Tuple.Remote.Addr(), "%s", e)
+		}
+	}
+	assert.Len(t, client, 3)
+	assert.Equal(t, 3, released)
+}
