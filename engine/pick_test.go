@@ -59,6 +59,22 @@ func TestFirstFreeMatchesNaiveScan(t *testing.T) {
 	}
 }
 
+// A scan that starts inside a full 4096-port block steps through its words
+// and finds the first free port just past it, not 4096 ports on.
+func TestFirstFreeFromInsideAFullBlock(t *testing.T) {
+	var taken bitset
+	for p := 4096; p < 8192; p++ {
+		taken.set(Port(p))
+	}
+	bl := blocked{&taken, &noPorts, &noPorts, &noPorts}
+	for _, c := range [][3]int{{4160, 12287, 1}, {4160, 12287, 2}, {4161, 12287, 2}, {8000, 8300, 1}, {4096, 8191, 1}} {
+		got, ok := bl.firstFree(c[0], c[1], c[2])
+		want, wantOK := naiveFirstFree(&taken, c[0], c[1], c[2])
+		assert.Equal(t, wantOK, ok, "%v", c)
+		assert.Equal(t, want, got, "%v", c)
+	}
+}
+
 // FuzzFirstFree checks the word-and-summary scan against the naive loop,
 // over sets built with set and clear (which keep the summaries).
 func FuzzFirstFree(f *testing.F) {
