@@ -391,3 +391,10 @@ connect A_0 -> Z-9:65535 every 24h count 2
 	sc.Connects[1].At, sc.Connects[1].Hold = MaxDuration, MaxDuration
 	require.NoError(t, sc.Check())
 }
+
+// `timestamps off` turns a host's TCP timestamps off; on is the default.
+func TestParseTimestamps(t *testing.T) {
+	sc, err := Parse("host a 10.0.0.1 timestamps off\nhost b 10.0.0.2 timestamps on\nhost c 10.0.0.3")
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false, false}, []bool{sc.Hosts[0].NoTimestamps, sc.Hosts[1].NoTimestamps, sc.Hosts[2].NoTimestamps})
+}
