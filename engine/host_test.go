@@ -354,6 +354,10 @@ func TestPerSocketRangeStepsByOneAndFallsBack(t *testing.T) {
 		{"low end outside", Range{1, 40004}, Range{40000, 40004}},
 		{"high end outside", Range{40005, 65000}, Range{40005, 40009}},
 		{"a 0 end is no limit", Range{40007, 0}, Range{40007, 40009}},
+		// One port, at either end of the system's range or inside it.
+		{"one port, the system's lowest", Range{40000, 40000}, Range{40000, 40000}},
+		{"one port, the system's highest", Range{40009, 40009}, Range{40009, 40009}},
+		{"one port inside", Range{40004, 40004}, Range{40004, 40004}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHost(t, "linux", withRange(40000, 40009))
