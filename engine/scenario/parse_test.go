@@ -191,6 +191,8 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate without a delay", "duplicate 1 response", 1, 21, "missing a connection's number, response, then how much later its copy arrives"},
 		{"duplicate at once", "duplicate 1 response 0s", 1, 22, "more than 0"},
 		{"duplicate what", "duplicate 2 request 1s", 1, 13, `duplicate: want response, not "request"`},
+		{"listen on a port after a bare colon", hosts + "listen s :80", 3, 10, `":80" is not ADDRESS:PORT`},
+		{"connect to a port after a bare colon", hosts + "connect c -> :80", 3, 14, `no host named ""`},
 		{"an address with a zone", "host a fe80::1%eth0", 1, 8, `"fe80::1%eth0" is not an IP address`},
 		{"listen on an address with a zone", "host a fe80::1\nlisten a [fe80::1%eth0]:80", 2, 10, "is not ADDRESS:PORT"},
 		{"count over the limit", hosts + "connect c -> s:80 count 10000001 every 1ms", 3, 25, "from 1 to 10000000"},
