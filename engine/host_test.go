@@ -584,15 +584,19 @@ func TestTimeWaitReuse(t *testing.T) {
 		name   string
 		reuse  TWReuse
 		dst    netip.AddrPort
+		start  time.Duration // when the first connection opens
 		after  time.Duration
 		wantOK bool
 	}{
-		{"default, loopback, 1.001s", TWReuseLoopback, loop, time.Second + time.Millisecond, true},
-		{"default, loopback, exactly 1s", TWReuseLoopback, loop, time.Second, false},
-		{"default, loopback, 999ms", TWReuseLoopback, loop, 999 * time.Millisecond, false},
-		{"default, remote", TWReuseLoopback, dstA, 5 * time.Second, false},
-		{"on, remote, 1.5s", TWReuseOn, dstA, 1500 * time.Millisecond, true},
-		{"off, loopback", TWReuseOff, loop, 30 * time.Second, false},
+		{"default, loopback, 1.001s", TWReuseLoopback, loop, 0, time.Second + time.Millisecond, true},
+		{"default, loopback, exactly 1s", TWReuseLoopback, loop, 0, time.Second, false},
+		{"default, loopback, 999ms", TWReuseLoopback, loop, 0, 999 * time.Millisecond, false},
+		{"default, remote", TWReuseLoopback, dstA, 0, 5 * time.Second, false},
+		{"on, remote, 1.5s", TWReuseOn, dstA, 0, 1500 * time.Millisecond, true},
+		{"off, loopback", TWReuseOff, loop, 0, 30 * time.Second, false},
+		// The age counts from the close, not from the host's start.
+		{"on, remote, closed at 10s, 999ms", TWReuseOn, dstA, 10 * time.Second, 999 * time.Millisecond, false},
+		{"on, remote, closed at 10s, 1.001s", TWReuseOn, dstA, 10 * time.Second, time.Second + time.Millisecond, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -600,6 +604,7 @@ func TestTimeWaitReuse(t *testing.T) {
 				c.Range = Range{40000, 40000}
 				c.TWReuse, c.HasTWReuse = tc.reuse, true
 			})
+			h.Advance(tc.start)
 			c, err := h.Connect(TCP, tc.dst)
 			require.NoError(t, err)
 			require.NoError(t, h.Close(c))
