@@ -328,6 +328,30 @@ func TestLinuxHostParity(t *testing.T) {
 	assert.True(t, odd, "with a per-socket range, odd ports come without exhausting the even ones")
 }
 
+// After each connect() the kernel moves the destination's perturbation
+// on by max(i, rand(0..7)*step) + step (__inet_hash_connect): in a range
+// with room, consecutive connections toward one destination are 2 to 16
+// ports apart, every even gap turning up.
+func TestLinuxConnectGaps(t *testing.T) {
+	h := newHost(t, "linux", nil)
+	gaps := map[int]int{}
+	prev := -1
+	for range 200 {
+		c, err := h.Connect(TCP, dstA)
+		require.NoError(t, err)
+		p := int(c.Local.Port())
+		if prev >= 0 && p > prev {
+			gaps[p-prev]++
+		}
+		prev = p
+	}
+	var seen []int
+	for g := range gaps {
+		seen = append(seen, g)
+	}
+	assert.ElementsMatch(t, []int{2, 4, 6, 8, 10, 12, 14, 16}, seen, "gaps %v", gaps)
+}
+
 // IP_LOCAL_PORT_RANGE (inet_sk_get_local_port_range, __inet_hash_connect):
 // step 1 over every port of the socket's range, an odd-sized one too; an
 // end outside the system's range falls back to the system's end.
