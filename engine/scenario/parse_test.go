@@ -362,7 +362,7 @@ func TestParseSeveralAddresses(t *testing.T) {
 }
 
 // The limits themselves are accepted, in a file and in a Go value: a
-// port of 1 or 65535, a count of MaxCount, a rate of 1000000/s, times of
+// port of 1 or 65535, a count of 1 or MaxCount, a rate of 1000000/s, times of
 // MaxDuration, an empty title, names starting with a, z, A or Z.
 func TestParseLimits(t *testing.T) {
 	sc, err := Parse(`title ""
@@ -376,6 +376,7 @@ listen z 1 service 24h
 listen z 65535
 connect a -> z:1 count 10000000 rate 1000000/s at 24h hold 24h
 connect A_0 -> Z-9:65535 every 24h count 2
+connect z -> a:80 count 1
 `)
 	require.NoError(t, err)
 	assert.Empty(t, sc.Title)
@@ -388,6 +389,7 @@ connect A_0 -> Z-9:65535 every 24h count 2
 	assert.Equal(t, Connect{Pos: Pos{10, 1}, From: "a", To: "z", Port: 1, Count: MaxCount, Every: time.Microsecond, At: MaxDuration, Hold: MaxDuration}, sc.Connects[0])
 	assert.Equal(t, MaxDuration, sc.Connects[1].Every)
 	assert.Equal(t, uint16(65535), sc.Connects[1].Port)
+	assert.Equal(t, 1, sc.Connects[2].Count)
 
 	// The same limits in a Go value.
 	sc.Connects[1].At, sc.Connects[1].Hold = MaxDuration, MaxDuration
