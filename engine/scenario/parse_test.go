@@ -325,6 +325,12 @@ func TestCheck(t *testing.T) {
 		{"an option freebsd lacks", func(sc *Scenario) { sc.Listens[0].Opts.Exclusive = true }, "listen web 80: SO_EXCLUSIVEADDRUSE: no such option on freebsd"},
 		{"an option linux lacks, zero profile", func(sc *Scenario) { sc.Connects[0].Opts.Exclusive = true }, "no such option on linux"},
 		{"options without bind", func(sc *Scenario) { sc.Connects[0].Bind, sc.Connects[0].Opts.ReuseAddr = false, true }, "socket options need bind"},
+		{"listen on another host's address", func(sc *Scenario) { sc.Listens[0].Addr = sc.Hosts[0].Addr }, "listen web 80: 192.168.1.5 is not one of web's addresses"},
+		{"connect to another host's address", func(sc *Scenario) { sc.Connects[0].Addr = sc.Hosts[0].Addr }, "connect client -> web:80: 192.168.1.5 is not one of web's addresses"},
+		{"an address with a zone", func(sc *Scenario) { sc.Hosts[0].Addr = netip.MustParseAddr("fe80::1%eth0") }, "fe80::1%eth0 is not a host's IP address"},
+		{"a profile without a strategy", func(sc *Scenario) { sc.Hosts[1].Profile.Connect = 0 }, "profile freebsd has no strategy"},
+		{"a privileged client", func(sc *Scenario) { sc.Connects[0].Opts.Privileged = true }, "a client binds port 0, which needs no privilege"},
+		{"count over the limit", func(sc *Scenario) { sc.Connects[0].Count = MaxCount + 1 }, "count 10000001 is not from 1 to 10000000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
