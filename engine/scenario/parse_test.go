@@ -408,3 +408,9 @@ func TestParseTimestamps(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []bool{true, false, false}, []bool{sc.Hosts[0].NoTimestamps, sc.Hosts[1].NoTimestamps, sc.Hosts[2].NoTimestamps})
 }
+
+// The side that closes first, as a connect line's `close` names it.
+func TestSideNames(t *testing.T) {
+	assert.Equal(t, "client", Client.String())
+	assert.Equal(t, "server", Server.String())
+}
