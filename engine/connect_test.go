@@ -207,6 +207,44 @@ func checkAvailable(t *testing.T, p Profile, s Strategy, rng Range, seed uint64,
 	require.Less(t, failures, connects)
 }
 
+// Ports of the range whose listeners accepted a connection from a
+// destination and closed: Linux holds them against every connect()
+// (bind() made their bucket, facts fact 4); FreeBSD skips only the exact
+// 4-tuple (in_pcb_lport_dest), so toward another destination they serve
+// again. Available counts what Connect then takes.
+func TestAvailableBesideAcceptedConnections(t *testing.T) {
+	for _, tc := range []struct {
+		profile  string
+		toA, toB int
+	}{
+		{"linux", 0, 0},
+		{"freebsd", 0, 2},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			h := newHost(t, tc.profile, withRange(40000, 40001))
+			for _, port := range []uint16{40000, 40001} {
+				id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, port), SockOpts{})
+				require.NoError(t, err)
+				require.NoError(t, h.Accept(FourTuple{TCP, netip.AddrPortFrom(clientIP, port), dstA}))
+				require.NoError(t, h.CloseSocket(id))
+			}
+			for _, d := range []struct {
+				dst  netip.AddrPort
+				want int
+			}{{dstA, tc.toA}, {dstB, tc.toB}} {
+				require.Equal(t, d.want, h.Available(TCP, d.dst), "toward %s", d.dst)
+				took := 0
+				for ; took <= d.want; took++ {
+					if _, err := h.Connect(TCP, d.dst); err != nil {
+						break
+					}
+				}
+				assert.Equal(t, d.want, took, "connects toward %s", d.dst)
+			}
+		})
+	}
+}
+
 func TestAvailableAllocatesNothing(t *testing.T) {
 	h := newHost(t, "linux", func(c *HostConfig) { c.TWReuse, c.HasTWReuse = TWReuseOn, true })
 	for range 100 {
