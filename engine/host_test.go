@@ -144,6 +144,7 @@ func TestWindowsErrorsHaveWinsockNames(t *testing.T) {
 		require.NoError(t, h.Listen(TCP, a))
 		err := h.Listen(TCP, a)
 		assert.ErrorIs(t, err, ErrAddrInUse, name)
+		assert.NotErrorIs(t, err, ErrAddrNotAvail, "%s: a Winsock error is its own POSIX errno's, no other's", name)
 		assert.Equal(t, "WSAEADDRINUSE", ErrnoName(err), name)
 		assert.Contains(t, err.Error(), "WSAEADDRINUSE (Address already in use (10048))", name)
 		err = h.Close(FourTuple{TCP, a, dstA})
@@ -337,6 +338,8 @@ func TestLinuxConnectGaps(t *testing.T) {
 	gaps := map[int]int{}
 	prev := -1
 	for range 200 {
+		// 200 ms in all: one 10-second period of the port offset.
+		h.Advance(time.Millisecond)
 		c, err := h.Connect(TCP, dstA)
 		require.NoError(t, err)
 		p := int(c.Local.Port())
@@ -350,6 +353,25 @@ func TestLinuxConnectGaps(t *testing.T) {
 		seen = append(seen, g)
 	}
 	assert.ElementsMatch(t, []int{2, 4, 6, 8, 10, 12, 14, 16}, seen, "gaps %v", gaps)
+}
+
+// Each destination has its own offset (secure_ipv4_port_ephemeral hashes
+// the destination): the first connect toward one picks the same port
+// whatever was connected to elsewhere before.
+func TestLinuxDestinationsHaveTheirOwnOffset(t *testing.T) {
+	for _, before := range []int{0, 1, 3} {
+		alone := newHost(t, "linux", nil)
+		want, err := alone.Connect(TCP, dstB)
+		require.NoError(t, err)
+		mixed := newHost(t, "linux", nil)
+		for range before {
+			_, err := mixed.Connect(TCP, dstA)
+			require.NoError(t, err)
+		}
+		got, err := mixed.Connect(TCP, dstB)
+		require.NoError(t, err)
+		assert.Equal(t, want.Local.Port(), got.Local.Port(), "after %d connects toward %s", before, dstA)
+	}
 }
 
 // IP_LOCAL_PORT_RANGE (inet_sk_get_local_port_range, __inet_hash_connect):
