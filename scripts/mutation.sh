@@ -44,6 +44,10 @@ done
 SHIM
 chmod +x "$out/shim/go"
 
+# gremlins times each mutant's run against the coverage run: that one
+# must not come from go test's cache.
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-count=1"
+
 # name, directory, the subpackages' files to leave to their own runs
 runs=(
   "pcap ./engine/sim/pcap -"
