@@ -1035,3 +1035,22 @@ func TestOnTakeoverReportsTimeWaitEndedEarly(t *testing.T) {
 	h.AdvanceTo(h.Profile().TimeWait, func(t FourTuple) { expired = append(expired, t) })
 	assert.Empty(t, expired, "a TIME_WAIT taken over does not expire later")
 }
+
+// Linux's connect() walks an even count of ports by 2 ("remaining &= ~1",
+// __inet_hash_connect): in a range of 3 ports one is never reached, so
+// toward any destination 2 connections succeed and the third fails.
+func TestLinuxConnectReachesAnEvenCount(t *testing.T) {
+	for _, dst := range []netip.AddrPort{dstA, dstB, netip.MustParseAddrPort("10.0.0.30:443")} {
+		h := newHost(t, "linux", withRange(40000, 40002))
+		got := 0
+		for range 3 {
+			if _, err := h.Connect(TCP, dst); err != nil {
+				assert.ErrorIs(t, err, ErrAddrNotAvail)
+				break
+			}
+			got++
+		}
+		assert.Equal(t, 2, got, "toward %s", dst)
+		assert.Zero(t, h.Available(TCP, dst))
+	}
+}

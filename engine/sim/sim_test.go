@@ -782,3 +782,12 @@ connect c -> s:80 close server
 	assert.Len(t, client, 3)
 	assert.Equal(t, 3, released)
 }
+
+// An old duplicate's line gives its payload's length only when it has one.
+func TestOldDuplicateLine(t *testing.T) {
+	e := Event{Kind: OldDuplicate, Host: "web", Conn: 1, Flags: ACK,
+		Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.MustParseAddrPort("10.0.0.10:80"), Remote: netip.MustParseAddrPort("192.168.1.5:40000")}}
+	assert.NotContains(t, e.String(), " len ")
+	e.Flags, e.Len = PSH|ACK, 9
+	assert.Contains(t, e.String(), "[PSH|ACK] len 9")
+}
