@@ -355,6 +355,32 @@ func TestLinuxConnectGaps(t *testing.T) {
 	assert.ElementsMatch(t, []int{2, 4, 6, 8, 10, 12, 14, 16}, seen, "gaps %v", gaps)
 }
 
+// A connect() that had to probe i ports moves the perturbation on by at
+// least i + 2 (max(i, rand(0..7)*2) + 2, __inet_hash_connect): after
+// skipping 9 held ports, the next connect toward that destination starts
+// past them, even once they are free again.
+func TestLinuxPerturbationSkipsWhatWasProbed(t *testing.T) {
+	first, err := newHost(t, "linux", nil).Connect(TCP, dstA)
+	require.NoError(t, err)
+	p0 := first.Local.Port()
+	h := newHost(t, "linux", nil)
+	var held []SocketID
+	for k := range uint16(9) {
+		id, _, err := h.ListenOpts(TCP, netip.AddrPortFrom(clientIP, p0+2*k), SockOpts{})
+		require.NoError(t, err)
+		held = append(held, id)
+	}
+	c, err := h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	require.Equal(t, p0+18, c.Local.Port(), "the first port past the 9 held")
+	for _, id := range held {
+		require.NoError(t, h.CloseSocket(id))
+	}
+	c, err = h.Connect(TCP, dstA)
+	require.NoError(t, err)
+	assert.Equal(t, p0+20, c.Local.Port())
+}
+
 // Each destination has its own offset (secure_ipv4_port_ephemeral hashes
 // the destination): the first connect toward one picks the same port
 // whatever was connected to elsewhere before.
