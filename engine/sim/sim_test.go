@@ -783,11 +783,19 @@ connect c -> s:80 close server
 	assert.Equal(t, 3, released)
 }
 
-// An old duplicate's line gives its payload's length only when it has one.
+// An old duplicate's line gives its payload's length only when it has one,
+// and says what the segment reached.
 func TestOldDuplicateLine(t *testing.T) {
 	e := Event{Kind: OldDuplicate, Host: "web", Conn: 1, Flags: ACK,
 		Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.MustParseAddrPort("10.0.0.10:80"), Remote: netip.MustParseAddrPort("192.168.1.5:40000")}}
 	assert.NotContains(t, e.String(), " len ")
+	assert.Contains(t, e.String(), "finds no connection: answered with RST")
 	e.Flags, e.Len = PSH|ACK, 9
 	assert.Contains(t, e.String(), "[PSH|ACK] len 9")
+	e.State, e.Into = engine.Established, 1
+	assert.Contains(t, e.String(), "reaches #1, still open")
+	e.Into = 2
+	assert.Contains(t, e.String(), "reaches #2, a newer connection with the same 4-tuple")
+	e.State = engine.TimeWait
+	assert.Contains(t, e.String(), "reaches #2 in TIME_WAIT: acknowledged and dropped")
 }
