@@ -1080,3 +1080,26 @@ func TestLinuxConnectReachesAnEvenCount(t *testing.T) {
 		assert.Zero(t, h.Available(TCP, dst))
 	}
 }
+
+// Linux's bind(0) (inet_csk_find_open_port): odd ports first; with
+// SO_REUSEADDR the lower half of the range first, once the range has 4
+// ports or more; a one-port range gives its port.
+func TestLinuxBindZeroSmallRanges(t *testing.T) {
+	for _, tc := range []struct {
+		r    Range
+		opts SockOpts
+		want Port
+	}{
+		{Range{40000, 40003}, SockOpts{ReuseAddr: true}, 40001},
+		{Range{40000, 40000}, SockOpts{}, 40000},
+		{Range{40000, 40000}, SockOpts{ReuseAddr: true}, 40000},
+		{Range{40000, 40001}, SockOpts{}, 40001},
+	} {
+		for seed := range uint64(8) {
+			h := newHost(t, "linux", func(c *HostConfig) { c.Range, c.Seed = tc.r, seed })
+			_, a, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 0), tc.opts)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, Port(a.Port()), "%v %+v seed %d", tc.r, tc.opts, seed)
+		}
+	}
+}
