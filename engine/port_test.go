@@ -87,6 +87,8 @@ func TestClassOf(t *testing.T) {
 	assert.Equal(t, 1024, SystemPorts.Size())
 	assert.Equal(t, 48128, RegisteredPorts.Size())
 	assert.Equal(t, 16384, DynamicPorts.Size())
+	assert.Equal(t, []string{"system", "registered", "dynamic"}, []string{ClassSystem.String(), ClassRegistered.String(), ClassDynamic.String()})
+	assert.Equal(t, "Class(9)", Class(9).String(), "a value no class has prints its number")
 }
 
 func FuzzParseRange(f *testing.F) {
