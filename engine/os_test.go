@@ -200,6 +200,9 @@ func TestBindRulesPerOS(t *testing.T) {
 		{"restart, SO_REUSEADDR on both", restart(ra), wild, ra, ok, ok, ok},
 		{"an open accepted connection, SO_REUSEADDR on the new only", open(SockOpts{}), wild, ra, inUse, ok, ok},
 		{"an open connection and a TIME_WAIT, no options", openAndClosed, wild, SockOpts{}, inUse, inUse, ok},
+		// The address an open connection uses, without SO_REUSEADDR: in
+		// use everywhere.
+		{"an open accepted connection's address, no options", open(SockOpts{}), spec, SockOpts{}, inUse, inUse, inUse},
 		// Windows' default: a specific address beside the wildcard, in
 		// either order (Microsoft, "Using SO_REUSEADDR and
 		// SO_EXCLUSIVEADDRUSE"); Linux inet_rcv_saddr_equal and BSD's
