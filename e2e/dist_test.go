@@ -140,7 +140,7 @@ func TestDistOfflineReload(t *testing.T) {
 // checks for about 20 s after a navigation: too slow to wait for here.)
 func TestDistNewDeployIsNotPinned(t *testing.T) {
 	src := t.TempDir()
-	for _, name := range []string{"index.html", "loader.js", "style.css", "portplay.wasm", "wasm_exec.js"} {
+	for _, name := range web.Sources() {
 		require.NoError(t, copyFile(filepath.Join(webDir, name), filepath.Join(src, name)))
 	}
 	f, err := os.OpenFile(filepath.Join(src, "style.css"), os.O_APPEND|os.O_WRONLY, 0)

@@ -18,6 +18,9 @@ import (
 // service worker lists them. index.html refers to each by its plain name.
 var hashedFiles = []string{"portplay.wasm", "wasm_exec.js", "loader.js", "style.css"}
 
+// Sources are the files of src that BuildDist reads.
+func Sources() []string { return append([]string{"index.html", "notes.html"}, hashedFiles...) }
+
 // BuildDist writes the static bundle for any web host into out (emptied
 // first) from src, a folder that `make web` has filled: index.html with
 // content-hashed names (so a host may cache them for ever and a new deploy

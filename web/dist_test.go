@@ -19,14 +19,22 @@ import (
 
 func TestBuildDist(t *testing.T) {
 	src, out := t.TempDir(), filepath.Join(t.TempDir(), "dist")
-	for _, name := range []string{"index.html", "loader.js", "style.css", "notes.html"} {
-		data, err := os.ReadFile(name)
-		require.NoError(t, err)
+	// Exactly the files Sources names: BuildDist needs no other.
+	wasm := []byte("\x00asm\x01\x00\x00\x00 pretend")
+	for _, name := range Sources() {
+		var data []byte
+		switch name {
+		case "portplay.wasm":
+			data = wasm
+		case "wasm_exec.js":
+			data = []byte("// Go")
+		default:
+			var err error
+			data, err = os.ReadFile(name)
+			require.NoError(t, err)
+		}
 		require.NoError(t, os.WriteFile(filepath.Join(src, name), data, 0o644))
 	}
-	wasm := []byte("\x00asm\x01\x00\x00\x00 pretend")
-	require.NoError(t, os.WriteFile(filepath.Join(src, "portplay.wasm"), wasm, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(src, "wasm_exec.js"), []byte("// Go"), 0o644))
 	// A stale file from an earlier build must not survive.
 	require.NoError(t, os.MkdirAll(out, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(out, "portplay.00000000.wasm"), nil, 0o644))
