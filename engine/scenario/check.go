@@ -120,6 +120,8 @@ func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
 		return errorf(c.Pos, "%s: count %d needs every D or rate N/s to say how they are spaced", what, c.Count)
 	case c.Closer != Client && c.Closer != Server:
 		return errorf(c.Pos, "%s: close %d: want client or server", what, c.Closer)
+	case c.Upload < 0 || c.Upload > MaxUpload:
+		return errorf(c.Pos, "%s: upload %d is not from 0 to %d", what, c.Upload, MaxUpload)
 	case c.Opts != (engine.SockOpts{}) && !c.Bind:
 		return errorf(c.Pos, "%s: socket options need bind", what)
 	case c.Opts.Privileged:

@@ -17,6 +17,7 @@ import (
 const (
 	MaxDuration = 24 * time.Hour
 	MaxCount    = 10_000_000
+	MaxUpload   = 1000 // body segments of one connection
 )
 
 // linux is the profile of a host line without `profile`.
@@ -453,7 +454,7 @@ func (p *parser) connect() error {
 	var pace token // the `every` or `rate` option, if any
 	var opt token  // the first socket option, if any
 	client, _ := p.hostByName(from)
-	err = p.options(4, "at every rate count hold close", "bind "+sockFlags+" bind-no-port", func(k, v token) error {
+	err = p.options(4, "at every rate count hold close upload", "bind "+sockFlags+" bind-no-port", func(k, v token) error {
 		var err error
 		switch k.text {
 		case "bind":
@@ -483,6 +484,12 @@ func (p *parser) connect() error {
 				return p.errAt(v, "connect: count %q is not a whole number from 1 to %d", v.text, MaxCount)
 			}
 			c.Count = n
+		case "upload":
+			n, convErr := strconv.Atoi(v.text)
+			if convErr != nil || n < 0 || n > MaxUpload {
+				return p.errAt(v, "connect: upload %q is not a whole number of segments from 0 to %d", v.text, MaxUpload)
+			}
+			c.Upload = n
 		case "close":
 			switch v.text {
 			case "client":

@@ -27,7 +27,7 @@ listen web-b 80
 
 connect client -> web-a:80
 connect client -> web-b:80 at 1s rate 4/s count 10 hold 500ms close server
-connect client -> web-a:80 at 2s every 250ms count 3 bind
+connect client -> web-a:80 at 2s every 250ms count 3 bind upload 2
 `
 
 func TestParseLesson(t *testing.T) {
@@ -51,7 +51,7 @@ func TestParseLesson(t *testing.T) {
 	assert.Equal(t, []Connect{
 		{Pos: Pos{13, 1}, From: "client", To: "web-a", Port: 80, Count: 1},
 		{Pos: Pos{14, 1}, From: "client", To: "web-b", Port: 80, At: time.Second, Every: 250 * time.Millisecond, Count: 10, Hold: 500 * time.Millisecond, Closer: Server},
-		{Pos: Pos{15, 1}, From: "client", To: "web-a", Port: 80, At: 2 * time.Second, Every: 250 * time.Millisecond, Count: 3, Bind: true},
+		{Pos: Pos{15, 1}, From: "client", To: "web-a", Port: 80, At: 2 * time.Second, Every: 250 * time.Millisecond, Count: 3, Bind: true, Upload: 2},
 	}, sc.Connects)
 }
 
@@ -152,12 +152,14 @@ func TestParseErrors(t *testing.T) {
 		{"absurd rate", hosts + "connect c -> s:80 rate 1e9/s count 2", 3, 24, "more than 1000000/s"},
 		{"count zero", hosts + "connect c -> s:80 count 0", 3, 25, `count "0"`},
 		{"count huge", hosts + "connect c -> s:80 count 99999999 every 1ms", 3, 25, "from 1 to 10000000"},
+		{"upload not a number", hosts + "connect c -> s:80 upload big", 3, 26, `upload "big" is not a whole number of segments from 0 to 1000`},
+		{"upload huge", hosts + "connect c -> s:80 upload 1001", 3, 26, `upload "1001"`},
 		{"close who", hosts + "connect c -> s:80 close both", 3, 25, "want client or server"},
 		{"timewait 0", "host a 1.2.3.4 timewait 0s", 1, 25, "timewait must be more than 0"},
 		{"timestamps maybe", "host a 1.2.3.4 timestamps maybe", 1, 27, `timestamps "maybe": want on or off`},
 		{"timewait negative", "host a 1.2.3.4 timewait -1s", 1, 25, "negative"},
 		{"bind twice", hosts + "connect c -> s:80 bind bind", 3, 24, "bind is given twice"},
-		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, bind`},
+		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, upload, bind`},
 		{"bind without ephemeral ports", hosts + "connect c -> s:80 bind\nephemeral off", 3, 1, "bind needs ephemeral ports"},
 		{"bind in the thought experiment", hosts + "connect c -> s:80 bind\nephemeral serial", 3, 1, "bind needs ephemeral ports"},
 		{"second address not an address", "host a 10.0.0.1,10.0.0.x", 1, 17, `"10.0.0.x" is not an IP address`},
@@ -318,6 +320,7 @@ func TestCheck(t *testing.T) {
 		{"count 0", func(sc *Scenario) { sc.Connects[0].Count = 0 }, "count 0 is not from 1 to 10000000"},
 		{"count without pacing", func(sc *Scenario) { sc.Connects[0].Every = 0 }, "count 3 needs every D"},
 		{"negative hold", func(sc *Scenario) { sc.Connects[0].Hold = -time.Second }, "hold -1s is negative"},
+		{"negative upload", func(sc *Scenario) { sc.Connects[0].Upload = -1 }, "upload -1 is not from 0 to 1000"},
 		{"too late", func(sc *Scenario) { sc.Connects[0].At = 25 * time.Hour }, "at 25h0m0s is longer than the limit"},
 		{"unknown closer", func(sc *Scenario) { sc.Connects[0].Closer = 7 }, "close 7: want client or server"},
 		{"bind, ephemeral off", func(sc *Scenario) { sc.Ports = NoEphemeral }, "connect client -> web:80: bind needs ephemeral ports"},

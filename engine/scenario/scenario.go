@@ -178,7 +178,7 @@ func (s Side) String() string {
 }
 
 // Connect is a `connect CLIENT -> SERVER:PORT [at D] [every D | rate N/s]
-// [count N] [hold D] [close client|server] [bind [reuseaddr] [reuseport]
+// [count N] [hold D] [close client|server] [upload N] [bind [reuseaddr] [reuseport]
 // [exclusive] [bind-no-port]]` line: count connections, the first at At, then one every
 // Every. The destination may be written ADDRESS:PORT, one of a host's
 // addresses.
@@ -193,6 +193,11 @@ type Connect struct {
 	Count  int
 	Hold   time.Duration // how long the connection stays open after the response
 	Closer Side
+	// Upload is how many body segments the client sends after its
+	// request, one every link latency, while the server answers after its
+	// service time without waiting for them: both directions of the
+	// connection carry data at once (TCP is full duplex). 0: none.
+	Upload int
 	// Bind: the client calls bind() with port 0 and then connect() from
 	// that socket, rather than connect() alone. bind(0) takes a port no
 	// other socket uses, so the port is held toward every destination

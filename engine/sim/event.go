@@ -135,6 +135,9 @@ type Event struct {
 	// network this much longer (a scenario's `duplicate`): it arrives at
 	// Arrive as an OldDuplicate.
 	Delay time.Duration
+	// Upload is for the Packet carrying a request: the bytes of its body,
+	// which follow in later segments of BodyLen (a connect line's upload).
+	Upload int
 	// Into is for OldDuplicate: the connection holding the 4-tuple when
 	// the copy arrived; 0 for none.
 	Into int
@@ -177,6 +180,8 @@ func (e Event) String() string {
 			fmt.Fprintf(&b, " len %d", e.Len)
 		}
 		switch {
+		case e.Upload > 0:
+			fmt.Fprintf(&b, " (request; a %d-byte body follows)", e.Upload)
 		case e.Retransmit:
 			b.WriteString(" (retransmission)")
 		case e.Delay > 0:

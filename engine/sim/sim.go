@@ -1,8 +1,9 @@
 // Package sim runs a scenario as a deterministic discrete-event network on
 // top of the allocation engine: hosts, listeners, clients that open TCP
 // connections (three-way handshake, one request, one response, the close
-// with TIME_WAIT on the side that closes first), link latency and server
-// time. It reports what happens as a stream of Events with simulated
+// with TIME_WAIT on the side that closes first; with an upload, the
+// request's body flowing to the server while its response comes back),
+// link latency and server time. It reports what happens as a stream of Events with simulated
 // timestamps; the same scenario gives the same events, every time.
 //
 // Without ephemeral ports (lesson 4's counterfactuals, scenario.Ports)
@@ -35,10 +36,12 @@ import (
 // linux is the profile of a host without one (as engine.NewHost takes it).
 var linux, _ = engine.ProfileByName("linux")
 
-// Payload sizes of the one request and one response of a connection.
+// Payload sizes of the one request and one response of a connection, and
+// of each segment of an upload (a connect line's upload option).
 const (
 	RequestLen  = 120
 	ResponseLen = 1400
+	BodyLen     = 1400
 )
 
 // Stats sum up a run.
@@ -138,6 +141,11 @@ type conn struct {
 	// (scenario.Serial) when its SYN joined the server's backlog.
 	queuedAt time.Duration
 	waited   time.Duration
+	// upload is how many of the upload's segments the client has yet to
+	// send; answered: the response arrived while some were left, so the
+	// close waits for the last.
+	upload   int
+	answered bool
 }
 
 // New prepares a run of sc, which it checks first (scenario.Check: a
@@ -312,6 +320,7 @@ const (
 	actFinResend                         // a: conn slot (the peer's FIN, unacknowledged)
 	actFinAgainArrive                    // a: conn slot
 	actCopyArrive                        // a: index into copies
+	actBodySend                          // a: conn slot (the client's next upload segment)
 )
 
 type action struct {
@@ -760,7 +769,28 @@ func (s *Sim) step(k actKind, slot int32) {
 	case actSynAckArrive:
 		s.state(c.client, c, engine.Established)
 		s.send(c.client, c, ACK, 0, 0, -1)
-		s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
+		if c.upload = spec.Upload; c.upload > 0 {
+			// A request with a body: its segments follow one latency
+			// apart, and the server does not wait for them to answer, so
+			// data flows both ways at once. TCP is full duplex: each
+			// direction has its own sequence numbers and window (RFC 9293
+			// §2.2 and §3.1), and neither waits for the other.
+			if s.sink != nil {
+				s.emit(Event{Kind: Packet, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Flags: PSH | ACK, Len: RequestLen, Arrive: s.now + s.sc.Latency, Upload: c.upload * BodyLen})
+			}
+			s.pushArrival(actReqArrive, slot)
+			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
+		} else {
+			s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
+		}
+	case actBodySend:
+		s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
+		if c.upload--; c.upload > 0 {
+			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
+		} else if c.answered {
+			// The response came first: close once the last segment is in.
+			s.push(s.now+s.sc.Latency+spec.Hold, actCloseStart, slot, 0)
+		}
 	case actReqArrive:
 		s.state(c.server, c, engine.Established)
 		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
@@ -779,7 +809,11 @@ func (s *Sim) step(k actKind, slot int32) {
 		if s.sink != nil {
 			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
 		}
-		s.push(s.now+spec.Hold, actCloseStart, slot, 0)
+		if c.upload > 0 {
+			c.answered = true // the upload's last segment closes it
+		} else {
+			s.push(s.now+spec.Hold, actCloseStart, slot, 0)
+		}
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
 			// The conversation is over: the one port listens again and
 			// takes the SYN that waited longest.

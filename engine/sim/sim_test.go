@@ -799,3 +799,56 @@ func TestOldDuplicateLine(t *testing.T) {
 	e.State = engine.TimeWait
 	assert.Contains(t, e.String(), "reaches #2 in TIME_WAIT: acknowledged and dropped")
 }
+
+// With an upload, the client's body segments and the server's response are
+// in flight on the same connection in opposite directions at the same
+// instant (TCP is full duplex, RFC 9293 §3.1), in every port mode, and the
+// connection closes only once the last body segment is in.
+func TestUploadFlowsWhileTheResponseComesBack(t *testing.T) {
+	const src = `duration 10s
+latency 20ms
+host laptop 192.168.1.5
+host web 10.0.0.10
+listen web 80 service 100ms
+connect laptop -> web:80 at 100ms upload 10
+`
+	for _, ports := range scenario.PortModes {
+		t.Run(ports.String(), func(t *testing.T) {
+			sc, err := scenario.Parse(src)
+			require.NoError(t, err)
+			sc.Ports = ports
+			evs, st := runScenario(t, sc, sc.Duration)
+			require.Equal(t, 1, st.Completed)
+			var up, down []Event
+			var fin time.Duration
+			for _, e := range evs {
+				switch {
+				case e.Kind == Packet && e.Len > 0 && e.Host == "laptop":
+					up = append(up, e)
+				case e.Kind == Packet && e.Len > 0 && e.Host == "web":
+					down = append(down, e)
+				case e.Kind == Packet && e.Flags&FIN != 0 && fin == 0:
+					fin = e.At
+				}
+			}
+			require.Len(t, up, 11, "the request and its 10 body segments")
+			assert.Equal(t, 10*BodyLen, up[0].Upload)
+			for _, u := range up[1:] {
+				assert.Equal(t, BodyLen, u.Len)
+				assert.Zero(t, u.Upload)
+			}
+			require.Len(t, down, 1)
+			resp := down[0]
+			both := 0
+			for _, u := range up {
+				// In flight at the same instant: each left before the
+				// other arrived.
+				if u.At < resp.Arrive && resp.At < u.Arrive {
+					both++
+				}
+			}
+			assert.Positive(t, both, "a body segment in flight while the response is")
+			assert.GreaterOrEqual(t, fin, up[len(up)-1].Arrive, "the close waits for the upload")
+		})
+	}
+}

@@ -56,6 +56,9 @@ type Capture struct {
 type tcpConn struct {
 	client, server netip.AddrPort
 	ends           [2]tcpEnd // client, server
+	// body is how many bytes of the request's body (sim.Event.Upload) the
+	// client has yet to send: its next data segments carry them.
+	body int
 }
 
 type tcpEnd struct {
@@ -162,7 +165,16 @@ func (c *Capture) Add(e sim.Event) {
 		me.inflight = append(me.inflight, sent{e.Arrive, me.next})
 	}
 
-	data := c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, payload(e.Len, side == 0, tc.server))
+	var data []byte
+	if side == 0 && tc.body > 0 && e.Len > 0 {
+		tc.body -= e.Len
+		data = c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, body(e.Len))
+	} else {
+		data = c.frame(e.Tuple.Local.Addr(), e.Tuple.Remote.Addr(), tcp, payload(e.Len, side == 0, tc.server, e.Upload))
+		if e.Upload > 0 {
+			tc.body = e.Upload
+		}
+	}
 	ts := Epoch.Add(e.At)
 	var h [16]byte
 	binary.LittleEndian.PutUint32(h[0:], uint32(ts.Unix()))
@@ -276,16 +288,17 @@ func isn(seed uint64, conn, end int) uint32 {
 }
 
 // payload is n bytes of application data: on port 80, an HTTP request from
-// the client or a response from the server, padded to n bytes, so that
-// Wireshark shows a web conversation; otherwise zero bytes.
-func payload(n int, fromClient bool, server netip.AddrPort) []byte {
+// the client (a POST with a body of upload bytes to follow, if upload) or a
+// response from the server, padded to n bytes, so that Wireshark shows a
+// web conversation; otherwise zero bytes.
+func payload(n int, fromClient bool, server netip.AddrPort, upload int) []byte {
 	if n == 0 {
 		return nil
 	}
 	if server.Port() == 80 {
 		var s string
 		if fromClient {
-			s = httpRequest(n, server.Addr())
+			s = httpRequest(n, server.Addr(), upload)
 		} else {
 			s = httpResponse(n)
 		}
@@ -296,8 +309,14 @@ func payload(n int, fromClient bool, server netip.AddrPort) []byte {
 	return make([]byte, n)
 }
 
-func httpRequest(n int, host netip.Addr) string {
+// body is n bytes of a request's body, following its head.
+func body(n int) []byte { return []byte(strings.Repeat("u", n)) }
+
+func httpRequest(n int, host netip.Addr, upload int) string {
 	head := "GET / HTTP/1.1\r\nHost: " + host.String() + "\r\nUser-Agent: portsim\r\nX-Padding: "
+	if upload > 0 {
+		head = "POST / HTTP/1.1\r\nHost: " + host.String() + "\r\nUser-Agent: portsim\r\nContent-Length: " + strconv.Itoa(upload) + "\r\nX-Padding: "
+	}
 	const end = "\r\n\r\n"
 	if pad := n - len(head) - len(end); pad >= 0 {
 		return head + strings.Repeat("x", pad) + end

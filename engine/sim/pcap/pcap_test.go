@@ -24,24 +24,26 @@ func TestHTTPPayloadIsExactlyTheLength(t *testing.T) {
 	tests := []struct {
 		n          int
 		fromClient bool
+		upload     int
 		prefix     string
 	}{
-		{sim.RequestLen, true, "GET / HTTP/1.1\r\nHost: 10.0.0.10\r\n"},
-		{sim.ResponseLen, false, "HTTP/1.1 200 OK\r\n"},
-		{99, false, "HTTP/1.1 200 OK\r\n"}, // the body's length changes digits
-		{10, true, "\x00"},                 // too short for a request: zero bytes
+		{sim.RequestLen, true, 0, "GET / HTTP/1.1\r\nHost: 10.0.0.10\r\n"},
+		{sim.RequestLen, true, 16800, "POST / HTTP/1.1\r\nHost: 10.0.0.10\r\nUser-Agent: portsim\r\nContent-Length: 16800\r\n"},
+		{sim.ResponseLen, false, 0, "HTTP/1.1 200 OK\r\n"},
+		{99, false, 0, "HTTP/1.1 200 OK\r\n"}, // the body's length changes digits
+		{10, true, 0, "\x00"},                 // too short for a request: zero bytes
 		// The shortest request and response: no padding, an empty body.
-		{len("GET / HTTP/1.1\r\nHost: 10.0.0.10\r\nUser-Agent: portsim\r\nX-Padding: \r\n\r\n"), true, "GET / HTTP/1.1\r\n"},
-		{len("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"), false, "HTTP/1.1 200 OK\r\n"},
-		{10, false, "\x00"},
+		{len("GET / HTTP/1.1\r\nHost: 10.0.0.10\r\nUser-Agent: portsim\r\nX-Padding: \r\n\r\n"), true, 0, "GET / HTTP/1.1\r\n"},
+		{len("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"), false, 0, "HTTP/1.1 200 OK\r\n"},
+		{10, false, 0, "\x00"},
 	}
 	for _, tt := range tests {
-		p := payload(tt.n, tt.fromClient, server)
+		p := payload(tt.n, tt.fromClient, server, tt.upload)
 		assert.Len(t, p, tt.n)
 		assert.True(t, bytes.HasPrefix(p, []byte(tt.prefix)), "%q", p)
 	}
-	assert.Equal(t, make([]byte, 50), payload(50, true, netip.MustParseAddrPort("10.0.0.10:5432")), "zero bytes off port 80")
-	resp := string(payload(99, false, server))
+	assert.Equal(t, make([]byte, 50), payload(50, true, netip.MustParseAddrPort("10.0.0.10:5432"), 0), "zero bytes off port 80")
+	resp := string(payload(99, false, server, 0))
 	head, body, ok := strings.Cut(resp, "\r\n\r\n")
 	require.True(t, ok)
 	assert.Contains(t, head, "Content-Length: "+strconv.Itoa(len(body)))
@@ -229,4 +231,61 @@ func TestCaptureReadsAsTCP(t *testing.T) {
 	_, _, err = r.ReadPacketData()
 	assert.ErrorIs(t, err, io.EOF, "one record per Packet event")
 	assert.True(t, subSecond, "some packet is sent between whole seconds")
+}
+
+// An upload's segments follow its request's head in the client's sequence
+// space while the response comes back: each direction numbers its own
+// bytes, and every segment acknowledges what had reached its sender (TCP
+// is full duplex, RFC 9293 §3.1).
+func TestUploadAndResponseShareTheConnectionBothWays(t *testing.T) {
+	sc, err := scenario.Parse(`duration 10s
+latency 20ms
+host laptop 192.168.1.5
+host web 10.0.0.10
+listen web 80 service 100ms
+connect laptop -> web:80 at 100ms upload 10
+`)
+	require.NoError(t, err)
+	var b bytes.Buffer
+	_, err = Write(&b, sc, sc.Duration)
+	require.NoError(t, err)
+	r, err := pcapgo.NewReader(&b)
+	require.NoError(t, err)
+	var up, down []*layers.TCP // the client's and the server's data segments
+	var body []byte
+	for {
+		data, _, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		tcp := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default).Layer(layers.LayerTypeTCP).(*layers.TCP)
+		switch {
+		case tcp.DstPort == 80 && len(tcp.Payload) > 0:
+			if len(up) > 0 {
+				body = append(body, tcp.Payload...)
+			}
+			up = append(up, tcp)
+		case tcp.SrcPort == 80 && len(tcp.Payload) > 0:
+			down = append(down, tcp)
+		}
+	}
+	require.Len(t, up, 11, "the request's head and its body's 10 segments")
+	require.Len(t, down, 1)
+	head := string(up[0].Payload)
+	assert.Contains(t, head, "POST / HTTP/1.1\r\n")
+	assert.Contains(t, head, "Content-Length: "+strconv.Itoa(10*sim.BodyLen)+"\r\n")
+	assert.Len(t, body, 10*sim.BodyLen, "the body Content-Length announced")
+	for i := 1; i < len(up); i++ {
+		assert.Equal(t, up[i-1].Seq+uint32(len(up[i-1].Payload)), up[i].Seq, "segment %d follows the one before", i)
+	}
+	// The response leaves while the upload goes on, and the segments after
+	// it acknowledge it once it has reached the client.
+	resp := down[0]
+	var acked bool
+	for _, u := range up {
+		assert.LessOrEqual(t, u.Ack, resp.Seq+sim.ResponseLen)
+		acked = acked || u.Ack == resp.Seq+sim.ResponseLen
+	}
+	assert.True(t, acked, "a body segment acknowledges the response")
+	assert.Less(t, resp.Ack, up[len(up)-1].Seq, "the response left before the upload's last segment reached web")
 }
