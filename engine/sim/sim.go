@@ -142,10 +142,10 @@ type conn struct {
 	queuedAt time.Duration
 	waited   time.Duration
 	// upload is how many of the upload's segments the client has yet to
-	// send; answered: the response arrived while some were left, so the
-	// close waits for the last.
-	upload   int
-	answered bool
+	// send; uploaded: the last has reached the server; answered: the
+	// response reached the client before that, so the close waits for it.
+	upload             int
+	uploaded, answered bool
 }
 
 // New prepares a run of sc, which it checks first (scenario.Check: a
@@ -321,6 +321,7 @@ const (
 	actFinAgainArrive                    // a: conn slot
 	actCopyArrive                        // a: index into copies
 	actBodySend                          // a: conn slot (the client's next upload segment)
+	actBodyArrive                        // a: conn slot (the upload's last segment)
 )
 
 type action struct {
@@ -773,8 +774,11 @@ func (s *Sim) step(k actKind, slot int32) {
 			// A request with a body: its segments follow one latency
 			// apart, and the server does not wait for them to answer, so
 			// data flows both ways at once. TCP is full duplex: each
-			// direction has its own sequence numbers and window (RFC 9293
-			// §2.2 and §3.1), and neither waits for the other.
+			// direction has its own sequence numbers and window (a
+			// segment carries its sender's sequence number, its
+			// acknowledgment of the other direction and its own window,
+			// RFC 9293 §3.1; SND and RCV variables apart, §3.3.1), and
+			// neither waits for the other.
 			if s.sink != nil {
 				s.emit(Event{Kind: Packet, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Flags: PSH | ACK, Len: RequestLen, Arrive: s.now + s.sc.Latency, Upload: c.upload * BodyLen})
 			}
@@ -784,16 +788,28 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 		}
 	case actBodySend:
-		s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
 		if c.upload--; c.upload > 0 {
+			s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
 			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
-		} else if c.answered {
+		} else {
+			s.send(c.client, c, PSH|ACK, BodyLen, actBodyArrive, slot)
+		}
+	case actBodyArrive:
+		c.uploaded = true
+		if s.sc.Ports == scenario.Serial {
+			// The thought experiment's port carries one direction at a
+			// time (half duplex): it answers once the whole request is in.
+			s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
+		}
+		if c.answered {
 			// The response came first: close once the last segment is in.
-			s.push(s.now+s.sc.Latency+spec.Hold, actCloseStart, slot, 0)
+			s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 		}
 	case actReqArrive:
 		s.state(c.server, c, engine.Established)
-		s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
+		if spec.Upload == 0 || s.sc.Ports != scenario.Serial {
+			s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
+		}
 	case actRespSend:
 		s.send(c.server, c, PSH|ACK, ResponseLen, actRespArrive, slot)
 		if d, ok := s.dup[c.id]; ok {
@@ -809,7 +825,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		if s.sink != nil {
 			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
 		}
-		if c.upload > 0 {
+		if spec.Upload > 0 && !c.uploaded {
 			c.answered = true // the upload's last segment closes it
 		} else {
 			s.push(s.now+spec.Hold, actCloseStart, slot, 0)
