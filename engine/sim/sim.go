@@ -142,10 +142,12 @@ type conn struct {
 	queuedAt time.Duration
 	waited   time.Duration
 	// upload is how many of the upload's segments the client has yet to
-	// send; uploaded: the last has reached the server; answered: the
-	// response reached the client before that, so the close waits for it.
-	upload             int
-	uploaded, answered bool
+	// send; uploaded is when the last reaches the server, once it is sent;
+	// answered: the response reached the client before it was, so its
+	// send schedules the close.
+	upload   int
+	uploaded time.Duration
+	answered bool
 }
 
 // New prepares a run of sc, which it checks first (scenario.Check: a
@@ -321,7 +323,6 @@ const (
 	actFinAgainArrive                    // a: conn slot
 	actCopyArrive                        // a: index into copies
 	actBodySend                          // a: conn slot (the client's next upload segment)
-	actBodyArrive                        // a: conn slot (the upload's last segment)
 )
 
 type action struct {
@@ -788,22 +789,23 @@ func (s *Sim) step(k actKind, slot int32) {
 			s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 		}
 	case actBodySend:
+		// The last segment's arrival changes what happens next, but is
+		// no action of its own (Next would wake for a moment without an
+		// event): what follows it is scheduled now.
+		s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
 		if c.upload--; c.upload > 0 {
-			s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
 			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
-		} else {
-			s.send(c.client, c, PSH|ACK, BodyLen, actBodyArrive, slot)
+			break
 		}
-	case actBodyArrive:
-		c.uploaded = true
+		c.uploaded = s.now + s.sc.Latency
 		if s.sc.Ports == scenario.Serial {
 			// The thought experiment's port carries one direction at a
 			// time (half duplex): it answers once the whole request is in.
-			s.push(s.now+s.specs[c.spec].service, actRespSend, slot, 0)
+			s.push(c.uploaded+s.specs[c.spec].service, actRespSend, slot, 0)
 		}
 		if c.answered {
 			// The response came first: close once the last segment is in.
-			s.push(s.now+spec.Hold, actCloseStart, slot, 0)
+			s.push(c.uploaded+spec.Hold, actCloseStart, slot, 0)
 		}
 	case actReqArrive:
 		s.state(c.server, c, engine.Established)
@@ -825,9 +827,12 @@ func (s *Sim) step(k actKind, slot int32) {
 		if s.sink != nil {
 			s.emit(Event{Kind: Done, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Wait: c.waited})
 		}
-		if spec.Upload > 0 && !c.uploaded {
-			c.answered = true // the upload's last segment closes it
-		} else {
+		switch {
+		case spec.Upload > 0 && c.upload > 0:
+			c.answered = true // the upload's last segment schedules the close
+		case spec.Upload > 0:
+			s.push(max(s.now, c.uploaded)+spec.Hold, actCloseStart, slot, 0)
+		default:
 			s.push(s.now+spec.Hold, actCloseStart, slot, 0)
 		}
 		if srv := s.hosts[c.server]; s.sc.Ports == scenario.Serial {
