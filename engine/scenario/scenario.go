@@ -194,9 +194,9 @@ type Connect struct {
 	Hold   time.Duration // how long the connection stays open after the response
 	Closer Side
 	// Upload is how many body segments the client sends after its
-	// request, one every link latency, while the server answers after its
-	// service time without waiting for them: both directions of the
-	// connection carry data at once (TCP is full duplex). 0: none.
+	// request, one every 18 ms (sim.BodyGap), while the server answers
+	// after its service time without waiting for them: both directions
+	// of the connection carry data at once (TCP is full duplex). 0: none.
 	Upload int
 	// Bind: the client calls bind() with port 0 and then connect() from
 	// that socket, rather than connect() alone. bind(0) takes a port no

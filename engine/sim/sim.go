@@ -44,6 +44,11 @@ const (
 	BodyLen     = 1400
 )
 
+// BodyGap is the time between an upload's segments: a pace of the
+// simulation's, slow enough to watch (a real sender sends as fast as its
+// window and the network allow).
+const BodyGap = 18 * time.Millisecond
+
 // Stats sum up a run.
 type Stats struct {
 	Started   int           // connections whose client tried to connect
@@ -772,7 +777,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		s.state(c.client, c, engine.Established)
 		s.send(c.client, c, ACK, 0, 0, -1)
 		if c.upload = spec.Upload; c.upload > 0 {
-			// A request with a body: its segments follow one latency
+			// A request with a body: its segments follow BodyGap
 			// apart, and the server does not wait for them to answer, so
 			// data flows both ways at once. TCP is full duplex: each
 			// direction has its own sequence numbers and window (a
@@ -784,7 +789,7 @@ func (s *Sim) step(k actKind, slot int32) {
 				s.emit(Event{Kind: Packet, Host: s.hosts[c.client].name, Conn: c.id, Tuple: c.tuple, Flags: PSH | ACK, Len: RequestLen, Arrive: s.now + s.sc.Latency, Upload: c.upload * BodyLen})
 			}
 			s.pushArrival(actReqArrive, slot)
-			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
+			s.push(s.now+BodyGap, actBodySend, slot, 0)
 		} else {
 			s.send(c.client, c, PSH|ACK, RequestLen, actReqArrive, slot)
 		}
@@ -794,7 +799,7 @@ func (s *Sim) step(k actKind, slot int32) {
 		// event): what follows it is scheduled now.
 		s.send(c.client, c, PSH|ACK, BodyLen, 0, -1)
 		if c.upload--; c.upload > 0 {
-			s.push(s.now+s.sc.Latency, actBodySend, slot, 0)
+			s.push(s.now+BodyGap, actBodySend, slot, 0)
 			break
 		}
 		c.uploaded = s.now + s.sc.Latency
