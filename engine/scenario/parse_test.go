@@ -235,6 +235,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("host a 10.0.0.1 timestamps off\nhost b 10.0.0.2 timestamps on\nlisten b 80\nconnect a -> b:80 bind reuseaddr")
 	f.Add("host a 10.0.0.1 range 40000-40001\nhost b 10.0.0.2,10.0.0.3\nlisten b 0.0.0.0:80\nconnect a -> b:80 bind bind-no-port every 1s count 3\nconnect a -> 10.0.0.3:80 bind-no-port bind")
 	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 80\nconnect a -> b:80 count 2 every 1s\nlose 1 last-ack\nduplicate 2 response 3s\nlose 2 last-ack")
+	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 80\nconnect a -> b:80 count 2 every 1s upload 3\nephemeral serial")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {
