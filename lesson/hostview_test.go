@@ -192,8 +192,8 @@ func TestInspectListsTheSockets(t *testing.T) {
 	assert.False(t, s.View().Inspect.OK, "nothing pointed at, nothing pinned")
 }
 
-// wantRows are the rows host h's box lists at now: listeners, waiting
-// connections (by number), connections at work (by number), then the
+// wantRows are the rows host h's box lists at now: listeners,
+// connections at work (by number), waiting connections (by number), then the
 // first to have entered TIME_WAIT (by number among themselves), at most
 // maxRows. The TIME_WAIT order and each countdown come from the events.
 func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
@@ -211,10 +211,6 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 	for _, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}
-	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
-		w := h.waiting[id]
-		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: names[id], Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason})
-	}
 	row := func(c connState) SocketRow {
 		return SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: names[c.id], Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local)}
@@ -223,6 +219,10 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 		if c := h.conns[id]; c.state != engine.TimeWait {
 			rows = append(rows, row(c))
 		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+		w := h.waiting[id]
+		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: names[id], Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason})
 	}
 	var tw []SocketRow
 	listed := map[int]bool{}

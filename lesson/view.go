@@ -559,6 +559,17 @@ func (s *Session) helpLines() [][2]string {
 	}
 }
 
+// connRow is c's row in h's box.
+func (s *Session) connRow(h *hostState, c connState) SocketRow {
+	p := s.run.play
+	row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
+		Inbound: slices.Contains(h.listens, c.tuple.Local)}
+	if c.state == engine.TimeWait {
+		row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
+	}
+	return row
+}
+
 // hostView fills hv with h's box, reusing hv's rows.
 func (s *Session) hostView(hv *HostView, h *hostState) {
 	p := s.run.play
@@ -570,26 +581,27 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
 	}
 	hv.Keep = min(len(rows), maxRows)
-	if len(h.waiting) > 0 {
+	hv.Total = len(rows) + len(h.waiting) + len(h.conns)
+	rows = rows[:min(len(rows), maxRows)]
+	// Then the connections under way, those waiting for their 4-tuple, and
+	// those in TIME_WAIT: a box too short for all keeps what is happening.
+	active, tw := h.firstRows(maxRows-len(rows), s.scratch[0], s.scratch[1])
+	for _, c := range active {
+		rows = append(rows, s.connRow(h, c))
+	}
+	if len(h.waiting) > 0 && len(rows) < maxRows {
 		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+			if len(rows) == maxRows {
+				break
+			}
 			e := h.waiting[id]
 			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
 		}
 	}
-	hv.Total = len(rows) + len(h.conns)
-	rows = rows[:min(len(rows), maxRows)]
-	room := maxRows - len(rows)
-	s.scratch[0], s.scratch[1] = h.firstRows(room, s.scratch[0], s.scratch[1])
-	shown := append(s.scratch[0], s.scratch[1]...)
-	for _, c := range shown[:min(len(shown), room)] {
-		row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
-			Inbound: slices.Contains(h.listens, c.tuple.Local)}
-		if c.state == engine.TimeWait {
-			row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
-		}
-		rows = append(rows, row)
+	for _, c := range tw[:min(len(tw), maxRows-len(rows))] {
+		rows = append(rows, s.connRow(h, c))
 	}
-	s.scratch[0] = shown[:0]
+	s.scratch[0], s.scratch[1] = active[:0], tw[:0]
 	hv.Rows = rows
 	hv.LastErr = h.fail.Err
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
