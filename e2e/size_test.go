@@ -25,8 +25,12 @@ import (
 // paths, 1.155 with lesson 7's third round, 1.161 with the class
 // session's panel (issue 24: 60 KB of code, 21 KB gzipped, through the
 // browser's fetch and EventSource rather than Go's HTTP client, which
-// would add 46%); the budget is that plus a small margin.
-const sizeBudget = 1.17
+// would add 46%), 1.175 with the presenter's notes, lessons 3-5's new
+// steps and the per-OS engine (issues 21 and 22); the budget is that plus
+// a small margin. What could give some back: encoding/json (84 KB of
+// code more than the floor) and image/png's encoder (36 KB) done by the
+// page's own JSON and canvas in the browser.
+const sizeBudget = 1.18
 
 // TestWasmSizeAgainstFontFloor keeps the size budget and writes the
 // sizes to build/size.txt, with what the app adds to the floor by package.
