@@ -180,7 +180,7 @@ var quantities = map[string]func(r *Run) string{
 	// Which of the two runs without ephemeral ports took longer, and why.
 	"slower": func(r *Run) string {
 		if r.Without.LastDone > r.Serial.LastDone {
-			return "real TCP is the slower, since a client's next connection waits out its last 4-tuple's TIME_WAIT"
+			return "real TCP without them is slower than the thought experiment, since a client's next connection waits out its last 4-tuple's TIME_WAIT"
 		}
 		why := "the server talks to clients side by side"
 		if r.WithoutTakeovers > 0 {
@@ -188,7 +188,7 @@ var quantities = map[string]func(r *Run) string{
 			// once (facts/ports.md §2 tcp_twsk_unique, fact 9).
 			why += ", and Linux lets a port bound first take over its own TIME_WAIT"
 		}
-		return "real TCP is the faster: " + why
+		return "real TCP without them is faster than the thought experiment: " + why
 	},
 	// The error a connect() gets when the client's range is used up:
 	// EADDRNOTAVAIL on Unix, WSAENOBUFS on Windows (docs/facts-extra.md).
