@@ -77,14 +77,20 @@ func TestRoomActions(t *testing.T) {
 			name: "the reveal: right with the second round's vote",
 			steps: []step{{join(1), nil}, {ask(q1), nil}, {vote(1, 1, 1, 0), nil}, {second, nil}, {vote(1, 1, 2, 1), nil},
 				{reveal, nil}, {vote(1, 1, 2, 2), ErrRoundClosed}, {second, ErrRevealed}},
-			teacher: TeacherView{Devices: 1, Phase: Revealed, Question: 1, Round: 2, Voted: 1, Votes: 2, Tallies: [][]int{{1, 0, 0}, {0, 1, 0}}, Truth: "b", Why: "because"},
+			teacher: TeacherView{Devices: 1, Phase: Revealed, Question: 1, Round: 2, Voted: 1, Votes: 2, Tallies: [][]int{{1, 0, 0}, {0, 1, 0}}, Truth: "b", Why: "because", Played: 2},
 			device:  DeviceView{Phase: Revealed, Question: 1, Round: 2, Vote: 1, Earlier: 0, Verdict: VerdictRight, Truth: "b", Why: "because"},
 		},
 		{
 			name:    "the reveal: the first round's vote stands when the second has none",
 			steps:   []step{{join(1), nil}, {ask(q1), nil}, {vote(1, 1, 1, 2), nil}, {second, nil}, {reveal, nil}},
-			teacher: TeacherView{Devices: 1, Phase: Revealed, Question: 1, Round: 2, Voted: 0, Votes: 1, Tallies: [][]int{{0, 0, 1}, {0, 0, 0}}, Truth: "b", Why: "because"},
+			teacher: TeacherView{Devices: 1, Phase: Revealed, Question: 1, Round: 2, Voted: 0, Votes: 1, Tallies: [][]int{{0, 0, 1}, {0, 0, 0}}, Truth: "b", Why: "because", Played: 3},
 			device:  DeviceView{Phase: Revealed, Question: 1, Round: 2, Vote: -1, Earlier: 2, Verdict: VerdictWrong, Truth: "b", Why: "because"},
+		},
+		{
+			name:    "the reveal plays the first of equally chosen answers",
+			steps:   []step{{join(1), nil}, {join(2), nil}, {ask(q1), nil}, {vote(1, 1, 1, 2), nil}, {vote(2, 1, 1, 1), nil}, {reveal, nil}},
+			teacher: TeacherView{Devices: 2, Phase: Revealed, Question: 1, Round: 1, Voted: 2, Votes: 2, Tallies: [][]int{{0, 1, 1}}, Truth: "b", Why: "because", Played: 2},
+			device:  DeviceView{Phase: Revealed, Question: 1, Round: 1, Vote: 2, Earlier: -1, Verdict: VerdictWrong, Truth: "b", Why: "because"},
 		},
 		{
 			name:    "the reveal without a vote",

@@ -109,6 +109,10 @@ type TeacherView struct {
 	Tallies [][]int `json:"tallies,omitempty"`
 	Truth   string  `json:"truth,omitempty"`
 	Why     string  `json:"why,omitempty"`
+	// Played is, once revealed, the answer the projector plays: the choice
+	// most devices chose in the last round anyone voted in (the first of
+	// equals), numbered from 1; 0 when nobody voted.
+	Played int `json:"played,omitempty"`
 }
 
 // TeacherView returns what the projector shows now, and a channel closed
@@ -133,7 +137,7 @@ func (r *Room) TeacherView(secret string) (TeacherView, <-chan struct{}, error) 
 			v.Tallies = nil
 		}
 		if q.revealed {
-			v.Truth, v.Why = q.Truth, q.Why
+			v.Truth, v.Why, v.Played = q.Truth, q.Why, q.mostChosen()+1
 		}
 	}
 	return v, r.tch, nil
@@ -210,4 +214,21 @@ func WriteCSV(w io.Writer, results []Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// mostChosen is the choice most devices chose in the last round anyone
+// voted in (the first of equals), or -1 when nobody voted.
+func (q *asked) mostChosen() int {
+	for r := q.round - 1; r >= 0; r-- {
+		best, n := -1, 0
+		for k, c := range q.tally[r] {
+			if c > n {
+				best, n = k, c
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+	}
+	return -1
 }

@@ -53,6 +53,7 @@ type teacherView struct {
 	Voted    int      `json:"voted"`
 	Tallies  [][]int  `json:"tallies"`
 	Truth    string   `json:"truth"`
+	Played   int      `json:"played"` // the answer to play, from 1; 0: none
 }
 
 // questionRef names the question the projector shows, as the server's
@@ -218,33 +219,16 @@ func (g *Game) classDo(a lesson.Action) {
 		g.classPost(map[string]any{"action": "round2"}, nil)
 	case actClassReveal:
 		// The reveal plays the run as the projector does for an answer:
-		// with the class's most chosen answer (its last round's), the
+		// with the class's most chosen answer (the server's Played), the
 		// panel put away so that the class watches the engine (V shows
 		// the distributions again).
 		g.classPost(map[string]any{"action": "reveal"}, func(g *Game, v teacherView) {
-			if k, ok := mostChosen(v); ok && g.vm.Narration.Question != nil && g.vm.Narration.Question.Verdict == lesson.Unjudged {
+			if v.Played > 0 && g.vm.Narration.Question != nil && g.vm.Narration.Question.Verdict == lesson.Unjudged {
 				g.class.shown = false
-				g.do(lesson.ActAnswer + lesson.Action(k))
+				g.do(lesson.ActAnswer + lesson.Action(v.Played-1))
 			}
 		})
 	}
-}
-
-// mostChosen is the choice most devices chose in the last round anyone
-// voted in (the first of equals), if any.
-func mostChosen(v teacherView) (int, bool) {
-	for r := len(v.Tallies) - 1; r >= 0; r-- {
-		best, n := -1, 0
-		for k, c := range v.Tallies[r] {
-			if c > n {
-				best, n = k, c
-			}
-		}
-		if best >= 0 {
-			return best, true
-		}
-	}
-	return 0, false
 }
 
 // classUnavailableText says why there is no class session here.

@@ -54,38 +54,16 @@ func TestLoopbackHost(t *testing.T) {
 	}
 }
 
-func TestMostChosen(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		tallies [][]int
-		want    int
-		ok      bool
-	}{
-		{"no distribution", nil, 0, false},
-		{"nobody voted", [][]int{{0, 0, 0}}, 0, false},
-		{"the first round", [][]int{{1, 3, 2}}, 1, true},
-		{"the second round over the first", [][]int{{5, 0, 0}, {0, 0, 4}}, 2, true},
-		{"a second round nobody voted in", [][]int{{0, 2, 1}, {0, 0, 0}}, 1, true},
-		{"equals: the first", [][]int{{2, 2, 0}}, 0, true},
-	} {
-		k, ok := mostChosen(teacherView{Tallies: tc.tallies})
-		assert.Equal(t, tc.ok, ok, tc.name)
-		if tc.ok {
-			assert.Equal(t, tc.want, k, tc.name)
-		}
-	}
-}
-
 // TestTeacherViewWire: the app reads what the server writes.
 func TestTeacherViewWire(t *testing.T) {
 	sent := class.TeacherView{Code: "K7PX3Q", Devices: 24, Phase: class.Voting, Question: 2, Text: "Which?",
-		Choices: []string{"a", "b"}, Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b"}
+		Choices: []string{"a", "b"}, Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b", Played: 2}
 	b, err := json.Marshal(sent)
 	require.NoError(t, err)
 	var got teacherView
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.Equal(t, teacherView{Devices: 24, Phase: "voting", Question: 2, Text: "Which?", Choices: []string{"a", "b"},
-		Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b"}, got)
+		Round: 2, Voted: 17, Tallies: [][]int{{3, 4}, nil}, Truth: "b", Played: 2}, got)
 }
 
 // Presenter mode's Class session button does what V does: natively (no
