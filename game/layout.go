@@ -497,13 +497,16 @@ func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
 	if l.Phone {
 		form = labelOnly
 	}
+	// The fewest rows: the picture needs the height more than the buttons
+	// need their keys (the help names them), and a small frame's more than
+	// they need their words.
+	forms := []textForm{labelOnly}
 	if l.Small {
-		// The fewest rows: a small frame's picture needs the height more
-		// than the buttons need their words.
-		for _, f := range []textForm{labelOnly, keyOnly} {
-			if l.controlRows(fc, vm, r, f) < l.controlRows(fc, vm, r, form) {
-				form = f
-			}
+		forms = append(forms, keyOnly)
+	}
+	for _, f := range forms {
+		if l.controlRows(fc, vm, r, f) < l.controlRows(fc, vm, r, form) {
+			form = f
 		}
 	}
 	h := l.barH()

@@ -789,3 +789,25 @@ func TestPhoneShowsTheStripAndTheComparison(t *testing.T) {
 		assert.GreaterOrEqual(t, l.Chart.h, float64(compareH), "%v", vp)
 	}
 }
+
+// A landscape frame of a projector's size keeps the control bar to one
+// row in presenter mode, which adds a button: its buttons drop their keys
+// (the help names them) before the picture loses a row's height.
+func TestPresenterControlBarIsOneRow(t *testing.T) {
+	for _, sz := range []screenSize{{1280, 720, 1}, {1920, 1080, 1}} {
+		g := newGame(t, 3, nil)
+		g.do(lesson.ActPresenter)
+		g.vm = g.sess.View()
+		l := layoutFor(g.faces, sz, &g.vm, false)
+		var bar []button
+		for _, b := range l.Buttons {
+			if slices.ContainsFunc(g.vm.Controls, func(c lesson.Control) bool { return c.Action == b.act }) {
+				bar = append(bar, b)
+			}
+		}
+		require.Len(t, bar, len(g.vm.Controls))
+		for _, b := range bar {
+			assert.Equal(t, bar[0].r.y, b.r.y, "%vx%v: %q on another row", sz.w, sz.h, b.caption())
+		}
+	}
+}
