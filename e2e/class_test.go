@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -219,7 +217,7 @@ func TestClassStudentPage(t *testing.T) {
 	assert.Contains(t, phone.text(t, "#why"), "CAP_NET_BIND_SERVICE")
 	phone.screenshot(t, "class-phone-6-revealed.png")
 	laptop.screenshot(t, "class-laptop-6-revealed.png")
-	axeCheck(t, phone)
+	axeCheck(t, phone.ctx, "students' page")
 	assert.Empty(t, b.errors())
 
 	t.Run("first render at 2 Mbit/s, 30 ms", func(t *testing.T) {
@@ -275,7 +273,7 @@ func TestClassSessionFromTheApp(t *testing.T) {
 	mirror := b.text(t, `section[aria-label="Class session"]`)
 	assert.Contains(t, mirror, "Room "+code+". Students open "+url+"class/ and type "+code)
 	assert.Contains(t, mirror, "students' devices cannot open it")
-	axeCheck(t, b)
+	axeCheck(t, b.ctx, "the app with the class panel")
 
 	b.press(t, "d")
 	phone.wait(t, "the round closed", `document.querySelector("#choices button").disabled`)
@@ -319,27 +317,6 @@ func TestClassOnAStaticHost(t *testing.T) {
 	b.press(t, "a")
 	st := b.until(t, "the question answered", `s.verdict !== ""`)
 	assert.Equal(t, "right", st.Verdict)
-}
-
-// axeCheck runs axe-core on b's page: no serious or critical violation.
-func axeCheck(t *testing.T, b *browser) {
-	src, err := os.ReadFile(filepath.Join(repoRoot, "build", "node", "node_modules", "axe-core", "axe.min.js"))
-	require.NoError(t, err, "axe-core is missing: run scripts/deps.sh (make test does)")
-	_, err = chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](string(src)))
-	require.NoError(t, err)
-	res, err := chromedp.Run(b.ctx, chromedp.Evaluate[struct {
-		Violations []axeViolation `json:"violations"`
-		Passes     int            `json:"passes"`
-	}](`axe.run(document).then(r => ({violations: r.violations, passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
-	require.NoError(t, err)
-	require.Positive(t, res.Passes, "axe checked something")
-	for _, v := range res.Violations {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Errorf("axe: %s (%s): %s, at %v", v.ID, v.Impact, v.Help, v.Nodes)
-		} else {
-			t.Logf("axe, %s: %s (%s)", v.Impact, v.ID, v.Help)
-		}
-	}
 }
 
 // TestClassPageLeavesTheAppsCache: the app's service worker (its scope
