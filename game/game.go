@@ -458,7 +458,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 // box holds (the last cut short if the reason runs longer).
 func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (lead []string, first string, rest []string) {
 	tr, size := lay.NarrText, lay.NarrSize-2
-	lead = v.wrap(q.Lead(), Bold, size+1, tr.w)
+	lead = v.wrap(q.Lead, Bold, size+1, tr.w)
 	why := q.Why
 	if lw := v.textWidth(lead[0]+" ", Bold, size+1); len(lead) == 1 && lw <= tr.w/2 {
 		if lines := v.wrap(why, Regular, size, tr.w-lw); len(lines) > 0 {

@@ -78,7 +78,7 @@ func verdictText(q *lesson.QuestionView) string {
 	case q == nil:
 		return ""
 	case q.Verdict != lesson.Unjudged:
-		return q.Lead() + " " + q.Why
+		return q.Lead + " " + q.Why
 	case q.Chosen >= 0:
 		return "Your answer: " + q.Choices[q.Chosen].Label + ". Watch what happens…"
 	}

@@ -46,7 +46,7 @@ func TestVerdictText(t *testing.T) {
 	assert.Contains(t, verdictText(q), "Predict, then see")
 	q.Chosen = 1
 	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(q))
-	q.Verdict, q.Truth, q.Why = lesson.Wrong, "1025", "the counter starts at the range's start."
+	q.Verdict, q.Lead, q.Why = lesson.Wrong, "Not this time: the answer is 1025.", "the counter starts at the range's start."
 	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q))
 	assert.Equal(t, "", verdictText(nil))
 }

@@ -37,8 +37,8 @@ func TestCatalogueChecksItsFiles(t *testing.T) {
 		{"a parse error names the file", []assets.Builtin{{Name: "1-a", Source: okLesson + "colour red\n"}}, "lessons/1-a.txt: line 5, column 1: unknown statement"},
 		{"unknown scenario", []assets.Builtin{{Name: "1-a", Source: "short A\nscenario 9-nope\noverview x\nlearnt y\n"}}, "lessons/1-a.txt: line 1, column 1: no built-in scenario 9-nope"},
 		{"broken scenario", []assets.Builtin{{Name: "1-a", Source: "short A\nscenario 2-broken\noverview x\nlearnt y\n"}}, "lessons/1-a.txt: line 1, column 1: scenario 2-broken: line 1"},
-		{"until names no host", []assets.Builtin{{Name: "1-a", Source: okLesson + "step\nsay x\nuntil done on web\nexpect connections\n"}}, `lessons/1-a.txt: line 7, column 7: until: no host "web" in scenario 1-x; its hosts are c, s`},
-		{"expect names no host", []assets.Builtin{{Name: "1-a", Source: okLesson + "step\nsay x\nuntil done\nexpect failures on web\n"}}, `lessons/1-a.txt: line 8, column 8: expect: no host "web"`},
+		{"until names no host", []assets.Builtin{{Name: "1-a", Source: okLesson + "step s1\nsay x\nuntil done on web\nexpect connections\n"}}, `lessons/1-a.txt: line 7, column 7: until: no host "web" in scenario 1-x; its hosts are c, s`},
+		{"expect names no host", []assets.Builtin{{Name: "1-a", Source: okLesson + "step s1\nsay x\nuntil done\nexpect failures on web\n"}}, `lessons/1-a.txt: line 8, column 8: expect: no host "web"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -108,8 +108,9 @@ func TestFlagName(t *testing.T) {
 		"lesson 3's packets (nothing is refused there; its network sends a FIN again and a late copy)")
 	assert.Equal(t, "FIN again", flagName(sim.Event{Kind: sim.Packet, Flags: sim.FIN | sim.ACK, Retransmit: true}))
 	assert.Equal(t, "copy", flagName(sim.Event{Kind: sim.Packet, Flags: sim.PSH | sim.ACK, Len: sim.ResponseLen, Delay: time.Second}))
-	assert.Equal(t, "an ACK", replyText(sim.Event{Kind: sim.Packet, Flags: sim.ACK}))
-	assert.Equal(t, "a RST", replyText(sim.Event{Kind: sim.Packet, Flags: sim.RST}))
+	assert.Equal(t, "ack", replyChoice(sim.Event{Kind: sim.Packet, Flags: sim.ACK}))
+	assert.Equal(t, "rst", replyChoice(sim.Event{Kind: sim.Packet, Flags: sim.RST}))
+	assert.Equal(t, "pkt:FIN again", replyChoice(sim.Event{Kind: sim.Packet, Flags: sim.FIN | sim.ACK, Retransmit: true}))
 }
 
 // The inspection of a port lists what the engine and the events say uses

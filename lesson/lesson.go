@@ -57,6 +57,7 @@ type Lesson struct {
 // the event that answers it.
 type Step struct {
 	Pos   Pos
+	Name  string // keys the step's texts in the phrasebook
 	Say   Text
 	Until *Cond // nil: the step only talks
 	Ask   *Question

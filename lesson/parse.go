@@ -210,9 +210,22 @@ func (p *parser) statement(lines []string, idx []int) error {
 		if len(l.Steps) == maxLessonSteps {
 			return p.errAt(n, kw.col, "step: at most %d steps", maxLessonSteps)
 		}
-		l.Steps = append(l.Steps, Step{Pos: Pos{n, kw.col}})
+		// The step's name keys its texts in the phrasebook
+		// (lesson.N.NAME.say): a translation stays with its step when
+		// steps are added or moved.
+		name, err := arg()
+		if err != nil {
+			return p.errAt(n, len(line)+1, "step: want the step's name (letters, digits and -), e.g. step first-ports")
+		}
+		if !validID(name.text) {
+			return p.errAt(n, name.col, "step: name %q: want letters, digits and -", name.text)
+		}
+		if slices.ContainsFunc(l.Steps, func(st Step) bool { return st.Name == name.text }) {
+			return p.errAt(n, name.col, "step: name %q is used twice", name.text)
+		}
+		l.Steps = append(l.Steps, Step{Pos: Pos{n, kw.col}, Name: name.text})
 		p.step = &l.Steps[len(l.Steps)-1]
-		return none()
+		return nil
 	case "say", "ask", "until", "choices", "answer", "why", "expect", "replay", "show":
 		if p.step == nil {
 			return p.errAt(n, kw.col, "%s belongs to a step: write `step` first", kw.text)
@@ -273,6 +286,9 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 				c := strings.TrimSpace(raw)
 				if c == "" {
 					return p.errAt(n, at, "choices: an empty choice")
+				}
+				if !validChoice(c) {
+					return p.errAt(n, at+lead, "choices: unknown choice %q; want %s, an errno name such as EADDRINUSE, or no:ERRNO", c, strings.Join(choiceWords, ", "))
 				}
 				var t Text
 				if err := t.add(c, Pos{n, at + lead}); err != nil {
@@ -517,6 +533,7 @@ func (p *parser) finish() (*Lesson, error) {
 	if l.Learnt.Src == "" {
 		return nil, p.errAt(1, 1, "learnt is missing: what the lesson taught, in one line, said as it ends")
 	}
+	l.key()
 	for i := range l.Steps {
 		st := &l.Steps[i]
 		switch {

@@ -27,34 +27,34 @@ overview {client} has {client.range.size} ports,
   from {client.range}.
 learnt Ports run out.
 
-step
+step s1
 say Watch the first ports go out.
 until 3 port-allocated on client
 expect 2 time-wait on client
 
-step
+step s2
 ask q-one Which port next?
 choices next-port
 until port-allocated
 answer port
 why {answer} {answer.pick}.
 
-step
+step s3
 ask q-two Will it succeed?
-choices yes | no: {client.range} | no: EADDRINUSE
+choices yes | no:{client.exhausted} | no:EADDRINUSE
 until connect
 answer outcome
 why Because.
 expect failures
 
-step
+step s4
 say Time waits on the server.
 until state not-on client state TIME_WAIT
 expect range-full on client
 
-step
+step s5
 ask q-three What does a listen get?
-choices the port | EACCES
+choices port | EACCES
 answer listen 80
 why Privilege.
 `
@@ -90,7 +90,7 @@ why Privilege.
 	for _, c := range q.Choices.Fixed {
 		fixed = append(fixed, c.Src)
 	}
-	assert.Equal(t, []string{"yes", "no: {client.range}", "no: EADDRINUSE"}, fixed)
+	assert.Equal(t, []string{"yes", "no:{client.exhausted}", "no:EADDRINUSE"}, fixed)
 	assert.Equal(t, Connect, l.Steps[2].Until.Special)
 	assert.Equal(t, Answer{Kind: AnswerOutcome}, q.Answer)
 	assert.Equal(t, []Expect{{Pos: Pos{32, 8}, What: ExpectFailures, N: 1}}, l.Steps[2].Expect)
@@ -119,65 +119,68 @@ func TestParseErrorsNameLineAndColumn(t *testing.T) {
 		{"unknown statement", minimal + "colour red\n", "line 5, column 1: unknown statement \"colour\""},
 		{"indented first", "  short Test\n", "line 1, column 3: an indented line continues a text"},
 		{"continuation of a non-text", "short Test\n  more\nscenario x\noverview x\n", "line 2, column 1: an indented line continues a text; short takes none"},
-		{"top level after a step", minimal + "step\nsay x\nidle 2\n", "line 7, column 1: idle belongs before the first step"},
+		{"top level after a step", minimal + "step s1\nsay x\nidle 2\n", "line 7, column 1: idle belongs before the first step"},
 		{"twice", minimal + "idle 2\nidle 3\n", "line 6, column 1: idle is given twice"},
 		{"bad seconds", minimal + "flight fast\n", "line 5, column 8: flight fast: want a number of seconds"},
 		{"negative seconds", minimal + "idle -1\n", "line 5, column 6: idle -1"},
 		{"extra value", minimal + "idle 1 2\n", "line 5, column 8: idle: unexpected \"2\""},
 		{"flag with value", minimal + "compare yes\n", "line 5, column 9: compare: unexpected \"yes\""},
-		{"replay without a title", minimal + "step\nsay x\nreplay off\n", "line 7, column 11: replay: want on, off or serial, then the act's title"},
-		{"replay of an unknown mode", minimal + "step\nsay x\nreplay sometimes Title\n", "line 7, column 8: replay sometimes: want on, off or serial"},
-		{"replay twice", minimal + "step\nsay x\nreplay off A\nreplay on B\n", "line 8, column 1: replay is given twice"},
+		{"replay without a title", minimal + "step s1\nsay x\nreplay off\n", "line 7, column 11: replay: want on, off or serial, then the act's title"},
+		{"replay of an unknown mode", minimal + "step s1\nsay x\nreplay sometimes Title\n", "line 7, column 8: replay sometimes: want on, off or serial"},
+		{"replay twice", minimal + "step s1\nsay x\nreplay off A\nreplay on B\n", "line 8, column 1: replay is given twice"},
 		{"replay before a step", minimal + "replay off A\n", "line 5, column 1: replay belongs to a step"},
-		{"show what", minimal + "compare\nstep\nsay x\nshow chart\n", "line 8, column 1: show: want show compare"},
-		{"show compare without compare", minimal + "step\nsay x\nshow compare\n", "line 5, column 1: step 1: show compare needs compare before the first step"},
+		{"show what", minimal + "compare\nstep s1\nsay x\nshow chart\n", "line 8, column 1: show: want show compare"},
+		{"show compare without compare", minimal + "step s1\nsay x\nshow compare\n", "line 5, column 1: step 1: show compare needs compare before the first step"},
 		{"long short", "short A very long button name\nscenario x\noverview x\n", "line 1, column 7: short: want a name of 1 to 14"},
 		{"say outside a step", minimal + "say hello\n", "line 5, column 1: say belongs to a step"},
 		{"unknown quantity", "short T\nscenario x\noverview Ports {client.rnage} here\n", "line 3, column 16: unknown quantity {client.rnage}"},
 		{"unknown quantity on a continuation", "short T\nscenario x\noverview Ports\n    and {nope}\n", "line 4, column 9: unknown quantity {nope}"},
 		{"unclosed brace", "short T\nscenario x\noverview Ports {client\n", "line 3, column 16: this { is never closed"},
-		{"empty text", minimal + "step\nsay\n", "line 6, column 4: say: the text is missing"},
-		{"say and ask", minimal + "step\nsay a\nask q b\n", "line 7, column 1: ask: a step says one text, or asks one question"},
-		{"ask without id", minimal + "step\nask\n", "line 6, column 4: ask: want an id"},
-		{"bad id", minimal + "step\nask q.1 Why?\n", "line 6, column 5: ask: id \"q.1\""},
-		{"duplicate id", minimal + "step\nask q Why?\nchoices a | b\nanswer port\nuntil done\nstep\nask q Again?\n", "line 11, column 5: ask: id \"q\" is used twice"},
-		{"choices without ask", minimal + "step\nsay x\nchoices a | b\n", "line 7, column 1: choices: the step asks no question"},
-		{"one choice", minimal + "step\nask q Why?\nchoices a\n", "line 7, column 9: choices: want 2 or 3 choices separated by |, got 1"},
-		{"four choices", minimal + "step\nask q Why?\nchoices a | b | c | d\n", "got 4"},
-		{"empty choice", minimal + "step\nask q Why?\nchoices a | | c\n", "line 7, column 12: choices: an empty choice"},
-		{"choices twice", minimal + "step\nask q Why?\nchoices a | b\nchoices next-port\n", "line 8, column 1: choices are given twice"},
-		{"until twice", minimal + "step\nsay x\nuntil done\nuntil done\n", "line 8, column 1: until is given twice"},
-		{"until nothing", minimal + "step\nsay x\nuntil\n", "line 7, column 6: until: want an event kind"},
-		{"until unknown", minimal + "step\nsay x\nuntil port-alocated\n", "line 7, column 7: until: unknown event \"port-alocated\""},
-		{"until zero", minimal + "step\nsay x\nuntil 0 done\n", "line 7, column 7: until: the count 0"},
-		{"until count on special", minimal + "step\nsay x\nuntil 2 range-full\n", "until: range-full takes no count"},
-		{"until bad state", minimal + "step\nsay x\nuntil state state DONE\n", "line 7, column 19: until: unknown state \"DONE\""},
-		{"state on other kinds", minimal + "step\nsay x\nuntil done state CLOSED\n", "line 7, column 12: until: state is for state events"},
-		{"until dangling option", minimal + "step\nsay x\nuntil done on\n", "until: on needs a value"},
-		{"until unknown option", minimal + "step\nsay x\nuntil done at 3s\n", "line 7, column 12: until: unexpected \"at\""},
-		{"answer unknown", minimal + "step\nask q Why?\nanswer guess\n", "line 7, column 8: answer: unknown \"guess\""},
-		{"answer listen no port", minimal + "step\nask q Why?\nanswer listen\n", "answer listen: want the port to try"},
-		{"answer listen bad port", minimal + "step\nask q Why?\nanswer listen 70000\n", "line 7, column 15: answer listen 70000"},
-		{"answer extra", minimal + "step\nask q Why?\nanswer port now\n", "line 7, column 13: answer: unexpected \"now\""},
-		{"answer twice", minimal + "step\nask q Why?\nanswer port\nanswer port\n", "line 8, column 1: answer is given twice"},
-		{"why outside a question", minimal + "step\nsay x\nwhy y\n", "line 7, column 1: why: the step asks no question"},
-		{"answer quantity outside why", minimal + "step\nsay {answer}\n", "line 6, column 5: {answer} names the answer: it is for why lines only"},
-		{"expect nothing", minimal + "step\nsay x\nexpect\n", "line 7, column 7: expect: want [N] connections"},
-		{"expect unknown", minimal + "step\nsay x\nexpect ports\n", "line 7, column 8: expect: unknown \"ports\""},
-		{"expect zero", minimal + "step\nsay x\nexpect 0 connections\n", "line 7, column 8: expect: the count 0"},
-		{"expect range-full without host", minimal + "step\nsay x\nexpect range-full\n", "expect range-full: name the host"},
-		{"expect extra", minimal + "step\nsay x\nexpect failures at web\n", "line 7, column 17: expect: unexpected \"at\""},
+		{"empty text", minimal + "step s1\nsay\n", "line 6, column 4: say: the text is missing"},
+		{"say and ask", minimal + "step s1\nsay a\nask q b\n", "line 7, column 1: ask: a step says one text, or asks one question"},
+		{"ask without id", minimal + "step s1\nask\n", "line 6, column 4: ask: want an id"},
+		{"bad id", minimal + "step s1\nask q.1 Why?\n", "line 6, column 5: ask: id \"q.1\""},
+		{"duplicate id", minimal + "step s1\nask q Why?\nchoices yes | port\nanswer port\nuntil done\nstep s2\nask q Again?\n", "line 11, column 5: ask: id \"q\" is used twice"},
+		{"choices without ask", minimal + "step s1\nsay x\nchoices yes | port\n", "line 7, column 1: choices: the step asks no question"},
+		{"unknown choice", minimal + "step s1\nask q Why?\nchoices yes | the port\n", `line 7, column 15: choices: unknown choice "the port"; want port, yes,`},
+		{"step without a name", minimal + "step\nsay x\n", "line 5, column 5: step: want the step's name"},
+		{"step named twice", minimal + "step a\nsay x\nstep a\nsay y\n", `line 7, column 6: step: name "a" is used twice`},
+		{"one choice", minimal + "step s1\nask q Why?\nchoices yes\n", "line 7, column 9: choices: want 2 or 3 choices separated by |, got 1"},
+		{"four choices", minimal + "step s1\nask q Why?\nchoices yes | port | ack | rst\n", "got 4"},
+		{"empty choice", minimal + "step s1\nask q Why?\nchoices yes | | rst\n", "line 7, column 14: choices: an empty choice"},
+		{"choices twice", minimal + "step s1\nask q Why?\nchoices yes | port\nchoices next-port\n", "line 8, column 1: choices are given twice"},
+		{"until twice", minimal + "step s1\nsay x\nuntil done\nuntil done\n", "line 8, column 1: until is given twice"},
+		{"until nothing", minimal + "step s1\nsay x\nuntil\n", "line 7, column 6: until: want an event kind"},
+		{"until unknown", minimal + "step s1\nsay x\nuntil port-alocated\n", "line 7, column 7: until: unknown event \"port-alocated\""},
+		{"until zero", minimal + "step s1\nsay x\nuntil 0 done\n", "line 7, column 7: until: the count 0"},
+		{"until count on special", minimal + "step s1\nsay x\nuntil 2 range-full\n", "until: range-full takes no count"},
+		{"until bad state", minimal + "step s1\nsay x\nuntil state state DONE\n", "line 7, column 19: until: unknown state \"DONE\""},
+		{"state on other kinds", minimal + "step s1\nsay x\nuntil done state CLOSED\n", "line 7, column 12: until: state is for state events"},
+		{"until dangling option", minimal + "step s1\nsay x\nuntil done on\n", "until: on needs a value"},
+		{"until unknown option", minimal + "step s1\nsay x\nuntil done at 3s\n", "line 7, column 12: until: unexpected \"at\""},
+		{"answer unknown", minimal + "step s1\nask q Why?\nanswer guess\n", "line 7, column 8: answer: unknown \"guess\""},
+		{"answer listen no port", minimal + "step s1\nask q Why?\nanswer listen\n", "answer listen: want the port to try"},
+		{"answer listen bad port", minimal + "step s1\nask q Why?\nanswer listen 70000\n", "line 7, column 15: answer listen 70000"},
+		{"answer extra", minimal + "step s1\nask q Why?\nanswer port now\n", "line 7, column 13: answer: unexpected \"now\""},
+		{"answer twice", minimal + "step s1\nask q Why?\nanswer port\nanswer port\n", "line 8, column 1: answer is given twice"},
+		{"why outside a question", minimal + "step s1\nsay x\nwhy y\n", "line 7, column 1: why: the step asks no question"},
+		{"answer quantity outside why", minimal + "step s1\nsay {answer}\n", "line 6, column 5: {answer} names the answer: it is for why lines only"},
+		{"expect nothing", minimal + "step s1\nsay x\nexpect\n", "line 7, column 7: expect: want [N] connections"},
+		{"expect unknown", minimal + "step s1\nsay x\nexpect ports\n", "line 7, column 8: expect: unknown \"ports\""},
+		{"expect zero", minimal + "step s1\nsay x\nexpect 0 connections\n", "line 7, column 8: expect: the count 0"},
+		{"expect range-full without host", minimal + "step s1\nsay x\nexpect range-full\n", "expect range-full: name the host"},
+		{"expect extra", minimal + "step s1\nsay x\nexpect failures at web\n", "line 7, column 17: expect: unexpected \"at\""},
 		{"no learnt", "short T\nscenario x\noverview x\n", "learnt is missing"},
 		{"no short", "scenario x\noverview x\n", "short is missing"},
 		{"no overview", "short T\nscenario x\n", "overview is missing"},
 		{"no scenario", "short T\noverview x\n", "either a built-in scenario"},
 		{"both", "short T\nscenario x\nsandbox\noverview x\n", "either a built-in scenario"},
-		{"empty step", minimal + "step\n", "line 5, column 1: step 1 says nothing"},
-		{"question without answer", minimal + "step\nask q Why?\nchoices a | b\n", "step 1 asks a question with no answer line"},
-		{"question without choices", minimal + "step\nask q Why?\nanswer port\nuntil done\n", "step 1 asks a question with no choices line"},
-		{"question without why", minimal + "step\nask q Why?\nchoices a | b\nanswer port\nuntil done\n", "step 1 asks a question with no why line"},
-		{"question that never plays", minimal + "step\nask q Why?\nchoices a | b\nanswer port\nwhy x\n", "step 1: a question is answered by the event it plays until"},
-		{"listen that plays", minimal + "step\nask q Why?\nchoices a | b\nanswer listen 80\nwhy x\nuntil done\n", "except answer listen"},
+		{"empty step", minimal + "step s1\n", "line 5, column 1: step 1 says nothing"},
+		{"question without answer", minimal + "step s1\nask q Why?\nchoices yes | port\n", "step 1 asks a question with no answer line"},
+		{"question without choices", minimal + "step s1\nask q Why?\nanswer port\nuntil done\n", "step 1 asks a question with no choices line"},
+		{"question without why", minimal + "step s1\nask q Why?\nchoices yes | port\nanswer port\nuntil done\n", "step 1 asks a question with no why line"},
+		{"question that never plays", minimal + "step s1\nask q Why?\nchoices yes | port\nanswer port\nwhy x\n", "step 1: a question is answered by the event it plays until"},
+		{"listen that plays", minimal + "step s1\nask q Why?\nchoices yes | port\nanswer listen 80\nwhy x\nuntil done\n", "except answer listen"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,12 +222,12 @@ func TestEveryQuantityFillsForEveryLesson(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		minimal,
-		minimal + "step\nsay x {client}\nuntil 3 port-allocated on a not-on b\n",
-		minimal + "step\nask q Why?\nchoices a | b | {client} c\nuntil state state TIME_WAIT\nanswer side\nwhy {answer.host}\nexpect 2 time-wait on x\n",
+		minimal + "step s1\nsay x {client}\nuntil 3 port-allocated on a not-on b\n",
+		minimal + "step s1\nask q Why?\nchoices yes | port | no:{client.exhausted}\nuntil state state TIME_WAIT\nanswer side\nwhy {answer.host}\nexpect 2 time-wait on x\n",
 		"short T\nsandbox\noverview {rate}\n  more {servers}\nlearnt a\n  b\n",
-		"\n\n  \n# c\nstep\n",
+		"\n\n  \n# c\nstep s1\n",
 		"overview {",
-		minimal + "compare\nstep\nreplay off Real TCP\nsay x\nuntil last-done\nstep\nshow compare\nask q Y?\nchoices yes | no: EADDRNOTAVAIL\nanswer tw-reuse\nwhy {answer.again}\n",
+		minimal + "compare\nstep s1\nreplay off Real TCP\nsay x\nuntil last-done\nstep s2\nshow compare\nask q Y?\nchoices yes | no:EADDRNOTAVAIL\nanswer tw-reuse\nwhy {answer.again}\n",
 	} {
 		f.Add(s)
 	}

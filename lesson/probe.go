@@ -12,7 +12,7 @@ import (
 // twReuseOutcome is what a Linux client with net.ipv4.tcp_tw_reuse = 1
 // gets when it connects again to the run's first server from its one
 // port, twice engine.TWReuseDelay after its last connection there closed:
-// "yes", or "no: " and the errno (facts/ports.md §2, tcp_twsk_unique).
+// "yes", or "no:" and the errno (facts/ports.md §2, tcp_twsk_unique).
 func twReuseOutcome(r *Run) string {
 	linux, err := engine.ProfileByName("linux")
 	if err != nil {
@@ -32,7 +32,7 @@ func twReuseOutcome(r *Run) string {
 		}
 	}
 	if err != nil {
-		return "no: " + engine.ErrnoName(err)
+		return "no:" + engine.ErrnoName(err)
 	}
 	return "yes"
 }
@@ -65,7 +65,7 @@ func reuseAddrOutcome(r *Run) string {
 	if err != nil {
 		return engine.ErrnoName(err)
 	}
-	return "the port"
+	return "port"
 }
 
 // serverAddr is the run's first server's address.

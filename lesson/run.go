@@ -8,6 +8,7 @@ import (
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Run is a lesson being played: its scenario (after the settings'
@@ -29,6 +30,30 @@ type Run struct {
 	Stats sim.Stats
 	play  *player
 	pace  pace
+	// book is the phrasebook the run's texts are told in; title is the
+	// act's title's message ID and English.
+	book  *phrase.Book
+	title [2]string
+}
+
+// SetBook tells the run's texts in b's language from now on.
+func (r *Run) SetBook(b *phrase.Book) {
+	r.book = b
+	r.Title = b.Of(r.title[0], r.title[1])
+}
+
+// T is message id in the run's language (phrase.Book.T).
+func (r *Run) T(id string, args ...any) string { return r.book.T(id, args...) }
+
+// phrasesOr is lang's phrasebook, or English's if lang is not one the
+// settings' checks let through (they name it to the learner).
+func phrasesOr(lang string) *phrase.Book {
+	if lang != "" {
+		if b, err := Phrases(lang); err == nil {
+			return b
+		}
+	}
+	return English()
 }
 
 // NewRun builds lesson l with settings s. It fails only if the scenario
@@ -65,10 +90,10 @@ func newRunAt(l *Lesson, s Settings, act int) (*Run, error) {
 	if l.HasPorts {
 		sc.Ports = l.Ports
 	}
-	title := l.Title
+	title, titleID := l.Title, l.prefix()+"title"
 	if act >= 1 && act <= len(l.Steps) && l.Steps[act-1].Replay != nil {
 		rp := l.Steps[act-1].Replay
-		sc.Ports, title = rp.Ports, rp.Title
+		sc.Ports, title, titleID = rp.Ports, rp.Title, l.prefix()+l.Steps[act-1].Name+".act"
 	}
 	if l.ProfileSwitch && s.Profile.Name != "" && !l.Sandbox {
 		for i := range sc.Hosts {
@@ -101,7 +126,8 @@ func newRunAt(l *Lesson, s Settings, act int) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lesson %d: %w", l.Number, err)
 	}
-	r := &Run{Lesson: l, Scenario: sc, Title: title, play: p, pace: pace{idle: l.Idle, flight: l.Idle}}
+	r := &Run{Lesson: l, Scenario: sc, title: [2]string{titleID, title}, play: p, pace: pace{idle: l.Idle, flight: l.Idle}}
+	r.SetBook(phrasesOr(s.Lang))
 	if l.Flight > 0 {
 		r.pace.flight = sc.Latency.Seconds() / l.Flight
 	}

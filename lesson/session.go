@@ -81,12 +81,13 @@ func (v Verdict) String() string { return [...]string{"", "right", "wrong"}[v] }
 // stepState is where the learner is in the current lesson.
 type stepState struct {
 	step    int
-	choices []string // the current question's, computed when it is reached
+	choices []string // the current question's choices' IDs, computed when it is reached
 	chosen  int      // index into choices; -1 before an answer
 	verdict Verdict
-	truth   string // the engine's answer, once known
-	why     string // the verdict's reason
-	mark    int    // connections that got a port before the question was answered
+	truth   string // the engine's answer's ID, once known
+	why     string // the verdict's reason, in the session's language
+	judged  answerCtx
+	mark    int // connections that got a port before the question was answered
 }
 
 // Session is one learner's use of Portplay: the lesson open, its run, the
@@ -703,7 +704,8 @@ func (s *Session) judge(e sim.Event) {
 	if e.Kind != sim.PortAllocated {
 		prev = h.lastPort // no port was taken: the last one is the one before
 	}
-	s.ls.why = q.Why.fill(s.run, &answerCtx{truth: s.ls.truth, e: e, prev: prev})
+	s.ls.judged = answerCtx{truth: s.ls.truth, e: e, prev: prev}
+	s.ls.why = q.Why.fill(s.run, &s.ls.judged)
 	s.ls.verdict = Wrong
 	if s.ls.choices[s.ls.chosen] == s.ls.truth {
 		s.ls.verdict = Right
@@ -724,12 +726,12 @@ func (s *Session) truth(q *Question, e sim.Event) string {
 		if e.Kind == sim.PortAllocated {
 			return "yes"
 		}
-		return "no: " + engine.ErrnoName(e.Err)
+		return "no:" + engine.ErrnoName(e.Err)
 	case AnswerSide:
 		if r.play.hosts[r.play.hostIndex(e.Host)].client {
-			return "the client"
+			return "client"
 		}
-		return "the server"
+		return "server"
 	case AnswerCount:
 		return fmt.Sprint(r.play.kinds[sim.PortAllocated] - s.ls.mark)
 	case AnswerListen:
@@ -737,7 +739,7 @@ func (s *Session) truth(q *Question, e sim.Event) string {
 	case AnswerListenAgain:
 		return listenOutcome(r, q.Answer.Port, true)
 	case AnswerReply:
-		return replyText(e)
+		return replyChoice(e)
 	case AnswerTWReuse:
 		return twReuseOutcome(r)
 	case AnswerReuseAddr:
@@ -768,7 +770,7 @@ func listenOutcome(r *Run, port engine.Port, again bool) string {
 	if err != nil {
 		return engine.ErrnoName(err)
 	}
-	return "the port"
+	return "port"
 }
 
 // choices are q's choices in this run, in an order shuffled with the

@@ -38,6 +38,9 @@ type Settings struct {
 	// Step is the lesson's step to open at, from 1 (a share link's
 	// step=); 0 opens at the step the learner's progress saved.
 	Step int
+	// Lang is the language the learner reads (a phrasebook's code:
+	// LanguageCodes, or the pseudo-language); "" for English.
+	Lang string
 }
 
 // Speeds are the playback speeds, slowest first; + and − step through them.

@@ -10,13 +10,17 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Text is a narration template: prose with {names} of quantities that the
 // run fills in (the range a client got, its TIME_WAIT, the capacity…), so
 // that no number the engine computes is ever typed into a lesson.
 type Text struct {
-	Pos   Pos
+	Pos Pos
+	// ID is the text's message ID in the phrasebook (lesson.N.STEP.say);
+	// "" for a text with no translation (a learner's own scenario's).
+	ID    string
 	Src   string
 	parts []part
 	// answer: the text is a verdict's reason and may name the answer's
@@ -262,7 +266,7 @@ type answerCtx struct {
 
 // answerQuantities are the names only a reason (why) may use.
 var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
-	"answer":        func(_ *Run, a *answerCtx) string { return a.truth },
+	"answer":        func(r *Run, a *answerCtx) string { return choiceLabel(r.book, a.truth) },
 	"answer.host":   func(_ *Run, a *answerCtx) string { return a.e.Host },
 	"answer.remote": func(_ *Run, a *answerCtx) string { return a.e.Tuple.Remote.String() },
 	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
@@ -328,6 +332,20 @@ func pickText(s engine.Strategy, prev uint16) string {
 func (t Text) Fill(r *Run) string { return t.fill(r, nil) }
 
 func (t Text) fill(r *Run, a *answerCtx) string {
+	if t.ID != "" && r.book != nil {
+		if src := r.book.Of(t.ID, t.Src); src != t.Src {
+			// A translation: its {names} are the English's (a test checks).
+			return phrase.Fill(src, func(name string) (string, bool) {
+				if q := quantities[name]; q != nil {
+					return q(r), true
+				}
+				if q := answerQuantities[name]; q != nil && a != nil {
+					return q(r, a), true
+				}
+				return "", false
+			})
+		}
+	}
 	var b strings.Builder
 	for _, p := range t.parts {
 		switch {

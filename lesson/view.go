@@ -303,23 +303,18 @@ type QuestionView struct {
 	ID      string
 	Text    string
 	Choices []Control
-	Chosen  int // -1 before an answer
-	Verdict Verdict
-	Truth   string // the engine's answer, once judged
-	Why     string // the verdict's reason, from the run
-}
-
-// Lead is the verdict in a few words, as every front end says it before
-// its reason: "Right: 1028." or "Not this time: the answer is 1028."; ""
-// before the engine has answered.
-func (q *QuestionView) Lead() string {
-	switch q.Verdict {
-	case Right:
-		return "Right: " + q.Truth + "."
-	case Wrong:
-		return "Not this time: the answer is " + q.Truth + "."
-	}
-	return ""
+	// ChoiceIDs are the choices' IDs, the same in every language: what a
+	// class session counts votes by.
+	ChoiceIDs []string
+	Chosen    int // -1 before an answer
+	Verdict   Verdict
+	TruthID   string // the engine's answer's ID, once judged
+	Truth     string // the engine's answer as the learner reads it
+	Why       string // the verdict's reason, from the run
+	// Lead is the verdict in a few words, as every front end says it
+	// before its reason: "Right: 1028." or "Not this time: the answer is
+	// 1028."; "" before the engine has answered.
+	Lead string
 }
 
 // KnobView is a sandbox knob.
@@ -672,16 +667,14 @@ func (s *Session) packets(out []PacketView) ([]PacketView, bool) {
 	return out, len(p.flights) <= labelledPackets
 }
 
-// replyText is a packet as an answer to its peer: "an ACK", "a RST", or
-// its label.
-func replyText(e sim.Event) string {
+// replyChoice is a packet as an answer to its peer, as a choice's ID:
+// "ack", "rst", or pkt: and its label.
+func replyChoice(e sim.Event) string {
 	switch f := flagName(e); f {
-	case "ACK":
-		return "an ACK"
-	case "RST":
-		return "a RST"
+	case "ACK", "RST":
+		return strings.ToLower(f)
 	default:
-		return f
+		return "pkt:" + f
 	}
 }
 
@@ -804,9 +797,18 @@ func (s *Session) narration() (Narration, []Control) {
 		n.MaxLines = 1
 	}
 	if q := st.Ask; q != nil {
-		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), Chosen: s.ls.chosen, Verdict: s.ls.verdict, Truth: s.ls.truth, Why: s.ls.why}
+		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), ChoiceIDs: s.ls.choices, Chosen: s.ls.chosen, Verdict: s.ls.verdict,
+			TruthID: s.ls.truth, Why: s.ls.why}
+		if s.ls.verdict != Unjudged {
+			qv.Truth = choiceLabel(s.run.book, s.ls.truth)
+			lead := "verdict.right"
+			if s.ls.verdict == Wrong {
+				lead = "verdict.wrong"
+			}
+			qv.Lead = s.run.T(lead, "answer", qv.Truth)
+		}
 		for i, c := range s.ls.choices {
-			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: c, Key: string(rune('A' + i)),
+			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: choiceLabel(s.run.book, c), Key: string(rune('A' + i)),
 				Pressed: i == s.ls.chosen, Disabled: s.ls.chosen >= 0})
 		}
 		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1

@@ -1,0 +1,102 @@
+package phrase
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const enFile = `{
+  "ports": {"description": "How many ports.", "one": "{n} port", "other": "{n} ports"},
+  "hello": "Hello, {who}.",
+  "only.en": "English only",
+  "num.decimal": "."
+}`
+
+const ukFile = `{
+  "ports": {"one": "{n} порт", "few": "{n} порти", "many": "{n} портів", "other": "{n} порту"},
+  "hello": "Привіт, {who}.",
+  "num.decimal": ","
+}`
+
+func books(t *testing.T) (en, uk *Book) {
+	en, err := Parse("en", []byte(enFile))
+	require.NoError(t, err)
+	uk, err = Parse("uk", []byte(ukFile))
+	require.NoError(t, err)
+	return en, uk.Behind(en)
+}
+
+// CLDR's plural rules choose the form: Ukrainian has one (1, 21), few
+// (2-4, 22), many (5-20, 11-14) and other (fractions).
+func TestPluralFormsPerLanguage(t *testing.T) {
+	en, uk := books(t)
+	tests := []struct {
+		n      int
+		en, uk string
+	}{
+		{1, "1 port", "1 порт"},
+		{2, "2 ports", "2 порти"},
+		{5, "5 ports", "5 портів"},
+		{11, "11 ports", "11 портів"},
+		{21, "21 ports", "21 порт"},
+		{22, "22 ports", "22 порти"},
+		{0, "0 ports", "0 портів"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.en, en.T("ports", "n", tc.n), "en %d", tc.n)
+		assert.Equal(t, tc.uk, uk.T("ports", "n", tc.n), "uk %d", tc.n)
+	}
+}
+
+func TestVariablesFallbackAndMissing(t *testing.T) {
+	en, uk := books(t)
+	assert.Equal(t, "Привіт, web-a.", uk.T("hello", "who", "web-a"))
+	assert.Equal(t, "English only", uk.T("only.en"), "a message the language lacks is English's")
+	assert.Equal(t, "[nope]", uk.T("nope"), "a message nobody has shows its ID")
+	assert.Equal(t, "Hello, {who}.", en.T("hello"), "a variable not given stays as written")
+	assert.Equal(t, "2,5", uk.Num(2.5, -1))
+	assert.Equal(t, "2.50", en.Num(2.5, 2))
+	assert.Equal(t, "Привіт, 0,25.", uk.T("hello", "who", 0.25), "a float takes the language's decimal separator")
+	assert.True(t, uk.Has("hello"))
+	assert.False(t, uk.Has("only.en"), "Has is the language's own")
+	assert.Equal(t, []string{"hello", "num.decimal", "ports"}, uk.IDs())
+	assert.Equal(t, "Перший", uk.Of("x", "Перший"), "Of: a text whose English lives elsewhere")
+}
+
+func TestParseNamesTheBadMessage(t *testing.T) {
+	tests := []struct{ name, file, want string }{
+		{"not json", `{"a": }`, "de.json: invalid character"},
+		{"no other", `{"a": {"one": "x"}}`, `de.json: message "a": every message needs its "other" text`},
+		{"unknown form", `{"a": {"other": "x", "several": "y"}}`, `de.json: message "a": "several" is not a plural form`},
+		{"a number", `{"a": 3}`, `de.json: message "a": want a string`},
+	}
+	for _, tc := range tests {
+		_, err := Parse("de", []byte(tc.file))
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.want, tc.name)
+	}
+}
+
+// The pseudo-language is longer by about 40%, marked at both ends, and
+// keeps what is never translated: {names}, errno names, numbers.
+func TestPseudoStretchesButKeepsNames(t *testing.T) {
+	en, _ := books(t)
+	p := Pseudo(en)
+	assert.Equal(t, PseudoLang, p.Lang())
+	got := p.T("hello", "who", "web-a")
+	assert.Regexp(t, `^\[Héllö, web-a\. [~·]+\]$`, got)
+	assert.Equal(t, "[EADDRINUSE ~·~·]", p.Of("x", "EADDRINUSE"))
+	for _, s := range []string{"Hello, {who}.", "Step 3 of 7: play on until the range is used up"} {
+		st := stretch(s)
+		assert.GreaterOrEqual(t, len([]rune(st)), len([]rune(s))*14/10, s)
+		assert.Equal(t, Names(s), Names(st), "names kept")
+	}
+	assert.Equal(t, "", stretch(""))
+}
+
+func TestNames(t *testing.T) {
+	assert.Equal(t, []string{"a", "b.c"}, Names("x {a} y {b.c} {a} {"))
+	assert.Empty(t, Names("no names"))
+}
