@@ -10,6 +10,7 @@ type Progress struct {
 	Steps   map[int]int       `json:"steps,omitempty"`   // lesson number -> step
 	Answers map[string]string `json:"answers,omitempty"` // question id -> "right" or "wrong"
 	Done    map[int]bool      `json:"done,omitempty"`    // lessons worked through to their last step
+	Lang    string            `json:"lang,omitempty"`    // the language last chosen
 }
 
 // Store keeps progress between runs.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Action is something a key, a click, a tap or a typed letter asks the
@@ -170,6 +171,9 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 	ss.prog, err = loadProgress(store)
 	if err != nil {
 		ss.problems = append(ss.problems, fmt.Sprintf("Saved progress could not be read (%v); starting afresh.", err))
+	}
+	if !s.LangGiven && ss.prog.Lang != "" && PhrasesLoaded(ss.prog.Lang) {
+		ss.set.Lang = ss.prog.Lang
 	}
 	if _, ok := cat.Lesson(ss.prog.Lesson); !s.LessonGiven && ok {
 		ss.set.Lesson = ss.prog.Lesson
@@ -845,6 +849,41 @@ func (s *Session) lookAhead(match func(sim.Event) bool) (sim.Event, bool) {
 	}
 	return found, ok
 }
+
+// Lang is the code of the language the session speaks.
+func (s *Session) Lang() string { return s.book().Lang() }
+
+// SetLang makes the session speak lang from now on, and remembers it
+// with the learner's progress. A language whose phrasebook is not at
+// hand (Phrases' error) changes nothing and is said.
+func (s *Session) SetLang(lang string) error {
+	b, err := Phrases(lang)
+	if err != nil {
+		return err
+	}
+	s.set.Lang = lang
+	if s.run != nil {
+		s.run.SetBook(b)
+		if q := s.question(); q != nil && s.ls.verdict != Unjudged {
+			s.ls.why = q.Why.fill(s.run, &s.ls.judged)
+		}
+	}
+	s.gen++
+	s.prog.Lang = lang
+	s.saveProgress()
+	return nil
+}
+
+// book is the phrasebook the session speaks from.
+func (s *Session) book() *phrase.Book {
+	if s.run != nil {
+		return s.run.book
+	}
+	return phrasesOr(s.set.Lang)
+}
+
+// T is message id in the session's language (phrase.Book.T).
+func (s *Session) T(id string, args ...any) string { return s.book().T(id, args...) }
 
 func (s *Session) saveProgress() {
 	if err := saveProgress(s.store, s.prog); err != nil && len(s.problems) == 0 {

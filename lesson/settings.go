@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Settings are what a teacher's link (URL parameters) or a command line
@@ -17,6 +18,12 @@ type Settings struct {
 	// LessonGiven says the lesson was asked for; otherwise the app reopens
 	// the lesson the learner was last in.
 	LessonGiven bool
+	// Lang is the language the learner reads (a phrasebook's code:
+	// LanguageCodes, or the pseudo-language); "" for English. LangGiven
+	// says a link or flag asked for it; otherwise the learner's saved
+	// choice wins over Lang, which is then the system's preference.
+	Lang      string
+	LangGiven bool
 	// Profile, if its Name is set, is every client's OS profile in the
 	// lessons where it can be switched; the zero value keeps each
 	// scenario's.
@@ -38,9 +45,6 @@ type Settings struct {
 	// Step is the lesson's step to open at, from 1 (a share link's
 	// step=); 0 opens at the step the learner's progress saved.
 	Step int
-	// Lang is the language the learner reads (a phrasebook's code:
-	// LanguageCodes, or the pseudo-language); "" for English.
-	Lang string
 }
 
 // Speeds are the playback speeds, slowest first; + and − step through them.
@@ -53,7 +57,7 @@ func DefaultSettings() Settings {
 
 // SettingNames are the settings' names, as URL parameters and flags.
 // "scene" names the lesson: links made before lessons had their name.
-var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests"}
+var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests", "lang"}
 
 // PageSettingNames are the browser page's own URL parameters, which its
 // loader (web/loader.js) applies before the app starts: embed=1 is the
@@ -101,6 +105,7 @@ func (c *Catalogue) SettingHelp() map[string]string {
 		"clients":  fmt.Sprintf("sandbox: client hosts, 1 to %d", maxClients),
 		"rate":     fmt.Sprintf("sandbox: new connections per second per client, 1 to %d", maxRate),
 		"dests":    fmt.Sprintf("sandbox: servers, 1 to %d", len(sandboxServers)),
+		"lang":     "the language: " + strings.Join(LanguageCodes(), ", ") + " (" + phrase.PseudoLang + ": English made longer, to test layouts)",
 	}
 }
 
@@ -184,6 +189,13 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	intIn("clients", 1, maxClients, &sb.Clients)
 	intIn("rate", 1, maxRate, &sb.Rate)
 	intIn("dests", 1, len(sandboxServers), &sb.Dests)
+	if v, ok := get("lang"); ok {
+		if !slices.Contains(LanguageCodes(), v) && v != phrase.PseudoLang {
+			bad("lang", v, "want one of "+strings.Join(LanguageCodes(), ", "), "English")
+		} else {
+			s.Lang, s.LangGiven = v, true
+		}
+	}
 	return s, problems
 }
 

@@ -27,6 +27,7 @@ var commands = []command{
 	{"pcap", "write a scenario's traffic as a pcap file for Wireshark", pcapCmd},
 	{"observe", "compare an engine profile with this computer's kernel, on loopback only", observeCmd},
 	{"lesson", "work through a lesson in the terminal: narration, events, questions, verdicts", lessonCmd},
+	{"i18n", "check the translations: missing, unused and broken messages per language", i18nCmd},
 }
 
 // Exit statuses (docs/portsim.md).

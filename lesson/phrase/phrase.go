@@ -258,3 +258,22 @@ func Names(text string) []string {
 	})
 	return out
 }
+
+// Texts are every text of b's own message id (each plural form's), for
+// checks; nil if b lacks it.
+func (b *Book) Texts(id string) []string {
+	m, ok := b.msgs[id]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, t := range m.forms {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Plural says whether b's own message id has plural forms.
+func (b *Book) Plural(id string) bool { m, ok := b.msgs[id]; return ok && m.plural }
