@@ -88,21 +88,21 @@ func (t *terminal) work(s *lesson.Session) error {
 	if vm.Fatal != "" {
 		return fmt.Errorf("%s", vm.Fatal)
 	}
-	fmt.Fprintf(t.w, "Lesson %s\n", vm.Title)
-	t.step(vm)
+	fmt.Fprintln(t.w, s.T("cli.lesson.title", "title", vm.Title))
+	t.step(s, vm)
 	show := func(e sim.Event) { fmt.Fprintln(t.w, e) }
 	for vm.Narration.Step+1 < vm.Narration.Steps {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()
-		t.step(vm)
+		t.step(s, vm)
 		if vm.Narration.Replayed {
-			fmt.Fprintf(t.w, "From t = 0 again: %s\n", vm.Title)
+			fmt.Fprintln(t.w, s.T("cli.lesson.again", "title", vm.Title))
 		}
 		if vm.Narration.Step == 1 || vm.Narration.Replayed {
 			s.Replay(show) // the lesson proper, or a new act, starts from the start: what happens at once
 		}
 		if q := vm.Narration.Question; q != nil {
-			k, ok, err := t.answer(q)
+			k, ok, err := t.answer(s, q)
 			if err != nil || !ok {
 				return err // end of input ends the lesson cleanly
 			}
@@ -111,8 +111,8 @@ func (t *terminal) work(s *lesson.Session) error {
 		s.PlayToPause(show)
 		vm = s.View()
 		if q := vm.Narration.Question; q != nil {
-			fmt.Fprintf(t.w, "%s: the engine's answer is %s.\n", q.Verdict, q.Truth)
-			fmt.Fprintln(t.w, wrap("Why: "+q.Why, 78))
+			fmt.Fprintln(t.w, q.Lead)
+			fmt.Fprintln(t.w, wrap(s.T("cli.lesson.why", "why", q.Why), 78))
 		}
 	}
 	n := vm.Narration
@@ -121,7 +121,7 @@ func (t *terminal) work(s *lesson.Session) error {
 	}
 	fmt.Fprintln(t.w, "\n"+wrap(n.CompleteText(), 78))
 	if n.Next != "" {
-		fmt.Fprintf(t.w, "Next: %s (portsim lesson %d).\n", n.Next, vm.Lesson+1)
+		fmt.Fprintln(t.w, s.T("cli.lesson.next", "next", n.Next, "n", vm.Lesson+1))
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 	if vm.Fatal != "" {
 		return fmt.Errorf("%s", vm.Fatal)
 	}
-	fmt.Fprintf(w, "Answer key: lesson %s (seed %d)\n", vm.Title, seed)
+	fmt.Fprintln(w, s.T("cli.key.title", "title", vm.Title, "seed", seed))
 	var total time.Duration
 	for {
 		n := vm.Narration
@@ -151,26 +151,26 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 		if n.Step == 0 {
 			// Opened, a lesson's overview plays the scene on while it is
 			// introduced; its first step starts the run again.
-			fmt.Fprintf(w, "\n%s: the overview; the scene plays on (its run is %s at 1×) until the next step starts it again\n", n.StepText(), lesson.FmtDur(vm.Clock.End))
+			fmt.Fprintln(w, "\n"+s.T("cli.key.overview", "step", n.StepText(), "run", lesson.FmtDur(vm.Clock.End)))
 		} else {
-			again := ""
+			id := "cli.key.plays"
 			if n.Replayed {
-				again = "the run starts again; " // a new act from t = 0
+				id = "cli.key.plays-again" // a new act from t = 0
 			}
-			fmt.Fprintf(w, "\n%s: %splays %s → %s, %s at 1×\n", n.StepText(), again, lesson.FmtDur(from), lesson.FmtDur(vm.Clock.Now), lesson.FmtDur(plays))
+			fmt.Fprintln(w, "\n"+s.T(id, "step", n.StepText(), "from", lesson.FmtDur(from), "to", lesson.FmtDur(vm.Clock.Now), "plays", lesson.FmtDur(plays)))
 		}
 		if q != nil {
 			q = vm.Narration.Question
-			fmt.Fprintln(w, indent(wrap("Question: "+q.Text, 74)))
+			fmt.Fprintln(w, indent(wrap(s.T("cli.lesson.question", "question", q.Text), 74)))
 			answer := q.Truth
-			for _, c := range q.Choices {
+			for i, c := range q.Choices {
 				fmt.Fprintf(w, "    %s) %s\n", c.Key, c.Label)
-				if c.Label == q.Truth {
+				if q.ChoiceIDs[i] == q.TruthID {
 					answer = c.Key + ") " + q.Truth
 				}
 			}
-			fmt.Fprintln(w, indent(wrap("Answer: "+answer, 74)))
-			fmt.Fprintln(w, indent(wrap("Why: "+q.Why, 74)))
+			fmt.Fprintln(w, indent(wrap(s.T("cli.key.answer", "answer", answer), 74)))
+			fmt.Fprintln(w, indent(wrap(s.T("cli.lesson.why", "why", q.Why), 74)))
 		} else {
 			fmt.Fprintln(w, indent(wrap(n.Text, 74)))
 		}
@@ -180,7 +180,7 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()
 	}
-	fmt.Fprintf(w, "\nIn all %s at 1×, without the time to talk.\n", lesson.FmtDur(total))
+	fmt.Fprintln(w, "\n"+s.T("cli.key.total", "total", lesson.FmtDur(total)))
 	return nil
 }
 
@@ -188,11 +188,11 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
 
 // step prints a step's heading and narration, or its question.
-func (t *terminal) step(vm lesson.View) {
+func (t *terminal) step(s *lesson.Session, vm lesson.View) {
 	n := vm.Narration
 	fmt.Fprintln(t.w, "\n"+n.StepText())
 	if q := n.Question; q != nil {
-		fmt.Fprintln(t.w, wrap("Question: "+q.Text, 78))
+		fmt.Fprintln(t.w, wrap(s.T("cli.lesson.question", "question", q.Text), 78))
 		for _, c := range q.Choices {
 			fmt.Fprintf(t.w, "  %s) %s\n", c.Key, c.Label)
 		}
@@ -204,11 +204,11 @@ func (t *terminal) step(vm lesson.View) {
 // answer reads the learner's letter: from --answers, or a line of input
 // (asked again until it is one of the choices). ok is false at the end of
 // the input.
-func (t *terminal) answer(q *lesson.QuestionView) (int, bool, error) {
+func (t *terminal) answer(s *lesson.Session, q *lesson.QuestionView) (int, bool, error) {
 	letters := "ABC"[:len(q.Choices)]
 	if t.in == nil {
 		if len(t.letters) == 0 {
-			fmt.Fprintln(t.w, "(no more answers)")
+			fmt.Fprintln(t.w, s.T("cli.lesson.no-more-answers"))
 			return 0, false, nil
 		}
 		r := t.letters[0]
@@ -217,11 +217,11 @@ func (t *terminal) answer(q *lesson.QuestionView) (int, bool, error) {
 		if k < 0 {
 			return 0, false, bad("--answers: %c: this question's choices are %s", r, strings.Join(strings.Split(letters, ""), ", "))
 		}
-		fmt.Fprintf(t.w, "Answer: %c\n", r)
+		fmt.Fprintln(t.w, s.T("cli.lesson.answer", "letter", string(r)))
 		return k, true, nil
 	}
 	for {
-		fmt.Fprintf(t.w, "Your answer (%s): ", strings.Join(strings.Split(letters, ""), ", "))
+		fmt.Fprint(t.w, s.T("cli.lesson.prompt", "letters", strings.Join(strings.Split(letters, ""), ", "))+" ")
 		line, err := t.in.ReadString('\n')
 		a := strings.ToUpper(strings.TrimFunc(line, unicode.IsSpace))
 		if len(a) == 1 && strings.Contains(letters, a) {
@@ -231,7 +231,7 @@ func (t *terminal) answer(q *lesson.QuestionView) (int, bool, error) {
 			fmt.Fprintln(t.w)
 			return 0, false, nil
 		}
-		fmt.Fprintf(t.w, "%q is not one of the choices.\n", a)
+		fmt.Fprintln(t.w, s.T("cli.lesson.not-a-choice", "answer", strconv.Quote(a)))
 	}
 }
 

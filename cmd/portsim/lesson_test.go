@@ -12,7 +12,7 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-var verdictLine = regexp.MustCompile(`(?m)^(right|wrong): the engine's answer is (.+)\.$`)
+var verdictLine = regexp.MustCompile(`(?m)^(Right: (.+)|Not this time: the answer is (.+))\.$`)
 
 // The terminal's verdicts are the session's: the same lesson worked through
 // headless, with the same answers, judges the same way.
@@ -39,7 +39,7 @@ func TestLessonVerdictsAreTheSessions(t *testing.T) {
 				}
 				sess.PlayToPause(nil)
 				if q := sess.View().Narration.Question; q != nil {
-					want = append(want, q.Verdict.String()+": the engine's answer is "+q.Truth+".")
+					want = append(want, q.Lead)
 					assert.Contains(t, r.stdout, wrap("Why: "+q.Why, 78))
 				}
 			}
@@ -105,7 +105,7 @@ func TestLessonReadsAnswersFromStandardInput(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, `"X" is not one of the choices.`)
 	assert.Contains(t, r.stdout, `"" is not one of the choices.`)
-	assert.Contains(t, r.stdout, "right: the engine's answer is EACCES.", "a lower-case letter answers too")
+	assert.Contains(t, r.stdout, "Right: EACCES.", "a lower-case letter answers too")
 
 	// The end of the input ends the lesson cleanly, before its verdict.
 	r = portsimIn(t, "", "", "lesson", "5")
