@@ -130,28 +130,6 @@ func MatchLanguage(prefs []string) string {
 	return "en"
 }
 
-// Texts are the lesson's English texts by message ID (lesson.N.FIELD,
-// lesson.N.STEP.FIELD): what a translation's catalogue translates, and
-// portsim i18n check counts. They live in the lesson file, not en.json.
-func (l *Lesson) Texts() map[string]string {
-	p := l.prefix()
-	out := map[string]string{p + "title": l.Title, p + "short": l.Short, p + "overview": l.Overview.Src, p + "learnt": l.Learnt.Src}
-	for _, st := range l.Steps {
-		sp := p + st.Name + "."
-		if st.Say.Src != "" {
-			out[sp+"say"] = st.Say.Src
-		}
-		if q := st.Ask; q != nil {
-			out[sp+"ask"] = q.Text.Src
-			out[sp+"why"] = q.Why.Src
-		}
-		if st.Replay != nil {
-			out[sp+"act"] = st.Replay.Title
-		}
-	}
-	return out
-}
-
 func (l *Lesson) prefix() string { return fmt.Sprintf("lesson.%d.", l.Number) }
 
 // key gives the lesson's texts their message IDs.

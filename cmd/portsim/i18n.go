@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/i18ncheck"
 )
 
 // i18nCmd checks the phrasebook's translations (docs/translating.md).
@@ -36,7 +37,7 @@ func i18nCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	failed := false
 	for _, lang := range langs {
-		r, err := cat.CheckLanguage(lang)
+		r, err := i18ncheck.Check(cat, lang)
 		if err != nil {
 			return bad("%v", err)
 		}

@@ -21,15 +21,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
 )
 
 // Book is one language's catalogue, with English behind it.
 type Book struct {
 	lang string
-	tag  language.Tag
+	// form is the language's plural rule: CLDR's form for a whole number.
+	form func(n int) form
 	msgs map[string]*message
 	back *Book // English, for a message this language lacks; nil for English
 	// pseudo: every message is English's made longer and marked (Pseudo).
@@ -37,18 +35,29 @@ type Book struct {
 }
 
 // message is one catalogue entry: its text, or its text in each plural
-// form the language uses (forms[plural.Other] is always set).
+// form the language uses (forms[other] is always set).
 type message struct {
-	forms  [plural.Many + 1]string
+	forms  [many + 1]string
 	plural bool
 	desc   string
 }
 
 // formNames are the plural forms' names in a catalogue file, CLDR's.
-var formNames = map[string]plural.Form{
-	"zero": plural.Zero, "one": plural.One, "two": plural.Two,
-	"few": plural.Few, "many": plural.Many, "other": plural.Other,
+var formNames = map[string]form{
+	"zero": zero, "one": one, "two": two, "few": few, "many": many, "other": other,
 }
+
+// form is a CLDR plural form; other is every language's.
+type form uint8
+
+const (
+	other form = iota
+	zero
+	one
+	two
+	few
+	many
+)
 
 // Parse reads a catalogue file for lang. Its errors name the message.
 func Parse(lang string, data []byte) (*Book, error) {
@@ -56,7 +65,7 @@ func Parse(lang string, data []byte) (*Book, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("%s.json: %v", lang, err)
 	}
-	b := &Book{lang: lang, tag: language.Make(lang), msgs: make(map[string]*message, len(raw))}
+	b := &Book{lang: lang, form: pluralRule(lang), msgs: make(map[string]*message, len(raw))}
 	for id, v := range raw {
 		m, err := parseMessage(v)
 		if err != nil {
@@ -69,7 +78,7 @@ func Parse(lang string, data []byte) (*Book, error) {
 
 func parseMessage(v json.RawMessage) (*message, error) {
 	var m message
-	if err := json.Unmarshal(v, &m.forms[plural.Other]); err == nil {
+	if err := json.Unmarshal(v, &m.forms[other]); err == nil {
 		return &m, nil
 	}
 	var obj map[string]string
@@ -115,7 +124,7 @@ func (b *Book) IDs() []string { return slices.Sorted(maps.Keys(b.msgs)) }
 // Add sets a message's text, for the texts that live elsewhere (the
 // English lessons' narration, in the lesson files).
 func (b *Book) Add(id, text string) {
-	b.msgs[id] = &message{forms: [plural.Many + 1]string{plural.Other: text}}
+	b.msgs[id] = &message{forms: [many + 1]string{other: text}}
 }
 
 // T is the message id in b's language, its {names} filled from args:
@@ -126,9 +135,9 @@ func (b *Book) T(id string, args ...any) string {
 	if m == nil {
 		return "[" + id + "]"
 	}
-	text := m.forms[plural.Other]
+	text := m.forms[other]
 	if m.plural {
-		if f := book.form(args); m.forms[f] != "" {
+		if f := book.formOf(args); m.forms[f] != "" {
 			text = m.forms[f]
 		}
 	}
@@ -152,7 +161,7 @@ func (b *Book) Of(id, english string) string {
 		return stretch(english)
 	}
 	if m, ok := b.msgs[id]; ok {
-		return m.forms[plural.Other]
+		return m.forms[other]
 	}
 	return english
 }
@@ -165,9 +174,9 @@ func (b *Book) Raw(id string) (string, bool) {
 		return "", false
 	}
 	if b.pseudo {
-		return stretch(m.forms[plural.Other]), true
+		return stretch(m.forms[other]), true
 	}
-	return m.forms[plural.Other], true
+	return m.forms[other], true
 }
 
 func (b *Book) find(id string) (*message, *Book) {
@@ -179,21 +188,21 @@ func (b *Book) find(id string) (*message, *Book) {
 	return nil, nil
 }
 
-// form is the plural form the number named n takes in b's language.
-func (b *Book) form(args []any) plural.Form {
+// formOf is the plural form the number named n takes in b's language.
+func (b *Book) formOf(args []any) form {
 	for i := 0; i+1 < len(args); i += 2 {
 		if args[i] == "n" {
 			n, ok := args[i+1].(int)
 			if !ok {
-				return plural.Other
+				return other
 			}
 			if n < 0 {
 				n = -n
 			}
-			return plural.Cardinal.MatchPlural(b.tag, n, 0, 0, 0, 0)
+			return b.form(n)
 		}
 	}
-	return plural.Other
+	return other
 }
 
 // format writes a variable's value: a float with the language's decimal

@@ -13,14 +13,18 @@ const PseudoLang = "xx-long"
 
 // Pseudo is the pseudo-language over en.
 func Pseudo(en *Book) *Book {
-	return &Book{lang: PseudoLang, tag: en.tag, msgs: map[string]*message{}, back: en, pseudo: true}
+	return &Book{lang: PseudoLang, form: en.form, msgs: map[string]*message{}, back: en, pseudo: true}
 }
 
-// accents maps ASCII letters to accented ones that the Go fonts draw.
-var accents = strings.NewReplacer(
-	"a", "á", "e", "é", "i", "í", "o", "ö", "u", "ü", "c", "ç", "n", "ñ", "y", "ý",
-	"A", "Å", "E", "É", "I", "Î", "O", "Ø", "U", "Û", "C", "Ç", "N", "Ñ", "Y", "Ý",
-)
+// accent maps an ASCII letter to an accented one that the Go fonts draw.
+func accent(r rune) rune {
+	if i := strings.IndexRune(plain, r); i >= 0 {
+		return []rune(accented)[i]
+	}
+	return r
+}
+
+const plain, accented = "aeioucnyAEIOUCNY", "áéíöüçñýÅÉÎØÛÇÑÝ"
 
 // stretch makes text about 40% longer, accented, between brackets; its
 // {names}, and anything that is all capitals or digits (TIME_WAIT,
@@ -65,7 +69,7 @@ func accentWords(s string) string {
 	words := strings.Split(s, " ")
 	for i, w := range words {
 		if strings.ToUpper(w) != w {
-			words[i] = accents.Replace(w)
+			words[i] = strings.Map(accent, w)
 		}
 	}
 	return strings.Join(words, " ")

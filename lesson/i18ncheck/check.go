@@ -1,10 +1,14 @@
-package lesson
+// Package i18ncheck compares a translation's catalogue with English's:
+// portsim i18n check, and the tests that hold every language to it. A
+// package of its own so that the app's download does not carry it.
+package i18ncheck
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/portplay/portplay/lesson"
 	"github.com/portplay/portplay/lesson/phrase"
 )
 
@@ -21,20 +25,20 @@ type LanguageReport struct {
 	Problems []string
 }
 
-// CheckLanguage compares lang's catalogue with English's (portsim i18n
-// check, and a test for every language).
-func (c *Catalogue) CheckLanguage(lang string) (LanguageReport, error) {
-	b, err := Phrases(lang)
+// Check compares lang's catalogue with English's, the lessons of c
+// included.
+func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
+	b, err := lesson.Phrases(lang)
 	if err != nil {
 		return LanguageReport{}, err
 	}
-	en := English()
+	en := lesson.English()
 	english := map[string]string{}
 	for _, id := range en.IDs() {
 		english[id] = strings.Join(en.Texts(id), " ")
 	}
 	for _, l := range c.Lessons {
-		for id, t := range l.Texts() {
+		for id, t := range Texts(l) {
 			if lang != "en" { // English's own are in the lesson files
 				english[id] = t
 			}
@@ -66,4 +70,25 @@ func (c *Catalogue) CheckLanguage(lang string) (LanguageReport, error) {
 	slices.Sort(r.Missing)
 	slices.Sort(r.Problems)
 	return r, nil
+}
+
+// Texts are lesson l's English texts by message ID: what a translation
+// translates. They live in the lesson file, not en.json (docs/translating.md).
+func Texts(l *lesson.Lesson) map[string]string {
+	p := fmt.Sprintf("lesson.%d.", l.Number)
+	out := map[string]string{p + "title": l.Title, p + "short": l.Short, p + "overview": l.Overview.Src, p + "learnt": l.Learnt.Src}
+	for _, st := range l.Steps {
+		sp := p + st.Name + "."
+		if st.Say.Src != "" {
+			out[sp+"say"] = st.Say.Src
+		}
+		if q := st.Ask; q != nil {
+			out[sp+"ask"] = q.Text.Src
+			out[sp+"why"] = q.Why.Src
+		}
+		if st.Replay != nil {
+			out[sp+"act"] = st.Replay.Title
+		}
+	}
+	return out
 }
