@@ -21,7 +21,8 @@ func fakeAsk(ref Ref) (Question, error) {
 	if ref.Scene == 0 {
 		return Question{}, fmt.Errorf("step %d of lesson 0 asks no question", ref.Step)
 	}
-	return Question{ID: fmt.Sprintf("q%d.%d", ref.Scene, ref.Step), Text: "Which?", Choices: []string{"a", "b", "c"}, Truth: "b", Why: "because"}, nil
+	return Question{ID: fmt.Sprintf("q%d.%d", ref.Scene, ref.Step), ChoiceIDs: []string{"a", "b", "c"}, TruthID: "b",
+		Words: Words{Text: "Which?", Choices: []string{"A a", "B b", "C c"}, Truth: "B b", Why: "because"}}, nil
 }
 
 // newTestHub returns a hub with a settable clock, seeded randomness and

@@ -131,9 +131,9 @@ func TestSummaryCSV(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteCSV(&b, res))
 	assert.Equal(t, `question,id,text,answer,round1_voters,round1_right,round1_share,round2_voters,round2_right,round2_share
-1,q1.2,Which?,b,4,1,0.25,4,3,0.75
-2,q2.2,Which?,b,2,2,1.00,,,
-3,q3.3,Which?,b,0,0,,,,
+1,q1.2,Which?,B b,4,1,0.25,4,3,0.75
+2,q2.2,Which?,B b,2,2,1.00,,,
+3,q3.3,Which?,B b,0,0,,,,
 `, b.String())
 
 	_, err = r.Summary(secret + "0")

@@ -19,13 +19,33 @@ type Ref struct {
 
 // Question is what a room asks and what it knows of the answer: the
 // choices as the lesson shuffles them for this run, the engine's answer
-// (Truth, one of Choices or not) and the reason the lesson gives for it.
+// (TruthID, one of ChoiceIDs or not) and the reason the lesson gives for
+// it. Votes are judged by the choices' IDs, the same in every language;
+// the words are English's, and each other language's in Langs, so that
+// every device reads the question in its own.
 type Question struct {
-	ID      string
+	ID        string
+	ChoiceIDs []string
+	TruthID   string
+	Words
+	Langs map[string]Words
+}
+
+// Words are a question in one language: its text, its choices' labels,
+// the engine's answer and why.
+type Words struct {
 	Text    string
 	Choices []string
 	Truth   string
 	Why     string
+}
+
+// In is the question's words in lang, English's if it has none in lang.
+func (q *Question) In(lang string) Words {
+	if w, ok := q.Langs[lang]; ok {
+		return w
+	}
+	return q.Words
 }
 
 // Asker computes the question a Ref names, or says why there is none.
@@ -62,11 +82,8 @@ func LessonAsker(cat *lesson.Catalogue) Asker {
 		if qv == nil {
 			return Question{}, fmt.Errorf("step %d of lesson %d asks no question", ref.Step, ref.Scene)
 		}
-		q := Question{ID: qv.ID, Text: qv.Text}
-		for _, c := range qv.Choices {
-			q.Choices = append(q.Choices, c.Label)
-		}
-		if len(q.Choices) == 0 {
+		q := Question{ID: qv.ID, ChoiceIDs: qv.ChoiceIDs}
+		if len(q.ChoiceIDs) == 0 {
 			return Question{}, fmt.Errorf("step %d of lesson %d: the question has no choices in this run", ref.Step, ref.Scene)
 		}
 		// Any choice will do: the engine's answer does not depend on it.
@@ -76,7 +93,28 @@ func LessonAsker(cat *lesson.Catalogue) Asker {
 		if judged == nil || judged.Verdict == lesson.Unjudged {
 			return Question{}, fmt.Errorf("step %d of lesson %d: the run ended before the engine answered", ref.Step, ref.Scene)
 		}
-		q.Truth, q.Why = judged.Truth, judged.Why
+		q.TruthID = judged.TruthID
+		// The same judged run, told in each language (Session.SetLang).
+		q.Langs = map[string]Words{}
+		for _, lang := range lesson.LanguageCodes() {
+			if err := ss.SetLang(lang); err != nil {
+				return Question{}, err
+			}
+			w := wordsOf(ss.View().Narration.Question)
+			if lang == "en" {
+				q.Words = w
+			} else {
+				q.Langs[lang] = w
+			}
+		}
 		return q, nil
 	}
+}
+
+func wordsOf(qv *lesson.QuestionView) Words {
+	w := Words{Text: qv.Text, Truth: qv.Truth, Why: qv.Why}
+	for _, c := range qv.Choices {
+		w.Choices = append(w.Choices, c.Label)
+	}
+	return w
 }

@@ -1,6 +1,7 @@
 package class
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,6 +49,16 @@ func TestLessonAsker(t *testing.T) {
 			assert.Contains(t, q.Choices, q.Truth)
 			assert.NotEmpty(t, q.Text)
 			assert.NotEmpty(t, q.Why)
+			assert.Contains(t, q.ChoiceIDs, q.TruthID, "the truth is judged by ID")
+			for _, lang := range lesson.LanguageCodes() {
+				w := q.In(lang)
+				assert.Len(t, w.Choices, len(q.ChoiceIDs), lang)
+				assert.NotEmpty(t, w.Text, lang)
+				assert.NotEmpty(t, w.Why, lang)
+				if b, err := lesson.Phrases(lang); err == nil && b.Has("lesson."+strconv.Itoa(tc.ref.Scene)+".title") {
+					assert.NotEqual(t, q.Text, w.Text, "%s has lesson %d translated: its question is too", lang, tc.ref.Scene)
+				}
+			}
 		})
 	}
 }

@@ -32,9 +32,14 @@ const (
 	VerdictNoVote = "none" // the device voted in no round
 )
 
-// DeviceView returns what device shows now, and a channel closed at the
-// next change devices see (or when the room ends).
+// DeviceView returns what device shows now, in English, and a channel
+// closed at the next change devices see (or when the room ends).
 func (r *Room) DeviceView(device string) (DeviceView, <-chan struct{}, error) {
+	return r.DeviceViewIn(device, "en")
+}
+
+// DeviceViewIn is DeviceView with the question in language lang.
+func (r *Room) DeviceViewIn(device, lang string) (DeviceView, <-chan struct{}, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
@@ -48,7 +53,8 @@ func (r *Room) DeviceView(device string) (DeviceView, <-chan struct{}, error) {
 	if q == nil {
 		return v, r.dch, nil
 	}
-	v.Phase, v.Question, v.Text, v.Choices, v.Round = q.phase(), q.n, q.Text, q.Choices, q.round
+	w := q.In(lang)
+	v.Phase, v.Question, v.Text, v.Choices, v.Round = q.phase(), q.n, w.Text, w.Choices, q.round
 	if c, ok := q.votes[q.round-1][device]; ok {
 		v.Vote = c
 	}
@@ -56,17 +62,21 @@ func (r *Room) DeviceView(device string) (DeviceView, <-chan struct{}, error) {
 		v.Earlier = c
 	}
 	if q.revealed {
-		v.Truth, v.Why = q.Truth, q.Why
+		v.Truth, v.Why = w.Truth, w.Why
 		v.Verdict = VerdictNoVote
 		if c, ok := q.last(device); ok {
 			v.Verdict = VerdictWrong
-			if q.Choices[c] == q.Truth {
+			if q.right(c) {
 				v.Verdict = VerdictRight
 			}
 		}
 	}
 	return v, r.dch, nil
 }
+
+// right says whether choice c is the engine's answer: by ID, never by
+// the words of one language.
+func (q *asked) right(c int) bool { return q.ChoiceIDs[c] == q.TruthID }
 
 // phase is where q is.
 func (q *asked) phase() Phase {
@@ -115,16 +125,22 @@ type TeacherView struct {
 	Played int `json:"played,omitempty"`
 }
 
-// TeacherView returns what the projector shows now, and a channel closed
-// at the next change (or when the room ends).
+// TeacherView returns what the projector shows now, in English, and a
+// channel closed at the next change (or when the room ends).
 func (r *Room) TeacherView(secret string) (TeacherView, <-chan struct{}, error) {
+	return r.TeacherViewIn(secret, "en")
+}
+
+// TeacherViewIn is TeacherView with the question in language lang.
+func (r *Room) TeacherViewIn(secret, lang string) (TeacherView, <-chan struct{}, error) {
 	if err := r.teach(secret); err != nil {
 		return TeacherView{}, nil, err
 	}
 	defer r.mu.Unlock()
 	v := TeacherView{Version: r.tver, Code: r.code, Devices: len(r.devices), Phase: Waiting, Votes: r.votes}
 	if q := r.q; q != nil {
-		v.Phase, v.Question, v.ID, v.Text, v.Choices, v.Round = q.phase(), q.n, q.ID, q.Text, q.Choices, q.round
+		w := q.In(lang)
+		v.Phase, v.Question, v.ID, v.Text, v.Choices, v.Round = q.phase(), q.n, q.ID, w.Text, w.Choices, q.round
 		v.Voted = len(q.votes[q.round-1])
 		for i := range q.round {
 			if q.shown[i] {
@@ -137,7 +153,7 @@ func (r *Room) TeacherView(secret string) (TeacherView, <-chan struct{}, error) 
 			v.Tallies = nil
 		}
 		if q.revealed {
-			v.Truth, v.Why, v.Played = q.Truth, q.Why, q.mostChosen()+1
+			v.Truth, v.Why, v.Played = w.Truth, w.Why, q.mostChosen()+1
 		}
 	}
 	return v, r.tch, nil
@@ -169,7 +185,7 @@ func (q *asked) result() Result {
 	for i := range q.round {
 		res.Voters[i] = len(q.votes[i])
 		for c, n := range q.tally[i] {
-			if q.Choices[c] == q.Truth {
+			if q.right(c) {
 				res.Right[i] += n
 			}
 		}

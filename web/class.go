@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/portplay/portplay/class"
@@ -18,13 +19,17 @@ import (
 // The class session API, under /class/ beside the app (docs in README,
 // "Class sessions"):
 //
-//	GET  /class/                              the students' page
+//	GET  /class/                              the students' page (?lang=, else Accept-Language)
 //	POST /class/api/rooms                     a new room: {"code", "secret"}
-//	POST /class/api/rooms/{code}/join         {"device"}: the device's view
-//	POST /class/api/rooms/{code}/vote         {"device", "question", "round", "choice"}: the device's view
-//	GET  /class/api/rooms/{code}/events       ?device=: the device's view, as Server-Sent Events
-//	POST /class/api/rooms/{code}/teacher      {"secret", "action", and for "ask" "scene", "step", "seed", "profile"}
-//	GET  /class/api/rooms/{code}/teacher/events  ?secret=: the teacher's view, as Server-Sent Events
+//	POST /class/api/rooms/{code}/join         {"device", "lang"}: the device's view
+//	POST /class/api/rooms/{code}/vote         {"device", "question", "round", "choice", "lang"}: the device's view
+//	GET  /class/api/rooms/{code}/events       ?device=&lang=: the device's view, as Server-Sent Events
+//	POST /class/api/rooms/{code}/teacher      {"secret", "action", "lang", and for "ask" "scene", "step", "seed", "profile"}
+//	GET  /class/api/rooms/{code}/teacher/events  ?secret=&lang=: the teacher's view, as Server-Sent Events
+//
+// A view's question is in its reader's language ("lang": a phrasebook
+// language's code; English for any other), its votes judged by the
+// choices' IDs, the same in every language.
 //	GET  /class/api/rooms/{code}/summary.csv  ?secret=: one row per question
 //
 // Every refusal has its status and a line of text saying why: 400 for a
@@ -93,12 +98,66 @@ func (a *classAPI) page(w http.ResponseWriter, r *http.Request) {
 	// Nothing on the page comes from elsewhere; nothing may.
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:")
 	h.Set("Referrer-Policy", "no-referrer")
-	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(studentPage))
+	lang := classLang(r.URL.Query().Get("lang"))
+	if r.URL.Query().Get("lang") == "" {
+		lang = lesson.MatchLanguage(acceptLanguages(r.Header.Get("Accept-Language")))
+	}
+	h.Set("Content-Language", lang)
+	h.Set("Vary", "Accept-Language")
+	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(studentPageIn(lang)))
+}
+
+// studentPage's placeholders for its language and its words.
+var (
+	pageLang  = []byte(`<html lang="en">`)
+	pageWords = []byte(`/*WORDS*/{}`)
+)
+
+// studentPageIn is the students' page in lang: its <html lang> and every
+// sentence it says, from the phrasebook (class.student.* and the
+// verdicts), as a JSON object of message texts whose {names} the page
+// fills in.
+func studentPageIn(lang string) []byte {
+	b, err := lesson.Phrases(lang)
+	if err != nil {
+		b = lesson.English()
+	}
+	words := map[string]string{}
+	for _, id := range lesson.English().IDs() {
+		if strings.HasPrefix(id, "class.student.") || strings.HasPrefix(id, "verdict.") {
+			words[id], _ = b.Raw(id)
+		}
+	}
+	js, _ := json.Marshal(words)
+	page := bytes.Replace(studentPage, pageLang, []byte(`<html lang="`+lang+`">`), 1)
+	return bytes.Replace(page, pageWords, js, 1)
+}
+
+// classLang is the phrasebook language a request names, English if none.
+func classLang(v string) string {
+	if v == "" {
+		return "en"
+	}
+	return lesson.MatchLanguage([]string{v})
+}
+
+// acceptLanguages are an Accept-Language header's languages, most wanted
+// first (browsers send them in order; q-values are not re-sorted).
+func acceptLanguages(h string) []string {
+	var out []string
+	for part := range strings.SplitSeq(h, ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		if tag = strings.TrimSpace(tag); tag != "" && tag != "*" {
+			out = append(out, tag)
+		}
+	}
+	return out
 }
 
 // JoinRequest is a device joining a room.
 type JoinRequest struct {
 	Device string `json:"device"`
+	Lang   string `json:"lang,omitempty"`
 }
 
 // VoteRequest is a device's vote: choice (from 0) in round (1 or 2) of
@@ -108,6 +167,7 @@ type VoteRequest struct {
 	Question int    `json:"question"`
 	Round    int    `json:"round"`
 	Choice   int    `json:"choice"`
+	Lang     string `json:"lang,omitempty"`
 }
 
 // TeacherRequest is a teacher's action: "ask" (the question at Ref),
@@ -115,6 +175,7 @@ type VoteRequest struct {
 type TeacherRequest struct {
 	Secret string `json:"secret"`
 	Action string `json:"action"`
+	Lang   string `json:"lang,omitempty"`
 	class.Ref
 }
 
@@ -233,7 +294,7 @@ func (a *classAPI) join(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	a.deviceReply(w, room, req.Device)
+	a.deviceReply(w, room, req.Device, req.Lang)
 }
 
 func (a *classAPI) vote(w http.ResponseWriter, r *http.Request) {
@@ -254,11 +315,11 @@ func (a *classAPI) vote(w http.ResponseWriter, r *http.Request) {
 	// The vote's number in the room: the teacher's view counts Votes up
 	// to it once it has this vote (the load test times that).
 	w.Header().Set("X-Vote", strconv.FormatUint(n, 10))
-	a.deviceReply(w, room, req.Device)
+	a.deviceReply(w, room, req.Device, req.Lang)
 }
 
-func (a *classAPI) deviceReply(w http.ResponseWriter, room *class.Room, device string) {
-	v, _, err := room.DeviceView(device)
+func (a *classAPI) deviceReply(w http.ResponseWriter, room *class.Room, device, lang string) {
+	v, _, err := room.DeviceViewIn(device, classLang(lang))
 	if err != nil {
 		fail(w, err)
 		return
@@ -293,7 +354,7 @@ func (a *classAPI) teacher(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	v, _, err := room.TeacherView(req.Secret)
+	v, _, err := room.TeacherViewIn(req.Secret, classLang(req.Lang))
 	if err != nil {
 		fail(w, err)
 		return
@@ -321,9 +382,9 @@ func (a *classAPI) deviceEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	device := r.URL.Query().Get("device")
+	device, lang := r.URL.Query().Get("device"), classLang(r.URL.Query().Get("lang"))
 	a.stream(w, r, room, func() (any, uint64, <-chan struct{}, error) {
-		v, ch, err := room.DeviceView(device)
+		v, ch, err := room.DeviceViewIn(device, lang)
 		return v, v.Version, ch, err
 	})
 }
@@ -333,9 +394,9 @@ func (a *classAPI) teacherEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	secret := r.URL.Query().Get("secret")
+	secret, lang := r.URL.Query().Get("secret"), classLang(r.URL.Query().Get("lang"))
 	a.stream(w, r, room, func() (any, uint64, <-chan struct{}, error) {
-		v, ch, err := room.TeacherView(secret)
+		v, ch, err := room.TeacherViewIn(secret, lang)
 		return v, v.Version, ch, err
 	})
 }

@@ -353,3 +353,85 @@ func FuzzDecodeBody(f *testing.F) {
 		}
 	})
 }
+
+// The students' page speaks the language asked for (?lang=, else the
+// browser's Accept-Language), with every sentence from the phrasebook.
+func TestStudentPageLanguage(t *testing.T) {
+	srv := classServer(t, class.Config{})
+	get := func(path, accept string) (*http.Response, string) {
+		req, err := http.NewRequest("GET", srv.URL+path, nil)
+		require.NoError(t, err)
+		if accept != "" {
+			req.Header.Set("Accept-Language", accept)
+		}
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	for _, tc := range []struct{ path, accept, lang string }{
+		{"/class/", "", "en"},
+		{"/class/", "de-AT,de;q=0.9,en;q=0.8", "de"},
+		{"/class/", "fr-FR,uk;q=0.5", "uk"},
+		{"/class/?lang=es", "de", "es"},
+		{"/class/?lang=klingon", "de", "en"},
+		{"/class/?lang=xx-long", "", "xx-long"},
+	} {
+		resp, body := get(tc.path, tc.accept)
+		assert.Equal(t, tc.lang, resp.Header.Get("Content-Language"), tc.path+" "+tc.accept)
+		assert.Contains(t, body, `<html lang="`+tc.lang+`">`, tc.path+" "+tc.accept)
+		assert.NotContains(t, body, "/*WORDS*/", "the words are in")
+		b, err := lesson.Phrases(tc.lang)
+		require.NoError(t, err)
+		for _, id := range []string{"class.student.join", "class.student.room", "verdict.right"} {
+			text, _ := b.Raw(id)
+			js, _ := json.Marshal(text)
+			assert.Contains(t, body, `"`+id+`":`+string(js), "%s in %s", id, tc.lang)
+		}
+	}
+}
+
+// Each device reads the question in its own language; votes are judged
+// by the choices' IDs, whatever the words.
+func TestClassQuestionInEachDevicesLanguage(t *testing.T) {
+	ask := func(class.Ref) (class.Question, error) {
+		return class.Question{ID: "q", ChoiceIDs: []string{"port", "EACCES"}, TruthID: "EACCES",
+			Words: class.Words{Text: "What does it get?", Choices: []string{"the port", "EACCES"}, Truth: "EACCES", Why: "privilege"},
+			Langs: map[string]class.Words{"de": {Text: "Was bekommt es?", Choices: []string{"den Port", "EACCES"}, Truth: "EACCES", Why: "Privileg"}}}, nil
+	}
+	srv := classServer(t, class.Config{Ask: ask})
+	code, secret := newRoom(t, srv)
+	room := "/class/api/rooms/" + code
+	st, body := call(t, srv, "POST", room+"/join", `{"device":"`+devA+`","lang":"de"}`)
+	require.Equal(t, 200, st, body)
+	st, body = call(t, srv, "POST", room+"/join", `{"device":"`+devB+`"}`)
+	require.Equal(t, 200, st, body)
+	st, body = call(t, srv, "POST", room+"/teacher", `{"secret":"`+secret+`","action":"ask","scene":1,"step":2,"seed":1,"lang":"de"}`)
+	require.Equal(t, 200, st, body)
+	var tv class.TeacherView
+	require.NoError(t, json.Unmarshal([]byte(body), &tv))
+	assert.Equal(t, "Was bekommt es?", tv.Text, "the teacher's language")
+
+	de := openStream(t, srv, room+"/events?device="+devA+"&lang=de-DE", "")
+	en := openStream(t, srv, room+"/events?device="+devB, "")
+	var dv class.DeviceView
+	de.next(t, &dv)
+	assert.Equal(t, []string{"den Port", "EACCES"}, dv.Choices)
+	en.next(t, &dv)
+	assert.Equal(t, []string{"the port", "EACCES"}, dv.Choices)
+
+	for _, d := range []string{devA, devB} {
+		st, body = call(t, srv, "POST", room+"/vote", `{"device":"`+d+`","question":1,"round":1,"choice":1,"lang":"de"}`)
+		require.Equal(t, 200, st, body)
+	}
+	st, body = call(t, srv, "POST", room+"/teacher", teach(secret, "reveal"))
+	require.Equal(t, 200, st, body)
+	for s, want := range map[*sse]string{de: "Privileg", en: "privilege"} {
+		for dv.Phase = class.Voting; dv.Phase != class.Revealed; {
+			s.next(t, &dv)
+		}
+		assert.Equal(t, class.VerdictRight, dv.Verdict, want)
+		assert.Equal(t, want, dv.Why)
+	}
+}
