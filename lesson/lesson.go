@@ -19,6 +19,7 @@ import (
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Lesson is one lesson file, parsed and checked (docs/lessons.md).
@@ -266,16 +267,20 @@ func (e *Error) Error() string {
 }
 
 // FmtDur writes a simulated time for people: 1.250 s, 42.0 s, 2 min 5 s.
-// Every front end's clock reads the same.
-func FmtDur(d time.Duration) string {
+// Every front end's clock reads the same. FmtDur writes English (the
+// terminal's machine-read output); FmtDurIn a language's.
+func FmtDur(d time.Duration) string { return FmtDurIn(English(), d) }
+
+// FmtDurIn is FmtDur in b's language: its decimal separator and units.
+func FmtDurIn(b *phrase.Book, d time.Duration) string {
 	switch {
 	case d < 10*time.Second:
-		return fmt.Sprintf("%.3f s", d.Seconds())
+		return b.T("unit.seconds", "s", b.Num(d.Seconds(), 3))
 	case d < 2*time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
+		return b.T("unit.seconds", "s", b.Num(d.Seconds(), 1))
 	}
 	if s := int(d.Seconds()) % 60; s > 0 {
-		return fmt.Sprintf("%d min %d s", int(d.Minutes()), s)
+		return b.T("unit.minutes-seconds", "m", int(d.Minutes()), "s", s)
 	}
-	return fmt.Sprintf("%d min", int(d.Minutes()))
+	return b.T("unit.minutes", "m", int(d.Minutes()))
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,12 +41,12 @@ var quantities = map[string]func(r *Run) string{
 	"client.profile":    func(r *Run) string { return r.firstClient().Profile.Name },
 	"client.range":      func(r *Run) string { return r.firstClient().Profile.Ephemeral.String() },
 	"client.range.size": func(r *Run) string { return fmt.Sprint(r.firstClient().Profile.Ephemeral.Size()) },
-	"client.timewait":   func(r *Run) string { return timeWait(r.firstClient().Profile) },
-	"client.os":         func(r *Run) string { return r.firstClient().Profile.Title },
+	"client.timewait":   func(r *Run) string { return timeWait(r.book, r.firstClient().Profile) },
+	"client.os":         func(r *Run) string { return osTitle(r.book, r.firstClient().Profile) },
 	"client.capacity": func(r *Run) string {
-		return FmtRate(engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
+		return FmtRateIn(r.book, engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
 	},
-	"client.strategy": func(r *Run) string { return strategyText(r.firstClient().Profile.Connect) },
+	"client.strategy": func(r *Run) string { return strategyText(r.book, r.firstClient().Profile.Connect) },
 	// How many of the client's ephemeral ports lie in IANA's registered
 	// class: an OS's ephemeral range need not be IANA's dynamic (also
 	// called ephemeral) class; Linux's is mostly registered ports
@@ -58,42 +57,42 @@ var quantities = map[string]func(r *Run) string{
 	"client.range.class": func(r *Run) string {
 		rg := r.firstClient().Profile.Ephemeral
 		if n := registeredIn(rg); n > 0 {
-			return fmt.Sprintf("is not IANA's dynamic class %s, which RFC 6335 also calls ephemeral: %d of its %d ports are registered ports",
-				engine.DynamicPorts, n, rg.Size())
+			return r.T("quantity.range-class.registered", "dynamic", engine.DynamicPorts.String(), "n", n, "size", rg.Size())
 		}
-		return fmt.Sprintf("lies in IANA's dynamic class %s, which RFC 6335 also calls ephemeral", engine.DynamicPorts)
+		return r.T("quantity.range-class.dynamic", "dynamic", engine.DynamicPorts.String())
 	},
 	// The error a used-up range gives, in words, for the learner who meets
 	// its name as a choice: Winsock's own (KB 196271; engine.ErrNoBufs) or
-	// the Unix errno's strerror (facts/ports.md §2 [MAN]).
+	// the Unix errno's strerror (facts/ports.md §2 [MAN]), each in the
+	// phrasebook as errno.text.NAME.
 	"client.exhausted.meaning": func(r *Run) string {
 		e := engine.ErrAddrNotAvail
 		if x := r.firstClient().Profile.ExhaustedErr; x != nil {
 			e = x
 		}
-		text, _, _ := strings.Cut(e.Text, " (")
+		text := r.T("errno.text." + e.Name)
 		if e.Name != engine.ErrAddrNotAvail.Name {
-			return fmt.Sprintf("(%s: Winsock's %q.)", e.Name, strings.ToLower(text))
+			return r.T("quantity.exhausted-meaning.winsock", "err", e.Name, "text", text)
 		}
-		return fmt.Sprintf("(%s: %q.)", e.Name, strings.ToLower(text))
+		return r.T("quantity.exhausted-meaning", "err", e.Name, "text", text)
 	},
 	// Whether the next port can be reasoned out from the ports seen, by
 	// the client's strategy: a random pick can only be guessed.
 	"client.guess": func(r *Run) string {
 		switch r.firstClient().Profile.Connect {
 		case engine.RandomStart, engine.RandomPick:
-			return "(This OS picks at random: any answer is a guess.)"
+			return r.T("quantity.guess.random")
 		}
-		return "(Reason from the ports so far.)"
+		return r.T("quantity.guess.reason")
 	},
 	// The clients' OSes as the scene has them: each its own, or one for
 	// all once P switched them.
 	"clients.mix": func(r *Run) string {
 		cs := r.clients()
 		if titles := distinct(cs, func(p engine.Profile) string { return p.Title }); len(titles) > 1 {
-			return "each picking ports from its own OS's range its own way"
+			return r.T("quantity.clients-mix.own")
 		}
-		return "all on " + cs[0].Profile.Title + " as P switched them, picking ports from its range the same way"
+		return r.T("quantity.clients-mix.one", "os", osTitle(r.book, cs[0].Profile))
 	},
 	// Whether a port in TIME_WAIT can meanwhile serve other destinations,
 	// per client, from its profile (engine.Profile.ShareAcrossDestinations:
@@ -109,17 +108,17 @@ var quantities = map[string]func(r *Run) string{
 		}
 		var parts []string
 		if len(shared) > 0 {
-			parts = append(parts, fmt.Sprintf("%s can meanwhile use the same port toward other destinations", orList(shared)))
+			parts = append(parts, r.T("quantity.clients-sharing.shared", "hosts", listAnd(r.book, shared), "n", len(shared)))
 		}
 		if len(held) > 0 {
-			parts = append(parts, fmt.Sprintf("%s cannot give that port to any other connection until it is free", orList(held)))
+			parts = append(parts, r.T("quantity.clients-sharing.held", "hosts", listAnd(r.book, held), "n", len(held)))
 		}
-		return strings.Join(parts, "; ")
+		return listJoin(r.book, "list.semicolon", parts)
 	},
 	// The client OS's own range and TIME_WAIT, before the scenario shrank
 	// them for the demo.
 	"client.os.range":    func(r *Run) string { return osDefault(r).Ephemeral.String() },
-	"client.os.timewait": func(r *Run) string { return timeWait(osDefault(r)) },
+	"client.os.timewait": func(r *Run) string { return timeWait(r.book, osDefault(r)) },
 	"server.privileged": func(r *Run) string {
 		if s := r.servers(); len(s) > 0 {
 			return fmt.Sprint(s[0].Profile.PrivilegedBelow)
@@ -131,22 +130,23 @@ var quantities = map[string]func(r *Run) string{
 	"clients.ranges": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
-			parts = append(parts, fmt.Sprintf("%s (%s) %s (%d ports)", h.Name, ShortOS(h.Profile), h.Profile.Ephemeral, h.Profile.Ephemeral.Size()))
+			parts = append(parts, r.T("quantity.clients-ranges.item", "host", h.Name, "os", shortOSIn(r.book, h.Profile),
+				"range", h.Profile.Ephemeral.String(), "n", h.Profile.Ephemeral.Size()))
 		}
-		return strings.Join(parts, ", ")
+		return listJoin(r.book, "list.comma", parts)
 	},
 	// How each client's TCP ports follow one another (lesson 3: a
 	// macOS client's climb by one, XNU's in_pcbbind).
 	"clients.orders": func(r *Run) string {
 		cs := r.clients()
 		if len(distinct(cs, func(p engine.Profile) string { return p.Name })) == 1 {
-			return "each " + orderOf(cs[0].Profile) // one OS for all, after P
+			return r.T("quantity.clients-orders.each", "order", orderOf(r.book, cs[0].Profile)) // one OS for all, after P
 		}
 		var parts []string
 		for _, h := range cs {
-			parts = append(parts, fmt.Sprintf("%s (%s) %s", h.Name, ShortOS(h.Profile), orderOf(h.Profile)))
+			parts = append(parts, r.T("quantity.clients-orders.item", "host", h.Name, "os", shortOSIn(r.book, h.Profile), "order", orderOf(r.book, h.Profile)))
 		}
-		return strings.Join(parts, ", ")
+		return listJoin(r.book, "list.comma", parts)
 	},
 	"clients.timewaits": func(r *Run) string {
 		var parts []string
@@ -154,45 +154,45 @@ var quantities = map[string]func(r *Run) string{
 		for _, h := range r.clients() {
 			if tw := h.Profile.TimeWait; !slices.Contains(seen, tw) {
 				seen = append(seen, tw)
-				parts = append(parts, fmt.Sprintf("%s on %s", timeWait(h.Profile), ShortOS(h.Profile)))
+				parts = append(parts, r.T("quantity.clients-timewaits.item", "time", timeWait(r.book, h.Profile), "os", shortOSIn(r.book, h.Profile)))
 			}
 		}
-		return strings.Join(parts, ", ")
+		return listJoin(r.book, "list.comma", parts)
 	},
 	"clients.capacities": func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
-			s := fmt.Sprintf("%s %s/s", h.Name, FmtRate(engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait)))
+			id := "quantity.clients-capacities.item"
 			if assumed(h.Profile) {
-				s += " (assumed)"
+				id += ".assumed"
 			}
-			parts = append(parts, s)
+			parts = append(parts, r.T(id, "host", h.Name, "rate", FmtRateIn(r.book, engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait))))
 		}
-		return strings.Join(parts, ", ")
+		return listJoin(r.book, "list.comma", parts)
 	},
-	"rate": func(r *Run) string { return fmt.Sprintf("%g", r.connectRate()) },
+	"rate": func(r *Run) string { return r.book.Num(r.connectRate(), -1) },
 	"rate.connections": func(r *Run) string {
-		if rt := r.connectRate(); rt != 1 {
-			return fmt.Sprintf("%g connections", rt)
+		rt := r.connectRate()
+		if rt == math.Trunc(rt) {
+			return r.T("quantity.rate-connections", "n", int(rt))
 		}
-		return "1 connection"
+		return r.T("quantity.rate-connections", "n", r.book.Num(rt, -1))
 	},
 	"connections":  func(r *Run) string { return fmt.Sprint(r.With.Started) },
-	"with.done":    func(r *Run) string { return FmtDur(r.With.LastDone) },
-	"without.done": func(r *Run) string { return FmtDur(r.Without.LastDone) },
-	"serial.done":  func(r *Run) string { return FmtDur(r.Serial.LastDone) },
+	"with.done":    func(r *Run) string { return FmtDurIn(r.book, r.With.LastDone) },
+	"without.done": func(r *Run) string { return FmtDurIn(r.book, r.Without.LastDone) },
+	"serial.done":  func(r *Run) string { return FmtDurIn(r.book, r.Serial.LastDone) },
 	// Which of the two runs without ephemeral ports took longer, and why.
 	"slower": func(r *Run) string {
-		if r.Without.LastDone > r.Serial.LastDone {
-			return "real TCP without them is slower than the thought experiment, since a client's next connection waits out its last 4-tuple's TIME_WAIT"
-		}
-		why := "the server talks to clients side by side"
-		if r.WithoutTakeovers > 0 {
+		switch {
+		case r.Without.LastDone > r.Serial.LastDone:
+			return r.T("quantity.slower.tcp-slower")
+		case r.WithoutTakeovers > 0:
 			// Linux: a socket bound first takes over its own TIME_WAIT at
 			// once (facts/ports.md §2 tcp_twsk_unique, fact 9).
-			why += ", and Linux lets a port bound first take over its own TIME_WAIT"
+			return r.T("quantity.slower.tcp-faster-takeover")
 		}
-		return "real TCP without them is faster than the thought experiment: " + why
+		return r.T("quantity.slower.tcp-faster")
 	},
 	// The error a connect() gets when the client's range is used up:
 	// EADDRNOTAVAIL on Unix, WSAENOBUFS on Windows (docs/facts-extra.md).
@@ -204,8 +204,8 @@ var quantities = map[string]func(r *Run) string{
 	},
 	// tcp_tw_reuse's delay (facts/ports.md §2 [TW][TWD]), and the wait a
 	// question about it asks of the engine (twReuseOutcome).
-	"twreuse.delay": func(*Run) string { return FmtSpan(engine.TWReuseDelay) },
-	"twreuse.after": func(*Run) string { return FmtSpan(2 * engine.TWReuseDelay) },
+	"twreuse.delay": func(r *Run) string { return FmtSpanIn(r.book, engine.TWReuseDelay) },
+	"twreuse.after": func(r *Run) string { return FmtSpanIn(r.book, 2*engine.TWReuseDelay) },
 	// The IANA classes (facts/ports.md §1).
 	"iana.system":     func(*Run) string { return engine.SystemPorts.String() },
 	"iana.registered": func(*Run) string { return engine.RegisteredPorts.String() },
@@ -272,7 +272,7 @@ var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
 	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
 	// How the answering host's strategy came to that port.
 	"answer.pick": func(r *Run, a *answerCtx) string {
-		return pickText(r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect, a.prev)
+		return pickText(r.book, r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect, a.prev)
 	},
 	// Why a port given before came back, and when (lesson 5's last step).
 	"answer.again": againText,
@@ -287,45 +287,34 @@ func againText(r *Run, a *answerCtx) string {
 	port := a.e.Tuple.Local.Port()
 	var why []string
 	if h.Profile.Connect == engine.Sequential && a.prev > port {
-		why = append(why, fmt.Sprintf("the counter wrapped from %d to the range's start", a.prev))
+		why = append(why, r.T("quantity.again.wrapped", "prev", a.prev))
 	}
 	if port == h.firstPort {
-		why = append(why, fmt.Sprintf("%d was given first, so its TIME_WAIT (%s) ended first", port, timeWait(h.Profile)))
+		why = append(why, r.T("quantity.again.first", "port", port, "time", timeWait(r.book, h.Profile)))
 	} else {
-		why = append(why, fmt.Sprintf("%d's TIME_WAIT (%s) had ended", port, timeWait(h.Profile)))
+		why = append(why, r.T("quantity.again.ended", "port", port, "time", timeWait(r.book, h.Profile)))
 	}
 	if r.play.engines[i].Available(engine.TCP, a.e.Tuple.Remote) == 0 {
-		why = append(why, "no other port was free")
+		why = append(why, r.T("quantity.again.none-free"))
 	}
-	return strings.Join(why, "; ")
+	return listJoin(r.book, "list.semicolon", why)
 }
 
-// pickText says how strategy s came to a port, prev being the port the
-// connection before got (0 if none); "" for a strategy with no text, which
-// the tests catch. Each strategy has its own (facts/ports.md §1, §2, §3).
-func pickText(s engine.Strategy, prev uint16) string {
-	switch s {
-	case engine.Sequential:
-		if prev == 0 {
-			return "is the first port of the range: one counter hands the range out in order"
-		}
-		return fmt.Sprintf("follows %d, the port the connection before it got: one counter hands the range out in order", prev)
-	case engine.RandomStart:
-		return "came from a random start in the range, then the next free port (RFC 6056 Algorithm 1)"
-	case engine.RandomPick:
-		return "was a random pick from the range (RFC 6056 Algorithm 2)"
-	case engine.LinuxConnect:
-		return "came from Linux's secret offset for this destination, stepping by 2 (with a small random jump) through ports of the range's first port's parity"
-	case engine.LinuxHint:
-		// Linux before 4.2: offset = hint + hash, the next port tried is
-		// the one after, and the global hint moves by the ports tried
-		// (engine pickLinuxHint; facts §1 Algorithm 3, §2 [LXC]).
-		if prev == 0 {
-			return "came from a keyed hash of the destination plus one global counter (Linux before 4.2, RFC 6056 Algorithm 3), stepping by 1"
-		}
-		return fmt.Sprintf("follows %d: Linux before 4.2 adds one global counter to a keyed hash of the destination (RFC 6056 Algorithm 3), and the counter moved on by the ports it tried, so ports step by 1", prev)
+// pickText says in b's language how strategy s came to a port, prev
+// being the port the connection before got (0 if none): the message
+// strategy.pick.NAME, or strategy.pick.NAME.first where the strategy says
+// the first port its own way. Each strategy has its own (facts/ports.md
+// §1, §2, §3); a test checks that every strategy has its words.
+//
+// Linux before 4.2 (linux-hint): offset = hint + hash, the next port
+// tried is the one after, and the global hint moves by the ports tried
+// (engine pickLinuxHint; facts §1 Algorithm 3, §2 [LXC]).
+func pickText(b *phrase.Book, s engine.Strategy, prev uint16) string {
+	id := "strategy.pick." + s.String()
+	if prev == 0 && (s == engine.Sequential || s == engine.LinuxHint) {
+		id += ".first"
 	}
-	return ""
+	return b.T(id, "prev", prev)
 }
 
 // Fill writes the text with the quantities of run r.
@@ -377,18 +366,28 @@ func assumed(p engine.Profile) bool {
 }
 
 // timeWait writes a profile's TIME_WAIT, saying where it is assumed.
-func timeWait(p engine.Profile) string {
+func timeWait(b *phrase.Book, p engine.Profile) string {
 	if assumed(p) {
-		return fmtWhole(p.TimeWait) + " (assumed)"
+		return b.T("time.assumed", "time", fmtWhole(b, p.TimeWait))
 	}
-	return fmtWhole(p.TimeWait)
+	return fmtWhole(b, p.TimeWait)
 }
+
+// osTitle is a profile's OS for people in b's language ("Linux (4.2 and
+// later)"): the message os.NAME, whose English is the engine's Title (a
+// test holds them equal).
+func osTitle(b *phrase.Book, p engine.Profile) string { return b.T("os." + p.Name) }
 
 // ShortOS is a profile's proper name without its versions, for a sentence
 // that names several: "Linux", "macOS", "Windows", "Windows XP", "IANA"
 // (the title's words before its parenthesis or its " / ").
-func ShortOS(p engine.Profile) string {
-	short, _, _ := strings.Cut(p.Title, " (")
+func ShortOS(p engine.Profile) string { return shortOS(p.Title) }
+
+// shortOSIn is ShortOS of the title in b's language.
+func shortOSIn(b *phrase.Book, p engine.Profile) string { return shortOS(osTitle(b, p)) }
+
+func shortOS(title string) string {
+	short, _, _ := strings.Cut(title, " (")
 	short, _, _ = strings.Cut(short, " / ")
 	return short
 }
@@ -410,19 +409,39 @@ func distinct(hosts []*hostState, key func(engine.Profile) string) []string {
 	return out
 }
 
-// orList names things as a sentence does: "a", "a and b", "a, b and c".
-func orList(names []string) string {
+// listAnd names things as a sentence does in b's language: "a", "a and
+// b", "a, b and c" (list.and joins the last two, list.comma the others).
+func listAnd(b *phrase.Book, names []string) string {
 	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	head := listJoin(b, "list.comma", names[:len(names)-1])
+	return b.T("list.and", "a", head, "b", names[len(names)-1])
+}
+
+// listJoin joins parts with the message id ("{a}, {b}", "{a}; {b}"),
+// so that each language writes its own separators.
+func listJoin(b *phrase.Book, id string, parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	out := parts[0]
+	for _, p := range parts[1:] {
+		out = b.T(id, "a", out, "b", p)
+	}
+	return out
 }
 
 // FmtRate writes a ceiling on a rate (range / TIME_WAIT) rounded down to
 // three significant digits, whole numbers at least: a ceiling shown must
 // not promise more than it is (28,232 / 60 s = 470.53: "470", never 471;
-// facts/ports.md §7). Every front end and portsim show ceilings with it.
-func FmtRate(x float64) string {
+// facts/ports.md §7). Every front end and portsim show ceilings with it;
+// FmtRate writes English's decimal point (portsim's machine output),
+// FmtRateIn b's language's separator.
+func FmtRate(x float64) string { return FmtRateIn(English(), x) }
+
+// FmtRateIn is FmtRate in b's language.
+func FmtRateIn(b *phrase.Book, x float64) string {
 	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return "0"
 	}
@@ -430,68 +449,49 @@ func FmtRate(x float64) string {
 	scale := math.Pow(10, float64(digits))
 	// The nudge keeps a ceiling that is exact in decimal (0.5, 2.5) from
 	// losing its last digit to binary rounding.
-	return strconv.FormatFloat(math.Floor(x*scale*(1+1e-12))/scale, 'f', -1, 64)
+	return b.Num(math.Floor(x*scale*(1+1e-12))/scale, -1)
 }
 
 // fmtWhole writes a duration in seconds, the unit the narration's
 // numbers are checked in (narration_test.go).
-func fmtWhole(d time.Duration) string { return fmt.Sprintf("%g s", d.Seconds()) }
+func fmtWhole(b *phrase.Book, d time.Duration) string {
+	return b.T("unit.seconds", "s", b.Num(d.Seconds(), -1))
+}
 
 // FmtSpan writes a setting's duration as people do: "30 s", "90 s",
-// "4 min" (whole minutes from two on), never Go's "4m0s".
-func FmtSpan(d time.Duration) string {
+// "4 min" (whole minutes from two on), never Go's "4m0s"; in English
+// (FmtSpanIn: in a language).
+func FmtSpan(d time.Duration) string { return FmtSpanIn(English(), d) }
+
+// FmtSpanIn is FmtSpan in b's language.
+func FmtSpanIn(b *phrase.Book, d time.Duration) string {
 	if d >= 2*time.Minute && d%time.Minute == 0 {
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return b.T("unit.minutes", "m", int(d.Minutes()))
 	}
-	return fmt.Sprintf("%g s", d.Seconds())
+	return fmtWhole(b, d)
 }
 
-// orderText is how the ports strategy s gives one after another look.
-func orderText(s engine.Strategy) string {
-	switch s {
-	case engine.Sequential:
-		return "climbs by one"
-	case engine.RandomStart:
-		return "starts anywhere at random"
-	case engine.RandomPick:
-		return "jumps at random every time"
-	case engine.LinuxHint:
-		return "starts at a hash of the destination plus one shared counter"
-	}
-	return "starts at a secret offset per destination and takes every other port"
-}
+// orderText is how the ports strategy s gives one after another look:
+// the message strategy.order.NAME.
+func orderText(b *phrase.Book, s engine.Strategy) string { return b.T("strategy.order." + s.String()) }
 
-// orderWhy is, for the profiles whose connect() climbs by one, the
-// kernel's reason (facts/ports.md §3 and its additions): said beside the
-// OS it explains, so only while that OS is shown.
-var orderWhy = map[string]string{
-	"macos": "XNU keeps one TCP counter, net.inet.tcp.randomize_ports being 0; its UDP ports start at random",
-	"winxp": "one counter, shared by TCP and UDP",
-}
+// orderWhy are the profiles whose connect() climbs by one for a reason
+// the kernel chose (facts/ports.md §3 and its additions: XNU keeps one
+// TCP counter, net.inet.tcp.randomize_ports being 0, its UDP ports
+// starting at random; Windows XP one counter shared by TCP and UDP), the
+// reason the message strategy.order.why.NAME: said beside the OS it
+// explains, so only while that OS is shown.
+var orderWhy = []string{"macos", "winxp"}
 
 // orderOf says how p's connect() orders its ports, and why where the
 // reason is the kernel's own choice.
-func orderOf(p engine.Profile) string {
-	if why := orderWhy[p.Name]; why != "" {
-		return orderText(p.Connect) + " (" + why + ")"
+func orderOf(b *phrase.Book, p engine.Profile) string {
+	if slices.Contains(orderWhy, p.Name) {
+		return b.T("strategy.order.with-why", "order", orderText(b, p.Connect), "why", b.T("strategy.order.why."+p.Name))
 	}
-	return orderText(p.Connect)
+	return orderText(b, p.Connect)
 }
 
 // strategyText says how a connect() strategy picks ports (facts/ports.md
-// §1, §2, §3).
-func strategyText(s engine.Strategy) string {
-	switch s {
-	case engine.Sequential:
-		return "one sequential counter (a freed port comes back only after the whole range was used)"
-	case engine.RandomStart:
-		return "a random start and a linear search (RFC 6056 Algorithm 1)"
-	case engine.RandomPick:
-		return "a random pick on every try (RFC 6056 Algorithm 2)"
-	case engine.LinuxConnect:
-		return "Linux's per-destination offset, every other port first (those of the range's first port's parity)"
-	case engine.LinuxHint:
-		return "a keyed hash of the destination plus one global counter, port after port (Linux before 4.2, RFC 6056 Algorithm 3)"
-	}
-	return ""
-}
+// §1, §2, §3): the message strategy.how.NAME.
+func strategyText(b *phrase.Book, s engine.Strategy) string { return b.T("strategy.how." + s.String()) }

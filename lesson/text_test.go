@@ -18,7 +18,7 @@ import (
 func TestEveryStrategyHasItsOwnText(t *testing.T) {
 	seen := map[string]engine.Strategy{}
 	for _, st := range engine.Strategies {
-		for _, text := range []string{strategyText(st), pickText(st, 0), pickText(st, 1028)} {
+		for _, text := range []string{strategyText(English(), st), pickText(English(), st, 0), pickText(English(), st, 1028)} {
 			require.NotEmpty(t, text, "%s", st)
 			if other, ok := seen[text]; ok && other != st {
 				t.Errorf("%s says what %s says: %q", st, other, text)
@@ -51,9 +51,9 @@ func TestEveryPickIsExplainedByItsOwnStrategy(t *testing.T) {
 					h := s.run.play.hosts[s.run.play.hostIndex(s.run.firstClient().Name)]
 					// The sentence without the port before it, which
 					// varies: what is particular to the strategy.
-					own := pickText(h.Profile.Connect, 0)
+					own := pickText(English(), h.Profile.Connect, 0)
 					if h.Profile.Connect == engine.Sequential || h.Profile.Connect == engine.LinuxHint {
-						own = strings.SplitN(pickText(h.Profile.Connect, 1), ": ", 2)[1]
+						own = strings.SplitN(pickText(English(), h.Profile.Connect, 1), ": ", 2)[1]
 					}
 					assert.Contains(t, q.Why, own[len(own)/2:], "%s (%s)", prof.Name, h.Profile.Connect)
 					asked++
@@ -106,7 +106,8 @@ func TestLesson3SaysEachOSsRules(t *testing.T) {
 				}
 			}
 			// Why an OS climbs by one is said only while it is shown.
-			for name, why := range orderWhy {
+			for _, name := range orderWhy {
+				why := English().T("strategy.order.why." + name)
 				shown := slices.ContainsFunc(r.clients(), func(h *hostState) bool { return h.Profile.Name == name })
 				assert.Equal(t, shown, strings.Contains(text, why), "%s's reason, %s shown: %v", name, prof.Name, shown)
 			}
