@@ -19,14 +19,15 @@ func customLesson(src string) (*Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Its title is the file's, or "Your scenario" in the learner's
+	// language (Run.SetBook); its short name "Yours" (View's buttons).
 	l := &Lesson{Number: CustomLesson, Name: "yours", Title: sc.Title, Short: "Yours", Source: src, ProfileSwitch: true}
-	if l.Title == "" {
-		l.Title = "Your scenario"
-	}
 	// Lesson 3's pace: a packet visible on its link for most of a
 	// second, idle time passing four times faster.
 	l.Flight, l.Idle = 0.8, 4
-	err = l.Overview.add(fmt.Sprintf("Your own scenario, %d hosts: every port, packet and error here is the engine's. Space plays, → and ← step, P switches the clients' OS.", len(sc.Hosts)), Pos{})
+	overview, _ := English().Raw("yours.overview")
+	err = l.Overview.add(overview, Pos{})
+	l.Overview.ID = "yours.overview"
 	return l, err
 }
 
@@ -42,7 +43,7 @@ func (s *Session) LoadScenario(name, src string) error {
 	}
 	if err != nil {
 		err = fmt.Errorf("%s: %w", name, err)
-		s.problems = append(s.problems, fmt.Sprintf("Your scenario was not opened: %v. Nothing else changed.", err))
+		s.problems = append(s.problems, msg{id: "yours.not-opened", args: []any{"err", err.Error()}})
 		return err
 	}
 	s.custom = l

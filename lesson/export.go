@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -26,7 +27,7 @@ type Export struct {
 // write through engine/sim/pcap).
 func (s *Session) ExportPcap() (Export, error) {
 	if s.run == nil {
-		return Export{}, fmt.Errorf("no run to capture")
+		return Export{}, errors.New(s.T("export.no-run"))
 	}
 	sc := s.run.Scenario
 	var b bytes.Buffer
@@ -35,7 +36,7 @@ func (s *Session) ExportPcap() (Export, error) {
 		return Export{}, err
 	}
 	return Export{Name: s.fileName("pcap"), Type: "application/vnd.tcpdump.pcap", Data: b.Bytes(),
-		Say: fmt.Sprintf("%d packets of %d connections, the whole run", c.Packets(), c.Conns())}, nil
+		Say: s.T("export.pcap", "packets", c.Packets(), "n", c.Conns())}, nil
 }
 
 // fileName names an export by its lesson (or "yours"), seed and kind.
@@ -72,7 +73,7 @@ func (s *Session) listed() []exportedEvent {
 		if !s.events.passes(e) {
 			continue
 		}
-		x := exportedEvent{N: i, T: e.At.Seconds(), Host: e.Host, Kind: kindOf(e).String(), Event: e.Kind.String(), Text: p.describe(*e)}
+		x := exportedEvent{N: i, T: e.At.Seconds(), Host: e.Host, Kind: kindOf(e).String(), Event: e.Kind.String(), Text: p.describe(s.book(), *e)}
 		if e.Tuple.Local.IsValid() {
 			x.Local = e.Tuple.Local.String()
 		}
@@ -94,10 +95,14 @@ func (s *Session) listed() []exportedEvent {
 // filter) as CSV, or as JSON if asJSON.
 func (s *Session) ExportEvents(asJSON bool) (Export, error) {
 	if s.run == nil {
-		return Export{}, fmt.Errorf("no run to list")
+		return Export{}, errors.New(s.T("export.no-run"))
 	}
 	rows := s.listed()
-	say := fmt.Sprintf("%d events, filter: %s, %s", len(rows), s.events.kind, map[bool]string{true: s.events.host, false: "every host"}[s.events.host != ""])
+	host := s.events.host
+	if host == "" {
+		host = s.T("events.every-host")
+	}
+	say := s.T("export.events", "n", len(rows), "kind", s.T("events.kind."+s.events.kind.String()), "host", host)
 	if asJSON {
 		b, err := json.MarshalIndent(rows, "", "  ")
 		if err != nil {

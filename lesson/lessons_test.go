@@ -151,7 +151,7 @@ func knobChoices(t testing.TB, s Settings, i int) []Settings {
 	out := []Settings{s}
 	for range 100 {
 		next := out[len(out)-1]
-		_, steps := knobs(next)
+		_, steps := knobs(English(), next)
 		steps[i](&next, 1)
 		if next == s {
 			return out
@@ -204,7 +204,7 @@ func requireValidSettings(t testing.TB, cat *Catalogue, s Settings, knob string)
 func TestKnobsCycleAndStayValid(t *testing.T) {
 	cat := builtin(t)
 	def := DefaultSettings()
-	ks, steps := knobs(def)
+	ks, steps := knobs(English(), def)
 	require.Len(t, ks, 7)
 	require.Len(t, steps, len(ks))
 	for i, k := range ks {
@@ -218,13 +218,13 @@ func TestKnobsCycleAndStayValid(t *testing.T) {
 		for j := range n {
 			require.Equal(t, fwd[j], s, "%s forward %d", k.Name, j)
 			requireValidSettings(t, cat, s, k.Name)
-			_, st := knobs(s)
+			_, st := knobs(English(), s)
 			st[i](&s, 1)
 		}
 		assert.Equal(t, def, s, "%s: %d steps forward come back", k.Name, n)
 		// Backward visits the same choices in reverse.
 		for j := range n {
-			_, st := knobs(s)
+			_, st := knobs(English(), s)
 			st[i](&s, -1)
 			require.Equal(t, fwd[(n-1-j+n)%n], s, "%s backward %d", k.Name, j)
 		}
@@ -237,7 +237,7 @@ func TestKnobsCycleAndStayValid(t *testing.T) {
 		// Each choice is shown as a different value, under the same name.
 		shown := map[string]bool{}
 		for _, c := range fwd {
-			cks, _ := knobs(c)
+			cks, _ := knobs(English(), c)
 			assert.Equal(t, k.Name, cks[i].Name)
 			shown[cks[i].Value] = true
 		}
@@ -267,7 +267,7 @@ func TestRangeKnobShowsALinksRange(t *testing.T) {
 	s := DefaultSettings()
 	s.Sandbox.Range = engine.Range{Lo: 40000, Hi: 40049}
 	require.NotContains(t, sandboxRanges, s.Sandbox.Range)
-	ks, steps := knobs(s)
+	ks, steps := knobs(English(), s)
 	assert.Equal(t, "40000-40049", ks[1].Value)
 	fwd, back := s, s
 	steps[1](&fwd, 1)
@@ -365,7 +365,7 @@ func sandboxLesson(t testing.TB) *Lesson {
 func TestEverySandboxCombinationBuilds(t *testing.T) {
 	l := sandboxLesson(t)
 	def := DefaultSettings()
-	ks, _ := knobs(def)
+	ks, _ := knobs(English(), def)
 	// Every knob's choices, as cycling it from the defaults gives them.
 	choices := make([][]Settings, len(ks))
 	for i := range choices {

@@ -1,11 +1,11 @@
 package lesson
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // LogSize is how many of the latest events the log keeps: about what a
@@ -72,81 +72,94 @@ func (s *Session) Recent() Log {
 	l := Log{Total: r.total, Epoch: s.logEpoch, Ports: p.kinds[sim.PortAllocated], Failures: p.kinds[sim.ConnectFailed]}
 	for i := max(0, r.total-LogSize); i < r.total; i++ {
 		e := r.events[i%HistorySize]
-		l.Lines = append(l.Lines, LogLine{At: e.At, Text: p.describe(e)})
+		l.Lines = append(l.Lines, LogLine{At: e.At, Text: p.describe(s.book(), e)})
 	}
 	return l
 }
 
-// describe says what e means, in the words the rest of the app uses.
-func (p *player) describe(e sim.Event) string {
-	name := p.names[e.Conn].String()
+// describe says what e means in b's language, in the words the rest of
+// the app uses.
+func (p *player) describe(b *phrase.Book, e sim.Event) string {
+	name := p.names[e.Conn].in(b)
+	local, remote, port := e.Tuple.Local.String(), e.Tuple.Remote.String(), e.Tuple.Local.Port()
 	switch e.Kind {
 	case sim.Listen:
 		if e.Err != nil {
-			return fmt.Sprintf("%s: listen on %s failed: %s", e.Host, e.Tuple.Local, engine.ErrnoName(e.Err))
+			return b.T("event.listen-failed", "host", e.Host, "local", local, "err", engine.ErrnoName(e.Err))
 		}
-		return fmt.Sprintf("%s listens on %s", e.Host, e.Tuple.Local)
+		return b.T("event.listen", "host", e.Host, "local", local)
 	case sim.PortAllocated:
-		return fmt.Sprintf("%s got port %d for a connection to %s", e.Host, e.Tuple.Local.Port(), e.Tuple.Remote)
+		return b.T("event.port-allocated", "host", e.Host, "port", port, "remote", remote)
 	case sim.ConnectFailed:
 		if e.Bind {
-			return fmt.Sprintf("%s: bind %s for a connection to %s failed: %s", e.Host, e.Tuple.Local, e.Tuple.Remote, engine.ErrnoName(e.Err))
+			return b.T("event.bind-failed", "host", e.Host, "local", local, "remote", remote, "err", engine.ErrnoName(e.Err))
 		}
-		return fmt.Sprintf("%s: connect to %s failed: %s", e.Host, e.Tuple.Remote, engine.ErrnoName(e.Err))
+		return b.T("event.connect-failed", "host", e.Host, "remote", remote, "err", engine.ErrnoName(e.Err))
 	case sim.Packet:
 		if e.Delay > 0 {
-			return fmt.Sprintf("the network holds a copy of %s's data to %s, to deliver %s late", e.Host, e.Tuple.Remote, FmtDur(e.Delay))
+			return b.T("event.packet-held", "host", e.Host, "remote", remote, "delay", FmtDurIn(b, e.Delay))
 		}
-		return fmt.Sprintf("%s sent %s from port %d to %s", e.Host, flagName(e), e.Tuple.Local.Port(), e.Tuple.Remote)
+		return b.T("event.packet", "host", e.Host, "packet", packetText(b, flagName(e)), "port", port, "remote", remote)
 	case sim.Lost:
-		return fmt.Sprintf("%s's %s to %s was lost in the network", e.Host, flagName(e), e.Tuple.Remote)
+		return b.T("event.lost", "host", e.Host, "packet", packetText(b, flagName(e)), "remote", remote)
 	case sim.OldDuplicate:
-		old := fmt.Sprintf("an old copy of data from %s reached %s's port %d", e.Tuple.Remote, e.Host, e.Tuple.Local.Port())
+		args := []any{"host", e.Host, "port", port, "remote", remote}
 		switch {
 		case e.State == engine.TimeWait:
-			return old + " in TIME_WAIT: acknowledged and dropped"
+			return b.T("event.old-duplicate.time-wait", args...)
 		case e.State != 0 && e.Into != e.Conn:
-			return fmt.Sprintf("%s, now %s with the same 4-tuple", old, p.names[e.Into])
+			return b.T("event.old-duplicate.new-connection", append(args, "conn", p.names[e.Into].in(b))...)
 		case e.State != 0:
-			return old + ", still open: its sequence numbers discard it"
+			return b.T("event.old-duplicate.open", args...)
 		}
-		return old + ": no connection, so a RST answers it"
+		return b.T("event.old-duplicate.none", args...)
 	case sim.State:
-		return fmt.Sprintf("%s: %s", p.side(e.Host, e.Conn), e.State)
+		return b.T("event.state", "side", p.side(b, e.Host, e.Conn), "state", e.State.String())
 	case sim.PortReleased:
 		// On the client the port itself is free again; on the server only
 		// the 4-tuple (its port still listens).
-		freed := fmt.Sprintf("%s freed port %d", e.Host, e.Tuple.Local.Port())
+		id := "event.port-released"
 		if p.names[e.Conn].client != e.Host {
-			freed = fmt.Sprintf("%s: %s is over", e.Host, name)
+			id = "event.conn-over"
 		}
 		if e.TakenOver {
-			return freed + ": a new connection took over its TIME_WAIT"
+			id += ".taken-over"
 		}
-		return freed
+		return b.T(id, "host", e.Host, "port", port, "conn", name)
 	case sim.Done:
-		return fmt.Sprintf("%s got its response", name)
+		return b.T("event.done", "conn", name)
 	case sim.Waiting:
 		if e.Err != nil {
 			// The 4-tuple is taken: connect() failed, and it tries again.
-			return fmt.Sprintf("%s waits: %s (connect: %s; tries again once free)", p.side(e.Host, e.Conn), e.Reason, engine.ErrnoName(e.Err))
+			return b.T("event.waiting.retry", "side", p.side(b, e.Host, e.Conn), "reason", reasonText(b, e.Reason), "err", engine.ErrnoName(e.Err))
 		}
-		return fmt.Sprintf("%s waits: %s", p.side(e.Host, e.Conn), e.Reason)
+		return b.T("event.waiting", "side", p.side(b, e.Host, e.Conn), "reason", reasonText(b, e.Reason))
 	case sim.Serving:
 		if e.Busy {
-			return fmt.Sprintf("%s's port %d serves %s", e.Host, e.Tuple.Local.Port(), name)
+			return b.T("event.serving", "host", e.Host, "port", port, "conn", name)
 		}
-		return fmt.Sprintf("%s's port %d listens again", e.Host, e.Tuple.Local.Port())
+		return b.T("event.listening-again", "host", e.Host, "port", port)
 	}
 	return e.Kind.String()
 }
 
+// reasonText says in b's language why a connection waits.
+func reasonText(b *phrase.Book, r sim.WaitReason) string {
+	switch r {
+	case sim.TupleInUse:
+		return b.T("wait.tuple-in-use")
+	case sim.ServerBusy:
+		return b.T("wait.server-busy")
+	}
+	return r.String()
+}
+
 // side names host's side of connection conn: the connection itself on its
 // client, "web's side of laptop's 1st connection" on the server.
-func (p *player) side(host string, conn int) string {
+func (p *player) side(b *phrase.Book, host string, conn int) string {
 	n := p.names[conn]
 	if n.client == host {
-		return n.String()
+		return n.in(b)
 	}
-	return host + "'s side of " + n.String()
+	return b.T("conn.side", "host", host, "conn", n.in(b))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // player runs a scenario's simulation for a front end. It owns the
@@ -62,8 +63,10 @@ type hostState struct {
 	conns   map[int]connState // by connection number
 	nTW     int               // how many of conns are in TIME_WAIT
 	// addrText and profileText are the box's labels: the addresses, and
-	// the OS marked where the profile holds unverified claims.
+	// the OS marked where the profile holds unverified claims, in the
+	// language of profileBook (worded again when the language changes).
 	addrText, profileText string
+	profileBook           *phrase.Book
 	// A frame lists a few of thousands of connections; these find them
 	// without a pass over conns. active holds the numbers of those not in
 	// TIME_WAIT; twOrder the numbers of those that entered TIME_WAIT, in
@@ -98,40 +101,32 @@ type connName struct {
 	n      int
 }
 
-func (c connName) String() string {
-	return c.client + "'s " + strconv.Itoa(c.n) + c.suffix() + " connection"
+// in is the connection's name in b's language: conn.name.
+func (c connName) in(b *phrase.Book) string {
+	return b.T("conn.name", "client", c.client, "nth", ordinal(b, c.n))
 }
 
-// on is the name as host h's box lists it: short, since the box says whose
-// connection it is when it is its own ("3rd connection", "carol's 1st").
-// It is made in one allocation, the string's: a box's new rows name
-// themselves every frame at high speed.
-func (c connName) on(h string) string {
-	var buf [64]byte
-	b := buf[:0]
-	if h != c.client {
-		b = append(append(b, c.client...), "'s "...)
-	}
-	b = append(strconv.AppendInt(b, int64(c.n), 10), c.suffix()...)
+// on is the name as host h's box lists it, in b's language: short, since
+// the box says whose connection it is when it is its own ("3rd
+// connection": conn.own), else whose ("carol's 1st": conn.other).
+func (c connName) on(b *phrase.Book, h string) string {
 	if h == c.client {
-		b = append(b, " connection"...)
+		return b.T("conn.own", "nth", ordinal(b, c.n))
 	}
-	return string(b)
+	return b.T("conn.other", "client", c.client, "nth", ordinal(b, c.n))
 }
 
-// suffix is the ordinal's: 1st, 2nd, 3rd, 4th, 11th, 21st.
-func (c connName) suffix() string {
-	if c.n%100 < 11 || c.n%100 > 13 {
-		switch c.n % 10 {
-		case 1:
-			return "st"
-		case 2:
-			return "nd"
-		case 3:
-			return "rd"
-		}
+// ordinal writes n as an ordinal in b's language: 1st, 2nd, 3rd, 4th,
+// 11th, 21st. The messages ordinal.1, ordinal.2 and ordinal.3 are for the
+// n ending in those digits (not in 11, 12, 13: English's CLDR ordinal
+// rule), ordinal for the rest; a language whose ordinals do not vary so
+// writes the same in all four.
+func ordinal(b *phrase.Book, n int) string {
+	id := "ordinal"
+	if d := n % 10; (d >= 1 && d <= 3) && (n%100 < 11 || n%100 > 13) {
+		id += "." + strconv.Itoa(d)
 	}
-	return "th"
+	return b.T(id, "n", n)
 }
 
 // Sample is how many of the client hosts' 4-tuples were in use and in
@@ -154,10 +149,10 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 		name := sc.Hosts[i].Name
 		p.hosts = append(p.hosts, hostState{
 			Name: e.Name(), Addr: e.Addr(), Addrs: e.Addrs(), Profile: e.Profile(),
-			addrText: addrText(e.Addrs()), profileText: profileText(e.Profile()),
-			client: slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name }),
-			server: slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == name }),
-			conns:  map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
+			addrText: addrText(e.Addrs()),
+			client:   slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name }),
+			server:   slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == name }),
+			conns:    map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
 		})
 	}
 	p.sink = p.observe
@@ -367,11 +362,11 @@ func addrText(addrs []netip.Addr) string {
 // ("Windows (partly unverified)"), so that a learner does not take them
 // for facts and the box's line keeps room for the range after it. The
 // help says what the mark means; the text mirror lists the claims.
-func profileText(p engine.Profile) string {
+func profileText(b *phrase.Book, p engine.Profile) string {
 	if p.Unverified == "" {
-		return p.Title
+		return osTitle(b, p)
 	}
-	return ShortOS(p) + " (partly unverified)"
+	return b.T("host.profile.unverified", "os", shortOSIn(b, p))
 }
 
 func (p *player) sample() { p.samples = append(p.samples, p.counts()) }

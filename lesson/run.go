@@ -40,6 +40,9 @@ type Run struct {
 func (r *Run) SetBook(b *phrase.Book) {
 	r.book = b
 	r.Title = b.Of(r.title[0], r.title[1])
+	if r.Title == "" && r.Lesson.Source != "" {
+		r.Title = b.T("yours.title") // a learner's file without a title
+	}
 }
 
 // T is message id in the run's language (phrase.Book.T).

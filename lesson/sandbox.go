@@ -9,6 +9,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Sandbox holds the sandbox's knobs. Zero values mean "the profile's
@@ -98,9 +99,9 @@ const ownKnobs = 4
 // cycle moves i by dir through n choices, wrapping around.
 func cycle(i, dir, n int) int { return ((i+dir)%n + n) % n }
 
-// knobs are the sandbox's controls for settings s, each with how to move
-// it to its next (dir 1) or previous (dir -1) choice.
-func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
+// knobs are the sandbox's controls for settings s, in b's language, each
+// with how to move it to its next (dir 1) or previous (dir -1) choice.
+func knobs(b *phrase.Book, s Settings) ([]Knob, []func(s *Settings, dir int)) {
 	sb := s.Sandbox
 	profiles := append([]engine.Profile{{}}, engine.Profiles()...)
 	strategies := append([]engine.Strategy{0}, engine.Strategies...)
@@ -110,9 +111,10 @@ func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
 		}
 		return v
 	}
-	tw, rng, strat := "profile's", "profile's", "profile's"
+	own := b.T("knob.value.profile-own")
+	tw, rng, strat := own, own, own
 	if sb.TimeWait > 0 {
-		tw = FmtSpan(sb.TimeWait)
+		tw = FmtSpanIn(b, sb.TimeWait)
 	}
 	if sb.Range != (engine.Range{}) {
 		rng = sb.Range.String()
@@ -126,13 +128,13 @@ func knobs(s Settings) ([]Knob, []func(s *Settings, dir int)) {
 	}
 	pos := func(i int) int { return max(i, 0) }
 	ks := []Knob{
-		{"Profile", or(s.Profile.Name, "mixed")},
-		{"Range", rng},
-		{"Strategy", strat},
-		{"TIME_WAIT", tw},
-		{"Clients", strconv.Itoa(sb.Clients)},
-		{"Rate", fmt.Sprintf("%d/s", sb.Rate)},
-		{"Servers", strconv.Itoa(sb.Dests)},
+		{b.T("knob.profile"), or(s.Profile.Name, b.T("knob.value.mixed"))},
+		{b.T("knob.range"), rng},
+		{b.T("knob.strategy"), strat},
+		{b.T("knob.timewait"), tw},
+		{b.T("knob.clients"), strconv.Itoa(sb.Clients)},
+		{b.T("knob.rate"), b.T("knob.value.rate", "n", sb.Rate)},
+		{b.T("knob.servers"), strconv.Itoa(sb.Dests)},
 	}
 	steps := []func(*Settings, int){
 		func(s *Settings, d int) {

@@ -106,13 +106,13 @@ type Session struct {
 	reducedMotion bool
 	knob          int // the sandbox knob that ↑/↓ change
 	focus         int // the host whose ports the map shows
-	problems      []string
-	fatal         string
-	notice        string // why the last action did nothing, until the next one
+	problems      []msg
+	fatal         msg
+	notice        msg // why the last action did nothing, until the next one
 	// resetAsked: Reset progress was pressed once; a second press, the
 	// very next action, confirms it.
 	resetAsked bool
-	info       string // what the front end did (a link copied, a file saved), until the next action
+	info       msg // what the front end did (a link copied, a file saved), until the next action
 	ls         stepState
 	// act is the step whose Replay the run was built for (Lesson.act); 0
 	// for the lesson's own start.
@@ -160,17 +160,30 @@ type Session struct {
 	// custom is the learner's own scenario as a lesson, once opened.
 	custom *Lesson
 	events eventsState
+	// legend and mapTitle are the port map's words, made again when the
+	// language, the run or the host shown changes.
+	legend     *PortLegend
+	legendBook *phrase.Book
+	mapTitle   struct {
+		run  *Run
+		book *phrase.Book
+		host int
+		text string
+	}
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
 // was last in) with the progress in store. problems are messages about
 // settings that were rejected, shown until dismissed.
 func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Session {
-	ss := &Session{cat: cat, set: s, problems: problems, store: store, budget: DefaultBudget(), keptUp: 1, events: eventsState{selected: -1}}
+	ss := &Session{cat: cat, set: s, store: store, budget: DefaultBudget(), keptUp: 1, events: eventsState{selected: -1}}
+	for _, p := range problems {
+		ss.problems = append(ss.problems, msg{text: p})
+	}
 	var err error
 	ss.prog, err = loadProgress(store)
 	if err != nil {
-		ss.problems = append(ss.problems, fmt.Sprintf("Saved progress could not be read (%v); starting afresh.", err))
+		ss.problems = append(ss.problems, msg{id: "problem.progress-unreadable", args: []any{"err", err.Error()}})
 	}
 	if !s.LangGiven && ss.prog.Lang != "" && PhrasesLoaded(ss.prog.Lang) {
 		ss.set.Lang = ss.prog.Lang
@@ -182,7 +195,7 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 		if l, err := customLesson(s.Scenario); err == nil {
 			ss.custom, ss.set.Lesson = l, CustomLesson
 		} else {
-			ss.problems = append(ss.problems, fmt.Sprintf("The scenario could not be opened: %v.", err))
+			ss.problems = append(ss.problems, msg{id: "problem.scenario-unopened", args: []any{"err", err.Error()}})
 		}
 	}
 	step := -1
@@ -191,7 +204,7 @@ func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Ses
 	}
 	ss.openAt(ss.set.Lesson, step)
 	if n := len(ss.steps()); ss.run != nil && step >= n {
-		ss.problems = append(ss.problems, fmt.Sprintf("The link's step %d is past lesson %d's last, step %d: showing that.", s.Step, ss.set.Lesson, n))
+		ss.problems = append(ss.problems, msg{id: "problem.step-past-end", args: []any{"step", s.Step, "lesson", ss.set.Lesson, "last", n}})
 	}
 	ss.playing = ss.playing && !s.Paused
 	if s.At > 0 && ss.run != nil {
@@ -238,17 +251,17 @@ func (s *Session) load(n int, at time.Duration) {
 	s.logEpoch++
 	l, ok := s.lesson(n)
 	if !ok {
-		s.fatal = fmt.Sprintf("There is no lesson %d; lessons are %s.", n, s.cat.Range())
+		s.fatal = msg{id: "fatal.no-lesson", args: []any{"n", n, "last", len(s.cat.Lessons)}}
 		s.run = nil
 		return
 	}
 	r, err := newRunAt(l, s.set, s.act)
 	if err != nil {
-		s.fatal = fmt.Sprintf("Lesson %d could not be built: %v. Lessons are %s: choose another.", n, err, s.cat.Range())
+		s.fatal = msg{id: "fatal.lesson-unbuilt", args: []any{"n", n, "err", err.Error(), "last", len(s.cat.Lessons)}}
 		s.run = nil
 		return
 	}
-	s.fatal = ""
+	s.fatal = msg{}
 	s.set.Lesson = n
 	s.run = r
 	if s.focus >= len(r.play.hosts) {
@@ -333,7 +346,7 @@ var locked = map[Action]bool{ActPlay: true, ActStepForward: true, ActStepBack: t
 // Do carries out an action.
 func (s *Session) Do(a Action) {
 	s.gen++
-	s.notice, s.info = "", ""
+	s.notice, s.info = msg{}, msg{}
 	asked := s.resetAsked
 	s.resetAsked = false // any other action keeps the progress
 	if a == ActResetProgress {
@@ -352,14 +365,14 @@ func (s *Session) Do(a Action) {
 	case (locked[a] || a == ActNextStep) && s.questionOpen() && s.ls.chosen < 0:
 		// PageDown and Enter too: a presenter's clicker sends them, and a
 		// click must not skip what the class is predicting.
-		s.notice = "Answer first: press A, B or C (Esc or Skip skips the question)."
+		s.notice = msg{id: "notice.answer-first"}
 		return
 	case locked[a] && s.questionOpen():
-		s.notice = "The engine is answering: watch."
+		s.notice = msg{id: "notice.engine-answering"}
 		return
 	case a == ActResetProgress && !s.resetAsked:
 		s.resetAsked = true
-		s.notice = "Resetting forgets every lesson's step and answer: press Confirm reset to go ahead, anything else keeps them."
+		s.notice = msg{id: "notice.reset-confirm"}
 		return
 	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)) || a == ActOpen+CustomLesson && s.custom != nil:
 		s.open(int(a - ActOpen))
@@ -437,7 +450,7 @@ func (s *Session) Do(a Action) {
 			// steps wait for: the lesson proper replays it from the
 			// start, and says so.
 			if p.now > 0 {
-				s.info = fmt.Sprintf("Back to 0 s: the steps go through the run again from its start (the overview had played to %s).", FmtDur(p.now))
+				s.info = msg{id: "info.back-to-start", args: []any{"time", dur(p.now)}}
 			}
 			s.gotoStep(1)
 		} else {
@@ -494,7 +507,7 @@ func (s *Session) TurnKnob(i, dir int) {
 // in the sandbox; in the learner's own scenario those that change its
 // clients (profile, range, strategy, TIME_WAIT); none in a lesson.
 func (s *Session) knobs() ([]Knob, []func(*Settings, int)) {
-	ks, steps := knobs(s.set)
+	ks, steps := knobs(s.book(), s.set)
 	switch {
 	case s.run == nil:
 		return nil, nil
@@ -502,7 +515,7 @@ func (s *Session) knobs() ([]Knob, []func(*Settings, int)) {
 		return ks, steps
 	case s.run.Lesson.Source != "":
 		if s.set.Profile.Name == "" {
-			ks[0].Value = "file's" // the sandbox's mix is not this scenario's
+			ks[0].Value = s.T("knob.value.file-own") // the sandbox's mix is not this scenario's
 		}
 		return ks[:ownKnobs], steps[:ownKnobs]
 	}
@@ -519,8 +532,8 @@ func (s *Session) FocusHost(i int) {
 
 // Inform shows msg, what the front end did for the last action (a link
 // copied, a file saved), until the next action.
-func (s *Session) Inform(msg string) {
-	s.info = msg
+func (s *Session) Inform(text string) {
+	s.info = msg{text: text}
 	s.gen++
 }
 
@@ -874,6 +887,45 @@ func (s *Session) SetLang(lang string) error {
 	return nil
 }
 
+// msg is a message kept until it is shown, put into words then, in the
+// language of that moment: a message ID and its {names}' values (a value
+// that is a func(*phrase.Book) string is worded then too, as dur). A
+// text from elsewhere (a front end's Inform, a rejected setting's
+// problem) is kept as it came.
+type msg struct {
+	id   string
+	args []any
+	text string
+}
+
+// in is m in b's language.
+func (m msg) in(b *phrase.Book) string {
+	if m.id == "" {
+		return m.text
+	}
+	args := slices.Clone(m.args)
+	for i, a := range args {
+		if f, ok := a.(func(*phrase.Book) string); ok {
+			args[i] = f(b)
+		}
+	}
+	return b.T(m.id, args...)
+}
+
+// dur is a simulated time as a msg's value: FmtDurIn when shown.
+func dur(d time.Duration) func(*phrase.Book) string {
+	return func(b *phrase.Book) string { return FmtDurIn(b, d) }
+}
+
+// problemTexts are the problems in b's language.
+func (s *Session) problemTexts(b *phrase.Book) []string {
+	var out []string
+	for _, p := range s.problems {
+		out = append(out, p.in(b))
+	}
+	return out
+}
+
 // book is the phrasebook the session speaks from.
 func (s *Session) book() *phrase.Book {
 	if s.run != nil {
@@ -887,6 +939,6 @@ func (s *Session) T(id string, args ...any) string { return s.book().T(id, args.
 
 func (s *Session) saveProgress() {
 	if err := saveProgress(s.store, s.prog); err != nil && len(s.problems) == 0 {
-		s.problems = append(s.problems, fmt.Sprintf("Progress could not be saved: %v", err))
+		s.problems = append(s.problems, msg{id: "problem.progress-unsaved", args: []any{"err", err.Error()}})
 	}
 }

@@ -255,7 +255,7 @@ func TestLoadScenario(t *testing.T) {
 	}
 	assert.Equal(t, []string{"laptop", "web-a", "web-b"}, names)
 	last := v.Lessons[len(v.Lessons)-1]
-	assert.Equal(t, LessonButton{Number: CustomLesson, Short: "Yours", Current: true}, last)
+	assert.Equal(t, LessonButton{Number: CustomLesson, Short: "Yours", Current: true, name: "Your scenario"}, last)
 
 	// Away to a lesson and back again by its button's action.
 	ss.Do(ActOpen + 1)

@@ -126,6 +126,7 @@ var quantities = map[string]func(r *Run) string{
 		return fmt.Sprint(r.firstClient().Profile.PrivilegedBelow)
 	},
 	"server":  func(r *Run) string { return r.firstServer() },
+	"hosts":   func(r *Run) string { return fmt.Sprint(len(r.play.hosts)) },
 	"servers": func(r *Run) string { return fmt.Sprint(len(r.servers())) },
 	"clients.ranges": func(r *Run) string {
 		var parts []string

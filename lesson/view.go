@@ -12,6 +12,7 @@ import (
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // View is everything a front end shows at this moment, as plain values:
@@ -20,7 +21,10 @@ import (
 type View struct {
 	// Gen changes whenever anything but the moving parts (sockets,
 	// packets, ports, chart, clock) changes.
-	Gen     uint64
+	Gen uint64
+	// Lang is the code of the language every text of the view is in
+	// (the page's <html lang>).
+	Lang    string
 	Lessons []LessonButton
 	Lesson  int    // the lesson open, from 1; 0 if none could be built
 	Title   string // "5. Running out of ports, and reuse"
@@ -66,19 +70,15 @@ type View struct {
 // LessonButton is one lesson in the menu.
 type LessonButton struct {
 	Number  int
-	Short   string
+	Short   string // in the session's language
 	Key     string // its digit key; "" for the learner's own scenario, which has none
 	Current bool
+	name    string
 }
 
 // Name is the button's name in words: "Lesson 3: Ephemeral", or "Your
 // scenario" for the learner's own, which is no numbered lesson.
-func (b LessonButton) Name() string {
-	if b.Number == CustomLesson {
-		return "Your scenario"
-	}
-	return fmt.Sprintf("Lesson %d: %s", b.Number, b.Short)
-}
+func (b LessonButton) Name() string { return b.name }
 
 // Control is an on-screen button; every key's action has one.
 type Control struct {
@@ -117,14 +117,18 @@ type HostView struct {
 	// listens or serves one conversation (Serving), as the simulation says.
 	HalfDuplex, Serving bool
 	Failures            int
-	LastErr             error    // the latest failure's errno
-	Failure             *Failure // the latest failure, while it is recent
+	LastErr             error // the latest failure's errno
+	// LastErrName is LastErr's name (EADDRNOTAVAIL; names stay
+	// untranslated), "" if the host never failed.
+	LastErrName string
+	Failure     *Failure // the latest failure, while it is recent
+	book        *phrase.Book
 }
 
 // Counts are the host's connections in words, as its box and the text
 // mirror say them: "12 connections, 3 in TIME_WAIT".
 func (h *HostView) Counts() string {
-	return Plural(h.Conns, "connection", "connections") + ", " + strconv.Itoa(h.InTW) + " in TIME_WAIT"
+	return orEnglish(h.book).T("host.counts", "n", h.Conns, "tw", h.InTW)
 }
 
 // Plural is n and a noun for that many: "1 port", "3 ports", "0 ports".
@@ -154,13 +158,51 @@ type SocketRow struct {
 	Inbound       bool           // accepted on a listener (the remote called)
 	Reason        sim.WaitReason // for RowWaiting
 	TimeWaitLeft  time.Duration  // for TIME_WAIT
+	book          *phrase.Book
 }
 
 // TimeWaitText is a TIME_WAIT row's countdown in whole seconds, rounded
 // up: a 4-tuple still held never reads "0s".
 func (r SocketRow) TimeWaitText() string {
-	return fmt.Sprintf("%ds", int((r.TimeWaitLeft+time.Second-1)/time.Second))
+	return orEnglish(r.book).T("socket.timewait-left", "s", int((r.TimeWaitLeft+time.Second-1)/time.Second))
 }
+
+// StateText is the row's state as its box names it: LISTEN, the TCP
+// state (names that stay untranslated), or WAITING in words.
+func (r SocketRow) StateText() string {
+	switch r.Kind {
+	case RowListen:
+		return "LISTEN"
+	case RowWaiting:
+		return orEnglish(r.book).T("socket.waiting")
+	}
+	return r.State.String()
+}
+
+// Detail is the rest of the row: the listener's address, why a
+// connection waits ("2nd connection: 4-tuple in use"), or a connection's
+// ports (":57102 → 10.0.0.10:80", ← for one accepted) and a TIME_WAIT's
+// countdown.
+func (r SocketRow) Detail() string {
+	switch r.Kind {
+	case RowListen:
+		return r.Local.String()
+	case RowWaiting:
+		return orEnglish(r.book).T("socket.waiting.detail", "conn", r.Name, "reason", r.ReasonText())
+	}
+	arrow := " → "
+	if r.Inbound {
+		arrow = " ← "
+	}
+	text := ":" + strconv.Itoa(int(r.Local.Port())) + arrow + r.Remote.String()
+	if r.State == engine.TimeWait {
+		text += " " + r.TimeWaitText()
+	}
+	return text
+}
+
+// ReasonText says why a waiting row waits, in words.
+func (r SocketRow) ReasonText() string { return reasonText(orEnglish(r.book), r.Reason) }
 
 // Failure is a failed connect or listen.
 type Failure struct {
@@ -168,13 +210,32 @@ type Failure struct {
 	Bind   bool             // the bind() before a connect failed, not the connect
 	Tuple  engine.FourTuple // the connect's destination is Remote; the listen's address Local
 	Err    error            // an engine errno
+	// ErrName is Err's name: EADDRNOTAVAIL (names stay untranslated).
+	ErrName string
+	book    *phrase.Book
+}
+
+// Texts are the failure in words, longest first, for the room there is:
+// "connect to 10.0.0.10:80 failed: EADDRNOTAVAIL", "connect failed:
+// EADDRNOTAVAIL", "failed: EADDRNOTAVAIL", and the name alone.
+func (f *Failure) Texts() []string {
+	what, args := "connect", []any{"remote", f.Tuple.Remote.String(), "err", f.ErrName}
+	switch {
+	case f.Bind:
+		what, args = "bind", []any{"local", f.Tuple.Local.String(), "err", f.ErrName}
+	case f.Listen:
+		what, args = "listen", []any{"local", f.Tuple.Local.String(), "err", f.ErrName}
+	}
+	return []string{orEnglish(f.book).T("failure."+what, args...), orEnglish(f.book).T("failure."+what+".short", "err", f.ErrName),
+		orEnglish(f.book).T("failure.short", "err", f.ErrName), f.ErrName}
 }
 
 // PacketView is a packet on its link.
 type PacketView struct {
 	From, To int     // indexes into Hosts
 	Frac     float64 // how far along, 0 to 1
-	Flags    string  // SYN, SYN-ACK, data, FIN, ACK or RST
+	Flags    string  // SYN, SYN-ACK, data, FIN, ACK or RST: its label in English, the same in every language
+	Label    string  // its label as shown: Flags in words ("data", "SYN again")
 	SrcPort  uint16
 	DstPort  uint16
 	Response bool // sent from a listening port
@@ -197,6 +258,56 @@ type PortMapView struct {
 	// these are marked and named beside it. The slice is the session's,
 	// rewritten when the states are.
 	Callouts []PortCallout
+	// Title is the map's heading: "Port map of laptop (192.168.1.5), TCP".
+	Title  string
+	Legend *PortLegend
+}
+
+// PortLegend is what the port map's legend says, in the session's
+// language: the IANA classes (facts/ports.md §1) and the ports' states.
+type PortLegend struct {
+	Classes []ClassLegend // system, registered, dynamic
+	// States are the states' names by engine.PortState (TIME_WAIT stays
+	// untranslated).
+	States [engine.PortReserved + 1]string
+	// Ephemeral names the outline of the host's ephemeral range.
+	Ephemeral string
+}
+
+// ClassLegend is an IANA class: its ports and its name.
+type ClassLegend struct {
+	Class engine.Class
+	Range engine.Range
+	Name  string
+}
+
+// orEnglish is b, or English for a view value made without a session
+// (a front end's test).
+func orEnglish(b *phrase.Book) *phrase.Book {
+	if b == nil {
+		return English()
+	}
+	return b
+}
+
+// portLegend is the legend in b's language.
+func portLegend(b *phrase.Book) *PortLegend {
+	l := &PortLegend{Ephemeral: b.T("portmap.ephemeral-range")}
+	for _, r := range []engine.Range{engine.SystemPorts, engine.RegisteredPorts, engine.DynamicPorts} {
+		l.Classes = append(l.Classes, ClassLegend{Class: engine.ClassOf(r.Lo), Range: r, Name: classText(b, engine.ClassOf(r.Lo))})
+	}
+	for st := range l.States {
+		l.States[st] = portStateText(b, engine.PortState(st))
+	}
+	return l
+}
+
+// classText is an IANA class's name in b's language: port.class.NAME.
+func classText(b *phrase.Book, c engine.Class) string { return b.T("port.class." + c.String()) }
+
+// portStateText is a port's state in b's language: port.state.NAME.
+func portStateText(b *phrase.Book, st engine.PortState) string {
+	return b.T("port.state." + strings.ReplaceAll(strings.ToLower(st.String()), " ", "-"))
 }
 
 // PortCallout is a port in use called out on the map.
@@ -211,6 +322,8 @@ type Inspection struct {
 	OK   bool // a port is pointed at or pinned
 	// Text is the port in one line: its class, state and first socket.
 	Text string
+	// Title is the inspector's heading: "Port 80: 2 sockets".
+	Title string
 	// Sockets are every socket on the port, the first maxInspected of
 	// them ("LISTEN 10.0.0.10:80", "10.0.0.10:80 → 192.168.1.5:57102
 	// ESTABLISHED"), and More how many more there are.
@@ -252,12 +365,25 @@ func chartWindow(now, end time.Duration) time.Duration {
 type Comparison struct {
 	Connections int
 	Runs        []ModeRun
+	// Title heads the comparison: "40 connections: the last done after".
+	Title string
 }
 
 // ModeRun is one mode's complete run.
 type ModeRun struct {
 	Title string // "real TCP without ephemeral ports"
 	Stats sim.Stats
+	// Result is how long it took, and its failures: "12.4 s, 3 failed".
+	Result string
+}
+
+// modeRun is mode's run in b's language.
+func modeRun(b *phrase.Book, mode scenario.Ports, st sim.Stats) ModeRun {
+	result := FmtDurIn(b, st.LastDone)
+	if st.Failed > 0 {
+		result = b.T("chart.mode.failed", "time", result, "n", st.Failed)
+	}
+	return ModeRun{Title: b.T("chart.mode." + mode.String()), Stats: st, Result: result}
 }
 
 // Narration is the lesson panel.
@@ -282,11 +408,14 @@ type Narration struct {
 	Complete bool
 	Learnt   string
 	Next     string
+	book     *phrase.Book
 }
 
 // StepText is the panel's heading as every front end says it: "Step 2
 // of 5".
-func (n *Narration) StepText() string { return fmt.Sprintf("Step %d of %d", n.Step+1, n.Steps) }
+func (n *Narration) StepText() string {
+	return orEnglish(n.book).T("narration.step", "step", n.Step+1, "steps", n.Steps)
+}
 
 // CompleteText says the lesson is done and what it taught, as every front
 // end says it, before its own way on (a key, a button, a command); ""
@@ -295,7 +424,7 @@ func (n *Narration) CompleteText() string {
 	if !n.Complete {
 		return ""
 	}
-	return "Lesson complete: " + n.Learnt
+	return orEnglish(n.book).T("narration.complete", "learnt", n.Learnt)
 }
 
 // QuestionView is the current question.
@@ -392,7 +521,7 @@ func (s *Session) ViewInto(v *View) {
 	v.Events = p.events
 	v.Focus = s.focus
 	hosts = slices.Grow(hosts[:0], len(p.hosts))[:len(p.hosts)]
-	s.rowNames.start(p)
+	s.rowNames.start(p, r.book)
 	for i := range p.hosts {
 		s.hostView(&hosts[i], &p.hosts[i])
 	}
@@ -432,8 +561,9 @@ func (s *Session) static() View {
 	if s.shown.ok && s.shown.gen == s.gen {
 		return s.shown.v
 	}
-	v := View{Gen: s.gen, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
-		Problems: slices.Clone(s.problems), Fatal: s.fatal, Notice: s.notice, Info: s.info}
+	b := s.book()
+	v := View{Gen: s.gen, Lang: b.Lang(), Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
+		Problems: s.problemTexts(b), Fatal: s.fatal.in(b), Notice: s.notice.in(b), Info: s.info.in(b)}
 	ls := s.cat.Lessons
 	if s.custom != nil {
 		ls = append(slices.Clip(ls), s.custom)
@@ -443,16 +573,21 @@ func (s *Session) static() View {
 		if l.Number <= maxLessons {
 			key = strconv.Itoa(l.Number)
 		}
-		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: l.Short, Key: key, Current: s.run != nil && l.Number == s.set.Lesson})
+		short := b.Of(l.prefix()+"short", l.Short)
+		name := b.T("lesson.button", "n", l.Number, "short", short)
+		if l.Number == CustomLesson {
+			short, name = b.T("yours.short"), b.T("yours.button")
+		}
+		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: short, Key: key, Current: s.run != nil && l.Number == s.set.Lesson, name: name})
 	}
 	v.Controls = s.controls()
 	if r := s.run; r == nil {
 		v.Lesson = 0
 	} else {
 		p := r.play
-		v.Title = fmt.Sprintf("%d. %s", r.Lesson.Number, r.Title)
+		v.Title = b.T("view.title", "n", r.Lesson.Number, "title", r.Title)
 		if r.Lesson.Source != "" {
-			v.Title = "Yours: " + r.Lesson.Title
+			v.Title = b.T("view.title.yours", "title", r.Title)
 		}
 		v.Scenario = r.Lesson.Scenario
 		switch {
@@ -470,7 +605,8 @@ func (s *Session) static() View {
 		v.Chart = ChartView{End: p.end()}
 		if r.Lesson.compareShown(s.ls.step) {
 			v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
-				{scenario.Serial.Title(), r.Serial}, {scenario.NoEphemeral.Title(), r.Without}, {scenario.Ephemeral.Title(), r.With}}}
+				modeRun(b, scenario.Serial, r.Serial), modeRun(b, scenario.NoEphemeral, r.Without), modeRun(b, scenario.Ephemeral, r.With)},
+				Title: b.T("chart.compare.title", "n", r.With.Started)}
 		} else if cs := r.clients(); len(cs) == 1 {
 			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 		}
@@ -558,7 +694,7 @@ func (s *Session) helpLines() [][2]string {
 func (s *Session) connRow(h *hostState, c connState) SocketRow {
 	p := s.run.play
 	row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
-		Inbound: slices.Contains(h.listens, c.tuple.Local)}
+		Inbound: slices.Contains(h.listens, c.tuple.Local), book: s.run.book}
 	if c.state == engine.TimeWait {
 		row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
 	}
@@ -567,13 +703,16 @@ func (s *Session) connRow(h *hostState, c connState) SocketRow {
 
 // hostView fills hv with h's box, reusing hv's rows.
 func (s *Session) hostView(hv *HostView, h *hostState) {
-	p := s.run.play
+	p, b := s.run.play, s.run.book
 	rows, failure := hv.Rows[:0], hv.Failure
+	if h.profileBook != b {
+		h.profileText, h.profileBook = profileText(b, h.Profile), b
+	}
 	*hv = HostView{Name: h.Name, Addr: h.Addr, AddrText: h.addrText, Profile: h.profileText, Unverified: h.Profile.Unverified, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
-		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy}
+		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy, book: b}
 	for _, l := range h.listens {
-		rows = append(rows, SocketRow{Kind: RowListen, Local: l})
+		rows = append(rows, SocketRow{Kind: RowListen, Local: l, book: b})
 	}
 	hv.Keep = min(len(rows), maxRows)
 	hv.Total = len(rows) + len(h.waiting) + len(h.conns)
@@ -590,7 +729,8 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 				break
 			}
 			e := h.waiting[id]
-			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason})
+			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason,
+				book: b})
 		}
 	}
 	for _, c := range tw[:min(len(tw), maxRows-len(rows))] {
@@ -599,11 +739,14 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	s.scratch[0], s.scratch[1] = active[:0], tw[:0]
 	hv.Rows = rows
 	hv.LastErr = h.fail.Err
+	if h.fail.Err != nil {
+		hv.LastErrName = engine.ErrnoName(h.fail.Err)
+	}
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
 		if failure == nil {
 			failure = new(Failure)
 		}
-		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err}
+		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err, ErrName: hv.LastErrName, book: b}
 		hv.Failure = failure
 	}
 }
@@ -614,6 +757,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 // It holds two views' names at most: the last one's and this one's.
 type rowNames struct {
 	p         *player
+	book      *phrase.Book
 	last, now map[rowName]string
 }
 
@@ -623,10 +767,11 @@ type rowName struct {
 	own  bool
 }
 
-// start begins a view of p: the last view's names are kept if it was of p.
-func (r *rowNames) start(p *player) {
-	if r.p != p {
-		r.p, r.last, r.now = p, map[rowName]string{}, map[rowName]string{}
+// start begins a view of p in b's language: the last view's names are
+// kept if it was of p, in b's language.
+func (r *rowNames) start(p *player, b *phrase.Book) {
+	if r.p != p || r.book != b {
+		r.p, r.book, r.last, r.now = p, b, map[rowName]string{}, map[rowName]string{}
 		return
 	}
 	r.last, r.now = r.now, r.last
@@ -640,7 +785,7 @@ func (r *rowNames) name(p *player, id int, host string) string {
 	name, ok := r.now[k]
 	if !ok {
 		if name, ok = r.last[k]; !ok {
-			name = n.on(host)
+			name = n.on(r.book, host)
 		}
 		r.now[k] = name
 	}
@@ -660,8 +805,9 @@ func (s *Session) packets(out []PacketView) ([]PacketView, bool) {
 			continue
 		}
 		from := p.hostIndex(f.Host)
+		flags := flagName(f)
 		out = append(out, PacketView{From: from, To: to, Frac: float64(p.now-f.At) / float64(f.Arrive-f.At),
-			Flags: flagName(f), SrcPort: f.Tuple.Local.Port(), DstPort: f.Tuple.Remote.Port(),
+			Flags: flags, Label: packetText(s.run.book, flags), SrcPort: f.Tuple.Local.Port(), DstPort: f.Tuple.Remote.Port(),
 			Response: slices.Contains(p.hosts[from].listens, f.Tuple.Local), Conn: f.Conn})
 	}
 	return out, len(p.flights) <= labelledPackets
@@ -678,7 +824,21 @@ func replyChoice(e sim.Event) string {
 	}
 }
 
-// flagName is how a packet is labelled: by what it does in TCP.
+// packetText is a packet's label (flagName) in b's language: TCP's flag
+// names stay, "data", "copy" and "again" are words.
+func packetText(b *phrase.Book, label string) string {
+	if base, ok := strings.CutSuffix(label, " again"); ok {
+		return b.T("packet.again", "packet", packetText(b, base))
+	}
+	switch label {
+	case "data", "copy":
+		return b.T("packet." + label)
+	}
+	return label
+}
+
+// flagName is how a packet is labelled, by what it does in TCP, the same
+// in every language (a choice's ID: replyChoice): packetText words it.
 func flagName(f sim.Event) string {
 	switch {
 	case f.Retransmit:
@@ -712,8 +872,16 @@ func (s *Session) portMap() PortMapView {
 		s.portsGen++
 		s.callouts = callouts(&s.ports, s.callouts[:0])
 	}
+	b := s.run.book
+	if s.legend == nil || s.legendBook != b {
+		s.legend, s.legendBook = portLegend(b), b
+	}
+	if s.mapTitle.host != s.focus || s.mapTitle.book != b || s.mapTitle.run != s.run {
+		s.mapTitle.host, s.mapTitle.book, s.mapTitle.run = s.focus, b, s.run
+		s.mapTitle.text = b.T("portmap.title", "host", h.Name, "addr", h.Addr.String())
+	}
 	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
-		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts}
+		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts, Title: s.mapTitle.text, Legend: s.legend}
 }
 
 // maxCallouts: up to this many ports in use are called out on the map,
@@ -747,17 +915,18 @@ func (s *Session) inspection() Inspection {
 	}
 	// A description scans the host's connections: made once per port and
 	// moment, not every frame the pointer rests on the map.
-	key := inspectKey{s.run, s.focus, n, s.portsGen}
+	b := s.run.book
+	key := inspectKey{s.run, b, s.focus, n, s.portsGen}
 	if s.inspected.key == key {
 		return s.inspected.v
 	}
 	port := engine.Port(n - 1)
 	h := &s.run.play.hosts[s.focus]
-	var b strings.Builder
-	fmt.Fprintf(&b, "port %d (%s) on %s: %s", port, engine.ClassOf(port), h.Name, s.ports[port])
+	id := "inspect.port"
 	if h.Profile.Ephemeral.Contains(port) {
-		b.WriteString(", in the ephemeral range")
+		id = "inspect.port.ephemeral"
 	}
+	text := b.T(id, "port", port, "class", classText(b, engine.ClassOf(port)), "host", h.Name, "state", portStateText(b, s.ports[port]))
 	var socks []string
 	for _, l := range h.listens {
 		if engine.Port(l.Port()) == port {
@@ -769,20 +938,22 @@ func (s *Session) inspection() Inspection {
 		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
 	}
 	all := len(socks) - len(conns) + total
-	if len(socks) > 0 {
-		b.WriteString(" · " + socks[0])
-		if all > 1 {
-			fmt.Fprintf(&b, " (+%d more)", all-1)
-		}
+	switch {
+	case all > 1:
+		text = b.T("inspect.sockets", "port", text, "socket", socks[0], "n", all-1)
+	case len(socks) > 0:
+		text = b.T("inspect.socket", "port", text, "socket", socks[0])
 	}
 	socks = socks[:min(len(socks), maxInspected)]
-	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: b.String(), Sockets: socks, More: all - len(socks)}
+	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: text, Sockets: socks, More: all - len(socks),
+		Title: b.T("inspect.title", "port", port, "n", all)}
 	return s.inspected.v
 }
 
 // inspectKey is what a port's description depends on.
 type inspectKey struct {
 	run          *Run
+	book         *phrase.Book
 	focus, port1 int
 	portsGen     uint64
 }
@@ -792,7 +963,7 @@ type inspectKey struct {
 func (s *Session) narration() (Narration, []Control) {
 	steps := s.steps()
 	st := steps[s.ls.step]
-	n := Narration{Step: s.ls.step, Steps: len(steps), Presenter: s.presenter, MaxLines: 3, Replayed: st.Replay != nil}
+	n := Narration{Step: s.ls.step, Steps: len(steps), Presenter: s.presenter, MaxLines: 3, Replayed: st.Replay != nil, book: s.run.book}
 	if s.presenter {
 		n.MaxLines = 1
 	}
@@ -827,7 +998,7 @@ func (s *Session) narration() (Narration, []Control) {
 	if s.ls.step == len(steps)-1 && !s.unfinished() && !s.questionOpen() && !open {
 		n.Complete, n.Learnt = true, s.run.Lesson.Learnt.Fill(s.run)
 		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok {
-			n.Next = fmt.Sprintf("lesson %d, %s", next.Number, next.Short)
+			n.Next = s.run.T("narration.next", "n", next.Number, "short", s.run.book.Of(next.prefix()+"short", next.Short))
 		}
 	}
 	last := s.ls.step == len(steps)-1
