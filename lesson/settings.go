@@ -65,15 +65,31 @@ var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "rang
 // that a bad value is named on screen like any other setting's.
 var PageSettingNames = []string{"embed"}
 
-// CheckPageSettings describes each bad value among the page's settings.
-// The loader takes exactly the values parseSwitch calls on.
+// CheckPageSettings describes each bad value among the page's settings,
+// in the language lang= asks for. The loader takes exactly the values
+// parseSwitch calls on.
 func CheckPageSettings(get func(name string) (string, bool)) []string {
 	if v, ok := get("embed"); ok {
 		if _, ok := parseSwitch(v); !ok {
-			return []string{fmt.Sprintf("embed=%q: want 1 or 0 (true or false); using 0", v)}
+			b := linkBook(get)
+			return []string{badSetting(b, "embed", v, b.T("setting.want.switch"), 0)}
 		}
 	}
 	return nil
+}
+
+// linkBook is the phrasebook of the language a link or command line asks
+// for (lang=), English if none or one Portplay does not have: its
+// problems are worded once, as it is read.
+func linkBook(get func(name string) (string, bool)) *phrase.Book {
+	v, _ := get("lang")
+	return phrasesOr(v)
+}
+
+// badSetting says that setting name's value v is not one it takes (want),
+// and what is used instead.
+func badSetting(b *phrase.Book, name, v, want string, def any) string {
+	return b.T("setting.bad", "name", name, "value", strconv.Quote(v), "want", want, "default", fmt.Sprint(def))
 }
 
 // parseSwitch reads an on/off setting.
@@ -87,26 +103,28 @@ func parseSwitch(v string) (on, ok bool) {
 	return false, false
 }
 
-// SettingHelp says what each setting takes, for flag help and docs.
-func (c *Catalogue) SettingHelp() map[string]string {
+// SettingHelp says in b's language what each setting takes, for flag
+// help and docs (setting.help.NAME).
+func (c *Catalogue) SettingHelp(b *phrase.Book) map[string]string {
 	var profiles []string
 	for _, p := range engine.Profiles() {
 		profiles = append(profiles, p.Name)
 	}
-	return map[string]string{
-		"scene":    "the lesson to open, " + c.Range(),
-		"profile":  "the clients' OS profile (lessons " + c.Switching() + "): " + strings.Join(profiles, ", "),
-		"speed":    "playback speed: " + speedList(),
-		"seed":     "seed for the random port picks (a whole number)",
-		"paused":   "1 opens the lesson paused",
-		"range":    "sandbox: the clients' ephemeral range, LO-HI",
-		"strategy": "sandbox: " + strategyList(),
-		"timewait": "sandbox: TIME_WAIT length, e.g. 30s",
-		"clients":  fmt.Sprintf("sandbox: client hosts, 1 to %d", maxClients),
-		"rate":     fmt.Sprintf("sandbox: new connections per second per client, 1 to %d", maxRate),
-		"dests":    fmt.Sprintf("sandbox: servers, 1 to %d", len(sandboxServers)),
-		"lang":     "the language: " + strings.Join(LanguageCodes(), ", ") + " (" + phrase.PseudoLang + ": English made longer, to test layouts)",
+	args := map[string][]any{
+		"scene":    {"last", len(c.Lessons)},
+		"profile":  {"lessons", c.Switching(), "profiles", strings.Join(profiles, ", ")},
+		"speed":    {"speeds", speedList()},
+		"strategy": {"strategies", strategyList()},
+		"clients":  {"max", maxClients},
+		"rate":     {"max", maxRate},
+		"dests":    {"max", len(sandboxServers)},
+		"lang":     {"langs", strings.Join(LanguageCodes(), ", "), "pseudo", phrase.PseudoLang},
 	}
+	help := map[string]string{}
+	for _, name := range SettingNames {
+		help[name] = b.T("setting.help."+name, args[name]...)
+	}
+	return help
 }
 
 // ParseSettings reads settings by name through get, which reports whether a
@@ -116,8 +134,9 @@ func (c *Catalogue) SettingHelp() map[string]string {
 func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Settings, []string) {
 	s := DefaultSettings()
 	var problems []string
+	b := linkBook(get)
 	bad := func(name, v, want string, def any) {
-		problems = append(problems, fmt.Sprintf("%s=%q: %s; using %v", name, v, want, def))
+		problems = append(problems, badSetting(b, name, v, want, def))
 	}
 	intIn := func(name string, lo, hi int, dst *int) bool {
 		v, ok := get(name)
@@ -126,7 +145,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < lo || n > hi {
-			bad(name, v, fmt.Sprintf("want a whole number from %d to %d", lo, hi), *dst)
+			bad(name, v, b.T("setting.want.whole", "lo", lo, "hi", hi), *dst)
 			return false
 		}
 		*dst = n
@@ -135,7 +154,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	s.LessonGiven = intIn("scene", 1, len(c.Lessons), &s.Lesson)
 	if v, ok := get("profile"); ok {
 		if p, err := engine.ProfileByName(v); err != nil {
-			bad("profile", v, err.Error(), "each scenario's own")
+			bad("profile", v, err.Error(), b.T("setting.default.scenario-own"))
 		} else {
 			s.Profile = p
 		}
@@ -143,7 +162,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	if v, ok := get("speed"); ok {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || !slices.Contains(Speeds, f) {
-			bad("speed", v, "want one of "+speedList(), s.Speed)
+			bad("speed", v, b.T("setting.want.one-of", "list", speedList()), s.Speed)
 		} else {
 			s.Speed = f
 		}
@@ -151,7 +170,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	if v, ok := get("seed"); ok {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			bad("seed", v, fmt.Sprintf("want a whole number from 0 to %d", uint64(1<<64-1)), s.Seed)
+			bad("seed", v, b.T("setting.want.whole", "lo", 0, "hi", uint64(1<<64-1)), s.Seed)
 		} else {
 			s.Seed, s.SeedGiven = n, true
 		}
@@ -160,20 +179,20 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 		if on, ok := parseSwitch(v); ok {
 			s.Paused = on
 		} else {
-			bad("paused", v, "want 1 or 0 (true or false)", s.Paused)
+			bad("paused", v, b.T("setting.want.switch"), s.Paused)
 		}
 	}
 	sb := &s.Sandbox
 	if v, ok := get("range"); ok {
 		if r, err := engine.ParseRange(v); err != nil {
-			bad("range", v, err.Error(), "the profile's own")
+			bad("range", v, err.Error(), b.T("setting.default.profile-own"))
 		} else {
 			sb.Range = r
 		}
 	}
 	if v, ok := get("strategy"); ok {
 		if st, err := engine.StrategyByName(v); err != nil {
-			bad("strategy", v, err.Error(), "the profile's own")
+			bad("strategy", v, err.Error(), b.T("setting.default.profile-own"))
 		} else {
 			sb.Strategy = st
 		}
@@ -181,7 +200,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	if v, ok := get("timewait"); ok {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Millisecond || d > time.Hour {
-			bad("timewait", v, "want a duration from 1ms to 1h, e.g. 30s", "the profile's own")
+			bad("timewait", v, b.T("setting.want.duration"), b.T("setting.default.profile-own"))
 		} else {
 			sb.TimeWait = d
 		}
@@ -191,7 +210,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	intIn("dests", 1, len(sandboxServers), &sb.Dests)
 	if v, ok := get("lang"); ok {
 		if !slices.Contains(LanguageCodes(), v) && v != phrase.PseudoLang {
-			bad("lang", v, "want one of "+strings.Join(LanguageCodes(), ", "), "English")
+			bad("lang", v, b.T("setting.want.one-of", "list", strings.Join(LanguageCodes(), ", ")), b.T("setting.default.english"))
 		} else {
 			s.Lang, s.LangGiven = v, true
 		}

@@ -32,12 +32,14 @@ func checkParsedSettings(cat *Catalogue, given map[string]string) error {
 func checkSettings(cat *Catalogue, given map[string]string, s Settings, problems []string) error {
 	def := DefaultSettings()
 
-	// Each problem names one given setting and its value, once.
+	// Each problem names one given setting and its value, once: at its
+	// start in English, anywhere in a language lang= asked for.
+	english := linkBook(getter(given)) == English()
 	rejected := map[string]bool{}
 	for _, p := range problems {
 		found := false
 		for name, v := range given {
-			if strings.HasPrefix(p, fmt.Sprintf("%s=%q: ", name, v)) {
+			if named := fmt.Sprintf("%s=%q", name, v); english && strings.HasPrefix(p, named+": ") || !english && strings.Contains(p, named) {
 				if rejected[name] {
 					return fmt.Errorf("two problems for %s: %q", name, problems)
 				}
@@ -47,7 +49,7 @@ func checkSettings(cat *Catalogue, given map[string]string, s Settings, problems
 		if !found {
 			return fmt.Errorf("problem %q names no setting given (%q)", p, given)
 		}
-		if !strings.Contains(p, "; using ") {
+		if english && !strings.Contains(p, "; using ") {
 			return fmt.Errorf("problem %q does not say what is used instead", p)
 		}
 	}

@@ -84,9 +84,9 @@ func DecodeScenario(v string) (string, error) {
 // whole in it (scenario=).
 func (s *Session) LinkCarries() string {
 	if s.run != nil && s.run.Lesson.Source != "" {
-		return "your scenario itself, its settings and this moment"
+		return s.T("link.carries.yours")
 	}
-	return fmt.Sprintf("lesson %d's number, its step, this moment and your settings", s.set.Lesson)
+	return s.T("link.carries.lesson", "n", s.set.Lesson)
 }
 
 // ShareFragment is the fragment (without #) of a link that opens the
@@ -191,16 +191,17 @@ const maxStep = 99
 // already, so that one that cannot run never replaces the lesson.
 func ParseLink(s *Settings, get func(name string) (string, bool)) []string {
 	var problems []string
+	b := phrasesOr(s.Lang)
 	if v, ok := get("t"); ok {
 		if d, err := parseAt(v); err != nil {
-			problems = append(problems, fmt.Sprintf("t=%q: %v; using the start", v, err))
+			problems = append(problems, badSetting(b, "t", v, err.Error(), b.T("setting.default.start")))
 		} else {
 			s.At = d
 		}
 	}
 	if v, ok := get("step"); ok {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxStep {
-			problems = append(problems, fmt.Sprintf("step=%q: want a step number from 1 to %d; using the step saved", v, maxStep))
+			problems = append(problems, badSetting(b, "step", v, b.T("setting.want.step", "max", maxStep), b.T("setting.default.step-saved")))
 		} else {
 			s.Step = n
 		}
@@ -211,7 +212,7 @@ func ParseLink(s *Settings, get func(name string) (string, bool)) []string {
 			err = CheckScenario(src)
 		}
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("The link's scenario could not be opened: %v. Showing lesson %d instead.", err, s.Lesson))
+			problems = append(problems, b.T("link.scenario-unopened", "err", err.Error(), "n", s.Lesson))
 		} else {
 			s.Scenario = src
 		}
