@@ -201,11 +201,12 @@ func (r *Run) servers() []*hostState {
 	return out
 }
 
+// firstServer is the first server's name; "" if the scenario has none.
 func (r *Run) firstServer() string {
 	if s := r.servers(); len(s) > 0 {
 		return s[0].Name
 	}
-	return "the server"
+	return ""
 }
 
 // connectRate is the first connect line's rate per second.

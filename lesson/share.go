@@ -161,19 +161,13 @@ func (s *Session) ShareLink(base string) (string, error) {
 }
 
 // parseAt reads t=, the moment a link opens at: a duration (1.5s, 2m3s)
-// or plain seconds.
-func parseAt(v string) (time.Duration, error) {
+// or plain seconds, from 0 to 24 hours.
+func parseAt(v string) (time.Duration, bool) {
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		if f < 0 || f > 24*3600 {
-			return 0, fmt.Errorf("want a moment from 0 to 24h")
-		}
-		return time.Duration(f * float64(time.Second)), nil
+		return time.Duration(f * float64(time.Second)), f >= 0 && f <= 24*3600
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 || d > 24*time.Hour {
-		return 0, fmt.Errorf("want a moment from 0 to 24h, e.g. 12.5s")
-	}
-	return d, nil
+	return d, err == nil && d >= 0 && d <= 24*time.Hour
 }
 
 // LinkNames are the settings only a share link carries: the scenario, the
@@ -193,8 +187,8 @@ func ParseLink(s *Settings, get func(name string) (string, bool)) []string {
 	var problems []string
 	b := phrasesOr(s.Lang)
 	if v, ok := get("t"); ok {
-		if d, err := parseAt(v); err != nil {
-			problems = append(problems, badSetting(b, "t", v, err.Error(), b.T("setting.default.start")))
+		if d, ok := parseAt(v); !ok {
+			problems = append(problems, badSetting(b, "t", v, b.T("setting.want.moment"), b.T("setting.default.start")))
 		} else {
 			s.At = d
 		}

@@ -127,7 +127,7 @@ func TestParseLink(t *testing.T) {
 		{"nothing", map[string]string{}, "", 0, 0, ""},
 		{"scenario and moment", map[string]string{"scenario": good, "t": "4.5s"}, twoServers, 4500 * time.Millisecond, 0, ""},
 		{"plain seconds", map[string]string{"t": "12.25"}, "", 12250 * time.Millisecond, 0, ""},
-		{"bad moment", map[string]string{"t": "-3s"}, "", 0, 0, `t="-3s": want a moment from 0 to 24h`},
+		{"bad moment", map[string]string{"t": "-3s"}, "", 0, 0, `t="-3s": want a moment from 0 to 24h, e.g. 12.5s`},
 		{"not a moment", map[string]string{"t": "soon"}, "", 0, 0, `t="soon"`},
 		{"step and moment", map[string]string{"step": "3", "t": "2s"}, "", 2 * time.Second, 3, ""},
 		{"step 0", map[string]string{"step": "0"}, "", 0, 0, `step="0": want a step number from 1 to 99; using the step saved`},

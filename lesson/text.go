@@ -125,7 +125,12 @@ var quantities = map[string]func(r *Run) string{
 		}
 		return fmt.Sprint(r.firstClient().Profile.PrivilegedBelow)
 	},
-	"server":  func(r *Run) string { return r.firstServer() },
+	"server": func(r *Run) string {
+		if s := r.firstServer(); s != "" {
+			return s
+		}
+		return r.T("quantity.server.none")
+	},
 	"hosts":   func(r *Run) string { return fmt.Sprint(len(r.play.hosts)) },
 	"servers": func(r *Run) string { return fmt.Sprint(len(r.servers())) },
 	"clients.ranges": func(r *Run) string {
