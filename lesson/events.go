@@ -56,9 +56,6 @@ type EventList struct {
 	// Host filters by host ("" for every host); Kind by kind.
 	Host string
 	Kind EventKind
-	// HostText and KindText are the filters in words: the host's name
-	// or "every host", the kind's name.
-	HostText, KindText string
 	// Rows are the rows in view, at most EventRows; First is the first's
 	// place among the Total events that pass the filter.
 	Rows         []EventRow
@@ -116,10 +113,6 @@ func (s *Session) eventList(rows []EventRow) EventList {
 		return l
 	}
 	l.Saves = saves
-	l.HostText, l.KindText = es.host, s.run.T("events.kind."+es.kind.String())
-	if es.host == "" {
-		l.HostText = s.run.T("events.every-host")
-	}
 	p := s.run.play
 	r := &p.recent
 	first := max(0, r.total-HistorySize)

@@ -210,10 +210,10 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 	}
 	var rows []SocketRow
 	for _, l := range h.listens {
-		rows = append(rows, SocketRow{Kind: RowListen, Local: l, book: English()})
+		rows = append(rows, SocketRow{Kind: RowListen, StateName: "LISTEN", Local: l, book: English()})
 	}
 	row := func(c connState) SocketRow {
-		return SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: names[c.id], Local: c.tuple.Local, Remote: c.tuple.Remote,
+		return SocketRow{Kind: RowConn, State: c.state, StateName: c.state.String(), Conn: c.id, Name: names[c.id], Local: c.tuple.Local, Remote: c.tuple.Remote,
 			Inbound: slices.Contains(h.listens, c.tuple.Local), book: English()}
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.conns)) {
@@ -223,7 +223,9 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
 		w := h.waiting[id]
-		rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: names[id], Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason, book: English()})
+		// In English, a wait's reason is the simulation's own.
+		rows = append(rows, SocketRow{Kind: RowWaiting, StateName: "WAITING", ReasonText: w.Reason.String(), Conn: id, Name: names[id],
+			Local: w.Tuple.Local, Remote: w.Tuple.Remote, Reason: w.Reason, book: English()})
 	}
 	var tw []SocketRow
 	listed := map[int]bool{}

@@ -147,9 +147,9 @@ func (p *player) describe(b *phrase.Book, e sim.Event) string {
 func reasonText(b *phrase.Book, r sim.WaitReason) string {
 	switch r {
 	case sim.TupleInUse:
-		return b.T("wait.tuple-in-use")
+		return b.T("socket.waiting.tuple-in-use")
 	case sim.ServerBusy:
-		return b.T("wait.server-busy")
+		return b.T("socket.waiting.server-busy")
 	}
 	return r.String()
 }

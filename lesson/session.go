@@ -160,16 +160,6 @@ type Session struct {
 	// custom is the learner's own scenario as a lesson, once opened.
 	custom *Lesson
 	events eventsState
-	// legend and mapTitle are the port map's words, made again when the
-	// language, the run or the host shown changes.
-	legend     *PortLegend
-	legendBook *phrase.Book
-	mapTitle   struct {
-		run  *Run
-		book *phrase.Book
-		host int
-		text string
-	}
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner

@@ -158,7 +158,13 @@ type SocketRow struct {
 	Inbound       bool           // accepted on a listener (the remote called)
 	Reason        sim.WaitReason // for RowWaiting
 	TimeWaitLeft  time.Duration  // for TIME_WAIT
-	book          *phrase.Book
+	// StateName is the row's state as its box names it: "LISTEN", a TCP
+	// state's name ("ESTABLISHED"), untranslated in every language, or a
+	// waiting row's word for waiting in the session's language.
+	StateName string
+	// ReasonText is a waiting row's reason in words: "4-tuple in use".
+	ReasonText string
+	book       *phrase.Book
 }
 
 // TimeWaitText is a TIME_WAIT row's countdown in whole seconds, rounded
@@ -166,43 +172,6 @@ type SocketRow struct {
 func (r SocketRow) TimeWaitText() string {
 	return orEnglish(r.book).T("socket.timewait-left", "s", int((r.TimeWaitLeft+time.Second-1)/time.Second))
 }
-
-// StateText is the row's state as its box names it: LISTEN, the TCP
-// state (names that stay untranslated), or WAITING in words.
-func (r SocketRow) StateText() string {
-	switch r.Kind {
-	case RowListen:
-		return "LISTEN"
-	case RowWaiting:
-		return orEnglish(r.book).T("socket.waiting")
-	}
-	return r.State.String()
-}
-
-// Detail is the rest of the row: the listener's address, why a
-// connection waits ("2nd connection: 4-tuple in use"), or a connection's
-// ports (":57102 → 10.0.0.10:80", ← for one accepted) and a TIME_WAIT's
-// countdown.
-func (r SocketRow) Detail() string {
-	switch r.Kind {
-	case RowListen:
-		return r.Local.String()
-	case RowWaiting:
-		return orEnglish(r.book).T("socket.waiting.detail", "conn", r.Name, "reason", r.ReasonText())
-	}
-	arrow := " → "
-	if r.Inbound {
-		arrow = " ← "
-	}
-	text := ":" + strconv.Itoa(int(r.Local.Port())) + arrow + r.Remote.String()
-	if r.State == engine.TimeWait {
-		text += " " + r.TimeWaitText()
-	}
-	return text
-}
-
-// ReasonText says why a waiting row waits, in words.
-func (r SocketRow) ReasonText() string { return reasonText(orEnglish(r.book), r.Reason) }
 
 // Failure is a failed connect or listen.
 type Failure struct {
@@ -212,22 +181,6 @@ type Failure struct {
 	Err    error            // an engine errno
 	// ErrName is Err's name: EADDRNOTAVAIL (names stay untranslated).
 	ErrName string
-	book    *phrase.Book
-}
-
-// Texts are the failure in words, longest first, for the room there is:
-// "connect to 10.0.0.10:80 failed: EADDRNOTAVAIL", "connect failed:
-// EADDRNOTAVAIL", "failed: EADDRNOTAVAIL", and the name alone.
-func (f *Failure) Texts() []string {
-	what, args := "connect", []any{"remote", f.Tuple.Remote.String(), "err", f.ErrName}
-	switch {
-	case f.Bind:
-		what, args = "bind", []any{"local", f.Tuple.Local.String(), "err", f.ErrName}
-	case f.Listen:
-		what, args = "listen", []any{"local", f.Tuple.Local.String(), "err", f.ErrName}
-	}
-	return []string{orEnglish(f.book).T("failure."+what, args...), orEnglish(f.book).T("failure."+what+".short", "err", f.ErrName),
-		orEnglish(f.book).T("failure.short", "err", f.ErrName), f.ErrName}
 }
 
 // PacketView is a packet on its link.
@@ -258,27 +211,6 @@ type PortMapView struct {
 	// these are marked and named beside it. The slice is the session's,
 	// rewritten when the states are.
 	Callouts []PortCallout
-	// Title is the map's heading: "Port map of laptop (192.168.1.5), TCP".
-	Title  string
-	Legend *PortLegend
-}
-
-// PortLegend is what the port map's legend says, in the session's
-// language: the IANA classes (facts/ports.md §1) and the ports' states.
-type PortLegend struct {
-	Classes []ClassLegend // system, registered, dynamic
-	// States are the states' names by engine.PortState (TIME_WAIT stays
-	// untranslated).
-	States [engine.PortReserved + 1]string
-	// Ephemeral names the outline of the host's ephemeral range.
-	Ephemeral string
-}
-
-// ClassLegend is an IANA class: its ports and its name.
-type ClassLegend struct {
-	Class engine.Class
-	Range engine.Range
-	Name  string
 }
 
 // orEnglish is b, or English for a view value made without a session
@@ -290,24 +222,13 @@ func orEnglish(b *phrase.Book) *phrase.Book {
 	return b
 }
 
-// portLegend is the legend in b's language.
-func portLegend(b *phrase.Book) *PortLegend {
-	l := &PortLegend{Ephemeral: b.T("portmap.ephemeral-range")}
-	for _, r := range []engine.Range{engine.SystemPorts, engine.RegisteredPorts, engine.DynamicPorts} {
-		l.Classes = append(l.Classes, ClassLegend{Class: engine.ClassOf(r.Lo), Range: r, Name: classText(b, engine.ClassOf(r.Lo))})
-	}
-	for st := range l.States {
-		l.States[st] = portStateText(b, engine.PortState(st))
-	}
-	return l
-}
+// classText is an IANA class's name in b's language: portmap.class.NAME.
+func classText(b *phrase.Book, c engine.Class) string { return b.T("portmap.class." + c.String()) }
 
-// classText is an IANA class's name in b's language: port.class.NAME.
-func classText(b *phrase.Book, c engine.Class) string { return b.T("port.class." + c.String()) }
-
-// portStateText is a port's state in b's language: port.state.NAME.
+// portStateText is a port's state in b's language: portmap.state.NAME
+// ("in use": in-use, TIME_WAIT: time-wait).
 func portStateText(b *phrase.Book, st engine.PortState) string {
-	return b.T("port.state." + strings.ReplaceAll(strings.ToLower(st.String()), " ", "-"))
+	return b.T("portmap.state." + strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(st.String())))
 }
 
 // PortCallout is a port in use called out on the map.
@@ -322,8 +243,6 @@ type Inspection struct {
 	OK   bool // a port is pointed at or pinned
 	// Text is the port in one line: its class, state and first socket.
 	Text string
-	// Title is the inspector's heading: "Port 80: 2 sockets".
-	Title string
 	// Sockets are every socket on the port, the first maxInspected of
 	// them ("LISTEN 10.0.0.10:80", "10.0.0.10:80 → 192.168.1.5:57102
 	// ESTABLISHED"), and More how many more there are.
@@ -365,25 +284,17 @@ func chartWindow(now, end time.Duration) time.Duration {
 type Comparison struct {
 	Connections int
 	Runs        []ModeRun
-	// Title heads the comparison: "40 connections: the last done after".
-	Title string
 }
 
 // ModeRun is one mode's complete run.
 type ModeRun struct {
 	Title string // "real TCP without ephemeral ports"
 	Stats sim.Stats
-	// Result is how long it took, and its failures: "12.4 s, 3 failed".
-	Result string
 }
 
-// modeRun is mode's run in b's language.
+// modeRun is mode's run, its title in b's language.
 func modeRun(b *phrase.Book, mode scenario.Ports, st sim.Stats) ModeRun {
-	result := FmtDurIn(b, st.LastDone)
-	if st.Failed > 0 {
-		result = b.T("chart.mode.failed", "time", result, "n", st.Failed)
-	}
-	return ModeRun{Title: b.T("chart.mode." + mode.String()), Stats: st, Result: result}
+	return ModeRun{Title: b.T("chart.mode." + mode.String()), Stats: st}
 }
 
 // Narration is the lesson panel.
@@ -605,8 +516,7 @@ func (s *Session) static() View {
 		v.Chart = ChartView{End: p.end()}
 		if r.Lesson.compareShown(s.ls.step) {
 			v.Chart.Compare = &Comparison{Connections: r.With.Started, Runs: []ModeRun{
-				modeRun(b, scenario.Serial, r.Serial), modeRun(b, scenario.NoEphemeral, r.Without), modeRun(b, scenario.Ephemeral, r.With)},
-				Title: b.T("chart.compare.title", "n", r.With.Started)}
+				modeRun(b, scenario.Serial, r.Serial), modeRun(b, scenario.NoEphemeral, r.Without), modeRun(b, scenario.Ephemeral, r.With)}}
 		} else if cs := r.clients(); len(cs) == 1 {
 			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 		}
@@ -693,7 +603,7 @@ func (s *Session) helpLines() [][2]string {
 // connRow is c's row in h's box.
 func (s *Session) connRow(h *hostState, c connState) SocketRow {
 	p := s.run.play
-	row := SocketRow{Kind: RowConn, State: c.state, Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
+	row := SocketRow{Kind: RowConn, State: c.state, StateName: c.state.String(), Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
 		Inbound: slices.Contains(h.listens, c.tuple.Local), book: s.run.book}
 	if c.state == engine.TimeWait {
 		row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
@@ -712,7 +622,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
 		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy, book: b}
 	for _, l := range h.listens {
-		rows = append(rows, SocketRow{Kind: RowListen, Local: l, book: b})
+		rows = append(rows, SocketRow{Kind: RowListen, StateName: "LISTEN", Local: l, book: b})
 	}
 	hv.Keep = min(len(rows), maxRows)
 	hv.Total = len(rows) + len(h.waiting) + len(h.conns)
@@ -729,7 +639,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 				break
 			}
 			e := h.waiting[id]
-			rows = append(rows, SocketRow{Kind: RowWaiting, Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason,
+			rows = append(rows, SocketRow{Kind: RowWaiting, StateName: b.T("socket.waiting"), ReasonText: reasonText(b, e.Reason), Conn: id, Name: s.rowNames.name(p, id, h.Name), Local: e.Tuple.Local, Remote: e.Tuple.Remote, Reason: e.Reason,
 				book: b})
 		}
 	}
@@ -738,15 +648,12 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	}
 	s.scratch[0], s.scratch[1] = active[:0], tw[:0]
 	hv.Rows = rows
-	hv.LastErr = h.fail.Err
-	if h.fail.Err != nil {
-		hv.LastErrName = engine.ErrnoName(h.fail.Err)
-	}
+	hv.LastErr, hv.LastErrName = h.fail.Err, engine.ErrnoName(h.fail.Err)
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
 		if failure == nil {
 			failure = new(Failure)
 		}
-		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err, ErrName: hv.LastErrName, book: b}
+		*failure = Failure{Listen: h.fail.Kind == sim.Listen, Bind: h.fail.Bind, Tuple: h.fail.Tuple, Err: h.fail.Err, ErrName: hv.LastErrName}
 		hv.Failure = failure
 	}
 }
@@ -872,16 +779,8 @@ func (s *Session) portMap() PortMapView {
 		s.portsGen++
 		s.callouts = callouts(&s.ports, s.callouts[:0])
 	}
-	b := s.run.book
-	if s.legend == nil || s.legendBook != b {
-		s.legend, s.legendBook = portLegend(b), b
-	}
-	if s.mapTitle.host != s.focus || s.mapTitle.book != b || s.mapTitle.run != s.run {
-		s.mapTitle.host, s.mapTitle.book, s.mapTitle.run = s.focus, b, s.run
-		s.mapTitle.text = b.T("portmap.title", "host", h.Name, "addr", h.Addr.String())
-	}
 	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
-		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts, Title: s.mapTitle.text, Legend: s.legend}
+		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts}
 }
 
 // maxCallouts: up to this many ports in use are called out on the map,
@@ -945,8 +844,7 @@ func (s *Session) inspection() Inspection {
 		text = b.T("inspect.socket", "port", text, "socket", socks[0])
 	}
 	socks = socks[:min(len(socks), maxInspected)]
-	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: text, Sockets: socks, More: all - len(socks),
-		Title: b.T("inspect.title", "port", port, "n", all)}
+	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: text, Sockets: socks, More: all - len(socks)}
 	return s.inspected.v
 }
 
