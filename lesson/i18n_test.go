@@ -357,3 +357,17 @@ func TestMessagesUsedAreInEnglishAndBack(t *testing.T) {
 		assert.True(t, slices.ContainsFunc(all, func(l string) bool { return covers(l, id) }), "en.json's %s: no code uses it", id)
 	}
 }
+
+// A box's connection names, made without garbage, read as the phrasebook
+// words them, in every language.
+func TestConnectionNamesAreThePhrasebooks(t *testing.T) {
+	for _, lang := range append(LanguageCodes(), phrase.PseudoLang) {
+		b, err := Phrases(lang)
+		require.NoError(t, err)
+		for n := 1; n <= 125; n++ {
+			c := connName{"alice", n}
+			assert.Equal(t, b.T("conn.own", "nth", ordinal(b, n)), c.on(b, "alice"), "%s %d", lang, n)
+			assert.Equal(t, b.T("conn.other", "client", "alice", "nth", ordinal(b, n)), c.on(b, "web"), "%s %d", lang, n)
+		}
+	}
+}

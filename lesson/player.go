@@ -84,6 +84,10 @@ type hostState struct {
 	opened                        int       // connections it began so far
 	fail                          sim.Event // the latest failure; Kind 0 if none
 	failures                      int
+	// failName is failOf's name, fail.Err's, worked out once per failure
+	// (errors.As allocates, and a view is made every frame).
+	failOf   error
+	failName string
 }
 
 // connState is one side of a connection: its 4-tuple as this host sees it,
@@ -109,11 +113,58 @@ func (c connName) in(b *phrase.Book) string {
 // on is the name as host h's box lists it, in b's language: short, since
 // the box says whose connection it is when it is its own ("3rd
 // connection": conn.own), else whose ("carol's 1st": conn.other).
-func (c connName) on(b *phrase.Book, h string) string {
+func (c connName) on(b *phrase.Book, h string) string { return newConnWords(b).name(c, h) }
+
+// connWords are the messages a box's connection names are made of, in
+// one language, read once: a box names its new rows every frame at high
+// speed, each name in one allocation, the string's.
+type connWords struct {
+	own, other string
+	ord        [4]string // ordinal, ordinal.1, ordinal.2, ordinal.3
+}
+
+func newConnWords(b *phrase.Book) *connWords {
+	raw := func(id string) string { s, _ := b.Raw(id); return s }
+	return &connWords{own: raw("conn.own"), other: raw("conn.other"),
+		ord: [4]string{raw("ordinal"), raw("ordinal.1"), raw("ordinal.2"), raw("ordinal.3")}}
+}
+
+// name is connection c's name on host h's box (connName.on).
+func (w *connWords) name(c connName, h string) string {
+	var buf [96]byte
+	tmpl := w.other
 	if h == c.client {
-		return b.T("conn.own", "nth", ordinal(b, c.n))
+		tmpl = w.own
 	}
-	return b.T("conn.other", "client", c.client, "nth", ordinal(b, c.n))
+	return string(w.fill(buf[:0], tmpl, c))
+}
+
+// fill appends tmpl to out, its {client}, {nth} and {n} filled in for
+// c (phrase.Fill's rule, without its garbage: no func value, so that out
+// stays on the caller's stack).
+func (w *connWords) fill(out []byte, tmpl string, c connName) []byte {
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			return append(out, tmpl...)
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			return append(out, tmpl...)
+		}
+		out = append(out, tmpl[:i]...)
+		switch tmpl[i+1 : i+j] {
+		case "client":
+			out = append(out, c.client...)
+		case "nth":
+			out = w.fill(out, w.ord[ordinalForm(c.n)], c)
+		case "n":
+			out = strconv.AppendInt(out, int64(c.n), 10)
+		default:
+			out = append(out, tmpl[i:i+j+1]...)
+		}
+		tmpl = tmpl[i+j+1:]
+	}
 }
 
 // ordinal writes n as an ordinal in b's language: 1st, 2nd, 3rd, 4th,
@@ -122,11 +173,15 @@ func (c connName) on(b *phrase.Book, h string) string {
 // rule), ordinal for the rest; a language whose ordinals do not vary so
 // writes the same in all four.
 func ordinal(b *phrase.Book, n int) string {
-	id := "ordinal"
-	if d := n % 10; (d >= 1 && d <= 3) && (n%100 < 11 || n%100 > 13) {
-		id += "." + strconv.Itoa(d)
+	return b.T([...]string{"ordinal", "ordinal.1", "ordinal.2", "ordinal.3"}[ordinalForm(n)], "n", n)
+}
+
+// ordinalForm is which ordinal message n takes: 1, 2 or 3, else 0.
+func ordinalForm(n int) int {
+	if d := n % 10; d >= 1 && d <= 3 && (n%100 < 11 || n%100 > 13) {
+		return d
 	}
-	return b.T(id, "n", n)
+	return 0
 }
 
 // Sample is how many of the client hosts' 4-tuples were in use and in

@@ -648,7 +648,10 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	}
 	s.scratch[0], s.scratch[1] = active[:0], tw[:0]
 	hv.Rows = rows
-	hv.LastErr, hv.LastErrName = h.fail.Err, engine.ErrnoName(h.fail.Err)
+	if h.failOf != h.fail.Err {
+		h.failOf, h.failName = h.fail.Err, engine.ErrnoName(h.fail.Err)
+	}
+	hv.LastErr, hv.LastErrName = h.fail.Err, h.failName
 	if h.fail.Kind != 0 && p.now-h.fail.At < failShown {
 		if failure == nil {
 			failure = new(Failure)
@@ -665,6 +668,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 type rowNames struct {
 	p         *player
 	book      *phrase.Book
+	words     *connWords // book's
 	last, now map[rowName]string
 }
 
@@ -678,6 +682,9 @@ type rowName struct {
 // kept if it was of p, in b's language.
 func (r *rowNames) start(p *player, b *phrase.Book) {
 	if r.p != p || r.book != b {
+		if r.book != b {
+			r.words = newConnWords(b)
+		}
 		r.p, r.book, r.last, r.now = p, b, map[rowName]string{}, map[rowName]string{}
 		return
 	}
@@ -692,7 +699,7 @@ func (r *rowNames) name(p *player, id int, host string) string {
 	name, ok := r.now[k]
 	if !ok {
 		if name, ok = r.last[k]; !ok {
-			name = n.on(r.book, host)
+			name = r.words.name(n, host)
 		}
 		r.now[k] = name
 	}
@@ -738,8 +745,10 @@ func packetText(b *phrase.Book, label string) string {
 		return b.T("packet.again", "packet", packetText(b, base))
 	}
 	switch label {
-	case "data", "copy":
-		return b.T("packet." + label)
+	case "data":
+		return b.T("packet.data")
+	case "copy":
+		return b.T("packet.copy")
 	}
 	return label
 }
