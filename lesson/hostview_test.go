@@ -346,8 +346,8 @@ func TestHostLabelMarksUnverifiedClaims(t *testing.T) {
 			if prof.Unverified == "" {
 				assert.Equal(t, prof.Title, client.Profile)
 			} else {
-				assert.Equal(t, ShortOS(prof)+" (partly unverified)", client.Profile)
-				assert.True(t, strings.HasPrefix(prof.Title, ShortOS(prof)), "the OS's proper name: %q", client.Profile)
+				assert.Equal(t, shortOSIn(English(), prof)+" (partly unverified)", client.Profile)
+				assert.True(t, strings.HasPrefix(prof.Title, shortOSIn(English(), prof)), "the OS's proper name: %q", client.Profile)
 			}
 		})
 	}

@@ -186,9 +186,11 @@ func numberProblems(t testing.TB, r *Run, text string, complete bool) []string {
 	// profile's id, for the checks below that name one.
 	// The longest first: "Windows XP / Server 2003" before "Windows".
 	byLength := slices.Clone(hosts)
-	slices.SortFunc(byLength, func(a, b *engine.Host) int { return len(ShortOS(b.Profile())) - len(ShortOS(a.Profile())) })
+	slices.SortFunc(byLength, func(a, b *engine.Host) int {
+		return len(shortOSIn(English(), b.Profile())) - len(shortOSIn(English(), a.Profile()))
+	})
 	for _, h := range byLength {
-		text = strings.ReplaceAll(text, ShortOS(h.Profile()), h.Profile().Name)
+		text = strings.ReplaceAll(text, shortOSIn(English(), h.Profile()), h.Profile().Name)
 	}
 
 	if r.Lesson.Compare {

@@ -384,12 +384,10 @@ func timeWait(b *phrase.Book, p engine.Profile) string {
 // test holds them equal).
 func osTitle(b *phrase.Book, p engine.Profile) string { return b.T("os." + p.Name) }
 
-// ShortOS is a profile's proper name without its versions, for a sentence
-// that names several: "Linux", "macOS", "Windows", "Windows XP", "IANA"
-// (the title's words before its parenthesis or its " / ").
-func ShortOS(p engine.Profile) string { return shortOS(p.Title) }
-
-// shortOSIn is ShortOS of the title in b's language.
+// shortOSIn is a profile's proper name without its versions in b's
+// language, for a sentence that names several: "Linux", "macOS",
+// "Windows", "Windows XP", "IANA" (the title's words before its
+// parenthesis or its " / ").
 func shortOSIn(b *phrase.Book, p engine.Profile) string { return shortOS(osTitle(b, p)) }
 
 func shortOS(title string) string {

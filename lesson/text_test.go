@@ -115,7 +115,7 @@ func TestLesson3SaysEachOSsRules(t *testing.T) {
 				assert.Contains(t, text, "each picking ports from its own OS's range its own way")
 			} else {
 				assert.Contains(t, text, "all on "+prof.Title)
-				assert.NotContains(t, lessonTexts(l, r)[1], "laptop ("+ShortOS(prof)+")", "one OS for all, its way said once")
+				assert.NotContains(t, lessonTexts(l, r)[1], "laptop ("+shortOSIn(English(), prof)+")", "one OS for all, its way said once")
 			}
 		})
 	}
