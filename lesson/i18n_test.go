@@ -51,7 +51,7 @@ func verdictsIn(t *testing.T, lang string) map[string]judged {
 			n := len(open().View().Narration.Question.Choices)
 			for k := range n {
 				s := open()
-				s.Do(ActAnswer + Action(k))
+				s.Do(s.View().Narration.Question.Choices[k].Action)
 				s.PlayToPause(nil)
 				v := s.View()
 				q := v.Narration.Question
