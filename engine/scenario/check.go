@@ -52,6 +52,9 @@ func (sc *Scenario) Check() error {
 		case l.Addr.IsValid() && !l.Addr.IsUnspecified() && addrs[l.Addr] != l.Host:
 			return errorf(l.Pos, "%s: %s is not one of %s's addresses", what, l.Addr, l.Host)
 		}
+		if l.Proto != 0 && l.Proto != engine.TCP && l.Proto != engine.UDP {
+			return errorf(l.Pos, "%s: unknown protocol %v; want TCP or UDP", what, l.Proto)
+		}
 		if err := checkDuration(l.Pos, what+": service", l.Service, false); err != nil {
 			return err
 		}
@@ -65,10 +68,18 @@ func (sc *Scenario) Check() error {
 	if sc.Ports > Serial {
 		return errorf(Pos{}, "ephemeral: unknown mode %v; want on, off or serial", sc.Ports)
 	}
+	if !(sc.Loss >= 0 && sc.Loss <= 100) { // NaN too
+		return errorf(Pos{}, "loss: %v%% is not a share from 0%% to 100%%", sc.Loss)
+	}
+	sockets := map[string]string{} // a send line's socket name: its host
 	for _, c := range sc.Connects {
 		if err := c.check(names, sc.Ports == Ephemeral); err != nil {
 			return err
 		}
+		if host, ok := sockets[c.Socket]; ok && c.Socket != "" && host != c.From {
+			return errorf(c.Pos, "send %s -> %s:%d: socket %q is %s's; a socket belongs to one host", c.From, c.To, c.Port, c.Socket, host)
+		}
+		sockets[c.Socket] = c.From
 		if err := profiles[c.From].CheckOpts(c.Opts); err != nil {
 			return errorf(c.Pos, "connect %s -> %s:%d: %v", c.From, c.To, c.Port, err)
 		}
@@ -129,11 +140,25 @@ func (c *Connect) check(hosts map[string]bool, ephemeral bool) error {
 	case c.Bind && !ephemeral:
 		// bind(0) picks an ephemeral port; the counterfactual has none.
 		return errorf(c.Pos, "%s: bind needs ephemeral ports (without them every connection binds port 80)", what)
+	case c.Proto != 0 && c.Proto != engine.TCP && c.Proto != engine.UDP:
+		return errorf(c.Pos, "%s: unknown protocol %v; want TCP or UDP", what, c.Proto)
+	case c.Send && c.Transport() != engine.UDP:
+		return errorf(c.Pos, "%s: a send line sends UDP datagrams; its Proto must be UDP", what)
+	case c.Socket != "" && !c.Send:
+		return errorf(c.Pos, "%s: socket names a send line's socket", what)
+	case c.Socket != "" && !validName(c.Socket):
+		return errorf(c.Pos, "%s: socket %q is not a name (letters, digits, - and _; starting with a letter)", what, c.Socket)
+	case c.Transport() == engine.UDP && (c.Bind || c.Upload > 0 || c.Closer != Client || c.Opts != (engine.SockOpts{})):
+		return errorf(c.Pos, "%s: bind, socket options, upload and close are TCP's; a UDP socket has no handshake, no close to order and no TIME_WAIT", what)
+	case c.Transport() == engine.UDP && !ephemeral:
+		return errorf(c.Pos, "%s: ephemeral off and serial are lesson 4's TCP thought experiments; a UDP line needs ephemeral ports", what)
+	case c.Transport() == engine.TCP && c.Timeout != 0:
+		return errorf(c.Pos, "%s: timeout is a UDP query's wait for its reply", what)
 	}
 	for _, d := range []struct {
 		name string
 		d    time.Duration
-	}{{"at", c.At}, {"every", c.Every}, {"hold", c.Hold}} {
+	}{{"at", c.At}, {"every", c.Every}, {"hold", c.Hold}, {"timeout", c.Timeout}} {
 		if err := checkDuration(c.Pos, what+": "+d.name, d.d, false); err != nil {
 			return err
 		}

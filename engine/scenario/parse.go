@@ -141,7 +141,7 @@ func (p *parser) once(kw token) error {
 	return nil
 }
 
-const statements = "title, seed, duration, latency, ephemeral, host, listen, connect, lose or duplicate"
+const statements = "title, seed, duration, latency, ephemeral, loss, host, listen, connect, send, lose or duplicate"
 
 func (p *parser) statement() error {
 	kw := p.toks[0]
@@ -198,11 +198,24 @@ func (p *parser) statement() error {
 			return p.errAt(p.toks[1], "ephemeral: want on, off or serial, not %q", p.toks[1].text)
 		}
 		p.sc.Ports = PortModes[i]
+	case "loss":
+		if err := p.once(kw); err != nil {
+			return err
+		}
+		if err := p.exact(2, "a share of UDP datagrams, e.g. 10%"); err != nil {
+			return err
+		}
+		num, ok := strings.CutSuffix(p.toks[1].text, "%")
+		n, err := strconv.ParseFloat(num, 64)
+		if !ok || err != nil || math.IsNaN(n) || n < 0 || n > 100 {
+			return p.errAt(p.toks[1], "loss: %q is not a share from 0%% to 100%%, e.g. 10%%", p.toks[1].text)
+		}
+		p.sc.Loss = n
 	case "host":
 		return p.host()
 	case "listen":
 		return p.listen()
-	case "connect":
+	case "connect", "send":
 		return p.connect()
 	case "lose", "duplicate":
 		return p.fault()
@@ -384,11 +397,15 @@ func (p *parser) listen() error {
 	if l.Port, err = p.port(pt); err != nil {
 		return err
 	}
-	err = p.options(3, "service", sockFlags, func(k, v token) error {
-		if k.text != "service" {
+	err = p.options(3, "proto service", sockFlags, func(k, v token) error {
+		switch k.text {
+		case "proto":
+			l.Proto, err = p.proto(v)
+		case "service":
+			l.Service, err = p.duration(v, false)
+		default:
 			return p.sockOpt(h, k, &l.Opts)
 		}
-		l.Service, err = p.duration(v, false)
 		return err
 	})
 	if err != nil {
@@ -411,7 +428,7 @@ func (p *parser) connect() error {
 		return err
 	}
 	if arrow.text != "->" {
-		return p.errAt(arrow, `connect: want "->" between the client and the server, e.g. connect client -> web-a:80`)
+		return p.errAt(arrow, `%s: want "->" between the client and the server, e.g. %s client -> web-a:80`, p.toks[0].text, p.toks[0].text)
 	}
 	dst, err := p.arg(3, "SERVER:PORT, e.g. web-a:80")
 	if err != nil {
@@ -433,18 +450,18 @@ func (p *parser) connect() error {
 			}
 		}
 		if to == nil {
-			return p.errAt(dst, "connect: no host has the address %s (declare it with a host line first)", addr)
+			return p.errAt(dst, "%s: no host has the address %s (declare it with a host line first)", p.toks[0].text, addr)
 		}
 	} else {
 		if i < 0 {
-			return p.errAt(dst, "connect: want SERVER:PORT, e.g. web-a:80, or ADDRESS:PORT, not %q", dst.text)
+			return p.errAt(dst, "%s: want SERVER:PORT, e.g. web-a:80, or ADDRESS:PORT, not %q", p.toks[0].text, dst.text)
 		}
 		if to, err = p.hostByName(token{name, dst.col}); err != nil {
 			return err
 		}
 	}
 	if to.Name == from.text {
-		return p.errAt(dst, "connect: %s connects to itself; pick another host", from.text)
+		return p.errAt(dst, "%s: %s connects to itself; pick another host", p.toks[0].text, from.text)
 	}
 	port, err := p.port(token{portText, dst.col + len(name) + 1})
 	if err != nil {
@@ -453,10 +470,38 @@ func (p *parser) connect() error {
 	c := Connect{Pos: Pos{p.line, p.toks[0].col}, From: from.text, To: to.Name, Addr: addr, Port: port, Count: 1}
 	var pace token // the `every` or `rate` option, if any
 	var opt token  // the first socket option, if any
+	var tcpOnly, timeout token
 	client, _ := p.hostByName(from)
-	err = p.options(4, "at every rate count hold close upload", "bind "+sockFlags+" bind-no-port", func(k, v token) error {
+	keys, flags := "at every rate count hold close upload proto timeout", "bind "+sockFlags+" bind-no-port"
+	if send := p.toks[0].text == "send"; send {
+		// sendto() from an unconnected UDP socket.
+		c.Proto, c.Send = engine.UDP, true
+		keys, flags = "at every rate count timeout socket", ""
+	}
+	err = p.options(4, keys, flags, func(k, v token) error {
 		var err error
 		switch k.text {
+		case "close", "upload", "bind":
+			if tcpOnly.text == "" {
+				tcpOnly = k
+			}
+		}
+		switch k.text {
+		case "proto":
+			c.Proto, err = p.proto(v)
+		case "timeout":
+			timeout = k
+			c.Timeout, err = p.duration(v, true)
+		case "socket":
+			if !validName(v.text) {
+				return p.errAt(v, "send: socket %q is not a name (letters, digits, - and _; starting with a letter)", v.text)
+			}
+			for _, o := range p.sc.Connects {
+				if o.Socket == v.text && o.From != c.From {
+					return p.errAt(v, "send: socket %q is %s's (%s); a socket belongs to one host", v.text, o.From, o.Pos)
+				}
+			}
+			c.Socket = v.text
 		case "bind":
 			c.Bind = true
 		case "reuseaddr", "reuseport", "exclusive", "bind-no-port":
@@ -470,7 +515,7 @@ func (p *parser) connect() error {
 			c.Hold, err = p.duration(v, false)
 		case "every", "rate":
 			if pace.text != "" {
-				return p.errAt(k, "connect: give either every or rate, not both")
+				return p.errAt(k, "%s: give either every or rate, not both", p.toks[0].text)
 			}
 			pace = k
 			if k.text == "every" {
@@ -481,13 +526,13 @@ func (p *parser) connect() error {
 		case "count":
 			n, convErr := strconv.Atoi(v.text)
 			if convErr != nil || n < 1 || n > MaxCount {
-				return p.errAt(v, "connect: count %q is not a whole number from 1 to %d", v.text, MaxCount)
+				return p.errAt(v, "%s: count %q is not a whole number from 1 to %d", p.toks[0].text, v.text, MaxCount)
 			}
 			c.Count = n
 		case "upload":
 			n, convErr := strconv.Atoi(v.text)
 			if convErr != nil || n < 0 || n > MaxUpload {
-				return p.errAt(v, "connect: upload %q is not a whole number of segments from 0 to %d", v.text, MaxUpload)
+				return p.errAt(v, "%s: upload %q is not a whole number of segments from 0 to %d", p.toks[0].text, v.text, MaxUpload)
 			}
 			c.Upload = n
 		case "close":
@@ -497,7 +542,7 @@ func (p *parser) connect() error {
 			case "server":
 				c.Closer = Server
 			default:
-				return p.errAt(v, "connect: close %q: want client or server (the side that closes first)", v.text)
+				return p.errAt(v, "%s: close %q: want client or server (the side that closes first)", p.toks[0].text, v.text)
 			}
 		}
 		return err
@@ -506,13 +551,30 @@ func (p *parser) connect() error {
 		return err
 	}
 	if c.Count > 1 && c.Every == 0 {
-		return p.errAt(p.toks[0], "connect: count %d needs every D or rate N/s to say how they are spaced", c.Count)
+		return p.errAt(p.toks[0], "%s: count %d needs every D or rate N/s to say how they are spaced", p.toks[0].text, c.Count)
 	}
 	if opt.text != "" && !c.Bind {
-		return p.errAt(opt, "connect: %s is an option of the socket bind() makes; add bind", opt.text)
+		return p.errAt(opt, "%s: %s is an option of the socket bind() makes; add bind", p.toks[0].text, opt.text)
+	}
+	if c.Transport() == engine.UDP && tcpOnly.text != "" {
+		return p.errAt(tcpOnly, "%s: %s is TCP's; a UDP socket has no handshake, no close to order and no TIME_WAIT", p.toks[0].text, tcpOnly.text)
+	}
+	if c.Transport() == engine.TCP && timeout.text != "" {
+		return p.errAt(timeout, "%s: timeout is a UDP query's wait for its reply; add proto udp", p.toks[0].text)
 	}
 	p.sc.Connects = append(p.sc.Connects, c)
 	return nil
+}
+
+// proto reads a protocol's name: tcp or udp.
+func (p *parser) proto(t token) (engine.Proto, error) {
+	switch t.text {
+	case "tcp":
+		return engine.TCP, nil
+	case "udp":
+		return engine.UDP, nil
+	}
+	return 0, p.errAt(t, "%s: proto %q: want tcp or udp", p.toks[0].text, t.text)
 }
 
 // sockFlags are the socket options a listen or connect line may set.
@@ -550,11 +612,11 @@ func (p *parser) rate(t token) (time.Duration, error) {
 	num, ok := strings.CutSuffix(t.text, "/s")
 	n, err := strconv.ParseFloat(num, 64)
 	if !ok || err != nil || math.IsNaN(n) || n <= 0 || math.IsInf(n, 0) {
-		return 0, p.errAt(t, "connect: rate %q: want connections per second, e.g. 10/s or 0.5/s", t.text)
+		return 0, p.errAt(t, "%s: rate %q: want connections per second, e.g. 10/s or 0.5/s", p.toks[0].text, t.text)
 	}
 	every := time.Duration(float64(time.Second) / n)
 	if every < time.Microsecond {
-		return 0, p.errAt(t, "connect: rate %q is more than 1000000/s", t.text)
+		return 0, p.errAt(t, "%s: rate %q is more than 1000000/s", p.toks[0].text, t.text)
 	}
 	return every, nil
 }

@@ -159,7 +159,7 @@ func TestParseErrors(t *testing.T) {
 		{"timestamps maybe", "host a 1.2.3.4 timestamps maybe", 1, 27, `timestamps "maybe": want on or off`},
 		{"timewait negative", "host a 1.2.3.4 timewait -1s", 1, 25, "negative"},
 		{"bind twice", hosts + "connect c -> s:80 bind bind", 3, 24, "bind is given twice"},
-		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, upload, bind`},
+		{"bind with a value", hosts + "connect c -> s:80 bind yes", 3, 24, `unknown option "yes"; want at, every, rate, count, hold, close, upload, proto, timeout, bind`},
 		{"bind without ephemeral ports", hosts + "connect c -> s:80 bind\nephemeral off", 3, 1, "bind needs ephemeral ports"},
 		{"bind in the thought experiment", hosts + "connect c -> s:80 bind\nephemeral serial", 3, 1, "bind needs ephemeral ports"},
 		{"second address not an address", "host a 10.0.0.1,10.0.0.x", 1, 17, `"10.0.0.x" is not an IP address`},
@@ -180,7 +180,7 @@ func TestParseErrors(t *testing.T) {
 		{"reuseport on windows", "host w 10.0.0.1 profile windows\nlisten w 80 reuseport", 2, 13, "reuseport (SO_REUSEPORT) is not an option on windows, w's OS"},
 		{"a client's option on its OS", "host w 10.0.0.1 profile windows\nhost s 10.0.0.2\nconnect w -> s:80 bind reuseport", 3, 24, "not an option on windows, w's OS"},
 		{"option twice", hosts + "listen s 80 reuseaddr reuseaddr", 3, 23, "reuseaddr is given twice"},
-		{"option with a value", hosts + "listen s 80 reuseaddr yes", 3, 23, `unknown option "yes"; want service, reuseaddr, reuseport, exclusive`},
+		{"option with a value", hosts + "listen s 80 reuseaddr yes", 3, 23, `unknown option "yes"; want proto, service, reuseaddr, reuseport, exclusive`},
 		{"connect option without bind", hosts + "connect c -> s:80 reuseaddr count 2 every 1s", 3, 19, "reuseaddr is an option of the socket bind() makes; add bind"},
 		{"bind-no-port without bind", hosts + "connect c -> s:80 bind-no-port", 3, 19, "add bind"},
 		{"bind-no-port before 4.2", "host c 192.168.1.5 profile linux-old\nhost s 10.0.0.10\nconnect c -> s:80 bind bind-no-port", 3, 24, "bind-no-port (IP_BIND_ADDRESS_NO_PORT, Linux 4.2 and later) is not an option on linux-old, c's OS"},
@@ -201,6 +201,23 @@ func TestParseErrors(t *testing.T) {
 		{"rate over the limit", hosts + "connect c -> s:80 rate 1000001/s count 2", 3, 24, "more than 1000000/s"},
 		{"a name starting with a digit", "host 0a 10.0.0.1", 1, 6, "not a name"},
 		{"a name with a dot", "host a.b 10.0.0.1", 1, 6, "not a name"},
+		// UDP (proto udp, send, loss).
+		{"proto what", hosts + "listen s 53 proto sctp", 3, 19, `listen: proto "sctp": want tcp or udp`},
+		{"udp with close", hosts + "connect c -> s:53 proto udp close server", 3, 29, "close is TCP's; a UDP socket has no handshake"},
+		{"udp with bind", hosts + "connect c -> s:53 bind proto udp", 3, 19, "bind is TCP's"},
+		{"udp with upload", hosts + "connect c -> s:53 upload 2 proto udp", 3, 19, "upload is TCP's"},
+		{"timeout without udp", hosts + "connect c -> s:53 timeout 2s", 3, 19, "timeout is a UDP query's wait for its reply; add proto udp"},
+		{"timeout zero", hosts + "connect c -> s:53 proto udp timeout 0s", 3, 37, "must be more than 0"},
+		{"send with proto", hosts + "send c -> s:53 proto udp", 3, 16, `send: unknown option "proto"; want at, every, rate, count, timeout, socket`},
+		{"send with bind", hosts + "send c -> s:53 bind", 3, 16, `send: unknown option "bind"`},
+		{"send without an arrow", hosts + "send c s:53", 3, 8, `send: want "->" between the client and the server, e.g. send client -> web-a:80`},
+		{"send count without pace", hosts + "send c -> s:53 count 3", 3, 1, "send: count 3 needs every D"},
+		{"socket not a name", hosts + "send c -> s:53 socket 1x", 3, 23, `socket "1x" is not a name`},
+		{"socket of another host", hosts + "send c -> s:53 socket q\nsend s -> c:53 socket q", 4, 23, `socket "q" is c's (line 3, column 1)`},
+		{"udp without ephemeral ports", hosts + "send c -> s:53\nephemeral off", 3, 1, "a UDP line needs ephemeral ports"},
+		{"loss without percent", "loss 10", 1, 6, `loss: "10" is not a share from 0% to 100%`},
+		{"loss over 100", "loss 120%", 1, 6, "is not a share"},
+		{"loss twice", "loss 1%\nloss 2%", 2, 1, "loss is already set at line 1, column 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,6 +230,42 @@ func TestParseErrors(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), perr.Pos.String()+": "))
 		})
 	}
+}
+
+// UDP lines: proto udp on listen and connect (one socket per query), send
+// (an unconnected socket, shared by the lines that name it), loss.
+func TestParseUDP(t *testing.T) {
+	sc, err := Parse(`host c 192.168.1.5
+host dns 10.0.0.53
+listen dns 53 proto udp service 10ms
+listen dns 53
+connect c -> dns:53 proto udp count 3 every 1s timeout 2s
+send c -> dns:53 socket q at 5s
+send c -> 10.0.0.53:53 socket q at 6s every 1s count 2
+send c -> dns:53
+loss 12.5%
+`)
+	require.NoError(t, err)
+	assert.Equal(t, 12.5, sc.Loss)
+	require.Len(t, sc.Listens, 2)
+	assert.Equal(t, engine.UDP, sc.Listens[0].Transport())
+	assert.Equal(t, engine.TCP, sc.Listens[1].Transport(), "a listen line without proto is TCP")
+	assert.Equal(t, 10*time.Millisecond, sc.Listens[0].Service)
+	require.Len(t, sc.Connects, 4)
+	q := sc.Connects[0]
+	assert.Equal(t, engine.UDP, q.Transport())
+	assert.False(t, q.Send)
+	assert.Equal(t, 2*time.Second, q.Timeout)
+	assert.Equal(t, 3, q.Count)
+	for _, c := range sc.Connects[1:] {
+		assert.True(t, c.Send)
+		assert.Equal(t, engine.UDP, c.Transport(), "send is UDP")
+		assert.Zero(t, c.Timeout, "DefaultTimeout applies")
+	}
+	assert.Equal(t, "q", sc.Connects[1].Socket)
+	assert.Equal(t, "q", sc.Connects[2].Socket)
+	assert.Empty(t, sc.Connects[3].Socket, "its own socket")
+	assert.Equal(t, 2, sc.Connects[2].Count)
 }
 
 func TestParseComments(t *testing.T) {
@@ -236,6 +289,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("host a 10.0.0.1 range 40000-40001\nhost b 10.0.0.2,10.0.0.3\nlisten b 0.0.0.0:80\nconnect a -> b:80 bind bind-no-port every 1s count 3\nconnect a -> 10.0.0.3:80 bind-no-port bind")
 	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 80\nconnect a -> b:80 count 2 every 1s\nlose 1 last-ack\nduplicate 2 response 3s\nlose 2 last-ack")
 	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 80\nconnect a -> b:80 count 2 every 1s upload 3\nephemeral serial")
+	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 53 proto udp\nlisten b 53\nconnect a -> b:53 proto udp count 2 every 1s timeout 2s\nsend a -> b:53 socket q\nsend a -> 10.0.0.2:5353 socket q at 1s\nloss 10%")
+	f.Add("host a 10.0.0.1\nhost b 10.0.0.2\nlisten b 0.0.0.0:53 proto udp service 20ms reuseport\nsend a -> b:53 rate 2/s count 4 timeout 50ms\nconnect a -> b:53 proto tcp")
 	f.Fuzz(func(t *testing.T, src string) {
 		sc, err := Parse(src)
 		if err != nil {
@@ -272,6 +327,11 @@ func FuzzParse(f *testing.F) {
 			require.GreaterOrEqual(t, c.Count, 1)
 			require.True(t, c.Count == 1 || c.Every > 0)
 			require.True(t, c.Bind || c.Opts == (engine.SockOpts{}), "socket options without bind")
+			if c.Transport() == engine.UDP {
+				require.False(t, c.Bind || c.Upload > 0 || c.Closer != Client, "a UDP line with TCP's options")
+			} else {
+				require.False(t, c.Send || c.Socket != "" || c.Timeout != 0, "a TCP line with UDP's options")
+			}
 			require.NoError(t, hostOf(sc, c.From).Profile.CheckOpts(c.Opts), "an option the client's OS lacks")
 		}
 	})
@@ -335,6 +395,19 @@ func TestCheck(t *testing.T) {
 		{"a profile without a strategy", func(sc *Scenario) { sc.Hosts[1].Profile.Connect = 0 }, "profile freebsd has no strategy"},
 		{"a privileged client", func(sc *Scenario) { sc.Connects[0].Opts.Privileged = true }, "a client binds port 0, which needs no privilege"},
 		{"count over the limit", func(sc *Scenario) { sc.Connects[0].Count = MaxCount + 1 }, "count 10000001 is not from 1 to 10000000"},
+		{"udp with bind", func(sc *Scenario) { sc.Connects[0].Proto = engine.UDP }, "bind, socket options, upload and close are TCP's"},
+		{"udp without ephemeral ports", func(sc *Scenario) {
+			sc.Connects[0] = Connect{From: "client", To: "web", Port: 53, Count: 1, Proto: engine.UDP}
+			sc.Ports = NoEphemeral
+		}, "a UDP line needs ephemeral ports"},
+		{"send over TCP", func(sc *Scenario) { sc.Connects[0].Bind, sc.Connects[0].Send = false, true }, "a send line sends UDP datagrams"},
+		{"socket without send", func(sc *Scenario) { sc.Connects[0].Socket = "s" }, "socket names a send line's socket"},
+		{"a timeout for TCP", func(sc *Scenario) { sc.Connects[0].Timeout = time.Second }, "timeout is a UDP query's wait"},
+		{"unknown protocol", func(sc *Scenario) { sc.Listens[0].Proto = 9 }, "listen web 80: unknown protocol Proto(9)"},
+		{"loss over 100%", func(sc *Scenario) { sc.Loss = 101 }, "loss: 101% is not a share"},
+		{"a socket on two hosts", func(sc *Scenario) {
+			sc.Connects = []Connect{{From: "client", To: "web", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}, {From: "web", To: "client", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}}
+		}, `socket "s" is client's`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

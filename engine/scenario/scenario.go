@@ -32,6 +32,11 @@ type Scenario struct {
 	// Faults are segments the network loses or delivers twice (`lose`,
 	// `duplicate`): what TIME_WAIT is for.
 	Faults []Fault
+	// Loss is `loss N%`: the share of UDP datagrams, in percent from 0 to
+	// 100, that the network loses, each drawn at random from the seed.
+	// TCP segments are not lost by it: TCP would retransmit them, which
+	// the simulation models only for a `lose` line's FIN.
+	Loss float64
 }
 
 // Addrs are h's addresses, the first first.
@@ -146,20 +151,37 @@ type Host struct {
 	NoTimestamps bool
 }
 
-// Listen is a `listen HOST [ADDRESS:]PORT [service D] [reuseaddr]
-// [reuseport] [exclusive]` line: a TCP listener on one of the host's
-// addresses, its first if not given, or on all of them (the wildcard,
-// 0.0.0.0 or ::), with socket options its host's OS has.
+// Listen is a `listen HOST [ADDRESS:]PORT [proto tcp|udp] [service D]
+// [reuseaddr] [reuseport] [exclusive]` line: a TCP listener, or a UDP
+// socket bound to the port (UDP has no listen(): a bound socket receives
+// every datagram to its port), on one of the host's addresses, its first
+// if not given, or on all of them (the wildcard, 0.0.0.0 or ::), with
+// socket options its host's OS has.
 type Listen struct {
-	Pos     Pos
-	Host    string
-	Addr    netip.Addr // zero: the host's first address
-	Port    uint16
+	Pos  Pos
+	Host string
+	Addr netip.Addr // zero: the host's first address
+	Port uint16
+	// Proto is engine.TCP or engine.UDP; zero is TCP.
+	Proto   engine.Proto
 	Service time.Duration // server time per request; 0 if not given
 	// Opts are the listener's socket options (SO_REUSEADDR, SO_REUSEPORT,
 	// SO_EXCLUSIVEADDRUSE); the simulation adds the privilege to bind
 	// below 1024.
 	Opts engine.SockOpts
+}
+
+// Transport is l's protocol: TCP unless it says UDP.
+func (l *Listen) Transport() engine.Proto { return transport(l.Proto) }
+
+// Transport is c's protocol: TCP unless it says UDP.
+func (c *Connect) Transport() engine.Proto { return transport(c.Proto) }
+
+func transport(p engine.Proto) engine.Proto {
+	if p == 0 {
+		return engine.TCP
+	}
+	return p
 }
 
 // Side says which end of a connection closes first (and so holds TIME_WAIT).
@@ -207,4 +229,29 @@ type Connect struct {
 	// BindNoPort (`bind-no-port`) bind() takes no port and connect()
 	// picks one shared by 4-tuple, as without bind.
 	Opts engine.SockOpts
+	// Proto is engine.TCP or engine.UDP (`proto udp`); zero is TCP. A
+	// UDP connect line is one query per count, each from a new socket:
+	// socket(), connect() (which binds an ephemeral port: no handshake,
+	// no packet), send the query, take the reply, close; the port is
+	// free at once (no TIME_WAIT), as a stub resolver does (glibc's
+	// res_send connects each UDP query's socket). Bind, Opts, Upload and
+	// Closer are TCP's.
+	Proto engine.Proto
+	// Send: a `send` line, UDP datagrams from an unconnected socket
+	// (sendto()), which is bound to an ephemeral port on its first send
+	// and keeps it while it is open; Proto is engine.UDP.
+	Send bool
+	// Socket names a send line's socket: send lines of one client that
+	// name the same socket send from it, one port for several servers.
+	// Empty: the line's own socket, for its count datagrams.
+	Socket string
+	// Timeout is how long a UDP query waits for its reply before the
+	// client gives up (DefaultTimeout if 0); a UDP socket with no query
+	// waiting is closed.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is a UDP query's wait for its reply when its line gives
+// none: glibc's resolver waits RES_TIMEOUT, 5 s (resolv/resolv.h), per
+// try; the simulation makes one try.
+const DefaultTimeout = 5 * time.Second
