@@ -40,7 +40,55 @@ func (h *Host) Bind(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID,
 	return id, addr, h.osErr(err)
 }
 
+// Autobind binds an unbound UDP socket to an ephemeral port, as its first
+// sendto() does (Linux's inet_autobind; FreeBSD's and XNU's udp_output
+// call in_pcbbind with no address): a port no other socket uses, on the
+// wildcard address, held toward every destination until the socket is
+// closed. With none free it fails as that send does: EAGAIN on Linux
+// (inet_autobind turns udp_lib_get_port's failure into -EAGAIN; facts §2
+// [UDP]), EADDRNOTAVAIL on FreeBSD and macOS, WSAENOBUFS on Windows.
+// proto must be UDP (EINVAL otherwise).
+func (h *Host) Autobind(proto Proto, opts SockOpts) (SocketID, netip.AddrPort, error) {
+	if proto != UDP {
+		return 0, netip.AddrPort{}, h.osErr(fmt.Errorf("autobind on send: %v is not UDP: %w", proto, ErrInvalid))
+	}
+	id, addr, err := h.bindAs(proto, netip.AddrPortFrom(netip.IPv4Unspecified(), 0), opts, false, true)
+	return id, addr, h.osErr(err)
+}
+
+// Receives says whether a UDP datagram that reaches this host at t.Local
+// from t.Remote finds a socket, as __udp4_lib_lookup looks: a socket
+// connected to exactly t, or an unconnected one bound to t.Local's port
+// on its address or the wildcard. With none, Linux answers with an ICMP
+// port unreachable (__udp4_lib_rcv; RFC 1122 §4.1.3.1). A listen line's
+// UDP socket and an Autobind's are unconnected.
+func (h *Host) Receives(t FourTuple) bool {
+	if t.Proto != UDP {
+		return false
+	}
+	tb := h.tables[UDP]
+	if _, ok := h.get(tb, &t); ok {
+		return true
+	}
+	if tb.peek(Port(t.Local.Port())).bound == 0 {
+		return false
+	}
+	for _, s := range h.sockets {
+		if s.proto == UDP && !s.connected && !s.noPort && s.local.Port() == t.Local.Port() &&
+			(s.local.Addr() == t.Local.Addr() || s.local.Addr().IsUnspecified()) {
+			return true
+		}
+	}
+	return false
+}
+
 func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen bool) (SocketID, netip.AddrPort, error) {
+	return h.bindAs(proto, local, opts, listen, false)
+}
+
+// bindAs is bind; auto says it is a send's autobind, not bind(0), which
+// fails with another errno when no port is left.
+func (h *Host) bindAs(proto Proto, local netip.AddrPort, opts SockOpts, listen, auto bool) (SocketID, netip.AddrPort, error) {
 	tb, err := h.table(proto)
 	if err != nil {
 		return 0, local, err
@@ -65,7 +113,7 @@ func (h *Host) bind(proto Proto, local netip.AddrPort, opts SockOpts, listen boo
 		return s.id, s.local, nil
 	}
 	if port == 0 {
-		port, err = h.pickBind(tb, opts)
+		port, err = h.pickBind(tb, opts, auto)
 		if err != nil {
 			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0), err)
 		}
@@ -391,8 +439,9 @@ func (h *Host) reuseportIndex(t *FourTuple, n int) int {
 	return int(uint64(uint32(x)) * uint64(n) >> 32)
 }
 
-// pickBind picks the port for bind(0): a port with no user at all.
-func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
+// pickBind picks the port for bind(0), or a send's autobind (auto): a
+// port with no user at all.
+func (h *Host) pickBind(tb *table, opts SockOpts, auto bool) (Port, error) {
 	bl := blocked{&h.reserved, &tb.used, &noPorts, &noPorts}
 	rng := h.prof.Ephemeral
 	var (
@@ -408,7 +457,7 @@ func (h *Host) pickBind(tb *table, opts SockOpts) (Port, error) {
 		p, ok = pickRandomStart(rng, h.rng.Uint32(), bl.firstFree)
 	}
 	if !ok {
-		return 0, h.errExhausted(tb.proto, true)
+		return 0, h.errExhausted(tb.proto, !auto)
 	}
 	return p, nil
 }

@@ -18,7 +18,8 @@ func TestConnStateNames(t *testing.T) {
 	}
 	assert.Equal(t, []string{"SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "LAST_ACK", "TIME_WAIT", "CLOSED"}, got)
 	assert.Equal(t, "ConnState(0)", ConnState(0).String())
-	assert.Equal(t, "ConnState(9)", ConnState(9).String())
+	assert.Equal(t, "bound", Bound.String(), "a UDP socket's, no TCP state")
+	assert.Equal(t, "ConnState(10)", ConnState(10).String())
 }
 
 // The TIME_WAIT takeover rule (facts §2 [TW], fact 9).

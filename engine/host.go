@@ -97,9 +97,17 @@ const (
 	LastAck
 	TimeWait
 	Closed
+	// Bound is no TCP state: it is what a UDP socket holding a port is
+	// in. UDP has no connections (RFC 768): no handshake, no close, no
+	// TIME_WAIT; the socket receives on its port from the moment it is
+	// bound until it is closed. A simulation reports it for UDP sockets
+	// and Closed when one closes. (Linux's ss prints such a socket as
+	// UNCONN, or ESTAB once connect() has fixed its peer: a filter on the
+	// datagrams it receives, with no packet sent.)
+	Bound
 )
 
-var connStateNames = [...]string{"", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "LAST_ACK", "TIME_WAIT", "CLOSED"}
+var connStateNames = [...]string{"", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "LAST_ACK", "TIME_WAIT", "CLOSED", "bound"}
 
 func (s ConnState) String() string {
 	if s > 0 && int(s) < len(connStateNames) {
