@@ -127,7 +127,7 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 	if !*asJSON {
 		st := s.Stats()
 		fmt.Fprintf(w, "summary: %s started, %d completed, %d failed; last response at %.3fs; total wait %.3fs; at most %s held by one host\n",
-			plural(st.Started, "connection"), st.Completed, st.Failed, st.LastDone.Seconds(), st.TotalWait.Seconds(), plural(st.PeakPorts, "port"))
+			startedThing(sc, st.Started), st.Completed, st.Failed, st.LastDone.Seconds(), st.TotalWait.Seconds(), plural(st.PeakPorts, "port"))
 		if sc.Ports != scenario.Ephemeral {
 			line, err := completion(sc)
 			if err != nil {
@@ -144,6 +144,27 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 		}
 	}
 	return w.Flush()
+}
+
+// startedThing is n of what a scenario's lines start: TCP connections,
+// UDP queries or both.
+func startedThing(sc *scenario.Scenario, n int) string {
+	var tcp, udp bool
+	for _, c := range sc.Connects {
+		tcp = tcp || c.Transport() == engine.TCP
+		udp = udp || c.Transport() == engine.UDP
+	}
+	switch {
+	case udp && tcp && n == 1:
+		return "1 connection or query"
+	case udp && tcp:
+		return fmt.Sprintf("%d connections and queries", n)
+	case udp && n == 1:
+		return "1 query"
+	case udp:
+		return fmt.Sprintf("%d queries", n)
+	}
+	return plural(n, "connection")
 }
 
 // completion is lesson 4's comparison as one line: when the last response
@@ -188,6 +209,12 @@ type jsonEvent struct {
 	Retransmit bool    `json:"retransmit,omitempty"`
 	Delay      float64 `json:"delay,omitempty"`
 	Into       int     `json:"into,omitempty"`
+	// UDP: Reply, a datagram that is the server's reply rather than the
+	// client's query; Socket, a send line's socket; Limited, an ICMP
+	// port unreachable the rate limit held back.
+	Reply   bool   `json:"reply,omitempty"`
+	Socket  string `json:"socket,omitempty"`
+	Limited bool   `json:"limited,omitempty"`
 }
 
 func eventJSON(e sim.Event) jsonEvent {
@@ -195,11 +222,18 @@ func eventJSON(e sim.Event) jsonEvent {
 		T: e.At.Seconds(), Kind: e.Kind.String(), Host: e.Host, Conn: e.Conn,
 		Flags: e.Flags.String(), Len: e.Len, State: stateText(e), Err: engine.ErrnoName(e.Err), Wait: e.Wait.Seconds(),
 		Taken: e.TakenOver, Retransmit: e.Retransmit, Delay: e.Delay.Seconds(), Into: e.Into,
+		Reply: e.Reply, Socket: e.Socket, Limited: e.Limited,
 	}
 	if e.Kind == sim.ConnectFailed {
-		j.Call = "connect"
-		if e.Bind {
+		switch {
+		case e.Socket != "":
+			j.Call = "send" // its autobind
+		case e.Tuple.Proto == engine.UDP && e.Tuple.Local.Port() != 0:
+			j.Call = "recv" // ECONNREFUSED: an ICMP port unreachable
+		case e.Bind:
 			j.Call = "bind"
+		default:
+			j.Call = "connect"
 		}
 	}
 	if e.Tuple.Proto != 0 {
@@ -211,7 +245,7 @@ func eventJSON(e sim.Event) jsonEvent {
 	if e.Tuple.Remote.IsValid() {
 		j.Dst = e.Tuple.Remote.String()
 	}
-	if e.Kind == sim.Packet {
+	if e.Kind == sim.Packet || e.Kind == sim.Unreachable && !e.Limited {
 		a := e.Arrive.Seconds()
 		j.Arrive = &a
 	}

@@ -58,9 +58,18 @@ const (
 	// same 4-tuple could take the old segment for its own), or 0 for none
 	// (Host answers with a RST, §3.10.7.1).
 	OldDuplicate
+	// Unreachable: a UDP datagram reached Host at Tuple.Local (Tuple as
+	// Host sees it) and found no socket there (engine.Host.Receives), and
+	// Host answers Tuple.Remote with an ICMP port unreachable (RFC 1122
+	// §4.1.3.1), which reaches it at Arrive; unless Limited: Linux's rate
+	// limit for ICMP errors held it back (Sim.icmpAllowed).
+	Unreachable
+	// GaveUp: UDP query Conn got no reply within its line's timeout; the
+	// client stops waiting for it.
+	GaveUp
 )
 
-var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting", "serving", "lost", "old-duplicate"}
+var kindNames = [...]string{"?", "listen", "port-allocated", "connect-failed", "packet", "state", "port-released", "done", "waiting", "serving", "lost", "old-duplicate", "unreachable", "gave-up"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -151,8 +160,18 @@ type Event struct {
 	// show with engine.ErrnoName. For Waiting with TupleInUse it is what
 	// the connect() that found its 4-tuple taken got (EADDRNOTAVAIL), as
 	// the program that waits to try again sees it.
-	Err  error
-	Wait time.Duration // for Done: time spent waiting to start
+	Err error
+	// Wait is for Done: time spent waiting to start; for GaveUp, the
+	// timeout that ran out.
+	Wait time.Duration
+	// Reply is for a UDP Packet or Lost: the server's reply, not the
+	// client's query.
+	Reply bool
+	// Socket is for the events of a send line's unconnected UDP socket:
+	// its name (a line's own socket is named "of line N").
+	Socket string
+	// Limited is for Unreachable: the ICMP message was not sent.
+	Limited bool
 }
 
 // String is the event as one line of a readable trace.
@@ -161,20 +180,41 @@ func (e Event) String() string {
 	fmt.Fprintf(&b, "%12s  %-7s ", fmtTime(e.At), e.Host)
 	switch e.Kind {
 	case Listen:
-		if e.Err != nil {
+		switch {
+		case e.Tuple.Proto == engine.UDP && e.Err != nil:
+			fmt.Fprintf(&b, "bind UDP %s failed: %s", e.Tuple.Local, engine.ErrnoName(e.Err))
+		case e.Tuple.Proto == engine.UDP:
+			fmt.Fprintf(&b, "bind UDP %s (no listen: it receives every datagram to the port)", e.Tuple.Local)
+		case e.Err != nil:
 			fmt.Fprintf(&b, "listen %s failed: %s", e.Tuple.Local, engine.ErrnoName(e.Err))
-		} else {
+		default:
 			fmt.Fprintf(&b, "listen %s", e.Tuple.Local)
 		}
 	case PortAllocated:
-		fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple)
+		switch {
+		case e.Socket != "":
+			fmt.Fprintf(&b, "#%d port %d allocated for UDP %s (socket %s, bound on its first send, to any destination)", e.Conn, e.Tuple.Local.Port(), e.Tuple.Local, e.Socket)
+		case e.Tuple.Proto == engine.UDP:
+			fmt.Fprintf(&b, "#%d port %d allocated for %s (connect(): no packet)", e.Conn, e.Tuple.Local.Port(), e.Tuple)
+		default:
+			fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple)
+		}
 	case ConnectFailed:
-		if e.Bind {
+		switch {
+		case e.Socket != "":
+			fmt.Fprintf(&b, "#%d send to %s failed: %s (no port to bind socket %s)", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err), e.Socket)
+		case e.Tuple.Proto == engine.UDP && e.Tuple.Local.Port() != 0:
+			fmt.Fprintf(&b, "#%d recv from %s failed: %s (ICMP port unreachable)", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
+		case e.Bind:
 			fmt.Fprintf(&b, "#%d bind %s for a connection to %s failed: %s", e.Conn, e.Tuple.Local, e.Tuple.Remote, engine.ErrnoName(e.Err))
-		} else {
+		default:
 			fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
 		}
 	case Packet:
+		if e.Tuple.Proto == engine.UDP {
+			fmt.Fprintf(&b, "#%d %s > %s UDP %s len %d", e.Conn, e.Tuple.Local, e.Tuple.Remote, datagram(e.Reply), e.Len)
+			break
+		}
 		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 		if e.Len > 0 {
 			fmt.Fprintf(&b, " len %d", e.Len)
@@ -188,6 +228,10 @@ func (e Event) String() string {
 			fmt.Fprintf(&b, " (a copy, delayed %s in the network)", fmtTime(e.Delay))
 		}
 	case Lost:
+		if e.Tuple.Proto == engine.UDP {
+			fmt.Fprintf(&b, "#%d %s > %s UDP %s lost in the network", e.Conn, e.Tuple.Local, e.Tuple.Remote, datagram(e.Reply))
+			break
+		}
 		fmt.Fprintf(&b, "#%d %s > %s [%s] lost in the network", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 	case OldDuplicate:
 		fmt.Fprintf(&b, "#%d old duplicate %s > %s [%s]", e.Conn, e.Tuple.Remote, e.Tuple.Local, e.Flags)
@@ -205,8 +249,16 @@ func (e Event) String() string {
 			b.WriteString(" finds no connection: answered with RST")
 		}
 	case State:
+		if e.Socket != "" {
+			fmt.Fprintf(&b, "#%d UDP %s %s (socket %s, unconnected)", e.Conn, e.Tuple.Local, e.State, e.Socket)
+			break
+		}
 		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple, e.State)
 	case PortReleased:
+		if e.Socket != "" {
+			fmt.Fprintf(&b, "#%d UDP %s free again (socket %s closed)", e.Conn, e.Tuple.Local, e.Socket)
+			break
+		}
 		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple)
 		if e.TakenOver {
 			b.WriteString(" (TIME_WAIT taken over by a new connection)")
@@ -219,6 +271,15 @@ func (e Event) String() string {
 		} else {
 			fmt.Fprintf(&b, "#%d served: listening on :%d", e.Conn, e.Tuple.Local.Port())
 		}
+	case Unreachable:
+		fmt.Fprintf(&b, "#%d no socket on UDP %s: ", e.Conn, e.Tuple.Local)
+		if e.Limited {
+			fmt.Fprintf(&b, "no ICMP port unreachable to %s (rate limit)", e.Tuple.Remote.Addr())
+		} else {
+			fmt.Fprintf(&b, "ICMP port unreachable %s > %s", e.Tuple.Local.Addr(), e.Tuple.Remote.Addr())
+		}
+	case GaveUp:
+		fmt.Fprintf(&b, "#%d no reply within %s: gives up", e.Conn, fmtTime(e.Wait))
 	case Done:
 		fmt.Fprintf(&b, "#%d done", e.Conn)
 		if e.Wait > 0 {
@@ -226,6 +287,14 @@ func (e Event) String() string {
 		}
 	}
 	return b.String()
+}
+
+// datagram names a UDP datagram: the client's query or the server's reply.
+func datagram(reply bool) string {
+	if reply {
+		return "reply"
+	}
+	return "query"
 }
 
 // fmtTime prints a simulated time with millisecond precision.

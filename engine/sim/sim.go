@@ -24,6 +24,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"time"
@@ -56,12 +57,14 @@ type Stats struct {
 	Failed    int           // connections whose connect() failed
 	LastDone  time.Duration // when the last response arrived: the completion time
 	TotalWait time.Duration // time connections spent waiting to start (for their 4-tuple)
+	// For UDP, Started counts queries, Completed those answered and
+	// Failed those whose send failed or that got no reply in time.
 	// ServerWait is the time SYNs spent queued for the server's one
 	// port (scenario.Serial only; 0 otherwise). TotalWait+ServerWait is
 	// all the waiting a run did.
 	ServerWait time.Duration
 	// PeakPorts is the most 4-tuples any one client host held at once
-	// (established or in TIME_WAIT).
+	// (established or in TIME_WAIT), and ports its UDP sockets held.
 	PeakPorts int
 }
 
@@ -88,6 +91,11 @@ type Sim struct {
 	lose   map[int]bool
 	dup    map[int]time.Duration
 	copies []copied
+	// UDP: the send lines' sockets, the source of `loss`'s draws (nil
+	// without loss), and each host's ICMP rate limit per peer.
+	socks []udpSock
+	loss  *rand.Rand
+	icmp  map[[2]int]*icmpBucket
 }
 
 // copied is a copy of a connection's response held in the network: the
@@ -114,6 +122,7 @@ type spec struct {
 	// wildcard one does not override.
 	serviceExact bool
 	started      int
+	sock         int // a send line's socket: its index in Sim.socks; -1 for others
 }
 
 type host struct {
@@ -153,6 +162,11 @@ type conn struct {
 	upload   int
 	uploaded time.Duration
 	answered bool
+	// UDP: how many of the query's actions are queued (its slot is free
+	// once none is), and whether its reply came, it gave up waiting, or
+	// its socket closed (or it stopped waiting on a send line's socket).
+	live                    int32
+	replied, gaveUp, closed bool
 }
 
 // New prepares a run of sc, which it checks first (scenario.Check: a
@@ -219,6 +233,8 @@ func New(sc *scenario.Scenario) (*Sim, error) {
 		s.specs = append(s.specs, spec{client: s.hostIndex(c.From), server: s.hostIndex(c.To), dst: c.Dst(sc.Hosts)})
 		s.push(c.At, actStart, int32(i), 0)
 	}
+	s.newSockets()
+	s.loss = newLoss(sc)
 	return s, nil
 }
 
@@ -278,6 +294,16 @@ func (s *Sim) Run(until time.Duration, sink func(Event)) {
 func (s *Sim) Next() (time.Duration, bool) {
 	for !s.q.empty() {
 		a := s.q.first()
+		if s.silent(a) {
+			// A UDP action that changes what is to come but shows
+			// nothing (udpSilent): do it now, and wake for what shows.
+			s.q.popDue(a.at)
+			now := s.now
+			s.now = a.at
+			s.do(a)
+			s.now = now
+			continue
+		}
 		if a.kind == actExpire {
 			if at, ok := s.hosts[a.a].e.NextExpiry(); !ok || at > a.at {
 				// The TIME_WAIT it wakes for was taken over or started
@@ -328,6 +354,16 @@ const (
 	actFinAgainArrive                    // a: conn slot
 	actCopyArrive                        // a: index into copies
 	actBodySend                          // a: conn slot (the client's next upload segment)
+	// UDP queries (a: conn slot, which stays the query's while any of
+	// these is queued: conn.live)
+	actQueryArrive
+	actReplySend
+	actReplyArrive
+	actDatagramLost
+	actReplyLost
+	actTimeout
+	actUDPClose
+	actICMPArrive
 )
 
 type action struct {
@@ -535,6 +571,8 @@ func (s *Sim) do(a action) {
 		s.released(int(a.a), engine.FourTuple{Remote: netip.AddrPortFrom(s.addrs[a.b], 0)})
 	case actCopyArrive:
 		s.copyArrived(int(a.a))
+	case actQueryArrive, actReplySend, actReplyArrive, actDatagramLost, actReplyLost, actTimeout, actUDPClose, actICMPArrive:
+		s.udpStep(a.kind, a.a)
 	default:
 		s.step(a.kind, a.a)
 	}
@@ -549,8 +587,16 @@ func (s *Sim) listen(l int) {
 	// Servers start as root to bind below 1024 (lesson 1's rule).
 	opts := ls.Opts
 	opts.Privileged = true
-	_, _, err := s.engineOf(i).ListenOpts(engine.TCP, local, opts)
-	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: engine.TCP, Local: local}, Err: errno(err)})
+	proto := ls.Transport()
+	var err error
+	if proto == engine.UDP {
+		// UDP has no listen(): a server binds its port and receives every
+		// datagram sent to it.
+		_, _, err = s.engineOf(i).Bind(proto, local, opts)
+	} else {
+		_, _, err = s.engineOf(i).ListenOpts(proto, local, opts)
+	}
+	s.emit(Event{Kind: Listen, Host: h.name, Tuple: engine.FourTuple{Proto: proto, Local: local}, Err: errno(err)})
 	if err != nil {
 		return // a refused listener serves nobody
 	}
@@ -561,7 +607,7 @@ func (s *Sim) listen(l int) {
 	// last listed sets it.
 	for k := range s.specs {
 		sp := &s.specs[k]
-		if sp.server != i || s.sc.Connects[k].Port != ls.Port {
+		if sp.server != i || s.sc.Connects[k].Port != ls.Port || s.sc.Connects[k].Transport() != proto {
 			continue
 		}
 		if sp.dst == local.Addr() {
@@ -580,6 +626,10 @@ func (s *Sim) start(i int) {
 	s.stats.Started++
 	if sp.started++; sp.started < s.sc.Connects[i].Count {
 		s.push(s.now+s.sc.Connects[i].Every, actStart, int32(i), 0)
+	}
+	if s.sc.Connects[i].Transport() == engine.UDP {
+		s.query(slot)
+		return
 	}
 	s.open(slot)
 }

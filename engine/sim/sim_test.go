@@ -718,14 +718,15 @@ func TestTakeoverNeedsPeerTimestamps(t *testing.T) {
 // last prints as its number rather than panicking.
 func TestKindNames(t *testing.T) {
 	names := map[string]bool{}
-	for k := Listen; k <= OldDuplicate; k++ {
+	for k := Listen; k <= GaveUp; k++ {
 		assert.NotContains(t, k.String(), "Kind(")
 		names[k.String()] = true
 	}
-	assert.Len(t, names, int(OldDuplicate), "one name each")
+	assert.Len(t, names, int(GaveUp), "one name each")
 	assert.Equal(t, "serving", Serving.String())
 	assert.Equal(t, "old-duplicate", OldDuplicate.String())
-	assert.Equal(t, fmt.Sprintf("Kind(%d)", OldDuplicate+1), (OldDuplicate + 1).String())
+	assert.Equal(t, "unreachable", Unreachable.String())
+	assert.Equal(t, fmt.Sprintf("Kind(%d)", GaveUp+1), (GaveUp + 1).String())
 	assert.Equal(t, "4-tuple in use", TupleInUse.String())
 	assert.Equal(t, "server busy", ServerBusy.String())
 	assert.Equal(t, "WaitReason(3)", (ServerBusy + 1).String())
