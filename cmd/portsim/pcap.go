@@ -17,7 +17,9 @@ const pcapHelp = `usage: portsim pcap SCENARIO|FILE -o OUT.pcap [--seed N] [--un
 Runs a scenario and writes its traffic as Ethernet/IP/TCP packets in a pcap
 file that Wireshark and tshark open: every packet with its 4-tuple and
 flags, coherent sequence and acknowledgement numbers, valid checksums, and
-a small HTTP request and response on port 80 (zero bytes on other ports).
+a small HTTP request and response on port 80 (zero bytes on other ports);
+UDP datagrams, as DNS queries and answers on port 53, and the ICMP port
+unreachable a datagram that found no socket got.
 Timestamps are 2025-01-01 00:00:00 UTC plus the simulated send time.
 `
 
@@ -51,7 +53,14 @@ func pcapCmd(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "wrote %d packets of %s to %s\n", c.Packets(), plural(c.Conns(), "connection"), *out)
+	of := plural(c.Conns(), "connection")
+	switch q := c.Queries(); {
+	case q > 0 && c.Conns() > 0:
+		of += " and " + queries(q)
+	case q > 0:
+		of = queries(q)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %d packets of %s to %s\n", c.Packets(), of, *out)
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 	"github.com/portplay/portplay/engine/sim/pcap"
 	"github.com/portplay/portplay/lesson"
@@ -195,6 +196,80 @@ func TestPcapIsTheAppsExport(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, cli, x.Data)
 			assert.Greater(t, len(x.Data), 24, "more than the header")
+		})
+	}
+}
+
+// A UDP scenario's pcap opens in tshark as DNS on port 53: every datagram
+// its event's, each reply matched to its query, valid IP, UDP and ICMP
+// checksums, an ICMP port unreachable for each datagram that found no
+// socket, and no expert information at all (not even a note).
+func TestUDPPcapOpensInTsharkAsDNS(t *testing.T) {
+	ts := tshark(t)
+	dir := t.TempDir()
+	for _, name := range []string{"dns", "udp-loss"} {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join("..", "..", "engine", "sim", "testdata", name+".txt")
+			out := filepath.Join(dir, name+".pcap")
+			r := portsim(t, "", "pcap", file, "-o", out)
+			require.Equal(t, 0, r.code, r.stderr)
+			src, err := os.ReadFile(file)
+			require.NoError(t, err)
+			sc, err := scenario.Parse(string(src))
+			require.NoError(t, err)
+			s, err := sim.New(sc)
+			require.NoError(t, err)
+			var want []sim.Event
+			queries := 0
+			s.Run(sc.Duration, func(e sim.Event) {
+				switch {
+				case e.Kind == sim.Packet:
+					want = append(want, e)
+					if !e.Reply {
+						queries++
+					}
+				case e.Kind == sim.Unreachable && !e.Limited:
+					want = append(want, e)
+				}
+			})
+			assert.Regexp(t, `^wrote `+strconv.Itoa(len(want))+` packets of `+strconv.Itoa(queries)+` queries to `, r.stdout)
+
+			fields := tsharkRun(t, ts, "-r", out, "-n",
+				"-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+				"-T", "fields", "-E", "separator=,", "-E", "occurrence=f",
+				"-e", "frame.time_epoch", "-e", "ip.src", "-e", "udp.srcport", "-e", "ip.dst", "-e", "udp.dstport",
+				"-e", "dns.flags.response", "-e", "dns.qry.name", "-e", "dns.response_to", "-e", "icmp.type", "-e", "icmp.code",
+				"-e", "udp.checksum.status", "-e", "ip.checksum.status", "-e", "icmp.checksum.status")
+			got := lines(fields)
+			require.Len(t, got, len(want))
+			unreachable := 0
+			for i, e := range want {
+				f := strings.Split(got[i], ",")
+				require.Len(t, f, 13, got[i])
+				assert.Equal(t, pcap.Epoch.Add(e.At).Truncate(time.Microsecond), epochTime(t, f[0]), "packet %d: %s", i+1, e)
+				assert.Equal(t, "1", f[11], "packet %d IP checksum status", i+1)
+				if e.Kind == sim.Unreachable {
+					unreachable++
+					assert.Equal(t, e.Tuple.Local.Addr().String(), f[1], "from the host without the socket")
+					assert.Equal(t, e.Tuple.Remote.Addr().String(), f[3])
+					assert.Equal(t, "3,3", f[8]+","+f[9], "destination unreachable, port")
+					assert.Equal(t, "1", f[12], "packet %d ICMP checksum status", i+1)
+					continue
+				}
+				assert.Equal(t, e.Tuple.Local, netip.AddrPortFrom(netip.MustParseAddr(f[1]), port(t, f[2])), "packet %d", i+1)
+				assert.Equal(t, e.Tuple.Remote, netip.AddrPortFrom(netip.MustParseAddr(f[3]), port(t, f[4])), "packet %d", i+1)
+				assert.Equal(t, map[bool]string{false: "0", true: "1"}[e.Reply], f[5], "packet %d is DNS: %s", i+1, e)
+				assert.Equal(t, "www.example.com", f[6])
+				if e.Reply {
+					assert.NotEmpty(t, f[7], "packet %d: tshark matched the reply to its query", i+1)
+				}
+				assert.Equal(t, "1", f[10], "packet %d UDP checksum status", i+1)
+			}
+			assert.Positive(t, unreachable)
+			problems := tsharkRun(t, ts, "-r", out, "-n",
+				"-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
+				"-Y", "_ws.expert || _ws.malformed")
+			assert.Empty(t, problems)
 		})
 	}
 }

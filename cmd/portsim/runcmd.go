@@ -159,12 +159,18 @@ func startedThing(sc *scenario.Scenario, n int) string {
 		return "1 connection or query"
 	case udp && tcp:
 		return fmt.Sprintf("%d connections and queries", n)
-	case udp && n == 1:
-		return "1 query"
 	case udp:
-		return fmt.Sprintf("%d queries", n)
+		return queries(n)
 	}
 	return plural(n, "connection")
+}
+
+// queries is n UDP queries: "1 query", "2 queries".
+func queries(n int) string {
+	if n == 1 {
+		return "1 query"
+	}
+	return fmt.Sprintf("%d queries", n)
 }
 
 // completion is lesson 4's comparison as one line: when the last response

@@ -164,8 +164,8 @@ type Event struct {
 	// Wait is for Done: time spent waiting to start; for GaveUp, the
 	// timeout that ran out.
 	Wait time.Duration
-	// Reply is for a UDP Packet or Lost: the server's reply, not the
-	// client's query.
+	// Reply is for a UDP Packet, Lost or Unreachable: the datagram is
+	// the server's reply, not the client's query.
 	Reply bool
 	// Socket is for the events of a send line's unconnected UDP socket:
 	// its name (a line's own socket is named "of line N").

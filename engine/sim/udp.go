@@ -318,7 +318,7 @@ func (s *Sim) closeUDP(slot int32) {
 func (s *Sim) unreachable(i int, slot int32, t engine.FourTuple) {
 	c := &s.conns[slot]
 	ok := s.icmpAllowed(i, t.Remote.Addr())
-	s.emit(Event{Kind: Unreachable, Host: s.hosts[i].name, Conn: c.id, Tuple: t, Arrive: s.now + s.sc.Latency, Limited: !ok})
+	s.emit(Event{Kind: Unreachable, Host: s.hosts[i].name, Conn: c.id, Tuple: t, Arrive: s.now + s.sc.Latency, Limited: !ok, Reply: i == c.client})
 	if ok {
 		c.live++
 		s.pushArrival(actICMPArrive, slot)

@@ -1,9 +1,11 @@
 // Package pcap writes a simulation's packets as a pcap file that Wireshark
 // and tshark open: every packet with its 4-tuple and flags, coherent
 // sequence and acknowledgement numbers, valid checksums, and a small HTTP
-// request and response on port 80 (zero bytes on other ports). The same
-// scenario and seed always give the same bytes: `portsim pcap` and the
-// app's export write through it.
+// request and response on port 80 (zero bytes on other ports); UDP
+// datagrams, DNS queries and answers on port 53 (zero bytes on other
+// ports), and the ICMP port unreachable messages a datagram that found no
+// socket got. The same scenario and seed always give the same bytes:
+// `portsim pcap` and the app's export write through it.
 package pcap
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
 	"github.com/portplay/portplay/engine/sim"
 )
@@ -46,7 +49,20 @@ type Capture struct {
 	conns   map[int]*tcpConn
 	ipID    map[netip.Addr]uint16 // each sender's next IPv4 identification
 	packets int
-	err     error // the first write error; later packets are dropped
+	err     error  // the first write error; later packets are dropped
+	l4      []byte // the transport segment being written
+	// queries are the UDP queries seen; sentIP holds the IP packet of
+	// each UDP datagram that may yet be answered with an ICMP error (it
+	// quotes it), until its fate is known.
+	queries map[int]bool
+	sentIP  map[datagramKey][]byte
+}
+
+// datagramKey names a UDP datagram: its query's number, and whether it is
+// the reply.
+type datagramKey struct {
+	conn  int
+	reply bool
 }
 
 // tcpConn is one connection's sequence space, kept so that the capture
@@ -75,7 +91,7 @@ type sent struct {
 // New starts a capture of a run with seed (which fixes its sequence
 // numbers) on w, writing the file's header.
 func New(w io.Writer, seed uint64) (*Capture, error) {
-	c := &Capture{seed: seed, w: w, conns: map[int]*tcpConn{}, ipID: map[netip.Addr]uint16{}}
+	c := &Capture{seed: seed, w: w, conns: map[int]*tcpConn{}, ipID: map[netip.Addr]uint16{}, queries: map[int]bool{}, sentIP: map[datagramKey][]byte{}}
 	// The classic libpcap header, little-endian, microsecond times:
 	// version 2.4, UTC, snaplen 65535, link type 1 (Ethernet).
 	var h [24]byte
@@ -108,14 +124,32 @@ type tcpHeader struct {
 // dropped.
 func (c *Capture) Err() error { return c.err }
 
-// Packets is how many packets were written; Conns how many connections
-// they belong to.
+// Packets is how many packets were written; Conns how many TCP
+// connections and Queries how many UDP queries they belong to.
 func (c *Capture) Packets() int { return c.packets }
 func (c *Capture) Conns() int   { return len(c.conns) }
+func (c *Capture) Queries() int { return len(c.queries) }
 
-// Add is the simulation's sink: it writes each Packet event.
+// Add is the simulation's sink: it writes each Packet event, and the ICMP
+// message of each Unreachable one.
 func (c *Capture) Add(e sim.Event) {
-	if e.Kind != sim.Packet || c.err != nil {
+	if c.err != nil {
+		return
+	}
+	switch {
+	case e.Kind == sim.Packet && e.Tuple.Proto == engine.UDP:
+		c.datagram(e)
+		return
+	case e.Kind == sim.Unreachable && !e.Limited:
+		c.unreachable(e)
+		return
+	case e.Kind == sim.Done || e.Kind == sim.Lost:
+		// The query was answered (or a datagram lost): no ICMP error
+		// will quote its datagrams.
+		delete(c.sentIP, datagramKey{e.Conn, false})
+		delete(c.sentIP, datagramKey{e.Conn, e.Kind == sim.Done || e.Reply})
+		return
+	case e.Kind != sim.Packet:
 		return
 	}
 	tc := c.conns[e.Conn]
@@ -175,7 +209,12 @@ func (c *Capture) Add(e sim.Event) {
 			tc.body = e.Upload
 		}
 	}
-	ts := Epoch.Add(e.At)
+	c.record(e.At, data)
+}
+
+// record writes one frame sent at simulated time at.
+func (c *Capture) record(at time.Duration, data []byte) {
+	ts := Epoch.Add(at)
 	var h [16]byte
 	binary.LittleEndian.PutUint32(h[0:], uint32(ts.Unix()))
 	binary.LittleEndian.PutUint32(h[4:], uint32(ts.Nanosecond()/1000))
@@ -193,35 +232,7 @@ func (c *Capture) Add(e sim.Event) {
 // or IPv6 (hop limit 64), TCP without options, the payload, with lengths
 // and checksums filled in, padded to Ethernet's 60-byte minimum.
 func (c *Capture) frame(src, dst netip.Addr, tcp tcpHeader, data []byte) []byte {
-	b := c.buf[:0]
-	dm, sm := mac(dst), mac(src)
-	b = append(b, dm[:]...)
-	b = append(b, sm[:]...)
-	tcpLen := 20 + len(data)
-	if src.Is4() {
-		b = binary.BigEndian.AppendUint16(b, 0x0800)
-		ip := len(b)
-		id := c.ipID[src]
-		c.ipID[src] = id + 1
-		b = append(b, 0x45, 0)
-		b = binary.BigEndian.AppendUint16(b, uint16(20+tcpLen))
-		b = binary.BigEndian.AppendUint16(b, id)
-		b = binary.BigEndian.AppendUint16(b, 0x4000) // don't fragment
-		b = append(b, 64, 6, 0, 0)                   // TTL, TCP, the checksum below
-		s4, d4 := src.As4(), dst.As4()
-		b = append(b, s4[:]...)
-		b = append(b, d4[:]...)
-		binary.BigEndian.PutUint16(b[ip+10:], ^fold(sum(b[ip:ip+20], 0)))
-	} else {
-		b = binary.BigEndian.AppendUint16(b, 0x86dd)
-		b = append(b, 0x60, 0, 0, 0)
-		b = binary.BigEndian.AppendUint16(b, uint16(tcpLen))
-		b = append(b, 6, 64) // TCP, hop limit
-		s16, d16 := src.As16(), dst.As16()
-		b = append(b, s16[:]...)
-		b = append(b, d16[:]...)
-	}
-	t := len(b)
+	b := c.l4[:0]
 	b = binary.BigEndian.AppendUint16(b, tcp.src)
 	b = binary.BigEndian.AppendUint16(b, tcp.dst)
 	b = binary.BigEndian.AppendUint32(b, tcp.seq)
@@ -230,17 +241,77 @@ func (c *Capture) frame(src, dst netip.Addr, tcp tcpHeader, data []byte) []byte 
 	b = binary.BigEndian.AppendUint16(b, 65535) // window
 	b = append(b, 0, 0, 0, 0)                   // checksum (below), urgent pointer
 	b = append(b, data...)
-	// The checksum covers a pseudo-header of the addresses, the protocol
-	// and the TCP length, then the segment (RFC 9293 §3.1, RFC 8200 §8.1).
-	var pseudo uint32
+	c.l4 = b
+	return c.packet(src, dst, protoTCP, b, 16)
+}
+
+// IP protocol numbers (IANA): TCP, UDP, ICMP, ICMPv6.
+const (
+	protoTCP    = 6
+	protoUDP    = 17
+	protoICMP   = 1
+	protoICMPv6 = 58
+)
+
+// packet writes Ethernet II and IPv4 (TTL 64) or IPv6
+// (hop limit 64) around the transport segment l4, whose checksum at
+// offset ck it fills in, and pads the frame to Ethernet's 60-byte
+// minimum. The checksum covers a pseudo-header of the addresses, the
+// protocol and the length, then the segment (TCP: RFC 9293 §3.1; UDP: RFC
+// 768; IPv6: RFC 8200 §8.1), except ICMP's over IPv4, which covers the
+// message alone (RFC 792). A UDP checksum that comes out 0 is sent as
+// 0xffff, 0 meaning none (RFC 768).
+func (c *Capture) packet(src, dst netip.Addr, proto byte, l4 []byte, ck int) []byte {
+	b := c.buf[:0]
+	dm, sm := mac(dst), mac(src)
+	b = append(b, dm[:]...)
+	b = append(b, sm[:]...)
 	if src.Is4() {
+		b = binary.BigEndian.AppendUint16(b, 0x0800)
+		ip := len(b)
+		id := c.ipID[src]
+		c.ipID[src] = id + 1
+		b = append(b, 0x45, 0)
+		b = binary.BigEndian.AppendUint16(b, uint16(20+len(l4)))
+		b = binary.BigEndian.AppendUint16(b, id)
+		// Don't fragment, except on an ICMP error: Linux's ICMP socket
+		// sends with IP_PMTUDISC_DONT (icmp_sk_init).
+		if proto == protoICMP {
+			b = append(b, 0, 0)
+		} else {
+			b = binary.BigEndian.AppendUint16(b, 0x4000)
+		}
+		b = append(b, 64, proto, 0, 0) // TTL, protocol, the checksum below
 		s4, d4 := src.As4(), dst.As4()
-		pseudo = sum(s4[:], sum(d4[:], 6+uint32(tcpLen)))
+		b = append(b, s4[:]...)
+		b = append(b, d4[:]...)
+		binary.BigEndian.PutUint16(b[ip+10:], ^fold(sum(b[ip:ip+20], 0)))
 	} else {
+		b = binary.BigEndian.AppendUint16(b, 0x86dd)
+		b = append(b, 0x60, 0, 0, 0)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(l4)))
+		b = append(b, proto, 64) // next header, hop limit
 		s16, d16 := src.As16(), dst.As16()
-		pseudo = sum(s16[:], sum(d16[:], 6+uint32(tcpLen)))
+		b = append(b, s16[:]...)
+		b = append(b, d16[:]...)
 	}
-	binary.BigEndian.PutUint16(b[t+16:], ^fold(sum(b[t:], pseudo)))
+	t := len(b)
+	b = append(b, l4...)
+	var pseudo uint32
+	switch {
+	case proto == protoICMP:
+	case src.Is4():
+		s4, d4 := src.As4(), dst.As4()
+		pseudo = sum(s4[:], sum(d4[:], uint32(proto)+uint32(len(l4))))
+	default:
+		s16, d16 := src.As16(), dst.As16()
+		pseudo = sum(s16[:], sum(d16[:], uint32(proto)+uint32(len(l4))))
+	}
+	check := ^fold(sum(b[t:], pseudo))
+	if proto == protoUDP && check == 0 {
+		check = 0xffff
+	}
+	binary.BigEndian.PutUint16(b[t+ck:], check)
 	for len(b) < 60 {
 		b = append(b, 0)
 	}
