@@ -326,15 +326,18 @@ func (h *Host) twTakeable(tb *table, local netip.Addr, remote netip.AddrPort, p 
 	return canTakeOver(h.prof, byAutobind, local, remote.Addr(), h.now-c.since, h.timestamps(remote.Addr()))
 }
 
-// strategy is the strategy an autobind uses for proto: the profile's
-// UDPConnect for UDP where it has one; and Linux's UDP autobind is
-// udp_lib_get_port, a random start over the whole range with no parity
-// preference (facts §2 [UDP]), whatever the TCP strategy.
-func (h *Host) strategy(proto Proto) Strategy {
+// strategy is the strategy an autobind uses for proto (StrategyFor).
+func (h *Host) strategy(proto Proto) Strategy { return h.prof.StrategyFor(proto) }
+
+// StrategyFor is the strategy an autobind by p uses for proto: Connect
+// for TCP; for UDP, UDPConnect where the profile has one, and Linux's UDP
+// autobind is udp_lib_get_port, a random start over the whole range with
+// no parity preference (facts §2 [UDP]), whatever the TCP strategy.
+func (p Profile) StrategyFor(proto Proto) Strategy {
 	if proto != UDP {
-		return h.prof.Connect
+		return p.Connect
 	}
-	s := cmp.Or(h.prof.UDPConnect, h.prof.Connect)
+	s := cmp.Or(p.UDPConnect, p.Connect)
 	if s == LinuxConnect || s == LinuxHint {
 		return RandomStart
 	}

@@ -72,3 +72,24 @@ func TestStrategyByName(t *testing.T) {
 	_, err := StrategyByName("lottery")
 	require.ErrorContains(t, err, "sequential, random-start, random-pick, linux-connect")
 }
+
+// A UDP autobind's strategy: Linux's is udp_lib_get_port's random start
+// whatever its TCP strategy, macOS randomises UDP only, Windows XP's
+// counter serves both.
+func TestStrategyFor(t *testing.T) {
+	tests := []struct {
+		profile  string
+		tcp, udp Strategy
+	}{
+		{"linux", LinuxConnect, RandomStart},
+		{"linux-old", LinuxHint, RandomStart},
+		{"macos", Sequential, RandomStart},
+		{"winxp", Sequential, Sequential},
+	}
+	for _, tc := range tests {
+		p, err := ProfileByName(tc.profile)
+		require.NoError(t, err)
+		assert.Equal(t, tc.tcp, p.StrategyFor(TCP), tc.profile)
+		assert.Equal(t, tc.udp, p.StrategyFor(UDP), tc.profile)
+	}
+}

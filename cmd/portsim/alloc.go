@@ -13,12 +13,14 @@ import (
 	"github.com/portplay/portplay/engine/scenario"
 )
 
-const allocHelp = `usage: portsim alloc [--profile NAME] [--range LO-HI] [--seed N] [--from ADDR] --to ADDR:PORT[,ADDR:PORT...] [--count N] [--json]
+const allocHelp = `usage: portsim alloc [--profile NAME] [--range LO-HI] [--seed N] [--from ADDR] --to ADDR:PORT[,ADDR:PORT...] [--count N] [--proto tcp|udp] [--json]
 
 Connects --count times from one client host, to the destinations in turn,
 and keeps every connection open: one line per attempt with the destination
 and the local port the engine picked, or the error once the ports toward
-a destination run out (EADDRNOTAVAIL; WSAENOBUFS on Windows). Failures do
+a destination run out (EADDRNOTAVAIL; WSAENOBUFS on Windows). With
+--proto udp each attempt is a UDP socket's connect(): on Linux its port is
+its own toward every destination, and running out is EAGAIN. Failures do
 not stop the run.
 `
 
@@ -35,6 +37,7 @@ type allocOptions struct {
 	cfg   engine.HostConfig
 	to    []netip.AddrPort
 	count int
+	proto engine.Proto
 }
 
 func allocCmd(args []string, stdout, _ io.Writer) error {
@@ -45,6 +48,7 @@ func allocCmd(args []string, stdout, _ io.Writer) error {
 	from := fs.String("from", "192.168.1.5", "the client's address `ADDR`")
 	to := fs.String("to", "", "the destinations `ADDR:PORT[,ADDR:PORT...]`, used in turn (required)")
 	count := fs.String("count", "1", "connect `N` times")
+	proto := fs.String("proto", "tcp", "the protocol `P`: tcp or udp")
 	asJSON := fs.Bool("json", false, "print one JSON object per attempt")
 	pos, err := parse(fs, args, stdout, allocHelp)
 	if err != nil {
@@ -57,6 +61,9 @@ func allocCmd(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.proto, err = parseProto(*proto); err != nil {
+		return err
+	}
 	h, err := engine.NewHost(o.cfg)
 	if err != nil {
 		return bad("%v", err)
@@ -65,14 +72,18 @@ func allocCmd(args []string, stdout, _ io.Writer) error {
 	enc := json.NewEncoder(w)
 	if !*asJSON {
 		p := h.Profile()
-		fmt.Fprintf(w, "client %s, profile %s (%s), range %s (%d ports)\n", o.cfg.Addr, p.Name, p.Connect, p.Ephemeral, p.Ephemeral.Size())
+		udp := ""
+		if o.proto == engine.UDP {
+			udp = ", UDP"
+		}
+		fmt.Fprintf(w, "client %s, profile %s%s (%s), range %s (%d ports)\n", o.cfg.Addr, p.Name, udp, p.StrategyFor(o.proto), p.Ephemeral, p.Ephemeral.Size())
 	}
 	nWidth, dstWidth := len(strconv.Itoa(o.count)), 0
 	for _, d := range o.to {
 		dstWidth = max(dstWidth, len(d.String()))
 	}
 	failed, firstFail := 0, 0
-	allocate(h, o.to, o.count, func(r allocResult) {
+	allocate(h, o.proto, o.to, o.count, func(r allocResult) {
 		if r.Err != "" {
 			if failed++; firstFail == 0 {
 				firstFail = r.N
@@ -99,12 +110,13 @@ func allocCmd(args []string, stdout, _ io.Writer) error {
 }
 
 // allocate connects count times from h to the destinations in turn,
-// keeping every connection open, and reports each attempt.
-func allocate(h *engine.Host, to []netip.AddrPort, count int, report func(allocResult)) {
+// keeping every connection (or connected UDP socket) open, and reports
+// each attempt.
+func allocate(h *engine.Host, proto engine.Proto, to []netip.AddrPort, count int, report func(allocResult)) {
 	for n := 1; n <= count; n++ {
 		dst := to[(n-1)%len(to)]
 		r := allocResult{N: n, Dst: dst.String()}
-		t, err := h.Connect(engine.TCP, dst)
+		t, err := h.Connect(proto, dst)
 		if r.Err = engine.ErrnoName(err); err == nil {
 			r.Port = t.Local.Port()
 		}

@@ -17,6 +17,7 @@ import (
 )
 
 const capacityHelp = `usage: portsim capacity [--profile NAME] [--range LO-HI] [--timewait DURATION] --rate N/s
+       portsim capacity --proto udp [--profile NAME] [--range LO-HI] --hold DURATION --rate N/s
 
 Prints the ceiling on new connections per second from one host to one
 destination: the ephemeral range's size divided by TIME_WAIT in seconds,
@@ -25,6 +26,12 @@ Then it simulates connects at --rate, each closed at once, for twice
 TIME_WAIT plus the time to use the range once, and reports when connects
 start failing (EADDRNOTAVAIL; WSAENOBUFS on Windows) and how many fail, or
 that none do.
+
+With --proto udp there is no TIME_WAIT: a UDP query's port is taken for as
+long as its socket is open, --hold (its round trip, or its timeout when
+the reply never comes), so the ceiling is the range's size divided by
+--hold; the simulation sends queries at --rate, each from a socket of its
+own closed --hold after it was opened, and running out is EAGAIN on Linux.
 `
 
 // maxRate is the fastest rate a scenario can express (one connect per µs).
@@ -45,6 +52,8 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	rng := fs.String("range", "", "ephemeral port range `LO-HI` (default: the profile's)")
 	tw := fs.String("timewait", "", "TIME_WAIT length `DURATION`, e.g. 30s (default: the profile's)")
 	rate := fs.String("rate", "", "simulate `N/s` new connections per second (required)")
+	protoFlag := fs.String("proto", "tcp", "the protocol `P`: tcp or udp")
+	hold := fs.String("hold", "", "with --proto udp: how long each query's socket stays open, `DURATION` (required with udp)")
 	pos, err := parse(fs, args, stdout, capacityHelp)
 	if err != nil {
 		return err
@@ -63,8 +72,23 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	if r == (engine.Range{}) {
 		r = p.Ephemeral
 	}
+	proto, err := parseProto(*protoFlag)
+	if err != nil {
+		return err
+	}
 	timeWait := p.TimeWait
-	if *tw != "" {
+	switch {
+	case proto == engine.UDP && *tw != "":
+		return bad("--timewait: UDP has no TIME_WAIT; with --proto udp give --hold, how long each query's socket stays open")
+	case proto == engine.UDP && *hold == "":
+		return bad("--hold is missing: with --proto udp, give how long each query's socket stays open, e.g. --hold 50ms")
+	case proto == engine.TCP && *hold != "":
+		return bad("--hold is for --proto udp: a TCP port is held for TIME_WAIT after its connection closes (--timewait)")
+	case proto == engine.UDP:
+		if timeWait, err = parseDuration("hold", *hold, false, scenario.MaxDuration); err != nil {
+			return err
+		}
+	case *tw != "":
 		if timeWait, err = parseDuration("timewait", *tw, false, scenario.MaxDuration); err != nil {
 			return err
 		}
@@ -73,11 +97,14 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if proto == engine.UDP {
+		return capacityUDP(stdout, stderr, p, r, timeWait, perSec)
+	}
 
 	ceiling := engine.Capacity(r, timeWait)
 	fmt.Fprintf(stdout, "profile %s: range %s (%d ports), TIME_WAIT %s\n", p.Name, r, r.Size(), lesson.FmtSpan(timeWait))
 	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new connections per second to one destination\n", r.Size(), seconds(timeWait), lesson.FmtRate(ceiling)) // rounded down, as every ceiling shown
-	res, err := simulateRate(p, r, timeWait, perSec, newProgress(stderr))
+	res, err := simulateRate(p, r, engine.TCP, timeWait, perSec, newProgress(stderr))
 	if err != nil {
 		return err
 	}
@@ -91,11 +118,40 @@ func capacityCmd(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// simulateRate runs one client with profile p, range r and TIME_WAIT tw
-// connecting to one server at perSec. The link has no latency and the
-// server no service time, so a port is held for exactly TIME_WAIT after its
-// connect, as the ceiling's rule assumes. prog may be nil.
-func simulateRate(p engine.Profile, r engine.Range, tw time.Duration, perSec float64, prog *progress) (capacityRun, error) {
+// capacityUDP is capacity for UDP queries whose sockets are open hold
+// each.
+func capacityUDP(stdout, stderr io.Writer, p engine.Profile, r engine.Range, hold time.Duration, perSec float64) error {
+	ceiling := engine.Capacity(r, hold)
+	fmt.Fprintf(stdout, "profile %s, UDP: range %s (%d ports), no TIME_WAIT; each query's socket open %s\n", p.Name, r, r.Size(), lesson.FmtSpan(hold))
+	fmt.Fprintf(stdout, "ceiling: %d ports / %s = %s new queries per second", r.Size(), seconds(hold), lesson.FmtRate(ceiling))
+	if p.ShareUDPAcrossDestinations {
+		fmt.Fprintln(stdout, " to one destination")
+	} else {
+		// Linux's udp_lib_get_port gives each socket a port of its own.
+		fmt.Fprintln(stdout, " to all destinations together: each UDP socket's port is its own")
+	}
+	res, err := simulateRate(p, r, engine.UDP, hold, perSec, newProgress(stderr))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "simulated %s/s for %s: %d queries to 10.0.0.10:53, each socket closed %s after it opened\n", number(perSec), seconds(res.Window), res.Started, lesson.FmtSpan(hold))
+	if res.Failed == 0 {
+		fmt.Fprintf(stdout, "no query failed: %s/s is within the ceiling\n", number(perSec))
+	} else {
+		fmt.Fprintf(stdout, "first %s at %s; %d of %d queries failed\n", res.FirstErr, seconds(res.FirstFail), res.Failed, res.Started)
+	}
+	_, err = writeUnverified(stdout, p)
+	return err
+}
+
+// simulateRate runs one client with profile p and range r connecting to
+// one server at perSec, over proto: TCP, each connection closed at once
+// and its port held hold, the TIME_WAIT; or UDP, each query's socket open
+// hold. The link has no latency and the server no service time, so a
+// port is held for exactly hold, as the ceiling's rule assumes. prog may
+// be nil.
+func simulateRate(p engine.Profile, r engine.Range, proto engine.Proto, hold time.Duration, perSec float64, prog *progress) (capacityRun, error) {
+	tw := hold
 	// Twice TIME_WAIT plus one pass over the range shows both the first
 	// exhaustion and the steady state after ports start to free.
 	window := 2*tw + time.Duration(float64(r.Size())/perSec*float64(time.Second))
@@ -116,6 +172,12 @@ func simulateRate(p engine.Profile, r engine.Range, tw time.Duration, perSec flo
 			From: "client", To: "server", Port: 80, Count: int(count),
 			Every: time.Duration(float64(time.Second) / perSec), // as a scenario file reads `rate N/s`
 		}},
+	}
+	if proto == engine.UDP {
+		sc.Hosts[0].TimeWait = 0
+		sc.Listens[0] = scenario.Listen{Host: "server", Port: 53, Proto: engine.UDP}
+		c := &sc.Connects[0]
+		c.Port, c.Proto, c.Hold = 53, engine.UDP, hold
 	}
 	s, err := sim.New(sc)
 	if err != nil {

@@ -157,6 +157,17 @@ func parseProfile(s string) (engine.Profile, error) {
 	return p, nil
 }
 
+// parseProto reads --proto: tcp or udp.
+func parseProto(s string) (engine.Proto, error) {
+	switch s {
+	case "tcp":
+		return engine.TCP, nil
+	case "udp":
+		return engine.UDP, nil
+	}
+	return 0, bad("--proto %s: want tcp or udp", s)
+}
+
 // parseRange reads --range; an empty value means the profile's own range.
 func parseRange(s string) (engine.Range, error) {
 	if s == "" {

@@ -287,6 +287,10 @@ func wantJSON(e sim.Event) map[string]any {
 
 // engineAlloc is what alloc should print, straight from the engine.
 func engineAlloc(t *testing.T, profile string, rng string, to []string, count int) []allocResult {
+	return engineAllocProto(t, engine.TCP, profile, rng, to, count)
+}
+
+func engineAllocProto(t *testing.T, proto engine.Proto, profile string, rng string, to []string, count int) []allocResult {
 	p, err := engine.ProfileByName(profile)
 	require.NoError(t, err)
 	cfg := engine.HostConfig{Name: "client", Addr: netip.MustParseAddr("192.168.1.5"), Profile: p, Seed: 1}
@@ -299,7 +303,7 @@ func engineAlloc(t *testing.T, profile string, rng string, to []string, count in
 	var out []allocResult
 	for n := 1; n <= count; n++ {
 		r := allocResult{N: n, Dst: to[(n-1)%len(to)]}
-		tuple, err := h.Connect(engine.TCP, netip.MustParseAddrPort(r.Dst))
+		tuple, err := h.Connect(proto, netip.MustParseAddrPort(r.Dst))
 		if e, ok := engine.IsErrno(err); ok {
 			r.Err = e.Name
 		} else {
@@ -394,6 +398,76 @@ func TestAllocSharesPortsAcrossDestinations(t *testing.T) {
 					assert.False(t, ports[to[1]][p], "port %d toward both destinations", p)
 				}
 			}
+		})
+	}
+}
+
+// With --proto udp, Linux gives each UDP socket a port of its own, toward
+// every destination (udp_lib_get_port), and says EAGAIN when none is left;
+// FreeBSD's connect() shares a UDP port across destinations as for TCP.
+func TestAllocUDP(t *testing.T) {
+	to := []string{"10.0.0.53:53", "10.0.0.54:53"}
+	for _, tc := range []struct {
+		profile, errno string
+		ports          int
+	}{{"linux", "EAGAIN", 10}, {"freebsd", "EADDRNOTAVAIL", 20}} {
+		t.Run(tc.profile, func(t *testing.T) {
+			args := []string{"alloc", "--proto", "udp", "--profile", tc.profile, "--range", "40000-40009", "--to", strings.Join(to, ","), "--count", "22"}
+			r := portsim(t, "", append(args, "--json")...)
+			require.Equal(t, 0, r.code, r.stderr)
+			var got []allocResult
+			for _, l := range lines(r.stdout) {
+				var a allocResult
+				require.NoError(t, json.Unmarshal([]byte(l), &a), l)
+				got = append(got, a)
+			}
+			require.Equal(t, engineAllocProto(t, engine.UDP, tc.profile, "40000-40009", to, 22), got)
+			if tc.profile == "linux" {
+				assert.NotEqual(t, engineAllocProto(t, engine.TCP, tc.profile, "40000-40009", to, 22), got, "UDP's picks are not TCP's")
+			}
+			ok := 0
+			for _, a := range got {
+				if a.Err == "" {
+					ok++
+				} else {
+					assert.Equal(t, tc.errno, a.Err)
+				}
+			}
+			assert.Equal(t, tc.ports, ok)
+			r = portsim(t, "", args...)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Contains(t, lines(r.stdout)[0], ", UDP (random-start), range 40000-40009")
+		})
+	}
+}
+
+// capacity --proto udp: the ceiling is the range over how long each
+// query's socket is open, and the simulation runs out where it says.
+func TestCapacityUDP(t *testing.T) {
+	tests := []struct {
+		args    []string
+		ceiling string
+		result  string
+	}{
+		{[]string{"--range", "40000-40099", "--hold", "1s", "--rate", "200/s"},
+			"ceiling: 100 ports / 1s = 100 new queries per second to all destinations together: each UDP socket's port is its own",
+			"first EAGAIN at 0.5s; 200 of 500 queries failed"},
+		{[]string{"--range", "40000-40099", "--hold", "1s", "--rate", "100/s"},
+			"ceiling: 100 ports / 1s = 100 new queries per second to all destinations together: each UDP socket's port is its own",
+			"no query failed: 100/s is within the ceiling"},
+		{[]string{"--profile", "freebsd", "--range", "40000-40099", "--hold", "500ms", "--rate", "400/s"},
+			"ceiling: 100 ports / 0.5s = 200 new queries per second to one destination",
+			"first EADDRNOTAVAIL at 0.25s; 200 of 500 queries failed"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := portsim(t, "", append([]string{"capacity", "--proto", "udp"}, tt.args...)...)
+			require.Equal(t, 0, r.code, r.stderr)
+			got := lines(r.stdout)
+			require.GreaterOrEqual(t, len(got), 4)
+			assert.Equal(t, tt.ceiling, got[1])
+			assert.Regexp(t, `^simulated [0-9.]+/s for [0-9.]+s: \d+ queries to 10\.0\.0\.10:53, each socket closed `, got[2])
+			assert.Equal(t, tt.result, got[3])
 		})
 	}
 }
@@ -545,6 +619,12 @@ func TestBadInput(t *testing.T) {
 		{[]string{"capacity"}, "portsim capacity: --rate is missing: give new connections per second, e.g. --rate 100/s"},
 		{[]string{"capacity", "--rate", "1/s", "--timewait", "0s"}, "portsim capacity: --timewait 0s: must be more than 0"},
 		{[]string{"capacity", "--rate", "1/s", "--timewait", "48h"}, "portsim capacity: --timewait 48h: longer than the limit of 24h0m0s"},
+		{[]string{"capacity", "--proto", "udp", "--rate", "1/s"}, "portsim capacity: --hold is missing: with --proto udp, give how long each query's socket stays open, e.g. --hold 50ms"},
+		{[]string{"capacity", "--proto", "udp", "--hold", "1s", "--timewait", "1s", "--rate", "1/s"}, "portsim capacity: --timewait: UDP has no TIME_WAIT; with --proto udp give --hold, how long each query's socket stays open"},
+		{[]string{"capacity", "--hold", "1s", "--rate", "1/s"}, "portsim capacity: --hold is for --proto udp: a TCP port is held for TIME_WAIT after its connection closes (--timewait)"},
+		{[]string{"capacity", "--proto", "udp", "--hold", "0s", "--rate", "1/s"}, "portsim capacity: --hold 0s: must be more than 0"},
+		{[]string{"capacity", "--proto", "sctp", "--rate", "1/s"}, "portsim capacity: --proto sctp: want tcp or udp"},
+		{[]string{"alloc", "--proto", "icmp", "--to", "10.0.0.10:80"}, "portsim alloc: --proto icmp: want tcp or udp"},
 		{[]string{"capacity", "--rate", "1/s", "--profile", "solaris"}, `portsim capacity: --profile: unknown profile "solaris"; want one of linux, linux-old, winxp, windows, freebsd, macos, iana`},
 		{[]string{"pcap", "2"}, "portsim pcap: -o is missing: give the pcap file to write, e.g. -o lesson.pcap"},
 	}
