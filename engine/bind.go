@@ -52,6 +52,9 @@ func (h *Host) Autobind(proto Proto, opts SockOpts) (SocketID, netip.AddrPort, e
 	if proto != UDP {
 		return 0, netip.AddrPort{}, h.osErr(fmt.Errorf("autobind on send: %v is not UDP: %w", proto, ErrInvalid))
 	}
+	// IP_BIND_ADDRESS_NO_PORT defers a bind()'s port to connect(); a
+	// send takes one at once (inet_autobind calls get_port regardless).
+	opts.BindNoPort = false
 	id, addr, err := h.bindAs(proto, netip.AddrPortFrom(netip.IPv4Unspecified(), 0), opts, false, true)
 	return id, addr, h.osErr(err)
 }

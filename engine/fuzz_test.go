@@ -351,17 +351,30 @@ func runHostOps(t testing.TB, profile uint8, ops []byte, everyStepFull bool) {
 			var local netip.AddrPort
 			opts := SockOpts{ReuseAddr: b&2 != 0, ReusePort: b&4 != 0, Exclusive: a&32 != 0, BindNoPort: a&64 != 0}
 			at := netip.AddrPortFrom(addrs[(b>>4)%len(addrs)], port)
-			if b&8 != 0 {
+			switch {
+			case port == 0 && a&128 != 0: // a UDP send's autobind (TCP's refused)
+				what = "autobind"
+				id, local, err = h.Autobind(proto, opts)
+				if proto == TCP {
+					require.ErrorIs(t, err, ErrInvalid, "step %d: autobind on TCP", i/3)
+				} else if err == nil {
+					require.True(t, h.prof.Ephemeral.Contains(Port(local.Port())) && !h.reserved.has(Port(local.Port())), "step %d: autobind took %v", i/3, local)
+				}
+			case b&8 != 0:
 				id, local, err = h.ListenOpts(proto, at, opts)
-			} else {
+			default:
 				id, local, err = h.Bind(proto, at, opts)
 			}
 			if err == nil {
 				socks = append(socks, id)
 				touched = append(touched, Port(local.Port()))
 			}
-			// An option the OS lacks is refused as setsockopt() would.
-			if h.prof.CheckOpts(opts) != nil {
+			if what == "autobind" {
+				opts.BindNoPort = false // a send's autobind ignores it
+			}
+			// An option the OS lacks is refused as setsockopt() would
+			// (an autobind on TCP is refused before: EINVAL).
+			if (what != "autobind" || proto == UDP) && h.prof.CheckOpts(opts) != nil {
 				require.ErrorIs(t, err, ErrNoProtoOpt, "step %d: %+v on %s", i/3, opts, h.prof.Name)
 			}
 		case 7: // connect from a bound socket
