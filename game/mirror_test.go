@@ -2,11 +2,14 @@ package game
 
 import (
 	"fmt"
+	"image/color"
+	"net/netip"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -70,4 +73,29 @@ func TestInspectorInWords(t *testing.T) {
 	assert.Contains(t, lines[0], "LISTEN ")
 	assert.Greater(t, len(in.Sockets), 2, "the listener and the connections accepted on :80")
 	assert.Contains(t, inspectText(lesson.Inspection{}), "press I")
+}
+
+// A UDP socket's row names its protocol and says bound: a server's is no
+// LISTEN (UDP has no listen()), a query's is never ESTABLISHED, and an
+// unconnected one has no peer.
+func TestUDPRowsInWords(t *testing.T) {
+	ap := netip.MustParseAddrPort
+	tests := []struct {
+		row         lesson.SocketRow
+		state, text string
+		colour      color.RGBA
+	}{
+		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.UDP, Local: ap("10.0.0.53:53")}, "UDP", "10.0.0.53:53 bound", colInUse},
+		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.TCP, Local: ap("10.0.0.53:53")}, "LISTEN", "10.0.0.53:53", colListen},
+		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, Local: ap("192.168.1.5:40001"), Remote: ap("10.0.0.53:53")},
+			"UDP", ":40001 → 10.0.0.53:53 bound", colInUse},
+		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, Local: ap("192.168.1.5:40001")},
+			"UDP", ":40001 bound, to anyone", colInUse},
+	}
+	for _, tc := range tests {
+		state, text := rowText(tc.row)
+		assert.Equal(t, tc.state, state)
+		assert.Equal(t, tc.text, text)
+		assert.Equal(t, tc.colour, rowColour(tc.row), "%s %s", state, text)
+	}
 }

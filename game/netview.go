@@ -78,6 +78,8 @@ const sideLink = 6.0
 // written next to it.
 func rowColour(r lesson.SocketRow) color.RGBA {
 	switch {
+	case r.Kind == lesson.RowListen && r.Proto == engine.UDP:
+		return colInUse // bound, as the port map shows it: UDP has no listen()
 	case r.Kind == lesson.RowListen:
 		return colListen
 	case r.Kind == lesson.RowWaiting:
@@ -92,11 +94,18 @@ func rowColour(r lesson.SocketRow) color.RGBA {
 
 // rowText is a socket row's state name and its description.
 func rowText(r lesson.SocketRow) (string, string) {
-	switch r.Kind {
-	case lesson.RowListen:
+	switch {
+	case r.Kind == lesson.RowListen && r.Proto == engine.UDP:
+		// UDP has no listen(): the server's socket is bound.
+		return "UDP", r.Local.String() + " bound"
+	case r.Kind == lesson.RowListen:
 		return "LISTEN", r.Local.String()
-	case lesson.RowWaiting:
+	case r.Kind == lesson.RowWaiting:
 		return "WAITING", fmt.Sprintf("%s: %s", r.Name, r.Reason)
+	case r.Proto == engine.UDP && !r.Remote.IsValid():
+		return "UDP", fmt.Sprintf(":%d %s, to anyone", r.Local.Port(), r.State)
+	case r.Proto == engine.UDP:
+		return "UDP", fmt.Sprintf(":%d → %s %s", r.Local.Port(), r.Remote, r.State)
 	}
 	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote)
 	if r.Inbound {

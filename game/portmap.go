@@ -140,7 +140,7 @@ func qrSlot(lg rect) rect {
 // legend leaves qrSlot to presenter mode's code.
 func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 	m, lg := lay.Map, lay.Legend
-	title := fmt.Sprintf("Port map of %s (%s), TCP", pv.Host, pv.Addr)
+	title := fmt.Sprintf("Port map of %s (%s), %v", pv.Host, pv.Addr, pv.Proto)
 	v.text(v.fit(title, Bold, 15, m.w+8+lg.w), Bold, 15, m.x, m.y-18, alignStart, colText)
 	classes := []struct {
 		r    engine.Range

@@ -39,11 +39,11 @@ func kindOf(e *sim.Event) EventKind {
 			return ErrorEvents
 		}
 		return PortEvents
-	case sim.ConnectFailed:
+	case sim.ConnectFailed, sim.GaveUp:
 		return ErrorEvents
 	case sim.PortAllocated, sim.PortReleased:
 		return PortEvents
-	case sim.Packet, sim.Lost, sim.OldDuplicate:
+	case sim.Packet, sim.Lost, sim.OldDuplicate, sim.Unreachable:
 		return PacketEvents
 	}
 	return StateEvents

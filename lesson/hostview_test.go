@@ -205,16 +205,16 @@ func wantRows(h *hostState, evs []sim.Event, now time.Duration) []SocketRow {
 	for _, e := range evs {
 		if _, ok := names[e.Conn]; !ok && e.Conn > 0 && e.At <= now {
 			opened[e.Host]++
-			names[e.Conn] = connName{e.Host, opened[e.Host]}.on(English(), h.Name)
+			names[e.Conn] = connName{e.Host, opened[e.Host], false}.on(English(), h.Name)
 		}
 	}
 	var rows []SocketRow
 	for _, l := range h.listens {
-		rows = append(rows, SocketRow{Kind: RowListen, StateName: "LISTEN", Local: l, book: English()})
+		rows = append(rows, SocketRow{Kind: RowListen, StateName: "LISTEN", Local: l, Proto: engine.TCP, book: English()}) // the lessons listen on TCP
 	}
 	row := func(c connState) SocketRow {
 		return SocketRow{Kind: RowConn, State: c.state, StateName: c.state.String(), Conn: c.id, Name: names[c.id], Local: c.tuple.Local, Remote: c.tuple.Remote,
-			Inbound: slices.Contains(h.listens, c.tuple.Local), book: English()}
+			Proto: c.tuple.Proto, Inbound: slices.Contains(h.listens, c.tuple.Local), book: English()}
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.conns)) {
 		if c := h.conns[id]; c.state != engine.TimeWait {
@@ -310,9 +310,11 @@ func TestHostRows(t *testing.T) {
 func TestConnNamesReadAsPeopleCount(t *testing.T) {
 	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
 		21: "21st", 22: "22nd", 23: "23rd", 101: "101st", 111: "111th", 112: "112th"} {
-		assert.Equal(t, "alice's "+want+" connection", connName{"alice", n}.in(English()))
-		assert.Equal(t, want+" connection", connName{"alice", n}.on(English(), "alice"), "in alice's own box")
-		assert.Equal(t, "alice's "+want, connName{"alice", n}.on(English(), "web"), "in another host's box")
+		assert.Equal(t, "alice's "+want+" connection", connName{"alice", n, false}.in(English()))
+		assert.Equal(t, want+" connection", connName{"alice", n, false}.on(English(), "alice"), "in alice's own box")
+		assert.Equal(t, "alice's "+want, connName{"alice", n, false}.on(English(), "web"), "in another host's box")
+		assert.Equal(t, "alice's "+want+" query", connName{"alice", n, true}.in(English()), "a UDP query is no connection")
+		assert.Equal(t, want+" query", connName{"alice", n, true}.on(English(), "alice"))
 	}
 }
 

@@ -365,7 +365,7 @@ func TestConnectionNamesAreThePhrasebooks(t *testing.T) {
 		b, err := Phrases(lang)
 		require.NoError(t, err)
 		for n := 1; n <= 125; n++ {
-			c := connName{"alice", n}
+			c := connName{"alice", n, false}
 			assert.Equal(t, b.T("conn.own", "nth", ordinal(b, n)), c.on(b, "alice"), "%s %d", lang, n)
 			assert.Equal(t, b.T("conn.other", "client", "alice", "nth", ordinal(b, n)), c.on(b, "web"), "%s %d", lang, n)
 		}

@@ -171,6 +171,7 @@ func linkOf(s Settings) map[string]string {
 		"clients": itoa(s.Sandbox.Clients),
 		"rate":    itoa(s.Sandbox.Rate),
 		"dests":   itoa(s.Sandbox.Dests),
+		"udp":     itoa(s.Sandbox.UDP),
 	}
 	if s.Paused {
 		given["paused"] = "1"
@@ -205,7 +206,7 @@ func TestKnobsCycleAndStayValid(t *testing.T) {
 	cat := builtin(t)
 	def := DefaultSettings()
 	ks, steps := knobs(English(), def)
-	require.Len(t, ks, 7)
+	require.Len(t, ks, 8)
 	require.Len(t, steps, len(ks))
 	for i, k := range ks {
 		assert.NotEmpty(t, k.Name)
@@ -320,13 +321,34 @@ func requireSandboxAsSet(t testing.TB, s Settings, r *Run) {
 		}
 	}
 	require.Equal(t, sb.Clients, clients)
-	require.Equal(t, sb.Dests, servers)
-	require.Len(t, r.Scenario.Connects, sb.Clients)
-	for i, c := range r.Scenario.Connects {
-		require.Equal(t, time.Second/time.Duration(sb.Rate), c.Every, "rate %d/s", sb.Rate)
-		require.Equal(t, sb.Rate*int(sandboxDuration/time.Second), c.Count, "connects go on all run long")
-		require.Equal(t, sandboxServers[i%sb.Dests].name, c.To, "client %d's server", i+1)
-		require.Equal(t, sandboxServers[i%sb.Dests].port, c.Port)
+	resolver := 0
+	if sb.UDP > 0 {
+		resolver = 1 // dns, the resolver the UDP queries go to
+	}
+	require.Equal(t, sb.Dests+resolver, servers)
+	// Each client's rate, split between TCP connections and UDP queries
+	// by the UDP share, in hundredths of a connection per second.
+	var perClient [maxClients]float64
+	for _, c := range r.Scenario.Connects {
+		i := int(c.From[1] - '1')
+		if c.Transport() == engine.UDP {
+			require.Equal(t, "dns", c.To)
+			require.Equal(t, uint16(53), c.Port)
+		} else {
+			require.Equal(t, sandboxServers[i%sb.Dests].name, c.To, "client %d's server", i+1)
+			require.Equal(t, sandboxServers[i%sb.Dests].port, c.Port)
+		}
+		perSec := float64(time.Second) / float64(c.Every)
+		perClient[i] += perSec
+		require.InDelta(t, perSec*sandboxDuration.Seconds(), float64(c.Count), 1, "%s goes on all run long", c.From)
+		want := float64(sb.Rate*sb.UDP) / 100
+		if c.Transport() == engine.TCP {
+			want = float64(sb.Rate) - float64(sb.Rate*sb.UDP)/100
+		}
+		require.InDelta(t, want, perSec, 0.001, "%v share of %d/s with %d%% UDP", c.Transport(), sb.Rate, sb.UDP)
+	}
+	for i := range sb.Clients {
+		require.InDelta(t, float64(sb.Rate), perClient[i], 0.001, "client %d's rate", i+1)
 	}
 }
 
@@ -347,6 +369,8 @@ func withKnob(s Settings, i int, c Settings) Settings {
 		s.Sandbox.Rate = c.Sandbox.Rate
 	case 6:
 		s.Sandbox.Dests = c.Sandbox.Dests
+	case 7:
+		s.Sandbox.UDP = c.Sandbox.UDP
 	}
 	return s
 }
@@ -408,7 +432,15 @@ func TestEverySandboxCombinationBuilds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%+v: %v", s, err)
 			}
-			if len(sc.Hosts) != s.Sandbox.Clients+s.Sandbox.Dests || len(sc.Connects) != s.Sandbox.Clients {
+			hosts, lines := s.Sandbox.Clients+s.Sandbox.Dests, s.Sandbox.Clients
+			switch s.Sandbox.UDP {
+			case 0:
+			case 100:
+				hosts++
+			default:
+				hosts, lines = hosts+1, 2*lines
+			}
+			if len(sc.Hosts) != hosts || len(sc.Connects) != lines {
 				t.Fatalf("%+v: %d hosts, %d connects", s, len(sc.Hosts), len(sc.Connects))
 			}
 			for _, h := range sc.Hosts[:s.Sandbox.Clients] {

@@ -84,13 +84,30 @@ func (p *player) describe(b *phrase.Book, e sim.Event) string {
 	local, remote, port := e.Tuple.Local.String(), e.Tuple.Remote.String(), e.Tuple.Local.Port()
 	switch e.Kind {
 	case sim.Listen:
-		if e.Err != nil {
+		switch {
+		case e.Tuple.Proto == engine.UDP && e.Err != nil:
+			return b.T("event.udp-bind-failed", "host", e.Host, "local", local, "err", engine.ErrnoName(e.Err))
+		case e.Tuple.Proto == engine.UDP:
+			return b.T("event.udp-bind", "host", e.Host, "local", local)
+		case e.Err != nil:
 			return b.T("event.listen-failed", "host", e.Host, "local", local, "err", engine.ErrnoName(e.Err))
 		}
 		return b.T("event.listen", "host", e.Host, "local", local)
 	case sim.PortAllocated:
+		switch {
+		case e.Socket != "":
+			return b.T("event.udp-autobind", "host", e.Host, "port", port)
+		case e.Tuple.Proto == engine.UDP:
+			return b.T("event.udp-port-allocated", "host", e.Host, "port", port, "remote", remote)
+		}
 		return b.T("event.port-allocated", "host", e.Host, "port", port, "remote", remote)
 	case sim.ConnectFailed:
+		switch {
+		case e.Socket != "":
+			return b.T("event.udp-send-failed", "host", e.Host, "remote", remote, "err", engine.ErrnoName(e.Err))
+		case e.Tuple.Proto == engine.UDP && e.Tuple.Local.Port() != 0:
+			return b.T("event.udp-refused", "host", e.Host, "remote", remote, "err", engine.ErrnoName(e.Err))
+		}
 		if e.Bind {
 			return b.T("event.bind-failed", "host", e.Host, "local", local, "remote", remote, "err", engine.ErrnoName(e.Err))
 		}
@@ -126,7 +143,18 @@ func (p *player) describe(b *phrase.Book, e sim.Event) string {
 			id += ".taken-over"
 		}
 		return b.T(id, "host", e.Host, "port", port, "conn", name)
+	case sim.Unreachable:
+		args := []any{"host", e.Host, "port", port, "remote", e.Tuple.Remote.Addr().String()}
+		if e.Limited {
+			return b.T("event.unreachable.limited", args...)
+		}
+		return b.T("event.unreachable", args...)
+	case sim.GaveUp:
+		return b.T("event.gave-up", "conn", name, "timeout", FmtDurIn(b, e.Wait))
 	case sim.Done:
+		if e.Tuple.Proto == engine.UDP {
+			return b.T("event.done.udp", "conn", name)
+		}
 		return b.T("event.done", "conn", name)
 	case sim.Waiting:
 		if e.Err != nil {

@@ -60,8 +60,10 @@ type hostState struct {
 	client  bool           // it opens connections
 	server  bool           // it listens
 	listens []netip.AddrPort
-	conns   map[int]connState // by connection number
-	nTW     int               // how many of conns are in TIME_WAIT
+	// listenProto is each listen's protocol: a UDP one is a bound socket.
+	listenProto []engine.Proto
+	conns       map[int]connState // by connection number
+	nTW         int               // how many of conns are in TIME_WAIT
 	// addrText and profileText are the box's labels: the addresses, and
 	// the OS marked where the profile holds unverified claims, in the
 	// language of profileBook (worded again when the language changes).
@@ -82,6 +84,7 @@ type hostState struct {
 	// reason.
 	firstPort, lastPort, prevPort uint16
 	opened                        int       // connections it began so far
+	queried                       int       // UDP queries it began so far
 	fail                          sim.Event // the latest failure; Kind 0 if none
 	failures                      int
 	// failName is failOf's name, fail.Err's, worked out once per failure
@@ -103,10 +106,14 @@ type connState struct {
 type connName struct {
 	client string
 	n      int
+	query  bool // a UDP query, not a connection
 }
 
 // in is the connection's name in b's language: conn.name.
 func (c connName) in(b *phrase.Book) string {
+	if c.query {
+		return b.T("query.name", "client", c.client, "nth", ordinal(b, c.n))
+	}
 	return b.T("conn.name", "client", c.client, "nth", ordinal(b, c.n))
 }
 
@@ -120,12 +127,13 @@ func (c connName) on(b *phrase.Book, h string) string { return newConnWords(b).n
 // speed, each name in one allocation, the string's.
 type connWords struct {
 	own, other string
+	queryOwn   string // a UDP query's own name: query.own
 	ord        [4]string // ordinal, ordinal.1, ordinal.2, ordinal.3
 }
 
 func newConnWords(b *phrase.Book) *connWords {
 	raw := func(id string) string { s, _ := b.Raw(id); return s }
-	return &connWords{own: raw("conn.own"), other: raw("conn.other"),
+	return &connWords{own: raw("conn.own"), other: raw("conn.other"), queryOwn: raw("query.own"),
 		ord: [4]string{raw("ordinal"), raw("ordinal.1"), raw("ordinal.2"), raw("ordinal.3")}}
 }
 
@@ -133,7 +141,10 @@ func newConnWords(b *phrase.Book) *connWords {
 func (w *connWords) name(c connName, h string) string {
 	var buf [96]byte
 	tmpl := w.other
-	if h == c.client {
+	switch {
+	case h == c.client && c.query:
+		tmpl = w.queryOwn
+	case h == c.client:
 		tmpl = w.own
 	}
 	return string(w.fill(buf[:0], tmpl, c))
@@ -314,8 +325,14 @@ func (p *player) observe(e sim.Event) {
 	if _, ok := p.names[e.Conn]; !ok && e.Conn > 0 {
 		// A connection's first event is its client's: the connect.
 		h := &p.hosts[p.hostIndex(e.Host)]
-		h.opened++
-		p.names[e.Conn] = connName{e.Host, h.opened}
+		if e.Tuple.Proto == engine.UDP {
+			// A UDP query is no connection: its own count, its own noun.
+			h.queried++
+			p.names[e.Conn] = connName{e.Host, h.queried, true}
+		} else {
+			h.opened++
+			p.names[e.Conn] = connName{e.Host, h.opened, false}
+		}
 	}
 	if int(e.Kind) < len(p.kinds) {
 		p.kinds[e.Kind]++
@@ -329,6 +346,7 @@ func (p *player) observe(e sim.Event) {
 	case sim.Listen:
 		if e.Err == nil {
 			h.listens = append(h.listens, e.Tuple.Local)
+			h.listenProto = append(h.listenProto, e.Tuple.Proto)
 		} else {
 			h.fail, h.failures = e, h.failures+1
 		}
@@ -370,6 +388,11 @@ func (p *player) observe(e sim.Event) {
 		}
 	case sim.Packet:
 		if e.Arrive > p.until { // one delivered before the view is shown is never drawn
+			p.flights = append(p.flights, e)
+		}
+	case sim.Unreachable:
+		// The ICMP message flies back to the datagram's sender.
+		if !e.Limited && e.Arrive > p.until {
 			p.flights = append(p.flights, e)
 		}
 	}
@@ -433,7 +456,8 @@ func (p *player) counts() Sample {
 	for i, e := range p.engines {
 		if p.hosts[i].client {
 			est, tw := e.Conns(engine.TCP)
-			s.InUse += est
+			udp, _ := e.Conns(engine.UDP) // connected UDP sockets: no TIME_WAIT
+			s.InUse += est + udp
 			s.Wait += tw
 		}
 	}

@@ -23,6 +23,11 @@ type Sandbox struct {
 	Clients  int             // client hosts, 1 to maxClients
 	Rate     int             // new connections per second from each client
 	Dests    int             // servers; client i connects to server i mod Dests
+	// UDP is the share, in percent, of each client's Rate that are DNS
+	// queries over UDP to a resolver (dns, 10.0.0.53:53), each from a
+	// socket of its own, as a stub resolver sends them; the rest are TCP
+	// connections. 0: none, and no resolver.
+	UDP int
 }
 
 // DefaultSandbox is the sandbox as it opens.
@@ -38,6 +43,7 @@ var (
 	sandboxRanges    = []engine.Range{{}, {Lo: 49152, Hi: 50175}, {Lo: 40000, Hi: 40099}, {Lo: 40000, Hi: 40009}}
 	sandboxTimeWaits = []time.Duration{0, time.Second, 10 * time.Second, 30 * time.Second, 60 * time.Second, 240 * time.Second}
 	sandboxRates     = []int{1, 10, 50, 100, 200, 500}
+	sandboxUDPShares = []int{0, 10, 25, 50, 100}
 	sandboxMixed     = []string{"linux", "freebsd", "windows", "macos"}
 	sandboxServers   = []struct {
 		name, addr string
@@ -75,13 +81,27 @@ func (sb Sandbox) Scenario(seed uint64, profile engine.Profile) (*scenario.Scena
 		sc.Hosts = append(sc.Hosts, scenario.Host{Name: s.name, Addr: netip.MustParseAddr(s.addr), Profile: linux, TimeWait: sb.TimeWait})
 		sc.Listens = append(sc.Listens, scenario.Listen{Host: s.name, Port: s.port, Service: 5 * time.Millisecond})
 	}
+	if sb.UDP > 0 {
+		sc.Hosts = append(sc.Hosts, scenario.Host{Name: "dns", Addr: netip.MustParseAddr("10.0.0.53"), Profile: linux})
+		sc.Listens = append(sc.Listens, scenario.Listen{Host: "dns", Port: 53, Proto: engine.UDP, Service: 2 * time.Millisecond})
+	}
+	// Rate in hundredths of a connection per second: each protocol's share.
+	perSecond := map[engine.Proto]int{engine.TCP: sb.Rate * (100 - sb.UDP), engine.UDP: sb.Rate * sb.UDP}
 	for i := range sb.Clients {
 		s := sandboxServers[i%sb.Dests]
-		sc.Connects = append(sc.Connects, scenario.Connect{
-			From: fmt.Sprintf("c%d", i+1), To: s.name, Port: s.port,
-			Every: time.Second / time.Duration(sb.Rate), Count: sb.Rate * int(sandboxDuration/time.Second),
-			Hold: 100 * time.Millisecond, Closer: scenario.Client,
-		})
+		if n := perSecond[engine.TCP]; n > 0 {
+			sc.Connects = append(sc.Connects, scenario.Connect{
+				From: fmt.Sprintf("c%d", i+1), To: s.name, Port: s.port,
+				Every: 100 * time.Second / time.Duration(n), Count: n * int(sandboxDuration/time.Second) / 100,
+				Hold: 100 * time.Millisecond, Closer: scenario.Client,
+			})
+		}
+		if n := perSecond[engine.UDP]; n > 0 {
+			sc.Connects = append(sc.Connects, scenario.Connect{
+				From: fmt.Sprintf("c%d", i+1), To: "dns", Port: 53, Proto: engine.UDP,
+				Every: 100 * time.Second / time.Duration(n), Count: max(n*int(sandboxDuration/time.Second)/100, 1),
+			})
+		}
 	}
 	return sc, sc.Check()
 }
@@ -135,6 +155,7 @@ func knobs(b *phrase.Book, s Settings) ([]Knob, []func(s *Settings, dir int)) {
 		{b.T("knob.clients"), strconv.Itoa(sb.Clients)},
 		{b.T("knob.rate"), b.T("knob.value.rate", "n", sb.Rate)},
 		{b.T("knob.servers"), strconv.Itoa(sb.Dests)},
+		{b.T("knob.udp"), b.T("knob.value.udp", "n", sb.UDP)},
 	}
 	steps := []func(*Settings, int){
 		func(s *Settings, d int) {
@@ -155,6 +176,13 @@ func knobs(b *phrase.Book, s Settings) ([]Knob, []func(s *Settings, dir int)) {
 			s.Sandbox.Rate = sandboxRates[cycle(pos(slices.Index(sandboxRates, s.Sandbox.Rate)), d, len(sandboxRates))]
 		},
 		func(s *Settings, d int) { s.Sandbox.Dests = 1 + cycle(s.Sandbox.Dests-1, d, len(sandboxServers)) },
+		func(s *Settings, d int) {
+			shares := sandboxUDPShares
+			if slices.Index(shares, s.Sandbox.UDP) < 0 {
+				shares = append([]int{s.Sandbox.UDP}, shares...) // a share from the link stays one choice
+			}
+			s.Sandbox.UDP = shares[cycle(pos(slices.Index(shares, s.Sandbox.UDP)), d, len(shares))]
+		},
 	}
 	return ks, steps
 }

@@ -106,6 +106,9 @@ type Session struct {
 	reducedMotion bool
 	knob          int // the sandbox knob that ↑/↓ change
 	focus         int // the host whose ports the map shows
+	// focusUDP: the map shows the focused host's UDP ports, a port space
+	// of their own, rather than its TCP ports.
+	focusUDP      bool
 	problems      []msg
 	fatal         msg
 	notice        msg // why the last action did nothing, until the next one
@@ -130,6 +133,7 @@ type Session struct {
 	ports   [65536]engine.PortState
 	portsAt struct {
 		host    *engine.Host
+		proto   engine.Proto
 		changes uint64
 	}
 	portsGen uint64
@@ -258,7 +262,7 @@ func (s *Session) load(n int, at time.Duration) {
 		s.focus = 0
 	}
 	if at == 0 {
-		s.focus = max(slices.IndexFunc(r.play.hosts, func(h hostState) bool { return h.client }), 0)
+		s.FocusHost(max(slices.IndexFunc(r.play.hosts, func(h hostState) bool { return h.client }), 0))
 	}
 	r.play.seek(at)
 	s.pinned = 0
@@ -468,6 +472,13 @@ func (s *Session) Do(a Action) {
 	case ActInspect:
 		s.inspectNext()
 	case ActFocus:
+		// A host that has used UDP shows its UDP ports after its TCP
+		// ones, then the next host.
+		if !s.focusUDP && s.usesUDP(s.focus) && s.usesTCP(s.focus) {
+			s.focusUDP = true
+			s.gen++
+			break
+		}
 		s.FocusHost((s.focus + 1) % len(p.hosts))
 	case ActKnobNext:
 		if ks, _ := s.knobs(); len(ks) > 0 {
@@ -512,12 +523,38 @@ func (s *Session) knobs() ([]Knob, []func(*Settings, int)) {
 	return nil, nil
 }
 
-// FocusHost shows host i on the port map.
+// FocusHost shows host i on the port map: its TCP ports, or its UDP
+// ports if it has used UDP and never TCP (a DNS server).
 func (s *Session) FocusHost(i int) {
 	if s.run != nil && i >= 0 && i < len(s.run.play.hosts) {
 		s.focus = i
+		s.focusUDP = s.usesUDP(i) && !s.usesTCP(i)
 		s.gen++
 	}
+}
+
+// usesUDP and usesTCP say whether host i's ports of that protocol have
+// changed in the run so far, or its scenario gives it a socket of it: a
+// host that has used it, or will.
+func (s *Session) usesUDP(i int) bool { return s.uses(i, engine.UDP) }
+func (s *Session) usesTCP(i int) bool { return s.uses(i, engine.TCP) }
+
+func (s *Session) uses(i int, proto engine.Proto) bool {
+	if s.run.play.engines[i].PortsChanged(proto) > 0 {
+		return true
+	}
+	sc, name := s.run.Scenario, s.run.play.hosts[i].Name
+	for _, l := range sc.Listens {
+		if l.Host == name && l.Transport() == proto {
+			return true
+		}
+	}
+	for _, c := range sc.Connects {
+		if c.From == name && c.Transport() == proto {
+			return true
+		}
+	}
+	return false
 }
 
 // Inform shows msg, what the front end did for the last action (a link

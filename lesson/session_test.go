@@ -422,7 +422,7 @@ func TestProfileSwitchKeepsTheMoment(t *testing.T) {
 
 func TestSandboxKnobsRebuildTheScenario(t *testing.T) {
 	s := newSession(t, 6)
-	require.Len(t, s.View().Knobs, 7)
+	require.Len(t, s.View().Knobs, 8)
 	clients := func() int {
 		n := 0
 		for _, h := range s.View().Hosts {

@@ -57,7 +57,7 @@ func DefaultSettings() Settings {
 
 // SettingNames are the settings' names, as URL parameters and flags.
 // "scene" names the lesson: links made before lessons had their name.
-var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests", "lang"}
+var SettingNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests", "udp", "lang"}
 
 // PageSettingNames are the browser page's own URL parameters, which its
 // loader (web/loader.js) applies before the app starts: embed=1 is the
@@ -208,6 +208,7 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	intIn("clients", 1, maxClients, &sb.Clients)
 	intIn("rate", 1, maxRate, &sb.Rate)
 	intIn("dests", 1, len(sandboxServers), &sb.Dests)
+	intIn("udp", 0, 100, &sb.UDP)
 	if v, ok := get("lang"); ok {
 		if !slices.Contains(LanguageCodes(), v) && v != phrase.PseudoLang {
 			bad("lang", v, b.T("setting.want.one-of", "list", strings.Join(LanguageCodes(), ", ")), b.T("setting.default.english"))

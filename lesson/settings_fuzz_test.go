@@ -17,7 +17,7 @@ import (
 
 // fuzzNames are the settings FuzzParseSettings gives values to, in the
 // order of its arguments.
-var fuzzNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests", "lang"}
+var fuzzNames = []string{"scene", "profile", "speed", "seed", "paused", "range", "strategy", "timewait", "clients", "rate", "dests", "udp", "lang"}
 
 func formatSpeed(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
@@ -124,6 +124,9 @@ func checkSettings(cat *Catalogue, given map[string]string, s Settings, problems
 		case "dests":
 			n, err := strconv.Atoi(v)
 			same = keep && sb.Dests == def.Sandbox.Dests || !keep && err == nil && sb.Dests == n
+		case "udp":
+			n, err := strconv.Atoi(v)
+			same = keep && sb.UDP == def.Sandbox.UDP || !keep && err == nil && sb.UDP == n
 		case "lang":
 			same = keep && s.Lang == def.Lang && !s.LangGiven || !keep && s.Lang == v && s.LangGiven &&
 				(slices.Contains(LanguageCodes(), v) || v == phrase.PseudoLang)
@@ -151,17 +154,17 @@ func FuzzParseSettings(f *testing.F) {
 	// Arguments: which settings are given (bit i: fuzzNames[i]), then a
 	// value for each.
 	all := uint16(1<<len(fuzzNames) - 1)
-	f.Add(uint16(0), "", "", "", "", "", "", "", "", "", "", "", "")
-	f.Add(all, "5", "winxp", "2", "7", "1", "40000-40099", "random-pick", "30s", "6", "1000", "1", "de")
-	f.Add(all, "0", "Linux", "3", "-1", "maybe", "70000-80000", "lottery", "30", "7", "0", "4", "klingon")
-	f.Add(all, "7", "macos", "0.25", "18446744073709551615", "no", "1-65535", "sequential", "1h", "1", "1", "3", "es")
-	f.Add(all, "+3", "", "1e0", "18446744073709551616", "true", "5000-1000", "", "0s", "+6", "1001", "-1", "UK")
-	f.Add(all, " 2", "iana", "64", "0", "0", "1025-1034", "linux-connect", "1ms", "3", "50", "2", "uk")
-	f.Add(uint16(0b1010_0000), "", "", "", "", "", "49152-50175", "", "240s", "", "", "", "")
-	f.Add(all, "1", "freebsd", "NaN", "1.5", "yes", "+40000-40009", "random-start", "-5s", "2", "500", "3", "xx-long")
-	f.Add(all, "6", "linux-old", "64", "1", "1", " 1 - 1 ", "random-pick", "59m59s", "6", "1000", "3", "en")
-	f.Fuzz(func(t *testing.T, mask uint16, scene, profile, speed, seed, paused, rng, strategy, timewait, clients, rate, dests, lang string) {
-		values := []string{scene, profile, speed, seed, paused, rng, strategy, timewait, clients, rate, dests, lang}
+	f.Add(uint16(0), "", "", "", "", "", "", "", "", "", "", "", "", "")
+	f.Add(all, "5", "winxp", "2", "7", "1", "40000-40099", "random-pick", "30s", "6", "1000", "1", "25", "de")
+	f.Add(all, "0", "Linux", "3", "-1", "maybe", "70000-80000", "lottery", "30", "7", "0", "4", "101", "klingon")
+	f.Add(all, "7", "macos", "0.25", "18446744073709551615", "no", "1-65535", "sequential", "1h", "1", "1", "3", "0", "es")
+	f.Add(all, "+3", "", "1e0", "18446744073709551616", "true", "5000-1000", "", "0s", "+6", "1001", "-1", "-5", "UK")
+	f.Add(all, " 2", "iana", "64", "0", "0", "1025-1034", "linux-connect", "1ms", "3", "50", "2", "100", "uk")
+	f.Add(uint16(0b1010_0000), "", "", "", "", "", "49152-50175", "", "240s", "", "", "", "", "")
+	f.Add(all, "1", "freebsd", "NaN", "1.5", "yes", "+40000-40009", "random-start", "-5s", "2", "500", "3", "50", "xx-long")
+	f.Add(all, "6", "linux-old", "64", "1", "1", " 1 - 1 ", "random-pick", "59m59s", "6", "1000", "3", "10", "en")
+	f.Fuzz(func(t *testing.T, mask uint16, scene, profile, speed, seed, paused, rng, strategy, timewait, clients, rate, dests, udp, lang string) {
+		values := []string{scene, profile, speed, seed, paused, rng, strategy, timewait, clients, rate, dests, udp, lang}
 		given := map[string]string{}
 		for i, name := range fuzzNames {
 			if mask&(1<<i) != 0 {

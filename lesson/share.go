@@ -129,6 +129,9 @@ func (s *Session) fragment(moment bool) (string, error) {
 		q.Set("clients", strconv.Itoa(sb.Clients))
 		q.Set("rate", strconv.Itoa(sb.Rate))
 		q.Set("dests", strconv.Itoa(sb.Dests))
+		if sb.UDP > 0 {
+			q.Set("udp", strconv.Itoa(sb.UDP))
+		}
 	}
 	if s.run != nil {
 		q.Set("seed", strconv.FormatUint(s.run.Scenario.Seed, 10))

@@ -155,9 +155,13 @@ type SocketRow struct {
 	Conn          int              // the connection's number
 	Name          string           // the connection as people name it, in this host's box: "2nd connection", "alice's 2nd"
 	Local, Remote netip.AddrPort
-	Inbound       bool           // accepted on a listener (the remote called)
-	Reason        sim.WaitReason // for RowWaiting
-	TimeWaitLeft  time.Duration  // for TIME_WAIT
+	// Proto is the socket's: TCP, or UDP (a RowListen then is a bound
+	// socket, and a RowConn a socket in state engine.Bound, with no
+	// Remote if it is unconnected).
+	Proto        engine.Proto
+	Inbound      bool           // accepted on a listener (the remote called)
+	Reason       sim.WaitReason // for RowWaiting
+	TimeWaitLeft time.Duration  // for TIME_WAIT
 	// StateName is the row's state as its box names it: "LISTEN", a TCP
 	// state's name ("ESTABLISHED"), untranslated in every language, or a
 	// waiting row's word for waiting in the session's language.
@@ -197,8 +201,11 @@ type PacketView struct {
 
 // PortMapView is the focused host's 65,536 ports.
 type PortMapView struct {
-	Host  string
-	Addr  netip.Addr
+	Host string
+	Addr netip.Addr
+	// Proto is the port space shown: TCP, or UDP (H moves to a host's UDP
+	// ports after its TCP ones).
+	Proto engine.Proto
 	Range engine.Range // its ephemeral range, outlined
 	// States are the engine's, by port. Gen changes when they do; the
 	// array is the session's and is rewritten in place.
@@ -582,7 +589,7 @@ func (s *Session) helpLines() [][2]string {
 		{"R", "restart the lesson"},
 		{strings.Replace(s.cat.Range(), " to ", " … ", 1), "choose a lesson"},
 		{"P", "switch the clients' OS profile (lessons " + s.cat.Switching() + ")"},
-		{"H", "show another host's ports on the port map (or click a host)"},
+		{"H", "show another host's ports on the port map, or the same host's UDP ports after its TCP ones (or click a host)"},
 		{"I", "inspect the map's next port in use (or point at, click or tap a port)"},
 		{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
 		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too); a step still playing is first played to its pause, a question waits for its answer"},
@@ -600,11 +607,42 @@ func (s *Session) helpLines() [][2]string {
 	}
 }
 
+// listenText is a listening socket's state as a row and the inspector
+// name it: LISTEN for TCP; a UDP socket does not listen (there is no
+// listen() for UDP), it is bound and receives every datagram to its port.
+func listenText(proto engine.Proto) string {
+	if proto == engine.UDP {
+		return "UDP bound"
+	}
+	return "LISTEN"
+}
+
+// rowStateName is a socket row's state name: TCP's, or for any UDP
+// socket UDP (it has no connection state: bound, its row says).
+func rowStateName(proto engine.Proto, tcp string) string {
+	if proto == engine.UDP {
+		return "UDP"
+	}
+	return tcp
+}
+
+// connText is a connection, or a UDP socket, as the inspector names it.
+// A send line's unconnected socket has no peer.
+func connText(t engine.FourTuple, st engine.ConnState) string {
+	switch {
+	case t.Proto == engine.UDP && !t.Remote.IsValid():
+		return fmt.Sprintf("UDP %s %s, to any destination", t.Local, st)
+	case t.Proto == engine.UDP:
+		return fmt.Sprintf("UDP %s → %s %s", t.Local, t.Remote, st)
+	}
+	return fmt.Sprintf("%s → %s %s", t.Local, t.Remote, st)
+}
+
 // connRow is c's row in h's box.
 func (s *Session) connRow(h *hostState, c connState) SocketRow {
 	p := s.run.play
-	row := SocketRow{Kind: RowConn, State: c.state, StateName: c.state.String(), Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
-		Inbound: slices.Contains(h.listens, c.tuple.Local), book: s.run.book}
+	row := SocketRow{Kind: RowConn, State: c.state, StateName: rowStateName(c.tuple.Proto, c.state.String()), Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
+		Proto: c.tuple.Proto, Inbound: slices.Contains(h.listens, c.tuple.Local), book: s.run.book}
 	if c.state == engine.TimeWait {
 		row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
 	}
@@ -621,8 +659,8 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 	*hv = HostView{Name: h.Name, Addr: h.Addr, AddrText: h.addrText, Profile: h.profileText, Unverified: h.Profile.Unverified, Range: h.Profile.Ephemeral,
 		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
 		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy, book: b}
-	for _, l := range h.listens {
-		rows = append(rows, SocketRow{Kind: RowListen, StateName: "LISTEN", Local: l, book: b})
+	for i, l := range h.listens {
+		rows = append(rows, SocketRow{Kind: RowListen, StateName: rowStateName(h.listenProto[i], "LISTEN"), Local: l, Proto: h.listenProto[i], book: b})
 	}
 	hv.Keep = min(len(rows), maxRows)
 	hv.Total = len(rows) + len(h.waiting) + len(h.conns)
@@ -745,6 +783,8 @@ func packetText(b *phrase.Book, label string) string {
 		return b.T("packet.again", "packet", packetText(b, base))
 	}
 	switch label {
+	case "query", "reply": // a UDP datagram
+		return b.T("packet." + label)
 	case "data":
 		return b.T("packet.data")
 	case "copy":
@@ -757,6 +797,12 @@ func packetText(b *phrase.Book, label string) string {
 // in every language (a choice's ID: replyChoice): packetText words it.
 func flagName(f sim.Event) string {
 	switch {
+	case f.Kind == sim.Unreachable:
+		return "ICMP"
+	case f.Tuple.Proto == engine.UDP && f.Reply:
+		return "reply"
+	case f.Tuple.Proto == engine.UDP:
+		return "query"
 	case f.Retransmit:
 		return flagName(sim.Event{Flags: f.Flags, Len: f.Len}) + " again"
 	case f.Delay > 0:
@@ -782,14 +828,23 @@ func (s *Session) portMap() PortMapView {
 	p := s.run.play
 	h := &p.hosts[s.focus]
 	e := p.engines[s.focus]
-	if at := s.portsAt; at.host != e || at.changes != e.PortsChanged(engine.TCP) {
-		e.PortStates(engine.TCP, &s.ports)
-		s.portsAt.host, s.portsAt.changes = e, e.PortsChanged(engine.TCP)
+	proto := s.mapProto()
+	if at := s.portsAt; at.host != e || at.proto != proto || at.changes != e.PortsChanged(proto) {
+		e.PortStates(proto, &s.ports)
+		s.portsAt.host, s.portsAt.proto, s.portsAt.changes = e, proto, e.PortsChanged(proto)
 		s.portsGen++
 		s.callouts = callouts(&s.ports, s.callouts[:0])
 	}
-	return PortMapView{Host: h.Name, Addr: h.Addr, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
+	return PortMapView{Host: h.Name, Addr: h.Addr, Proto: proto, Range: h.Profile.Ephemeral, States: &s.ports, Gen: s.portsGen,
 		Strip: h.Profile.Ephemeral.Size() <= rangeStripMax, Callouts: s.callouts}
+}
+
+// mapProto is the protocol whose ports the map shows.
+func (s *Session) mapProto() engine.Proto {
+	if s.focusUDP {
+		return engine.UDP
+	}
+	return engine.TCP
 }
 
 // maxCallouts: up to this many ports in use are called out on the map,
@@ -824,7 +879,8 @@ func (s *Session) inspection() Inspection {
 	// A description scans the host's connections: made once per port and
 	// moment, not every frame the pointer rests on the map.
 	b := s.run.book
-	key := inspectKey{s.run, b, s.focus, n, s.portsGen}
+	proto := s.mapProto()
+	key := inspectKey{s.run, b, s.focus, proto, n, s.portsGen}
 	if s.inspected.key == key {
 		return s.inspected.v
 	}
@@ -834,16 +890,21 @@ func (s *Session) inspection() Inspection {
 	if h.Profile.Ephemeral.Contains(port) {
 		id = "inspect.port.ephemeral"
 	}
+	if proto == engine.UDP {
+		id += ".udp" // the map's other port space; TCP's is the default
+	}
 	text := b.T(id, "port", port, "class", classText(b, engine.ClassOf(port)), "host", h.Name, "state", portStateText(b, s.ports[port]))
 	var socks []string
-	for _, l := range h.listens {
-		if engine.Port(l.Port()) == port {
-			socks = append(socks, "LISTEN "+l.String())
+	for i, l := range h.listens {
+		if engine.Port(l.Port()) == port && h.listenProto[i] == proto {
+			socks = append(socks, listenText(proto)+" "+l.String())
 		}
 	}
-	conns, total := h.firstConns(maxInspected, func(c connState) bool { return engine.Port(c.tuple.Local.Port()) == port })
+	conns, total := h.firstConns(maxInspected, func(c connState) bool {
+		return engine.Port(c.tuple.Local.Port()) == port && c.tuple.Proto == proto
+	})
 	for _, c := range conns {
-		socks = append(socks, fmt.Sprintf("%s → %s %s", c.tuple.Local, c.tuple.Remote, c.state))
+		socks = append(socks, connText(c.tuple, c.state))
 	}
 	all := len(socks) - len(conns) + total
 	switch {
@@ -859,10 +920,12 @@ func (s *Session) inspection() Inspection {
 
 // inspectKey is what a port's description depends on.
 type inspectKey struct {
-	run          *Run
-	book         *phrase.Book
-	focus, port1 int
-	portsGen     uint64
+	run      *Run
+	book     *phrase.Book
+	focus    int
+	proto    engine.Proto
+	port1    int
+	portsGen uint64
 }
 
 // narration is the lesson panel: the step's text or question, and the

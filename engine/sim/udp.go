@@ -135,8 +135,11 @@ func (s *Sim) query(slot int32) {
 			}
 			so.id, so.bound, so.conn = id, true, c.id
 			so.local = netip.AddrPortFrom(e.Addr(), a.Port())
+			// Unconnected: the socket has no peer; its first datagram's
+			// destination is the allocation's, as for a connect.
 			t := engine.FourTuple{Proto: engine.UDP, Local: so.local, Remote: dst}
 			s.emit(Event{Kind: PortAllocated, Host: cl.name, Conn: c.id, Tuple: t, Socket: so.name})
+			t.Remote = netip.AddrPort{}
 			s.emit(Event{Kind: State, Host: cl.name, Conn: c.id, Tuple: t, State: engine.Bound, Socket: so.name})
 		}
 		so.pending++
