@@ -466,6 +466,13 @@ func (l *Layout) flowMenu(fc *faces, vm *lesson.View, right float64, below bool)
 	}
 	if compact {
 		w = min(w, touchMin+12)
+		if !below {
+			// Numbers alone narrow down to touchMin where the title
+			// beside them would otherwise be cut (eight lessons at
+			// 960×540).
+			spare := right - 16 - 12 - measure(fc, vm.Title, Bold, l.titleSize()) // the title starts at the frame's padding
+			w = max(touchMin, min(w, math.Floor(spare/n-6)))
+		}
 	}
 	x := right - n*(w+6) + 6
 	l.Menu.x, l.Menu.w = x, right-x

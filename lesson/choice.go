@@ -17,7 +17,7 @@ import (
 
 // choiceWords are the choices a lesson file names by a word; each reads
 // as the phrasebook's choice.WORD.
-var choiceWords = []string{"port", "yes", "client", "server", "both", "ack", "rst", "nothing"}
+var choiceWords = []string{"port", "yes", "client", "server", "both", "ack", "rst", "nothing", "same-port", "port-up", "other-port"}
 
 // validChoice says whether a lesson file's choice is an ID a question can
 // offer; no:{client.exhausted} names the range's own error.

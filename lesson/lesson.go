@@ -208,12 +208,20 @@ const (
 	// AnswerListenAgain: what a second listen on Port of the first
 	// server's address gets while its listener holds it. Answered at once.
 	AnswerListenAgain
+	// AnswerPortStep: how the answering event's local port follows the
+	// host's last one of the same kind (a port allocated, a packet sent):
+	// "same-port", "port-up" (one more) or "other-port".
+	AnswerPortStep
+	// AnswerBindUDP: what a UDP bind() on Port of the first server's
+	// address gets while a TCP listener holds that port: "port" or an
+	// errno. Answered at once.
+	AnswerBindUDP
 )
 
 // atOnce says the engine answers without playing: the step has no until.
 func (a Answer) atOnce() bool {
 	switch a.Kind {
-	case AnswerListen, AnswerListenAgain, AnswerTWReuse, AnswerReuseAddr:
+	case AnswerListen, AnswerListenAgain, AnswerTWReuse, AnswerReuseAddr, AnswerBindUDP:
 		return true
 	}
 	return false

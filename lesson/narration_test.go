@@ -179,7 +179,7 @@ func numberProblems(t testing.TB, r *Run, text string, complete bool) []string {
 	text = strings.ReplaceAll(text, "16-bit", " ⋯ ")
 	text = strings.ReplaceAll(text, "4-tuple", " ⋯ ")
 	// Names with numbers in them: a kernel version, an RFC.
-	for _, name := range []string{"Linux before 4.2", "RFC 6335"} {
+	for _, name := range []string{"Linux before 4.2", "RFC 6335", "RFC 5452", "Kaminsky showed in 2008"} {
 		text = strings.ReplaceAll(text, name, " ⋯ ")
 	}
 	// An OS's short proper name ("macOS") stands for its profile, by the

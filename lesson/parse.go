@@ -388,19 +388,19 @@ func (p *parser) expect(ws []word, n, end int) (Expect, error) {
 	return e, nil
 }
 
-var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen, "listen-again": AnswerListenAgain, "reply": AnswerReply, "tw-reuse": AnswerTWReuse, "reuseaddr": AnswerReuseAddr}
+var answerNames = map[string]AnswerKind{"port": AnswerPort, "outcome": AnswerOutcome, "side": AnswerSide, "count": AnswerCount, "listen": AnswerListen, "listen-again": AnswerListenAgain, "reply": AnswerReply, "tw-reuse": AnswerTWReuse, "reuseaddr": AnswerReuseAddr, "port-step": AnswerPortStep, "bind-udp": AnswerBindUDP}
 
 func (p *parser) answer(ws []word, n, end int) (Answer, error) {
 	if len(ws) == 0 {
-		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count, reply, tw-reuse, reuseaddr, listen PORT or listen-again PORT")
+		return Answer{}, p.errAt(n, end, "answer: want port, outcome, side, count, reply, tw-reuse, reuseaddr, port-step, listen PORT, listen-again PORT or bind-udp PORT")
 	}
 	k, ok := answerNames[ws[0].text]
 	if !ok {
-		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count, reply, tw-reuse, reuseaddr, listen PORT or listen-again PORT", ws[0].text)
+		return Answer{}, p.errAt(n, ws[0].col, "answer: unknown %q; want port, outcome, side, count, reply, tw-reuse, reuseaddr, port-step, listen PORT, listen-again PORT or bind-udp PORT", ws[0].text)
 	}
 	a := Answer{Kind: k}
 	want := 1
-	if k == AnswerListen || k == AnswerListenAgain {
+	if k == AnswerListen || k == AnswerListenAgain || k == AnswerBindUDP {
 		want = 2
 		if len(ws) < 2 {
 			return Answer{}, p.errAt(n, end, "answer %s: want the port to try, e.g. %s 80", ws[0].text, ws[0].text)

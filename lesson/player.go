@@ -29,11 +29,14 @@ type player struct {
 	flights []sim.Event
 	// events counts the events seen so far; kinds counts them by kind.
 	events int
-	kinds  [sim.OldDuplicate + 1]int
+	kinds  [sim.GaveUp + 1]int
 	// watch, if set, is a lesson's pause condition: the first event it
 	// accepts is kept in hit.
 	watch func(sim.Event) bool
 	hit   *sim.Event
+	// hitPrev is hit's host's port before hit of the same kind: the last
+	// port it was given, or the source port of the last packet it sent.
+	hitPrev uint16
 	// tap, if set, sees every event (a terminal prints them).
 	tap func(sim.Event)
 	// recent are the latest events, for the log.
@@ -83,6 +86,7 @@ type hostState struct {
 	// The ports its first and last two connections got, for a verdict's
 	// reason.
 	firstPort, lastPort, prevPort uint16
+	lastSent                      uint16    // the source port of its last packet
 	opened                        int       // connections it began so far
 	queried                       int       // UDP queries it began so far
 	fail                          sim.Event // the latest failure; Kind 0 if none
@@ -337,11 +341,16 @@ func (p *player) observe(e sim.Event) {
 	if int(e.Kind) < len(p.kinds) {
 		p.kinds[e.Kind]++
 	}
+	h := &p.hosts[p.hostIndex(e.Host)]
 	if p.watch != nil && p.hit == nil && p.watch(e) {
 		hit := e // a copy: taking e's own address would put every event on the heap
 		p.hit = &hit
+		// The host's port of the same kind before it (AnswerPortStep).
+		p.hitPrev = h.lastPort
+		if e.Kind == sim.Packet {
+			p.hitPrev = h.lastSent
+		}
 	}
-	h := &p.hosts[p.hostIndex(e.Host)]
 	switch e.Kind {
 	case sim.Listen:
 		if e.Err == nil {
@@ -387,6 +396,7 @@ func (p *player) observe(e sim.Event) {
 			h.active[e.Conn] = struct{}{}
 		}
 	case sim.Packet:
+		h.lastSent = e.Tuple.Local.Port()
 		if e.Arrive > p.until { // one delivered before the view is shown is never drawn
 			p.flights = append(p.flights, e)
 		}

@@ -78,7 +78,9 @@ func inFlight(evs []sim.Event, now time.Duration) []sim.Event {
 		if e.At > now {
 			break
 		}
-		if e.Kind == sim.Packet && now < e.Arrive {
+		// Packets, and the ICMP messages that answer a datagram that
+		// found no socket.
+		if (e.Kind == sim.Packet || e.Kind == sim.Unreachable && !e.Limited) && now < e.Arrive {
 			out = append(out, e)
 		}
 	}
@@ -159,9 +161,19 @@ func requireMatchesEngine(t testing.TB, p *player, ref []sim.Event, msg string) 
 		require.Equal(t, e.Addr(), h.Addr)
 		require.Equal(t, e.Profile(), h.Profile, "%s: %s's profile is the engine's", msg, h.Name)
 		est, tw := e.Conns(engine.TCP)
+		udp, _ := e.Conns(engine.UDP) // connected UDP sockets
+		est += udp
 		var gotTW int
 		for id, c := range h.conns {
 			require.Equal(t, id, c.id)
+			if c.tuple.Proto == engine.UDP && !c.tuple.Remote.IsValid() {
+				// An unconnected UDP socket: no 4-tuple, its port bound.
+				require.Equal(t, engine.Bound, c.state)
+				require.Equal(t, engine.PortInUse, e.PortState(engine.UDP, engine.Port(c.tuple.Local.Port())), "%s: %s #%d", msg, h.Name, id)
+				est++
+				require.Contains(t, h.active, id)
+				continue
+			}
 			st, ok := e.Conn(c.tuple)
 			require.True(t, ok, "%s: %s shows #%d %s (%s) that the engine does not have", msg, h.Name, id, c.tuple, c.state)
 			_, isActive := h.active[id]
@@ -575,7 +587,8 @@ func TestSamplesMatchTheEngine(t *testing.T) {
 			for _, h := range ref.Hosts() {
 				if clients[h.Name()] {
 					est, tw := h.Conns(engine.TCP)
-					inUse += est
+					udp, _ := h.Conns(engine.UDP)
+					inUse += est + udp
 					wait += tw
 				}
 			}

@@ -745,7 +745,10 @@ func (s *Session) judge(e sim.Event) {
 	s.ls.truth = s.truth(q, e)
 	h := &s.run.play.hosts[s.run.play.hostIndex(e.Host)]
 	prev := h.prevPort
-	if e.Kind != sim.PortAllocated {
+	switch {
+	case q.Answer.Kind == AnswerPortStep:
+		prev = s.run.play.hitPrev
+	case e.Kind != sim.PortAllocated:
 		prev = h.lastPort // no port was taken: the last one is the one before
 	}
 	s.ls.judged = answerCtx{truth: s.ls.truth, e: e, prev: prev}
@@ -788,8 +791,40 @@ func (s *Session) truth(q *Question, e sim.Event) string {
 		return twReuseOutcome(r)
 	case AnswerReuseAddr:
 		return reuseAddrOutcome(r)
+	case AnswerPortStep:
+		switch port := e.Tuple.Local.Port(); {
+		case port == r.play.hitPrev:
+			return "same-port"
+		case port == r.play.hitPrev+1:
+			return "port-up"
+		}
+		return "other-port"
+	case AnswerBindUDP:
+		return bindUDPOutcome(r, q.Answer.Port)
 	}
 	return ""
+}
+
+// bindUDPOutcome asks the engine what a UDP bind() on port gets on a
+// fresh host with the OS and address of the run's first server, while a
+// TCP listener holds the same port: TCP and UDP have a port space each.
+func bindUDPOutcome(r *Run, port engine.Port) string {
+	prof, addr := r.firstClient().Profile, netip.AddrFrom4([4]byte{10, 0, 0, 1})
+	if sv := r.servers(); len(sv) > 0 {
+		prof, addr = sv[0].Profile, sv[0].Addr
+	}
+	local := netip.AddrPortFrom(addr, uint16(port))
+	priv := engine.SockOpts{Privileged: true}
+	h, err := engine.NewHost(engine.HostConfig{Name: "probe", Addr: addr, Profile: prof})
+	if err == nil {
+		if _, _, err = h.ListenOpts(engine.TCP, local, priv); err == nil {
+			_, _, err = h.Bind(engine.UDP, local, priv)
+		}
+	}
+	if err != nil {
+		return engine.ErrnoName(err)
+	}
+	return "port"
 }
 
 // listenOutcome asks the engine what a listen on port gets on a fresh host

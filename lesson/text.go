@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,6 +277,9 @@ var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
 	"answer.host":   func(_ *Run, a *answerCtx) string { return a.e.Host },
 	"answer.remote": func(_ *Run, a *answerCtx) string { return a.e.Tuple.Remote.String() },
 	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
+	// The answering event's own port, and the host's one before it.
+	"answer.port": func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.e.Tuple.Local.Port())) },
+	"answer.last": func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.prev)) },
 	// How the answering host's strategy came to that port.
 	"answer.pick": func(r *Run, a *answerCtx) string {
 		return pickText(r.book, r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect, a.prev)

@@ -125,9 +125,9 @@ func TestLessonUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"lesson"}, "want one lesson number, 1 to 7"},
-		{[]string{"lesson", "0"}, `no lesson "0"; lessons are 1 to 7`},
-		{[]string{"lesson", "8"}, `no lesson "8"`},
+		{[]string{"lesson"}, "want one lesson number, 1 to 8"},
+		{[]string{"lesson", "0"}, `no lesson "0"; lessons are 1 to 8`},
+		{[]string{"lesson", "9"}, `no lesson "9"`},
 		{[]string{"lesson", "five"}, `no lesson "five"`},
 		{[]string{"lesson", "1", "2"}, "want one lesson number"},
 		{[]string{"lesson", "5", "--answers", "AD"}, `--answers AD: letter 2 is 'D'; want A, B or C`},

@@ -168,6 +168,9 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 			require.NoError(t, err)
 			closer := map[int]string{} // conn -> the closer's host
 			open := map[int]bool{}
+			// A send line's socket is bound once, on its first query's
+			// send: its later queries use its port.
+			sockets := map[string]bool{}
 			evs, _ := run(t, b.source, 3*time.Minute)
 			var last time.Duration
 			for _, e := range evs {
@@ -177,7 +180,13 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 				case PortAllocated:
 					require.False(t, open[e.Conn])
 					open[e.Conn] = true
+					if e.Socket != "" {
+						sockets[e.Tuple.Local.String()] = true
+					}
 				case Packet:
+					if e.Tuple.Proto == engine.UDP && sockets[e.Tuple.Local.String()] {
+						open[e.Conn] = true // a query from a bound socket
+					}
 					require.True(t, open[e.Conn], "packet of a connection without a port: %v", e)
 					// One latency along the link, a copy the network holds
 					// its delay longer.
