@@ -131,7 +131,7 @@ func (c connName) on(b *phrase.Book, h string) string { return newConnWords(b).n
 // speed, each name in one allocation, the string's.
 type connWords struct {
 	own, other string
-	queryOwn   string // a UDP query's own name: query.own
+	queryOwn   string    // a UDP query's own name: query.own
 	ord        [4]string // ordinal, ordinal.1, ordinal.2, ordinal.3
 }
 

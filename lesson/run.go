@@ -209,13 +209,24 @@ func (r *Run) firstServer() string {
 	return ""
 }
 
-// connectRate is the first connect line's rate per second.
+// connectRate is the first TCP connect line's rate per second.
 func (r *Run) connectRate() float64 {
-	cs := r.Scenario.Connects
-	if len(cs) == 0 || cs[0].Every == 0 {
-		return 0
+	rate, _ := r.rateOf(engine.TCP)
+	return rate
+}
+
+// rateOf is the first proto line's rate per second (0 if none) and the
+// server it goes to.
+func (r *Run) rateOf(proto engine.Proto) (float64, string) {
+	for _, c := range r.Scenario.Connects {
+		if c.Transport() == proto {
+			if c.Every == 0 {
+				return 0, c.To
+			}
+			return 1 / c.Every.Seconds(), c.To
+		}
 	}
-	return 1 / cs[0].Every.Seconds()
+	return 0, ""
 }
 
 // matches says whether event e meets pause condition c, with the run's

@@ -108,10 +108,10 @@ type Session struct {
 	focus         int // the host whose ports the map shows
 	// focusUDP: the map shows the focused host's UDP ports, a port space
 	// of their own, rather than its TCP ports.
-	focusUDP      bool
-	problems      []msg
-	fatal         msg
-	notice        msg // why the last action did nothing, until the next one
+	focusUDP bool
+	problems []msg
+	fatal    msg
+	notice   msg // why the last action did nothing, until the next one
 	// resetAsked: Reset progress was pressed once; a second press, the
 	// very next action, confirms it.
 	resetAsked bool

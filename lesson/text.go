@@ -180,10 +180,19 @@ var quantities = map[string]func(r *Run) string{
 	"rate": func(r *Run) string { return r.book.Num(r.connectRate(), -1) },
 	"rate.connections": func(r *Run) string {
 		rt := r.connectRate()
+		s := r.T("quantity.rate-connections", "n", r.book.Num(rt, -1))
 		if rt == math.Trunc(rt) {
-			return r.T("quantity.rate-connections", "n", int(rt))
+			s = r.T("quantity.rate-connections", "n", int(rt))
 		}
-		return r.T("quantity.rate-connections", "n", r.book.Num(rt, -1))
+		// The sandbox's UDP share: queries to its resolver besides.
+		if q, to := r.rateOf(engine.UDP); q > 0 {
+			n := any(r.book.Num(q, -1))
+			if q == math.Trunc(q) {
+				n = int(q)
+			}
+			s = r.T("quantity.rate-connections-and-queries", "connections", s, "n", n, "server", to)
+		}
+		return s
 	},
 	"connections":  func(r *Run) string { return fmt.Sprint(r.With.Started) },
 	"with.done":    func(r *Run) string { return FmtDurIn(r.book, r.With.LastDone) },

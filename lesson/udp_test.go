@@ -38,6 +38,7 @@ func TestSandboxUDPShare(t *testing.T) {
 		}
 	}
 	require.NotNil(t, dns, "a resolver joins the sandbox")
+	assert.Contains(t, v.Narration.Text, "Each client opens 5 connections (and 5 UDP queries to dns) per second", "the overview says both")
 	require.NotEmpty(t, dns.Rows)
 	assert.Equal(t, RowListen, dns.Rows[0].Kind)
 	assert.Equal(t, engine.UDP, dns.Rows[0].Proto)
