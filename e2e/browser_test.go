@@ -495,13 +495,13 @@ func TestBrowserLessons(t *testing.T) {
 		before := b.status(t)
 		b.open(t, url+"?seed=7", 5)
 		st := b.until(t, "the saved lesson", fmt.Sprintf("s.scene == %d && s.step == %d", before.Scene, before.Step))
-		assert.Len(t, st.Answers, 6, "every question's verdict was kept: %v", st.Answers)
+		assert.Len(t, st.Answers, 7, "every question's verdict was kept: %v", st.Answers)
 		// The visible "Reset progress" button, bottom right of the narration:
 		// the first click asks, and the same button ("Confirm reset")
 		// confirms.
 		require.NoError(t, chromedp.Do(b.ctx, chromedp.MouseClickXY(1174, 619)))
 		time.Sleep(300 * time.Millisecond) // a few frames: the click is read by the next Update
-		assert.Len(t, b.status(t).Answers, 6, "one click only asks")
+		assert.Len(t, b.status(t).Answers, 7, "one click only asks")
 		require.NoError(t, chromedp.Do(b.ctx, chromedp.MouseClickXY(1174, 619)))
 		st = b.until(t, "progress reset", "Object.keys(s.answers).length == 0 && s.step == 0")
 		b.open(t, url+"?seed=7", 5)

@@ -306,6 +306,20 @@ func (h *Host) Conns(proto Proto) (established, timeWait int) {
 	return h.tables[proto].nEst, h.tables[proto].nTW
 }
 
+// Unconnected is how many of proto's sockets hold a port bound and are
+// neither listening nor connected: a UDP socket bound by bind() or by its
+// first send (Autobind), which takes datagrams from anyone. A pass over
+// the host's sockets, which are few (connections are not sockets here).
+func (h *Host) Unconnected(proto Proto) int {
+	n := 0
+	for _, s := range h.sockets {
+		if s.proto == proto && !s.listening && !s.connected && !s.noPort {
+			n++
+		}
+	}
+	return n
+}
+
 // PortState is what port p is used for on this host for proto.
 func (h *Host) PortState(proto Proto, p Port) PortState {
 	if !proto.valid() {

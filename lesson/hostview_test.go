@@ -269,14 +269,18 @@ func TestHostRows(t *testing.T) {
 				h := &p.hosts[i]
 				hv := v.Hosts[i]
 				name := fmt.Sprintf("lesson %d: %s at %s", n, h.Name, p.now)
-				tw := 0
+				tw, udp := 0, 0
 				for _, c := range h.conns {
 					if c.state == engine.TimeWait {
 						tw++
 					}
+					if c.tuple.Proto == engine.UDP {
+						udp++
+					}
 				}
 				require.Equal(t, len(h.listens)+len(h.waiting)+len(h.conns), hv.Total, name)
-				require.Equal(t, len(h.conns), hv.Conns, name)
+				require.Equal(t, len(h.conns)-udp, hv.Conns, name)
+				require.Equal(t, udp, hv.UDP, name)
 				require.Equal(t, tw, hv.InTW, name)
 				want := wantRows(h, evs, p.now)
 				require.Equal(t, want, hv.Rows, name)

@@ -133,6 +133,8 @@ const (
 	ExpectRangeFull
 	// ExpectWaiting: connections that cannot go on yet.
 	ExpectWaiting
+	// ExpectUDPSockets: UDP sockets that hold a port (no connections).
+	ExpectUDPSockets
 )
 
 // Question is a predict-then-see checkpoint. Its choices come from the

@@ -352,12 +352,12 @@ func (p *parser) stepLine(kw word, ws []word, line string, n int, text func(int)
 // textStatements take a text that indented lines may continue.
 var textStatements = map[string]bool{"overview": true, "learnt": true, "say": true, "ask": true, "why": true}
 
-var expectNames = map[string]Expectation{"connections": ExpectConnections, "time-wait": ExpectTimeWait, "failures": ExpectFailures, "range-full": ExpectRangeFull, "waiting": ExpectWaiting}
+var expectNames = map[string]Expectation{"connections": ExpectConnections, "time-wait": ExpectTimeWait, "failures": ExpectFailures, "range-full": ExpectRangeFull, "waiting": ExpectWaiting, "udp-sockets": ExpectUDPSockets}
 
 // expect reads `[N] connections|time-wait|failures|waiting|range-full [on HOST]`.
 func (p *parser) expect(ws []word, n, end int) (Expect, error) {
 	e := Expect{Pos: Pos{n, end}, N: 1}
-	const want = "want [N] connections, time-wait, failures, waiting or range-full, then [on HOST]"
+	const want = "want [N] connections, time-wait, failures, waiting, udp-sockets or range-full, then [on HOST]"
 	if len(ws) > 0 {
 		e.Pos.Col = ws[0].col
 		if v, err := strconv.Atoi(ws[0].text); err == nil {

@@ -67,6 +67,7 @@ type hostState struct {
 	listenProto []engine.Proto
 	conns       map[int]connState // by connection number
 	nTW         int               // how many of conns are in TIME_WAIT
+	nUDP        int               // how many of conns are UDP sockets, no connections
 	// addrText and profileText are the box's labels: the addresses, and
 	// the OS marked where the profile holds unverified claims, in the
 	// language of profileBook (worded again when the language changes).
@@ -389,8 +390,12 @@ func (p *player) observe(e sim.Event) {
 			}
 		default:
 			h.unwait(e.Conn) // a waiting SYN was taken (the thought experiment)
-			if old, ok := h.conns[e.Conn]; ok && old.state == engine.TimeWait {
+			old, ok := h.conns[e.Conn]
+			if ok && old.state == engine.TimeWait {
 				h.nTW--
+			}
+			if !ok && e.Tuple.Proto == engine.UDP {
+				h.nUDP++
 			}
 			h.conns[e.Conn] = connState{id: e.Conn, tuple: e.Tuple, state: e.State, since: e.At}
 			h.active[e.Conn] = struct{}{}
@@ -417,6 +422,8 @@ func (h *hostState) unwait(id int) {
 func (h *hostState) drop(id int) {
 	if old, ok := h.conns[id]; ok && old.state == engine.TimeWait {
 		h.nTW--
+	} else if ok && old.tuple.Proto == engine.UDP {
+		h.nUDP--
 	}
 	delete(h.conns, id)
 	delete(h.active, id)
@@ -467,7 +474,7 @@ func (p *player) counts() Sample {
 		if p.hosts[i].client {
 			est, tw := e.Conns(engine.TCP)
 			udp, _ := e.Conns(engine.UDP) // connected UDP sockets: no TIME_WAIT
-			s.InUse += est + udp
+			s.InUse += est + udp + e.Unconnected(engine.UDP)
 			s.Wait += tw
 		}
 	}

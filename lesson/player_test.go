@@ -588,7 +588,7 @@ func TestSamplesMatchTheEngine(t *testing.T) {
 				if clients[h.Name()] {
 					est, tw := h.Conns(engine.TCP)
 					udp, _ := h.Conns(engine.UDP)
-					inUse += est + udp
+					inUse += est + udp + h.Unconnected(engine.UDP)
 					wait += tw
 				}
 			}

@@ -113,6 +113,7 @@ type HostView struct {
 	Keep  int
 	Conns int // connections, and how many are in TIME_WAIT
 	InTW  int
+	UDP   int // UDP sockets that hold a port: no connections
 	// HalfDuplex: in the thought experiment, the server's one port either
 	// listens or serves one conversation (Serving), as the simulation says.
 	HalfDuplex, Serving bool
@@ -128,7 +129,12 @@ type HostView struct {
 // Counts are the host's connections in words, as its box and the text
 // mirror say them: "12 connections, 3 in TIME_WAIT".
 func (h *HostView) Counts() string {
-	return orEnglish(h.book).T("host.counts", "n", h.Conns, "tw", h.InTW)
+	b := orEnglish(h.book)
+	s := b.T("host.counts", "n", h.Conns, "tw", h.InTW)
+	if h.UDP > 0 {
+		s = b.T("host.counts.udp", "counts", s, "n", h.UDP)
+	}
+	return s
 }
 
 // Plural is n and a noun for that many: "1 port", "3 ports", "0 ports".
@@ -657,7 +663,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		h.profileText, h.profileBook = profileText(b, h.Profile), b
 	}
 	*hv = HostView{Name: h.Name, Addr: h.Addr, AddrText: h.addrText, Profile: h.profileText, Unverified: h.Profile.Unverified, Range: h.Profile.Ephemeral,
-		Client: h.client, Server: h.server, Conns: len(h.conns), InTW: h.nTW, Failures: h.failures,
+		Client: h.client, Server: h.server, Conns: len(h.conns) - h.nUDP, InTW: h.nTW, UDP: h.nUDP, Failures: h.failures,
 		HalfDuplex: s.run.Scenario.Ports == scenario.Serial && h.server, Serving: h.busy, book: b}
 	for i, l := range h.listens {
 		rows = append(rows, SocketRow{Kind: RowListen, StateName: rowStateName(h.listenProto[i], "LISTEN"), Local: l, Proto: h.listenProto[i], book: b})

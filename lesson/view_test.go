@@ -318,6 +318,8 @@ func holds(t *testing.T, s *Session, e Expect) (bool, string) {
 			}
 		case ExpectConnections:
 			count += h.Conns - h.InTW
+		case ExpectUDPSockets:
+			count += h.UDP
 		case ExpectTimeWait:
 			count += h.InTW
 		case ExpectFailures:
