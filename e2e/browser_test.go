@@ -472,6 +472,16 @@ func TestBrowserLessons(t *testing.T) {
 			assert.Equal(t, first.Truth, second.Truth)
 			assert.ElementsMatch(t, []string{"right", "wrong"}, []string{first.Verdict, second.Verdict})
 			truths[n] = first.Truth
+			// The question with its verdict, for people to look at; the
+			// newest lesson on a phone too.
+			assertDrawn(t, b.screenshot(t, fmt.Sprintf("lesson-%d-verdict.png", n)))
+			if n == 8 {
+				require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(390, 844)))
+				time.Sleep(500 * time.Millisecond) // a few frames at the new size
+				assertDrawn(t, b.screenshot(t, "lesson-8-verdict-390x844.png"))
+				require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 720)))
+				time.Sleep(500 * time.Millisecond)
+			}
 		})
 	}
 	t.Run("the verdicts are the engine's", func(t *testing.T) {
@@ -480,6 +490,7 @@ func TestBrowserLessons(t *testing.T) {
 		assert.Equal(t, "the client", truths[3])
 		assert.Equal(t, "no: EADDRINUSE", truths[4])
 		assert.Equal(t, "30", truths[7], "ten ports, each toward three servers")
+		assert.Equal(t, "another port", truths[8], "a new random port per query")
 	})
 
 	t.Run("presenter mode", func(t *testing.T) {
