@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/engine/scenario"
@@ -241,7 +242,14 @@ func classText(b *phrase.Book, c engine.Class) string { return b.T("portmap.clas
 // portStateText is a port's state in b's language: portmap.state.NAME
 // ("in use": in-use, TIME_WAIT: time-wait).
 func portStateText(b *phrase.Book, st engine.PortState) string {
-	return b.T("portmap.state." + strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(st.String())))
+	// strings.Map, not a Replacer: the Replacer's machinery is 29 KB of
+	// the browser's download.
+	return b.T("portmap.state." + strings.Map(func(r rune) rune {
+		if r == ' ' || r == '_' {
+			return '-'
+		}
+		return unicode.ToLower(r)
+	}, st.String()))
 }
 
 // PortCallout is a port in use called out on the map.
