@@ -330,6 +330,46 @@ func TestPickLinuxBindParityAndHalves(t *testing.T) {
 	})
 }
 
+// bind(0)'s exact walk (inet_csk_find_open_port, facts §2 [ICS]): port =
+// low + (random(remaining) | 1), up by 2; then offset-- and the even pass
+// from the port below; with SO_REUSEADDR both passes over the lower half
+// (from a 4-port range up) before the upper half.
+func TestPickLinuxBindOrder(t *testing.T) {
+	odds := func(r Range) []Port {
+		var ps []Port
+		for p := r.Lo | 1; p <= r.Hi; p += 2 {
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	for _, tc := range []struct {
+		name      string
+		r         Range
+		reuseAddr bool
+		random    int
+		taken     []Port
+		want      Port
+	}{
+		{"odd pass from random|1", Range{40000, 40009}, false, 4, nil, 40005},
+		{"odd pass wraps", Range{40000, 40009}, false, 8, []Port{40009}, 40001},
+		{"even pass starts one below the odd one", Range{40000, 40009}, false, 4, odds(Range{40000, 40009}), 40004},
+		{"even pass after the odd pass wrapped", Range{40000, 40009}, false, 8, odds(Range{40000, 40009}), 40008},
+		{"SO_REUSEADDR: lower half's even port before the upper half", Range{40000, 40003}, true, 0, []Port{40001}, 40000},
+		{"SO_REUSEADDR: upper half once the lower is full", Range{40000, 40003}, true, 0, []Port{40000, 40001}, 40003},
+		{"SO_REUSEADDR, 3 ports: the whole range at once", Range{40000, 40002}, true, 0, []Port{40001}, 40000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &portsFinder{}
+			for _, p := range tc.taken {
+				f.taken.set(p)
+			}
+			p, ok := pickLinuxBind(tc.r, tc.reuseAddr, func(n int) int { return tc.random % n }, f.find)
+			require.True(t, ok)
+			assert.Equal(t, tc.want, p)
+		})
+	}
+}
+
 // pickLinuxHint: port = low + (i + hint + hash) % remaining for i from 1,
 // and i is how far the walk went.
 func TestPickLinuxHint(t *testing.T) {
