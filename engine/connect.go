@@ -157,14 +157,19 @@ func (h *Host) errTupleInUse() error {
 
 // Accept records the server's side of a connection that arrived at a
 // listener: t is as the server sees it (Local is the listener's address and
-// port). Without a listener it fails with ECONNREFUSED. An old TIME_WAIT
-// entry for the same 4-tuple is replaced, as a new SYN does on Linux.
+// port). Without a listener it fails with ECONNREFUSED; from a remote
+// that no peer could send from (no address, 0.0.0.0, port 0), with
+// EINVAL. An old TIME_WAIT entry for the same 4-tuple is replaced, as a
+// new SYN does on Linux.
 func (h *Host) Accept(t FourTuple) error { return h.osErr(h.accept(t)) }
 
 func (h *Host) accept(t FourTuple) error {
 	tb, err := h.table(t.Proto)
 	if err != nil {
 		return err
+	}
+	if _, ok := destination(t.Remote); !ok {
+		return fmt.Errorf("accept %s: %s is no peer's address: %w", t, t.Remote, ErrInvalid)
 	}
 	if _, ok := h.addrIndex(t.Local.Addr()); !ok {
 		return fmt.Errorf("accept %s: %s is not this host's address: %w", t, t.Local.Addr(), ErrConnRefused)

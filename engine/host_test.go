@@ -980,6 +980,13 @@ func TestInvalidRequests(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid)
 	_, err = h.ConnectRange(TCP, dstA, Range{40100, 40000})
 	assert.ErrorIs(t, err, ErrInvalid, "a reversed per-socket range, as setsockopt() refuses it")
+	require.NoError(t, h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080)))
+	for _, remote := range []netip.AddrPort{{}, netip.MustParseAddrPort("0.0.0.0:40000"), netip.MustParseAddrPort("10.0.0.10:0")} {
+		tu := FourTuple{TCP, netip.AddrPortFrom(clientIP, 8080), remote}
+		assert.ErrorIs(t, h.Accept(tu), ErrInvalid, "a SYN from %s: no peer sends from there", remote)
+		_, ok := h.Conn(tu)
+		assert.False(t, ok, "no connection from %s", remote)
+	}
 	_, err = NewHost(HostConfig{Name: "x", Profile: Profiles()[0]})
 	assert.Error(t, err)
 	h, err = NewHost(HostConfig{Name: "x", Addr: clientIP})
