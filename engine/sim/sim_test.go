@@ -814,57 +814,71 @@ func TestOldDuplicateLine(t *testing.T) {
 // in flight on the same connection in opposite directions at the same
 // instant (TCP is full duplex, RFC 9293 §3.1), with or without ephemeral
 // ports; the thought experiment's half-duplex port answers only once the
-// whole upload is in. Either way the close waits for the last segment.
+// whole upload is in. Either way the client closes its hold after both
+// the response and the last segment are in: with latency 20ms and service
+// 100ms the response is back 140ms after the SYN-ACK, and the last of 10
+// segments (BodyGap 18ms apart) arrives at 200ms, the last of 7 at 146ms,
+// once the client has sent it.
 func TestUploadFlowsWhileTheResponseComesBack(t *testing.T) {
-	const src = `duration 10s
+	for _, tc := range []struct {
+		upload int
+		hold   string
+	}{{10, "0s"}, {10, "50ms"}, {7, "0s"}, {7, "30ms"}} {
+		src := fmt.Sprintf(`duration 10s
 latency 20ms
 host laptop 192.168.1.5
 host web 10.0.0.10
 listen web 80 service 100ms
-connect laptop -> web:80 at 100ms upload 10
-`
-	for _, ports := range scenario.PortModes {
-		t.Run(ports.String(), func(t *testing.T) {
-			sc, err := scenario.Parse(src)
-			require.NoError(t, err)
-			sc.Ports = ports
-			evs, st := runScenario(t, sc, sc.Duration)
-			require.Equal(t, 1, st.Completed)
-			var up, down []Event
-			var fin time.Duration
-			for _, e := range evs {
-				switch {
-				case e.Kind == Packet && e.Len > 0 && e.Host == "laptop":
-					up = append(up, e)
-				case e.Kind == Packet && e.Len > 0 && e.Host == "web":
-					down = append(down, e)
-				case e.Kind == Packet && e.Flags&FIN != 0 && fin == 0:
-					fin = e.At
+connect laptop -> web:80 at 100ms upload %d hold %s
+`, tc.upload, tc.hold)
+		hold, err := time.ParseDuration(tc.hold)
+		require.NoError(t, err)
+		for _, ports := range scenario.PortModes {
+			t.Run(fmt.Sprintf("upload %d hold %s %s", tc.upload, tc.hold, ports), func(t *testing.T) {
+				sc, err := scenario.Parse(src)
+				require.NoError(t, err)
+				sc.Ports = ports
+				evs, st := runScenario(t, sc, sc.Duration)
+				require.Equal(t, 1, st.Completed)
+				var up, down []Event
+				var fin time.Duration
+				for _, e := range evs {
+					switch {
+					case e.Kind == Packet && e.Len > 0 && e.Host == "laptop":
+						up = append(up, e)
+					case e.Kind == Packet && e.Len > 0 && e.Host == "web":
+						down = append(down, e)
+					case e.Kind == Packet && e.Flags&FIN != 0 && fin == 0:
+						fin = e.At
+					}
 				}
-			}
-			require.Len(t, up, 11, "the request and its 10 body segments")
-			assert.Equal(t, 10*BodyLen, up[0].Upload)
-			for _, u := range up[1:] {
-				assert.Equal(t, BodyLen, u.Len)
-				assert.Zero(t, u.Upload)
-			}
-			require.Len(t, down, 1)
-			resp := down[0]
-			both := 0
-			for _, u := range up {
-				// In flight at the same instant: each left before the
-				// other arrived.
-				if u.At < resp.Arrive && resp.At < u.Arrive {
-					both++
+				require.Len(t, up, tc.upload+1, "the request and its body segments")
+				assert.Equal(t, tc.upload*BodyLen, up[0].Upload)
+				for _, u := range up[1:] {
+					assert.Equal(t, BodyLen, u.Len)
+					assert.Zero(t, u.Upload)
 				}
-			}
-			if ports == scenario.Serial {
-				assert.Zero(t, both, "half duplex: one direction at a time")
-				assert.GreaterOrEqual(t, resp.At, up[len(up)-1].Arrive)
-			} else {
-				assert.Positive(t, both, "a body segment in flight while the response is")
-			}
-			assert.GreaterOrEqual(t, fin, up[len(up)-1].Arrive, "the close waits for the upload")
-		})
+				require.Len(t, down, 1)
+				resp, last := down[0], up[len(up)-1]
+				both := 0
+				for _, u := range up {
+					// In flight at the same instant: each left before the
+					// other arrived.
+					if u.At < resp.Arrive && resp.At < u.Arrive {
+						both++
+					}
+				}
+				if ports == scenario.Serial {
+					assert.Zero(t, both, "half duplex: one direction at a time")
+					assert.GreaterOrEqual(t, resp.At, last.Arrive)
+				} else {
+					assert.Positive(t, both, "a body segment in flight while the response is")
+					if tc.upload == 7 {
+						assert.Less(t, last.At, resp.Arrive, "the last segment left before the response came back")
+					}
+				}
+				assert.Equal(t, max(resp.Arrive, last.Arrive)+hold, fin, "the close: its hold after the response and the upload are in")
+			})
+		}
 	}
 }
