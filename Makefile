@@ -108,9 +108,11 @@ bench: deps
 	GO=$(GO) ./scripts/bench-sim.sh
 
 # Mutation testing of engine/, engine/scenario, engine/sim and
-# engine/sim/pcap with gremlins (pinned, installed into build/bin by the
-# script): too slow for `make test`. Output in build/mutation/; fails under
-# 95% test efficacy or mutator coverage (docs/testing.md).
+# engine/sim/pcap, and of lesson's judging, with gremlins (pinned,
+# installed into build/bin by the script): too slow for `make test`.
+# Output in build/mutation/; fails if an engine package is under 95% test
+# efficacy (without the equivalent mutants docs/equivalent-mutants.txt
+# lists) or mutator coverage (docs/testing.md).
 mutation:
 	GO=$(GO) ./scripts/mutation.sh
 

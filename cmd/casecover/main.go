@@ -3,7 +3,7 @@
 // every file they ran, so that gremlins (v0.6.0) tests their mutants
 // instead of calling them NOT COVERED.
 //
-//	casecover -module github.com/portplay/portplay -root DIR PROFILE
+//	casecover -module github.com/portplay/portplay -root DIR [-scope SPEC] PROFILE
 //
 // Go's coverage gives a switch's case conditions no block of their own
 // (only the bodies), and gremlins reads a mutant outside every block as
@@ -13,7 +13,8 @@
 // reached only in name (an earlier case always returns) then shows as
 // LIVED, not as covered: the profile never claims more than was run.
 // scripts/mutation.sh runs it through a go command in front of the real
-// one.
+// one. With -scope (internal/mutscope) it also drops every block outside
+// the functions named, so that gremlins tests only their mutants.
 package main
 
 import (
@@ -30,6 +31,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/portplay/portplay/internal/mutscope"
 )
 
 func main() {
@@ -41,12 +44,17 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	module := fs.String("module", "", "the module path the profile's file names begin with")
 	root := fs.String("root", ".", "the module's directory")
+	spec := fs.String("scope", "", "keep only the blocks of these functions: FILE:NAME,NAME ... (internal/mutscope)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *module == "" {
-		fmt.Fprintln(stderr, "usage: casecover -module PATH -root DIR PROFILE")
+		fmt.Fprintln(stderr, "usage: casecover -module PATH -root DIR [-scope SPEC] PROFILE")
 		return 2
 	}
 	name := fs.Arg(0)
-	prof, err := os.ReadFile(name)
+	scope, err := mutscope.Resolve(*root, *spec)
+	var prof []byte
+	if err == nil {
+		prof, err = os.ReadFile(name)
+	}
 	if err == nil {
 		prof, err = extend(prof, func(file string) ([]byte, error) {
 			rel, ok := strings.CutPrefix(file, *module+"/")
@@ -55,6 +63,9 @@ func run(args []string, stderr io.Writer) int {
 			}
 			return os.ReadFile(filepath.Join(*root, filepath.FromSlash(rel)))
 		})
+	}
+	if err == nil && scope != nil {
+		prof, err = keep(prof, *module+"/", scope)
 	}
 	if err == nil {
 		err = os.WriteFile(name, prof, 0o644)
@@ -154,6 +165,30 @@ func extend(prof []byte, source func(string) ([]byte, error)) ([]byte, error) {
 		})
 	}
 	return append(out, '\n'), nil
+}
+
+// keep returns prof with only the blocks that overlap scope (files named
+// in it relative to the module, whose path and slash are prefix): gremlins
+// then tests only the mutants there and calls the rest NOT COVERED, which
+// cmd/mutscore leaves out of its count with the same scope.
+func keep(prof []byte, prefix string, scope mutscope.Scope) ([]byte, error) {
+	var out []byte
+	sc := bufio.NewScanner(bytes.NewReader(prof))
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "mode:") && line != "" {
+			b, err := parseBlock(line)
+			if err != nil {
+				return nil, err
+			}
+			file := strings.TrimPrefix(b.file, prefix)
+			if !slices.ContainsFunc(scope, func(sp mutscope.Span) bool { return sp.File == file && sp.From <= b.l1 && b.l0 <= sp.To }) {
+				continue
+			}
+		}
+		out = append(append(out, line...), '\n')
+	}
+	return out, sc.Err()
 }
 
 func parseBlock(line string) (block, error) {

@@ -65,6 +65,16 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "mode: set\nm/p/p.go:14.22,15.9 1 2\nm/p/p.go:22.1,22.20 1 1\nm/p/p.go:16.2,16.12 1 2\n", string(got))
 
+	// -scope g: f's blocks go, so gremlins tests only g's mutants; g's
+	// case condition is added first and kept.
+	prof := "mode: set\nm/p/p.go:3.24,4.9 1 1\nm/p/p.go:5.14,6.15 1 1\nm/p/p.go:14.22,15.9 1 2\n"
+	require.NoError(t, os.WriteFile(name, []byte(prof), 0o644))
+	require.Equal(t, 0, run([]string{"-module", "m", "-root", dir, "-scope", "p/p.go:g", name}, io.Discard))
+	got, err = os.ReadFile(name)
+	require.NoError(t, err)
+	assert.Equal(t, "mode: set\nm/p/p.go:14.22,15.9 1 2\nm/p/p.go:16.2,16.12 1 2\n", string(got))
+	assert.Equal(t, 1, run([]string{"-module", "m", "-root", dir, "-scope", "p/p.go:h", name}, io.Discard), "no function h")
+
 	require.NoError(t, os.WriteFile(name, []byte("mode: set\nother/p.go:1.1,1.2 1 1\n"), 0o644))
 	assert.Equal(t, 1, run([]string{"-module", "m", "-root", dir, name}, io.Discard), "a file outside the module")
 	require.NoError(t, os.WriteFile(name, []byte("mode: set\nm/p/p.go 1 1\n"), 0o644))
