@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/engine"
 )
 
 // ownRun builds the learner's own scenario src with the default settings.
@@ -51,4 +53,61 @@ func TestProbesAskTheServersOS(t *testing.T) {
 			assert.Equal(t, "the port", reuseAddrOutcome(r))
 		})
 	}
+}
+
+// A question takes one answer: a choice past the last is no answer, and a
+// second one changes nothing once the first was taken.
+func TestAQuestionTakesOneAnswer(t *testing.T) {
+	short := 0
+	for _, l := range builtin(t).Lessons {
+		for _, i := range questionSteps(t, l.Number) {
+			s := newSession(t, l.Number)
+			s.gotoStep(i)
+			n := len(s.View().Narration.Question.Choices)
+			if n < 3 { // the keys answer A to C
+				short++
+				s.Do(ActAnswer + Action(n))
+				q := s.View().Narration.Question
+				assert.Equal(t, -1, q.Chosen, "lesson %d step %d: choice %d of %d", l.Number, i, n+1, n)
+				assert.Equal(t, Unjudged, q.Verdict)
+				assert.False(t, s.Playing())
+			}
+			s.Do(ActAnswer)
+			s.PlayToPause(nil)
+			first := *s.View().Narration.Question
+			require.Equal(t, 0, first.Chosen)
+			require.NotEqual(t, Unjudged, first.Verdict)
+			s.Do(ActAnswer + 1)
+			s.PlayToPause(nil)
+			assert.Equal(t, first, *s.View().Narration.Question, "lesson %d step %d: a second answer", l.Number, i)
+		}
+	}
+	assert.Positive(t, short, "some question has fewer choices than keys")
+}
+
+// A port question offers three ports of the client's range: the one the
+// engine gives next, and others it could plausibly have been.
+func TestPortQuestionsOfferThreePorts(t *testing.T) {
+	asked := 0
+	for _, l := range builtin(t).Lessons {
+		for _, i := range questionSteps(t, l.Number) {
+			if l.Steps[i-1].Ask.Choices.From != ChoicesNextPort {
+				continue
+			}
+			asked++
+			s := newSession(t, l.Number)
+			s.gotoStep(i)
+			rng := s.run.firstClient().Profile.Ephemeral
+			seen := map[string]bool{}
+			for _, c := range s.View().Narration.Question.Choices {
+				p := atoi(c.Label)
+				assert.True(t, rng.Contains(engine.Port(p)), "lesson %d step %d: %s in %v", l.Number, i, c.Label, rng)
+				assert.False(t, seen[c.Label], "lesson %d step %d: %s twice", l.Number, i, c.Label)
+				seen[c.Label] = true
+			}
+			assert.Len(t, seen, 3, "lesson %d step %d", l.Number, i)
+			assert.True(t, seen[truthOf(t, l.Number, i)], "lesson %d step %d: the engine's port is offered", l.Number, i)
+		}
+	}
+	assert.Positive(t, asked)
 }
