@@ -126,7 +126,7 @@ func TestEquivalentsPointAtTheirOperator(t *testing.T) {
 			}
 		}
 		require.Contains(t, mutates, m.kind, "%s: no such mutator", m)
-		assert.Contains(t, mutates[m.kind], at, "%s: the source has %s there", m, at)
+		assert.Contains(t, mutates[m.kind], at, "%s: the source has %s there: if the code moved, move this line of docs/equivalent-mutants.txt and docs/testing.md's table with it", m, at)
 	}
 }
 
