@@ -61,7 +61,7 @@ export GOFLAGS="${GOFLAGS:+$GOFLAGS }-count=1"
 # functions' blocks, so gremlins tests only their mutants.
 judge_scope="lesson/session.go:answer,judge,truth,listenOutcome,choices,nextPortChoices,lookAhead
   lesson/probe.go:twReuseOutcome,reuseAddrOutcome,serverAddr lesson/run.go:matches
-  lesson/view.go:replyText,flagName lesson/text.go:answerQuantities,againText,pickText"
+  lesson/view.go:replyChoice,flagName lesson/text.go:answerQuantities,againText,pickText"
 
 # name, directory, the subpackages' files to leave to their own runs, the
 # least test efficacy (without the equivalents) and mutator coverage:
