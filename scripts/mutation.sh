@@ -13,7 +13,9 @@
 #   scripts/mutation.sh [name...]   names: pcap scenario sim engine judge
 #
 # WORKERS (default 1) and TIMEOUT_COEFFICIENT (default 30: a slow, loaded
-# machine must not turn a test's run into a false TIMED OUT) tune the runs.
+# machine must not turn a test's run into a false TIMED OUT) tune the runs;
+# SCOPE (FILE:NAME,NAME ..., as judge_scope below) limits them to some
+# functions, to check a change without the whole run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -83,8 +85,8 @@ for r in "${runs[@]}"; do
   args=(unleash --workers "${WORKERS:-1}" --timeout-coefficient "${TIMEOUT_COEFFICIENT:-30}"
     --output-statuses lct --output "$out/$name.json")
   if [ "$exclude" != - ]; then args+=(--exclude-files "$exclude"); fi
-  scope=
-  if [ "$name" = judge ]; then scope=$judge_scope; fi
+  scope=${SCOPE:-}
+  if [ "$name" = judge ] && [ -z "$scope" ]; then scope=$judge_scope; fi
   echo "mutation: $name ($dir), output in build/mutation/$name.txt" >&2
   if ! MUTATION_SCOPE=$scope PATH="$out/shim:$PATH" "$bin/gremlins" "${args[@]}" "$dir" >"$out/$name.txt" 2>&1 ||
     ! "$bin/mutscore" -root "$root" -dir "${dir#./}" -name "$name" -equivalents docs/equivalent-mutants.txt \
