@@ -408,6 +408,7 @@ func TestCheck(t *testing.T) {
 		{"a socket on two hosts", func(sc *Scenario) {
 			sc.Connects = []Connect{{From: "client", To: "web", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}, {From: "web", To: "client", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}}
 		}, `socket "s" is client's`},
+		{"upload over the limit", func(sc *Scenario) { sc.Connects[0].Upload = MaxUpload + 1 }, "upload 1001 is not from 0 to 1000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -446,7 +447,8 @@ func TestParseSeveralAddresses(t *testing.T) {
 
 // The limits themselves are accepted, in a file and in a Go value: a
 // port of 1 or 65535, a count of 1 or MaxCount, a rate of 1000000/s, times of
-// MaxDuration, an empty title, names starting with a, z, A or Z.
+// MaxDuration, an upload of MaxUpload, an empty title, names starting with
+// a, z, A or Z.
 func TestParseLimits(t *testing.T) {
 	sc, err := Parse(`title ""
 duration 24h
@@ -459,7 +461,7 @@ listen z 1 service 24h
 listen z 65535
 connect a -> z:1 count 10000000 rate 1000000/s at 24h hold 24h
 connect A_0 -> Z-9:65535 every 24h count 2
-connect z -> a:80 count 1
+connect z -> a:80 count 1 upload 1000
 `)
 	require.NoError(t, err)
 	assert.Empty(t, sc.Title)
@@ -473,6 +475,7 @@ connect z -> a:80 count 1
 	assert.Equal(t, MaxDuration, sc.Connects[1].Every)
 	assert.Equal(t, uint16(65535), sc.Connects[1].Port)
 	assert.Equal(t, 1, sc.Connects[2].Count)
+	assert.Equal(t, MaxUpload, sc.Connects[2].Upload)
 
 	// The same limits in a Go value.
 	sc.Connects[1].At, sc.Connects[1].Hold = MaxDuration, MaxDuration
