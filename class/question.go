@@ -87,7 +87,7 @@ func LessonAsker(cat *lesson.Catalogue) Asker {
 			return Question{}, fmt.Errorf("step %d of lesson %d: the question has no choices in this run", ref.Step, ref.Scene)
 		}
 		// Any choice will do: the engine's answer does not depend on it.
-		ss.Do(lesson.ActAnswer)
+		ss.Do(lesson.ActAnswer(0))
 		ss.PlayToPause(nil)
 		judged := ss.View().Narration.Question
 		if judged == nil || judged.Verdict == lesson.Unjudged {

@@ -91,7 +91,7 @@ func TestLessonAskerIsTheProjectors(t *testing.T) {
 			}
 		}
 		require.GreaterOrEqual(t, right, 0)
-		ss.Do(lesson.ActAnswer + lesson.Action(right))
+		ss.Do(lesson.ActAnswer(right))
 		for range 10000 {
 			if ss.View().Narration.Question.Verdict != lesson.Unjudged {
 				break

@@ -148,7 +148,7 @@ func TestBrowserTextMirror(t *testing.T) {
 			keys[n.name] = n.props["keyshortcuts"]
 		}
 		for name, key := range map[string]string{"Play": "Space", "Step": "ArrowRight", "Back": "ArrowLeft", "Restart": "R",
-			"Next step": "PageDown", "Previous step": "PageUp", "Help": "?", "Text view": "T", "Lesson 5: Running out": "5"} {
+			"Next step": "PageDown Enter", "Previous step": "PageUp", "Help": "? F1", "Text view": "T", "Lesson 5: Running out": "5"} {
 			assert.Equal(t, key, keys[name], "the button %q and its key", name)
 		}
 		t.Logf("buttons: %v", names(buttons))

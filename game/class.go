@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/portplay/portplay/lesson"
 )
@@ -73,24 +72,6 @@ const (
 	classUnavailable
 )
 
-// Class session keys, while the panel is shown: V shows or hides it.
-const (
-	classKeyToggle = ebiten.KeyV
-	classKeyVotes  = ebiten.KeyD // show the distribution
-	classKeyAgain  = ebiten.KeyG // discuss and vote again
-	classKeyReveal = ebiten.KeyS // see the answer
-	classKeySave   = ebiten.KeyU // the summary as CSV
-)
-
-// Actions of the panel's buttons, apart from the session's.
-const (
-	actClassVotes lesson.Action = -1 - iota
-	actClassAgain
-	actClassReveal
-	actClassHide
-	actClassSave
-)
-
 // classOrigin is the address class sessions are at for the page at page
 // (its scheme and host), "" natively. (Cut by hand: net/url's parser
 // would add 23 KB to the wasm.)
@@ -131,21 +112,10 @@ func loopbackNote(origin string) string {
 	return origin + " is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints."
 }
 
-// classKeys handles V, and the teacher's keys while the panel is shown.
-func (g *Game) classKeys() {
+// classInit readies the channel the network's answers come back on.
+func (g *Game) classInit() {
 	if g.class.updates == nil {
 		g.class.updates = make(chan func(*Game), 16)
-	}
-	if inpututil.IsKeyJustPressed(classKeyToggle) && !ebiten.IsKeyPressed(ebiten.KeyControl) && !ebiten.IsKeyPressed(ebiten.KeyMeta) {
-		g.classDo(actClassHide)
-	}
-	if !g.class.shown {
-		return
-	}
-	for i, k := range []ebiten.Key{classKeyVotes, classKeyAgain, classKeyReveal, classKeySave} {
-		if inpututil.IsKeyJustPressed(k) {
-			g.classDo([]lesson.Action{actClassVotes, actClassAgain, actClassReveal, actClassSave}[i])
-		}
 	}
 }
 
@@ -182,20 +152,20 @@ func (g *Game) classUpdate() {
 	}
 }
 
-// classDo carries out a class action: V starts the session or shows and
-// hides its panel; the others are the teacher's.
+// classDo carries out a class action: ActClass (V) starts the session or
+// shows and hides its panel; the others are the teacher's.
 func (g *Game) classDo(a lesson.Action) {
 	c := &g.class
 	c.dirty = true
 	switch a {
-	case actClassHide:
+	case lesson.ActClass:
 		if c.state == classOff {
 			c.shown = true
 			g.classStart()
 			return
 		}
 		c.shown = !c.shown
-	case actClassSave:
+	case lesson.ActClassSummary:
 		if c.state != classOpen {
 			return
 		}
@@ -213,11 +183,11 @@ func (g *Game) classDo(a lesson.Action) {
 					Say: "the class's answers, question by question"}, nil)
 			})
 		})
-	case actClassVotes:
+	case lesson.ActClassVotes:
 		g.classPost(map[string]any{"action": "distribution"}, nil)
-	case actClassAgain:
+	case lesson.ActClassAgain:
 		g.classPost(map[string]any{"action": "round2"}, nil)
-	case actClassReveal:
+	case lesson.ActClassReveal:
 		// The reveal plays the run as the projector does for an answer:
 		// with the class's most chosen answer (the server's Played), the
 		// panel put away so that the class watches the engine (V shows
@@ -225,7 +195,7 @@ func (g *Game) classDo(a lesson.Action) {
 		g.classPost(map[string]any{"action": "reveal"}, func(g *Game, v teacherView) {
 			if v.Played > 0 && g.vm.Narration.Question != nil && g.vm.Narration.Question.Verdict == lesson.Unjudged {
 				g.class.shown = false
-				g.do(lesson.ActAnswer + lesson.Action(v.Played-1))
+				g.do(lesson.ActAnswer(v.Played - 1))
 			}
 		})
 	}
@@ -272,7 +242,7 @@ func (g *Game) classStart() {
 				c.send(func(g *Game) {
 					g.class.stop()
 					g.class = classroom{shown: true, state: classUnavailable, updates: g.class.updates, page: g.class.page,
-						msg: "The class session has ended (the room expired or the server stopped): press V twice to start another."}
+						msg: g.vm.Hints.ClassEnded}
 				})
 			})
 		})
@@ -408,15 +378,9 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 	if small {
 		by = y + h - qrSide - bh - 40
 	}
-	for i, b := range []button{
-		{label: "Show votes", key: "D", act: actClassVotes},
-		{label: "Vote again", key: "G", act: actClassAgain},
-		{label: "Reveal", key: "S", act: actClassReveal},
-		{label: "Summary", key: "U", act: actClassSave},
-		{label: "Hide", key: "V", act: actClassHide},
-	} {
-		b.r = rect{x + 20 + float64(i)*(bw+10), by, bw, bh}
-		b.off = c.state != classOpen && b.act != actClassHide
+	for i, ctl := range g.classControls() {
+		b := button{r: rect{x + 20 + float64(i)*(bw+10), by, bw, bh}, label: ctl.Label, key: ctl.Key, act: ctl.Action}
+		b.off = c.state != classOpen && b.act != lesson.ActClass
 		c.buttons = append(c.buttons, b)
 		drawButton(v, b)
 	}
@@ -555,4 +519,15 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprint(n, " ", many)
+}
+
+// classControls are the class panel's buttons: the teacher's, then Hide
+// (V, which shows it again).
+func (g *Game) classControls() []lesson.Control {
+	var out []lesson.Control
+	for _, a := range []lesson.Action{lesson.ActClassVotes, lesson.ActClassAgain, lesson.ActClassReveal, lesson.ActClassSummary, lesson.ActClass} {
+		out = append(out, g.sess.Control(a))
+	}
+	out[len(out)-1].Label = g.sess.T("control.class-hide")
+	return out
 }

@@ -3,8 +3,6 @@ package game
 import (
 	"strings"
 	"syscall/js"
-
-	"github.com/portplay/portplay/lesson"
 )
 
 // classFetch sends a request with the browser's fetch: a POST of body
@@ -97,13 +95,11 @@ func (g *Game) writeClassMirror() {
 		p.status = m.el(p.sec, "p", "")
 		p.status.Call("setAttribute", "role", "status")
 		p.body = m.el(p.sec, "div", "")
-		for _, b := range []struct {
-			label, key string
-			act        lesson.Action
-		}{{"Show votes", "D", actClassVotes}, {"Vote again", "G", actClassAgain}, {"Reveal", "S", actClassReveal}, {"Summary", "U", actClassSave}} {
-			e := m.el(p.sec, "button", b.label)
-			e.Call("setAttribute", "aria-keyshortcuts", b.key)
-			act := b.act
+		cs := g.classControls()
+		for _, b := range cs[:len(cs)-1] { // the page has no panel to hide
+			e := m.el(p.sec, "button", b.Label)
+			e.Call("setAttribute", "aria-keyshortcuts", b.Shortcut)
+			act := b.Action
 			e.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
 				c.send(func(g *Game) { g.classDo(act) })
 				return nil

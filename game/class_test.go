@@ -83,6 +83,6 @@ func TestClassSessionButton(t *testing.T) {
 	assert.True(t, g.class.shown)
 	assert.Equal(t, classUnavailable, g.class.state)
 	assert.Equal(t, classUnavailableText, g.class.msg)
-	g.classDo(actClassHide) // V
+	g.do(lesson.ActClass) // V
 	assert.False(t, g.class.shown, "V hides what the button showed")
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/hajimehoshi/ebiten/v2"
-
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -213,21 +211,4 @@ func (g *Game) clickEvents(x, y float64) bool {
 		}
 	}
 	return true
-}
-
-// eventKey is what key k does while the list is open: ↑ and ↓ move its
-// cursor and Enter goes to that moment (PageDown still turns the step).
-func eventKey(l *lesson.EventList, k ebiten.Key) (lesson.Action, bool) {
-	if !l.Open {
-		return lesson.ActNone, false
-	}
-	switch k {
-	case ebiten.KeyArrowUp:
-		return lesson.ActEventUp, true
-	case ebiten.KeyArrowDown:
-		return lesson.ActEventDown, true
-	case ebiten.KeyEnter, ebiten.KeyNumpadEnter:
-		return lesson.ActEventSeek, true
-	}
-	return lesson.ActNone, false
 }

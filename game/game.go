@@ -50,9 +50,9 @@ type Game struct {
 	// page is the browser page's text mirror; nil natively, and until
 	// the first frame is drawn.
 	page *mirror
-	// hooked: window.portplay's getters are installed (hook_js.go).
-	hooked bool
-	tl     timeline
+	tl   timeline
+	// pressed: the keys pressed since the last frame (keys).
+	pressed []ebiten.Key
 	// LinkBase is the app's address, that share links start with; link
 	// the last link made.
 	LinkBase, link string
@@ -98,37 +98,15 @@ func (g *Game) Update() error {
 		// The text mirror is built after the first frame: building it,
 		// and the browser laying it out, would otherwise come before the
 		// picture.
-		g.page = newMirror()
+		g.page = newMirror(g.sess)
 		g.notesCh = newNotesChannel()
 	}
 	g.page.apply(g)
 	g.notesCh.apply(g)
 	g.dropped()
-	if inpututil.IsKeyJustPressed(ebiten.KeyT) {
-		g.page.showText()
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyL) {
-		g.log.shown, g.notesShown = !g.log.shown, false
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyN) {
-		g.notesKey()
-	}
-	g.classKeys()
+	g.classInit()
+	g.keys()
 	g.classUpdate()
-	for _, ka := range keyActions {
-		for _, k := range ka.keys {
-			if !inpututil.IsKeyJustPressed(k) {
-				continue
-			}
-			if a, ok := g.tl.key(k); ok {
-				g.do(a)
-			} else if a, ok := eventKey(&g.vm.EventList, k); ok {
-				g.do(a)
-			} else {
-				g.do(ka.act)
-			}
-		}
-	}
 	mx, my := ebiten.CursorPosition()
 	g.mouseX, g.mouseY = g.toUnits(float64(mx), float64(my))
 	if g.vm.Lesson > 0 && g.tl.update(g, g.mouseX, g.mouseY) {
@@ -192,23 +170,27 @@ func (g *Game) schedule() {
 	}
 }
 
-// do carries out an action; full screen is the window's, not the session's.
+// do carries out an action: the session's, or the front end's own (the
+// window, the clipboard, files, panels, the page, the class session).
 func (g *Game) do(a lesson.Action) {
 	switch a {
 	case lesson.ActFullscreen:
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
-		return
 	case lesson.ActCopyLink:
 		g.copyLink()
-		return
-	case lesson.ActClass:
-		g.classDo(actClassHide)
-		return
+	case lesson.ActClass, lesson.ActClassVotes, lesson.ActClassAgain, lesson.ActClassReveal, lesson.ActClassSummary:
+		g.classDo(a)
 	case lesson.ActSavePcap, lesson.ActSaveCSV, lesson.ActSaveJSON, lesson.ActSavePNG:
 		g.save(a)
-		return
+	case lesson.ActTextView:
+		g.page.showText()
+	case lesson.ActLog:
+		g.log.shown, g.notesShown = !g.log.shown, false
+	case lesson.ActNotes:
+		g.notesKey()
+	default:
+		g.sess.Do(a)
 	}
-	g.sess.Do(a)
 }
 
 // toUnits maps the screen's pixels to layout units.
@@ -300,7 +282,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.qr.draw(v, lay, g.qrBase, vm.Link)
 	}
 	if lay.EventsShown && !vm.EventList.Open && !lay.Notes {
-		g.log.draw(v, g.sess.Recent(), lay.Events)
+		g.log.draw(v, g.sess.Recent(), vm.Hints.Log, lay.Events)
 	}
 	g.drawClass(v, lay)
 	g.notesCh.send(vm)
@@ -308,10 +290,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		drawMessage(v, lay, []string{vm.Fatal}, lay.H/2-40)
 	}
 	if len(vm.Problems) > 0 {
-		drawMessage(v, lay, append(vm.Problems, "(Esc hides this message)"), 60)
+		drawMessage(v, lay, append(vm.Problems, vm.Hints.Dismiss), 60)
 	}
 	if vm.Help {
-		drawHelp(v, lay, vm.HelpLines)
+		drawHelp(v, lay, vm)
 	}
 	if g.shotPending {
 		g.savePicture(screen)
@@ -352,7 +334,7 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool, qrNote string) {
 		drawPortMapChrome(v, vm.PortMap, lay, qr)
 	}
 	if lay.Notes && lay.EventsShown && !vm.EventList.Open {
-		drawNotes(v, notesOf(vm), lay.Events)
+		drawNotes(v, notesOf(vm), vm.Hints.Notes, lay.Events)
 	}
 	a := lay.Narration
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
@@ -394,7 +376,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	n := vm.Narration
 	head := n.StepText()
 	if n.Presenter {
-		head += "  ·  presenter mode (M)"
+		head += "  ·  " + vm.Hints.Presenter
 	}
 	v.text(v.fit(head, Bold, 13, tr.w), Bold, 13, tr.x, a.y+6, alignStart, colMuted)
 	q := n.Question
@@ -438,15 +420,15 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	case vm.Info != "":
 		bottom(vm.Info, Bold, colRange)
 	case q != nil && q.Verdict != lesson.Unjudged:
-		bottom("PageDown goes on.", Regular, colMuted)
+		bottom(vm.Hints.GoOn, Regular, colMuted)
 	case q != nil && q.Chosen >= 0:
 		bottom("Watch what happens…", Bold, colMuted)
 	case q != nil:
-		bottom("Predict, then see: press A, B or C (or click). Esc or Skip question skips it.", Regular, colMuted)
+		bottom(vm.Hints.Ask, Regular, colMuted)
 	case n.Complete:
 		next := "This was the last lesson."
 		if n.Next != "" {
-			next = "PageDown: " + n.Next + "."
+			next = vm.Hints.NextLesson
 		}
 		bottom(n.CompleteText()+"  "+next, Bold, colRange)
 	}
@@ -487,7 +469,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 	if lay.MapShown {
 		g.pm.draw(v, vm.PortMap, lay.Map)
 		drawCallouts(v, vm.PortMap.Callouts, lay)
-		drawInspector(v, vm.Inspect, lay)
+		drawInspector(v, vm.Inspect, vm.Hints.Inspect, lay)
 	}
 	if a := lay.Chart; lay.ChartShown {
 		// The chart, or while a port is inspected its sockets in the
@@ -510,7 +492,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 	drawTimeline(v, vm.Clock, &g.tl, lay.Timeline)
 	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
 		c := vm.Clock
-		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "end: Space or R plays again"}[c.State]
+		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: vm.Hints.Ended}[c.State]
 		st := lay.Status
 		status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
 		if c.Limited {
@@ -522,10 +504,10 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 
 // drawInspector marks the port pointed at or pinned on the map and
 // describes it under the map.
-func drawInspector(v *view, in lesson.Inspection, lay *Layout) {
+func drawInspector(v *view, in lesson.Inspection, hint string, lay *Layout) {
 	ir := lay.Inspect
 	if !in.OK {
-		v.text(v.fit("Point at or tap a port (or press I) to see it and its sockets", Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colMuted)
+		v.text(v.fit(hint, Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colMuted)
 		return
 	}
 	m := lay.Map
@@ -630,7 +612,8 @@ func drawKnob(v *view, r rect, k lesson.KnobView) {
 	v.text(val, Mono, 14, r.right()-8, ty, alignEnd, colText)
 }
 
-func drawHelp(v *view, lay *Layout, lines [][2]string) {
+func drawHelp(v *view, lay *Layout, vm *lesson.View) {
+	lines := vm.HelpLines
 	w, h := min(900, lay.W-16), min(520, lay.H-16)
 	x, y := (lay.W-w)/2, (lay.H-h)/2
 	size, keyW := 19.0, 160.0
@@ -639,14 +622,14 @@ func drawHelp(v *view, lay *Layout, lines [][2]string) {
 	}
 	v.fillRect(x, y, w, h, colPanel)
 	v.strokeRect(x, y, w, h, 2, colText)
-	v.text(v.fit("Keys (every one also has a button)", Bold, size+5, w-32), Bold, size+5, x+w/2, y+18, alignCenter, colText)
+	v.text(v.fit(vm.HelpTitle, Bold, size+5, w-32), Bold, size+5, x+w/2, y+18, alignCenter, colText)
 	step := min(32, (h-110)/float64(max(len(lines), 1)))
 	for i, l := range lines {
 		ly := y + 66 + float64(i)*step
 		v.text(v.fit(l[0], Mono, size+1, keyW-8), Mono, size+1, x+24, ly, alignStart, colListen)
 		v.text(v.fit(l[1], Regular, size, w-keyW-48), Regular, size, x+24+keyW, ly, alignStart, colText)
 	}
-	v.text("Click or press ? to close", Regular, 16, x+w/2, y+h-30, alignCenter, colMuted)
+	v.text(v.fit(vm.HelpClose, Regular, 16, w-32), Regular, 16, x+w/2, y+h-30, alignCenter, colMuted)
 }
 
 // drawMessage shows lines in a band that stands out from the scene.

@@ -85,7 +85,7 @@ func TestClickingAButtonDoesItsAction(t *testing.T) {
 	g.do(lesson.ActHelp)
 	g.vm = g.sess.View()
 	for _, b := range g.layout().Buttons {
-		if b.act == lesson.ActOpen+3 {
+		if b.act == lesson.ActOpen(3) {
 			x, y := centre(b.r)
 			g.click(x, y, 1)
 		}

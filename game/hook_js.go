@@ -2,6 +2,10 @@ package game
 
 import "syscall/js"
 
+// hooked: window.portplay's getters are installed, once for the page's
+// one game.
+var hooked bool
+
 // publish keeps window.portplay, that browser tests (and curious teachers
 // in the console) read what the app shows from. Its properties are
 // getters that compute the status when read, once per frame drawn: a frame
@@ -20,10 +24,10 @@ func publish(g *Game) {
 		obj.Set("firstFrameMs", js.Global().Get("performance").Call("now"))
 		js.Global().Call("dispatchEvent", js.Global().Get("Event").New("portplay-first-frame"))
 	}
-	if g.hooked {
+	if hooked {
 		return
 	}
-	g.hooked = true
+	hooked = true
 	var (
 		st      Status
 		stFrame = -1

@@ -478,7 +478,7 @@ func (l *Layout) flowMenu(fc *faces, vm *lesson.View, right float64, below bool)
 	l.Menu.x, l.Menu.w = x, right-x
 	for _, ls := range vm.Lessons {
 		l.Buttons = append(l.Buttons, button{r: rect{x, l.Menu.y, w, l.Menu.h}, text: menuLabel(ls, compact),
-			label: ls.Short, key: ls.Key, act: lesson.ActOpen + lesson.Action(ls.Number), on: ls.Current})
+			label: ls.Short, key: ls.Key, act: lesson.ActOpen(ls.Number), on: ls.Current})
 		x += w + 6
 	}
 }

@@ -128,7 +128,7 @@ func moments(t *testing.T, n int) []lesson.View {
 			g.do(lesson.ActPresenter)
 			out = append(out, g.sess.View())
 			g.do(lesson.ActPresenter)
-			g.do(lesson.ActAnswer + 1)
+			g.do(lesson.ActAnswer(1))
 			out = append(out, g.sess.View())
 			break
 		}
@@ -152,7 +152,7 @@ func steps(t *testing.T, n int) []lesson.View {
 		for i := 0; i <= len(l.Steps); i++ {
 			out = append(out, g.sess.View())
 			if g.sess.View().Narration.Question != nil {
-				g.do(lesson.ActAnswer)
+				g.do(lesson.ActAnswer(0))
 				out = append(out, g.sess.View())
 			}
 			g.sess.PlayToPause(nil)
@@ -196,7 +196,7 @@ func lastStep(t *testing.T, n int) *Game {
 	g := newGame(t, n, nil)
 	for {
 		if g.sess.View().Narration.Question != nil {
-			g.do(lesson.ActAnswer)
+			g.do(lesson.ActAnswer(0))
 		}
 		g.sess.PlayToPause(nil)
 		if nv := g.sess.View().Narration; nv.Step == nv.Steps-1 {
@@ -380,7 +380,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	within("network", l.Net, func(v *view) { drawNetwork(v, vm, l.Hosts, l.Net) })
 	if l.EventsShown && !vm.EventList.Open {
 		// The presenter's notes (N) in the event list's place.
-		within("notes", l.Events, func(v *view) { drawNotes(v, notesOf(vm), l.Events) })
+		within("notes", l.Events, func(v *view) { drawNotes(v, notesOf(vm), vm.Hints.Notes, l.Events) })
 	}
 	// A server's box shows its listeners before the count of the rest
 	// wherever it has room for a row under its header.
@@ -591,11 +591,17 @@ func TestLayoutEveryViewport(t *testing.T) {
 	}
 }
 
-// Every action a key does also has a button, and no key does two things.
+// Every action a key does also has a button, and no key does two things
+// in one scope.
 func TestEveryKeyActionHasAButton(t *testing.T) {
-	// Knobs are clicked, ports on the map clicked or tapped.
+	// Knobs are clicked, ports on the map clicked or tapped; the event
+	// list's and the timeline's keys are theirs, the class panel's its
+	// buttons' (TestClassPanelButtonsNameTheirKeys), the log's and the text
+	// view's the page's (L: natively a panel, T: the page's toggle).
 	noButton := map[lesson.Action]bool{lesson.ActEscape: true, lesson.ActKnobNext: true, lesson.ActKnobUp: true, lesson.ActKnobDown: true,
-		lesson.ActInspect: true, lesson.ActTimeStart: true, lesson.ActTimeEnd: true} // Home and End: the timeline is their control
+		lesson.ActInspect: true, lesson.ActTimeStart: true, lesson.ActTimeEnd: true, // Home and End: the timeline is their control
+		lesson.ActClass: true, // presenter mode's (TestClassSessionButton)
+		lesson.ActNotes: true, lesson.ActLog: true, lesson.ActTextView: true, lesson.ActLanguage: true}
 	cat := catalogue(t)
 	fc, err := newFaces()
 	require.NoError(t, err)
@@ -610,32 +616,40 @@ func TestEveryKeyActionHasAButton(t *testing.T) {
 				choices = len(q.Choices)
 			}
 		}
-		for _, ka := range keyActions {
+		for _, k := range lesson.Keymap {
+			a := k.Action
 			switch {
-			case ka.act > lesson.ActOpen+lesson.Action(len(cat.Lessons)):
-				assert.False(t, acts[ka.act], "no button for a digit with no lesson")
-			case noButton[ka.act]:
-			case ka.act == lesson.ActProfile:
-				assert.Equal(t, l.ProfileSwitch, acts[ka.act], "lesson %d: a Profile button only where P works", l.Number)
-			case ka.act >= lesson.ActAnswer && ka.act < lesson.ActAnswer+3:
-				k := int(ka.act - lesson.ActAnswer)
-				assert.Equal(t, k < choices, acts[ka.act], "lesson %d: answer %c", l.Number, 'A'+k)
+			case k.Scope != lesson.Anywhere:
+			case a.Kind == lesson.KindOpen && a.Arg > len(cat.Lessons):
+				assert.False(t, acts[a], "no button for a digit with no lesson")
+			case noButton[a]:
+			case a == lesson.ActProfile:
+				assert.Equal(t, l.ProfileSwitch, acts[a], "lesson %d: a Profile button only where P works", l.Number)
+			case a.Kind == lesson.KindAnswer:
+				assert.Equal(t, a.Arg < choices, acts[a], "lesson %d: answer %d", l.Number, a.Arg)
 			default:
-				assert.True(t, acts[ka.act], "lesson %d: action %d (keys %v) has a button", l.Number, ka.act, ka.keys)
+				assert.True(t, acts[a], "lesson %d: action %v (keys %v) has a button", l.Number, a, k.Keys)
 			}
 		}
 	}
-	keys := map[ebiten.Key]lesson.Action{}
-	for _, ka := range keyActions {
-		require.NotEmpty(t, ka.keys)
-		for _, k := range ka.keys {
-			prev, dup := keys[k]
-			assert.False(t, dup, "key %v is bound to %d and %d", k, prev, ka.act)
-			keys[k] = ka.act
+	type scoped struct {
+		scope lesson.Scope
+		key   ebiten.Key
+	}
+	keys := map[scoped]lesson.Action{}
+	for _, k := range lesson.Keymap {
+		require.NotEmpty(t, k.Keys)
+		for _, name := range k.Keys {
+			var key ebiten.Key
+			require.NoError(t, key.UnmarshalText([]byte(name)), "the keymap names Ebiten's keys")
+			prev, dup := keys[scoped{k.Scope, key}]
+			assert.False(t, dup, "key %v is bound to %v and %v", key, prev, k.Action)
+			keys[scoped{k.Scope, key}] = k.Action
+			assert.Equal(t, keymap[k.Scope][key], k.Action, "the app watches %v", key)
 		}
 	}
 	for n := 1; n <= len(cat.Lessons); n++ {
-		assert.Equal(t, lesson.ActOpen+lesson.Action(n), keys[ebiten.KeyDigit0+ebiten.Key(n)], "digit %d opens lesson %d", n, n)
+		assert.Equal(t, lesson.ActOpen(n), keys[scoped{lesson.Anywhere, ebiten.KeyDigit0 + ebiten.Key(n)}], "digit %d opens lesson %d", n, n)
 	}
 }
 
@@ -723,7 +737,7 @@ func TestPresenterModeEnlargesTheQuestion(t *testing.T) {
 		assert.GreaterOrEqual(t, ls.NarrLines, len(lines), "%s: every line of it shown", vp.name)
 		choices := func(l *Layout) (out []button) {
 			for _, b := range l.Buttons {
-				if b.act >= lesson.ActAnswer && b.act < lesson.ActAnswer+3 {
+				if b.act.Kind == lesson.KindAnswer {
 					out = append(out, b)
 				}
 			}

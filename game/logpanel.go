@@ -22,10 +22,10 @@ type logPanel struct {
 
 // draw draws the latest events that fit whole, newest at the bottom,
 // each wrapped to the panel's width, its later lines indented.
-func (lp *logPanel) draw(v *view, log lesson.Log, r rect) {
+func (lp *logPanel) draw(v *view, log lesson.Log, title string, r rect) {
 	const size, step, indent = 13.0, 17.0, 12.0
 	v.fillRect(r.x, r.y, r.w, r.h, colPanel)
-	v.text(v.fit("Event log (L hides it)", Bold, 14, r.w-16), Bold, 14, r.x+8, r.y+6, alignStart, colText)
+	v.text(v.fit(title, Bold, 14, r.w-16), Bold, 14, r.x+8, r.y+6, alignStart, colText)
 	if log.Total != lp.total || log.Epoch != lp.epoch || r.w != lp.w || lp.events == nil {
 		lp.total, lp.epoch, lp.w = log.Total, log.Epoch, r.w
 		lp.events = lp.events[:0]

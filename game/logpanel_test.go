@@ -37,7 +37,7 @@ func TestLogPanelShowsTheLatestEvents(t *testing.T) {
 			assert.True(t, inside(r, lay.Events), "%s: %q inside the panel", vp.name, s)
 		}
 		var lp logPanel
-		lp.draw(v, log, lay.Events)
+		lp.draw(v, log, "Event log (L hides it)", lay.Events)
 		require.Greater(t, len(texts), 1, vp.name)
 		assert.True(t, strings.HasPrefix(texts[1], "t = "), "%s: whole events only, from their start: %q", vp.name, texts[1])
 		// The last line drawn ends the latest event (wrapped, it may be

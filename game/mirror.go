@@ -51,29 +51,9 @@ func announcement(l, last lesson.Log) string {
 	return at + strings.Join(parts, ", ") + "; the latest: " + latest.Text
 }
 
-// keyShortcut is a control's key as aria-keyshortcuts names it (the
-// KeyboardEvent key values), "" for none.
-func keyShortcut(key string) string {
-	switch key {
-	case "←":
-		return "ArrowLeft"
-	case "→":
-		return "ArrowRight"
-	case "−":
-		return "-"
-	case "PgDn":
-		return "PageDown"
-	case "PgUp":
-		return "PageUp"
-	case "Esc":
-		return "Escape"
-	}
-	return key
-}
-
 // verdictText says the engine's verdict on the learner's answer and why,
 // as the lesson panel does; "" before it.
-func verdictText(q *lesson.QuestionView) string {
+func verdictText(q *lesson.QuestionView, h lesson.Hints) string {
 	switch {
 	case q == nil:
 		return ""
@@ -82,7 +62,7 @@ func verdictText(q *lesson.QuestionView) string {
 	case q.Chosen >= 0:
 		return "Your answer: " + q.Choices[q.Chosen].Label + ". Watch what happens…"
 	}
-	return "Predict, then see: choose an answer (keys A, B, C); Page Down waits for it. Escape or the Skip question button skips the question."
+	return h.AskText
 }
 
 // qrLinkName is the text mirror's name for presenter mode's link, which
@@ -125,9 +105,9 @@ func socketLines(h lesson.HostView) []string {
 }
 
 // inspectText is the port inspector's line in the text mirror.
-func inspectText(in lesson.Inspection) string {
+func inspectText(in lesson.Inspection, h lesson.Hints) string {
 	if !in.OK {
-		return "No port inspected: point at or tap a port on the map, or press I for the next port in use."
+		return h.InspectText
 	}
 	head, _, _ := strings.Cut(in.Text, " · ")
 	return fmt.Sprintf("%s; %s.", head, lesson.Plural(len(in.Sockets)+in.More, "socket", "sockets"))

@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -64,7 +65,7 @@ type mirror struct {
 
 // newMirror finds the page's mirror; nil if the page has none (the test
 // floor, a page of one's own).
-func newMirror() *mirror {
+func newMirror(sess *lesson.Session) *mirror {
 	doc := js.Global().Get("document")
 	root := doc.Call("getElementById", "mirror")
 	if root.IsNull() {
@@ -72,8 +73,9 @@ func newMirror() *mirror {
 	}
 	m := &mirror{doc: doc, root: root}
 	root.Set("textContent", "")
-	m.toggle = m.el(root, "button", "Text view")
-	m.toggle.Call("setAttribute", "aria-keyshortcuts", "T")
+	text := sess.Control(lesson.ActTextView)
+	m.toggle = m.el(root, "button", text.Label)
+	m.toggle.Call("setAttribute", "aria-keyshortcuts", text.Shortcut)
 	m.toggle.Call("setAttribute", "aria-pressed", "false")
 	m.toggle.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
 		m.showText()
@@ -102,10 +104,11 @@ func newMirror() *mirror {
 	m.stepControls = m.group(root, "Lesson steps")
 	// The presenter's notes page, which follows this lesson from another
 	// window of this browser (notes_js.go); N opens it too.
-	notes := m.el(m.el(root, "p", ""), "a", "Presenter's notes (N): a window that follows this lesson")
+	nc := sess.Control(lesson.ActNotes)
+	notes := m.el(m.el(root, "p", ""), "a", sess.T("mirror.notes-link", "key", nc.Key))
 	notes.Set("href", "notes.html")
 	notes.Set("target", notesName)
-	notes.Call("setAttribute", "aria-keyshortcuts", "N")
+	notes.Call("setAttribute", "aria-keyshortcuts", nc.Shortcut)
 
 	m.el(root, "h2", "Controls")
 	m.clock = m.el(root, "p", "")
@@ -160,7 +163,7 @@ func newMirror() *mirror {
 	m.inspectSocks = m.el(root, "ul", "")
 	m.inspectSocks.Call("setAttribute", "aria-label", "Its sockets")
 	m.inspectNext = m.group(root, "Port inspector")
-	m.inspectNext.set([]lesson.Control{{Action: lesson.ActInspect, Label: "Inspect the next port in use", Key: "I"}}, "")
+	m.inspectNext.set([]lesson.Control{sess.Control(lesson.ActInspect)}, "")
 
 	m.el(root, "h2", "Hosts and their sockets")
 	m.hosts = m.el(root, "table", "")
@@ -176,20 +179,20 @@ func newMirror() *mirror {
 	if c := doc.Call("querySelector", "canvas"); c.Truthy() {
 		c.Call("setAttribute", "tabindex", "0")
 		c.Call("setAttribute", "role", "application")
-		c.Call("setAttribute", "aria-label", "Portplay, drawn (its keys: ?)")
+		c.Call("setAttribute", "aria-label", sess.T("mirror.canvas", "key", sess.Key(lesson.ActHelp)))
 	}
 	// After the canvas, which Ebiten added last: Tab from the picture
 	// leads into the text, and a screen reader meets them in that order.
 	doc.Get("body").Call("appendChild", root)
-	m.listen()
+	m.listen(sess.Control(lesson.ActTextView).Shortcut, sess.Control(lesson.ActKnobNext).Shortcut)
 	return m
 }
 
 // listen connects the page's own signals: the tab hidden pauses (nobody
-// watches), a system asking for reduced motion gets it, T shows the text
-// view from within it, and Tab moves the focus out of the canvas except in
-// the sandbox, where it chooses a knob.
-func (m *mirror) listen() {
+// watches), a system asking for reduced motion gets it, the text view's key
+// (T) shows it from within it, and Tab moves the focus out of the canvas
+// except in the sandbox, where it is the knobs' key (knobKey).
+func (m *mirror) listen(textKey, knobKey string) {
 	m.doc.Call("addEventListener", "visibilitychange", js.FuncOf(func(js.Value, []js.Value) any {
 		if m.doc.Get("hidden").Bool() {
 			m.queue(func(g *Game) {
@@ -211,7 +214,7 @@ func (m *mirror) listen() {
 	}
 	m.root.Call("addEventListener", "keydown", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		e := args[0]
-		if k := e.Get("key").String(); (k == "t" || k == "T") && !e.Get("ctrlKey").Bool() && !e.Get("altKey").Bool() && !e.Get("metaKey").Bool() {
+		if k := e.Get("key").String(); strings.EqualFold(k, textKey) && !e.Get("ctrlKey").Bool() && !e.Get("altKey").Bool() && !e.Get("metaKey").Bool() {
 			m.showText()
 		}
 		return nil
@@ -220,7 +223,7 @@ func (m *mirror) listen() {
 	// key from the browser.
 	js.Global().Call("addEventListener", "keydown", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		e := args[0]
-		if e.Get("key").String() == "Tab" && e.Get("target").Get("tagName").String() == "CANVAS" && !m.sandbox {
+		if e.Get("key").String() == knobKey && e.Get("target").Get("tagName").String() == "CANVAS" && !m.sandbox {
 			e.Call("stopPropagation")
 		}
 		return nil
@@ -274,7 +277,7 @@ func (m *mirror) write(vm *lesson.View, sess *lesson.Session, qr string, qrDrawn
 		return
 	}
 	m.writeQR(qr, qrDrawn)
-	m.writeInspect(vm.Inspect)
+	m.writeInspect(vm.Inspect, vm.Hints)
 	static := !m.written || vm.Gen != m.gen
 	if static {
 		m.writeStatic(vm)
@@ -305,8 +308,8 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.notice.Set("textContent", notice)
 	var ls []lesson.Control
 	for _, l := range vm.Lessons {
-		ls = append(ls, lesson.Control{Action: lesson.ActOpen + lesson.Action(l.Number), Label: l.Name(),
-			Key: l.Key, Pressed: l.Current})
+		ls = append(ls, lesson.Control{Action: lesson.ActOpen(l.Number), Label: l.Name(),
+			Key: l.Key, Shortcut: l.Shortcut, Pressed: l.Current})
 	}
 	m.lessons.set(ls, "aria-current")
 	m.sandbox = len(vm.Knobs) > 0
@@ -329,7 +332,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	// An empty group or list is still announced: hidden until it holds
 	// something. The live regions stay, so that what comes is said.
 	m.choices.parent.Set("hidden", len(choices) == 0)
-	m.verdict.Set("textContent", verdictText(q))
+	m.verdict.Set("textContent", verdictText(q, vm.Hints))
 	learnt := n.CompleteText()
 	if n.Complete && n.Next != "" {
 		learnt += " Next: " + n.Next + "."
@@ -421,17 +424,18 @@ func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 type inspectedKey struct {
 	text    string
 	sockets int
+	hint    string // the words for no port, in the language of the moment
 }
 
 // writeInspect writes the inspected port and its sockets when they
 // change: the pointer on the map changes them without a new view.
-func (m *mirror) writeInspect(in lesson.Inspection) {
-	k := inspectedKey{in.Text, len(in.Sockets) + in.More}
+func (m *mirror) writeInspect(in lesson.Inspection, h lesson.Hints) {
+	k := inspectedKey{in.Text, len(in.Sockets) + in.More, h.InspectText}
 	if k == m.inspected {
 		return
 	}
 	m.inspected = k
-	m.inspect.Set("textContent", inspectText(in))
+	m.inspect.Set("textContent", inspectText(in, h))
 	m.inspectSocks.Set("textContent", "")
 	for _, s := range inspectLines(in) {
 		m.el(m.inspectSocks, "li", s)
@@ -474,7 +478,7 @@ func (b *buttonRow) set(cs []lesson.Control, state string) {
 		}
 		e := b.els[i]
 		e.Set("textContent", c.Label)
-		setAttr(e, "aria-keyshortcuts", keyShortcut(c.Key))
+		setAttr(e, "aria-keyshortcuts", c.Shortcut)
 		if c.Key != "" {
 			k := b.m.el(e, "kbd", c.Key)
 			k.Call("setAttribute", "aria-hidden", "true")

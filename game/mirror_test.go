@@ -37,21 +37,15 @@ func TestAnnouncement(t *testing.T) {
 	assert.Equal(t, "", announcement(lesson.Log{}, last), "no lesson")
 }
 
-func TestKeyShortcuts(t *testing.T) {
-	for key, want := range map[string]string{"Space": "Space", "→": "ArrowRight", "←": "ArrowLeft", "−": "-", "+": "+",
-		"PgDn": "PageDown", "PgUp": "PageUp", "Esc": "Escape", "?": "?", "A": "A", "": ""} {
-		assert.Equal(t, want, keyShortcut(key), "key %q", key)
-	}
-}
-
 func TestVerdictText(t *testing.T) {
+	h := newGame(t, 1, nil).vm.Hints
 	q := &lesson.QuestionView{Choices: []lesson.Control{{Label: "1025"}, {Label: "1028"}}, Chosen: -1}
-	assert.Contains(t, verdictText(q), "Predict, then see")
+	assert.Equal(t, "Predict, then see: choose an answer (keys A, B, C); PgDn waits for it. Esc or the Skip question button skips the question.", verdictText(q, h))
 	q.Chosen = 1
-	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(q))
+	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(q, h))
 	q.Verdict, q.Lead, q.Why = lesson.Wrong, "Not this time: the answer is 1025.", "the counter starts at the range's start."
-	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q))
-	assert.Equal(t, "", verdictText(nil))
+	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q, h))
+	assert.Equal(t, "", verdictText(nil, h))
 }
 
 // The text mirror's inspector says the port and lists every socket on
@@ -67,12 +61,12 @@ func TestInspectorInWords(t *testing.T) {
 	g.sess.Pin(80)
 	in := g.sess.View().Inspect
 	assert.True(t, in.OK)
-	assert.Regexp(t, `^port 80 \(system\) on \w+: listening; \d+ sockets\.$`, inspectText(in))
+	assert.Regexp(t, `^port 80 \(system\) on \w+: listening; \d+ sockets\.$`, inspectText(in, g.vm.Hints))
 	lines := inspectLines(in)
 	assert.Equal(t, in.Sockets, lines[:len(in.Sockets)], "every socket listed")
 	assert.Contains(t, lines[0], "LISTEN ")
 	assert.Greater(t, len(in.Sockets), 2, "the listener and the connections accepted on :80")
-	assert.Contains(t, inspectText(lesson.Inspection{}), "press I")
+	assert.Contains(t, inspectText(lesson.Inspection{}, g.sess.View().Hints), "press I")
 }
 
 // A UDP socket's row names its protocol and says bound: a server's is no

@@ -2,6 +2,7 @@ package game
 
 import (
 	"image/color"
+	"strings"
 
 	"github.com/portplay/portplay/lesson"
 )
@@ -28,6 +29,11 @@ type notes struct {
 	// Next and Back: the notes page's step buttons would do something.
 	Next bool `json:"next"`
 	Back bool `json:"back"`
+	// NextKey and BackKey are the keys the page turns the steps with, as
+	// KeyboardEvent names them (the keymap's first key for each: the one a
+	// presenter's clicker sends; Enter would also press a focused button).
+	NextKey string `json:"nextKey"`
+	BackKey string `json:"backKey"`
 }
 
 // notesOf is the presenter's notes of view vm.
@@ -42,17 +48,23 @@ func notesOf(vm *lesson.View) notes {
 		for _, c := range q.Choices {
 			out.Choices = append(out.Choices, c.Key+") "+c.Label)
 		}
-		out.Verdict = verdictText(q)
+		out.Verdict = verdictText(q, vm.Hints)
 	}
 	for _, c := range vm.StepControls {
 		switch c.Action {
 		case lesson.ActNextStep:
-			out.Next = !c.Disabled
+			out.Next, out.NextKey = !c.Disabled, firstKey(c.Shortcut)
 		case lesson.ActPrevStep:
-			out.Back = !c.Disabled
+			out.Back, out.BackKey = !c.Disabled, firstKey(c.Shortcut)
 		}
 	}
 	return out
+}
+
+// firstKey is the first of an aria-keyshortcuts list.
+func firstKey(shortcut string) string {
+	k, _, _ := strings.Cut(shortcut, " ")
+	return k
 }
 
 // paragraphs are the notes as the panel shows them, each with its type:
@@ -84,10 +96,10 @@ type notePara struct {
 
 // drawNotes draws the presenter's notes n into panel r: as many lines as
 // it holds, the last cut short where they run on.
-func drawNotes(v *view, n notes, r rect) {
+func drawNotes(v *view, n notes, title string, r rect) {
 	const size, step, gap = 15.0, 20.0, 6.0
 	v.fillRect(r.x, r.y, r.w, r.h, colPanel)
-	v.text(v.fit("Presenter's notes (N hides them)", Bold, 14, r.w-16), Bold, 14, r.x+8, r.y+6, alignStart, colText)
+	v.text(v.fit(title, Bold, 14, r.w-16), Bold, 14, r.x+8, r.y+6, alignStart, colText)
 	type line struct {
 		notePara
 		y float64

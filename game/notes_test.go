@@ -38,7 +38,7 @@ func TestNotesOf(t *testing.T) {
 	require.Len(t, n.Choices, len(q.Choices))
 	assert.Equal(t, "A) "+q.Choices[0].Label, n.Choices[0])
 	assert.Contains(t, n.Verdict, "Predict, then see")
-	g.do(lesson.ActAnswer)
+	g.do(lesson.ActAnswer(0))
 	g.sess.PlayToPause(nil)
 	vm = g.sess.View()
 	assert.Contains(t, notesOf(&vm).Verdict, vm.Narration.Question.Truth, "the engine's answer once judged")

@@ -49,27 +49,6 @@ func (tl *timeline) update(g *Game, x, y float64) bool {
 	return tl.focused
 }
 
-// key is what key k does while the timeline has the keyboard: ← and →
-// move a hundredth of the run; Home and End go to its ends anywhere.
-func (tl *timeline) key(k ebiten.Key) (lesson.Action, bool) {
-	switch {
-	case k == ebiten.KeyHome:
-		return lesson.ActTimeStart, true
-	case k == ebiten.KeyEnd:
-		return lesson.ActTimeEnd, true
-	case !tl.focused:
-		return lesson.ActNone, false
-	case k == ebiten.KeyArrowLeft:
-		return lesson.ActTimeBack, true
-	case k == ebiten.KeyArrowRight:
-		return lesson.ActTimeForward, true
-	case k == ebiten.KeyEscape:
-		tl.focused = false
-		return lesson.ActNone, true
-	}
-	return lesson.ActNone, false
-}
-
 // drawTimeline draws the run from its start to its end in r, the part
 // played filled, the thumb at now (or where a drag holds it), and a ring
 // while it has the keyboard.

@@ -24,27 +24,30 @@ func TestTimeAt(t *testing.T) {
 }
 
 func TestTimelineKeys(t *testing.T) {
-	var tl timeline
+	g := newGame(t, 3, nil)
 	for _, c := range []struct {
 		focused bool
 		key     ebiten.Key
 		want    lesson.Action
-		ok      bool
 	}{
-		{false, ebiten.KeyHome, lesson.ActTimeStart, true},
-		{false, ebiten.KeyEnd, lesson.ActTimeEnd, true},
-		{false, ebiten.KeyArrowLeft, lesson.ActNone, false}, // a step back, as ever
-		{true, ebiten.KeyArrowLeft, lesson.ActTimeBack, true},
-		{true, ebiten.KeyArrowRight, lesson.ActTimeForward, true},
-		{true, ebiten.KeySpace, lesson.ActNone, false},
+		{false, ebiten.KeyHome, lesson.ActTimeStart},
+		{false, ebiten.KeyEnd, lesson.ActTimeEnd},
+		{false, ebiten.KeyArrowLeft, lesson.ActStepBack}, // a step back, as ever
+		{true, ebiten.KeyArrowLeft, lesson.ActTimeBack},
+		{true, ebiten.KeyArrowRight, lesson.ActTimeForward},
+		{true, ebiten.KeySpace, lesson.ActPlay},
+		{true, ebiten.KeyHome, lesson.ActTimeStart},
 	} {
-		tl.focused = c.focused
-		a, ok := tl.key(c.key)
+		g.tl.focused = c.focused
+		a, ok := g.keyAction(c.key)
+		assert.True(t, ok)
 		assert.Equal(t, c.want, a, "%v focused %v", c.key, c.focused)
-		assert.Equal(t, c.ok, ok)
 	}
-	tl.focused = true
-	_, ok := tl.key(ebiten.KeyEscape)
-	assert.True(t, ok)
-	assert.False(t, tl.focused, "Esc gives the keyboard back")
+	g.tl.focused = true
+	g.do(lesson.ActHelp)
+	g.press(ebiten.KeyEscape)
+	assert.False(t, g.tl.focused, "Esc gives the keyboard back")
+	assert.True(t, g.sess.View().Help, "and does nothing else")
+	g.press(ebiten.KeyEscape)
+	assert.False(t, g.sess.View().Help, "then it is Esc again")
 }

@@ -1,58 +1,70 @@
 package game
 
 import (
+	"fmt"
+
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/portplay/portplay/lesson"
 )
 
-// keyActions map keys to actions. Keys are physical (US layout names):
-// + is the = key with or without Shift, ? the / key. The digits open
-// lessons; the session ignores a digit with no lesson.
-var keyActions = append([]struct {
-	keys []ebiten.Key
-	act  lesson.Action
-}{
-	{[]ebiten.Key{ebiten.KeySpace}, lesson.ActPlay},
-	{[]ebiten.Key{ebiten.KeyArrowRight}, lesson.ActStepForward},
-	{[]ebiten.Key{ebiten.KeyArrowLeft}, lesson.ActStepBack},
-	{[]ebiten.Key{ebiten.KeyEqual, ebiten.KeyNumpadAdd}, lesson.ActFaster},
-	{[]ebiten.Key{ebiten.KeyMinus, ebiten.KeyNumpadSubtract}, lesson.ActSlower},
-	{[]ebiten.Key{ebiten.KeyR}, lesson.ActRestart},
-	{[]ebiten.Key{ebiten.KeyF}, lesson.ActFullscreen},
-	{[]ebiten.Key{ebiten.KeySlash, ebiten.KeyF1}, lesson.ActHelp},
-	{[]ebiten.Key{ebiten.KeyEscape}, lesson.ActEscape},
-	{[]ebiten.Key{ebiten.KeyP}, lesson.ActProfile},
-	{[]ebiten.Key{ebiten.KeyH}, lesson.ActFocus},
-	{[]ebiten.Key{ebiten.KeyI}, lesson.ActInspect},
-	{[]ebiten.Key{ebiten.KeyTab}, lesson.ActKnobNext},
-	{[]ebiten.Key{ebiten.KeyArrowUp}, lesson.ActKnobUp},
-	{[]ebiten.Key{ebiten.KeyArrowDown}, lesson.ActKnobDown},
-	{[]ebiten.Key{ebiten.KeyPageDown, ebiten.KeyEnter, ebiten.KeyNumpadEnter}, lesson.ActNextStep},
-	{[]ebiten.Key{ebiten.KeyPageUp}, lesson.ActPrevStep},
-	{[]ebiten.Key{ebiten.KeyM}, lesson.ActPresenter},
-	{[]ebiten.Key{ebiten.KeyK}, lesson.ActCopyLink},
-	{[]ebiten.Key{ebiten.KeyE}, lesson.ActEvents},
-	// Home and End: the timeline's ends (timeline.key); listed so that
-	// the loop sees them.
-	{[]ebiten.Key{ebiten.KeyHome}, lesson.ActTimeStart},
-	{[]ebiten.Key{ebiten.KeyEnd}, lesson.ActTimeEnd},
-	{[]ebiten.Key{ebiten.KeyA}, lesson.ActAnswer},
-	{[]ebiten.Key{ebiten.KeyB}, lesson.ActAnswer + 1},
-	{[]ebiten.Key{ebiten.KeyC}, lesson.ActAnswer + 2},
-}, digitKeys()...)
-
-func digitKeys() (out []struct {
-	keys []ebiten.Key
-	act  lesson.Action
-}) {
-	for n := 1; n <= 9; n++ {
-		out = append(out, struct {
-			keys []ebiten.Key
-			act  lesson.Action
-		}{[]ebiten.Key{ebiten.KeyDigit0 + ebiten.Key(n), ebiten.KeyNumpad0 + ebiten.Key(n)}, lesson.ActOpen + lesson.Action(n)})
+// keymap is lesson.Keymap as Ebiten's keys: for each scope, what each key
+// does there.
+var keymap = func() map[lesson.Scope]map[ebiten.Key]lesson.Action {
+	m := map[lesson.Scope]map[ebiten.Key]lesson.Action{}
+	for _, b := range lesson.Keymap {
+		if m[b.Scope] == nil {
+			m[b.Scope] = map[ebiten.Key]lesson.Action{}
+		}
+		for _, name := range b.Keys {
+			var k ebiten.Key
+			if err := k.UnmarshalText([]byte(name)); err != nil {
+				panic(fmt.Sprintf("lesson.Keymap: %v", err)) // a test reads every name
+			}
+			m[b.Scope][k] = b.Action
+		}
 	}
-	return out
+	return m
+}()
+
+// keyAction is what key k does now: in the innermost scope that has the
+// keyboard and binds k (the class panel, the timeline once clicked, the
+// open event list), else anywhere.
+func (g *Game) keyAction(k ebiten.Key) (lesson.Action, bool) {
+	for _, s := range []struct {
+		scope lesson.Scope
+		on    bool
+	}{{lesson.InClassPanel, g.class.shown}, {lesson.InTimeline, g.tl.focused}, {lesson.InEventList, g.vm.EventList.Open}, {lesson.Anywhere, true}} {
+		if a, ok := keymap[s.scope][k]; ok && s.on {
+			return a, true
+		}
+	}
+	return lesson.ActNone, false
+}
+
+// keys carries out the keys pressed since the last frame. A key held
+// with Ctrl or Meta is the browser's or the system's (Ctrl+V pastes a
+// scenario, Ctrl+R reloads), not the app's.
+func (g *Game) keys() {
+	if ebiten.IsKeyPressed(ebiten.KeyControl) || ebiten.IsKeyPressed(ebiten.KeyMeta) {
+		return
+	}
+	g.pressed = inpututil.AppendJustPressedKeys(g.pressed[:0])
+	for _, k := range g.pressed {
+		g.press(k)
+	}
+}
+
+// press carries out key k.
+func (g *Game) press(k ebiten.Key) {
+	if k == ebiten.KeyEscape && g.tl.focused {
+		g.tl.focused = false // Esc gives the keyboard back first
+		return
+	}
+	if a, ok := g.keyAction(k); ok {
+		g.do(a)
+	}
 }
 
 // button is an on-screen control where it is drawn.

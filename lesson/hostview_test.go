@@ -255,7 +255,7 @@ func TestHostRows(t *testing.T) {
 	// keeps from the last one must not outlive their run.
 	s := newSession(t, 3)
 	for _, n := range []int{3, 4, 6, 7, 3} {
-		s.Do(ActOpen + Action(n))
+		s.Do(ActOpen(n))
 		p := s.run.play
 		for _, at := range []time.Duration{150 * time.Millisecond, 300 * time.Millisecond, 1200 * time.Millisecond, 5 * time.Second, 25 * time.Second, 70 * time.Second} {
 			if s.run.Lesson.Sandbox && at > 5*time.Second {

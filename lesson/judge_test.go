@@ -66,18 +66,18 @@ func TestAQuestionTakesOneAnswer(t *testing.T) {
 			n := len(s.View().Narration.Question.Choices)
 			if n < 3 { // the keys answer A to C
 				short++
-				s.Do(ActAnswer + Action(n))
+				s.Do(ActAnswer(n))
 				q := s.View().Narration.Question
 				assert.Equal(t, -1, q.Chosen, "lesson %d step %d: choice %d of %d", l.Number, i, n+1, n)
 				assert.Equal(t, Unjudged, q.Verdict)
 				assert.False(t, s.Playing())
 			}
-			s.Do(ActAnswer)
+			s.Do(ActAnswer(0))
 			s.PlayToPause(nil)
 			first := *s.View().Narration.Question
 			require.Equal(t, 0, first.Chosen)
 			require.NotEqual(t, Unjudged, first.Verdict)
-			s.Do(ActAnswer + 1)
+			s.Do(ActAnswer(1))
 			s.PlayToPause(nil)
 			assert.Equal(t, first, *s.View().Narration.Question, "lesson %d step %d: a second answer", l.Number, i)
 		}

@@ -66,7 +66,7 @@ func TestLogAfterAStepBack(t *testing.T) {
 	require.Positive(t, gone, "the events of the latest moment are gone")
 	kept := len(before.Lines) - gone
 	assert.Equal(t, before.Lines[:kept], after.Lines[len(after.Lines)-kept:], "and the rest are as they were")
-	s.Do(ActOpen + 3)
+	s.Do(ActOpen(3))
 	assert.NotEqual(t, after.Epoch, s.Recent().Epoch, "another lesson")
 }
 

@@ -13,61 +13,6 @@ import (
 	"github.com/portplay/portplay/lesson/phrase"
 )
 
-// Action is something a key, a click, a tap or a typed letter asks the
-// session to do. Every front end maps its input to these.
-type Action int
-
-const (
-	ActNone Action = iota
-	ActPlay
-	ActStepForward
-	ActStepBack
-	ActFaster
-	ActSlower
-	ActRestart
-	ActFullscreen // carried out by the front end; listed so it has a control
-	ActHelp
-	ActEscape
-	ActProfile
-	ActFocus
-	ActKnobNext // the next sandbox knob
-	ActKnobUp
-	ActKnobDown
-	ActNextStep
-	ActPrevStep
-	ActPresenter
-	ActResetProgress
-	// ActCopyLink: a link to this moment (ShareLink), carried out by the
-	// front end, which has the page's address and the clipboard.
-	ActCopyLink
-	// The event list: open or close it (E), cycle its host and kind
-	// filters, move its cursor, seek to the event under the cursor.
-	ActEvents
-	ActEventHost
-	ActEventKind
-	ActEventUp
-	ActEventDown
-	ActEventSeek
-	// The timeline: to the start, to the end, a hundredth of the run
-	// back or forward.
-	ActTimeStart
-	ActTimeEnd
-	ActTimeBack
-	ActTimeForward
-	// Saving, carried out by the front end (a download, or a file): the
-	// run's capture, the event list, a picture of the view.
-	ActSavePcap
-	ActSaveCSV
-	ActSaveJSON
-	ActSavePNG
-	ActInspect // pin the focused host's next port in use: the port map's inspector from the keyboard
-	// ActClass: start a class session, or show or hide its panel (V);
-	// carried out by the front end, which has the page's server.
-	ActClass
-	ActAnswer              // ActAnswer+k answers choice k (0: A)
-	ActOpen   Action = 100 // ActOpen+n opens lesson n
-)
-
 // Verdict is the engine's judgement of an answer.
 type Verdict uint8
 
@@ -359,7 +304,8 @@ func (s *Session) Do(a Action) {
 	case (locked[a] || a == ActNextStep) && s.questionOpen() && s.ls.chosen < 0:
 		// PageDown and Enter too: a presenter's clicker sends them, and a
 		// click must not skip what the class is predicting.
-		s.notice = msg{id: "notice.answer-first"}
+		s.notice = msg{id: "notice.answer-first", args: []any{"a", keyIn(ActAnswer(0)), "b", keyIn(ActAnswer(1)), "c", keyIn(ActAnswer(2)),
+			"esc", keyIn(ActEscape), "skip", func(b *phrase.Book) string { return b.T("control.skip") }}}
 		return
 	case locked[a] && s.questionOpen():
 		s.notice = msg{id: "notice.engine-answering"}
@@ -368,8 +314,8 @@ func (s *Session) Do(a Action) {
 		s.resetAsked = true
 		s.notice = msg{id: "notice.reset-confirm"}
 		return
-	case a > ActOpen && a <= ActOpen+Action(len(s.cat.Lessons)) || a == ActOpen+CustomLesson && s.custom != nil:
-		s.open(int(a - ActOpen))
+	case a.Kind == KindOpen && (a.Arg >= 1 && a.Arg <= len(s.cat.Lessons) || a.Arg == CustomLesson && s.custom != nil):
+		s.open(a.Arg)
 		return
 	case a == ActPresenter:
 		s.presenter = !s.presenter
@@ -392,6 +338,10 @@ func (s *Session) Do(a Action) {
 		return
 	}
 	p := s.run.play
+	if a.Kind == KindAnswer {
+		s.answer(a.Arg)
+		return
+	}
 	switch a {
 	case ActPlay:
 		if p.finished() {
@@ -467,8 +417,6 @@ func (s *Session) Do(a Action) {
 			s.set.Profile = profiles[(i+1)%len(profiles)]
 			s.load(s.set.Lesson, p.now) // live: the same moment, another OS
 		}
-	case ActAnswer, ActAnswer + 1, ActAnswer + 2:
-		s.answer(int(a - ActAnswer))
 	case ActInspect:
 		s.inspectNext()
 	case ActFocus:
@@ -724,7 +672,7 @@ func (s *Session) gotoStep(i int) {
 // engine answers it (or judges at once when the engine needs no run).
 func (s *Session) answer(k int) {
 	q := s.question()
-	if q == nil || s.ls.chosen >= 0 || k >= len(s.ls.choices) {
+	if q == nil || s.ls.chosen >= 0 || k < 0 || k >= len(s.ls.choices) {
 		return
 	}
 	s.ls.chosen = k

@@ -37,7 +37,7 @@ func answerAt(t testing.TB, n, i, k int) *Session {
 	q := s.View().Narration.Question
 	require.NotNil(t, q, "lesson %d step %d asks", n, i)
 	require.Less(t, k, len(q.Choices))
-	s.Do(ActAnswer + Action(k))
+	s.Do(ActAnswer(k))
 	s.PlayToPause(nil)
 	return s
 }
@@ -105,7 +105,7 @@ func TestAnswersAreTheFacts(t *testing.T) {
 		s := newSession(t, 3)
 		s.set.Profile = prof
 		s.gotoStep(fin)
-		s.Do(ActAnswer)
+		s.Do(ActAnswer(0))
 		s.PlayToPause(nil)
 		assert.Equal(t, "an ACK", s.View().Narration.Question.Truth, prof.Name)
 	}
@@ -199,7 +199,7 @@ func TestAQuestionLocksTheSimulation(t *testing.T) {
 	}
 	s.Do(ActFaster)
 	assert.Empty(t, s.View().Notice, "other actions work, and clear the notice")
-	s.Do(ActAnswer)
+	s.Do(ActAnswer(0))
 	s.Do(ActPlay)
 	assert.True(t, s.Playing(), "Space cannot stop the engine from answering")
 	assert.Contains(t, s.View().Notice, "answering")
@@ -227,7 +227,7 @@ func TestTheLastStepCompletesTheLesson(t *testing.T) {
 		assert.False(t, s.View().Narration.Complete)
 		s.Do(ActNextStep)
 		if s.View().Narration.Question != nil {
-			s.Do(ActAnswer)
+			s.Do(ActAnswer(0))
 		}
 		s.PlayToPause(nil)
 	}
@@ -268,7 +268,7 @@ func TestGotoStepReplaysTheSameWay(t *testing.T) {
 			assert.Equal(t, a.View().Clock.Now, b.View().Clock.Now, "lesson %d step %d", l.Number, i)
 			assert.Equal(t, a.View().Narration, b.View().Narration, "lesson %d step %d", l.Number, i)
 			if a.View().Narration.Question != nil {
-				a.Do(ActAnswer)
+				a.Do(ActAnswer(0))
 				a.PlayToPause(nil)
 			}
 		}
@@ -286,7 +286,7 @@ func TestReplayStartsAnAct(t *testing.T) {
 	s.gotoStep(act - 1)
 	s.PlayToPause(nil)
 	if s.View().Narration.Question != nil {
-		s.Do(ActAnswer)
+		s.Do(ActAnswer(0))
 		s.PlayToPause(nil)
 	}
 	require.Equal(t, scenario.Serial, s.run.Scenario.Ports)
@@ -390,9 +390,9 @@ func TestActions(t *testing.T) {
 	}
 	assert.Equal(t, first, s.View().Focus, "H cycles through every host")
 
-	s.Do(ActOpen + 5)
+	s.Do(ActOpen(5))
 	assert.Equal(t, 5, s.View().Lesson)
-	s.Do(ActOpen + 99)
+	s.Do(ActOpen(99))
 	assert.Equal(t, 5, s.View().Lesson, "no lesson 99: nothing changes")
 }
 
@@ -455,11 +455,11 @@ func TestProgressSurvivesANewSession(t *testing.T) {
 	set := DefaultSettings()
 	set.Seed = 7
 	s := NewSession(builtin(t), set, nil, store)
-	s.Do(ActOpen + 5)
+	s.Do(ActOpen(5))
 	s.Do(ActNextStep)
 	s.PlayToPause(nil)
 	s.Do(ActNextStep)
-	s.Do(ActAnswer)
+	s.Do(ActAnswer(0))
 	s.PlayToPause(nil)
 	verdict := s.View().Narration.Question.Verdict
 	require.NotEqual(t, Unjudged, verdict)
@@ -509,7 +509,7 @@ func TestProgressThatCannotBeSavedIsReported(t *testing.T) {
 func TestTickPlaysToThePauseAndJudges(t *testing.T) {
 	s := newSession(t, 5)
 	s.gotoStep(2)
-	s.Do(ActAnswer + 1)
+	s.Do(ActAnswer(1))
 	require.True(t, s.Playing())
 	for i := 0; i < 10_000 && s.Playing(); i++ {
 		s.Tick(time.Second / 60)
@@ -527,7 +527,7 @@ func TestTickStopsAtThePauseWhileACopyIsHeld(t *testing.T) {
 	s := newSession(t, 3)
 	s.set.Speed = 8
 	s.gotoStep(stepAsking(t, 3, "3-fin-again"))
-	s.Do(ActAnswer)
+	s.Do(ActAnswer(0))
 	for i := 0; i < 10_000 && s.Playing(); i++ {
 		s.Tick(time.Second / 60)
 	}
@@ -562,7 +562,7 @@ func TestLessonFiveEndsWithAPortGivenAgain(t *testing.T) {
 					given[e.Tuple.Local.Port()] = true
 				}
 			})
-			s.Do(ActAnswer)
+			s.Do(ActAnswer(0))
 			s.PlayToPause(nil)
 			q := s.View().Narration.Question
 			require.NotNil(t, q)
@@ -631,7 +631,7 @@ func TestPageDownNeverSkipsOrDropsAQuestion(t *testing.T) {
 	require.GreaterOrEqual(t, i, 0, "a Skip control while the question waits")
 	assert.Equal(t, "Skip question", v.StepControls[i].Label)
 
-	s.Do(ActAnswer)
+	s.Do(ActAnswer(0))
 	require.True(t, s.Playing(), "the engine answers by playing")
 	s.Do(ActEscape)
 	assert.Equal(t, 2, s.View().Narration.Step, "an answer given is not skipped")

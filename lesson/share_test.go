@@ -258,9 +258,9 @@ func TestLoadScenario(t *testing.T) {
 	assert.Equal(t, LessonButton{Number: CustomLesson, Short: "Yours", Current: true, name: "Your scenario"}, last)
 
 	// Away to a lesson and back again by its button's action.
-	ss.Do(ActOpen + 1)
+	ss.Do(ActOpen(1))
 	assert.Equal(t, 1, ss.View().Lesson)
-	ss.Do(ActOpen + CustomLesson)
+	ss.Do(ActOpen(CustomLesson))
 	assert.Equal(t, "yours", ss.View().Scenario)
 	// The learner's own scenario is not saved as the lesson to reopen.
 	store := &MemStore{}
@@ -317,7 +317,7 @@ func TestOwnScenarioKnobs(t *testing.T) {
 	ss.Do(ActPresenter)
 
 	// A lesson has no knobs.
-	ss.Do(ActOpen + 2)
+	ss.Do(ActOpen(2))
 	assert.Empty(t, ss.View().Knobs)
 }
 
@@ -326,7 +326,7 @@ func TestOwnScenarioKnobs(t *testing.T) {
 func TestShareLinkOfALessonAfterYourOwn(t *testing.T) {
 	ss := NewSession(builtin(t), DefaultSettings(), nil, &MemStore{})
 	require.NoError(t, ss.LoadScenario("mine.txt", twoServers))
-	ss.Do(ActOpen + 2)
+	ss.Do(ActOpen(2))
 	f, err := ss.ShareFragment()
 	require.NoError(t, err)
 	q, err := url.ParseQuery(f)

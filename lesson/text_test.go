@@ -43,7 +43,7 @@ func TestEveryPickIsExplainedByItsOwnStrategy(t *testing.T) {
 					set.Lesson, set.LessonGiven, set.Paused, set.Seed, set.Profile = l.Number, true, true, 7, prof
 					s := NewSession(builtin(t), set, nil, &MemStore{})
 					s.gotoStep(i + 1)
-					s.Do(ActAnswer)
+					s.Do(ActAnswer(0))
 					s.PlayToPause(nil)
 					q := s.View().Narration.Question
 					require.NotNil(t, q)

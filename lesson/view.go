@@ -54,8 +54,11 @@ type View struct {
 	Connections   []engine.FourTuple // the clients' open connections, the first maxListed of each
 	Help          bool
 	HelpLines     [][2]string // key, what it does
-	Problems      []string    // rejected settings and errors, until dismissed
-	Fatal         string      // the lesson could not be built
+	// HelpTitle and HelpClose head and close the help.
+	HelpTitle, HelpClose string
+	Hints                Hints
+	Problems             []string // rejected settings and errors, until dismissed
+	Fatal                string   // the lesson could not be built
 	// Notice says why the last action did nothing (a question waits for
 	// its answer), until the next action.
 	Notice string
@@ -70,11 +73,13 @@ type View struct {
 
 // LessonButton is one lesson in the menu.
 type LessonButton struct {
-	Number  int
-	Short   string // in the session's language
-	Key     string // its digit key; "" for the learner's own scenario, which has none
-	Current bool
-	name    string
+	Number int
+	Short  string // in the session's language
+	Key    string // its digit key; "" for the learner's own scenario, which has none
+	// Shortcut is its key as aria-keyshortcuts names it.
+	Shortcut string
+	Current  bool
+	name     string
 }
 
 // Name is the button's name in words: "Lesson 3: Ephemeral", or "Your
@@ -83,10 +88,13 @@ func (b LessonButton) Name() string { return b.name }
 
 // Control is an on-screen button; every key's action has one.
 type Control struct {
-	Action  Action
-	Label   string
-	Key     string // the key that does the same
-	Pressed bool   // shown highlighted (playing, help shown, the choice made)
+	Action Action
+	Label  string
+	Key    string // the key that does the same, as the keymap shows it
+	// Shortcut is that key (and any other that does the same) as
+	// aria-keyshortcuts names it: "PageDown Enter".
+	Shortcut string
+	Pressed  bool // shown highlighted (playing, help shown, the choice made)
 	// Disabled: the action would do nothing now (back at the start, next
 	// at the last step, a choice once answered).
 	Disabled bool
@@ -494,23 +502,22 @@ func (s *Session) static() View {
 		return s.shown.v
 	}
 	b := s.book()
-	v := View{Gen: s.gen, Lang: b.Lang(), Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(), ReducedMotion: s.reducedMotion,
+	v := View{Gen: s.gen, Lang: b.Lang(), Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
+		HelpTitle: s.T("help.title"), HelpClose: s.T("help.close", "key", s.Key(ActHelp)), ReducedMotion: s.reducedMotion,
 		Problems: s.problemTexts(b), Fatal: s.fatal.in(b), Notice: s.notice.in(b), Info: s.info.in(b)}
 	ls := s.cat.Lessons
 	if s.custom != nil {
 		ls = append(slices.Clip(ls), s.custom)
 	}
 	for _, l := range ls {
-		key := ""
-		if l.Number <= maxLessons {
-			key = strconv.Itoa(l.Number)
-		}
 		short := b.Of(l.prefix()+"short", l.Short)
 		name := b.T("lesson.button", "n", l.Number, "short", short)
 		if l.Number == CustomLesson {
 			short, name = b.T("yours.short"), b.T("yours.button")
 		}
-		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: short, Key: key, Current: s.run != nil && l.Number == s.set.Lesson, name: name})
+		k := s.Control(ActOpen(l.Number)) // no key for the learner's own
+		v.Lessons = append(v.Lessons, LessonButton{Number: l.Number, Short: short, Key: k.Key, Shortcut: k.Shortcut,
+			Current: s.run != nil && l.Number == s.set.Lesson, name: name})
 	}
 	v.Controls = s.controls()
 	if r := s.run; r == nil {
@@ -542,6 +549,7 @@ func (s *Session) static() View {
 			v.Chart.Limit = cs[0].Profile.Ephemeral.Size()
 		}
 		v.Narration, v.StepControls = s.narration()
+		v.Hints = s.hints(v.Narration.Next)
 		if s.presenter {
 			// Too long a scenario for a link: no code, and K says why.
 			v.Link, _ = s.fragment(false)
@@ -551,74 +559,48 @@ func (s *Session) static() View {
 			v.Knobs = append(v.Knobs, KnobView{k, i == s.knob})
 		}
 	}
+	if s.run == nil {
+		v.Hints = s.hints("")
+	}
 	s.shown.v, s.shown.gen, s.shown.ok = v, s.gen, true
 	return v
 }
 
 func (s *Session) controls() []Control {
-	play := "Play"
-	if s.playing {
-		play = "Pause"
-	}
 	atStart, atEnd := true, true
 	if s.run != nil {
 		atStart, atEnd = s.run.play.now == 0, s.run.play.finished()
 	}
 	// While a question waits, the actions that move time wait too.
 	open := s.questionOpen()
+	c := func(a Action, pressed, disabled bool) Control {
+		ctl := s.Control(a)
+		ctl.Pressed, ctl.Disabled = pressed, disabled
+		return ctl
+	}
+	play := c(ActPlay, s.playing, open)
+	if s.playing {
+		play.Label = s.T("control.pause")
+	}
 	cs := []Control{
-		{Label: "Restart", Key: "R", Action: ActRestart},
-		{Label: "Back", Key: "←", Action: ActStepBack, Disabled: atStart || open},
-		{Label: play, Key: "Space", Action: ActPlay, Pressed: s.playing, Disabled: open},
-		{Label: "Step", Key: "→", Action: ActStepForward, Disabled: atEnd || open},
-		{Label: "Slower", Key: "−", Action: ActSlower, Disabled: s.set.Speed == Speeds[0]},
-		{Label: "Faster", Key: "+", Action: ActFaster, Disabled: s.set.Speed == Speeds[len(Speeds)-1]},
-		{Label: "Map host", Key: "H", Action: ActFocus},
+		c(ActRestart, false, false),
+		c(ActStepBack, false, atStart || open),
+		play,
+		c(ActStepForward, false, atEnd || open),
+		c(ActSlower, false, s.set.Speed == Speeds[0]),
+		c(ActFaster, false, s.set.Speed == Speeds[len(Speeds)-1]),
+		c(ActFocus, false, false),
 	}
 	if s.run != nil && s.run.Lesson.ProfileSwitch {
-		cs = append(cs, Control{Label: "Profile", Key: "P", Action: ActProfile, Disabled: open})
+		cs = append(cs, c(ActProfile, false, open))
 	}
-	cs = append(cs,
-		Control{Label: "Events", Key: "E", Action: ActEvents, Pressed: s.events.open},
-		Control{Label: "Link", Key: "K", Action: ActCopyLink, Disabled: s.run == nil},
-		Control{Label: "Present", Key: "M", Action: ActPresenter, Pressed: s.presenter},
-	)
+	cs = append(cs, c(ActEvents, s.events.open, false), c(ActCopyLink, false, s.run == nil), c(ActPresenter, s.presenter, false))
 	if s.presenter {
 		// A class session is a presenter's: the button is there while
 		// presenting (V works at any time).
-		cs = append(cs, Control{Label: "Class session", Key: "V", Action: ActClass})
+		cs = append(cs, c(ActClass, false, false))
 	}
-	return append(cs,
-		Control{Label: "Full screen", Key: "F", Action: ActFullscreen},
-		Control{Label: "Help", Key: "?", Action: ActHelp, Pressed: s.help},
-	)
-}
-
-// helpLines are the keys, as the help lists them.
-func (s *Session) helpLines() [][2]string {
-	return [][2]string{
-		{"Space", "play / pause"},
-		{"→  ←", "step to the next / previous event (back replays the simulation)"},
-		{"+  −", "faster / slower"},
-		{"R", "restart the lesson"},
-		{strings.Replace(s.cat.Range(), " to ", " … ", 1), "choose a lesson"},
-		{"P", "switch the clients' OS profile (lessons " + s.cat.Switching() + ")"},
-		{"H", "show another host's ports on the port map, or the same host's UDP ports after its TCP ones (or click a host)"},
-		{"I", "inspect the map's next port in use (or point at, click or tap a port)"},
-		{"Tab  ↑ ↓", "sandbox: choose a knob, change it (or click it; right-click goes back)"},
-		{"PgDn  PgUp", "next / previous lesson step (Enter goes on too); a step still playing is first played to its pause, a question waits for its answer"},
-		{"A  B  C", "answer the lesson's question"},
-		{"M", "presenter mode: narration hidden, larger type"},
-		{"N", "presenter's notes: the narration, for you (a panel; in the browser a window that follows the lesson)"},
-		{"E", "the event list: ↑ ↓ choose, Enter goes to that moment"},
-		{"K", "copy a link to this moment (with your own scenario in it)"},
-		{"V", "class session: every student votes on the questions from their own device (portplay-serve)"},
-		{"Home  End", "the start / the end of the run (the timeline under the network)"},
-		{"F", "full screen"},
-		{"L  T", "the event log as a panel; in the browser, the text view"},
-		{"?  Esc", "this help / close messages, skip a question (as Skip question does)"},
-		{"unverified", "\"partly unverified\" beside an OS: some of its defaults have no primary source, and are assumed (the browser's text view lists them)"},
-	}
+	return append(cs, c(ActFullscreen, false, false), c(ActHelp, s.help, false))
 }
 
 // listenText is a listening socket's state as a row and the inspector
@@ -963,8 +945,9 @@ func (s *Session) narration() (Narration, []Control) {
 			qv.Lead = s.run.T(lead, "answer", qv.Truth)
 		}
 		for i, c := range s.ls.choices {
-			qv.Choices = append(qv.Choices, Control{Action: ActAnswer + Action(i), Label: choiceLabel(s.run.book, c), Key: string(rune('A' + i)),
-				Pressed: i == s.ls.chosen, Disabled: s.ls.chosen >= 0})
+			ctl := s.Control(ActAnswer(i))
+			ctl.Label, ctl.Pressed, ctl.Disabled = choiceLabel(s.run.book, c), i == s.ls.chosen, s.ls.chosen >= 0
+			qv.Choices = append(qv.Choices, ctl)
 		}
 		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1
 	} else {
@@ -987,18 +970,17 @@ func (s *Session) narration() (Narration, []Control) {
 	}
 	last := s.ls.step == len(steps)-1
 	_, more := s.cat.Lesson(s.set.Lesson + 1)
-	cs := []Control{
-		{Label: "Next", Key: "PgDn", Action: ActNextStep, Disabled: last && !more},
-		{Label: "Back", Key: "PgUp", Action: ActPrevStep, Disabled: s.ls.step == 0},
-	}
+	next, prev := s.Control(ActNextStep), s.Control(ActPrevStep)
+	next.Disabled, prev.Disabled = last && !more, s.ls.step == 0
+	cs := []Control{next, prev}
 	switch {
 	case s.questionOpen() && s.ls.chosen < 0:
 		// PageDown waits for an answer: skipping is this button's, or Esc's.
-		cs = append(cs, Control{Label: "Skip question", Key: "Esc", Action: ActEscape})
+		cs = append(cs, s.Control(ActEscape))
 	case s.resetAsked:
-		cs = append(cs, Control{Label: "Confirm reset", Action: ActResetProgress, Pressed: true})
+		cs = append(cs, Control{Label: s.T("control.reset-confirm"), Action: ActResetProgress, Pressed: true})
 	case !open: // the open-ended have no progress to reset; the sandbox's knobs take the room
-		cs = append(cs, Control{Label: "Reset progress", Action: ActResetProgress})
+		cs = append(cs, Control{Label: s.T("control.reset"), Action: ActResetProgress})
 	}
 	return n, cs
 }

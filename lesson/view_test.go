@@ -66,7 +66,7 @@ func checkView(t *testing.T, v View, name string) {
 		assert.True(t, len(q.Choices) >= 2 && len(q.Choices) <= 3, "%s: %d choices", name, len(q.Choices))
 		for k, c := range q.Choices {
 			assert.Equal(t, string(rune('A'+k)), c.Key)
-			assert.Equal(t, ActAnswer+Action(k), c.Action)
+			assert.Equal(t, ActAnswer(k), c.Action)
 			assert.NotEmpty(t, c.Label)
 		}
 		assert.Equal(t, q.Verdict != Unjudged, q.Truth != "", name)
@@ -94,7 +94,7 @@ func TestViewOfEveryLessonAtEveryStep(t *testing.T) {
 			name := fmt.Sprintf("lesson %d step %d", l.Number, i)
 			checkView(t, s.View(), name)
 			if s.View().Narration.Question != nil {
-				s.Do(ActAnswer)
+				s.Do(ActAnswer(0))
 			}
 			s.PlayToPause(nil)
 			checkView(t, s.View(), name+" at its pause")
@@ -285,7 +285,7 @@ func TestControlsDisabledWhereTheyDoNothing(t *testing.T) {
 	for _, c := range v.Narration.Question.Choices {
 		assert.False(t, c.Disabled)
 	}
-	s.Do(ActAnswer)
+	s.Do(ActAnswer(0))
 	for _, c := range s.View().Narration.Question.Choices {
 		assert.True(t, c.Disabled, "answered once")
 	}
@@ -348,7 +348,7 @@ func TestEveryPauseShowsWhatItsStepSays(t *testing.T) {
 		for i, st := range l.Steps {
 			s.Do(ActNextStep)
 			if s.View().Narration.Question != nil {
-				s.Do(ActAnswer)
+				s.Do(ActAnswer(0))
 			}
 			s.PlayToPause(nil)
 			if st.Until != nil && !s.run.play.finished() {
@@ -506,7 +506,7 @@ func TestPresenterNotesKeepTheNarration(t *testing.T) {
 		}
 		for _, s := range []*Session{plain, shown} {
 			if s.View().Narration.Question != nil {
-				s.Do(ActAnswer)
+				s.Do(ActAnswer(0))
 			}
 			s.PlayToPause(nil)
 			s.Do(ActNextStep)

@@ -106,7 +106,7 @@ func (t *terminal) work(s *lesson.Session) error {
 			if err != nil || !ok {
 				return err // end of input ends the lesson cleanly
 			}
-			s.Do(lesson.ActAnswer + lesson.Action(k))
+			s.Do(lesson.ActAnswer(k))
 		}
 		s.PlayToPause(show)
 		vm = s.View()
@@ -142,7 +142,7 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 		from := vm.Clock.Now
 		q := n.Question
 		if q != nil {
-			s.Do(lesson.ActAnswer) // any answer: the engine's is the same
+			s.Do(lesson.ActAnswer(0)) // any answer: the engine's is the same
 		}
 		s.PlayToPause(nil)
 		vm = s.View()

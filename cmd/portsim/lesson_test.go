@@ -34,7 +34,7 @@ func TestLessonVerdictsAreTheSessions(t *testing.T) {
 			for v := sess.View(); v.Narration.Step+1 < v.Narration.Steps; v = sess.View() {
 				sess.Do(lesson.ActNextStep)
 				if sess.View().Narration.Question != nil {
-					sess.Do(lesson.ActAnswer + lesson.Action(letters[k]-'A'))
+					sess.Do(lesson.ActAnswer(int(letters[k] - 'A')))
 					k++
 				}
 				sess.PlayToPause(nil)
@@ -178,7 +178,7 @@ func TestLessonAnswerKey(t *testing.T) {
 		for {
 			v := sess.View()
 			if v.Narration.Question != nil {
-				sess.Do(lesson.ActAnswer + 1) // another answer than the key's: the truth is the engine's
+				sess.Do(lesson.ActAnswer(1)) // another answer than the key's: the truth is the engine's
 			}
 			sess.PlayToPause(nil)
 			if q := sess.View().Narration.Question; q != nil {
