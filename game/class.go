@@ -433,7 +433,7 @@ func (g *Game) classWords() (status string, lines []string) {
 			}
 			var parts []string
 			for k, n := range tally {
-				parts = append(parts, fmt.Sprintf("%c %s %d", 'A'+k, cv.Choices[k], n))
+				parts = append(parts, fmt.Sprintf("%s %s %d", g.sess.Key(lesson.ActAnswer(k)), cv.Choices[k], n))
 			}
 			lines = append(lines, fmt.Sprintf("Round %d: %s.", r+1, strings.Join(parts, ", ")))
 		}
@@ -474,7 +474,7 @@ func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float6
 		v.text(fmt.Sprintf("Round %d", r+1), Regular, size-2, x, *ty, alignStart, colMuted)
 		*ty += size * 1.3
 		for k, n := range tally {
-			label := string(rune('A'+k)) + "  " + cv.Choices[k]
+			label := g.sess.Key(lesson.ActAnswer(k)) + "  " + cv.Choices[k]
 			col := colInUse
 			if cv.Phase == "revealed" && cv.Choices[k] == cv.Truth {
 				col = colListen

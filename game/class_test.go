@@ -86,3 +86,27 @@ func TestClassSessionButton(t *testing.T) {
 	g.do(lesson.ActClass) // V
 	assert.False(t, g.class.shown, "V hides what the button showed")
 }
+
+// The class panel in words, for the text mirror: nothing while off, the
+// reason where there is no session, and in a room its code, the devices,
+// the question and each round's tally by the choices' keys.
+func TestClassInWords(t *testing.T) {
+	g := newGame(t, 3, nil)
+	status, lines := g.classWords()
+	assert.Empty(t, status)
+	assert.Empty(t, lines)
+	g.do(lesson.ActClass)
+	status, lines = g.classWords()
+	assert.NotEmpty(t, status)
+	assert.Equal(t, []string{classUnavailableText}, lines)
+
+	g.class.state, g.class.code, g.qrBase = classOpen, "KQ7M", "http://192.0.2.7:8080/"
+	g.class.view = teacherView{Devices: 3, Phase: "voting", Question: 1, Text: "Which port?", Choices: []string{"1025", "1028"},
+		Round: 1, Voted: 2, Tallies: [][]int{{1, 1}}}
+	status, lines = g.classWords()
+	assert.Contains(t, status, "2 of 3")
+	all := strings.Join(lines, "\n")
+	assert.Contains(t, all, "KQ7M")
+	assert.Contains(t, all, "Which port?")
+	assert.Contains(t, all, g.sess.Key(lesson.ActAnswer(1))+" 1028 1", "a tally names each choice by its key")
+}

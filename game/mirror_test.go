@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
@@ -92,4 +93,51 @@ func TestUDPRowsInWords(t *testing.T) {
 		assert.Equal(t, tc.text, text)
 		assert.Equal(t, tc.colour, rowColour(tc.row), "%s %s", state, text)
 	}
+}
+
+// The text mirror's status line says the time, the end, the speed and
+// whether it plays, and the speed reached where the simulation limits it.
+func TestClockInWords(t *testing.T) {
+	c := lesson.Clock{Now: 1500 * time.Millisecond, End: 12 * time.Second, Speed: 2, Reached: 2}
+	states := map[string]bool{}
+	for _, st := range []lesson.PlayState{lesson.Paused, lesson.Playing, lesson.Finished} {
+		c.State = st
+		s := clockText(c)
+		assert.Contains(t, s, lesson.FmtDur(c.Now))
+		assert.Contains(t, s, lesson.FmtDur(c.End))
+		assert.Contains(t, s, "2×")
+		states[s] = true
+	}
+	assert.Len(t, states, 3, "each state said its own way")
+	c.State, c.Limited, c.Reached = lesson.Playing, true, 1.3
+	assert.Contains(t, clockText(c), "1.3×", "the speed reached")
+}
+
+// The text mirror lists a host's sockets as its box does: a line a row,
+// then how many more, then its failures and the latest errno.
+func TestSocketsInWords(t *testing.T) {
+	g := lastStep(t, 5)
+	seen := 0
+	for _, h := range g.sess.View().Hosts {
+		lines := socketLines(h)
+		require.GreaterOrEqual(t, len(lines), len(h.Rows), h.Name)
+		for i, r := range h.Rows {
+			assert.Contains(t, lines[i], fmt.Sprint(r.Local.Port()), "%s row %d", h.Name, i)
+		}
+		rest := lines[len(h.Rows):]
+		if more := h.Total - len(h.Rows); more > 0 {
+			require.NotEmpty(t, rest, h.Name)
+			assert.Contains(t, rest[0], fmt.Sprint(more), "%s: how many more", h.Name)
+			rest = rest[1:]
+			seen |= 1
+		}
+		if h.Failures > 0 {
+			require.Len(t, rest, 1, h.Name)
+			assert.Contains(t, rest[0], engine.ErrnoName(h.LastErr), h.Name)
+			seen |= 2
+		} else {
+			assert.Empty(t, rest, h.Name)
+		}
+	}
+	assert.Equal(t, 3, seen, "lesson 5's end has a host with more rows than shown, and failures")
 }
