@@ -210,7 +210,7 @@ func (c *classroom) send(f func(*Game)) {
 	updates := c.updates
 	go func() {
 		updates <- f
-		ebiten.ScheduleFrame()
+		wakeUp()
 	}()
 }
 

@@ -8,8 +8,6 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/hajimehoshi/ebiten/v2"
-
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -243,7 +241,7 @@ func (m *mirror) queue(f func(*Game)) {
 	m.mu.Lock()
 	m.pending = append(m.pending, f)
 	m.mu.Unlock()
-	ebiten.ScheduleFrame() // an idle app draws no frame until asked
+	wakeUp() // an idle app draws no frame until asked
 }
 
 // apply carries out the page's input since the last Update.
@@ -266,7 +264,7 @@ func (m *mirror) showText() {
 	if m == nil {
 		return
 	}
-	shown := m.root.Get("classList").Call("toggle", "visually-hidden").Bool() == false
+	shown := !m.root.Get("classList").Call("toggle", "visually-hidden").Bool()
 	m.toggle.Call("setAttribute", "aria-pressed", fmt.Sprint(shown))
 }
 

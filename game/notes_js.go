@@ -5,8 +5,6 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/hajimehoshi/ebiten/v2"
-
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -52,7 +50,7 @@ func newNotesChannel() *notesChannel {
 			c.pending = append(c.pending, lesson.ActPrevStep)
 		}
 		c.mu.Unlock()
-		ebiten.ScheduleFrame() // an idle app draws no frame until asked
+		wakeUp() // an idle app draws no frame until asked
 		return nil
 	}))
 	return c
