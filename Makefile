@@ -9,12 +9,15 @@ WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 all: web native
 
 # The browser build: web/ holds the shell; the wasm and wasm_exec.js are
-# build outputs (git-ignored), precompressed because Go's file server is not.
+# build outputs (git-ignored), precompressed because Go's file server is not;
+# so are the phrasebooks but English's (in the wasm), i18n-LANG.json, which
+# the page fetches for a learner who reads another language.
 web:
 	GOOS=js GOARCH=wasm CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o web/portplay.wasm ./cmd/portplay
 	cp "$(WASM_EXEC)" web/wasm_exec.js
 	gzip -9 -k -f web/portplay.wasm
 	gzip -9 -k -f web/wasm_exec.js
+	for f in assets/i18n/*.json; do l=$$(basename $$f .json); [ $$l = en ] || cp $$f web/i18n-$$l.json; done
 
 # The static bundle for any web host: content-hashed names, .br and .gz
 # beside each file, a manifest and a service worker (web/dist.go); and the

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/portplay/portplay/assets"
 	"github.com/portplay/portplay/web"
 )
 
@@ -102,6 +103,14 @@ func buildWeb(root, pkg, dir string) error {
 	}
 	if err := copyFile(filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), filepath.Join(dir, "wasm_exec.js")); err != nil {
 		return err
+	}
+	// The phrasebooks but English's, as `make web` copies them.
+	for _, l := range assets.Languages() {
+		if l.Code != "en" {
+			if err := copyFile(filepath.Join(root, "assets", "i18n", l.Code+".json"), filepath.Join(dir, web.PhrasebookFile(l.Code))); err != nil {
+				return err
+			}
+		}
 	}
 	wasm := filepath.Join(dir, "portplay.wasm")
 	if err := goBuild(root, []string{"GOOS=js", "GOARCH=wasm"}, wasm, pkg); err != nil {

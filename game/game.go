@@ -72,6 +72,9 @@ type Game struct {
 	qr     qrCode
 	// class is the class session's teacher side (V, class.go).
 	class classroom
+	// lang fetches the phrasebook the language button asks for, in the
+	// browser (lang_js.go).
+	lang langFetch
 }
 
 // New opens a session of the catalogue's lessons with settings s and the
@@ -103,6 +106,7 @@ func (g *Game) Update() error {
 	}
 	g.page.apply(g)
 	g.notesCh.apply(g)
+	g.lang.update(g)
 	g.dropped()
 	g.classInit()
 	g.keys()
@@ -276,7 +280,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.sess.ViewInto(&g.vm)
 	vm := &g.vm
 	lay := g.layout()
-	g.page.write(vm, g.sess, qrURL(g.qrBase, vm.Link), g.qr.shown(g.qrBase, vm.Link, lay))
+	g.page.write(g, vm, qrURL(g.qrBase, vm.Link), g.qr.shown(g.qrBase, vm.Link, lay))
 	v := newView(screen, g.faces, lay.Scale)
 	b := screen.Bounds()
 	if g.chrome == nil || g.chrome.Bounds() != b {

@@ -601,7 +601,7 @@ func TestEveryKeyActionHasAButton(t *testing.T) {
 	noButton := map[lesson.Action]bool{lesson.ActEscape: true, lesson.ActKnobNext: true, lesson.ActKnobUp: true, lesson.ActKnobDown: true,
 		lesson.ActInspect: true, lesson.ActTimeStart: true, lesson.ActTimeEnd: true, // Home and End: the timeline is their control
 		lesson.ActClass: true, // presenter mode's (TestClassSessionButton)
-		lesson.ActNotes: true, lesson.ActLog: true, lesson.ActTextView: true, lesson.ActLanguage: true}
+		lesson.ActNotes: true, lesson.ActLog: true, lesson.ActTextView: true}
 	cat := catalogue(t)
 	fc, err := newFaces()
 	require.NoError(t, err)

@@ -10,7 +10,8 @@ import (
 // loader is the page's ways in for the learner's own scenario: a text
 // box and a file picker in the text mirror, Ctrl+V anywhere on the page,
 // and a file dropped anywhere on it (on the canvas Ebiten takes the drop:
-// Game.dropped). Each opens the scenario in Update, through the queue.
+// Game.dropped; the page's own: loaderListen). Each opens the scenario in
+// Update, through the queue.
 func (m *mirror) loader() {
 	sec := m.el(m.root, "section", "")
 	sec.Call("setAttribute", "aria-labelledby", "own-heading")
@@ -39,6 +40,11 @@ func (m *mirror) loader() {
 		picker.Set("value", "") // the same file chosen again opens again
 		return nil
 	}))
+}
+
+// loaderListen connects Ctrl+V and a dropped file anywhere on the page,
+// once (the mirror is built again in another language: loader).
+func (m *mirror) loaderListen() {
 
 	// Ebiten's canvas takes every key (it prevents the browser's own
 	// action), so Ctrl+V there would paste nothing: in the capture phase,

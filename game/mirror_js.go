@@ -56,6 +56,11 @@ type mirror struct {
 	said   lesson.Log
 	// sandbox: Tab is the knobs' key, kept by the canvas.
 	sandbox bool
+	// lang is the language the mirror is written in (the page's lang);
+	// refocus, the row and index of the button to give the focus back to
+	// once it is written anew (-1: none).
+	lang    string
+	refocus [2]int
 
 	mu      sync.Mutex
 	pending []func(*Game)
@@ -69,12 +74,27 @@ func newMirror(sess *lesson.Session) *mirror {
 	if root.IsNull() {
 		return nil
 	}
-	m := &mirror{doc: doc, root: root}
+	m := &mirror{doc: doc, root: root, refocus: [2]int{-1, -1}}
+	m.build(sess)
+	// After the canvas, which Ebiten added last: Tab from the picture
+	// leads into the text, and a screen reader meets them in that order.
+	doc.Get("body").Call("appendChild", root)
+	m.listen(sess.Control(lesson.ActTextView).Shortcut, sess.Control(lesson.ActKnobNext).Shortcut)
+	m.loaderListen()
+	return m
+}
+
+// build writes the mirror's parts, in the session's language: at first,
+// and again when the learner chooses another (rebuild).
+func (m *mirror) build(sess *lesson.Session) {
+	doc, root := m.doc, m.root
 	root.Set("textContent", "")
+	m.lang = sess.View().Lang
+	doc.Get("documentElement").Set("lang", lesson.PageLang(m.lang))
 	text := sess.Control(lesson.ActTextView)
 	m.toggle = m.el(root, "button", text.Label)
 	m.toggle.Call("setAttribute", "aria-keyshortcuts", text.Shortcut)
-	m.toggle.Call("setAttribute", "aria-pressed", "false")
+	m.toggle.Call("setAttribute", "aria-pressed", fmt.Sprint(!root.Get("classList").Call("contains", "visually-hidden").Bool()))
 	m.toggle.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
 		m.showText()
 		return nil
@@ -179,11 +199,30 @@ func newMirror(sess *lesson.Session) *mirror {
 		c.Call("setAttribute", "role", "application")
 		c.Call("setAttribute", "aria-label", sess.T("mirror.canvas", "key", sess.Key(lesson.ActHelp)))
 	}
-	// After the canvas, which Ebiten added last: Tab from the picture
-	// leads into the text, and a screen reader meets them in that order.
-	doc.Get("body").Call("appendChild", root)
-	m.listen(sess.Control(lesson.ActTextView).Shortcut, sess.Control(lesson.ActKnobNext).Shortcut)
-	return m
+}
+
+// rebuild writes the mirror anew in the view's language, the page's lang
+// with it; the button that had the focus (the language button, most
+// likely) has it again.
+func (m *mirror) rebuild(g *Game) {
+	row, i := -1, -1
+	active := m.doc.Get("activeElement")
+	for r, b := range m.rows() {
+		for j, e := range b.els {
+			if e.Equal(active) {
+				row, i = r, j
+			}
+		}
+	}
+	m.build(g.sess)
+	m.written, m.said, m.inspected, m.qrFor = false, lesson.Log{}, inspectedKey{}, [2]string{}
+	g.class.page, g.class.dirty = classPage{}, true // its section went with the rest
+	m.refocus = [2]int{row, i}
+}
+
+// rows are the mirror's rows of buttons, in the page's order.
+func (m *mirror) rows() []*buttonRow {
+	return []*buttonRow{m.lessons, m.choices, m.stepControls, m.controls, m.knobs, m.inspectNext, m.eventFilters, m.eventSaves}
 }
 
 // listen connects the page's own signals: the tab hidden pauses (nobody
@@ -270,9 +309,12 @@ func (m *mirror) showText() {
 
 // write brings the mirror up to date with vm; qr is presenter mode's
 // link ("" when not presenting), drawn as a QR code where qrDrawn.
-func (m *mirror) write(vm *lesson.View, sess *lesson.Session, qr string, qrDrawn bool) {
+func (m *mirror) write(g *Game, vm *lesson.View, qr string, qrDrawn bool) {
 	if m == nil {
 		return
+	}
+	if vm.Lang != m.lang {
+		m.rebuild(g)
 	}
 	m.writeQR(qr, qrDrawn)
 	m.writeInspect(vm.Inspect, vm.Hints)
@@ -287,7 +329,13 @@ func (m *mirror) write(vm *lesson.View, sess *lesson.Session, qr string, qrDrawn
 		return
 	}
 	m.liveAt, m.events, m.now, m.state = time.Now(), vm.Events, c.Now, c.State
-	m.writeLive(vm, sess.Recent())
+	m.writeLive(vm, g.sess.Recent())
+	if r, i := m.refocus[0], m.refocus[1]; r >= 0 && i >= 0 {
+		if rows := m.rows(); i < len(rows[r].els) {
+			rows[r].els[i].Call("focus")
+		}
+	}
+	m.refocus = [2]int{-1, -1}
 }
 
 func (m *mirror) writeStatic(vm *lesson.View) {
@@ -477,6 +525,7 @@ func (b *buttonRow) set(cs []lesson.Control, state string) {
 		e := b.els[i]
 		e.Set("textContent", c.Label)
 		setAttr(e, "aria-keyshortcuts", c.Shortcut)
+		setAttr(e, "aria-label", c.Name)
 		if c.Key != "" {
 			k := b.m.el(e, "kbd", c.Key)
 			k.Call("setAttribute", "aria-hidden", "true")

@@ -8,7 +8,7 @@ import "github.com/portplay/portplay/lesson"
 // is no page, and no screen reader reaches an Ebiten window.
 type mirror struct{}
 
-func newMirror(*lesson.Session) *mirror                           { return nil }
-func (*mirror) apply(*Game)                                       {}
-func (*mirror) showText()                                         {}
-func (*mirror) write(*lesson.View, *lesson.Session, string, bool) {}
+func newMirror(*lesson.Session) *mirror                 { return nil }
+func (*mirror) apply(*Game)                             {}
+func (*mirror) showText()                               {}
+func (*mirror) write(*Game, *lesson.View, string, bool) {}

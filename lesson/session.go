@@ -61,6 +61,9 @@ type Session struct {
 	// very next action, confirms it.
 	resetAsked bool
 	info       msg // what the front end did (a link copied, a file saved), until the next action
+	// langWanted: the language button asked for a language whose
+	// phrasebook the front end is fetching (LanguageFetched).
+	langWanted string
 	ls         stepState
 	// act is the step whose Replay the run was built for (Lesson.act); 0
 	// for the lesson's own start.
@@ -316,6 +319,9 @@ func (s *Session) Do(a Action) {
 		return
 	case a.Kind == KindOpen && (a.Arg >= 1 && a.Arg <= len(s.cat.Lessons) || a.Arg == CustomLesson && s.custom != nil):
 		s.open(a.Arg)
+		return
+	case a == ActLanguage:
+		s.chooseLanguage()
 		return
 	case a == ActPresenter:
 		s.presenter = !s.presenter

@@ -144,6 +144,11 @@ func (s *Session) fragment(moment bool) (string, error) {
 		}
 	}
 	q.Set("speed", strconv.FormatFloat(s.set.Speed, 'g', -1, 64))
+	// The language the link was made in, but English: a link made in
+	// English opens in each reader's own.
+	if l := s.Lang(); l != "en" {
+		q.Set("lang", l)
+	}
 	if enc := q.Encode(); enc != "" {
 		parts = append(parts, enc)
 	}

@@ -334,3 +334,31 @@ func TestShareLinkOfALessonAfterYourOwn(t *testing.T) {
 	assert.False(t, q.Has("scenario"))
 	assert.Equal(t, "2", q.Get("scene"))
 }
+
+// A link made in another language than English opens in it, over the
+// reader's own saved choice; one made in English leaves the reader's.
+func TestShareLinkCarriesTheLanguage(t *testing.T) {
+	cat := builtin(t)
+	readers := &MemStore{}
+	reader := NewSession(cat, DefaultSettings(), nil, readers)
+	require.NoError(t, reader.SetLang("uk")) // the reader's own choice, saved
+	for _, lang := range []string{"en", "de", "es"} {
+		ss := newSession(t, 3)
+		require.NoError(t, ss.SetLang(lang))
+		frag, err := ss.ShareFragment()
+		require.NoError(t, err)
+		q, err := url.ParseQuery(frag)
+		require.NoError(t, err)
+		get := func(n string) (string, bool) { return q.Get(n), q.Has(n) }
+		set, problems := cat.ParseSettings(get)
+		problems = append(problems, ParseLink(&set, get)...)
+		require.Empty(t, problems)
+		opened := NewSession(cat, set, nil, readers)
+		want := lang
+		if lang == "en" {
+			assert.False(t, q.Has("lang"), frag)
+			want = "uk"
+		}
+		assert.Equal(t, want, opened.Lang(), "a link made in %s", lang)
+	}
+}

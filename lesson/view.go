@@ -24,7 +24,7 @@ type View struct {
 	// packets, ports, chart, clock) changes.
 	Gen uint64
 	// Lang is the code of the language every text of the view is in
-	// (the page's <html lang>).
+	// (the page's <html lang>: PageLang).
 	Lang    string
 	Lessons []LessonButton
 	Lesson  int    // the lesson open, from 1; 0 if none could be built
@@ -57,8 +57,12 @@ type View struct {
 	// HelpTitle and HelpClose head and close the help.
 	HelpTitle, HelpClose string
 	Hints                Hints
-	Problems             []string // rejected settings and errors, until dismissed
-	Fatal                string   // the lesson could not be built
+	// LangWanted is the language whose phrasebook the front end is to
+	// fetch for the language button (Session.LanguageFetched); "" for
+	// none.
+	LangWanted string
+	Problems   []string // rejected settings and errors, until dismissed
+	Fatal      string   // the lesson could not be built
 	// Notice says why the last action did nothing (a question waits for
 	// its answer), until the next action.
 	Notice string
@@ -94,7 +98,10 @@ type Control struct {
 	// Shortcut is that key (and any other that does the same) as
 	// aria-keyshortcuts names it: "PageDown Enter".
 	Shortcut string
-	Pressed  bool // shown highlighted (playing, help shown, the choice made)
+	// Name, where set, is the button's name for a screen reader, where
+	// its label alone says too little ("Language: Deutsch; next: Español").
+	Name    string
+	Pressed bool // shown highlighted (playing, help shown, the choice made)
 	// Disabled: the action would do nothing now (back at the start, next
 	// at the last step, a choice once answered).
 	Disabled bool
@@ -502,7 +509,7 @@ func (s *Session) static() View {
 		return s.shown.v
 	}
 	b := s.book()
-	v := View{Gen: s.gen, Lang: b.Lang(), Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
+	v := View{Gen: s.gen, Lang: b.Lang(), LangWanted: s.langWanted, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
 		HelpTitle: s.T("help.title"), HelpClose: s.T("help.close", "key", s.Key(ActHelp)), ReducedMotion: s.reducedMotion,
 		Problems: s.problemTexts(b), Fatal: s.fatal.in(b), Notice: s.notice.in(b), Info: s.info.in(b)}
 	ls := s.cat.Lessons
@@ -597,8 +604,12 @@ func (s *Session) controls() []Control {
 	cs = append(cs, c(ActEvents, s.events.open, false), c(ActCopyLink, false, s.run == nil), c(ActPresenter, s.presenter, false))
 	if s.presenter {
 		// A class session is a presenter's: the button is there while
-		// presenting (V works at any time).
+		// presenting (V works at any time), in the language button's
+		// place (W works at any time, and presenting is in a language
+		// chosen before).
 		cs = append(cs, c(ActClass, false, false))
+	} else {
+		cs = append(cs, s.languageControl())
 	}
 	return append(cs, c(ActFullscreen, false, false), c(ActHelp, s.help, false))
 }

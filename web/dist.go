@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/portplay/portplay/assets"
 )
 
 // The files of the bundle that get content-hashed names, in the order the
@@ -19,7 +22,27 @@ import (
 var hashedFiles = []string{"portplay.wasm", "wasm_exec.js", "loader.js", "style.css"}
 
 // Sources are the files of src that BuildDist reads.
-func Sources() []string { return append([]string{"index.html", "notes.html"}, hashedFiles...) }
+func Sources() []string {
+	return slices.Concat([]string{"index.html", "notes.html"}, hashedFiles, phrasebookFiles())
+}
+
+// PhrasebookFile is the name language lang's catalogue has in the browser
+// build (`make web` copies assets/i18n/LANG.json there). The wasm embeds
+// English's alone: the page fetches another language's when the learner
+// reads it (web/loader.js), under its hashed name in a bundle.
+func PhrasebookFile(lang string) string { return "i18n-" + lang + ".json" }
+
+// phrasebookFiles are the catalogues the page may fetch: every language's
+// but English's.
+func phrasebookFiles() []string {
+	var out []string
+	for _, l := range assets.Languages() {
+		if l.Code != "en" {
+			out = append(out, PhrasebookFile(l.Code))
+		}
+	}
+	return out
+}
 
 // BuildDist writes the static bundle for any web host into out (emptied
 // first) from src, a folder that `make web` has filled: index.html with
@@ -41,7 +64,7 @@ func BuildDist(src, out string, brotliLevel int) error {
 	}
 	hashed := map[string]string{}
 	var files []string
-	for _, name := range hashedFiles {
+	for _, name := range append(slices.Clone(hashedFiles), phrasebookFiles()...) {
 		data, err := os.ReadFile(filepath.Join(src, name))
 		if err != nil {
 			return fmt.Errorf("%w (run `make web` first)", err)
@@ -56,7 +79,7 @@ func BuildDist(src, out string, brotliLevel int) error {
 	if err != nil {
 		return err
 	}
-	html, err := rewriteIndex(string(index), hashed)
+	html, err := rewriteIndex(string(index), hashed, phrasebooks(hashed))
 	if err != nil {
 		return err
 	}
@@ -110,15 +133,31 @@ func hashName(name string, data []byte) string {
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 }
 
+// phrasebooks is the data-i18n the loader reads: each language's
+// catalogue by its hashed name, as JSON.
+func phrasebooks(hashed map[string]string) string {
+	m := map[string]string{}
+	for _, l := range assets.Languages() {
+		if name, ok := hashed[PhrasebookFile(l.Code)]; ok {
+			m[l.Code] = name
+		}
+	}
+	// A map of strings always marshals; json escapes <, > and &, and no
+	// code or name holds a single quote: safe in the attribute as it is.
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
 // rewriteIndex points index.html at the hashed files, tells the loader the
-// wasm's name and the service worker's, and links the manifest. Each
+// wasm's name, the service worker's and the phrasebooks' (i18n: JSON, in
+// an attribute in single quotes), and links the manifest. Each
 // reference must be found exactly once: an index.html edited so that one
 // is missed would otherwise ship a bundle that loads unhashed names.
-func rewriteIndex(html string, hashed map[string]string) (string, error) {
+func rewriteIndex(html string, hashed map[string]string, i18n string) (string, error) {
 	edits := []struct{ old, new string }{
 		{`href="style.css"`, `href="` + hashed["style.css"] + `"`},
 		{`src="wasm_exec.js"`, `src="` + hashed["wasm_exec.js"] + `"`},
-		{`src="loader.js"`, `src="` + hashed["loader.js"] + `" data-wasm="` + hashed["portplay.wasm"] + `" data-sw="sw.js"`},
+		{`src="loader.js"`, `src="` + hashed["loader.js"] + `" data-wasm="` + hashed["portplay.wasm"] + `" data-sw="sw.js" data-i18n='` + i18n + `'`},
 		{`href="data:,"`, `href="icon-192.png"`},
 		{`</head>`, `<link rel="manifest" href="manifest.webmanifest">` + "\n</head>"},
 	}

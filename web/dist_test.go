@@ -28,6 +28,8 @@ func TestBuildDist(t *testing.T) {
 			data = wasm
 		case "wasm_exec.js":
 			data = []byte("// Go")
+		case PhrasebookFile("de"), PhrasebookFile("es"), PhrasebookFile("uk"):
+			data = []byte(`{"control.play": "` + name + `"}`)
 		default:
 			var err error
 			data, err = os.ReadFile(name)
@@ -109,6 +111,24 @@ func TestBuildDist(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, wasm, got)
 
+	// The phrasebooks but English's, by their hashed names, for the
+	// loader to fetch.
+	mi := regexp.MustCompile(`data-i18n='([^']*)'`).FindStringSubmatch(html)
+	require.NotNil(t, mi, html)
+	var books map[string]string
+	require.NoError(t, json.Unmarshal([]byte(mi[1]), &books))
+	assert.Len(t, books, 3)
+	assert.NotContains(t, books, "en", "English is in the wasm")
+	for lang, name := range books {
+		data, err := os.ReadFile(filepath.Join(src, PhrasebookFile(lang)))
+		require.NoError(t, err)
+		assert.Equal(t, hashName(PhrasebookFile(lang), data), name)
+		for _, suffix := range []string{"", ".br", ".gz"} {
+			assert.FileExists(t, filepath.Join(out, name+suffix))
+		}
+		names = append(names[:len(names)-1], name, names[len(names)-1])
+	}
+
 	// The service worker lists every hashed file, and the page.
 	sw, err := os.ReadFile(filepath.Join(out, "sw.js"))
 	require.NoError(t, err)
@@ -118,7 +138,7 @@ func TestBuildDist(t *testing.T) {
 }
 
 func TestRewriteIndexWantsEveryReference(t *testing.T) {
-	_, err := rewriteIndex(`<head></head><script src="wasm_exec.js"></script><script src="loader.js"></script>`, map[string]string{})
+	_, err := rewriteIndex(`<head></head><script src="wasm_exec.js"></script><script src="loader.js"></script>`, map[string]string{}, "{}")
 	assert.ErrorContains(t, err, `href="style.css"`)
 }
 

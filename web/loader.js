@@ -29,6 +29,43 @@
     update();
   }
 
+  // The phrasebooks: English's is in the wasm, another language's
+  // catalogue is fetched when a learner reads it. The app asks with
+  // portplayPhrases(lang) (a promise of the file's text) before its first
+  // frame, and when the language button asks for one; each is fetched
+  // once. A bundle names them by content hash (data-i18n, web/dist.go);
+  // web/ as `make serve` serves it by their plain names.
+  const books = (script && script.dataset.i18n) ? JSON.parse(script.dataset.i18n) : null;
+  const fetched = {};
+  window.portplayPhrases = (lang) => {
+    if (!fetched[lang]) {
+      const url = (books && books[lang]) || ("i18n-" + lang + ".json");
+      fetched[lang] = fetch(url).then((resp) => {
+        if (!resp.ok) throw new Error(url + ": HTTP " + resp.status + " " + resp.statusText);
+        return resp.text();
+      });
+      // A failure is tried afresh when asked again (the learner may be
+      // back on the network).
+      fetched[lang].catch(() => { delete fetched[lang]; });
+    }
+    return fetched[lang];
+  };
+  // The language the app will most likely open in is fetched at once,
+  // beside the wasm, as the app chooses it (lesson.StartLanguage): a
+  // link's lang=, else the learner's choice saved with their progress
+  // (game/store_js.go's key), else the browser's languages. Only a
+  // bundle's languages (data-i18n): no guess ever asks for a file that
+  // is not there.
+  if (books) {
+    const params = new URLSearchParams(location.search);
+    const frag = new URLSearchParams(location.hash.slice(1));
+    let saved = "";
+    try { saved = (JSON.parse(localStorage.getItem("portplay.progress") || "{}") || {}).lang || ""; } catch (_) { /* no storage */ }
+    const prefs = [frag.get("lang") || params.get("lang") || saved].concat(saved || frag.has("lang") || params.has("lang") ? [] : (navigator.languages || []));
+    const lang = prefs.map((l) => String(l || "").toLowerCase().split(/[-_.]/)[0]).find((l) => l === "en" || l in books);
+    if (lang && lang !== "en") window.portplayPhrases(lang);
+  }
+
   function fail(msg) {
     text.textContent = msg;
     text.className = "error";

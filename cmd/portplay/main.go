@@ -27,6 +27,14 @@ func main() {
 	// Settings come from flags natively and from URL parameters in the
 	// browser, under the same names (settings_*.go).
 	s, problems, onFrame, base := settings(cat)
+	// The language's phrasebook before the first frame: in the browser
+	// the page fetches it (English's is in the wasm).
+	if lang := lesson.StartLanguage(s, game.DefaultStore()); lang != "en" {
+		if err := game.LoadPhrases(lang); err != nil {
+			problems = append(problems, lesson.LanguageUnavailable(lang, err))
+		}
+	}
+	game.Mark("phrases")
 	g, err := game.New(cat, s, problems)
 	if err != nil {
 		fatal(err)

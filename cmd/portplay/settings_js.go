@@ -36,6 +36,17 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	}
 	s, more := cat.ParseSettings(get)
 	problems = append(problems, more...)
+	if !s.LangGiven {
+		// The browser's languages, the learner's order (a saved choice
+		// still wins: lesson.StartLanguage).
+		var prefs []string
+		if ls := js.Global().Get("navigator").Get("languages"); ls.Truthy() {
+			for i := range ls.Length() {
+				prefs = append(prefs, ls.Index(i).String())
+			}
+		}
+		s.Lang = lesson.MatchLanguage(prefs)
+	}
 	problems = append(problems, lesson.ParseLink(&s, get)...)
 	problems = append(problems, lesson.CheckPageSettings(get)...)
 	base := loc.Get("origin").String() + loc.Get("pathname").String() + loc.Get("search").String()

@@ -56,6 +56,11 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 	}
 	s, problems := cat.ParseSettings(get)
 	problems = append(problems, lesson.ParseLink(&s, get)...)
+	if !s.LangGiven {
+		// The system's languages (a saved choice still wins:
+		// lesson.StartLanguage).
+		s.Lang = lesson.MatchLanguage(append(lesson.EnvLanguages(os.Getenv), osLanguages()...))
+	}
 	if src != "" {
 		s.Scenario = src
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/portplay/portplay/lesson"
 )
 
-const lessonHelp = `usage: portsim lesson N [--answers LETTERS | --key] [--seed N]
+const lessonHelp = `usage: portsim lesson N [--answers LETTERS | --key] [--seed N] [--lang LANG]
 
 Works through lesson N in the terminal: the same lessons, the same engine
 and the same judging as the app. Each step's narration is printed, the
@@ -27,6 +27,9 @@ letters, ends the lesson.
 With --key, the answer key for a teacher preparing the lesson: each step,
 how long it plays at 1×, and each question with its answer and why, as the
 engine answers them (the same run as the app's, with the same seed).
+
+With --lang, the lesson in another language: de, es, uk (English by
+default; xx-long is English made longer, for testing layouts).
 `
 
 func lessonCmd(args []string, stdout, _ io.Writer) error {
@@ -34,6 +37,7 @@ func lessonCmd(args []string, stdout, _ io.Writer) error {
 	answers := fs.String("answers", "", "answer the questions in order with these `LETTERS` (A, B or C each), not from standard input")
 	seed := fs.String("seed", "", "seed `N` of every random choice (default 1)")
 	key := fs.Bool("key", false, "print the lesson's answer key: each step's length at 1×, each question's answer and why")
+	lang := fs.String("lang", "", "the `LANG`uage to work in: "+strings.Join(lesson.LanguageCodes(), ", ")+" (default en)")
 	pos, err := parse(fs, args, stdout, lessonHelp)
 	if err != nil {
 		return err
@@ -56,6 +60,12 @@ func lessonCmd(args []string, stdout, _ io.Writer) error {
 	}
 	set := lesson.DefaultSettings()
 	set.Lesson, set.LessonGiven, set.Paused = n, true, true
+	if *lang != "" {
+		if _, err := lesson.Phrases(*lang); err != nil {
+			return bad("--lang %s: %v", *lang, err)
+		}
+		set.Lang, set.LangGiven = *lang, true
+	}
 	if *seed != "" {
 		if set.Seed, err = parseSeed(*seed); err != nil {
 			return err

@@ -133,6 +133,7 @@ func TestLessonUsageErrors(t *testing.T) {
 		{[]string{"lesson", "5", "--answers", "AD"}, `--answers AD: letter 2 is 'D'; want A, B or C`},
 		{[]string{"lesson", "5", "--seed", "x"}, "--seed x"},
 		{[]string{"lesson", "5", "--nope"}, "flag provided but not defined"},
+		{[]string{"lesson", "5", "--lang", "tlh"}, `--lang tlh: no language "tlh"; want one of en, de, es, uk`},
 	} {
 		r := portsim(t, "", tc.args...)
 		assert.Equal(t, exitBadArgs, r.code, "%v", tc.args)
@@ -227,4 +228,16 @@ func TestLessonAnswerKey(t *testing.T) {
 	r := portsim(t, "", "lesson", "2", "--key", "--answers", "A")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--key and --answers")
+}
+
+// --lang works the lesson through in another language: the same steps,
+// events and verdicts, its words from that language's phrasebook (the
+// pseudo-language here: it exists whatever the translators have done).
+func TestLessonInAnotherLanguage(t *testing.T) {
+	en := portsim(t, "", "lesson", "2", "--answers", "AAAA")
+	long := portsim(t, "", "lesson", "2", "--answers", "AAAA", "--lang", "xx-long")
+	require.Equal(t, 0, long.code, long.stderr)
+	assert.NotEqual(t, en.stdout, long.stdout)
+	assert.Contains(t, long.stdout, "[Twö sérvérs", "the narration in the pseudo-language")
+	assert.Equal(t, len(verdictLine.FindAllString(en.stdout, -1)), strings.Count(long.stdout, "[Ríght: ")+strings.Count(long.stdout, "[Ñöt"), "as many verdicts")
 }
