@@ -65,7 +65,11 @@ type browser struct {
 	console []string
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T) *browser { return newBrowserWith(t) }
+
+// newBrowserWith is newBrowser with more of Chromium's options (its
+// languages: chromedp.Flag("accept-lang", "uk")).
+func newBrowserWith(t *testing.T, more ...chromedp.ExecAllocatorOption) *browser {
 	path, err := exec.LookPath("chromium")
 	require.NoError(t, err, "Chromium is missing: run scripts/deps.sh (make test does)")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -76,6 +80,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 	)
+	opts = append(opts, more...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)

@@ -44,7 +44,11 @@ func fetchPhrases(lang string) ([]byte, error) {
 	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		msg := "the fetch failed"
 		if len(args) > 0 && args[0].Truthy() {
-			msg = args[0].Call("toString").String()
+			if m := args[0].Get("message"); m.Type() == js.TypeString {
+				msg = m.String() // an Error's words, without "Error: "
+			} else {
+				msg = args[0].Call("toString").String()
+			}
 		}
 		ch <- result{err: errors.New(msg)}
 		return nil

@@ -96,6 +96,12 @@ func (s *Session) chooseLanguage() {
 	if s.langWanted != "" {
 		next = nextLanguage(s.langWanted) // pressed again while one loads
 	}
+	if next == s.langFailed {
+		// The language that could not be had is passed over once: the
+		// others stay in reach; the round after tries it again.
+		next = nextLanguage(next)
+	}
+	s.langFailed = ""
 	if !phrasesLoaded(next) {
 		s.langWanted = next
 		return
@@ -131,6 +137,7 @@ func (s *Session) LanguageFetched(lang string, data []byte, err error) {
 	}
 	if err != nil {
 		s.problems = append(s.problems, languageProblem(lang, err))
+		s.langFailed = lang
 	}
 }
 

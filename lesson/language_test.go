@@ -123,6 +123,11 @@ func TestLanguageFetched(t *testing.T) {
 
 	ss.Do(ActEscape)
 	ss.Do(ActLanguage)
+	assert.Equal(t, "es", ss.View().LangWanted, "the next press passes over the language that failed")
+	ss.Do(ActLanguage)
+	ss.Do(ActLanguage)
+	ss.Do(ActLanguage)
+	require.Equal(t, "de", ss.View().LangWanted, "and the round after tries it again")
 	ss.LanguageFetched("es", []byte(`{}`), nil) // not the one wanted: a late answer
 	assert.Equal(t, "de", ss.View().LangWanted)
 	data, err := assets.Catalogue("de")

@@ -64,6 +64,8 @@ type Session struct {
 	// langWanted: the language button asked for a language whose
 	// phrasebook the front end is fetching (LanguageFetched).
 	langWanted string
+	// langFailed: the last language whose phrasebook could not be had.
+	langFailed string
 	ls         stepState
 	// act is the step whose Replay the run was built for (Lesson.act); 0
 	// for the lesson's own start.

@@ -211,7 +211,10 @@ func (c *Catalogue) ParseSettings(get func(name string) (string, bool)) (Setting
 	intIn("udp", 0, 100, &sb.UDP)
 	if v, ok := get("lang"); ok {
 		if !slices.Contains(LanguageCodes(), v) && v != phrase.PseudoLang {
+			// English, as the message says: not the learner's saved
+			// choice nor the system's, which the link meant to override.
 			bad("lang", v, b.T("setting.want.one-of", "list", strings.Join(LanguageCodes(), ", ")), b.T("setting.default.english"))
+			s.Lang, s.LangGiven = "en", true
 		} else {
 			s.Lang, s.LangGiven = v, true
 		}

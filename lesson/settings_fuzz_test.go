@@ -128,8 +128,9 @@ func checkSettings(cat *Catalogue, given map[string]string, s Settings, problems
 			n, err := strconv.Atoi(v)
 			same = keep && sb.UDP == def.Sandbox.UDP || !keep && err == nil && sb.UDP == n
 		case "lang":
-			same = keep && s.Lang == def.Lang && !s.LangGiven || !keep && s.Lang == v && s.LangGiven &&
-				(slices.Contains(LanguageCodes(), v) || v == phrase.PseudoLang)
+			// A bad one is English, over the learner's and the system's.
+			same = !ok && s.Lang == def.Lang && !s.LangGiven || ok && rejected[name] && s.Lang == "en" && s.LangGiven ||
+				!keep && s.Lang == v && s.LangGiven && (slices.Contains(LanguageCodes(), v) || v == phrase.PseudoLang)
 		}
 		if !same {
 			return fmt.Errorf("%s given %q (given: %v, rejected: %v) gives %+v", name, v, ok, rejected[name], s)
