@@ -95,7 +95,7 @@ type timing struct {
 }
 
 // phases are the app's start-up marks, in order (cmd/portplay).
-var phases = []string{"main", "lessons", "session"}
+var phases = []string{"main", "lessons", "phrases", "session"}
 
 // after is the median, over ts, of ms from the wasm instantiated to each
 // of the app's phases and to its first frame.
