@@ -176,99 +176,109 @@ type Binding struct {
 }
 
 // Keymap is every key binding. Keys are physical (US layout): + is the
-// = key with or without Shift, ? the / key.
-var Keymap = append([]Binding{
-	{Keys: []string{"Space"}, Action: ActPlay, Label: "control.play", Help: "help.play"},
-	{Keys: []string{"ArrowRight"}, Action: ActStepForward, Label: "control.step", Help: "help.step"},
-	{Keys: []string{"ArrowLeft"}, Action: ActStepBack, Label: "control.back", Help: "help.step"},
-	{Keys: []string{"Equal", "NumpadAdd"}, Action: ActFaster, Label: "control.faster", Help: "help.speed"},
-	{Keys: []string{"Minus", "NumpadSubtract"}, Action: ActSlower, Label: "control.slower", Help: "help.speed"},
-	{Keys: []string{"R"}, Action: ActRestart, Label: "control.restart", Help: "help.restart"},
-}, append(lessonKeys(), []Binding{
-	{Keys: []string{"P"}, Action: ActProfile, Label: "control.profile", Help: "help.profile"},
-	{Keys: []string{"H"}, Action: ActFocus, Label: "control.focus", Help: "help.focus"},
-	{Keys: []string{"I"}, Action: ActInspect, Label: "control.inspect", Help: "help.inspect"},
-	{Keys: []string{"Tab"}, Action: ActKnobNext, Help: "help.knobs"},
-	{Keys: []string{"ArrowUp"}, Action: ActKnobUp, Help: "help.knobs"},
-	{Keys: []string{"ArrowDown"}, Action: ActKnobDown, Help: "help.knobs"},
-	{Keys: []string{"PageDown", "Enter", "NumpadEnter"}, Action: ActNextStep, Label: "control.next", Help: "help.steps"},
-	{Keys: []string{"PageUp"}, Action: ActPrevStep, Label: "control.prev", Help: "help.steps"},
-	{Keys: []string{"A"}, Action: ActAnswer(0), Help: "help.answer"},
-	{Keys: []string{"B"}, Action: ActAnswer(1), Help: "help.answer"},
-	{Keys: []string{"C"}, Action: ActAnswer(2), Help: "help.answer"},
-	{Keys: []string{"M"}, Action: ActPresenter, Label: "control.present", Help: "help.present"},
-	{Keys: []string{"N"}, Action: ActNotes, Label: "control.notes", Help: "help.notes"},
-	{Keys: []string{"E"}, Action: ActEvents, Label: "control.events", Help: "help.events"},
-	{Keys: []string{"ArrowUp"}, Action: ActEventUp, Scope: InEventList},
-	{Keys: []string{"ArrowDown"}, Action: ActEventDown, Scope: InEventList},
-	{Keys: []string{"Enter", "NumpadEnter"}, Action: ActEventSeek, Scope: InEventList},
-	{Keys: []string{"K"}, Action: ActCopyLink, Label: "control.link", Help: "help.link"},
-	{Keys: []string{"V"}, Action: ActClass, Label: "control.class", Help: "help.class"},
-	{Keys: []string{"D"}, Action: ActClassVotes, Scope: InClassPanel, Label: "control.class-votes"},
-	{Keys: []string{"G"}, Action: ActClassAgain, Scope: InClassPanel, Label: "control.class-again"},
-	{Keys: []string{"S"}, Action: ActClassReveal, Scope: InClassPanel, Label: "control.class-reveal"},
-	{Keys: []string{"U"}, Action: ActClassSummary, Scope: InClassPanel, Label: "control.class-summary"},
-	{Keys: []string{"ArrowLeft"}, Action: ActTimeBack, Scope: InTimeline},
-	{Keys: []string{"ArrowRight"}, Action: ActTimeForward, Scope: InTimeline},
-	{Keys: []string{"Home"}, Action: ActTimeStart, Help: "help.time"},
-	{Keys: []string{"End"}, Action: ActTimeEnd, Help: "help.time"},
-	{Keys: []string{"W"}, Action: ActLanguage, Help: "help.language"},
-	{Keys: []string{"F"}, Action: ActFullscreen, Label: "control.fullscreen", Help: "help.fullscreen"},
-	{Keys: []string{"L"}, Action: ActLog, Help: "help.log"},
-	{Keys: []string{"T"}, Action: ActTextView, Label: "control.text-view", Help: "help.log"},
-	{Keys: []string{"Slash", "F1"}, Action: ActHelp, Label: "control.help", Help: "help.help"},
-	{Keys: []string{"Escape"}, Action: ActEscape, Label: "control.skip", Help: "help.help"},
-}...)...)
-
-// lessonKeys: the digits open the lessons (the session ignores a digit
-// with no lesson).
-func lessonKeys() []Binding {
-	var out []Binding
-	for n := 1; n <= maxLessons; n++ {
-		d := string(rune('0' + n))
-		out = append(out, Binding{Keys: []string{"Digit" + d, "Numpad" + d}, Action: ActOpen(n), Help: "help.lessons"})
-	}
-	return out
+// = key with or without Shift, ? the / key; the digits open the lessons
+// (up to maxLessons; the session ignores a digit with no lesson). Written
+// out whole, its actions as literals, so that it is data the linker lays
+// out rather than code run at start.
+var Keymap = []Binding{
+	{Keys: []string{"Space"}, Action: Action{Kind: KindPlay}, Label: "control.play", Help: "help.play"},
+	{Keys: []string{"ArrowRight"}, Action: Action{Kind: KindStepForward}, Label: "control.step", Help: "help.step"},
+	{Keys: []string{"ArrowLeft"}, Action: Action{Kind: KindStepBack}, Label: "control.back", Help: "help.step"},
+	{Keys: []string{"Equal", "NumpadAdd"}, Action: Action{Kind: KindFaster}, Label: "control.faster", Help: "help.speed"},
+	{Keys: []string{"Minus", "NumpadSubtract"}, Action: Action{Kind: KindSlower}, Label: "control.slower", Help: "help.speed"},
+	{Keys: []string{"R"}, Action: Action{Kind: KindRestart}, Label: "control.restart", Help: "help.restart"},
+	{Keys: []string{"Digit1", "Numpad1"}, Action: Action{Kind: KindOpen, Arg: 1}, Help: "help.lessons"},
+	{Keys: []string{"Digit2", "Numpad2"}, Action: Action{Kind: KindOpen, Arg: 2}, Help: "help.lessons"},
+	{Keys: []string{"Digit3", "Numpad3"}, Action: Action{Kind: KindOpen, Arg: 3}, Help: "help.lessons"},
+	{Keys: []string{"Digit4", "Numpad4"}, Action: Action{Kind: KindOpen, Arg: 4}, Help: "help.lessons"},
+	{Keys: []string{"Digit5", "Numpad5"}, Action: Action{Kind: KindOpen, Arg: 5}, Help: "help.lessons"},
+	{Keys: []string{"Digit6", "Numpad6"}, Action: Action{Kind: KindOpen, Arg: 6}, Help: "help.lessons"},
+	{Keys: []string{"Digit7", "Numpad7"}, Action: Action{Kind: KindOpen, Arg: 7}, Help: "help.lessons"},
+	{Keys: []string{"Digit8", "Numpad8"}, Action: Action{Kind: KindOpen, Arg: 8}, Help: "help.lessons"},
+	{Keys: []string{"Digit9", "Numpad9"}, Action: Action{Kind: KindOpen, Arg: 9}, Help: "help.lessons"},
+	{Keys: []string{"P"}, Action: Action{Kind: KindProfile}, Label: "control.profile", Help: "help.profile"},
+	{Keys: []string{"H"}, Action: Action{Kind: KindFocus}, Label: "control.focus", Help: "help.focus"},
+	{Keys: []string{"I"}, Action: Action{Kind: KindInspect}, Label: "control.inspect", Help: "help.inspect"},
+	{Keys: []string{"Tab"}, Action: Action{Kind: KindKnobNext}, Help: "help.knobs"},
+	{Keys: []string{"ArrowUp"}, Action: Action{Kind: KindKnobUp}, Help: "help.knobs"},
+	{Keys: []string{"ArrowDown"}, Action: Action{Kind: KindKnobDown}, Help: "help.knobs"},
+	{Keys: []string{"PageDown", "Enter", "NumpadEnter"}, Action: Action{Kind: KindNextStep}, Label: "control.next", Help: "help.steps"},
+	{Keys: []string{"PageUp"}, Action: Action{Kind: KindPrevStep}, Label: "control.prev", Help: "help.steps"},
+	{Keys: []string{"A"}, Action: Action{Kind: KindAnswer, Arg: 0}, Help: "help.answer"},
+	{Keys: []string{"B"}, Action: Action{Kind: KindAnswer, Arg: 1}, Help: "help.answer"},
+	{Keys: []string{"C"}, Action: Action{Kind: KindAnswer, Arg: 2}, Help: "help.answer"},
+	{Keys: []string{"M"}, Action: Action{Kind: KindPresenter}, Label: "control.present", Help: "help.present"},
+	{Keys: []string{"N"}, Action: Action{Kind: KindNotes}, Label: "control.notes", Help: "help.notes"},
+	{Keys: []string{"E"}, Action: Action{Kind: KindEvents}, Label: "control.events", Help: "help.events"},
+	{Keys: []string{"ArrowUp"}, Action: Action{Kind: KindEventUp}, Scope: InEventList},
+	{Keys: []string{"ArrowDown"}, Action: Action{Kind: KindEventDown}, Scope: InEventList},
+	{Keys: []string{"Enter", "NumpadEnter"}, Action: Action{Kind: KindEventSeek}, Scope: InEventList},
+	{Keys: []string{"K"}, Action: Action{Kind: KindCopyLink}, Label: "control.link", Help: "help.link"},
+	{Keys: []string{"V"}, Action: Action{Kind: KindClass}, Label: "control.class", Help: "help.class"},
+	{Keys: []string{"D"}, Action: Action{Kind: KindClassVotes}, Scope: InClassPanel, Label: "control.class-votes"},
+	{Keys: []string{"G"}, Action: Action{Kind: KindClassAgain}, Scope: InClassPanel, Label: "control.class-again"},
+	{Keys: []string{"S"}, Action: Action{Kind: KindClassReveal}, Scope: InClassPanel, Label: "control.class-reveal"},
+	{Keys: []string{"U"}, Action: Action{Kind: KindClassSummary}, Scope: InClassPanel, Label: "control.class-summary"},
+	{Keys: []string{"ArrowLeft"}, Action: Action{Kind: KindTimeBack}, Scope: InTimeline},
+	{Keys: []string{"ArrowRight"}, Action: Action{Kind: KindTimeForward}, Scope: InTimeline},
+	{Keys: []string{"Home"}, Action: Action{Kind: KindTimeStart}, Help: "help.time"},
+	{Keys: []string{"End"}, Action: Action{Kind: KindTimeEnd}, Help: "help.time"},
+	{Keys: []string{"W"}, Action: Action{Kind: KindLanguage}, Help: "help.language"},
+	{Keys: []string{"F"}, Action: Action{Kind: KindFullscreen}, Label: "control.fullscreen", Help: "help.fullscreen"},
+	{Keys: []string{"L"}, Action: Action{Kind: KindLog}, Help: "help.log"},
+	{Keys: []string{"T"}, Action: Action{Kind: KindTextView}, Label: "control.text-view", Help: "help.log"},
+	{Keys: []string{"Slash", "F1"}, Action: Action{Kind: KindHelp}, Label: "control.help", Help: "help.help"},
+	{Keys: []string{"Escape"}, Action: Action{Kind: KindEscape}, Label: "control.skip", Help: "help.help"},
 }
 
 // keyFaces are how a key is shown and how aria-keyshortcuts names it (a
 // KeyboardEvent key value), where either differs from its Ebiten name:
 // letters are shown and named as they are; a named key's glyph is a
 // message (key.NAME), as a keyboard in that language labels it.
-var keyFaces = map[string]struct{ glyph, aria string }{
-	"Space":      {"", "Space"},
-	"ArrowRight": {"→", "ArrowRight"},
-	"ArrowLeft":  {"←", "ArrowLeft"},
-	"ArrowUp":    {"↑", "ArrowUp"},
-	"ArrowDown":  {"↓", "ArrowDown"},
-	"Equal":      {"+", "+"},
-	"Minus":      {"−", "-"},
-	"Slash":      {"?", "?"},
-	"Tab":        {"", "Tab"},
-	"PageDown":   {"", "PageDown"},
-	"PageUp":     {"", "PageUp"},
-	"Enter":      {"", "Enter"},
-	"Escape":     {"", "Escape"},
-	"Home":       {"", "Home"},
-	"End":        {"", "End"},
+var keyFaces = [...]struct{ key, glyph, aria string }{
+	{"Space", "", "Space"},
+	{"ArrowRight", "→", "ArrowRight"},
+	{"ArrowLeft", "←", "ArrowLeft"},
+	{"ArrowUp", "↑", "ArrowUp"},
+	{"ArrowDown", "↓", "ArrowDown"},
+	{"Equal", "+", "+"},
+	{"Minus", "−", "-"},
+	{"Slash", "?", "?"},
+	{"Tab", "", "Tab"},
+	{"PageDown", "", "PageDown"},
+	{"PageUp", "", "PageUp"},
+	{"Enter", "", "Enter"},
+	{"Escape", "", "Escape"},
+	{"Home", "", "Home"},
+	{"End", "", "End"},
+}
+
+// keyFace finds key in keyFaces.
+func keyFace(key string) (glyph, aria string, ok bool) {
+	for _, f := range keyFaces {
+		if f.key == key {
+			return f.glyph, f.aria, true
+		}
+	}
+	return "", "", false
 }
 
 // keyGlyph is key as a button or the help shows it, in b's language.
 func keyGlyph(b *phrase.Book, key string) string {
-	f, ok := keyFaces[key]
+	glyph, _, ok := keyFace(key)
 	switch {
 	case !ok:
 		return strings.TrimPrefix(key, "Digit")
-	case f.glyph == "":
+	case glyph == "":
 		return b.T("key." + strings.ToLower(key))
 	}
-	return f.glyph
+	return glyph
 }
 
 // keyARIA is key as aria-keyshortcuts names it.
 func keyARIA(key string) string {
-	if f, ok := keyFaces[key]; ok {
-		return f.aria
+	if _, aria, ok := keyFace(key); ok {
+		return aria
 	}
 	return strings.TrimPrefix(key, "Digit")
 }
@@ -384,25 +394,49 @@ type Hints struct {
 	ClassEnded  string // the class session's panel when its room is gone
 }
 
+// hintKeys are each hint's message and the keys it names, by {name}
+// (every hint may also name the Skip question button, {skip}).
+var hintKeys = [...]struct {
+	field func(*Hints) *string
+	id    string
+	keys  []hintKey
+}{
+	{func(h *Hints) *string { return &h.Ask }, "hint.ask", answerKeys},
+	{func(h *Hints) *string { return &h.AskText }, "hint.ask-text", answerKeys},
+	{func(h *Hints) *string { return &h.GoOn }, "hint.go-on", []hintKey{{"key", Action{Kind: KindNextStep}}}},
+	{func(h *Hints) *string { return &h.Ended }, "hint.ended", []hintKey{{"play", Action{Kind: KindPlay}}, {"restart", Action{Kind: KindRestart}}}},
+	{func(h *Hints) *string { return &h.Presenter }, "hint.presenter", []hintKey{{"key", Action{Kind: KindPresenter}}}},
+	{func(h *Hints) *string { return &h.Dismiss }, "hint.dismiss", []hintKey{{"key", Action{Kind: KindEscape}}}},
+	{func(h *Hints) *string { return &h.Inspect }, "hint.inspect", []hintKey{{"key", Action{Kind: KindInspect}}}},
+	{func(h *Hints) *string { return &h.InspectText }, "hint.inspect-text", []hintKey{{"key", Action{Kind: KindInspect}}}},
+	{func(h *Hints) *string { return &h.Log }, "hint.log", []hintKey{{"key", Action{Kind: KindLog}}}},
+	{func(h *Hints) *string { return &h.Notes }, "hint.notes", []hintKey{{"key", Action{Kind: KindNotes}}}},
+	{func(h *Hints) *string { return &h.ClassEnded }, "hint.class-ended", []hintKey{{"key", Action{Kind: KindClass}}}},
+}
+
+// hintKey is a key a hint names: {name}, the key of action.
+type hintKey struct {
+	name   string
+	action Action
+}
+
+// answerKeys are what a question's hints name.
+var answerKeys = []hintKey{{"a", Action{Kind: KindAnswer}}, {"b", Action{Kind: KindAnswer, Arg: 1}}, {"c", Action{Kind: KindAnswer, Arg: 2}},
+	{"esc", Action{Kind: KindEscape}}, {"next", Action{Kind: KindNextStep}}}
+
 // hints are the hints; next is the lesson that comes next (Narration.Next).
 func (s *Session) hints(next string) Hints {
-	k := s.Key
-	ans := []any{"a", k(ActAnswer(0)), "b", k(ActAnswer(1)), "c", k(ActAnswer(2)), "esc", k(ActEscape), "skip", s.T("control.skip"), "next", k(ActNextStep)}
-	h := Hints{
-		Ask:         s.T("hint.ask", ans...),
-		AskText:     s.T("hint.ask-text", ans...),
-		GoOn:        s.T("hint.go-on", "key", k(ActNextStep)),
-		Ended:       s.T("hint.ended", "play", k(ActPlay), "restart", k(ActRestart)),
-		Presenter:   s.T("hint.presenter", "key", k(ActPresenter)),
-		Dismiss:     s.T("hint.dismiss", "key", k(ActEscape)),
-		Inspect:     s.T("hint.inspect", "key", k(ActInspect)),
-		InspectText: s.T("hint.inspect-text", "key", k(ActInspect)),
-		Log:         s.T("hint.log", "key", k(ActLog)),
-		Notes:       s.T("hint.notes", "key", k(ActNotes)),
-		ClassEnded:  s.T("hint.class-ended", "key", k(ActClass)),
+	var h Hints
+	args := []any{"skip", s.T("control.skip")}
+	for _, hk := range hintKeys {
+		args = args[:2]
+		for _, k := range hk.keys {
+			args = append(args, k.name, s.Key(k.action))
+		}
+		*hk.field(&h) = s.T(hk.id, args...)
 	}
 	if next != "" {
-		h.NextLesson = s.T("hint.next-lesson", "key", k(ActNextStep), "lesson", next)
+		h.NextLesson = s.T("hint.next-lesson", "key", s.Key(ActNextStep), "lesson", next)
 	}
 	return h
 }

@@ -26,7 +26,7 @@ func TestKeymapMessages(t *testing.T) {
 			}
 		}
 		for _, key := range k.Keys {
-			if f, ok := keyFaces[key]; ok && f.glyph == "" {
+			if glyph, _, ok := keyFace(key); ok && glyph == "" {
 				assert.True(t, en.Has("key."+strings.ToLower(key)), "key %s has its name in en.json", key)
 			}
 		}
