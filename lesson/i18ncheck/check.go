@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+
 	"github.com/portplay/portplay/lesson"
 	"github.com/portplay/portplay/lesson/phrase"
 )
@@ -53,6 +56,14 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 		if en.Plural(id) != b.Plural(id) {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s: plural forms in one language and not the other", id))
 		}
+		if b.Plural(id) {
+			have := b.FormNames(id)
+			for _, f := range neededForms(lang) {
+				if !slices.Contains(have, f) {
+					r.Problems = append(r.Problems, fmt.Sprintf("%s: no %q form, which %s uses (CLDR)", id, f, lang))
+				}
+			}
+		}
 		want := phrase.Names(text)
 		for _, t := range b.Texts(id) {
 			for _, n := range phrase.Names(t) {
@@ -90,5 +101,20 @@ func Texts(l *lesson.Lesson) map[string]string {
 			out[sp+"act"] = st.Replay.Title
 		}
 	}
+	return out
+}
+
+// neededForms are the plural forms lang's whole numbers take (CLDR's
+// rules, from golang.org/x/text): what every plural message must give.
+func neededForms(lang string) []string {
+	names := map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other"}
+	tag := language.Make(lang)
+	var out []string
+	for n := range 1001 {
+		if f := names[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]; !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
 	return out
 }

@@ -95,7 +95,8 @@ func parseMessage(v json.RawMessage) (*message, error) {
 			return nil, fmt.Errorf("%q is not a plural form (zero, one, two, few, many, other) or description", k)
 		}
 		m.forms[f] = s
-		m.plural = true
+		// A description and "other" alone is a message like a string.
+		m.plural = m.plural || f != other
 	}
 	if _, ok := obj["other"]; !ok {
 		return nil, fmt.Errorf(`every message needs its "other" text`)
@@ -286,3 +287,20 @@ func (b *Book) Texts(id string) []string {
 
 // Plural says whether b's own message id has plural forms.
 func (b *Book) Plural(id string) bool { m, ok := b.msgs[id]; return ok && m.plural }
+
+// FormNames are the CLDR plural forms b's own message id gives ("one",
+// "other", ...), for checks; nil for a message without forms.
+func (b *Book) FormNames(id string) []string {
+	m, ok := b.msgs[id]
+	if !ok || !m.plural {
+		return nil
+	}
+	var out []string
+	for name, f := range formNames {
+		if m.forms[f] != "" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -100,3 +100,12 @@ func TestNames(t *testing.T) {
 	assert.Equal(t, []string{"a", "b.c"}, Names("x {a} y {b.c} {a} {"))
 	assert.Empty(t, Names("no names"))
 }
+
+func TestDescriptionAloneIsNoPlural(t *testing.T) {
+	b, err := Parse("de", []byte(`{"a": {"description": "d", "other": "x"}, "p": {"one": "1", "other": "n"}}`))
+	require.NoError(t, err)
+	assert.False(t, b.Plural("a"))
+	assert.Nil(t, b.FormNames("a"))
+	assert.True(t, b.Plural("p"))
+	assert.Equal(t, []string{"one", "other"}, b.FormNames("p"))
+}
