@@ -21,6 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/engine"
+	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // axNode is a node of the page's accessibility tree: what a screen reader
@@ -289,6 +291,29 @@ type axeViolation struct {
 	Nodes  []struct {
 		Target []any `json:"target"`
 	} `json:"nodes"`
+}
+
+// TestBrowserTextMirrorLanguage: with ?lang= the text mirror's own words
+// (its headings, groups and fixed buttons) are the phrasebook's in that
+// language, and <html lang> says which (the pseudo-language is English).
+func TestBrowserTextMirrorLanguage(t *testing.T) {
+	url := serve(t, webDir)
+	b := newBrowser(t)
+	b.open(t, url+"?scene=3&seed=7&paused=1&lang="+phrase.PseudoLang, 5)
+	book, err := lesson.Phrases(phrase.PseudoLang)
+	require.NoError(t, err)
+	heads, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#mirror h2')].map(h => h.textContent)`))
+	require.NoError(t, err)
+	for _, id := range []string{"mirror.controls", "mirror.events", "mirror.inspector", "mirror.hosts", "mirror.keys"} {
+		assert.Contains(t, heads, book.T(id), "the heading %s", id)
+	}
+	assert.Equal(t, book.T("mirror.text-view"), b.text(t, "#mirror button"), "the text view's button")
+	cols, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#mirror th[scope=col]')].map(h => h.textContent)`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{book.T("mirror.hosts.host"), book.T("mirror.hosts.address"), book.T("mirror.hosts.os"), book.T("mirror.hosts.sockets")}, cols)
+	lang, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	require.NoError(t, err)
+	assert.Equal(t, "en", lang)
 }
 
 // TestBrowserAxe runs axe-core (installed by scripts/deps.sh, pinned, and

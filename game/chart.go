@@ -59,7 +59,7 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 		if ly < a.y+64 {
 			ly = a.y + 66
 		}
-		v.text("range: "+lesson.Plural(limit, "port", "ports"), Regular, 12, px+pw+6, ly, alignStart, colRange)
+		v.text(v.fit(v.T("chart.range", "n", limit), Regular, 12, a.right()-8-(px+pw+6)), Regular, 12, px+pw+6, ly, alignStart, colRange)
 	}
 	// The samples so far, then this moment's counts: the line ends where
 	// the host boxes are.
@@ -83,14 +83,15 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 			v.fillRect(xOf(s.At)-1.5, yOf(s.Wait)-1.5, 3, 3, colTimeWait)
 		}
 	}
-	v.text(fmt.Sprintf("in use %d", ch.Now.InUse), Bold, 12, px+pw+6, a.y+30, alignStart, colInUse)
-	v.text(fmt.Sprintf("TIME_WAIT %d", ch.Now.Wait), Bold, 12, px+pw+6, a.y+48, alignStart, colTimeWait)
+	lw := a.right() - 8 - (px + pw + 6)
+	v.text(v.fit(v.T("chart.in-use", "n", ch.Now.InUse), Bold, 12, lw), Bold, 12, px+pw+6, a.y+30, alignStart, colInUse)
+	v.text(v.fit(v.T("chart.time-wait", "n", ch.Now.Wait), Bold, 12, lw), Bold, 12, px+pw+6, a.y+48, alignStart, colTimeWait)
 }
 
 // drawCompletionChart compares how long the scenario's clients take in
 // each mode (lesson 4), from complete runs: one bar each.
 func drawCompletionChart(v *view, cmp *lesson.Comparison, a rect) {
-	v.text(lesson.Plural(cmp.Connections, "connection", "connections")+": the last done after", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	v.text(v.fit(v.T("chart.compare", "n", cmp.Connections), Bold, 14, a.w-16), Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	longest := time.Millisecond
 	for _, m := range cmp.Runs {
 		longest = max(longest, m.Stats.LastDone)
@@ -101,7 +102,7 @@ func drawCompletionChart(v *view, cmp *lesson.Comparison, a rect) {
 		st := m.Stats
 		txt := lesson.FmtDur(st.LastDone)
 		if st.Failed > 0 {
-			txt += fmt.Sprintf(", %d failed", st.Failed)
+			txt = v.T("chart.done-failed", "time", txt, "n", st.Failed)
 		}
 		v.text(v.fit(m.Title, Regular, 12, a.w-24-v.textWidth(txt, Bold, 12)), Regular, 12, a.x+8, y, alignStart, colText)
 		v.text(txt, Bold, 12, a.x+a.w-8, y, alignEnd, cols[i%len(cols)])

@@ -10,6 +10,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // classroom is the teacher's side of a class session (V): a room on the
@@ -105,11 +106,11 @@ func loopbackHost(origin string) bool {
 // loopbackNote says, where origin is this computer's own address, that
 // students' devices cannot open it and how to serve on the LAN; "" where
 // they can. The class panel and presenter mode's QR code both say it.
-func loopbackNote(origin string) string {
+func loopbackNote(b *phrase.Book, origin string) string {
 	if !loopbackHost(origin) {
 		return ""
 	}
-	return origin + " is this computer's own address: students' devices cannot open it. Serve on the LAN with portplay-serve -lan and open the address it prints."
+	return b.T("class.loopback", "origin", origin)
 }
 
 // classInit readies the channel the network's answers come back on.
@@ -175,12 +176,12 @@ func (g *Game) classDo(a lesson.Action) {
 		classFetch(classOrigin(g.qrBase)+"class/api/rooms/"+code+"/summary.csv?secret="+c.secret, nil, func(status int, text string) {
 			c.send(func(g *Game) {
 				if status != 200 {
-					g.class.msg = "The summary could not be had: " + strings.TrimSpace(text)
+					g.class.msg = g.sess.T("class.summary-failed", "reason", strings.TrimSpace(text))
 					return
 				}
 				g.class.msg = ""
 				g.saved(lesson.Export{Name: "portplay-class-" + code + ".csv", Type: "text/csv", Data: []byte(text),
-					Say: "the class's answers, question by question"}, nil)
+					Say: g.sess.T("class.summary-file")}, nil)
 			})
 		})
 	case lesson.ActClassVotes:
@@ -201,9 +202,6 @@ func (g *Game) classDo(a lesson.Action) {
 	}
 }
 
-// classUnavailableText says why there is no class session here.
-const classUnavailableText = "Class sessions need portplay-serve: students' devices vote through it. Start portplay-serve -lan on this computer and open the address it prints."
-
 // send brings f to the next Update. It never blocks its caller (a
 // browser's callback), and wakes an idle game.
 func (c *classroom) send(f func(*Game)) {
@@ -219,7 +217,7 @@ func (g *Game) classStart() {
 	c := &g.class
 	origin := classOrigin(g.qrBase)
 	if origin == "" {
-		c.state, c.msg = classUnavailable, classUnavailableText
+		c.state, c.msg = classUnavailable, g.sess.T("class.unavailable")
 		return
 	}
 	c.state, c.msg = classStarting, ""
@@ -227,13 +225,15 @@ func (g *Game) classStart() {
 		var room struct{ Code, Secret string }
 		if status != 201 || json.Unmarshal([]byte(text), &room) != nil {
 			// A static host answers 404 or 405; no server, no answer.
-			c.send(func(g *Game) { g.class.state, g.class.msg = classUnavailable, classUnavailableText })
+			c.send(func(g *Game) { g.class.state, g.class.msg = classUnavailable, g.sess.T("class.unavailable") })
 			return
 		}
 		c.send(func(g *Game) {
 			c := &g.class
 			c.state, c.code, c.secret = classOpen, room.Code, room.Secret
-			c.stop = classFollow(origin+"class/api/rooms/"+room.Code+"/teacher/events?secret="+room.Secret, func(data string) {
+			// The room's question and choices in the teacher's language (the
+			// session's when the room opened).
+			c.stop = classFollow(origin+"class/api/rooms/"+room.Code+"/teacher/events?secret="+room.Secret+"&lang="+g.vm.Lang, func(data string) {
 				var v teacherView
 				if json.Unmarshal([]byte(data), &v) == nil {
 					c.send(func(g *Game) { g.class.view = v })
@@ -256,20 +256,21 @@ func (g *Game) classPost(body map[string]any, after func(*Game, teacherView)) {
 	if c.state != classOpen {
 		return
 	}
-	body["secret"] = c.secret
+	body["secret"], body["lang"] = c.secret, g.vm.Lang
 	b, _ := json.Marshal(body)
 	classFetch(classOrigin(g.qrBase)+"class/api/rooms/"+c.code+"/teacher", b, func(status int, text string) {
 		var v teacherView
-		msg := ""
-		switch {
-		case status == 0:
-			msg = "The server did not answer: " + text
-		case status != 200:
-			msg = strings.TrimSpace(text)
-		case json.Unmarshal([]byte(text), &v) != nil:
-			msg = "The server's answer could not be read."
-		}
+		bad := status == 200 && json.Unmarshal([]byte(text), &v) != nil
 		c.send(func(g *Game) {
+			msg := ""
+			switch {
+			case status == 0:
+				msg = g.sess.T("class.no-answer", "reason", text)
+			case status != 200:
+				msg = strings.TrimSpace(text)
+			case bad:
+				msg = g.sess.T("class.bad-answer")
+			}
 			g.class.msg = msg
 			if msg == "" {
 				g.class.view = v
@@ -346,23 +347,23 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 	}
 	switch c.state {
 	case classStarting:
-		line("Class session: opening a room…", Bold, size+6, colText)
+		line(v.T("class.opening"), Bold, size+6, colText)
 	case classUnavailable:
-		line("Class session", Bold, size+6, colText)
+		line(v.T("class.title"), Bold, size+6, colText)
 		ty += 8
 		line(c.msg, Regular, size, colText)
 		ty += 8
-		line("V closes this.", Regular, size, colMuted)
+		line(v.T("class.close-hint", "key", g.sess.Key(lesson.ActClass)), Regular, size, colMuted)
 		return
 	case classOpen:
-		line("Class session · room "+c.code, Bold, size+8, colText)
-		line("Students open "+c.studentsURL(origin, false)+" and type "+c.code+", or scan the code.", Regular, size, colText)
-		if note := loopbackNote(origin); note != "" {
+		line(v.T("class.room", "code", c.code), Bold, size+8, colText)
+		line(v.T("class.join", "url", c.studentsURL(origin, false), "code", c.code), Regular, size, colText)
+		if note := loopbackNote(v.book, origin); note != "" {
 			ty += 4
 			line(note, Bold, size, colError)
 		}
 		ty += 8
-		line(plural(c.view.Devices, "device", "devices")+" joined", Regular, size, colMuted)
+		line(v.T("class.devices", "n", c.view.Devices), Regular, size, colMuted)
 		g.drawClassQuestion(v, x+20, &ty, textW, size)
 		if c.msg != "" {
 			line(c.msg, Bold, size, colError)
@@ -388,44 +389,41 @@ func (g *Game) drawClass(v *view, lay *Layout) {
 
 // status is where the room's question is, in a line: "Round 1: 17 of 24
 // voted" while a round is open (never how they voted).
-func (cv teacherView) status() string {
-	status := fmt.Sprintf("Round %d: %d of %d voted", cv.Round, cv.Voted, cv.Devices)
-	switch cv.Phase {
-	case "voting":
-		if cv.Round == 2 {
-			status = fmt.Sprintf("Discuss with your neighbour and vote again: %d of %d voted", cv.Voted, cv.Devices)
-		}
-	case "closed":
-		status += " (closed)"
-	case "revealed":
-		status = "The answer: " + cv.Truth
+func (cv teacherView) status(b *phrase.Book) string {
+	switch {
+	case cv.Phase == "voting" && cv.Round == 2:
+		return b.T("class.vote-again", "voted", cv.Voted, "devices", cv.Devices)
+	case cv.Phase == "closed":
+		return b.T("class.round-closed", "round", cv.Round, "voted", cv.Voted, "devices", cv.Devices)
+	case cv.Phase == "revealed":
+		return b.T("class.answer", "answer", cv.Truth)
 	}
-	return status
+	return b.T("class.round-voted", "round", cv.Round, "voted", cv.Voted, "devices", cv.Devices)
 }
 
 // words is the panel as text, for the page's text mirror: the line a
 // screen reader is told of when it changes, then the rest.
 func (g *Game) classWords() (status string, lines []string) {
 	c := &g.class
+	b := phrases(g.vm.Lang)
 	switch c.state {
 	case classStarting:
-		return "Class session: opening a room…", nil
+		return b.T("class.opening"), nil
 	case classUnavailable:
-		return "Class session: none", []string{c.msg}
+		return b.T("class.none"), []string{c.msg}
 	case classOff:
 		return "", nil
 	}
 	origin := classOrigin(g.qrBase)
-	lines = append(lines, fmt.Sprintf("Room %s. Students open %s and type %s, or scan the QR code of %s.",
-		c.code, c.studentsURL(origin, false), c.code, c.studentsURL(origin, true)))
-	if note := loopbackNote(origin); note != "" {
+	lines = append(lines, b.T("class.join-text", "code", c.code, "url", c.studentsURL(origin, false), "qr", c.studentsURL(origin, true)))
+	if note := loopbackNote(b, origin); note != "" {
 		lines = append(lines, note)
 	}
 	cv := c.view
-	lines = append(lines, plural(cv.Devices, "device", "devices")+" joined.")
-	status = "Class session: waiting for the lesson's next question."
+	lines = append(lines, b.T("class.devices", "n", cv.Devices))
+	status = b.T("class.waiting-status")
 	if cv.Question > 0 {
-		status = "Class session: " + cv.status() + "."
+		status = b.T("class.status", "status", cv.status(b))
 		lines = append(lines, cv.Text)
 		for r, tally := range cv.Tallies {
 			if tally == nil {
@@ -433,9 +431,9 @@ func (g *Game) classWords() (status string, lines []string) {
 			}
 			var parts []string
 			for k, n := range tally {
-				parts = append(parts, fmt.Sprintf("%s %s %d", g.sess.Key(lesson.ActAnswer(k)), cv.Choices[k], n))
+				parts = append(parts, b.T("class.tally", "key", g.sess.Key(lesson.ActAnswer(k)), "choice", cv.Choices[k], "n", n))
 			}
-			lines = append(lines, fmt.Sprintf("Round %d: %s.", r+1, strings.Join(parts, ", ")))
+			lines = append(lines, b.T("class.round-tallies", "round", r+1, "tallies", strings.Join(parts, ", ")))
 		}
 	}
 	if c.msg != "" {
@@ -450,7 +448,7 @@ func (g *Game) classWords() (status string, lines []string) {
 func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float64) {
 	cv := g.class.view
 	if cv.Question == 0 {
-		v.text("Waiting for the lesson's next question.", Regular, size, x, *ty, alignStart, colText)
+		v.text(v.fit(v.T("class.waiting"), Regular, size, w), Regular, size, x, *ty, alignStart, colText)
 		*ty += size * 1.35
 		return
 	}
@@ -459,7 +457,7 @@ func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float6
 		v.text(l, Bold, size, x, *ty, alignStart, colText)
 		*ty += size * 1.35
 	}
-	v.text(v.fit(cv.status(), Bold, size, w), Bold, size, x, *ty, alignStart, colListen)
+	v.text(v.fit(cv.status(v.book), Bold, size, w), Bold, size, x, *ty, alignStart, colListen)
 	*ty += size * 1.5
 	// The distributions, round by round, a bar per choice.
 	barW := w - 260
@@ -471,7 +469,7 @@ func (g *Game) drawClassQuestion(v *view, x float64, ty *float64, w, size float6
 		for _, n := range tally {
 			total += n
 		}
-		v.text(fmt.Sprintf("Round %d", r+1), Regular, size-2, x, *ty, alignStart, colMuted)
+		v.text(v.T("class.round", "round", r+1), Regular, size-2, x, *ty, alignStart, colMuted)
 		*ty += size * 1.3
 		for k, n := range tally {
 			label := g.sess.Key(lesson.ActAnswer(k)) + "  " + cv.Choices[k]
@@ -511,14 +509,6 @@ func (g *Game) drawClassQR(v *view, x, y, w, h, side float64, small bool, target
 	op.GeoM.Scale(px, px)
 	op.GeoM.Translate(qx, qy)
 	v.dst.DrawImage(c.qr, op)
-}
-
-// plural is n with the noun that goes with it.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprint(n, " ", many)
 }
 
 // classControls are the class panel's buttons: the teacher's, then Hide

@@ -89,9 +89,9 @@ func (g *Game) writeClassMirror() {
 	p := &c.page
 	if p.sec.IsUndefined() {
 		p.sec = m.doc.Call("createElement", "section")
-		p.sec.Call("setAttribute", "aria-label", "Class session")
+		m.label(p.sec, "aria-label", "class.title")
 		m.root.Call("insertBefore", p.sec, m.title.Get("nextSibling"))
-		m.el(p.sec, "h2", "Class session")
+		m.label(m.el(p.sec, "h2", ""), "", "class.title")
 		p.status = m.el(p.sec, "p", "")
 		p.status.Call("setAttribute", "role", "status")
 		p.body = m.el(p.sec, "div", "")

@@ -45,7 +45,7 @@ func TestLoopbackHost(t *testing.T) {
 		assert.Equal(t, tc.loopback, loopbackHost(tc.origin), tc.origin)
 		// The note the class panel and presenter mode's QR code give:
 		// only on loopback, naming the address and the way out.
-		if note := loopbackNote(tc.origin); tc.loopback {
+		if note := loopbackNote(lesson.English(), tc.origin); tc.loopback {
 			assert.True(t, strings.HasPrefix(note, tc.origin+" is this computer's own address"), note)
 			assert.Contains(t, note, "portplay-serve -lan", tc.origin)
 		} else {
@@ -82,7 +82,7 @@ func TestClassSessionButton(t *testing.T) {
 	g.click(x, y, 1)
 	assert.True(t, g.class.shown)
 	assert.Equal(t, classUnavailable, g.class.state)
-	assert.Equal(t, classUnavailableText, g.class.msg)
+	assert.Equal(t, lesson.English().T("class.unavailable"), g.class.msg)
 	g.do(lesson.ActClass) // V
 	assert.False(t, g.class.shown, "V hides what the button showed")
 }
@@ -98,7 +98,7 @@ func TestClassInWords(t *testing.T) {
 	g.do(lesson.ActClass)
 	status, lines = g.classWords()
 	assert.NotEmpty(t, status)
-	assert.Equal(t, []string{classUnavailableText}, lines)
+	assert.Equal(t, []string{lesson.English().T("class.unavailable")}, lines)
 
 	g.class.state, g.class.code, g.qrBase = classOpen, "KQ7M", "http://192.0.2.7:8080/"
 	g.class.view = teacherView{Devices: 3, Phase: "voting", Question: 1, Text: "Which port?", Choices: []string{"1025", "1028"},

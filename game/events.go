@@ -1,10 +1,10 @@
 package game
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // eventRowH is one row's height. The header above the rows is
@@ -49,21 +49,27 @@ func saveH(l *lesson.EventList, r rect) float64 {
 	return saveRowH
 }
 
-// eventButtons are the list's filter buttons, in r.
-func eventButtons(l *lesson.EventList, r rect) []button {
+// eventButtons are the list's filter buttons, in r, in b's language:
+// "Host: every host", or where that is too wide for its button the
+// filter's value alone, cut short only where even that is (the text
+// mirror's buttons say them whole).
+func eventButtons(fc *faces, b *phrase.Book, l *lesson.EventList, r rect) []button {
 	if !l.Open {
 		return nil
 	}
-	host := l.Host
-	if host == "" {
-		host = "every host"
-	}
 	w := (r.w - 24) / 2
 	y := r.y + eventHead(r) - 38
-	return []button{
-		{r: rect{r.x + 8, y, w, 30}, label: "Host: " + host, act: lesson.ActEventHost},
-		{r: rect{r.x + 16 + w, y, w, 30}, label: "Kind: " + l.Kind.String(), act: lesson.ActEventKind},
+	host, kind := filterNames(b, l)
+	width := func(s string) float64 { return measure(fc, s, Bold, sizeButton) }
+	var bs []button
+	for i, c := range filterControls(b, l) {
+		text := c.Label
+		if width(text) > w-8 {
+			text = fitWith([]string{host, kind}[i], w-8, width)
+		}
+		bs = append(bs, button{r: rect{r.x + 8 + float64(i)*(w+8), y, w, 30}, text: text, label: c.Label, act: c.Action})
 	}
+	return bs
 }
 
 // saveButtons are the list's save buttons, along its bottom.
@@ -116,19 +122,20 @@ func shownRows(l *lesson.EventList, r rect) []lesson.EventRow {
 }
 
 // eventHint is the keys' hint in the header, shown where it fits.
-const eventHint = "↑ ↓  Enter: go there"
+func eventHint(v *view) string { return v.T("events.hint", "keys", "↑ ↓  Enter") }
 
 // drawEventHeader draws the counts, and the keys' hint beside them on the
 // first line with room for it (none: no hint). A count too long for one
 // line puts how many were dropped on the second, or in a slim header cuts
 // it short.
 func drawEventHeader(v *view, l *lesson.EventList, r rect) {
-	head, rest := fmt.Sprintf("Events: %d", l.Total), ""
+	head, rest := v.T("events.head", "n", l.Total), ""
 	if l.Dropped > 0 {
-		head, rest = fmt.Sprintf("Events: the latest %d", l.Total), fmt.Sprintf("(%d before)", l.Dropped)
+		head, rest = v.T("events.head-latest", "n", l.Total), v.T("events.before", "n", l.Dropped)
 	}
 	w := r.w - 16
-	hintW := v.textWidth(eventHint, Regular, 13)
+	hint := eventHint(v)
+	hintW := v.textWidth(hint, Regular, 13)
 	lines := []string{head}
 	switch full := head + " " + rest; {
 	case rest == "":
@@ -136,10 +143,12 @@ func drawEventHeader(v *view, l *lesson.EventList, r rect) {
 		lines[0] = full
 	case eventHead(r) == eventHeaderSlim:
 		// A narrow strip: the count of events dropped whole, in fewer
-		// words, where it fits.
+		// words, where it fits, else that count alone.
 		lines[0] = v.fit(full, Bold, 15, w)
-		if short := fmt.Sprintf("%d events %s", l.Total, rest); v.textWidth(short, Bold, 15) <= w {
+		if short := v.T("events.head-short", "n", l.Total, "before", rest); v.textWidth(short, Bold, 15) <= w {
 			lines[0] = short
+		} else if v.textWidth(rest, Bold, 15) <= w {
+			lines[0] = rest
 		}
 	default:
 		lines = append(lines, rest)
@@ -156,7 +165,7 @@ func drawEventHeader(v *view, l *lesson.EventList, r rect) {
 		s = v.fit(s, tf, size, w)
 		v.text(s, tf, size, r.x+8, y, alignStart, colText)
 		if !hinted && v.textWidth(s, tf, size)+16+hintW <= w {
-			v.text(eventHint, Regular, 13, r.right()-8, y+(size-13)/2, alignEnd, colMuted)
+			v.text(hint, Regular, 13, r.right()-8, y+(size-13)/2, alignEnd, colMuted)
 			hinted = true
 		}
 	}
@@ -169,12 +178,16 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 	v.fillRect(r.x, r.y, r.w, r.h, colPanel)
 	v.strokeRect(r.x, r.y, r.w, r.h, 1, colPanelEdge)
 	drawEventHeader(v, l, r)
-	for _, b := range append(eventButtons(l, r), saveButtons(l, r)...) {
+	for _, b := range append(eventButtons(v.faces, v.book, l, r), saveButtons(l, r)...) {
 		drawButton(v, b)
 	}
-	v.text("Save:", Bold, 14, r.x+12, r.y+r.h-saveH(l, r)+9, alignStart, colMuted)
+	label := v.T("events.save")
+	if !saveTall(l, r) {
+		label = v.fit(label, Bold, 14, saveLabelW-16) // the formats' buttons say it too
+	}
+	v.text(label, Bold, 14, r.x+12, r.y+r.h-saveH(l, r)+9, alignStart, colMuted)
 	if len(l.Rows) == 0 {
-		v.text("No event passes the filter yet.", Regular, 14, r.x+8, r.y+eventHead(r)+4, alignStart, colMuted)
+		v.text(v.fit(v.T("events.none"), Regular, 14, r.w-16), Regular, 14, r.x+8, r.y+eventHead(r)+4, alignStart, colMuted)
 	}
 	for i, row := range shownRows(l, r) {
 		rr := eventRowRect(r, i)
@@ -201,7 +214,7 @@ func (g *Game) clickEvents(x, y float64) bool {
 	if !l.Open || !r.has(x, y) {
 		return false
 	}
-	if a := hit(append(eventButtons(l, r), saveButtons(l, r)...), x, y); a != lesson.ActNone {
+	if a := hit(append(eventButtons(g.faces, phrases(g.vm.Lang), l, r), saveButtons(l, r)...), x, y); a != lesson.ActNone {
 		g.do(a)
 		return true
 	}

@@ -5,7 +5,6 @@
 package game
 
 import (
-	"fmt"
 	"image/color"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Game wires the session, input and drawing together; it holds no rules.
@@ -281,7 +281,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	vm := &g.vm
 	lay := g.layout()
 	g.page.write(g, vm, qrURL(g.qrBase, vm.Link), g.qr.shown(g.qrBase, vm.Link, lay))
-	v := newView(screen, g.faces, lay.Scale)
+	book := phrases(vm.Lang)
+	v := newView(screen, g.faces, lay.Scale, book)
 	b := screen.Bounds()
 	if g.chrome == nil || g.chrome.Bounds() != b {
 		g.chrome = ebiten.NewImage(b.Dx(), b.Dy())
@@ -292,9 +293,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		qr := g.qr.shown(g.qrBase, vm.Link, lay)
 		note := ""
 		if qr {
-			note = loopbackNote(classOrigin(g.qrBase))
+			note = loopbackNote(book, classOrigin(g.qrBase))
 		}
-		drawChrome(newView(g.chrome, g.faces, lay.Scale), vm, lay, qr, note)
+		drawChrome(newView(g.chrome, g.faces, lay.Scale, book), vm, lay, qr, note)
 		g.chromeLay = lay
 	}
 	screen.DrawImage(g.chrome, nil)
@@ -364,7 +365,7 @@ func drawChrome(v *view, vm *lesson.View, lay *Layout, qr bool, qrNote string) {
 	}
 	drawNarration(v, vm, lay)
 	if qrNote != "" && vm.Narration.Text == "" && vm.Narration.Question == nil {
-		drawQRNote(v, "The QR code: "+qrNote, lay)
+		drawQRNote(v, v.T("presenter.qr-note", "note", qrNote), lay)
 	}
 }
 
@@ -426,32 +427,34 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 				break
 			}
 			if i == lay.NarrLines-1 && len(lines) > lay.NarrLines {
-				line = v.fit(line+" …", Regular, size, tr.w) // cut short (Layout.lineCap)
+				line = v.fitWords(line, Regular, size, tr.w) // cut short (Layout.lineCap)
 			}
 			v.text(line, Regular, size, tr.x, tr.y+float64(i)*size*lineHeight, alignStart, colText)
 		}
 	}
-	bottom := func(s string, tf Typeface, c color.RGBA) {
+	// The line under the text, or the first of its shorter forms that
+	// fits (a phone's, a longer language's).
+	bottom := func(tf Typeface, c color.RGBA, s ...string) {
 		st := lay.Status
-		v.text(v.fit(s, tf, 15, st.w), tf, 15, st.x, st.y+2, alignStart, c)
+		v.text(v.fitFirst(tf, 15, st.w, s...), tf, 15, st.x, st.y+2, alignStart, c)
 	}
 	switch {
 	case vm.Notice != "":
-		bottom(vm.Notice, Bold, colError)
+		bottom(Bold, colError, vm.Notice)
 	case vm.Info != "":
-		bottom(vm.Info, Bold, colRange)
+		bottom(Bold, colRange, vm.Info)
 	case q != nil && q.Verdict != lesson.Unjudged:
-		bottom(vm.Hints.GoOn, Regular, colMuted)
+		bottom(Regular, colMuted, vm.Hints.GoOn)
 	case q != nil && q.Chosen >= 0:
-		bottom("Watch what happens…", Bold, colMuted)
+		bottom(Bold, colMuted, v.T("status.watch"))
 	case q != nil:
-		bottom(vm.Hints.Ask, Regular, colMuted)
+		bottom(Regular, colMuted, vm.Hints.Ask, v.T("status.predict-short"))
 	case n.Complete:
-		next := "This was the last lesson."
+		next := v.T("status.last-lesson")
 		if n.Next != "" {
 			next = vm.Hints.NextLesson
 		}
-		bottom(n.CompleteText()+"  "+next, Bold, colRange)
+		bottom(Bold, colRange, n.CompleteText()+"  "+next)
 	}
 }
 
@@ -473,7 +476,7 @@ func verdictLines(v *view, q *lesson.QuestionView, lay *Layout) (lead []string, 
 	if len(rest) > room {
 		rest = rest[:room]
 		if room > 0 {
-			rest[room-1] = v.fit(rest[room-1]+" …", Regular, size, tr.w)
+			rest[room-1] = v.fitWords(rest[room-1], Regular, size, tr.w)
 		}
 	}
 	return lead, first, rest
@@ -490,7 +493,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 	if lay.MapShown {
 		g.pm.draw(v, vm.PortMap, lay.Map)
 		drawCallouts(v, vm.PortMap.Callouts, lay)
-		drawInspector(v, vm.Inspect, vm.Hints.Inspect, lay)
+		drawInspector(v, vm.Inspect, vm.Hints, lay)
 	}
 	if a := lay.Chart; lay.ChartShown {
 		// The chart, or while a port is inspected its sockets in the
@@ -503,7 +506,7 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 			drawCompletionChart(v, vm.Chart.Compare, a)
 		default:
 			v.fillRect(a.x, a.y, a.w, a.h, colPanel)
-			v.text("Clients' ports over time", Bold, 14, a.x+8, a.y+4, alignStart, colText)
+			v.text(v.fit(v.T("chart.title"), Bold, 14, a.w-16), Bold, 14, a.x+8, a.y+4, alignStart, colText)
 			drawPortsChart(v, vm.Chart, a)
 		}
 	}
@@ -512,23 +515,18 @@ func (g *Game) drawLive(v *view, vm *lesson.View, lay *Layout) {
 	}
 	drawTimeline(v, vm.Clock, &g.tl, lay.Timeline)
 	if n := vm.Narration; n.Question == nil && !n.Complete && vm.Notice == "" && vm.Info == "" {
-		c := vm.Clock
-		state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: vm.Hints.Ended}[c.State]
 		st := lay.Status
-		status := fmt.Sprintf("t = %s of %s   ·   speed %g×   ·   %s", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
-		if c.Limited {
-			status = fmt.Sprintf("t = %s of %s   ·   playing at %g×: asked %g×, the simulation is the limit", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Reached, c.Speed)
-		}
-		v.text(v.fit(status, Mono, 14, st.w), Mono, 14, st.x, st.y+2, alignStart, colMuted)
+		long, short := statusLine(v.book, vm)
+		v.text(v.fitFirst(Mono, 14, st.w, long, short), Mono, 14, st.x, st.y+2, alignStart, colMuted)
 	}
 }
 
 // drawInspector marks the port pointed at or pinned on the map and
 // describes it under the map.
-func drawInspector(v *view, in lesson.Inspection, hint string, lay *Layout) {
+func drawInspector(v *view, in lesson.Inspection, h lesson.Hints, lay *Layout) {
 	ir := lay.Inspect
 	if !in.OK {
-		v.text(v.fit(hint, Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colMuted)
+		v.text(v.fitFirst(Regular, 13, ir.w, h.Inspect, h.InspectShort), Regular, 13, ir.x, ir.y+4, alignStart, colMuted)
 		return
 	}
 	m := lay.Map
@@ -572,7 +570,7 @@ const inspectRowH = 18.0
 func drawSockets(v *view, in lesson.Inspection, a rect) {
 	v.fillRect(a.x, a.y, a.w, a.h, colPanel)
 	all := len(in.Sockets) + in.More
-	v.text(v.fit(fmt.Sprintf("Port %d: %s", in.Port, lesson.Plural(all, "socket", "sockets")), Bold, 14, a.w-16), Bold, 14, a.x+8, a.y+4, alignStart, colText)
+	v.text(v.fit(v.T("inspector.sockets", "port", int(in.Port), "n", all), Bold, 14, a.w-16), Bold, 14, a.x+8, a.y+4, alignStart, colText)
 	fit := max(1, int((a.h-26)/inspectRowH))
 	shown := in.Sockets
 	if all > fit {
@@ -594,7 +592,7 @@ func drawSockets(v *view, in lesson.Inspection, a rect) {
 		}
 	}
 	if more := all - len(shown); more > 0 {
-		v.text(fmt.Sprintf("+ %d more", more), Regular, 13, a.x+8, y, alignStart, colMuted)
+		v.text(v.fit(v.T("inspector.more", "n", more), Regular, 13, a.w-16), Regular, 13, a.x+8, y, alignStart, colMuted)
 	}
 }
 
@@ -620,17 +618,39 @@ func drawKnob(v *view, r rect, k lesson.KnobView) {
 		bg, name = colPanelEdge, colText
 	}
 	v.fillRect(r.x, r.y, r.w, r.h, bg)
-	val := "‹ " + k.Value + " ›"
 	if r.h >= 38 {
 		// A phone's narrow knob: the name above the value.
 		v.text(v.fit(k.Name, Bold, 12, r.w-16), Bold, 12, r.x+8, r.y+3, alignStart, name)
-		v.text(v.fit(val, Mono, 14, r.w-16), Mono, 14, r.right()-8, r.y+20, alignEnd, colText)
+		val, size := knobValue(v, k.Value, r.w-16)
+		v.text(val, Mono, size, r.right()-8, r.y+20+(14-size), alignEnd, colText)
 		return
 	}
-	vw := v.textWidth(val, Mono, 14)
+	// The value whole, the name in the room it leaves (cut short only in
+	// a longer language's knob: the text view names it whole).
+	val, size := knobValue(v, k.Value, r.w-16-knobNameMin)
+	vw := v.textWidth(val, Mono, size)
 	ty := r.y + r.h/2 - 9
 	v.text(v.fit(k.Name, Bold, 14, r.w-24-vw), Bold, 14, r.x+8, ty, alignStart, name)
-	v.text(val, Mono, 14, r.right()-8, ty, alignEnd, colText)
+	v.text(val, Mono, size, r.right()-8, ty+(14-size), alignEnd, colText)
+}
+
+// knobNameMin is the room a knob's value leaves its name at least.
+const knobNameMin = 48.0
+
+// knobValue is a knob's value as drawn in maxW, and its size: between
+// the arrows that say it turns, else smaller, else without them; cut
+// short only where not even that fits.
+func knobValue(v *view, value string, maxW float64) (string, float64) {
+	arrows := "‹ " + value + " ›"
+	for _, c := range []struct {
+		s    string
+		size float64
+	}{{arrows, 14}, {arrows, sizeLabel}, {value, sizeLabel}} {
+		if v.textWidth(c.s, Mono, c.size) <= maxW {
+			return c.s, c.size
+		}
+	}
+	return v.fit(value, Mono, sizeLabel, maxW), sizeLabel
 }
 
 func drawHelp(v *view, lay *Layout, vm *lesson.View) {
@@ -678,4 +698,25 @@ func (g *Game) Layout(w, h int) (int, int) {
 func average(avg *float64, start time.Time) {
 	ms := float64(time.Since(start).Microseconds()) / 1000
 	*avg += (ms - *avg) / 30
+}
+
+// statusLine is the clock's line, and a shorter form of it for a narrow
+// panel: the time shown, the speed and whether time runs, or the speed
+// playback reaches where the simulation cannot keep up.
+func statusLine(b *phrase.Book, vm *lesson.View) (string, string) {
+	c := vm.Clock
+	now, end := lesson.FmtDur(c.Now), lesson.FmtDur(c.End)
+	if c.Limited {
+		return b.T("clock.line-limited", "now", now, "end", end, "reached", c.Reached, "speed", c.Speed),
+			b.T("clock.line-limited-short", "now", now, "end", end, "reached", c.Reached, "speed", c.Speed)
+	}
+	state := b.T("clock.paused")
+	switch c.State {
+	case lesson.Playing:
+		state = b.T("clock.playing")
+	case lesson.Finished:
+		state = vm.Hints.Ended
+	}
+	return b.T("clock.line", "now", now, "end", end, "speed", c.Speed, "state", state),
+		b.T("clock.line-short", "now", now, "end", end, "speed", c.Speed, "state", state)
 }

@@ -93,7 +93,7 @@ func TestEveryKeyShownIsBound(t *testing.T) {
 	require.NoError(t, err)
 	seen := map[lesson.Action]bool{}
 	for _, l := range catalogue(t).Lessons {
-		for i, vm := range moments(t, l.Number) {
+		for i, vm := range moments(t, l.Number, "en") {
 			where := fmt.Sprintf("lesson %d, moment %d", l.Number, i)
 			for _, vp := range viewports {
 				for _, b := range layoutFor(fc, vp.s, &vm, false).Buttons {

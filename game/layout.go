@@ -195,6 +195,12 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	l.Menu = rect{0, l.Title.y, 0, l.Title.h}
 	l.flowMenu(fc, vm, l.W-pad, false)
 	l.Title.w = l.Menu.x - pad - 12
+	if measure(fc, vm.Title, Bold, l.titleSize()) > l.Title.w {
+		// A long title (a longer language's) smaller, on two lines,
+		// not cut short.
+		lines := wrapText(fc, vm.Title, Bold, sizeNarrationSmall, l.Title.w)
+		l.TitleLines = lines[:min(2, len(lines))]
+	}
 	cw := l.W - 2*pad
 	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
 	pitch := l.barH() + 6
@@ -303,6 +309,9 @@ const (
 	besideMinW = 272.0
 	besideMaxW = 360.0
 	netMin     = 150.0
+	// phoneNetMin is the least a phone's network keeps beside the event
+	// list: a row of small boxes.
+	phoneNetMin = 60.0
 )
 
 // barH is the height of the title bar's and the control bar's buttons:
@@ -352,7 +361,30 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	// is left up to 160 (at least 80); then a tablet's port map gives up
 	// size (down to half a unit a port), a phone's its place.
 	y := l.Controls.y - 8
+	if l.Phone {
+		// A narration longer than a phone holds with the network (a
+		// longer language's) is cut short, its last line ending "…":
+		// the network keeps netMin, or with the event list phoneNetMin
+		// and the list its least. The text view (T) has the text whole.
+		need := netMin
+		if l.EventsShown {
+			need = phoneNetMin + 8 + 80
+			if el, er := &vm.EventList, (rect{w: cw}); el.Open {
+				need = phoneNetMin + 8 + eventHead(er) + eventRowH + saveH(el, er)
+			}
+		}
+		if short := need - (y - top - 36 - narrH - 8); short > 0 {
+			l.lineCap = max(1, l.NarrLines-int(math.Ceil(short/(l.textSize(vm)*lineHeight))))
+			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
+			narrH = l.planNarration(fc, vm, pad, cw)
+		}
+	}
 	free := y - top - 36 - narrH - 8 - netMin
+	if vm.PortMap.Strip && !l.Phone {
+		// A tablet's network keeps room for the range's strip under its
+		// hosts: the port map gives up size first.
+		free -= stripH(vm, cw)
+	}
 	if l.EventsShown {
 		// The log's lines, or the event list's header, a few of its rows
 		// and its save buttons.
@@ -679,6 +711,11 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// larger.
 		per, ch, size := len(q.Choices), bh, sizeButton
 		big := l.presenting(vm)
+		for _, c := range q.Choices {
+			// Larger only where each choice fits a row at the larger
+			// size (a longer language's may not, on a phone).
+			big = big && measure(fc, c.Label+"  "+c.Key, Bold, sizeButtonBig)+24 <= tw
+		}
 		if big {
 			ch, size = max(bh, 48), sizeButtonBig
 		}
@@ -693,6 +730,9 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		}
 		for i, c := range q.Choices {
 			b := choiceButton(c, rect{textX + float64(i%per)*(cw+8), y + float64(i/per)*(ch+6), cw, ch})
+			if measure(fc, b.caption(), Bold, size)+8 > cw {
+				b.text = c.Label // without its key (the help names it) where a row is too narrow
+			}
 			b.big = big
 			l.Buttons = append(l.Buttons, b)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 func overlaps(a, b rect) bool {
@@ -108,11 +109,17 @@ func TestLayoutZoomAndBackingStore(t *testing.T) {
 	}
 }
 
-// moments are the views of lesson n whose layouts differ: the overview,
-// in presenter mode too, playing with help shown, its first question
-// asked and answered, and presenter mode.
-func moments(t *testing.T, n int) []lesson.View {
-	g := newGame(t, n, nil)
+// inLang sets a game's language (a phrasebook's code or the
+// pseudo-language), as a link's lang= does.
+func inLang(lang string) func(*lesson.Settings) {
+	return func(s *lesson.Settings) { s.Lang, s.LangGiven = lang, true }
+}
+
+// moments are the views of lesson n in language lang whose layouts
+// differ: the overview, in presenter mode too, playing with help shown,
+// its first question asked and answered, and presenter mode.
+func moments(t *testing.T, n int, lang string) []lesson.View {
+	g := newGame(t, n, inLang(lang))
 	out := []lesson.View{g.sess.View()}
 	g.do(lesson.ActPresenter) // with its class session button, and no question
 	out = append(out, g.sess.View())
@@ -137,9 +144,10 @@ func moments(t *testing.T, n int) []lesson.View {
 	return append(out, g.sess.View())
 }
 
-// steps are the views of every step of lesson n, for every OS it can
-// switch to, each played to its pause: every text the narration shows.
-func steps(t *testing.T, n int) []lesson.View {
+// steps are the views of every step of lesson n in language lang, for
+// every OS it can switch to, each played to its pause: every text the
+// narration shows.
+func steps(t *testing.T, n int, lang string) []lesson.View {
 	var out []lesson.View
 	l, ok := catalogue(t).Lesson(n)
 	require.True(t, ok)
@@ -148,7 +156,7 @@ func steps(t *testing.T, n int) []lesson.View {
 		profiles = append(profiles, engine.Profiles()...)
 	}
 	for _, prof := range profiles {
-		g := newGame(t, n, func(s *lesson.Settings) { s.Profile = prof })
+		g := newGame(t, n, func(s *lesson.Settings) { s.Profile = prof; inLang(lang)(s) })
 		for i := 0; i <= len(l.Steps); i++ {
 			out = append(out, g.sess.View())
 			if g.sess.View().Narration.Question != nil {
@@ -166,16 +174,19 @@ func steps(t *testing.T, n int) []lesson.View {
 // errnoNames are the engine's errors' names as the picture shows them.
 var errnoNames = []string{"EADDRNOTAVAIL", "EADDRINUSE", "EACCES", "EAGAIN", "ECONNREFUSED", "ENOTCONN", "EINVAL", "WSAENOBUFS", "WSAEADDRINUSE", "WSAEADDRNOTAVAIL", "WSAEACCES", "WSAECONNREFUSED"}
 
-// cutFailure says whether s, a text drawn, is a failure's report cut
-// short before or inside its error's name ("failed: W…", "EADDRNO…",
-// "connect to 10.0.0.10:80 fail…"). A narration's sentence cut short
-// ("bind() fail…") is the narration's length, not a report's.
-func cutFailure(s string) bool {
+// cutFailure says whether s, a text drawn in b's language, is a
+// failure's report cut short before or inside its error's name ("failed:
+// W…", "EADDRNO…", "connect to 10.0.0.10:80 fail…"). A narration's
+// sentence cut short ("bind() fail…") is the narration's length, not a
+// report's.
+func cutFailure(b *phrase.Book, s string) bool {
 	body, cut := strings.CutSuffix(s, "…")
 	if !cut {
 		return false
 	}
-	if strings.Contains(body, "failed:") {
+	raw, _ := b.Raw("failure.short") // "failed: {err}"
+	failed, _, _ := strings.Cut(strings.TrimLeft(raw, "["), "{err}")
+	if strings.Contains(body, "failed:") || strings.Contains(body, strings.TrimSpace(failed)) {
 		return true
 	}
 	word := body[strings.LastIndexAny(body, " :")+1:]
@@ -191,9 +202,10 @@ func cutFailure(s string) bool {
 	return false
 }
 
-// lastStep is lesson n at its last step, played to its pause.
-func lastStep(t *testing.T, n int) *Game {
-	g := newGame(t, n, nil)
+// lastStep is lesson n at its last step in language lang, played to its
+// pause.
+func lastStep(t *testing.T, n int, lang string) *Game {
+	g := newGame(t, n, inLang(lang))
 	for {
 		if g.sess.View().Narration.Question != nil {
 			g.do(lesson.ActAnswer(0))
@@ -212,6 +224,7 @@ func lastStep(t *testing.T, n int) *Game {
 // text drawn inside the screen, covering no other.
 func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View, screen *ebiten.Image) {
 	fc := g.faces
+	book := phrases(vm.Lang)
 	t.Helper()
 	canvas := rect{0, 0, l.W, l.H}
 	// The type floors, in CSS pixels: every text drawn is checked below.
@@ -301,11 +314,20 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		assert.True(t, inside(k, l.Narration), "%s: knob %d", name, i)
 		assert.GreaterOrEqual(t, k.h, touchLeast, name)
 		assert.False(t, overlaps(k, l.NarrText), "%s: knob %d covers the narration", name, i)
-		val := measure(fc, "‹ "+vm.Knobs[i].Value+" ›", Mono, 14)
-		if k.h >= 38 {
-			assert.LessOrEqual(t, val, k.w-16, "%s: knob %d's value fits", name, i)
-		} else {
-			assert.LessOrEqual(t, val+measure(fc, vm.Knobs[i].Name, Bold, 14), k.w-24, "%s: knob %d's name and value fit", name, i)
+		// Its value drawn whole inside it, and in English its name too
+		// (a longer language's may be cut short: the text view names
+		// the knob whole).
+		kv := newView(screen, fc, l.Scale, book)
+		var drawnKnob []string
+		kv.record = func(s string, r rect) {
+			drawnKnob = append(drawnKnob, s)
+			assert.True(t, inside(r, k), "%s: knob %d's %q is inside it", name, i, s)
+		}
+		drawKnob(kv, k, vm.Knobs[i])
+		assert.True(t, slices.ContainsFunc(drawnKnob, func(s string) bool { return strings.Contains(s, vm.Knobs[i].Value) }),
+			"%s: knob %d's value %q is whole: %q", name, i, vm.Knobs[i].Value, drawnKnob)
+		if vm.Lang == "en" {
+			assert.Contains(t, drawnKnob, vm.Knobs[i].Name, "%s: knob %d's name is whole", name, i)
 		}
 		for _, o := range l.Knobs[i+1:] {
 			assert.False(t, overlaps(k, o), "%s: knobs overlap", name)
@@ -332,7 +354,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			h := vm.Hosts[i]
 			assert.LessOrEqual(t, measure(fc, h.AddrText, Mono, 14), b.w-24, "%s: %s's address fits its box", name, h.Name)
 			assert.LessOrEqual(t, measure(fc, h.Name, Bold, 17), b.w-24, "%s: %s's name fits its box", name, h.Name)
-			assert.LessOrEqual(t, measure(fc, "+ 99999 more", Regular, 12), b.w-30, "%s: %s's counts fit its box", name, h.Name)
+			assert.LessOrEqual(t, measure(fc, book.T("hostbox.more", "n", 99999), Regular, 12), b.w-30, "%s: %s's counts fit its box", name, h.Name)
 		}
 		for _, o := range l.Hosts[i+1:] {
 			assert.False(t, overlaps(b, o), "%s: host boxes overlap", name)
@@ -349,8 +371,9 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			if l.lineCap > 0 {
 				// A text longer than the column holds (the sandbox's
 				// beside its knobs), in a small frame beside the
-				// network, and only there.
-				assert.True(t, l.Beside, "%s: only a small frame's column cuts the text", name)
+				// network, or than a phone holds with the network (a
+				// longer language's), and only there.
+				assert.True(t, l.Beside || l.Phone, "%s: only a small frame's column or a phone cuts the text", name)
 				lines = lines[:min(len(lines), l.NarrLines)]
 			}
 			assert.LessOrEqual(t, len(lines), l.NarrLines, "%s: step %d's text fits: %q", name, n.Step, lines)
@@ -364,7 +387,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		r rect
 	}
 	var texts []drawn
-	v := newView(screen, fc, l.Scale)
+	v := newView(screen, fc, l.Scale, book)
 	// The network's moving parts (packets and their labels) and the event
 	// list stay inside their areas.
 	within := func(area string, a rect, draw func(v *view)) {
@@ -403,11 +426,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			keep = append(keep, layRow(v, h, rw, b, hd))
 		}
 		top := hd.rows
-		badge := "LISTENING :80"
-		if h.Serving {
-			badge = "SERVING :80"
-		}
-		if h.HalfDuplex && hd.narrow && v.textWidth(badge, Bold, 13)+12 <= b.w-16 {
+		if h.HalfDuplex && hd.narrow && badgeW(v) <= b.w-16 {
 			top += 22 // the LISTENING badge's line
 		}
 		assert.Equal(t, rowsWithin(keep, b.bottom()-4-top), listens, "%s: %s's box shows its listeners", name, h.Name)
@@ -417,12 +436,12 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		if el.Dropped > 0 {
 			// The count of events dropped is shown whole.
 			whole := false
-			v.record = func(s string, _ rect) { whole = whole || strings.Contains(s, fmt.Sprintf("(%d before)", el.Dropped)) }
+			v.record = func(s string, _ rect) { whole = whole || strings.Contains(s, book.T("events.before", "n", el.Dropped)) }
 			drawEvents(v, el, l.Events)
 			assert.True(t, whole, "%s: the count of events before is shown whole", name)
 		}
 		// Its buttons fit their labels, apart, and a row fits above them.
-		bs := append(eventButtons(el, l.Events), saveButtons(el, l.Events)...)
+		bs := append(eventButtons(fc, book, el, l.Events), saveButtons(el, l.Events)...)
 		require.Len(t, bs, 2+len(el.Saves))
 		for i, b := range bs {
 			assert.True(t, inside(b.r, l.Events), "%s: %s is in the event list", name, b.label)
@@ -470,19 +489,18 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		// The inspected port's sockets, whole, as many as the chart's
 		// place holds, and how many more.
 		var socks []string
-		more := ""
+		var drawnTexts []string
 		v.record = func(s string, _ rect) {
 			if slices.ContainsFunc(in.Sockets, func(o string) bool { return socketRow(v, o, l.Chart.w-16)[0] == s }) {
 				socks = append(socks, s)
-			} else if strings.HasPrefix(s, "+ ") {
-				more = s
 			}
+			drawnTexts = append(drawnTexts, s)
 		}
 		drawSockets(v, in, l.Chart)
 		all := len(in.Sockets) + in.More
 		assert.GreaterOrEqual(t, len(socks), min(all, 2), "%s: the sockets on port %d are listed whole: %q", name, in.Port, socks)
 		if len(socks) < all {
-			assert.Equal(t, fmt.Sprintf("+ %d more", all-len(socks)), more, "%s: and how many more", name)
+			assert.Contains(t, drawnTexts, book.T("inspector.more", "n", all-len(socks)), "%s: and how many more, whole", name)
 		}
 	}
 	v.record = func(s string, r rect) { texts = append(texts, drawn{s, r}) }
@@ -492,14 +510,16 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	if qr {
 		// On make serve's loopback address the code comes with a note
 		// no student's device can open it, in the narration's place.
-		note = loopbackNote("http://127.0.0.1:8080/")
+		note = loopbackNote(book, "http://127.0.0.1:8080/")
 	}
 	drawChrome(v, vm, l, qr, note)
 	if qr {
 		texts = append(texts, drawn{"the QR code", qrSlot(l.Legend)})
 		if vm.Narration.Question == nil {
-			assert.True(t, slices.ContainsFunc(texts, func(d drawn) bool { return strings.HasPrefix(d.s, "The QR code: http://127.0.0.1:8080/ is") }),
-				"%s: the loopback note is drawn with the code", name)
+			full := book.T("presenter.qr-note", "note", note)
+			assert.True(t, slices.ContainsFunc(texts, func(d drawn) bool {
+				return strings.Contains(d.s, "127.0.0.1:8080") && strings.HasPrefix(full, strings.TrimSuffix(d.s, " …"))
+			}), "%s: the loopback note is drawn with the code", name)
 		}
 	}
 	if vm.Lesson > 0 {
@@ -519,7 +539,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		if head, cut := strings.CutSuffix(a.s, "…"); cut && vm.Title != "" && strings.HasPrefix(vm.Title, head) && (l.Portrait || l.W >= 960) {
 			t.Errorf("%s: the title is cut short: %q", name, a.s)
 		}
-		if cutFailure(a.s) {
+		if cutFailure(book, a.s) {
 			t.Errorf("%s: %q cuts an error's name short", name, a.s)
 		}
 		for _, b := range texts[i+1:] {
@@ -530,20 +550,32 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 	}
 }
 
+// layoutLangs are the languages the layout is checked in: every one
+// Portplay speaks, and the pseudo-language, longer than any.
+func layoutLangs() []string { return append(lesson.LanguageCodes(), phrase.PseudoLang) }
+
 func TestLayoutEveryViewport(t *testing.T) {
+	for _, lang := range layoutLangs() {
+		t.Run(lang, func(t *testing.T) { layoutEveryViewport(t, lang) })
+	}
+}
+
+// layoutEveryViewport checks every lesson's views in lang on every
+// viewport.
+func layoutEveryViewport(t *testing.T, lang string) {
 	fc, err := newFaces()
 	require.NoError(t, err)
 	screen := ebiten.NewImage(1, 1)
 	g := &Game{faces: fc, pm: newPortMap()} // what drawLive needs
 	for _, l := range catalogue(t).Lessons {
-		views := append(moments(t, l.Number), steps(t, l.Number)...)
-		e := newGame(t, l.Number, nil)
+		views := append(moments(t, l.Number, lang), steps(t, l.Number, lang)...)
+		e := newGame(t, l.Number, inLang(lang))
 		e.do(lesson.ActEvents)
 		require.True(t, e.sess.View().EventList.Open)
 		views = append(views, e.sess.View()) // the event list's place, as E opens it
 		// The last step played: the lesson's fullest picture, with the
 		// event list open at its latest events.
-		last := lastStep(t, l.Number)
+		last := lastStep(t, l.Number, lang)
 		views = append(views, last.sess.View())
 		last.do(lesson.ActEvents)
 		views = append(views, last.sess.View())
@@ -563,7 +595,7 @@ func TestLayoutEveryViewport(t *testing.T) {
 		if l.Sandbox {
 			// Played on, packets in flight, and the list's header as long
 			// as a long run makes it.
-			p := newGame(t, l.Number, nil)
+			p := newGame(t, l.Number, inLang(lang))
 			p.do(lesson.ActPlay)
 			for range 100 {
 				p.sess.Tick(100 * time.Millisecond)
@@ -575,7 +607,7 @@ func TestLayoutEveryViewport(t *testing.T) {
 			v.EventList.Total, v.EventList.Dropped = 2048, 187502
 			views = append(views, v)
 			for _, clients := range []int{1, 6} {
-				g := newGame(t, l.Number, func(s *lesson.Settings) { s.Sandbox.Clients = clients })
+				g := newGame(t, l.Number, func(s *lesson.Settings) { s.Sandbox.Clients = clients; inLang(lang)(s) })
 				views = append(views, g.sess.View())
 			}
 		}
@@ -583,7 +615,7 @@ func TestLayoutEveryViewport(t *testing.T) {
 			for i := range views {
 				vm := &views[i]
 				for _, events := range []bool{false, true} {
-					name := fmt.Sprintf("%s lesson %d view %d events %v", vp.name, l.Number, i, events)
+					name := fmt.Sprintf("%s %s lesson %d view %d events %v", lang, vp.name, l.Number, i, events)
 					checkLayout(t, g, name, layoutFor(fc, vp.s, vm, events), vm, screen)
 				}
 			}
@@ -608,7 +640,7 @@ func TestEveryKeyActionHasAButton(t *testing.T) {
 	for _, l := range cat.Lessons {
 		acts := map[lesson.Action]bool{}
 		choices := 0
-		for _, vm := range moments(t, l.Number) {
+		for _, vm := range moments(t, l.Number, "en") {
 			for _, b := range layoutFor(fc, screenSize{390, 844, 1}, &vm, false).Buttons {
 				acts[b.act] = true
 			}
@@ -775,7 +807,7 @@ func TestPacketsStayInTheNetwork(t *testing.T) {
 		{rect{16, 58, 912, 394}, true}, // 1280×720 without the map's column
 	} {
 		labels := 0
-		v := newView(screen, fc, 1)
+		v := newView(screen, fc, 1, lesson.English())
 		v.record = func(s string, r rect) {
 			if strings.Contains(s, "→") {
 				labels++
@@ -794,11 +826,11 @@ func TestPhoneShowsTheStripAndTheComparison(t *testing.T) {
 	fc, err := newFaces()
 	require.NoError(t, err)
 	for _, vp := range []screenSize{{390, 844, 1}, {390, 844, 3}} {
-		five := lastStep(t, 5).sess.View()
+		five := lastStep(t, 5, "en").sess.View()
 		l := layoutFor(fc, vp, &five, false)
 		assert.Positive(t, l.Strip.h, "%v: lesson 5's strip", vp)
 		assert.False(t, overlaps(l.Strip, l.Net), "%v: beside the network", vp)
-		four := lastStep(t, 4).sess.View()
+		four := lastStep(t, 4, "en").sess.View()
 		require.NotNil(t, four.Chart.Compare)
 		l = layoutFor(fc, vp, &four, false)
 		assert.True(t, l.ChartShown, "%v: lesson 4's comparison", vp)

@@ -1,7 +1,6 @@
 package game
 
 import (
-	"fmt"
 	"syscall/js"
 
 	"github.com/portplay/portplay/lesson"
@@ -15,21 +14,21 @@ import (
 func (m *mirror) loader() {
 	sec := m.el(m.root, "section", "")
 	sec.Call("setAttribute", "aria-labelledby", "own-heading")
-	h := m.el(sec, "h2", "Your own scenario")
+	h := m.label(m.el(sec, "h2", ""), "", "load.title")
 	h.Set("id", "own-heading")
-	m.el(sec, "p", "Paste a scenario's text (Ctrl+V) or drop its file anywhere on the page, or:")
-	label := m.el(sec, "label", "Scenario text ")
+	m.label(m.el(sec, "p", ""), "", "load.how", "key", "Ctrl+V")
+	label := m.el(sec, "label", m.book.T("load.text")+" ") // the field after a space
 	text := m.el(label, "textarea", "")
 	text.Set("id", "scenario-text")
 	text.Set("rows", 6)
 	text.Set("spellcheck", false)
-	open := m.el(sec, "button", "Open this scenario")
+	open := m.label(m.el(sec, "button", ""), "", "load.open")
 	open.Set("type", "button")
 	open.Call("addEventListener", "click", js.FuncOf(func(js.Value, []js.Value) any {
-		m.open("the text box", text.Get("value").String())
+		m.open(m.book.T("load.source.text-box"), text.Get("value").String())
 		return nil
 	}))
-	label = m.el(sec, "label", "Open a scenario file ")
+	label = m.el(sec, "label", m.book.T("load.file")+" ") // the field after a space
 	picker := m.el(label, "input", "")
 	picker.Set("type", "file")
 	picker.Set("accept", ".txt,text/plain")
@@ -65,7 +64,7 @@ func (m *mirror) loaderListen() {
 		if data := e.Get("clipboardData"); data.Truthy() {
 			if s := data.Call("getData", "text/plain").String(); s != "" {
 				e.Call("preventDefault")
-				m.open("the pasted text", s)
+				m.open(m.book.T("load.source.pasted"), s)
 			}
 		}
 		return nil
@@ -104,7 +103,7 @@ func (m *mirror) readFile(f js.Value) {
 	name := f.Get("name").String()
 	if size := f.Get("size").Int(); size > lesson.MaxScenarioBytes {
 		m.queue(func(g *Game) {
-			g.sess.Inform(fmt.Sprintf("%s is %d bytes; a scenario may be at most %d. Nothing changed.", name, size, lesson.MaxScenarioBytes))
+			g.sess.Inform(g.sess.T("load.too-big", "name", name, "size", size, "max", lesson.MaxScenarioBytes))
 		})
 		return
 	}
@@ -119,7 +118,7 @@ func (m *mirror) readFile(f js.Value) {
 		ok.Release()
 		fail.Release()
 		msg := args[0].Call("toString").String()
-		m.queue(func(g *Game) { g.sess.Inform(name + " could not be read: " + msg) })
+		m.queue(func(g *Game) { g.sess.Inform(g.sess.T("load.unreadable", "name", name, "reason", msg)) })
 		return nil
 	})
 	f.Call("text").Call("then", ok, fail)

@@ -30,7 +30,7 @@ func (lp *logPanel) draw(v *view, log lesson.Log, title string, r rect) {
 		lp.total, lp.epoch, lp.w = log.Total, log.Epoch, r.w
 		lp.events = lp.events[:0]
 		for _, l := range log.Lines {
-			lines := v.wrap("t = "+lesson.FmtDur(l.At)+": "+l.Text, Regular, size, r.w-16-indent)
+			lines := v.wrap(v.T("event.at", "t", lesson.FmtDur(l.At), "event", l.Text), Regular, size, r.w-16-indent)
 			lp.events = append(lp.events, lines)
 		}
 	}
@@ -40,7 +40,7 @@ func (lp *logPanel) draw(v *view, log lesson.Log, title string, r rect) {
 		n += len(lp.events[first-1])
 	}
 	if len(lp.events) == 0 {
-		v.text("Nothing has happened yet.", Regular, size, r.x+8, r.y+28, alignStart, colMuted)
+		v.text(v.fit(v.T("log.empty"), Regular, size, r.w-16), Regular, size, r.x+8, r.y+28, alignStart, colMuted)
 	}
 	first = min(first, max(len(lp.events)-1, 0)) // the newest, if cut short
 	y := r.y + 28

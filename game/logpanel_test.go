@@ -31,7 +31,7 @@ func TestLogPanelShowsTheLatestEvents(t *testing.T) {
 	for _, vp := range viewports {
 		lay := layoutFor(g.faces, vp.s, &g.vm, true)
 		var texts []string
-		v := newView(screen, g.faces, lay.Scale)
+		v := newView(screen, g.faces, lay.Scale, lesson.English())
 		v.record = func(s string, r rect) {
 			texts = append(texts, s)
 			assert.True(t, inside(r, lay.Events), "%s: %q inside the panel", vp.name, s)

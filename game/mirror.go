@@ -1,11 +1,10 @@
 package game
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // The page's text mirror (mirror_js.go) writes the view model as text for
@@ -19,17 +18,17 @@ const announceLines = 3
 // announcement is what the live region says of log l, given the log as it
 // was when it last spoke: the new events in words, or a summary of them;
 // "" when nothing happened since.
-func announcement(l, last lesson.Log) string {
+func announcement(b *phrase.Book, l, last lesson.Log) string {
 	if len(l.Lines) == 0 {
 		return ""
 	}
 	latest := l.Lines[len(l.Lines)-1]
-	at := "t = " + lesson.FmtDur(latest.At) + ": "
+	at := func(text string) string { return b.T("event.at", "t", lesson.FmtDur(latest.At), "event", text) }
 	n := l.Total - last.Total
 	if l.Epoch != last.Epoch {
 		// The run started again (another lesson, a step back): where it
 		// is now, not what it replayed to get there.
-		return at + latest.Text
+		return at(latest.Text)
 	}
 	switch {
 	case n <= 0:
@@ -39,86 +38,114 @@ func announcement(l, last lesson.Log) string {
 		for _, x := range l.Lines[len(l.Lines)-n:] {
 			texts = append(texts, x.Text)
 		}
-		return at + strings.Join(texts, "; ")
+		return at(strings.Join(texts, "; "))
 	}
-	parts := []string{fmt.Sprintf("%d events", n)}
+	parts := []string{b.T("announce.events", "n", n)}
 	if p := l.Ports - last.Ports; p > 0 {
-		parts = append(parts, lesson.Plural(p, "port given", "ports given"))
+		parts = append(parts, b.T("announce.ports", "n", p))
 	}
 	if f := l.Failures - last.Failures; f > 0 {
-		parts = append(parts, lesson.Plural(f, "connect failed", "connects failed"))
+		parts = append(parts, b.T("announce.failures", "n", f))
 	}
-	return at + strings.Join(parts, ", ") + "; the latest: " + latest.Text
+	return at(b.T("announce.summary", "counts", strings.Join(parts, ", "), "latest", latest.Text))
 }
 
 // verdictText says the engine's verdict on the learner's answer and why,
-// as the lesson panel does; "" before it.
-func verdictText(q *lesson.QuestionView, h lesson.Hints) string {
+// as the lesson panel does; before it, how to answer (the keymap's hint
+// h.AskText); "" with no question.
+func verdictText(b *phrase.Book, q *lesson.QuestionView, h lesson.Hints) string {
 	switch {
 	case q == nil:
 		return ""
 	case q.Verdict != lesson.Unjudged:
 		return q.Lead + " " + q.Why
 	case q.Chosen >= 0:
-		return "Your answer: " + q.Choices[q.Chosen].Label + ". Watch what happens…"
+		return b.T("mirror.answered", "answer", q.Choices[q.Chosen].Label)
 	}
 	return h.AskText
 }
 
 // qrLinkName is the text mirror's name for presenter mode's link, which
 // is also drawn as a QR code where the layout has room for one.
-func qrLinkName(drawn bool) string {
+func qrLinkName(b *phrase.Book, drawn bool) string {
 	if drawn {
-		return "Link to this scene (shown as a QR code on screen)"
+		return b.T("mirror.qr-link-drawn")
 	}
-	return "Link to this scene"
+	return b.T("mirror.qr-link")
 }
 
 // clockText is the status line in words.
-func clockText(c lesson.Clock) string {
-	state := [...]string{lesson.Paused: "paused", lesson.Playing: "playing", lesson.Finished: "at the end"}[c.State]
-	s := fmt.Sprintf("Time %s of %s, speed %g×, %s.", lesson.FmtDur(c.Now), lesson.FmtDur(c.End), c.Speed, state)
+func clockText(b *phrase.Book, c lesson.Clock) string {
+	state := b.T("clock.paused")
+	switch c.State {
+	case lesson.Playing:
+		state = b.T("clock.playing")
+	case lesson.Finished:
+		state = b.T("mirror.clock.end")
+	}
+	s := b.T("mirror.clock", "now", lesson.FmtDur(c.Now), "end", lesson.FmtDur(c.End), "speed", c.Speed, "state", state)
 	if c.Limited {
-		s += fmt.Sprintf(" Playing at %g×: the simulation is the limit.", c.Reached)
+		s += " " + b.T("mirror.clock.limited", "reached", c.Reached)
 	}
 	return s
 }
 
 // socketLines are a host's socket rows in words, and a line with the
 // counts when the box lists only some of them.
-func socketLines(h lesson.HostView) []string {
+func socketLines(b *phrase.Book, h lesson.HostView) []string {
 	var out []string
 	for _, r := range h.Rows {
-		state, text := rowText(r)
+		state, text := rowText(b, r)
 		if r.Name != "" && r.Kind == lesson.RowConn {
 			text += " (" + r.Name + ")"
 		}
 		out = append(out, state+" "+text)
 	}
 	if more := h.Total - len(h.Rows); more > 0 {
-		out = append(out, fmt.Sprintf("and %d more: %s", more, h.Counts()))
+		out = append(out, b.T("mirror.hosts.more", "n", more, "counts", h.Counts()))
 	}
 	if h.Failures > 0 {
-		out = append(out, fmt.Sprintf("%s, the latest %s", lesson.Plural(h.Failures, "failure", "failures"), engine.ErrnoName(h.LastErr)))
+		out = append(out, b.T("mirror.hosts.failures", "n", h.Failures, "err", h.LastErrName))
 	}
 	return out
 }
 
 // inspectText is the port inspector's line in the text mirror.
-func inspectText(in lesson.Inspection, h lesson.Hints) string {
+func inspectText(b *phrase.Book, in lesson.Inspection, h lesson.Hints) string {
 	if !in.OK {
 		return h.InspectText
 	}
 	head, _, _ := strings.Cut(in.Text, " · ")
-	return fmt.Sprintf("%s; %s.", head, lesson.Plural(len(in.Sockets)+in.More, "socket", "sockets"))
+	return b.T("mirror.inspector.port", "port", head, "n", len(in.Sockets)+in.More)
 }
 
 // inspectLines are the inspected port's sockets in words, and how many
 // more there are.
-func inspectLines(in lesson.Inspection) []string {
+func inspectLines(b *phrase.Book, in lesson.Inspection) []string {
 	out := append([]string(nil), in.Sockets...)
 	if in.More > 0 {
-		out = append(out, fmt.Sprintf("and %d more", in.More))
+		out = append(out, b.T("mirror.inspector.more", "n", in.More))
 	}
 	return out
+}
+
+// filterNames are the event list's filters as its buttons name them:
+// the host shown (or every host) and the kind of event.
+func filterNames(b *phrase.Book, l *lesson.EventList) (host, kind string) {
+	host = l.Host
+	if host == "" {
+		host = b.T("events.every-host")
+	}
+	ids := [...]string{lesson.AllEvents: "events.kind.all", lesson.PortEvents: "events.kind.ports", lesson.PacketEvents: "events.kind.packets",
+		lesson.StateEvents: "events.kind.states", lesson.ErrorEvents: "events.kind.errors"}
+	return host, b.T(ids[l.Kind])
+}
+
+// filterControls are the event list's filter buttons' controls.
+func filterControls(b *phrase.Book, l *lesson.EventList) []lesson.Control {
+	host, kind := filterNames(b, l)
+	return []lesson.Control{
+		{Action: lesson.ActEventHost, Label: b.T("events.filter.host", "host", host)},
+		{Action: lesson.ActEventKind, Label: b.T("events.filter.kind", "kind", kind)},
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // liveEvery bounds how often the moving parts (clock, hosts, event log)
@@ -60,6 +61,7 @@ type mirror struct {
 	// refocus, the row and index of the button to give the focus back to
 	// once it is written anew (-1: none).
 	lang    string
+	book    *phrase.Book // lang's, for the mirror's own words
 	refocus [2]int
 
 	mu      sync.Mutex
@@ -90,6 +92,7 @@ func (m *mirror) build(sess *lesson.Session) {
 	doc, root := m.doc, m.root
 	root.Set("textContent", "")
 	m.lang = sess.View().Lang
+	m.book = phrases(m.lang)
 	doc.Get("documentElement").Set("lang", lesson.PageLang(m.lang))
 	text := sess.Control(lesson.ActTextView)
 	m.toggle = m.el(root, "button", text.Label)
@@ -103,13 +106,13 @@ func (m *mirror) build(sess *lesson.Session) {
 	m.notice = m.el(root, "p", "")
 	m.notice.Call("setAttribute", "role", "status")
 	nav := m.el(root, "nav", "")
-	nav.Call("setAttribute", "aria-label", "Lessons")
+	m.label(nav, "aria-label", "mirror.lessons")
 	m.lessons = &buttonRow{m: m, parent: nav}
 
 	m.step = m.el(root, "h2", "")
 	m.narration = m.el(root, "p", "")
 	m.question = m.el(root, "p", "")
-	m.choices = m.group(root, "Answers")
+	m.choices = m.group(root, "mirror.answers")
 	// The verdict comes when the engine has played to it: said when it
 	// comes.
 	m.verdict = m.el(root, "p", "")
@@ -119,7 +122,7 @@ func (m *mirror) build(sess *lesson.Session) {
 	m.qrPara.Set("hidden", true)
 	m.qrLink = m.el(m.qrPara, "a", "")
 	m.qrNote = m.el(m.qrPara, "span", "") // on a loopback address, that students cannot open it
-	m.stepControls = m.group(root, "Lesson steps")
+	m.stepControls = m.group(root, "mirror.lesson-steps")
 	// The presenter's notes page, which follows this lesson from another
 	// window of this browser (notes_js.go); N opens it too.
 	nc := sess.Control(lesson.ActNotes)
@@ -128,13 +131,13 @@ func (m *mirror) build(sess *lesson.Session) {
 	notes.Set("target", notesName)
 	notes.Call("setAttribute", "aria-keyshortcuts", nc.Shortcut)
 
-	m.el(root, "h2", "Controls")
+	m.label(m.el(root, "h2", ""), "", "mirror.controls")
 	m.clock = m.el(root, "p", "")
-	m.controls = m.group(root, "Playback")
+	m.controls = m.group(root, "mirror.playback")
 	// The timeline as a slider: the browser gives it Home, End and the
 	// arrow keys. It seeks when the value is let go ("change"): each seek
 	// back replays the run.
-	label := m.el(root, "label", "Timeline (milliseconds of the run) ")
+	label := m.el(root, "label", m.book.T("mirror.timeline")+" ") // the field after a space
 	m.timeline = m.el(label, "input", "")
 	m.timeline.Set("type", "range")
 	m.timeline.Set("min", 0)
@@ -144,21 +147,21 @@ func (m *mirror) build(sess *lesson.Session) {
 		return nil
 	}))
 	// Each knob as two buttons, turning it as ↑ and ↓ do.
-	m.knobs = m.group(root, "Sandbox knobs")
+	m.knobs = m.group(root, "mirror.knobs")
 	m.knobs.do = func(g *Game, i int) { g.sess.TurnKnob(i/2, 1-2*(i%2)) }
 
-	m.el(root, "h2", "Events")
+	m.label(m.el(root, "h2", ""), "", "mirror.events")
 	m.announce = m.el(root, "p", "")
 	m.announce.Call("setAttribute", "role", "log") // a live region, polite
-	m.announce.Call("setAttribute", "aria-label", "What happened")
+	m.label(m.announce, "aria-label", "mirror.what-happened")
 	m.log = m.el(root, "ol", "")
-	m.log.Call("setAttribute", "aria-label", "The latest events, oldest first")
+	m.label(m.log, "aria-label", "mirror.latest-events")
 
 	m.eventSec = m.el(root, "section", "")
-	m.eventSec.Call("setAttribute", "aria-label", "Event list")
-	m.eventHead = m.el(m.eventSec, "h2", "Event list")
-	m.eventFilters = m.group(m.eventSec, "Event filters")
-	m.eventSaves = m.group(m.eventSec, "Save")
+	m.label(m.eventSec, "aria-label", "mirror.event-list")
+	m.eventHead = m.label(m.el(m.eventSec, "h2", ""), "", "mirror.event-list")
+	m.eventFilters = m.group(m.eventSec, "mirror.event-filters")
+	m.eventSaves = m.group(m.eventSec, "mirror.save")
 	m.eventRows = m.el(m.eventSec, "ol", "")
 	m.eventRows.Call("addEventListener", "click", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		// One listener for every row's button: rows are rewritten as
@@ -176,17 +179,17 @@ func (m *mirror) build(sess *lesson.Session) {
 
 	// The port inspector: the port pointed at, pinned or chosen with I,
 	// and every socket on it.
-	m.el(root, "h2", "Port inspector")
+	m.label(m.el(root, "h2", ""), "", "mirror.inspector")
 	m.inspect = m.el(root, "p", "")
 	m.inspectSocks = m.el(root, "ul", "")
-	m.inspectSocks.Call("setAttribute", "aria-label", "Its sockets")
-	m.inspectNext = m.group(root, "Port inspector")
+	m.label(m.inspectSocks, "aria-label", "mirror.inspector.sockets")
+	m.inspectNext = m.group(root, "mirror.inspector")
 	m.inspectNext.set([]lesson.Control{sess.Control(lesson.ActInspect)}, "")
 
-	m.el(root, "h2", "Hosts and their sockets")
+	m.label(m.el(root, "h2", ""), "", "mirror.hosts")
 	m.hosts = m.el(root, "table", "")
 
-	m.el(root, "h2", "Keys")
+	m.label(m.el(root, "h2", ""), "", "mirror.keys")
 	m.keys = m.el(root, "dl", "")
 
 	m.loader()
@@ -275,6 +278,17 @@ func (m *mirror) el(parent js.Value, tag, text string) js.Value {
 	return e
 }
 
+// label writes message id in the mirror's language into el's text
+// (attr "") or its attribute attr; the mirror is built anew in another.
+func (m *mirror) label(el js.Value, attr, id string, args ...any) js.Value {
+	if attr == "" {
+		el.Set("textContent", m.book.T(id, args...))
+	} else {
+		el.Call("setAttribute", attr, m.book.T(id, args...))
+	}
+	return el
+}
+
 // queue has Update carry out f.
 func (m *mirror) queue(f func(*Game)) {
 	m.mu.Lock()
@@ -339,11 +353,11 @@ func (m *mirror) write(g *Game, vm *lesson.View, qr string, qrDrawn bool) {
 }
 
 func (m *mirror) writeStatic(vm *lesson.View) {
-	title := vm.Title
-	if title == "" {
-		title = "Portplay"
+	title := "Portplay"
+	if vm.Title != "" {
+		title = m.book.T("mirror.title", "title", vm.Title)
 	}
-	m.title.Set("textContent", "Portplay, lesson "+title)
+	m.title.Set("textContent", title)
 	notice := vm.Notice + vm.Info
 	if vm.Fatal != "" {
 		notice = vm.Fatal
@@ -366,7 +380,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	text, ask := n.Text, ""
 	var choices []lesson.Control
 	if q != nil {
-		text, ask = "", "Question: "+q.Text
+		text, ask = "", m.book.T("narration.question", "question", q.Text)
 		for _, c := range q.Choices {
 			c.Label = c.Key + ": " + c.Label
 			choices = append(choices, c)
@@ -378,10 +392,10 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	// An empty group or list is still announced: hidden until it holds
 	// something. The live regions stay, so that what comes is said.
 	m.choices.parent.Set("hidden", len(choices) == 0)
-	m.verdict.Set("textContent", verdictText(q, vm.Hints))
+	m.verdict.Set("textContent", verdictText(m.book, q, vm.Hints))
 	learnt := n.CompleteText()
 	if n.Complete && n.Next != "" {
-		learnt += " Next: " + n.Next + "."
+		learnt += " " + m.book.T("mirror.next-lesson", "lesson", n.Next)
 	}
 	m.learnt.Set("textContent", learnt)
 	// The canvas shows the step buttons in the lesson panel, where "Next"
@@ -391,9 +405,9 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	for i, c := range steps {
 		switch c.Action {
 		case lesson.ActNextStep:
-			steps[i].Label = "Next step"
+			steps[i].Label = m.book.T("mirror.next-step")
 		case lesson.ActPrevStep:
-			steps[i].Label = "Previous step"
+			steps[i].Label = m.book.T("mirror.previous-step")
 		}
 	}
 	m.stepControls.set(steps, "")
@@ -401,8 +415,8 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 
 	var knobs []lesson.Control
 	for _, k := range vm.Knobs {
-		knobs = append(knobs, lesson.Control{Label: k.Name + ": " + k.Value + ", next value"},
-			lesson.Control{Label: k.Name + ": previous value"})
+		knobs = append(knobs, lesson.Control{Label: m.book.T("mirror.knob.next", "knob", k.Name, "value", k.Value)},
+			lesson.Control{Label: m.book.T("mirror.knob.previous", "knob", k.Name)})
 	}
 	m.knobs.set(knobs, "")
 	m.knobs.parent.Set("hidden", len(knobs) == 0)
@@ -416,12 +430,12 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 // writeQR shows presenter mode's link, or hides it; the page is touched
 // only when it changes.
 func (m *mirror) writeQR(url string, drawn bool) {
-	name := qrLinkName(drawn)
+	name := qrLinkName(m.book, drawn)
 	if k := [2]string{url, name}; k != m.qrFor {
 		m.qrFor = k
 		m.qrLink.Set("href", url)
 		m.qrLink.Set("textContent", name)
-		note := loopbackNote(classOrigin(url))
+		note := loopbackNote(m.book, classOrigin(url))
 		if note != "" {
 			note = " " + note
 		}
@@ -431,36 +445,37 @@ func (m *mirror) writeQR(url string, drawn bool) {
 }
 
 func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
-	m.clock.Set("textContent", clockText(vm.Clock))
+	clock := clockText(m.book, vm.Clock)
+	m.clock.Set("textContent", clock)
 	m.timeline.Set("max", vm.Clock.End.Milliseconds())
 	m.timeline.Set("value", vm.Clock.Now.Milliseconds())
-	m.timeline.Call("setAttribute", "aria-valuetext", clockText(vm.Clock))
-	if a := announcement(log, m.said); a != "" {
+	m.timeline.Call("setAttribute", "aria-valuetext", clock)
+	if a := announcement(m.book, log, m.said); a != "" {
 		m.announce.Set("textContent", a)
 	}
 	m.said = log
 	m.log.Set("textContent", "")
 	for _, l := range log.Lines {
-		m.el(m.log, "li", "t = "+lesson.FmtDur(l.At)+": "+l.Text)
+		m.el(m.log, "li", m.book.T("event.at", "t", lesson.FmtDur(l.At), "event", l.Text))
 	}
 	m.writeEvents(&vm.EventList)
 	t := m.hosts
 	t.Set("textContent", "")
 	head := m.el(t, "tr", "")
-	for _, h := range []string{"Host", "Address", "OS", "Sockets"} {
-		m.el(head, "th", h).Call("setAttribute", "scope", "col")
+	for _, id := range []string{"mirror.hosts.host", "mirror.hosts.address", "mirror.hosts.os", "mirror.hosts.sockets"} {
+		m.el(head, "th", m.book.T(id)).Call("setAttribute", "scope", "col")
 	}
 	for _, h := range vm.Hosts {
 		tr := m.el(t, "tr", "")
 		m.el(tr, "th", h.Name).Call("setAttribute", "scope", "row")
 		m.el(tr, "td", h.AddrText)
 		if h.Unverified != "" {
-			m.el(tr, "td", h.Profile+". Unverified: "+h.Unverified+".")
+			m.el(tr, "td", m.book.T("mirror.hosts.unverified", "profile", h.Profile, "claims", h.Unverified))
 		} else {
 			m.el(tr, "td", h.Profile)
 		}
 		ul := m.el(m.el(tr, "td", ""), "ul", "")
-		for _, s := range socketLines(h) {
+		for _, s := range socketLines(m.book, h) {
 			m.el(ul, "li", s)
 		}
 	}
@@ -481,9 +496,9 @@ func (m *mirror) writeInspect(in lesson.Inspection, h lesson.Hints) {
 		return
 	}
 	m.inspected = k
-	m.inspect.Set("textContent", inspectText(in, h))
+	m.inspect.Set("textContent", inspectText(m.book, in, h))
 	m.inspectSocks.Set("textContent", "")
-	for _, s := range inspectLines(in) {
+	for _, s := range inspectLines(m.book, in) {
 		m.el(m.inspectSocks, "li", s)
 	}
 }
@@ -554,11 +569,11 @@ func setAttr(e js.Value, name, v string) {
 	}
 }
 
-// group is a labelled group of buttons under parent.
-func (m *mirror) group(parent js.Value, label string) *buttonRow {
+// group is a group of buttons under parent, labelled with message id.
+func (m *mirror) group(parent js.Value, id string) *buttonRow {
 	g := m.el(parent, "div", "")
 	g.Call("setAttribute", "role", "group")
-	g.Call("setAttribute", "aria-label", label)
+	m.label(g, "aria-label", id)
 	return &buttonRow{m: m, parent: g}
 }
 
@@ -570,23 +585,17 @@ func (m *mirror) writeEvents(l *lesson.EventList) {
 	if !l.Open {
 		return
 	}
-	host := l.Host
-	if host == "" {
-		host = "every host"
-	}
-	m.eventHead.Set("textContent", fmt.Sprintf("Event list: %d events (%s, %s)", l.Total, host, l.Kind))
-	m.eventFilters.set([]lesson.Control{
-		{Action: lesson.ActEventHost, Label: "Host: " + host},
-		{Action: lesson.ActEventKind, Label: "Kind: " + l.Kind.String()},
-	}, "")
+	host, kind := filterNames(m.book, l)
+	m.eventHead.Set("textContent", m.book.T("mirror.event-list.head", "n", l.Total, "host", host, "kind", kind))
+	m.eventFilters.set(filterControls(m.book, l), "")
 	var saves []lesson.Control
 	for _, c := range l.Saves {
-		c.Label = "Save " + c.Label
+		c.Label = m.book.T("mirror.save.as", "format", c.Label)
 		saves = append(saves, c)
 	}
 	m.eventSaves.set(saves, "")
 	for _, r := range l.Rows {
-		b := m.el(m.el(m.eventRows, "li", ""), "button", "t = "+lesson.FmtDur(r.At)+": "+r.Text)
+		b := m.el(m.el(m.eventRows, "li", ""), "button", m.book.T("event.at", "t", lesson.FmtDur(r.At), "event", r.Text))
 		b.Set("type", "button")
 		b.Get("dataset").Set("n", r.N)
 		if r.Current {

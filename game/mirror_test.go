@@ -27,32 +27,34 @@ func logOf(n, ports, failures int) lesson.Log {
 // nothing when nothing happened, and after the run started again says
 // only where it is now.
 func TestAnnouncement(t *testing.T) {
+	en := lesson.English()
 	last := logOf(10, 2, 0)
-	assert.Equal(t, "", announcement(last, last), "nothing new")
-	assert.Equal(t, "t = 0.011 s: event 11; event 12", announcement(logOf(12, 2, 0), last))
+	assert.Equal(t, "", announcement(en, last, last), "nothing new")
+	assert.Equal(t, "t = 0.011 s: event 11; event 12", announcement(en, logOf(12, 2, 0), last))
 	assert.Equal(t, "t = 0.509 s: 500 events, 40 ports given, 1 connect failed; the latest: event 510",
-		announcement(logOf(510, 42, 1), last), "a summary, never a flood")
+		announcement(en, logOf(510, 42, 1), last), "a summary, never a flood")
 	again := logOf(3, 0, 0)
 	again.Epoch = 2
-	assert.Equal(t, "t = 0.002 s: event 3", announcement(again, last), "a step back or another lesson")
-	assert.Equal(t, "", announcement(lesson.Log{}, last), "no lesson")
+	assert.Equal(t, "t = 0.002 s: event 3", announcement(en, again, last), "a step back or another lesson")
+	assert.Equal(t, "", announcement(en, lesson.Log{}, last), "no lesson")
 }
 
 func TestVerdictText(t *testing.T) {
 	h := newGame(t, 1, nil).vm.Hints
+	en := lesson.English()
 	q := &lesson.QuestionView{Choices: []lesson.Control{{Label: "1025"}, {Label: "1028"}}, Chosen: -1}
-	assert.Equal(t, "Predict, then see: choose an answer (keys A, B, C); PgDn waits for it. Esc or the Skip question button skips the question.", verdictText(q, h))
+	assert.Equal(t, "Predict, then see: choose an answer (keys A, B, C); PgDn waits for it. Esc or the Skip question button skips the question.", verdictText(en, q, h))
 	q.Chosen = 1
-	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(q, h))
+	assert.Equal(t, "Your answer: 1028. Watch what happens…", verdictText(en, q, h))
 	q.Verdict, q.Lead, q.Why = lesson.Wrong, "Not this time: the answer is 1025.", "the counter starts at the range's start."
-	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(q, h))
-	assert.Equal(t, "", verdictText(nil, h))
+	assert.Equal(t, "Not this time: the answer is 1025. the counter starts at the range's start.", verdictText(en, q, h))
+	assert.Equal(t, "", verdictText(en, nil, h))
 }
 
 // The text mirror's inspector says the port and lists every socket on
 // it, as the picture's list in the chart's place does.
 func TestInspectorInWords(t *testing.T) {
-	g := lastStep(t, 7)
+	g := lastStep(t, 7, "en")
 	for i, h := range g.sess.View().Hosts {
 		if h.Server {
 			g.sess.FocusHost(i)
@@ -62,12 +64,13 @@ func TestInspectorInWords(t *testing.T) {
 	g.sess.Pin(80)
 	in := g.sess.View().Inspect
 	assert.True(t, in.OK)
-	assert.Regexp(t, `^port 80 \(system\) on \w+: listening; \d+ sockets\.$`, inspectText(in, g.vm.Hints))
-	lines := inspectLines(in)
+	en := lesson.English()
+	assert.Regexp(t, `^port 80 \(system\) on \w+: listening; \d+ sockets\.$`, inspectText(en, in, g.vm.Hints))
+	lines := inspectLines(en, in)
 	assert.Equal(t, in.Sockets, lines[:len(in.Sockets)], "every socket listed")
 	assert.Contains(t, lines[0], "LISTEN ")
 	assert.Greater(t, len(in.Sockets), 2, "the listener and the connections accepted on :80")
-	assert.Contains(t, inspectText(lesson.Inspection{}, g.sess.View().Hints), "press I")
+	assert.Contains(t, inspectText(en, lesson.Inspection{}, g.sess.View().Hints), "press I")
 }
 
 // A UDP socket's row names its protocol and says bound: a server's is no
@@ -80,15 +83,15 @@ func TestUDPRowsInWords(t *testing.T) {
 		state, text string
 		colour      color.RGBA
 	}{
-		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.UDP, Local: ap("10.0.0.53:53")}, "UDP", "10.0.0.53:53 bound", colInUse},
-		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.TCP, Local: ap("10.0.0.53:53")}, "LISTEN", "10.0.0.53:53", colListen},
-		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, Local: ap("192.168.1.5:40001"), Remote: ap("10.0.0.53:53")},
+		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.UDP, StateName: "UDP", Local: ap("10.0.0.53:53")}, "UDP", "10.0.0.53:53 bound", colInUse},
+		{lesson.SocketRow{Kind: lesson.RowListen, Proto: engine.TCP, StateName: "LISTEN", Local: ap("10.0.0.53:53")}, "LISTEN", "10.0.0.53:53", colListen},
+		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, StateName: "UDP", Local: ap("192.168.1.5:40001"), Remote: ap("10.0.0.53:53")},
 			"UDP", ":40001 → 10.0.0.53:53 bound", colInUse},
-		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, Local: ap("192.168.1.5:40001")},
+		{lesson.SocketRow{Kind: lesson.RowConn, Proto: engine.UDP, State: engine.Bound, StateName: "UDP", Local: ap("192.168.1.5:40001")},
 			"UDP", ":40001 bound, to anyone", colInUse},
 	}
 	for _, tc := range tests {
-		state, text := rowText(tc.row)
+		state, text := rowText(lesson.English(), tc.row)
 		assert.Equal(t, tc.state, state)
 		assert.Equal(t, tc.text, text)
 		assert.Equal(t, tc.colour, rowColour(tc.row), "%s %s", state, text)
@@ -102,7 +105,7 @@ func TestClockInWords(t *testing.T) {
 	states := map[string]bool{}
 	for _, st := range []lesson.PlayState{lesson.Paused, lesson.Playing, lesson.Finished} {
 		c.State = st
-		s := clockText(c)
+		s := clockText(lesson.English(), c)
 		assert.Contains(t, s, lesson.FmtDur(c.Now))
 		assert.Contains(t, s, lesson.FmtDur(c.End))
 		assert.Contains(t, s, "2×")
@@ -110,16 +113,16 @@ func TestClockInWords(t *testing.T) {
 	}
 	assert.Len(t, states, 3, "each state said its own way")
 	c.State, c.Limited, c.Reached = lesson.Playing, true, 1.3
-	assert.Contains(t, clockText(c), "1.3×", "the speed reached")
+	assert.Contains(t, clockText(lesson.English(), c), "1.3×", "the speed reached")
 }
 
 // The text mirror lists a host's sockets as its box does: a line a row,
 // then how many more, then its failures and the latest errno.
 func TestSocketsInWords(t *testing.T) {
-	g := lastStep(t, 5)
+	g := lastStep(t, 5, "en")
 	seen := 0
 	for _, h := range g.sess.View().Hosts {
-		lines := socketLines(h)
+		lines := socketLines(lesson.English(), h)
 		require.GreaterOrEqual(t, len(lines), len(h.Rows), h.Name)
 		for i, r := range h.Rows {
 			assert.Contains(t, lines[i], fmt.Sprint(r.Local.Port()), "%s row %d", h.Name, i)

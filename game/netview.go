@@ -6,6 +6,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Host boxes: clients (hosts that only open connections) on the left,
@@ -92,20 +93,21 @@ func rowColour(r lesson.SocketRow) color.RGBA {
 	return colInUse
 }
 
-// rowText is a socket row's state name and its description.
-func rowText(r lesson.SocketRow) (string, string) {
+// rowText is a socket row's state name and its description, in b's
+// language.
+func rowText(b *phrase.Book, r lesson.SocketRow) (string, string) {
 	switch {
 	case r.Kind == lesson.RowListen && r.Proto == engine.UDP:
 		// UDP has no listen(): the server's socket is bound.
-		return "UDP", r.Local.String() + " bound"
+		return r.StateName, b.T("socket.udp.bound", "addr", r.Local.String())
 	case r.Kind == lesson.RowListen:
-		return "LISTEN", r.Local.String()
+		return r.StateName, r.Local.String()
 	case r.Kind == lesson.RowWaiting:
-		return "WAITING", fmt.Sprintf("%s: %s", r.Name, r.Reason)
+		return r.StateName, b.T("socket.waiting.detail", "conn", r.Name, "reason", r.ReasonText)
 	case r.Proto == engine.UDP && !r.Remote.IsValid():
-		return "UDP", fmt.Sprintf(":%d %s, to anyone", r.Local.Port(), r.State)
+		return r.StateName, b.T("socket.udp.unconnected", "port", int(r.Local.Port()))
 	case r.Proto == engine.UDP:
-		return "UDP", fmt.Sprintf(":%d → %s %s", r.Local.Port(), r.Remote, r.State)
+		return r.StateName, b.T("socket.udp.connected", "port", int(r.Local.Port()), "remote", r.Remote.String())
 	}
 	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote)
 	if r.Inbound {
@@ -114,7 +116,7 @@ func rowText(r lesson.SocketRow) (string, string) {
 	if r.State == engine.TimeWait {
 		text += " " + r.TimeWaitText()
 	}
-	return r.State.String(), text
+	return r.StateName, text
 }
 
 // drawNetworkChrome draws what stays put while the lesson plays: links and
@@ -153,7 +155,11 @@ func drawNetworkChrome(v *view, vm *lesson.View, lay *Layout) {
 			v.text(v.fit(h.Name, Bold, 20, b.w-36-aw), Bold, 20, b.x+12, b.y+8, alignStart, colText)
 			v.text(addr, Mono, 17, b.right()-12, b.y+10, alignEnd, colText)
 		}
-		v.text(v.fit(hostSubtitle(h), Regular, 13, b.w-24), Regular, 13, b.x+12, hd.subY, alignStart, colMuted)
+		subW := b.w - 24
+		if w := badgeW(v); h.HalfDuplex && !hd.narrow && w <= b.w-16 {
+			subW = b.w - w - 28 // the LISTENING or SERVING badge beside it
+		}
+		v.text(v.fit(hostSubtitle(h), Regular, 13, subW), Regular, 13, b.x+12, hd.subY, alignStart, colMuted)
 	}
 }
 
@@ -212,32 +218,36 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		msg, col := h.Counts(), colMuted
 		if h.Keep > 0 {
 			// A server's listener first: what it is.
-			if short := fmt.Sprintf("LISTEN :%d, %s", h.Rows[0].Local.Port(), msg); v.textWidth(short, Bold, 12) <= b.w-16 {
+			l := h.Rows[0]
+			if short := fmt.Sprintf("%s :%d, %s", l.StateName, l.Local.Port(), msg); v.textWidth(short, Bold, 12) <= b.w-16 {
 				msg = short
-			} else if short := fmt.Sprintf("LISTEN :%d", h.Rows[0].Local.Port()); v.textWidth(msg, Bold, 12) > b.w-16 {
+			} else if short := fmt.Sprintf("%s :%d", l.StateName, l.Local.Port()); v.textWidth(msg, Bold, 12) > b.w-16 {
 				msg = short
 			}
 		}
 		if h.Failures > 0 {
-			msg, col = fmt.Sprintf("%d failed", h.Failures), colError
+			msg, col = v.T("hostbox.failed", "n", h.Failures), colError
 		}
 		if h.Failures > 0 && v.textWidth(msg, Bold, 12) > b.w-16 {
 			msg = "" // a count is not cut short
 		}
-		if b.h >= 38 && msg != "" {
-			v.text(v.fit(msg, Bold, 12, b.w-16), Bold, 12, b.x+8, b.y+21, alignStart, col)
+		if h.Failures == 0 && v.textWidth(msg, Bold, 12) > b.w-16 {
+			msg = v.T("hostbox.connections", "n", h.Conns) // in a narrower box, the connections alone
+		}
+		if b.h >= 38 && msg != "" && v.textWidth(msg, Bold, 12) <= b.w-16 {
+			v.text(msg, Bold, 12, b.x+8, b.y+21, alignStart, col) // a count is not cut short: whole, or not at all
 		}
 		return
 	}
 	y := hd.rows
-	label, col := "LISTENING :80", colListen
+	label, col := v.T("hostbox.listening", "port", 80), colListen
 	if h.Serving {
-		label, col = "SERVING :80", colInUse
+		label, col = v.T("hostbox.serving", "port", 80), colInUse
 	}
 	// The half-duplex picture of lesson 4: the one port either listens or
 	// serves one conversation; left out of a box too narrow
 	// for it (a small frame's grid of boxes), whose rows say as much.
-	if w := v.textWidth(label, Bold, 13) + 12; h.HalfDuplex && w <= b.w-16 {
+	if w := badgeW(v); h.HalfDuplex && w <= b.w-16 {
 		ly := b.y + 30
 		if hd.narrow {
 			// Under the header: beside the subtitle there is no room.
@@ -263,11 +273,19 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		n = max(rowsWithin(lines, limit-17-y), min(h.Keep, fit))
 	}
 	for _, rw := range lines[:n] {
-		v.fillRect(b.x+10, y+2, 6, rw.h-6, rw.col)
-		v.text(rw.state, Bold, 12, b.x+22, y+1, alignStart, rw.col)
+		// The state's name after its colour's bar, or in a box too
+		// narrow for both (a longer language's layout) in the bar's
+		// place: its colour is the bar's.
+		sx := b.x + 22
+		if sx+v.textWidth(rw.state, Bold, 12) > b.right()-8 {
+			sx = b.x + 8
+		} else {
+			v.fillRect(b.x+10, y+2, 6, rw.h-6, rw.col)
+		}
+		v.text(rw.state, Bold, 12, sx, y+1, alignStart, rw.col)
 		// A row stays inside its box: on two lines in a narrow one where
 		// one does not hold it.
-		tx, ty := b.x+22+v.textWidth(rw.state, Bold, 12)+8, y+1
+		tx, ty := sx+v.textWidth(rw.state, Bold, 12)+8, y+1
 		if rw.two {
 			tx, ty = b.x+22, y+17
 		}
@@ -280,7 +298,7 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		// with six clients, still gets them) and the failures so far.
 		right := b.right() - 8
 		if h.Failures > 0 {
-			msg := fmt.Sprintf("%d failed", h.Failures)
+			msg := v.T("hostbox.failed", "n", h.Failures)
 			v.text(msg, Bold, 12, right, y+2, alignEnd, colError)
 			right -= v.textWidth(msg, Bold, 12) + 8
 		}
@@ -288,16 +306,24 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 			// The longest of these that fits a narrow box, so that the
 			// numbers are never cut short.
 			room := right - b.x - 22
-			msg := fmt.Sprintf("+ %d more  (%s)", more, h.Counts())
-			for _, short := range []string{fmt.Sprintf("+ %d more, %d in TIME_WAIT", more, h.InTW), fmt.Sprintf("+ %d more", more)} {
+			msg := v.T("hostbox.more-counts", "n", more, "counts", h.Counts())
+			for _, short := range []string{v.T("hostbox.more-tw", "n", more, "tw", h.InTW), v.T("hostbox.more", "n", more)} {
 				if v.textWidth(msg, Regular, 12) > room {
 					msg = short
 				}
 			}
-			v.text(v.fit(msg, Regular, 12, room), Regular, 12, b.x+22, y+2, alignStart, colMuted)
+			if v.textWidth(msg, Regular, 12) <= room {
+				v.text(msg, Regular, 12, b.x+22, y+2, alignStart, colMuted) // whole, or not at all
+			}
 		}
 	}
 	drawFailure(v, banner, b)
+}
+
+// badgeW is the width of lesson 4's LISTENING or SERVING badge: the
+// wider's, so that it stays put as the port changes.
+func badgeW(v *view) float64 {
+	return max(v.textWidth(v.T("hostbox.listening", "port", 80), Bold, 13), v.textWidth(v.T("hostbox.serving", "port", 80), Bold, 13)) + 12
 }
 
 // hostRow is a socket row as a box draws it: its state, its text, on
@@ -313,7 +339,7 @@ type hostRow struct {
 // the row fits one (a listener on the host's own address as ":80" where
 // its whole address does not), else on two.
 func layRow(v *view, h lesson.HostView, rw lesson.SocketRow, b rect, hd boxHeader) hostRow {
-	state, text := rowText(rw)
+	state, text := rowText(v.book, rw)
 	r := hostRow{state: state, text: text, col: rowColour(rw), h: hd.rowH}
 	if !hd.narrow {
 		return r
@@ -345,16 +371,16 @@ func rowsWithin(rows []hostRow, room float64) int {
 // else fewer words (never a cut error name: "connect failed: EADDRNOTAVAIL",
 // "failed: …", the name alone); none where not even that fits.
 func failureLines(v *view, f *lesson.Failure, b rect, h float64) []string {
-	name := engine.ErrnoName(f.Err)
-	what, where := "connect", "to "+f.Tuple.Remote.String()
+	name := f.ErrName
+	what, addr := "failure.connect", f.Tuple.Remote.String()
 	switch {
 	case f.Bind:
-		what, where = "bind", f.Tuple.Local.String()
+		what, addr = "failure.bind", f.Tuple.Local.String()
 	case f.Listen:
-		what, where = "listen", "on "+f.Tuple.Local.String()
+		what, addr = "failure.listen", f.Tuple.Local.String()
 	}
 	w := b.w - 24
-	for _, msg := range []string{what + " " + where + " " + failedSep + name, what + " " + failedSep + name, failedSep + name, name} {
+	for _, msg := range []string{v.T(what, "addr", addr, "err", name), v.T(what+"-short", "err", name), v.T("failure.short", "err", name), name} {
 		lines := v.wrap(msg, Bold, 14, w)
 		if len(lines) > 2 || bannerH(lines) > h {
 			continue

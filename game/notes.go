@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // The presenter's notes: with M the narration leaves the projected
@@ -34,6 +35,20 @@ type notes struct {
 	// presenter's clicker sends; Enter would also press a focused button).
 	NextKey string `json:"nextKey"`
 	BackKey string `json:"backKey"`
+	// Words are the notes page's own words in the session's language.
+	Words notesWords `json:"words"`
+}
+
+// notesWords are web/notes.html's fixed words, as the app's language says
+// them: the page has no phrasebook of its own.
+type notesWords struct {
+	Lang     string `json:"lang"` // for <html lang>
+	Heading  string `json:"heading"`
+	Question string `json:"question"` // "Question: {question}", its question filled in
+	Steps    string `json:"steps"`    // the step buttons' group
+	Previous string `json:"previous"`
+	Next     string `json:"next"`
+	Window   string `json:"window"` // the window's title after the step
 }
 
 // notesOf is the presenter's notes of view vm.
@@ -42,13 +57,20 @@ func notesOf(vm *lesson.View) notes {
 		return notes{}
 	}
 	n := vm.Narration
+	b := phrases(vm.Lang)
 	out := notes{Lesson: vm.Lesson, Title: vm.Title, Step: n.StepText(), Text: n.Notes, Presenter: n.Presenter, Learnt: n.CompleteText()}
+	out.Words = notesWords{Lang: b.Lang(), Heading: b.T("notes.heading"), Steps: b.T("mirror.lesson-steps"), Previous: b.T("mirror.previous-step"), Next: b.T("mirror.next-step"),
+		Window: b.T("notes.window")}
+	if out.Words.Lang == phrase.PseudoLang {
+		out.Words.Lang = "en"
+	}
 	if q := n.Question; q != nil {
+		out.Words.Question = b.T("narration.question", "question", q.Text)
 		out.Question = q.Text
 		for _, c := range q.Choices {
 			out.Choices = append(out.Choices, c.Key+") "+c.Label)
 		}
-		out.Verdict = verdictText(q, vm.Hints)
+		out.Verdict = verdictText(b, q, vm.Hints)
 	}
 	for _, c := range vm.StepControls {
 		switch c.Action {
@@ -70,13 +92,13 @@ func firstKey(shortcut string) string {
 // paragraphs are the notes as the panel shows them, each with its type:
 // the step, the narration, the question, its choices, the verdict and
 // what the lesson taught.
-func (n notes) paragraphs() []notePara {
+func (n notes) paragraphs(b *phrase.Book) []notePara {
 	out := []notePara{{n.Step + "  ·  " + n.Title, Bold, colMuted}}
 	if n.Text != "" {
 		out = append(out, notePara{n.Text, Regular, colText})
 	}
 	if n.Question != "" {
-		out = append(out, notePara{"Question: " + n.Question, Bold, colText})
+		out = append(out, notePara{b.T("narration.question", "question", n.Question), Bold, colText})
 		for _, c := range n.Choices {
 			out = append(out, notePara{c, Regular, colText})
 		}
@@ -106,7 +128,7 @@ func drawNotes(v *view, n notes, title string, r rect) {
 	}
 	var lines []line
 	y := r.y + 30
-	for _, p := range n.paragraphs() {
+	for _, p := range n.paragraphs(v.book) {
 		for _, l := range v.wrap(p.text, p.tf, size, r.w-16) {
 			lines = append(lines, line{notePara{l, p.tf, p.col}, y})
 			y += step

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // The notes say what presenter mode leaves off the picture: the step's
@@ -35,6 +36,9 @@ func TestNotesOf(t *testing.T) {
 	n = notesOf(&vm)
 	q := vm.Narration.Question
 	assert.Equal(t, q.Text, n.Question)
+	assert.Equal(t, "Question: "+q.Text, n.Words.Question, "the page's words, in the session's language")
+	assert.Equal(t, notesWords{Lang: "en", Heading: "Presenter's notes", Steps: "Lesson steps", Previous: "Previous step", Next: "Next step",
+		Window: "Portplay — presenter's notes", Question: n.Words.Question}, n.Words)
 	require.Len(t, n.Choices, len(q.Choices))
 	assert.Equal(t, "A) "+q.Choices[0].Label, n.Choices[0])
 	assert.Contains(t, n.Verdict, "Predict, then see")
@@ -43,6 +47,15 @@ func TestNotesOf(t *testing.T) {
 	vm = g.sess.View()
 	assert.Contains(t, notesOf(&vm).Verdict, vm.Narration.Question.Truth, "the engine's answer once judged")
 	assert.Equal(t, notes{}, notesOf(&lesson.View{}), "no lesson, no notes")
+
+	// In another language, the page's words are that language's.
+	g = newGame(t, 5, func(s *lesson.Settings) { s.Lang, s.LangGiven = phrase.PseudoLang, true })
+	vm = g.sess.View()
+	book, err := lesson.Phrases(phrase.PseudoLang)
+	require.NoError(t, err)
+	w := notesOf(&vm).Words
+	assert.Equal(t, book.T("notes.heading"), w.Heading)
+	assert.Equal(t, "en", w.Lang, "the pseudo-language is English")
 }
 
 // N shows the notes natively in the event list's place, and hides the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/portplay/portplay/engine"
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // portMap draws all 65,536 ports of one host as a 256×256 image, one
@@ -140,12 +141,12 @@ func qrSlot(lg rect) rect {
 // legend leaves qrSlot to presenter mode's code.
 func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 	m, lg := lay.Map, lay.Legend
-	title := fmt.Sprintf("Port map of %s (%s), %v", pv.Host, pv.Addr, pv.Proto)
+	title := v.T("portmap.title", "host", pv.Host, "addr", pv.Addr.String(), "proto", pv.Proto.String())
 	v.text(v.fit(title, Bold, 15, m.w+8+lg.w), Bold, 15, m.x, m.y-18, alignStart, colText)
 	classes := []struct {
 		r    engine.Range
 		name string
-	}{{engine.SystemPorts, "system"}, {engine.RegisteredPorts, "registered"}, {engine.DynamicPorts, "dynamic"}}
+	}{{engine.SystemPorts, v.T("portmap.class.system")}, {engine.RegisteredPorts, v.T("portmap.class.registered")}, {engine.DynamicPorts, v.T("portmap.class.dynamic")}}
 	// The IANA classes: a bar beside the rows each occupies.
 	for _, c := range classes {
 		y0, y1 := lay.cellY(int(c.r.Lo)), lay.cellY(int(c.r.Hi))+m.h/256
@@ -161,7 +162,7 @@ func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 		y = qrSlot(lg).bottom() + 8
 	default:
 		for _, c := range classes {
-			v.text(c.name, Bold, 12, x, y, alignStart, colMuted)
+			v.text(v.fit(c.name, Bold, 12, lg.right()-x), Bold, 12, x, y, alignStart, colMuted)
 			v.text(c.r.String(), Mono, 12, x, y+14, alignStart, colMuted)
 			y += 32
 		}
@@ -175,25 +176,42 @@ func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 	if col2 {
 		step = 18
 	}
-	swatch := func(c color.RGBA, name string) {
+	nameW := lg.right() - x - 20
+	if col2 {
+		nameW = lg.w/2 - 26
+	}
+	swatch := func(c color.RGBA, st engine.PortState) {
 		v.fillRect(x, y+2, 14, 14, c)
-		v.text(name, Regular, 14, x+20, y, alignStart, colText)
+		v.text(v.fit(portStateName(v.book, st), Regular, 14, nameW), Regular, 14, x+20, y, alignStart, colText)
 		y += step
 	}
 	// Free ports show their class as a shade: the swatch has both shades
 	// used inside the ephemeral ranges (registered and dynamic).
 	v.fillRect(x, y+2, 7, 14, colFreeRegistered)
 	v.fillRect(x+7, y+2, 7, 14, colFreeDynamic)
-	v.text(engine.PortFree.String(), Regular, 14, x+20, y, alignStart, colText)
+	v.text(v.fit(portStateName(v.book, engine.PortFree), Regular, 14, nameW), Regular, 14, x+20, y, alignStart, colText)
 	y += step
-	swatch(colListen, engine.PortListening.String())
-	swatch(colInUse, engine.PortInUse.String())
-	swatch(colTimeWait, engine.PortTimeWait.String())
-	swatch(colReserved, engine.PortReserved.String())
+	swatch(colListen, engine.PortListening)
+	swatch(colInUse, engine.PortInUse)
+	swatch(colTimeWait, engine.PortTimeWait)
+	swatch(colReserved, engine.PortReserved)
 	v.strokeRect(x, y+2, 14, 14, 2, colRange)
-	v.text("ephemeral", Regular, 14, x+20, y, alignStart, colText)
-	v.text("range", Regular, 14, x+20, y+16, alignStart, colText)
+	// On two lines at most (legendStatesH has room for two).
+	lines := v.wrap(v.T("portmap.ephemeral-range"), Regular, 14, nameW)
+	if len(lines) > 2 {
+		lines = append(lines[:1], v.fit(lines[1]+" …", Regular, 14, nameW))
+	}
+	for i, l := range lines {
+		v.text(v.fit(l, Regular, 14, nameW), Regular, 14, x+20, y+float64(i)*16, alignStart, colText)
+	}
 }
+
+// portStateNames are the port states' message IDs, by state.
+var portStateNames = [...]string{engine.PortFree: "portmap.state.free", engine.PortListening: "portmap.state.listening",
+	engine.PortInUse: "portmap.state.in-use", engine.PortTimeWait: "portmap.state.time-wait", engine.PortReserved: "portmap.state.reserved"}
+
+// portStateName is a port state's name in b's language.
+func portStateName(b *phrase.Book, st engine.PortState) string { return b.T(portStateNames[st]) }
 
 // outlineRange draws the ephemeral range's outline over map m: in
 // row-major order a range is a run of cells, so its outline has up to
@@ -225,8 +243,9 @@ func (pm *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, r rect) {
 	w, rows := stripCells(n, r.w)
 	per := (n + rows - 1) / rows
 	x := r.x + (r.w-w*float64(per))/2
-	title := fmt.Sprintf("%s's ephemeral range %s, port by port", pv.Host, rg)
-	v.text(v.fit(title, Bold, 14, r.w), Bold, 14, r.x+r.w/2, r.y+6, alignCenter, colMuted)
+	title := v.fitFirst(Bold, 14, r.w, v.T("portmap.strip-title", "host", pv.Host, "range", rg.String()),
+		v.T("portmap.strip-title-short", "host", pv.Host, "range", rg.String()))
+	v.text(title, Bold, 14, r.x+r.w/2, r.y+6, alignCenter, colMuted)
 	for i := range n {
 		p := rg.Lo + engine.Port(i)
 		st := pm.states[p]
@@ -242,7 +261,7 @@ func (pm *portMap) drawRangeStrip(v *view, pv lesson.PortMapView, r rect) {
 		if num := fmt.Sprint(p); v.textWidth(num, Mono, 13) <= w-6 {
 			v.text(num, Mono, 13, cx+w/2, y+24, alignCenter, fg)
 		}
-		name := st.String()
+		name := portStateName(v.book, st)
 		if v.textWidth(name, Bold, 12) > w-6 {
 			if i := strings.IndexByte(name, '_'); i > 0 && v.textWidth(name[:i+1], Bold, 12) <= w-6 && v.textWidth(name[i+1:], Bold, 12) <= w-6 {
 				v.text(name[:i+1], Bold, 12, cx+w/2, y+40, alignCenter, fg)

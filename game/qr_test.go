@@ -85,6 +85,6 @@ func TestQRURL(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, qrURL(tc.base, tc.link), "%q %q", tc.base, tc.link)
 	}
-	assert.Equal(t, "Link to this scene (shown as a QR code on screen)", qrLinkName(true))
-	assert.Equal(t, "Link to this scene", qrLinkName(false), "no code drawn: the name does not say there is one")
+	assert.Equal(t, "Link to this scene (shown as a QR code on screen)", qrLinkName(lesson.English(), true))
+	assert.Equal(t, "Link to this scene", qrLinkName(lesson.English(), false), "no code drawn: the name does not say there is one")
 }

@@ -33,13 +33,13 @@ func (g *Game) save(a lesson.Action) {
 func (g *Game) saved(x lesson.Export, err error) {
 	if err == nil {
 		var where string
-		if where, err = saveFile(x); err == nil {
-			g.sess.Inform("Saved " + x.Say + ": " + where)
+		if where, err = saveFile(phrases(g.vm.Lang), x); err == nil {
+			g.sess.Inform(g.sess.T("save.saved", "what", x.Say, "where", where))
 			g.savedName = x.Name
 			return
 		}
 	}
-	g.sess.Inform("Not saved: " + err.Error())
+	g.sess.Inform(g.sess.T("save.failed", "reason", err.Error()))
 }
 
 // savePicture saves what screen shows as a PNG.
@@ -54,5 +54,5 @@ func (g *Game) savePicture(screen *ebiten.Image) {
 	if g.vm.Scenario != "" {
 		name = "portplay-" + g.vm.Scenario + "-view.png"
 	}
-	g.saved(lesson.Export{Name: name, Type: "image/png", Data: buf.Bytes(), Say: "a picture of the view"}, err)
+	g.saved(lesson.Export{Name: name, Type: "image/png", Data: buf.Bytes(), Say: g.sess.T("save.picture")}, err)
 }

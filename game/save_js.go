@@ -4,11 +4,12 @@ import (
 	"syscall/js"
 
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // saveFile offers x as a download: a Blob behind an object URL, a link
 // with its name, clicked. Nothing leaves the page.
-func saveFile(x lesson.Export) (string, error) {
+func saveFile(b *phrase.Book, x lesson.Export) (string, error) {
 	data := js.Global().Get("Uint8Array").New(len(x.Data))
 	js.CopyBytesToJS(data, x.Data)
 	opts := js.Global().Get("Object").New()
@@ -27,5 +28,5 @@ func saveFile(x lesson.Export) (string, error) {
 		js.Global().Get("URL").Call("revokeObjectURL", url)
 		return nil
 	}), 10000)
-	return "downloaded as " + x.Name, nil
+	return b.T("save.downloaded", "name", x.Name), nil
 }

@@ -1,7 +1,6 @@
 package game
 
 import (
-	"fmt"
 	"io"
 	"io/fs"
 
@@ -17,7 +16,7 @@ func (g *Game) copyLink() {
 	g.sess.Do(lesson.ActCopyLink)
 	link, err := g.sess.ShareLink(g.LinkBase)
 	if err != nil {
-		g.sess.Inform("No link: " + err.Error())
+		g.sess.Inform(g.sess.T("share.no-link", "reason", err.Error()))
 		return
 	}
 	g.link = link
@@ -37,14 +36,14 @@ func (g *Game) openDropped(fsys fs.FS) {
 		}
 		f, err := fsys.Open(e.Name())
 		if err != nil {
-			g.sess.Inform(fmt.Sprintf("%s could not be read: %v", e.Name(), err))
+			g.sess.Inform(g.sess.T("load.unreadable", "name", e.Name(), "reason", err.Error()))
 			return
 		}
 		// One byte over the limit is enough to refuse a file too long.
 		b, err := io.ReadAll(io.LimitReader(f, lesson.MaxScenarioBytes+1))
 		f.Close()
 		if err != nil {
-			g.sess.Inform(fmt.Sprintf("%s could not be read: %v", e.Name(), err))
+			g.sess.Inform(g.sess.T("load.unreadable", "name", e.Name(), "reason", err.Error()))
 			return
 		}
 		g.sess.LoadScenario(e.Name(), string(b))

@@ -8,7 +8,7 @@ import "syscall/js"
 func shareLink(g *Game, link string) string {
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {
-		return "No clipboard here (it needs HTTPS or localhost); the link: " + link
+		return g.sess.T("share.no-clipboard", "link", link)
 	}
 	var ok, fail js.Func
 	ok = js.FuncOf(func(js.Value, []js.Value) any { ok.Release(); fail.Release(); return nil })
@@ -16,10 +16,10 @@ func shareLink(g *Game, link string) string {
 		ok.Release()
 		fail.Release()
 		if g.page != nil {
-			g.page.queue(func(g *Game) { g.sess.Inform("The clipboard refused the link; copy it from here: " + link) })
+			g.page.queue(func(g *Game) { g.sess.Inform(g.sess.T("share.refused", "link", link)) })
 		}
 		return nil
 	})
 	clip.Call("writeText", link).Call("then", ok, fail)
-	return "Link to this moment copied: paste it anywhere (it carries " + g.sess.LinkCarries() + "; nothing of it reaches a server)."
+	return g.sess.T("share.copied", "carries", g.sess.LinkCarries())
 }

@@ -1,10 +1,6 @@
 package game
 
-import (
-	"fmt"
-
-	"github.com/portplay/portplay/engine"
-)
+import "fmt"
 
 // Status is the state a test (or the browser's JS hook) can read back.
 type Status struct {
@@ -101,7 +97,7 @@ func (g *Game) Status() Status {
 	}
 	for _, h := range vm.Hosts {
 		if h.Client && h.Failures > 0 && h.LastErr != nil {
-			st.Failures = append(st.Failures, fmt.Sprintf("%s: %d × %s", h.Name, h.Failures, engine.ErrnoName(h.LastErr)))
+			st.Failures = append(st.Failures, fmt.Sprintf("%s: %d × %s", h.Name, h.Failures, h.LastErrName))
 		}
 	}
 	return st

@@ -1,7 +1,7 @@
 package game
 
 import (
-	"errors"
+	"fmt"
 	"syscall/js"
 
 	"github.com/portplay/portplay/lesson"
@@ -17,8 +17,8 @@ func DefaultStore() lesson.Store { return localStore{} }
 
 func (localStore) Load() (b []byte, err error) {
 	defer func() {
-		if recover() != nil { // storage disabled (private mode, policies)
-			b, err = nil, errors.New("localStorage is not available")
+		if r := recover(); r != nil { // storage disabled (private mode, policies): the browser's words
+			b, err = nil, fmt.Errorf("localStorage: %v", r)
 		}
 	}()
 	v := js.Global().Get("localStorage").Call("getItem", storageKey)
@@ -30,8 +30,8 @@ func (localStore) Load() (b []byte, err error) {
 
 func (localStore) Save(b []byte) (err error) {
 	defer func() {
-		if recover() != nil {
-			err = errors.New("localStorage is not available")
+		if r := recover(); r != nil {
+			err = fmt.Errorf("localStorage: %v", r)
 		}
 	}()
 	js.Global().Get("localStorage").Call("setItem", storageKey, string(b))

@@ -4,10 +4,14 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // view maps layout units to the screen's pixels for one frame.
@@ -18,10 +22,25 @@ type view struct {
 	// record, if set, is told of every text drawn and where: the layout
 	// tests check that each fits the screen and covers no other.
 	record func(s string, r rect)
+	// book is the phrasebook of the language the view is drawn in: the
+	// game's own words (headings, hints, counts) are its messages.
+	book *phrase.Book
 }
 
-func newView(dst *ebiten.Image, fc *faces, scale float64) *view {
-	return &view{dst: dst, scale: scale, faces: fc}
+func newView(dst *ebiten.Image, fc *faces, scale float64, book *phrase.Book) *view {
+	return &view{dst: dst, scale: scale, faces: fc, book: book}
+}
+
+// T is message id in the view's language (phrase.Book.T).
+func (v *view) T(id string, args ...any) string { return v.book.T(id, args...) }
+
+// phrases is lang's phrasebook (View.Lang), English where the session
+// speaks a language whose phrasebook is not at hand.
+func phrases(lang string) *phrase.Book {
+	if b, err := lesson.Phrases(lang); err == nil {
+		return b
+	}
+	return lesson.English()
 }
 
 func (v *view) pt(x, y float64) (float32, float32) {
@@ -88,6 +107,9 @@ func (v *view) text(s string, tf Typeface, size, x, y float64, a align, c color.
 	case alignEnd:
 		op.PrimaryAlign = text.AlignEnd
 	}
+	if s == "" {
+		return // nothing to draw, nor to place
+	}
 	if v.record != nil {
 		w := v.textWidth(s, tf, size)
 		v.record(s, rect{x - w*float64(a)/2, y, w, size})
@@ -125,7 +147,7 @@ func wrapText(fc *faces, s string, tf Typeface, size, maxW float64) []string {
 func wrapWith(s string, maxW float64, width func(string) float64) []string {
 	var lines []string
 	line := ""
-	for _, word := range strings.Fields(s) {
+	for _, word := range breakLong(strings.Fields(s), maxW, width) {
 		try := word
 		if line != "" {
 			try = line + " " + word
@@ -142,37 +164,91 @@ func wrapWith(s string, maxW float64, width func(string) float64) []string {
 	return lines
 }
 
+// breakLong breaks each word of words wider than maxW (a long compound,
+// an address) into pieces that are not, so that no line runs out of its
+// box: the whole word stays readable over the lines.
+func breakLong(words []string, maxW float64, width func(string) float64) []string {
+	out := words[:0:0]
+	for _, w := range words {
+		for width(w) > maxW {
+			r := []rune(w)
+			n := len(r) - 1
+			for n > 1 && width(string(r[:n])) > maxW {
+				n--
+			}
+			out = append(out, string(r[:n]))
+			w = string(r[n:])
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // fit shortens s with an ellipsis until it is no wider than maxW;
 // nothing where not even its first letter and the ellipsis fit.
 func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
-	if v.textWidth(s, tf, size) <= maxW {
+	return fitWith(s, maxW, func(s string) float64 { return v.textWidth(s, tf, size) })
+}
+
+// fitWords shortens s, a line of a text cut short, to whole words and
+// "…" no wider than maxW: a word (an error's name) is never cut inside.
+func (v *view) fitWords(s string, tf Typeface, size, maxW float64) string {
+	for {
+		if v.textWidth(s+" …", tf, size) <= maxW {
+			return s + " …"
+		}
+		i := strings.LastIndexByte(s, ' ')
+		if i <= 0 {
+			return v.fit(s+" …", tf, size, maxW)
+		}
+		s = s[:i]
+	}
+}
+
+// fitFirst is the first of texts no wider than maxW (a message, then
+// its shorter forms), else the last cut short to fit.
+func (v *view) fitFirst(tf Typeface, size, maxW float64, texts ...string) string {
+	for _, s := range texts {
+		if v.textWidth(s, tf, size) <= maxW {
+			return s
+		}
+	}
+	return v.fit(texts[len(texts)-1], tf, size, maxW)
+}
+
+// fitWith is fit measuring with width.
+func fitWith(s string, maxW float64, width func(string) float64) string {
+	if width(s) <= maxW {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 1 && v.textWidth(string(r)+"…", tf, size) > maxW {
+	for len(r) > 1 && width(string(r)+"…") > maxW {
 		r = r[:len(r)-1]
 	}
-	if v.textWidth(string(r)+"…", tf, size) > maxW {
+	if width(string(r)+"…") > maxW {
 		return ""
 	}
 	return string(r) + "…"
 }
 
 // fitFailure shortens s as fit does, but never its error's name: a text
-// that ends "failed: ENAME" loses the words before that first, then all
-// of them but the name; nothing where the name alone does not fit.
+// that reports one ("… failed: ENAME", in any language) loses the words
+// before the word that leads to the name first, then that word too;
+// nothing where the name alone does not fit.
 func (v *view) fitFailure(s string, tf Typeface, size, maxW float64) string {
-	i := strings.LastIndex(s, failedSep)
-	if i < 0 || v.textWidth(s, tf, size) <= maxW {
+	loc := errnoName.FindAllStringIndex(s, -1)
+	if loc == nil || v.textWidth(s, tf, size) <= maxW {
 		return v.fit(s, tf, size, maxW)
 	}
+	name := loc[len(loc)-1][0]
+	i := strings.LastIndexByte(strings.TrimRight(s[:name], " "), ' ') + 1 // the word before the name: "failed:"
 	tail := s[i:]
-	if room := maxW - v.textWidth(" "+tail, tf, size); room > 0 {
+	if room := maxW - v.textWidth(" "+tail, tf, size); room > 0 && i > 0 {
 		if head := v.fit(strings.TrimSpace(s[:i]), tf, size, room); head != "" {
 			return head + " " + tail
 		}
 	}
-	for _, t := range []string{tail, s[i+len(failedSep):]} {
+	for _, t := range []string{tail, s[name:]} {
 		if v.textWidth(t, tf, size) <= maxW {
 			return t
 		}
@@ -180,5 +256,6 @@ func (v *view) fitFailure(s string, tf Typeface, size, maxW float64) string {
 	return ""
 }
 
-// failedSep comes before an error's name in the texts that report one.
-const failedSep = "failed: "
+// errnoName finds an error's name, as the OS calls it (EADDRINUSE,
+// WSAENOBUFS): the names stay untranslated in every language.
+var errnoName = regexp.MustCompile(`\b(WSA)?E(ADDR|ACCES|AGAIN|CONN|NOT|INVAL|NOBUFS)[A-Z]*\b`)

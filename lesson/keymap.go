@@ -380,18 +380,19 @@ func init() {
 // does where they are, in their language, each key's name from the
 // keymap.
 type Hints struct {
-	Ask         string // under an open question, on the canvas
-	AskText     string // the same in the text mirror, where nothing is clicked
-	GoOn        string // after the verdict
-	NextLesson  string // at a lesson's end, naming its Narration.Next
-	Ended       string // the clock's state at the run's end
-	Presenter   string // beside the step in presenter mode
-	Dismiss     string // under a message
-	Inspect     string // the port inspector with no port, on the canvas
-	InspectText string // the same in the text mirror
-	Log         string // the event log panel's title
-	Notes       string // the presenter's notes panel's title
-	ClassEnded  string // the class session's panel when its room is gone
+	Ask          string // under an open question, on the canvas
+	AskText      string // the same in the text mirror, where nothing is clicked
+	GoOn         string // after the verdict
+	NextLesson   string // at a lesson's end, naming its Narration.Next
+	Ended        string // the clock's state at the run's end
+	Presenter    string // beside the step in presenter mode
+	Dismiss      string // under a message
+	Inspect      string // the port inspector with no port, on the canvas
+	InspectShort string // Inspect's shorter form, where it has no room
+	InspectText  string // the same in the text mirror
+	Log          string // the event log panel's title
+	Notes        string // the presenter's notes panel's title
+	ClassEnded   string // the class session's panel when its room is gone
 }
 
 // hintKeys are each hint's message and the keys it names, by {name}
@@ -408,6 +409,7 @@ var hintKeys = [...]struct {
 	{func(h *Hints) *string { return &h.Presenter }, "hint.presenter", []hintKey{{"key", Action{Kind: KindPresenter}}}},
 	{func(h *Hints) *string { return &h.Dismiss }, "hint.dismiss", []hintKey{{"key", Action{Kind: KindEscape}}}},
 	{func(h *Hints) *string { return &h.Inspect }, "hint.inspect", []hintKey{{"key", Action{Kind: KindInspect}}}},
+	{func(h *Hints) *string { return &h.InspectShort }, "hint.inspect-short", []hintKey{{"key", Action{Kind: KindInspect}}}},
 	{func(h *Hints) *string { return &h.InspectText }, "hint.inspect-text", []hintKey{{"key", Action{Kind: KindInspect}}}},
 	{func(h *Hints) *string { return &h.Log }, "hint.log", []hintKey{{"key", Action{Kind: KindLog}}}},
 	{func(h *Hints) *string { return &h.Notes }, "hint.notes", []hintKey{{"key", Action{Kind: KindNotes}}}},
