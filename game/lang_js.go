@@ -42,7 +42,9 @@ func fetchPhrases(lang string) ([]byte, error) {
 	})
 	defer ok.Release()
 	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "the fetch failed"
+		// The browser's own reasons are in its language, not the app's;
+		// so is this one, where it gives none.
+		msg := lesson.English().T("problem.fetch-failed")
 		if len(args) > 0 && args[0].Truthy() {
 			if m := args[0].Get("message"); m.Type() == js.TypeString {
 				msg = m.String() // an Error's words, without "Error: "
