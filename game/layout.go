@@ -154,7 +154,21 @@ func layoutFor(fc *faces, s screenSize, vm *lesson.View, logShown bool) *Layout 
 		}
 	}
 	l.Hosts = layoutHosts(vm.Hosts, hosts)
+	l.dropKeys(fc)
 	return l
+}
+
+// dropKeys draws a button without its key where its label and key do not
+// fit it together (a longer language's label, or key name): the help and
+// aria-keyshortcuts still name the key.
+func (l *Layout) dropKeys(fc *faces) {
+	for i := range l.Buttons {
+		b := &l.Buttons[i]
+		withKey := b.text == "" || b.text == b.label+"  "+b.key
+		if b.key != "" && withKey && measure(fc, b.caption(), Bold, b.textSize())+8 > b.r.w {
+			b.text = b.label
+		}
+	}
 }
 
 // The range's strip: a row of cells is stripRowH high, a cell at least
