@@ -307,7 +307,7 @@ func TestBrowserTextMirrorLanguage(t *testing.T) {
 	for _, id := range []string{"mirror.controls", "mirror.events", "mirror.inspector", "mirror.hosts", "mirror.keys"} {
 		assert.Contains(t, heads, book.T(id), "the heading %s", id)
 	}
-	assert.Equal(t, book.T("mirror.text-view"), b.text(t, "#mirror button"), "the text view's button")
+	assert.Equal(t, book.T("control.text-view"), b.text(t, "#mirror button"), "the text view's button")
 	cols, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#mirror th[scope=col]')].map(h => h.textContent)`))
 	require.NoError(t, err)
 	assert.Equal(t, []string{book.T("mirror.hosts.host"), book.T("mirror.hosts.address"), book.T("mirror.hosts.os"), book.T("mirror.hosts.sockets")}, cols)
