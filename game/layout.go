@@ -799,16 +799,28 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	if l.Beside {
 		y = l.flowSteps(fc, vm, textX, tw, y, bh)
 	} else if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
-		// A row of their own, across the panel.
-		sw := (tw - float64(len(vm.StepControls)-1)*6) / float64(len(vm.StepControls))
+		// A row of their own, across the panel; fewer a row where a
+		// label (a longer language's) would not fit its share.
+		per := len(vm.StepControls)
+		sw := 0.0
+		for ; ; per-- {
+			sw = (tw - float64(per-1)*6) / float64(per)
+			fits := true
+			for _, c := range vm.StepControls {
+				fits = fits && buttonWidth(fc, c.Label) <= sw
+			}
+			if fits || per == 1 {
+				break
+			}
+		}
 		for i, c := range vm.StepControls {
-			b := stepButton(c, rect{textX + float64(i)*(sw+6), y, sw, bh})
+			b := stepButton(c, rect{textX + float64(i%per)*(sw+6), y + float64(i/per)*(bh+6), sw, bh})
 			if l.Phone {
 				b.text = c.Label // no keyboard
 			}
 			l.Buttons = append(l.Buttons, b)
 		}
-		y += bh + 6
+		y += float64((len(vm.StepControls)+per-1)/per) * (bh + 6)
 	} else if l.Portrait || len(vm.Knobs) > 0 {
 		// The step buttons beside the status line if there is room for
 		// both, else a row of their own above it.
