@@ -121,9 +121,19 @@ func (c *Catalogue) Range() string {
 // Switching lists the lessons whose clients' profile can be switched:
 // "3, 5, 6".
 func (c *Catalogue) Switching() string {
+	return c.numbers(func(l *Lesson) bool { return l.ProfileSwitch })
+}
+
+// YourComputer lists the lessons with the "Your computer" panel: "3, 5, 6".
+func (c *Catalogue) YourComputer() string {
+	return c.numbers(func(l *Lesson) bool { return l.YourComputer })
+}
+
+// numbers lists the numbers of the lessons that are so.
+func (c *Catalogue) numbers(so func(*Lesson) bool) string {
 	var ns []string
 	for _, l := range c.Lessons {
-		if l.ProfileSwitch {
+		if so(l) {
 			ns = append(ns, fmt.Sprint(l.Number))
 		}
 	}

@@ -273,7 +273,7 @@ func TestBuiltIDsExist(t *testing.T) {
 var lessonPrefixes = []string{"chart.mode.", "choice.", "conn.", "errno.", "event.", "events.", "export.",
 	"fatal.", "host.", "info.", "inspect.", "knob.", "lesson.", "link.", "list.", "narration.", "notice.", "num.",
 	"ordinal", "os.", "packet.", "problem.", "quantity.", "setting.", "socket.", "strategy.", "time.",
-	"unit.", "verdict.", "view.", "yours."}
+	"unit.", "verdict.", "view.", "yourpc.", "yours."}
 
 // idLike is a string literal that may be a message ID or its start.
 var idLike = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-zA-Z0-9_-]+)*\.?$`)

@@ -39,6 +39,9 @@ type Lesson struct {
 	Flight, Idle float64
 	// ProfileSwitch: the clients' OS profile can be switched while it plays.
 	ProfileSwitch bool
+	// YourComputer: the native app's "Your computer" panel (Y) sets this
+	// computer's own ports beside the model's here.
+	YourComputer bool
 	// Compare: the chart compares completion in each way of getting
 	// ports (scenario.PortModes), from complete runs.
 	Compare bool

@@ -91,7 +91,7 @@ func restAfter(line string, n int) (string, int) {
 	return line[ws[n].col-1:], ws[n].col
 }
 
-var topLevel = []string{"title", "short", "scenario", "sandbox", "flight", "idle", "profile-switch", "compare", "ports", "overview", "learnt"}
+var topLevel = []string{"title", "short", "scenario", "sandbox", "flight", "idle", "profile-switch", "your-computer", "compare", "ports", "overview", "learnt"}
 
 func (p *parser) statement(lines []string, idx []int) error {
 	n := idx[0] + 1
@@ -188,6 +188,9 @@ func (p *parser) statement(lines []string, idx []int) error {
 		l.Idle, err = seconds()
 	case "profile-switch":
 		l.ProfileSwitch = true
+		return none()
+	case "your-computer":
+		l.YourComputer = true
 		return none()
 	case "compare":
 		l.Compare = true

@@ -114,13 +114,18 @@ type Session struct {
 	// custom is the learner's own scenario as a lesson, once opened.
 	custom *Lesson
 	events eventsState
+	// observer is what "Your computer" runs (nil in a web page), yourpc
+	// its panel.
+	observer Observer
+	yourpc   yourPC
 }
 
 // NewSession opens the lesson the settings ask for (or the one the learner
 // was last in) with the progress in store. problems are messages about
 // settings that were rejected, shown until dismissed.
 func NewSession(cat *Catalogue, s Settings, problems []string, store Store) *Session {
-	ss := &Session{cat: cat, set: s, store: store, budget: DefaultBudget(), keptUp: 1, events: eventsState{selected: -1}}
+	ss := &Session{cat: cat, set: s, store: store, budget: DefaultBudget(), keptUp: 1, events: eventsState{selected: -1},
+		observer: hereObserver}
 	for _, p := range problems {
 		ss.problems = append(ss.problems, msg{text: p})
 	}
@@ -208,6 +213,7 @@ func (s *Session) load(n int, at time.Duration) {
 	s.fatal = msg{}
 	s.set.Lesson = n
 	s.run = r
+	s.yourpc.shown = s.yourpc.shown && l.YourComputer
 	if s.focus >= len(r.play.hosts) {
 		s.focus = 0
 	}
@@ -221,6 +227,7 @@ func (s *Session) load(n int, at time.Duration) {
 
 // Tick plays dt of real time.
 func (s *Session) Tick(dt time.Duration) {
+	s.pollYourPC(dt)
 	if s.run == nil || !s.playing {
 		return
 	}

@@ -73,6 +73,8 @@ type View struct {
 	// moment: it opens what is on screen (the lesson or the learner's own
 	// scenario, its settings), for a QR code the class can scan; "" else.
 	Link string
+	// YourPC is the "Your computer" panel, while it is shown.
+	YourPC YourPCView
 }
 
 // LessonButton is one lesson in the menu.
@@ -512,6 +514,7 @@ func (s *Session) static() View {
 	v := View{Gen: s.gen, Lang: b.Lang(), LangWanted: s.langWanted, Lesson: s.set.Lesson, Help: s.help, HelpLines: s.helpLines(),
 		HelpTitle: s.T("help.title"), HelpClose: s.T("help.close", "key", s.Key(ActHelp)), ReducedMotion: s.reducedMotion,
 		Problems: s.problemTexts(b), Fatal: s.fatal.in(b), Notice: s.notice.in(b), Info: s.info.in(b)}
+	v.YourPC = s.yourPCView(b)
 	ls := s.cat.Lessons
 	if s.custom != nil {
 		ls = append(slices.Clip(ls), s.custom)

@@ -86,6 +86,9 @@ func Run(s Stack, first, second int) (Sample, error) {
 // Property is one line of a comparison. NotObserved, when set, says why
 // this run cannot tell; such a line neither matches nor differs.
 type Property struct {
+	// Key names the property whatever its wording: one of the Key*
+	// constants, for a front end that words it in its own language.
+	Key         string `json:"key"`
 	Name        string `json:"property"`
 	Kernel      string `json:"kernel"`
 	Engine      string `json:"engine"`
@@ -93,20 +96,40 @@ type Property struct {
 	NotObserved string `json:"not_observed,omitempty"`
 }
 
+// The properties' keys, in Compare's order.
+const (
+	KeyInside    = "inside"
+	KeyOrder     = "order"
+	KeyContinues = "continues"
+	KeyShared    = "shared"
+	KeyBind      = "bind"
+	KeyBindReuse = "bind-reuse"
+)
+
+// The values a property other than the order takes: Kernel and Engine
+// are one of these or an Order.
+const (
+	Yes     = "yes"
+	No      = "no"
+	Allowed = "allowed"
+	Refused = "refused"
+	Unseen  = "-"
+)
+
 // Compare sets the kernel's sample k beside the engine's e, for a
 // machine whose range is sys.
 func Compare(k, e Sample, sys SystemRange) []Property {
 	yes := func(b bool) string {
 		if b {
-			return "yes"
+			return Yes
 		}
-		return "no"
+		return No
 	}
 	allowed := func(b bool) string {
 		if b {
-			return "allowed"
+			return Allowed
 		}
-		return "refused"
+		return Refused
 	}
 	all := func(o Sample) []int { return append(append([]int(nil), o.First...), o.Second...) }
 	r := sys.Range
@@ -115,13 +138,13 @@ func Compare(k, e Sample, sys SystemRange) []Property {
 		where = "the assumed range " + r.String()
 	}
 	props := []Property{
-		{Name: "every port inside " + where, Kernel: yes(Inside(all(k), r)), Engine: yes(Inside(all(e), r))},
-		{Name: "order of the ports toward one destination", Kernel: string(ClassifyOrder(k.First, r)), Engine: string(ClassifyOrder(e.First, r))},
-		{Name: "a second destination continues the same count", Kernel: yes(ContinuesCount(k.First, k.Second, r)), Engine: yes(ContinuesCount(e.First, e.Second, r))},
-		{Name: "a port in use given again toward another destination", Kernel: "-", Engine: "-",
+		{Key: KeyInside, Name: "every port inside " + where, Kernel: yes(Inside(all(k), r)), Engine: yes(Inside(all(e), r))},
+		{Key: KeyOrder, Name: "order of the ports toward one destination", Kernel: string(ClassifyOrder(k.First, r)), Engine: string(ClassifyOrder(e.First, r))},
+		{Key: KeyContinues, Name: "a second destination continues the same count", Kernel: yes(ContinuesCount(k.First, k.Second, r)), Engine: yes(ContinuesCount(e.First, e.Second, r))},
+		{Key: KeyShared, Name: "a port in use given again toward another destination", Kernel: Unseen, Engine: Unseen,
 			NotObserved: fmt.Sprintf("seen only once the range's %d ports are used up toward one destination; this opens at most %d connections (on Linux 6.3 and later, portsim observe's IP_LOCAL_PORT_RANGE run sees it)", r.Size(), MaxFirst+MaxSecond)},
-		{Name: "closed first: its port bound again at once", Kernel: allowed(k.BindPlain), Engine: allowed(e.BindPlain)},
-		{Name: "closed first: its port bound again at once with SO_REUSEADDR", Kernel: allowed(k.BindReuse), Engine: allowed(e.BindReuse)},
+		{Key: KeyBind, Name: "closed first: its port bound again at once", Kernel: allowed(k.BindPlain), Engine: allowed(e.BindPlain)},
+		{Key: KeyBindReuse, Name: "closed first: its port bound again at once with SO_REUSEADDR", Kernel: allowed(k.BindReuse), Engine: allowed(e.BindReuse)},
 	}
 	for i := range props {
 		props[i].Match = props[i].NotObserved == "" && props[i].Kernel == props[i].Engine
@@ -152,15 +175,19 @@ func ProfileFor(goos string) (engine.Profile, error) {
 
 // Report is one observation: this computer beside the engine.
 type Report struct {
-	OS      string     `json:"os"`
-	Profile string     `json:"profile"`
-	System  string     `json:"system_range"`
-	Source  string     `json:"system_range_source"`
-	Dests   [2]string  `json:"destinations"`
-	Kernel  Sample     `json:"kernel"`
-	Engine  Sample     `json:"engine"`
-	Props   []Property `json:"properties"`
-	Match   bool       `json:"match"`
+	OS      string `json:"os"`
+	Profile string `json:"profile"`
+	System  string `json:"system_range"`
+	Source  string `json:"system_range_source"`
+	// Range is System as a range; Inferred says the OS did not tell it
+	// and the profile's default was assumed (Source says why).
+	Range    engine.Range `json:"-"`
+	Inferred bool         `json:"system_range_inferred"`
+	Dests    [2]string    `json:"destinations"`
+	Kernel   Sample       `json:"kernel"`
+	Engine   Sample       `json:"engine"`
+	Props    []Property   `json:"properties"`
+	Match    bool         `json:"match"`
 }
 
 // Observe runs the sequence on this computer's kernel over loopback and
@@ -190,7 +217,7 @@ func Observe(p engine.Profile, first, second int) (Report, error) {
 		return Report{}, fmt.Errorf("the engine's run: %w", err)
 	}
 	props := Compare(k, e, sys)
-	return Report{OS: runtime.GOOS, Profile: p.Name, System: sys.Range.String(), Source: sys.Source,
+	return Report{OS: runtime.GOOS, Profile: p.Name, System: sys.Range.String(), Source: sys.Source, Range: sys.Range, Inferred: sys.Inferred,
 		Dests:  [2]string{ks.dests[0].String(), ks.dests[1].String()},
 		Kernel: k, Engine: e, Props: props, Match: len(Differ(props)) == 0}, nil
 }

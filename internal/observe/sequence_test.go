@@ -21,6 +21,11 @@ func TestCompare(t *testing.T) {
 	props := Compare(k, k, sys)
 	assert.Empty(t, Differ(props))
 	require.Len(t, props, 6)
+	var keys []string
+	for _, p := range props {
+		keys = append(keys, p.Key)
+	}
+	assert.Equal(t, []string{KeyInside, KeyOrder, KeyContinues, KeyShared, KeyBind, KeyBindReuse}, keys, "a front end words each by its key")
 	assert.NotEmpty(t, props[3].NotObserved, "sharing needs the whole range used up")
 	assert.False(t, props[3].Match)
 
@@ -77,6 +82,7 @@ func TestObserveThisComputer(t *testing.T) {
 	}
 	assert.Len(t, r.Kernel.First, DefaultFirst)
 	assert.Len(t, r.Kernel.Second, DefaultSecond)
+	assert.Equal(t, r.System, r.Range.String())
 	if runtime.GOOS == "linux" {
 		assert.True(t, r.Match, "%+v", r.Props)
 		assert.Equal(t, string(Parity), r.Props[1].Kernel)

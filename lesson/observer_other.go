@@ -1,0 +1,6 @@
+//go:build !js
+
+package lesson
+
+// hereObserver: the native app observes this computer.
+var hereObserver Observer = ObserveHere
