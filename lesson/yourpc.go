@@ -271,6 +271,9 @@ func reportText(rep observe.Report) string {
 	var sb strings.Builder
 	ports := func(ps []int) string { return strings.Trim(fmt.Sprint(ps), "[]") }
 	fmt.Fprintf(&sb, "Portplay \"Your computer\": %s/%s against the engine's %s profile\n", rep.OS, runtime.GOARCH, rep.Profile)
+	if rep.Version != "" {
+		fmt.Fprintf(&sb, "OS version: %s\n", rep.Version)
+	}
 	fmt.Fprintf(&sb, "ephemeral range %s: %s\n", rep.System, rep.Source)
 	fmt.Fprintf(&sb, "kernel toward %s: %s\n", rep.Dests[0], ports(rep.Kernel.First))
 	fmt.Fprintf(&sb, "engine toward %s: %s\n", rep.Dests[0], ports(rep.Engine.First))

@@ -30,7 +30,7 @@ func fakeReport(t testing.TB) observe.Report {
 	k := observe.Sample{First: kernel, Second: []int{40048, 40049, 40050, 40051}, Closed: 40047, BindReuse: true}
 	e := observe.Sample{First: model, Second: []int{51000, 51002, 51006, 51008}, Closed: model[47], BindReuse: true}
 	props := observe.Compare(k, e, observe.SystemRange{Range: r, Source: "/proc/sys/net/ipv4/ip_local_port_range"})
-	return observe.Report{OS: "linux", Profile: "linux", System: r.String(), Source: "/proc/sys/net/ipv4/ip_local_port_range",
+	return observe.Report{OS: "linux", Version: "Linux 6.1.0-18-amd64", Profile: "linux", System: r.String(), Source: "/proc/sys/net/ipv4/ip_local_port_range",
 		Range: r, Dests: [2]string{"127.0.0.1:5000", "127.0.0.2:5001"}, Kernel: k, Engine: e, Props: props, Match: len(observe.Differ(props)) == 0}
 }
 
@@ -151,6 +151,7 @@ func TestYourPCWordsTheComparison(t *testing.T) {
 	assert.Contains(t, p.Verdict, "the model may be wrong for this OS version")
 	assert.Contains(t, p.Report, "DIFFERS: order of the ports toward one destination: kernel climbing by one, engine one parity, small even steps\n")
 	assert.Contains(t, p.Report, "kernel toward 127.0.0.1:5000: 40000 40001 40002")
+	assert.Contains(t, p.Report, "\nOS version: Linux 6.1.0-18-amd64\n", "the model may hold for one version and not another")
 	x, err := s.ExportYourPC()
 	require.NoError(t, err)
 	assert.Equal(t, p.Report, string(x.Data), "the saved report is the one shown")

@@ -46,8 +46,12 @@ func portableObserve(prof engine.Profile, count, why string, asJSON bool, stdout
 			observe.Report
 		}{"ordinary sockets", why, rep})
 	} else {
+		host := rep.OS
+		if rep.Version != "" {
+			host += ", " + rep.Version
+		}
 		fmt.Fprintf(w, "this computer (%s) against the engine's %s profile: ordinary sockets on loopback (%s), %d connections to %s and %d to %s\n",
-			rep.OS, rep.Profile, why, len(rep.Kernel.First), rep.Dests[0], len(rep.Kernel.Second), rep.Dests[1])
+			host, rep.Profile, why, len(rep.Kernel.First), rep.Dests[0], len(rep.Kernel.Second), rep.Dests[1])
 		fmt.Fprintf(w, "ephemeral range %s: %s\n", rep.System, rep.Source)
 		fmt.Fprintf(w, "ports toward the first destination: kernel %v, engine %v (numbers differ by design)\n", rep.Kernel.First, rep.Engine.First)
 		fmt.Fprintf(w, "ports toward the second destination: kernel %v, engine %v\n\n", rep.Kernel.Second, rep.Engine.Second)

@@ -175,7 +175,11 @@ func ProfileFor(goos string) (engine.Profile, error) {
 
 // Report is one observation: this computer beside the engine.
 type Report struct {
-	OS      string `json:"os"`
+	OS string `json:"os"`
+	// Version is the OS's version where it says it ("Linux 6.1.0-18-amd64",
+	// "macOS 14.5", "Windows 10.0 build 22631"), "" where not: the model
+	// may hold for one version and not another.
+	Version string `json:"os_version,omitempty"`
 	Profile string `json:"profile"`
 	System  string `json:"system_range"`
 	Source  string `json:"system_range_source"`
@@ -217,7 +221,7 @@ func Observe(p engine.Profile, first, second int) (Report, error) {
 		return Report{}, fmt.Errorf("the engine's run: %w", err)
 	}
 	props := Compare(k, e, sys)
-	return Report{OS: runtime.GOOS, Profile: p.Name, System: sys.Range.String(), Source: sys.Source, Range: sys.Range, Inferred: sys.Inferred,
+	return Report{OS: runtime.GOOS, Version: osVersion(), Profile: p.Name, System: sys.Range.String(), Source: sys.Source, Range: sys.Range, Inferred: sys.Inferred,
 		Dests:  [2]string{ks.dests[0].String(), ks.dests[1].String()},
 		Kernel: k, Engine: e, Props: props, Match: len(Differ(props)) == 0}, nil
 }

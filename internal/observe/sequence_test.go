@@ -84,6 +84,9 @@ func TestObserveThisComputer(t *testing.T) {
 	assert.Len(t, r.Kernel.Second, DefaultSecond)
 	assert.Equal(t, r.System, r.Range.String())
 	if runtime.GOOS == "linux" {
+		assert.Regexp(t, `^Linux \d+\.\d+`, r.Version)
+	}
+	if runtime.GOOS == "linux" {
 		assert.True(t, r.Match, "%+v", r.Props)
 		assert.Equal(t, string(Parity), r.Props[1].Kernel)
 		assert.False(t, r.Kernel.BindPlain, "the TIME_WAIT holds the port")

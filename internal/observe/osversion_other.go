@@ -1,0 +1,5 @@
+//go:build !linux && !darwin && !freebsd && !windows
+
+package observe
+
+func osVersion() string { return "" }
