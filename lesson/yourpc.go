@@ -130,7 +130,8 @@ type YourPCView struct {
 	// sockets (Browser), or the observation could not run.
 	Problem string
 	Browser bool
-	// Safety says what the observation does and does not do.
+	// Safety says what the observation does and does not do; "" where
+	// there is none (a web page).
 	Safety string
 	// Against names the two sides and the connections made; RangeText
 	// the ephemeral range and where it was read.
@@ -177,8 +178,10 @@ func (s *Session) yourPCView(b *phrase.Book) YourPCView {
 	if !y.shown {
 		return YourPCView{}
 	}
-	v := YourPCView{Shown: true, Title: b.T("yourpc.title"),
-		Safety: b.T("yourpc.safety", "n", observeSockets)}
+	v := YourPCView{Shown: true, Title: b.T("yourpc.title")}
+	if s.observer != nil {
+		v.Safety = b.T("yourpc.safety", "n", observeSockets)
+	}
 	switch {
 	case s.observer == nil:
 		v.Browser, v.Problem = true, b.T("yourpc.browser")
@@ -275,15 +278,15 @@ func reportText(rep observe.Report) string {
 		fmt.Fprintf(&sb, "OS version: %s\n", rep.Version)
 	}
 	fmt.Fprintf(&sb, "ephemeral range %s: %s\n", rep.System, rep.Source)
-	fmt.Fprintf(&sb, "kernel toward %s: %s\n", rep.Dests[0], ports(rep.Kernel.First))
-	fmt.Fprintf(&sb, "engine toward %s: %s\n", rep.Dests[0], ports(rep.Engine.First))
-	fmt.Fprintf(&sb, "kernel toward %s: %s\n", rep.Dests[1], ports(rep.Kernel.Second))
-	fmt.Fprintf(&sb, "engine toward %s: %s\n", rep.Dests[1], ports(rep.Engine.Second))
 	for _, p := range rep.Props {
 		if p.NotObserved == "" && !p.Match {
 			fmt.Fprintf(&sb, "DIFFERS: %s: kernel %s, engine %s\n", p.Name, p.Kernel, p.Engine)
 		}
 	}
+	fmt.Fprintf(&sb, "kernel toward %s: %s\n", rep.Dests[0], ports(rep.Kernel.First))
+	fmt.Fprintf(&sb, "engine toward %s: %s\n", rep.Dests[0], ports(rep.Engine.First))
+	fmt.Fprintf(&sb, "kernel toward %s: %s\n", rep.Dests[1], ports(rep.Kernel.Second))
+	fmt.Fprintf(&sb, "engine toward %s: %s\n", rep.Dests[1], ports(rep.Engine.Second))
 	return sb.String()
 }
 

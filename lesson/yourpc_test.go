@@ -237,6 +237,7 @@ func TestYourPCCannotRun(t *testing.T) {
 	assert.False(t, s.Observing())
 	assert.Equal(t, s.T("yourpc.browser"), p.Problem)
 	assert.Contains(t, p.Problem, "Native downloads")
+	assert.Empty(t, p.Safety, "nothing runs, so nothing to reassure about")
 
 	for _, obs := range []Observer{
 		func() (observe.Report, error) {
