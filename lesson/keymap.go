@@ -81,6 +81,11 @@ const (
 	KindTextView
 	// KindLanguage: speak the next language (Languages).
 	KindLanguage
+	// KindYourPC: show or hide the "Your computer" panel, observing
+	// this computer as it opens (yourpc.go); KindYourPCSave: save its
+	// report, carried out by the front end, which has the files.
+	KindYourPC
+	KindYourPCSave
 	KindAnswer // Arg: the choice, from 0 (A)
 	KindOpen   // Arg: the lesson's number
 )
@@ -131,6 +136,8 @@ var (
 	ActNotes         = Action{Kind: KindNotes}
 	ActTextView      = Action{Kind: KindTextView}
 	ActLanguage      = Action{Kind: KindLanguage}
+	ActYourPC        = Action{Kind: KindYourPC}
+	ActYourPCSave    = Action{Kind: KindYourPCSave}
 )
 
 // ActAnswer answers the current question with choice k (0: A).
@@ -152,6 +159,8 @@ const (
 	InEventList
 	// InTimeline: while the timeline has the keyboard (it was clicked).
 	InTimeline
+	// InYourPC: while the "Your computer" panel is shown.
+	InYourPC
 )
 
 // Binding is one line of the keymap: the keys that do an action, and how
@@ -215,6 +224,8 @@ var Keymap = []Binding{
 	{Keys: []string{"Enter", "NumpadEnter"}, Action: Action{Kind: KindEventSeek}, Scope: InEventList},
 	{Keys: []string{"K"}, Action: Action{Kind: KindCopyLink}, Label: "control.link", Help: "help.link"},
 	{Keys: []string{"V"}, Action: Action{Kind: KindClass}, Label: "control.class", Help: "help.class"},
+	{Keys: []string{"Y"}, Action: Action{Kind: KindYourPC}, Label: "control.yourpc", Help: "help.yourpc"},
+	{Keys: []string{"S"}, Action: Action{Kind: KindYourPCSave}, Scope: InYourPC, Label: "control.yourpc-save"},
 	{Keys: []string{"D"}, Action: Action{Kind: KindClassVotes}, Scope: InClassPanel, Label: "control.class-votes"},
 	{Keys: []string{"G"}, Action: Action{Kind: KindClassAgain}, Scope: InClassPanel, Label: "control.class-again"},
 	{Keys: []string{"S"}, Action: Action{Kind: KindClassReveal}, Scope: InClassPanel, Label: "control.class-reveal"},
@@ -360,7 +371,7 @@ func (s *Session) helpLines() [][2]string {
 		case "help.knobs": // Tab  ↑ ↓
 			key = ks[0] + "  " + strings.Join(ks[1:], " ")
 		}
-		out = append(out, [2]string{key, s.T(id, "lessons", s.cat.Switching(), "up", s.Key(ActEventUp), "down", s.Key(ActEventDown),
+		out = append(out, [2]string{key, s.T(id, "lessons", s.cat.Switching(), "pclessons", s.cat.YourComputer(), "up", s.Key(ActEventUp), "down", s.Key(ActEventDown),
 			"enter", s.Key(ActEventSeek), "skip", s.T("control.skip"))})
 	}
 	return append(out, [2]string{s.T("help.unverified-term"), s.T("help.unverified")})

@@ -307,6 +307,12 @@ func (s *Session) Do(a Action) {
 	case a == ActHelp:
 		s.help = !s.help
 		return
+	case a == ActYourPC:
+		s.ToggleYourPC()
+		return
+	case a == ActEscape && s.yourpc.shown:
+		s.yourpc.shown = false
+		return
 	case a == ActEscape && (s.help || len(s.problems) > 0):
 		s.help, s.problems = false, nil
 		return

@@ -604,6 +604,9 @@ func (s *Session) controls() []Control {
 	if s.run != nil && s.run.Lesson.ProfileSwitch {
 		cs = append(cs, c(ActProfile, false, open))
 	}
+	if s.yourPCHere() {
+		cs = append(cs, c(ActYourPC, s.yourpc.shown, false))
+	}
 	cs = append(cs, c(ActEvents, s.events.open, false), c(ActCopyLink, false, s.run == nil), c(ActPresenter, s.presenter, false))
 	if s.presenter {
 		// A class session is a presenter's: the button is there while

@@ -152,6 +152,9 @@ type YourPCView struct {
 	Verdict string
 	Differ  bool
 	Report  string
+	// Buttons are the panel's own: Save report where there is a report,
+	// and Close.
+	Buttons []Control
 }
 
 // PortRun is one side's ports toward one destination.
@@ -184,20 +187,26 @@ func (s *Session) yourPCView(b *phrase.Book) YourPCView {
 	}
 	switch {
 	case s.observer == nil:
-		v.Browser, v.Problem = true, b.T("yourpc.browser")
+		v.Browser, v.Problem = true, b.T("yourpc.browser", "key", s.Key(ActYourPC))
 	case y.running:
 		v.Running, v.Progress = true, b.T("yourpc.running", "s", int(y.elapsed/time.Second))
 	case y.res == nil:
 	case y.res.err != nil:
 		v.Problem = b.T("yourpc.failed", "err", y.res.err.Error())
 	default:
-		fillReport(&v, b, y.res.rep)
+		s.fillReport(&v, b, y.res.rep)
 	}
+	if v.Differ {
+		v.Buttons = append(v.Buttons, s.Control(ActYourPCSave))
+	}
+	close := s.Control(ActYourPC)
+	close.Label = b.T("control.yourpc-close")
+	v.Buttons = append(v.Buttons, close)
 	return v
 }
 
 // fillReport words rep into v.
-func fillReport(v *YourPCView, b *phrase.Book, rep observe.Report) {
+func (s *Session) fillReport(v *YourPCView, b *phrase.Book, rep observe.Report) {
 	osName := b.T("os." + rep.Profile)
 	v.Against = b.T("yourpc.against", "os", osName, "first", len(rep.Kernel.First), "dest", rep.Dests[0],
 		"second", len(rep.Kernel.Second), "dest2", rep.Dests[1])
@@ -229,7 +238,7 @@ func fillReport(v *YourPCView, b *phrase.Book, rep observe.Report) {
 	v.Verdict = b.T("yourpc.match", "os", osName)
 	if differ > 0 {
 		v.Differ = true
-		v.Verdict = b.T("yourpc.differ", "n", differ, "os", osName)
+		v.Verdict = b.T("yourpc.differ", "n", differ, "os", osName, "save", b.T("control.yourpc-save"), "key", s.Key(ActYourPCSave))
 		v.Report = reportText(rep)
 	}
 }

@@ -147,7 +147,9 @@ func TestYourPCWordsTheComparison(t *testing.T) {
 	assert.Equal(t, "not observed", p.Props[3].Verdict)
 	assert.Contains(t, p.Props[3].Why, "all 28232 ports of the range")
 	assert.True(t, p.Differ)
-	assert.Equal(t, s.T("yourpc.differ", "n", 2, "os", s.T("os.linux")), p.Verdict)
+	assert.Equal(t, s.T("yourpc.differ", "n", 2, "os", s.T("os.linux"), "save", "Save report", "key", "S"), p.Verdict)
+	assert.Equal(t, []Action{ActYourPCSave, ActYourPC}, []Action{p.Buttons[0].Action, p.Buttons[1].Action}, "Save report, Close")
+	assert.Equal(t, []string{"Save report", "Close"}, []string{p.Buttons[0].Label, p.Buttons[1].Label})
 	assert.Contains(t, p.Verdict, "the model may be wrong for this OS version")
 	assert.Contains(t, p.Report, "DIFFERS: order of the ports toward one destination: kernel climbing by one, engine one parity, small even steps\n")
 	assert.Contains(t, p.Report, "kernel toward 127.0.0.1:5000: 40000 40001 40002")
@@ -235,7 +237,8 @@ func TestYourPCCannotRun(t *testing.T) {
 	p := s.View().YourPC
 	assert.True(t, p.Browser)
 	assert.False(t, s.Observing())
-	assert.Equal(t, s.T("yourpc.browser"), p.Problem)
+	assert.Equal(t, s.T("yourpc.browser", "key", "Y"), p.Problem)
+	assert.Len(t, p.Buttons, 1, "Close only")
 	assert.Contains(t, p.Problem, "Native downloads")
 	assert.Empty(t, p.Safety, "nothing runs, so nothing to reassure about")
 
@@ -267,13 +270,20 @@ func TestYourPCOnlyWhereTheLessonHasIt(t *testing.T) {
 	assert.False(t, v.YourPC.Shown)
 	assert.Equal(t, s.T("notice.yourpc-elsewhere", "lessons", "3, 5, 6"), v.Notice)
 
+	assert.NotContains(t, controlActions(v.Controls), ActYourPC, "no button in lesson 1")
+
 	s = newSession(t, 3)
 	s.SetObserver(nil)
-	s.ToggleYourPC()
+	assert.Contains(t, controlActions(s.View().Controls), ActYourPC, "a button in lesson 3")
+	s.Do(ActYourPC) // Y, or the button
 	require.True(t, s.View().YourPC.Shown)
-	s.Do(ActOpen + 5)
+	s.Do(ActEscape)
+	require.False(t, s.View().YourPC.Shown, "Esc closes it")
+	s.Do(ActYourPC)
+	require.True(t, s.View().YourPC.Shown)
+	s.Do(ActOpen(5))
 	assert.True(t, s.View().YourPC.Shown, "lesson 5 has it too")
-	s.Do(ActOpen + 4)
+	s.Do(ActOpen(4))
 	assert.False(t, s.View().YourPC.Shown, "lesson 4 has not")
 }
 
@@ -297,4 +307,13 @@ func TestYourPCObservesThisComputer(t *testing.T) {
 		assert.False(t, strings.HasPrefix(r.Name, "["), r.Name)
 	}
 	assert.LessOrEqual(t, observeSockets, 300, "a few hundred sockets at most (issue 26)")
+}
+
+// controlActions are the actions of cs.
+func controlActions(cs []Control) []Action {
+	var out []Action
+	for _, c := range cs {
+		out = append(out, c.Action)
+	}
+	return out
 }
