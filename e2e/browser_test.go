@@ -162,6 +162,7 @@ type hookStatus struct {
 	ClassCode    string            `json:"classCode"`
 	ClassDevices int               `json:"classDevices"`
 	Voted        int               `json:"voted"`
+	YourPC       string            `json:"yourPC"`
 }
 
 func (b *browser) status(t *testing.T) hookStatus {

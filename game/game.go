@@ -72,6 +72,8 @@ type Game struct {
 	qr     qrCode
 	// class is the class session's teacher side (V, class.go).
 	class classroom
+	// pcButtons are the "Your computer" panel's buttons as last drawn.
+	pcButtons []button
 	// lang fetches the phrasebook the language button asks for, in the
 	// browser (lang_js.go).
 	lang langFetch
@@ -173,7 +175,7 @@ const settleFrames = 10
 func (g *Game) schedule() {
 	//lint:ignore SA1019 the only way to stop Ebiten's loop while idle (above)
 	mode, on := ebiten.FPSModeVsyncOffMinimum, ebiten.FPSModeVsyncOn
-	if g.sess.Playing() || g.frames < settleFrames || g.OnFrame != nil {
+	if g.sess.Playing() || g.sess.Observing() || g.frames < settleFrames || g.OnFrame != nil {
 		mode = on
 	}
 	//lint:ignore SA1019 as above
@@ -199,6 +201,8 @@ func (g *Game) do(a lesson.Action) {
 		ebiten.SetFullscreen(!ebiten.IsFullscreen())
 	case lesson.ActCopyLink:
 		g.copyLink()
+	case lesson.ActYourPCSave:
+		g.saved(g.sess.ExportYourPC())
 	case lesson.ActClass, lesson.ActClassVotes, lesson.ActClassAgain, lesson.ActClassReveal, lesson.ActClassSummary:
 		g.classDo(a)
 	case lesson.ActSavePcap, lesson.ActSaveCSV, lesson.ActSaveJSON, lesson.ActSavePNG:
@@ -243,6 +247,13 @@ func (g *Game) layout() *Layout {
 // right mouse button (a knob's previous choice).
 func (g *Game) click(x, y float64, dir int) {
 	if g.classClick(x, y) {
+		return
+	}
+	if g.vm.YourPC.Shown {
+		// The panel covers the scene: its buttons, or nothing.
+		if a := hit(g.pcButtons, x, y); a != lesson.ActNone {
+			g.do(a)
+		}
 		return
 	}
 	if g.sess.Dismiss() {
@@ -307,6 +318,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.log.draw(v, g.sess.Recent(), vm.Hints.Log, lay.Events)
 	}
 	g.drawClass(v, lay)
+	g.drawYourPC(v, lay)
 	g.notesCh.send(vm)
 	if vm.Fatal != "" {
 		drawMessage(v, lay, []string{vm.Fatal}, lay.H/2-40)

@@ -101,6 +101,7 @@ var hookFields = map[string]func(*Status) any{
 	"phone":         func(st *Status) any { return st.Phone },
 	"menu":          func(st *Status) any { return []any{st.Menu[0], st.Menu[1], st.Menu[2], st.Menu[3]} },
 	"reducedMotion": func(st *Status) any { return st.ReducedMotion },
+	"yourPC":        func(st *Status) any { return st.YourPC },
 }
 
 func jsStrings(ss []string) js.Value {

@@ -219,7 +219,7 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
 	pitch := l.barH() + 6
 	l.Controls = rect{pad, l.H - l.Title.y - 4 - float64(rows)*pitch, cw, float64(rows)*pitch + 4}
-	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+4)
+	l.shiftButtons(len(l.Buttons)-l.barButtons(vm), l.Controls.y+4)
 	from := len(l.Buttons)
 	narrH := max(124, l.planNarration(fc, vm, pad, cw))
 	if l.Small && (l.Controls.y-8-narrH-8-36-top < netMin || len(vm.Knobs) > 0 && knobAcrossW(cw) < knobMinW || l.EventsShown) {
@@ -367,7 +367,7 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 	l.flowMenu(fc, vm, l.W-pad, true)
 	rows := l.flowControls(fc, vm, rect{pad, 0, cw, 0})
 	l.Controls = rect{pad, l.H - 8 - float64(rows)*(touchMin+6), cw, float64(rows)*(touchMin+6) + 2}
-	l.shiftButtons(len(l.Buttons)-len(vm.Controls), l.Controls.y+2)
+	l.shiftButtons(len(l.Buttons)-l.barButtons(vm), l.Controls.y+2)
 	from := len(l.Buttons)
 	narrH := l.planNarration(fc, vm, pad, cw)
 	top := l.Menu.bottom() + 8
@@ -565,6 +565,9 @@ func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
 	h := l.barH()
 	x, y, rows := r.x, 0.0, 1
 	for _, c := range vm.Controls {
+		if l.leaves(c) {
+			continue
+		}
 		txt := controlText(c, form)
 		w := max(buttonWidth(fc, txt), h)
 		if x > r.x && x+w > r.right() {
@@ -576,11 +579,29 @@ func (l *Layout) flowControls(fc *faces, vm *lesson.View, r rect) int {
 	return rows
 }
 
+// leaves says whether the control bar leaves c out: a spare control on a
+// phone or in the smallest frames, whose picture needs every row.
+func (l *Layout) leaves(c lesson.Control) bool { return c.Spare && (l.Phone || l.Small) }
+
+// barButtons is how many of vm's controls the bar shows.
+func (l *Layout) barButtons(vm *lesson.View) int {
+	n := 0
+	for _, c := range vm.Controls {
+		if !l.leaves(c) {
+			n++
+		}
+	}
+	return n
+}
+
 // controlRows is how many rows of r the control bar takes with its
 // buttons' text in form.
 func (l *Layout) controlRows(fc *faces, vm *lesson.View, r rect, form textForm) int {
 	x, rows := r.x, 1
 	for _, c := range vm.Controls {
+		if l.leaves(c) {
+			continue
+		}
 		w := max(buttonWidth(fc, controlText(c, form)), l.barH())
 		if x > r.x && x+w > r.right() {
 			x, rows = r.x, rows+1

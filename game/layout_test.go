@@ -657,6 +657,7 @@ func TestEveryKeyActionHasAButton(t *testing.T) {
 			case noButton[a]:
 			case a == lesson.ActProfile:
 				assert.Equal(t, l.ProfileSwitch, acts[a], "lesson %d: a Profile button only where P works", l.Number)
+			case a == lesson.ActYourPC: // a spare button, which a phone's bar leaves out (TestYourPCButton)
 			case a.Kind == lesson.KindAnswer:
 				assert.Equal(t, a.Arg < choices, acts[a], "lesson %d: answer %d", l.Number, a.Arg)
 			default:

@@ -365,6 +365,10 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	for _, p := range vm.Problems {
 		notice += " " + p
 	}
+	if p := vm.YourPC; p.Shown {
+		// The "Your computer" panel: in a web page, why it cannot be.
+		notice += " " + p.Problem
+	}
 	m.notice.Set("textContent", notice)
 	var ls []lesson.Control
 	for _, l := range vm.Lessons {

@@ -47,6 +47,11 @@ type Status struct {
 	ClassState          string
 	ClassCode           string
 	ClassDevices, Voted int
+	// The "Your computer" panel (Y): "" while hidden, "running",
+	// "browser" (a web page cannot observe), "failed", "same" or
+	// "differs"; this computer's ports toward the first destination.
+	YourPC      string
+	YourPCPorts []int
 }
 
 // EventRow is a row of the event list as a test reads it.
@@ -66,6 +71,7 @@ func (g *Game) Status() Status {
 		Answers: g.sess.Answers(), Info: vm.Info, Link: g.link, Saved: g.savedName, Notes: g.notesShown}
 	st.ClassState = [...]string{"", "starting", "open", "unavailable"}[g.class.state]
 	st.ClassCode, st.ClassDevices, st.Voted = g.class.code, g.class.view.Devices, g.class.view.Voted
+	st.YourPC, st.YourPCPorts = yourPCState(&vm.YourPC), vm.YourPC.Kernel.Ports
 	lay := g.layout()
 	st.LayoutW, st.LayoutH, st.Zoom, st.Portrait, st.Phone = lay.W, lay.H, lay.Zoom, lay.Portrait, lay.Phone
 	m := lay.Menu

@@ -35,7 +35,7 @@ func (g *Game) keyAction(k ebiten.Key) (lesson.Action, bool) {
 	for _, s := range []struct {
 		scope lesson.Scope
 		on    bool
-	}{{lesson.InClassPanel, g.class.shown}, {lesson.InTimeline, g.tl.focused}, {lesson.InEventList, g.vm.EventList.Open}, {lesson.Anywhere, true}} {
+	}{{lesson.InClassPanel, g.class.shown}, {lesson.InYourPC, g.vm.YourPC.Shown}, {lesson.InTimeline, g.tl.focused}, {lesson.InEventList, g.vm.EventList.Open}, {lesson.Anywhere, true}} {
 		if a, ok := keymap[s.scope][k]; ok && s.on {
 			return a, true
 		}

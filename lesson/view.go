@@ -107,6 +107,10 @@ type Control struct {
 	// Disabled: the action would do nothing now (back at the start, next
 	// at the last step, a choice once answered).
 	Disabled bool
+	// Spare: a front end short of room (a phone, the smallest windows)
+	// may leave the button out; its key, the help and the text view
+	// still have it.
+	Spare bool
 }
 
 // HostView is one host's box: who it is and its sockets.
@@ -605,7 +609,9 @@ func (s *Session) controls() []Control {
 		cs = append(cs, c(ActProfile, false, open))
 	}
 	if s.yourPCHere() {
-		cs = append(cs, c(ActYourPC, s.yourpc.shown, false))
+		pc := c(ActYourPC, s.yourpc.shown, false)
+		pc.Spare = true // the native app's, and the bar's last to find room
+		cs = append(cs, pc)
 	}
 	cs = append(cs, c(ActEvents, s.events.open, false), c(ActCopyLink, false, s.run == nil), c(ActPresenter, s.presenter, false))
 	if s.presenter {
