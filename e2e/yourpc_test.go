@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -42,6 +44,12 @@ func TestBrowserYourComputer(t *testing.T) {
 	st := b.until(t, "the panel", `s.yourPC == "browser"`)
 	assert.Equal(t, 3, st.Scene)
 	assertDrawn(t, b.screenshot(t, "browser-yourpc.png"))
+	for _, size := range [][2]int64{{960, 540}, {390, 844}} {
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(size[0], size[1])))
+		b.until(t, "the new size", fmt.Sprintf("Math.abs(s.layoutW*s.zoom - %d) < 2", size[0]))
+		b.screenshot(t, fmt.Sprintf("browser-yourpc-%dx%d.png", size[0], size[1]))
+		assert.Equal(t, "browser", b.status(t).YourPC, "the panel stays at %dx%d", size[0], size[1])
+	}
 	assert.Contains(t, b.text(t, "#mirror p[role=status]"), "cannot open TCP sockets", "the text mirror says it too")
 	assert.Empty(t, b.errors())
 }
