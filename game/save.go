@@ -1,9 +1,7 @@
 package game
 
 import (
-	"bytes"
 	"image"
-	"image/png"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -48,11 +46,10 @@ func (g *Game) savePicture(screen *ebiten.Image) {
 	b := screen.Bounds()
 	img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	screen.ReadPixels(img.Pix)
-	var buf bytes.Buffer
-	err := png.Encode(&buf, img)
+	data, err := encodePNG(img)
 	name := "portplay-view.png"
 	if g.vm.Scenario != "" {
 		name = "portplay-" + g.vm.Scenario + "-view.png"
 	}
-	g.saved(lesson.Export{Name: name, Type: "image/png", Data: buf.Bytes(), Say: g.sess.T("save.picture")}, err)
+	g.saved(lesson.Export{Name: name, Type: "image/png", Data: data, Say: g.sess.T("save.picture")}, err)
 }

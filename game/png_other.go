@@ -1,0 +1,16 @@
+//go:build !js
+
+package game
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+)
+
+// encodePNG writes img as a PNG (the browser's build has its own, png_js.go).
+func encodePNG(img *image.RGBA) ([]byte, error) {
+	var buf bytes.Buffer
+	err := png.Encode(&buf, img)
+	return buf.Bytes(), err
+}
