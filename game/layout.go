@@ -101,10 +101,15 @@ type Layout struct {
 	// rather than run over the control bar (the text mirror, T, has all
 	// of it).
 	lineCap int
-	Status  rect
-	Buttons []button
-	Knobs   []rect
-	Hosts   []rect
+	// tightSteps, if set, puts a small frame's step buttons beside the
+	// status line even where they take more than half its row (the
+	// line cut short with "…": the timeline shows the time too) rather
+	// than in a row of their own the column has no room for.
+	tightSteps bool
+	Status     rect
+	Buttons    []button
+	Knobs      []rect
+	Hosts      []rect
 }
 
 // layoutFor lays out view vm on screen s, with the event list's place if
@@ -291,6 +296,10 @@ func (l *Layout) beside(fc *faces, vm *lesson.View, top float64, from int) {
 	narrH := plan(nw)
 	if narrH > room && wider > nw {
 		nw = wider
+		narrH = plan(nw)
+	}
+	if narrH > room {
+		l.tightSteps = true
 		narrH = plan(nw)
 	}
 	if narrH > room {
@@ -693,6 +702,10 @@ const (
 	// phoneStepW is a step button's least width on a phone beside the
 	// status line.
 	phoneStepW = 72.0
+	// statusLeast is the least of the status line kept beside the step
+	// buttons: the time now, as "t = 12.3 s / …" in Mono 14 (the
+	// timeline shows the end).
+	statusLeast = 120.0
 )
 
 // planNarration lays out the narration panel at x, w wide, with its top
@@ -787,7 +800,7 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// Beside the status line where they leave it half the row, else
 		// rows of their own.
 		ws, all := l.stepWidths(fc, vm)
-		if all <= tw/2 {
+		if all <= tw/2 || l.tightSteps && all <= tw-statusLeast-6 {
 			x := textR - all
 			for i, c := range vm.StepControls {
 				b := stepButton(c, rect{x, y, ws[i], bh})
