@@ -101,15 +101,17 @@ type Layout struct {
 	// rather than run over the control bar (the text mirror, T, has all
 	// of it).
 	lineCap int
-	// tightSteps, if set, puts a small frame's step buttons beside the
-	// status line even where they take more than half its row (the
-	// line cut short with "…": the timeline shows the time too) rather
-	// than in a row of their own the column has no room for.
-	tightSteps bool
-	Status     rect
-	Buttons    []button
-	Knobs      []rect
-	Hosts      []rect
+	// tight, if set, is a narration short of room giving some up before
+	// its text is cut: a small frame's step buttons go beside the status
+	// line even where they take more than half its row (the line cut
+	// short with "…": the timeline shows the time too); a phone's go in
+	// a row as wide as their labels, and presenter mode's larger choices
+	// are the usual size.
+	tight   bool
+	Status  rect
+	Buttons []button
+	Knobs   []rect
+	Hosts   []rect
 }
 
 // layoutFor lays out view vm on screen s, with the event list's place if
@@ -299,7 +301,7 @@ func (l *Layout) beside(fc *faces, vm *lesson.View, top float64, from int) {
 		narrH = plan(nw)
 	}
 	if narrH > room {
-		l.tightSteps = true
+		l.tight = true
 		narrH = plan(nw)
 	}
 	if narrH > room {
@@ -396,7 +398,13 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 				need = phoneNetMin + 8 + eventHead(er) + eventRowH + saveH(el, er)
 			}
 		}
-		if short := need - (y - top - 36 - narrH - 8); short > 0 {
+		short := func() float64 { return need - (y - top - 36 - narrH - 8) }
+		if short() > 0 {
+			l.tight = true
+			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
+			narrH = l.planNarration(fc, vm, pad, cw)
+		}
+		if short := short(); short > 0 {
 			l.lineCap = max(1, l.NarrLines-int(math.Ceil(short/(l.textSize(vm)*lineHeight))))
 			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
 			narrH = l.planNarration(fc, vm, pad, cw)
@@ -758,7 +766,7 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// Side by side where they fit, else one a row; in presenter mode
 		// larger.
 		per, ch, size := len(q.Choices), bh, sizeButton
-		big := l.presenting(vm)
+		big := l.presenting(vm) && !(l.Phone && l.tight)
 		for _, c := range q.Choices {
 			// Larger only where each choice fits a row at the larger
 			// size (a longer language's may not, on a phone).
@@ -800,7 +808,7 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// Beside the status line where they leave it half the row, else
 		// rows of their own.
 		ws, all := l.stepWidths(fc, vm)
-		if all <= tw/2 || l.tightSteps && all <= tw-statusLeast-6 {
+		if all <= tw/2 || l.tight && all <= tw-statusLeast-6 {
 			x := textR - all
 			for i, c := range vm.StepControls {
 				b := stepButton(c, rect{x, y, ws[i], bh})
@@ -832,6 +840,12 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 	}
 	if l.Beside {
 		y = l.flowSteps(fc, vm, textX, tw, y, bh)
+	} else if l.Phone && l.tight {
+		from := len(l.Buttons)
+		y = l.flowSteps(fc, vm, textX, tw, y, bh)
+		for i := from; i < len(l.Buttons); i++ {
+			l.Buttons[i].text = l.Buttons[i].label // no keyboard
+		}
 	} else if l.Portrait && (l.Phone || tw < statusW+float64(len(vm.StepControls))*(stepW+6)) {
 		// A row of their own, across the panel; fewer a row where a
 		// label (a longer language's) would not fit its share.
