@@ -104,9 +104,10 @@ type Layout struct {
 	// tight, if set, is a narration short of room giving some up before
 	// its text is cut: a small frame's step buttons go beside the status
 	// line even where they take more than half its row (the line cut
-	// short with "…": the timeline shows the time too); a phone's go in
-	// a row as wide as their labels, and presenter mode's larger choices
-	// are the usual size.
+	// short with "…": the timeline shows the time too), as a phone's
+	// do but with a question, whose go in a row as wide as their labels;
+	// presenter mode's larger choices are the usual size and a phone's
+	// knobs lower and closer.
 	tight   bool
 	Status  rect
 	Buttons []button
@@ -667,6 +668,8 @@ func (l *Layout) knobH() float64 {
 	switch {
 	case l.across():
 		return 26
+	case l.Phone && l.tight:
+		return 38 // drawKnob's least for the name above the value
 	case l.Phone || l.Beside:
 		return 40
 	}
@@ -798,10 +801,14 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		if k := len(vm.Knobs); k > 0 {
 			cols := int(max(2, min(3, (tw+8)/(knobMinW+8))))
 			kw := (tw - float64(cols-1)*8) / float64(cols)
-			for i := range k {
-				l.Knobs = append(l.Knobs, rect{textX + float64(i%cols)*(kw+8), y + float64(i/cols)*(l.knobH()+4), kw, l.knobH()})
+			gap := 4.0
+			if l.Phone && l.tight {
+				gap = 2
 			}
-			y += float64((k+cols-1)/cols) * (l.knobH() + 4)
+			for i := range k {
+				l.Knobs = append(l.Knobs, rect{textX + float64(i%cols)*(kw+8), y + float64(i/cols)*(l.knobH()+gap), kw, l.knobH()})
+			}
+			y += float64((k+cols-1)/cols) * (l.knobH() + gap)
 		}
 	}
 	if l.Beside {
@@ -820,9 +827,10 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 			return y + bh + 6
 		}
 	}
-	if l.Phone && vm.EventList.Open {
+	if l.Phone && (vm.EventList.Open || l.tight && n.Question == nil) {
 		// Beside the status line, cut short: the network keeps its room
-		// above the event list.
+		// above the event list, or short of room its least (the clock's
+		// line cut: the timeline shows the time too).
 		ws := make([]float64, len(vm.StepControls))
 		for i, c := range vm.StepControls {
 			ws[i] = max(phoneStepW, buttonWidth(fc, c.Label))
