@@ -105,9 +105,10 @@ type Layout struct {
 	// its text is cut: a small frame's step buttons go beside the status
 	// line even where they take more than half its row (the line cut
 	// short with "…": the timeline shows the time too), as a phone's
-	// do but with a question, whose go in a row as wide as their labels;
-	// presenter mode's larger choices are the usual size and a phone's
-	// knobs lower and closer.
+	// do but with a question, whose go in a row as wide as their labels,
+	// and a phone's knobs lower and closer; presenter mode's larger
+	// choices are the usual size (on a phone, or in landscape where the
+	// chart would have no room).
 	tight   bool
 	Status  rect
 	Buttons []button
@@ -230,6 +231,14 @@ func (l *Layout) landscape(fc *faces, vm *lesson.View) {
 	l.shiftButtons(len(l.Buttons)-l.barButtons(vm), l.Controls.y+4)
 	from := len(l.Buttons)
 	narrH := max(124, l.planNarration(fc, vm, pad, cw))
+	if !l.Small && l.Controls.y-narrH-52-top-16-128-28-6 < chartLeast {
+		// The chart under the smallest map would have no room for its
+		// axis: presenter mode's larger choices (a longer language's,
+		// a row each) give way.
+		l.tight = true
+		l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
+		narrH = max(124, l.planNarration(fc, vm, pad, cw))
+	}
 	if l.Small && (l.Controls.y-8-narrH-8-36-top < netMin || len(vm.Knobs) > 0 && knobAcrossW(cw) < knobMinW || l.EventsShown) {
 		// Under the network the narration would leave it no room, or its
 		// knobs theirs, or the event list's column the network.
@@ -331,7 +340,11 @@ func (l *Layout) beside(fc *faces, vm *lesson.View, top float64, from int) {
 // (its axis, a few ticks and its key); the narration column's width
 // beside the network on a small screen; and the network's least height.
 const (
-	chartMin   = 100.0
+	chartMin = 100.0
+	// chartLeast is the least height of the chart's place where it is
+	// shown: its plot high enough to keep its axis's top and zero
+	// labels apart (drawPortsChart).
+	chartLeast = 64.0
 	besideMinW = 272.0
 	besideMaxW = 360.0
 	netMin     = 150.0
@@ -769,7 +782,7 @@ func (l *Layout) planNarration(fc *faces, vm *lesson.View, x, w float64) float64
 		// Side by side where they fit, else one a row; in presenter mode
 		// larger.
 		per, ch, size := len(q.Choices), bh, sizeButton
-		big := l.presenting(vm) && !(l.Phone && l.tight)
+		big := l.presenting(vm) && !l.tight
 		for _, c := range q.Choices {
 			// Larger only where each choice fits a row at the larger
 			// size (a longer language's may not, on a phone).
