@@ -101,8 +101,8 @@ type Layout struct {
 	// rather than run over the control bar (the text mirror, T, has all
 	// of it).
 	lineCap int
-	// tight, if set, is a narration short of room giving some up before
-	// its text is cut: a small frame's step buttons go beside the status
+	// tight, if set, is a narration short of room giving some up (on a
+	// phone, where one line of text is still too many): a small frame's step buttons go beside the status
 	// line even where they take more than half its row (the line cut
 	// short with "…": the timeline shows the time too), as a phone's
 	// do but with a question, whose go in a row as wide as their labels,
@@ -413,15 +413,22 @@ func (l *Layout) portrait(fc *faces, vm *lesson.View) {
 			}
 		}
 		short := func() float64 { return need - (y - top - 36 - narrH - 8) }
-		if short() > 0 {
-			l.tight = true
-			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
-			narrH = l.planNarration(fc, vm, pad, cw)
+		cut := func() {
+			if short := short(); short > 0 {
+				l.lineCap = max(1, l.NarrLines-int(math.Ceil(short/(l.textSize(vm)*lineHeight))))
+				l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
+				narrH = l.planNarration(fc, vm, pad, cw)
+			}
 		}
-		if short := short(); short > 0 {
-			l.lineCap = max(1, l.NarrLines-int(math.Ceil(short/(l.textSize(vm)*lineHeight))))
+		cut()
+		if short() > 0 {
+			// Even one line is too many: the rest gives some up
+			// (Layout.tight), and the text is cut as little as that
+			// then needs.
+			l.tight, l.lineCap = true, 0
 			l.Buttons, l.Knobs = l.Buttons[:from], l.Knobs[:0]
 			narrH = l.planNarration(fc, vm, pad, cw)
+			cut()
 		}
 	}
 	free := y - top - 36 - narrH - 8 - netMin
