@@ -20,6 +20,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/lesson"
 )
 
 // startClassroomServer runs portplay-serve (the bundle embedded) with
@@ -102,7 +104,7 @@ func TestClassroomServerLoad(t *testing.T) {
 		}
 		want[name] = f
 	}
-	require.Len(t, want, 10, "index, wasm, wasm_exec, loader, style, manifest, two icons, service worker, the presenter's notes page")
+	require.Len(t, want, 10+len(lesson.LanguageCodes())-1, "index, wasm, wasm_exec, loader, style, manifest, two icons, service worker, the presenter's notes page, and each language's catalogue but English's (built in)")
 	require.NotZero(t, wasmBr)
 
 	before := memKB(t, proc.Pid, "VmRSS")
