@@ -29,7 +29,7 @@ func LoadPhrases(lang string) error {
 func fetchPhrases(lang string) ([]byte, error) {
 	fetch := js.Global().Get("portplayPhrases")
 	if fetch.Type() != js.TypeFunction {
-		return nil, errors.New("this page has no loader to fetch it with")
+		return nil, errors.New(lesson.English().T("problem.no-loader")) // as problem.fetch-failed below
 	}
 	type result struct {
 		data []byte

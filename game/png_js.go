@@ -2,7 +2,7 @@ package game
 
 import (
 	"encoding/base64"
-	"fmt"
+	"errors"
 	"image"
 	"strings"
 	"syscall/js"
@@ -11,7 +11,7 @@ import (
 // encodePNG has the browser write img as a PNG (a canvas's toDataURL):
 // Go's PNG encoder would add 36 KB of code to every learner's download
 // for a button few press (e2e/size_test.go).
-func encodePNG(img *image.RGBA) ([]byte, error) {
+func encodePNG(img *image.RGBA, t func(id string, args ...any) string) ([]byte, error) {
 	b := img.Bounds()
 	doc := js.Global().Get("document")
 	canvas := doc.Call("createElement", "canvas")
@@ -19,7 +19,7 @@ func encodePNG(img *image.RGBA) ([]byte, error) {
 	canvas.Set("height", b.Dy())
 	ctx := canvas.Call("getContext", "2d")
 	if ctx.IsNull() {
-		return nil, fmt.Errorf("the browser gave no 2D canvas")
+		return nil, errors.New(t("save.no-canvas"))
 	}
 	pix := js.Global().Get("Uint8ClampedArray").New(len(img.Pix))
 	js.CopyBytesToJS(pix, img.Pix)
@@ -28,7 +28,7 @@ func encodePNG(img *image.RGBA) ([]byte, error) {
 	url := canvas.Call("toDataURL", "image/png").String()
 	b64, ok := strings.CutPrefix(url, "data:image/png;base64,")
 	if !ok {
-		return nil, fmt.Errorf("the browser did not write a PNG")
+		return nil, errors.New(t("save.no-png"))
 	}
 	return base64.StdEncoding.DecodeString(b64)
 }

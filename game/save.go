@@ -46,7 +46,7 @@ func (g *Game) savePicture(screen *ebiten.Image) {
 	b := screen.Bounds()
 	img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	screen.ReadPixels(img.Pix)
-	data, err := encodePNG(img)
+	data, err := encodePNG(img, g.sess.T)
 	name := "portplay-view.png"
 	if g.vm.Scenario != "" {
 		name = "portplay-" + g.vm.Scenario + "-view.png"
