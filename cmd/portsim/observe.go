@@ -89,6 +89,7 @@ type observation struct {
 // a system range sys, dests destinations and at most count connects each.
 func observeSequence(s stack, r, sys engine.Range, dests, count int) (observation, error) {
 	var o observation
+	picks := make([][]int, dests)
 	for d := 0; d < dests; d++ {
 		n := 0
 		for n < count {
@@ -99,14 +100,13 @@ func observeSequence(s stack, r, sys engine.Range, dests, count int) (observatio
 			if err != nil {
 				return o, err
 			}
-			if d == 0 {
-				o.Ports = append(o.Ports, p)
-			}
+			picks[d] = append(picks[d], p)
 			n++
 		}
 		o.PerDest = append(o.PerDest, n)
 	}
-	o.ParityFirst, o.Jittered = parityFirst(o.Ports, r), jittered(o.Ports, r)
+	o.Ports = picks[0]
+	o.ParityFirst, o.Jittered = order(picks, r)
 
 	// TIME_WAIT: one port freed into TIME_WAIT toward the first destination.
 	if err := s.closeLast(0); err != nil {
@@ -156,6 +156,20 @@ func reconnected(s stack) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// order judges the picks toward every destination together: parity first
+// only if every destination's picks show it, steps varying if any
+// destination's do. One destination's ten picks or fewer can look either
+// way by chance (a run of +1 jitters, or jitters that all land on one
+// parity), which a whole run's 20 to 256 picks do not.
+func order(picks [][]int, r engine.Range) (parity, varying bool) {
+	parity = len(picks) > 0
+	for _, p := range picks {
+		parity = parity && parityFirst(p, r)
+		varying = varying || jittered(p, r)
+	}
+	return parity, varying
 }
 
 // parityFirst: the picks take every port of the range's low parity before
@@ -287,7 +301,7 @@ func (s *engineStack) close() {}
 
 func observeCmd(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("observe")
-	rng := fs.String("range", "", "IP_LOCAL_PORT_RANGE run: the client sockets' range `LO-HI`, 2 to 64 ports inside this machine's ip_local_port_range (default: 10 ports in its middle)")
+	rng := fs.String("range", "", "IP_LOCAL_PORT_RANGE run: the client sockets' range `LO-HI`, 8 to 64 ports inside this machine's ip_local_port_range (default: 10 ports in its middle)")
 	count := fs.String("count", "", "IP_LOCAL_PORT_RANGE run: connect at most `N` times per destination, 1 to 65 (default: the range's size + 1); ordinary sockets: connections to the first destination, 8 to 128 (default 48)")
 	dests := fs.String("dests", "", "IP_LOCAL_PORT_RANGE run: the number of destinations `K`, 1 to 4 (default 2)")
 	profile := fs.String("profile", "", "compare with profile `NAME` (default: this OS's: linux, macos, windows or freebsd); any but linux means ordinary sockets")
@@ -340,8 +354,9 @@ func kernelObserve(rng, count, dests string, asJSON bool, stdout io.Writer) erro
 			return err
 		}
 	}
-	if r.Size() < 2 || r.Size() > 64 || !sys.Contains(r.Lo) || !sys.Contains(r.Hi) {
-		return bad("--range %s: want 2 to 64 ports inside this machine's ip_local_port_range %s", r, sys)
+	// Fewer than 8 ports give too few picks to tell an order from chance.
+	if r.Size() < 8 || r.Size() > 64 || !sys.Contains(r.Lo) || !sys.Contains(r.Hi) {
+		return bad("--range %s: want 8 to 64 ports inside this machine's ip_local_port_range %s", r, sys)
 	}
 	n := r.Size() + 1
 	if count != "" {

@@ -38,7 +38,7 @@ func TestObserveMatchesThisKernel(t *testing.T) {
 	assert.NotContains(t, r.stdout, "DIFFERS")
 	assert.Contains(t, r.stdout, "connects before EADDRNOTAVAIL, per destination")
 
-	r = observe("observe", "--json", "--range", "40000-40004", "--dests", "3")
+	r = observe("observe", "--json", "--range", "40000-40015", "--dests", "3")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	var out struct {
 		Kernel     observation `json:"kernel"`
@@ -47,8 +47,8 @@ func TestObserveMatchesThisKernel(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 	assert.True(t, out.Match)
-	assert.Equal(t, []int{5, 5, 5}, out.Kernel.PerDest, "every destination gets the whole 5-port range")
-	assert.Equal(t, 4, out.Kernel.BoundCount, "the bind(0) port is held")
+	assert.Equal(t, []int{16, 16, 16}, out.Kernel.PerDest, "every destination gets the whole 16-port range")
+	assert.Equal(t, 15, out.Kernel.BoundCount, "the bind(0) port is held: one of the 16 fewer")
 }
 
 func TestObserveBadFlags(t *testing.T) {
@@ -57,7 +57,8 @@ func TestObserveBadFlags(t *testing.T) {
 	}
 	for _, tc := range []struct{ args, want string }{
 		{"--range 1-5", "inside this machine's ip_local_port_range"},
-		{"--range 40000-40100", "want 2 to 64 ports"},
+		{"--range 40000-40100", "want 8 to 64 ports"},
+		{"--range 40000-40006", "want 8 to 64 ports"},
 		{"--count 0", "--count 0: want a whole number from 1 to 65"},
 		{"--dests 9", "--dests 9: want a whole number from 1 to 4"},
 		{"extra", `unexpected argument "extra"`},
@@ -130,6 +131,22 @@ func TestObserveProperties(t *testing.T) {
 	assert.False(t, parityFirst([]int{101, 100, 102}, r))
 	assert.False(t, jittered([]int{104, 105, 100, 101}, r), "+1 each time, wrapping")
 	assert.True(t, jittered([]int{104, 100, 101}, r))
+
+	// Over destinations: one that breaks parity or varies its steps decides.
+	even, plusOne := []int{100, 102, 104, 101, 103, 105}, []int{103, 104, 105, 100, 101, 102}
+	for _, tc := range []struct {
+		picks           [][]int
+		parity, varying bool
+	}{
+		{[][]int{even, even}, true, true},
+		{[][]int{even, plusOne}, false, true},
+		{[][]int{plusOne, plusOne}, false, false},
+		{nil, false, false},
+	} {
+		parity, varying := order(tc.picks, r)
+		assert.Equal(t, tc.parity, parity, "%v", tc.picks)
+		assert.Equal(t, tc.varying, varying, "%v", tc.picks)
+	}
 	e := observation{PerDest: []int{6, 6}}
 	k := observation{PerDest: []int{6, 5}}
 	props := compare(k, e)
