@@ -5,7 +5,8 @@ import (
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/skip2/go-qrcode"
+
+	"github.com/portplay/portplay/internal/qr"
 )
 
 // qrCode is presenter mode's QR code of the deep link (lesson.View.Link on
@@ -65,11 +66,10 @@ func qrURL(base, link string) string {
 // qrModules is url's QR code, one pixel per module, dark on white with
 // the 4-module quiet zone scanners need; nil if url is too long to encode.
 func qrModules(url string) *image.Gray {
-	code, err := qrcode.New(url, qrcode.Medium)
-	if err != nil {
+	bits := qr.Encode(url)
+	if bits == nil {
 		return nil
 	}
-	bits := code.Bitmap()
 	img := image.NewGray(image.Rect(0, 0, len(bits), len(bits)))
 	for y, row := range bits {
 		for x, dark := range row {

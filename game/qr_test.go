@@ -5,10 +5,10 @@ import (
 	"math"
 	"testing"
 
-	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portplay/portplay/internal/qr"
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -18,9 +18,7 @@ func TestQRModules(t *testing.T) {
 	const url = "http://192.168.1.20:8080/?scene=5&profile=winxp&seed=7"
 	img := qrModules(url)
 	require.NotNil(t, img)
-	code, err := qrcode.New(url, qrcode.Medium)
-	require.NoError(t, err)
-	bits := code.Bitmap()
+	bits := qr.Encode(url)
 	require.Equal(t, image.Rect(0, 0, len(bits), len(bits)), img.Bounds())
 	for y, row := range bits {
 		for x, dark := range row {
@@ -34,7 +32,7 @@ func TestQRModules(t *testing.T) {
 	for i := range 4 {
 		assert.Equal(t, uint8(0xff), img.GrayAt(i, i).Y, "quiet zone")
 	}
-	assert.Nil(t, qrModules(string(make([]byte, 4000))), "too long to encode: no code")
+	assert.Nil(t, qrModules(string(make([]byte, qr.MaxLen+1))), "too long to encode: no code")
 }
 
 // TestQRPlace: on every supported screen that shows the legend the code
