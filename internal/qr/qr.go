@@ -91,37 +91,29 @@ func version(n int) int {
 	return 0
 }
 
-// bitString appends to a bit string, most significant bit first.
-type bitString struct {
-	b []byte
-	n int // bits written
-}
-
-func (w *bitString) put(v uint, width int) {
-	for i := width - 1; i >= 0; i-- {
-		if w.n%8 == 0 {
-			w.b = append(w.b, 0)
-		}
-		w.b[w.n/8] |= byte(v>>i&1) << (7 - w.n%8)
-		w.n++
-	}
-}
-
 // codewords is data's codewords in version ver: one byte-mode segment,
 // the terminator and padding (Data encodation), split into blocks, each
 // followed by its error correction, interleaved (Constructing the final
 // message codeword sequence).
 func codewords(data []byte, ver int) []byte {
+	// The mode indicator (4 bits), the count and the data (whole bytes)
+	// and the terminator (4 zero bits) fill whole bytes, each a nibble
+	// behind. The terminator always fits: the data end 4 bits short of
+	// a byte, and every capacity is whole bytes.
 	capacity := dataCodewords(ver)
-	var w bitString
-	w.put(0b0100, 4) // byte mode
-	w.put(uint(len(data)), countBits(ver))
-	for _, c := range data {
-		w.put(uint(c), 8)
+	w := make([]byte, 0, capacity)
+	head := []byte{byte(len(data))}
+	if countBits(ver) == 16 {
+		head = []byte{byte(len(data) >> 8), byte(len(data))}
 	}
-	w.put(0, min(4, 8*capacity-w.n)) // terminator; the rest of its byte is zero
-	for pad := byte(0xec); len(w.b) < capacity; pad ^= 0xec ^ 0x11 {
-		w.b = append(w.b, pad)
+	nibble := byte(0b0100) // byte mode
+	for _, c := range append(head, data...) {
+		w = append(w, nibble<<4|c>>4)
+		nibble = c & 0xf
+	}
+	w = append(w, nibble<<4)
+	for pad := byte(0xec); len(w) < capacity; pad ^= 0xec ^ 0x11 {
+		w = append(w, pad)
 	}
 
 	// Blocks: the short ones first, the long ones one data codeword more.
@@ -137,7 +129,7 @@ func codewords(data []byte, ver int) []byte {
 		if i >= long {
 			n++
 		}
-		blocks[i] = w.b[at : at+n : at+n]
+		blocks[i] = w[at : at+n : at+n]
 		blocks[i] = append(blocks[i], remainder(blocks[i], gen)...)
 		at += n
 	}
@@ -301,19 +293,19 @@ func build(ver int, cw []byte, mask int) *symbol {
 func (s *symbol) format(mask int) {
 	n := s.size
 	f := (uint(mask)<<10 | bch(uint(mask), 0x537, 10)) ^ 0x5412
-	bit := func(i int) bool { return f>>i&1 == 1 }
-	for i := range 6 {
-		s.set(8, i, bit(i))
-		s.set(5-i, 8, bit(i+9))
-	}
-	s.set(8, 7, bit(6))
-	s.set(8, 8, bit(7))
-	s.set(7, 8, bit(8))
-	for i := range 8 {
-		s.set(n-1-i, 8, bit(i))
-	}
-	for i := 8; i < 15; i++ {
-		s.set(8, n-15+i, bit(i))
+	for i := range 15 {
+		dark := f>>i&1 == 1
+		// Bits 0–7 down column 8 from the top, stepping over the timing
+		// pattern, then 8–14 leftwards along row 8, stepping over it
+		// again; and bits 0–7 leftwards along row 8 from the right,
+		// 8–14 down column 8 to the bottom.
+		if i < 8 {
+			s.set(8, i+i/6, dark)
+			s.set(n-1-i, 8, dark)
+		} else {
+			s.set(15-i-i/9, 8, dark)
+			s.set(8, n-15+i, dark)
+		}
 	}
 	s.set(8, n-8, true)
 }
