@@ -24,8 +24,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/skip2/go-qrcode"
-
+	"github.com/portplay/portplay/internal/qr"
 	"github.com/portplay/portplay/web"
 )
 
@@ -219,13 +218,38 @@ func announce(w io.Writer, url string, forClass, loopback bool) error {
 		_, err := fmt.Fprintf(w, "Portplay is at %s  (Ctrl-C to stop)\nClass sessions are at %sclass/%s\n", url, url, only)
 		return err
 	}
-	q, err := qrcode.New(url, qrcode.Medium)
-	if err != nil {
-		return err
+	m := qr.Encode(url)
+	if m == nil {
+		return fmt.Errorf("%s is too long for a QR code (%d bytes at most)", url, qr.MaxLen)
 	}
-	// Dark modules as the terminal's background, light ones (the quiet
-	// zone too) as blocks: the right way round on the usual dark terminal.
-	_, err = fmt.Fprintf(w, "Students open %s  (Ctrl-C to stop)\n\n%s\n\nIn a class session they open %sclass/ and type the room code.\n",
-		url, strings.TrimRight(q.ToSmallString(false), "\n"), url)
+	_, err := fmt.Fprintf(w, "Students open %s  (Ctrl-C to stop)\n\n%s\n\nIn a class session they open %sclass/ and type the room code.\n",
+		url, halfBlocks(m), url)
 	return err
+}
+
+// halfBlocks draws a code's modules two rows to a line, dark ones as the
+// terminal's background and light ones (the quiet zone too) as blocks:
+// the right way round on the usual dark terminal. A last odd row's lower
+// halves are background.
+func halfBlocks(m [][]bool) string {
+	var b strings.Builder
+	for y := 0; y < len(m); y += 2 {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		for x, dark := range m[y] {
+			lower := y+1 < len(m) && !m[y+1][x]
+			switch {
+			case !dark && lower:
+				b.WriteString("█")
+			case !dark:
+				b.WriteString("▀")
+			case lower:
+				b.WriteString("▄")
+			default:
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
 }

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/skip2/go-qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/internal/qr"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -188,9 +189,8 @@ func TestAnnounceQR(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "In a class session they open "+url+"class/ and type the room code.\n", class)
 	assert.Equal(t, "Students open "+url+"  (Ctrl-C to stop)", head)
-	q, err := qrcode.New(url, qrcode.Medium)
-	require.NoError(t, err)
-	want := q.Bitmap()
+	want := qr.Encode(url)
+	require.NotNil(t, want)
 	lines := strings.Split(strings.TrimRight(drawing, "\n"), "\n")
 	require.Len(t, lines, (len(want)+1)/2)
 	light := map[rune][2]bool{' ': {false, false}, '█': {true, true}, '▀': {true, false}, '▄': {false, true}}
@@ -206,6 +206,10 @@ func TestAnnounceQR(t *testing.T) {
 			}
 		}
 	}
+
+	out.Reset()
+	long := "http://" + strings.Repeat("a", qr.MaxLen) + "/"
+	assert.EqualError(t, announce(&out, long, true, false), long+" is too long for a QR code (2331 bytes at most)")
 
 	out.Reset()
 	require.NoError(t, announce(&out, "http://127.0.0.1:8080/", false, true))
