@@ -6,6 +6,9 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +75,19 @@ func qrDrawn(t *testing.T, shot []byte, url string) bool {
 	return false
 }
 
+// qrScan is what ZBar's zbarimg, a decoder that shares nothing with
+// the encoder, reads from the QR code in shot: what a student's phone
+// would open.
+func qrScan(t *testing.T, shot []byte) string {
+	zbarimg, err := exec.LookPath("zbarimg")
+	require.NoError(t, err, "zbarimg is missing: run scripts/deps.sh (make test does)")
+	f := filepath.Join(t.TempDir(), "shot.png")
+	require.NoError(t, os.WriteFile(f, shot, 0o644))
+	out, err := exec.Command(zbarimg, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f).Output()
+	require.NoError(t, err, "zbarimg finds no QR code")
+	return strings.TrimSuffix(string(out), "\n")
+}
+
 // qrLink is the text mirror's link to the scene, as the accessibility
 // tree gives it to a screen reader: its name and address; ok false when
 // there is none.
@@ -111,6 +127,7 @@ func TestBrowserPresenterQR(t *testing.T) {
 	// own address (README, presenter mode).
 	assert.Equal(t, url+"#profile=winxp&scene=5&seed=7&speed=1", link)
 	assert.True(t, qrDrawn(t, shot, link), "the code on screen encodes the mirror's link %q", link)
+	assert.Equal(t, link, qrScan(t, shot), "a scanner reads the mirror's link off the screen")
 	// The test's server is on loopback, as make serve's: the mirror says,
 	// beside the link, that students' devices cannot open it; and
 	// presenter mode has the class session's button, with V.

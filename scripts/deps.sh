@@ -2,7 +2,8 @@
 # Installs the Debian packages that `make test` needs when they are missing:
 # a browser for the end-to-end test, a virtual X server for the native
 # window test, xdotool to type into that window, tshark to read back the
-# pcap export, npm to fetch axe-core (the accessibility checker the browser
+# pcap export, zbarimg to scan presenter mode's QR code off a screenshot
+# with a decoder of its own, npm to fetch axe-core (the accessibility checker the browser
 # test runs in the page). As root with apt-get it installs them; otherwise
 # it says exactly what to install. Nothing here downloads a browser of its
 # own.
@@ -15,6 +16,7 @@ need=(
   "gzip gzip"
   "tshark tshark"
   "xdotool xdotool"
+  "zbarimg zbar-tools"
   "npm npm"
 )
 
