@@ -217,7 +217,7 @@ func deepLinks(t *testing.T) []string {
 //     byte-mode segment (the test's reader says which) are compared
 //     module by module. Of the others, both codes must read back as the
 //     text, and this package's be of the same version or one larger,
-//     where the bits skip2 saves tip the balance (a quarter of the links
+//     where the bits skip2 saves tip the balance (about a third of the links
 //     on an address of digits, mostly those with a 19-digit seed).
 //   - skip2's mask penalty departs from the standard (a run of exactly
 //     five modules scores nothing under its rule 1; its rule 3 starts
