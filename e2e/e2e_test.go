@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/portplay/portplay/assets"
@@ -113,7 +114,11 @@ func buildWeb(root, pkg, dir string) error {
 		}
 	}
 	wasm := filepath.Join(dir, "portplay.wasm")
-	if err := goBuild(root, []string{"GOOS=js", "GOARCH=wasm"}, wasm, pkg); err != nil {
+	flags, err := wasmGCFlags(root)
+	if err != nil {
+		return err
+	}
+	if err := goBuild(root, []string{"GOOS=js", "GOARCH=wasm"}, wasm, pkg, flags...); err != nil {
 		return err
 	}
 	return gzipFile(wasm)
@@ -127,6 +132,22 @@ func goBuild(root string, env []string, out, pkg string, flags ...string) error 
 		return fmt.Errorf("go build %s (%v): %v\n%s", pkg, env, err, b)
 	}
 	return nil
+}
+
+// wasmGCFlags are the browser build's -gcflags, as the Makefile reads
+// them from scripts/wasm-gcflags.
+func wasmGCFlags(root string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "scripts", "wasm-gcflags"))
+	if err != nil {
+		return nil, err
+	}
+	var flags []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			flags = append(flags, "-gcflags="+l)
+		}
+	}
+	return flags, nil
 }
 
 // gzipFile writes name.gz with gzip -9, as the Makefile does.

@@ -83,7 +83,9 @@ func packageBreakdown(t *testing.T, dist string) string {
 	dir := t.TempDir()
 	named := func(pkg string) *wasmsize.Module {
 		out := filepath.Join(dir, filepath.Base(pkg)+".wasm")
-		cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+		flags, err := wasmGCFlags(repoRoot)
+		require.NoError(t, err)
+		cmd := exec.Command("go", append(append([]string{"build", "-trimpath"}, flags...), "-o", out, pkg)...)
 		cmd.Dir = repoRoot
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 		b, err := cmd.CombinedOutput()
