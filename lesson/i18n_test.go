@@ -109,9 +109,9 @@ func nonsense(t *testing.T) *phrase.Book {
 			return "{" + reverse(name) + "}", true // reverse turned {name} into }eman{: put it back
 		})
 	}
-	for _, id := range en.IDs() {
-		forms := en.Texts(id)
-		if !en.Plural(id) {
+	for _, id := range phrase.IDs(en) {
+		forms := phrase.Texts(en, id)
+		if !phrase.Plural(en, id) {
 			texts[id] = backwards(forms[0])
 			continue
 		}
@@ -343,7 +343,7 @@ func covers(l, id string) bool {
 // message under lesson/'s prefixes is used by some code of the module.
 func TestMessagesUsedAreInEnglishAndBack(t *testing.T) {
 	en := English()
-	ids := en.IDs()
+	ids := phrase.IDs(en)
 	all, want := literalIDs(t, ".", "phrase", "../game", "../cmd/portsim", "../cmd/portplay", "../class")
 	require.Contains(t, want, "narration.step", "the scan finds T's IDs")
 	require.Contains(t, want, "notice.answer-first", "and msgs' IDs")

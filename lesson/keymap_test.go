@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // Every binding has keys, and every message it names is in English.
@@ -83,11 +85,11 @@ func TestNoKeyOutsideTheKeymap(t *testing.T) {
 	}
 	assert.Greater(t, scanned, 40, "the sources were found")
 	en := English()
-	for _, id := range en.IDs() {
+	for _, id := range phrase.IDs(en) {
 		if strings.HasPrefix(id, "key.") {
 			continue
 		}
-		for _, text := range en.Texts(id) {
+		for _, text := range phrase.Texts(en, id) {
 			assert.False(t, keyProse.MatchString(text), "en.json %s: %q names a key: use a {name} filled from the keymap", id, text)
 		}
 	}

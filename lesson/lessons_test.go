@@ -99,7 +99,7 @@ func trace(t testing.TB, sc *scenario.Scenario, until time.Duration) []string {
 	t.Helper()
 	var out []string
 	for _, e := range reference(t, sc, until) {
-		out = append(out, e.String())
+		out = append(out, sim.Trace(e))
 	}
 	return out
 }

@@ -104,8 +104,10 @@ func parseSwitch(v string) (on, ok bool) {
 }
 
 // SettingHelp says in b's language what each setting takes, for flag
-// help and docs (setting.help.NAME).
-func (c *Catalogue) SettingHelp(b *phrase.Book) map[string]string {
+// help and docs (setting.help.NAME). A function, not a method, so that
+// the browser, which has no flags, does not carry it (phrase.Texts says
+// why an exported method would stay).
+func SettingHelp(c *Catalogue, b *phrase.Book) map[string]string {
 	var profiles []string
 	for _, p := range engine.Profiles() {
 		profiles = append(profiles, p.Name)

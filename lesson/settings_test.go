@@ -162,7 +162,7 @@ func TestSettingNamesAreAllRead(t *testing.T) {
 		assert.True(t, asked[n], "%s is listed but never read", n)
 	}
 	assert.Len(t, asked, len(SettingNames), "every setting read is listed (flags are made from the list)")
-	help := cat.SettingHelp(English())
+	help := SettingHelp(cat, English())
 	for _, n := range SettingNames {
 		assert.NotEmpty(t, help[n], "%s has help", n)
 	}
@@ -173,7 +173,7 @@ func TestSettingNamesAreAllRead(t *testing.T) {
 // the engine's profiles and strategies, the speeds.
 func TestSettingHelpComesFromTheCatalogueAndTheEngine(t *testing.T) {
 	cat := builtin(t)
-	help := cat.SettingHelp(English())
+	help := SettingHelp(cat, English())
 	assert.Contains(t, help["scene"], "1 to "+itoa(len(cat.Lessons)))
 	for _, p := range engine.Profiles() {
 		assert.Contains(t, help["profile"], p.Name)

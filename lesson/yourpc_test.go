@@ -201,7 +201,7 @@ func TestYourPCSpeaksTheSessionsLanguage(t *testing.T) {
 
 // isEnglishMessage says whether txt is one of en's messages as is.
 func isEnglishMessage(en *phrase.Book, txt string) bool {
-	for _, id := range en.IDs() {
+	for _, id := range phrase.IDs(en) {
 		if en.T(id) == txt {
 			return true
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/portplay/portplay/class"
 	"github.com/portplay/portplay/lesson"
+	"github.com/portplay/portplay/lesson/phrase"
 )
 
 // The class session API, under /class/ beside the app (docs in README,
@@ -123,7 +124,7 @@ func studentPageIn(lang string) []byte {
 		b = lesson.English()
 	}
 	words := map[string]string{}
-	for _, id := range lesson.English().IDs() {
+	for _, id := range phrase.IDs(lesson.English()) {
 		if strings.HasPrefix(id, "class.student.") || strings.HasPrefix(id, "verdict.") {
 			words[id], _ = b.Raw(id)
 		}

@@ -25,7 +25,7 @@ import (
 // share links start with.
 func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool, string) {
 	fs := flag.CommandLine
-	usage := cat.SettingHelp(lesson.English())
+	usage := lesson.SettingHelp(cat, lesson.English())
 	// Plain strings: ParseSettings checks them exactly as it checks URL
 	// parameters, so both say the same about a bad value.
 	for _, name := range lesson.SettingNames {

@@ -181,7 +181,7 @@ func TestRunTrace(t *testing.T) {
 			got := lines(r.stdout)
 			require.Greater(t, len(got), len(evs), "one line per event, then the summary")
 			for i, e := range evs {
-				assert.Equal(t, e.String(), got[i])
+				assert.Equal(t, sim.Trace(e), got[i])
 			}
 			assert.Regexp(t, `^summary: \d+ connections? started, \d+ completed, \d+ failed;`, got[len(evs)])
 			for _, l := range got[len(evs)+1:] {

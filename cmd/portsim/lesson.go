@@ -100,7 +100,7 @@ func (t *terminal) work(s *lesson.Session) error {
 	}
 	fmt.Fprintln(t.w, s.T("cli.lesson.title", "title", vm.Title))
 	t.step(s, vm)
-	show := func(e sim.Event) { fmt.Fprintln(t.w, e) }
+	show := func(e sim.Event) { fmt.Fprintln(t.w, sim.Trace(e)) }
 	for vm.Narration.Step+1 < vm.Narration.Steps {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()

@@ -121,7 +121,7 @@ func runCmd(args []string, stdout, _ io.Writer) error {
 		if *asJSON {
 			_ = enc.Encode(eventJSON(e))
 		} else {
-			fmt.Fprintln(w, e)
+			fmt.Fprintln(w, sim.Trace(e))
 		}
 	})
 	if !*asJSON {

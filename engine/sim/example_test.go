@@ -27,7 +27,7 @@ connect client -> web:80 at 100ms
 		return
 	}
 	// The first 160 ms: the listener, the port, the handshake, the request.
-	s.Run(160*time.Millisecond, func(e sim.Event) { fmt.Println(strings.TrimSpace(e.String())) })
+	s.Run(160*time.Millisecond, func(e sim.Event) { fmt.Println(strings.TrimSpace(sim.Trace(e))) })
 	// Output:
 	// 0.000s  web     listen 10.0.0.10:80
 	// 0.100s  client  #1 port 42888 allocated for TCP 192.168.1.5:42888 -> 10.0.0.10:80

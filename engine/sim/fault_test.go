@@ -53,7 +53,7 @@ func TestTimeWaitAnswersARetransmittedFin(t *testing.T) {
 	assert.Equal(t, "laptop", lost.Host)
 	assert.Equal(t, ACK, lost.Flags)
 	assert.Equal(t, tw.At+20*time.Millisecond, lost.At, "lost where it would have arrived")
-	assert.Equal(t, fmt.Sprintf("#1 %s > 10.0.0.10:80 [ACK] lost in the network", tw.Tuple.Local), lost.String()[22:])
+	assert.Equal(t, fmt.Sprintf("#1 %s > 10.0.0.10:80 [ACK] lost in the network", tw.Tuple.Local), Trace(lost)[22:])
 
 	fin, _ := first(t, evs, "web's FIN", func(e Event) bool { return e.Kind == Packet && e.Host == "web" && e.Flags == FIN|ACK })
 	again, againAt := first(t, evs, "web's FIN again", func(e Event) bool { return e.Kind == Packet && e.Retransmit })
@@ -63,7 +63,7 @@ func TestTimeWaitAnswersARetransmittedFin(t *testing.T) {
 	assert.Equal(t, time.Second, RetransmitAfter(20*time.Millisecond), "RFC 6298 §2.4: at least 1 s")
 	assert.Equal(t, 3*time.Second, RetransmitAfter(500*time.Millisecond), "3 round trips after one measurement (§2.2)")
 	for _, e := range evs[:againAt] {
-		require.False(t, e.Host == "web" && e.Kind == PortReleased, "web holds LAST_ACK until it is acknowledged: %v", e)
+		require.False(t, e.Host == "web" && e.Kind == PortReleased, "web holds LAST_ACK until it is acknowledged: %s", Trace(e))
 	}
 	restart, _ := first(t, evs, "TIME_WAIT again", func(e Event) bool {
 		return e.Kind == State && e.Host == "laptop" && e.State == engine.TimeWait && e.At > again.At
@@ -86,7 +86,7 @@ func TestTimeWaitAnswersARetransmittedFin(t *testing.T) {
 	assert.Equal(t, engine.TimeWait, dup.State)
 	assert.Equal(t, 1, dup.Into)
 	assert.Equal(t, ACK, evs[dupAt+1].Flags, "TIME_WAIT acknowledges it")
-	assert.Contains(t, dup.String(), fmt.Sprintf("#1 old duplicate 10.0.0.10:80 > %s [PSH|ACK] len 1400 reaches #1 in TIME_WAIT: acknowledged and dropped", tw.Tuple.Local))
+	assert.Contains(t, Trace(dup), fmt.Sprintf("#1 old duplicate 10.0.0.10:80 > %s [PSH|ACK] len 1400 reaches #1 in TIME_WAIT: acknowledged and dropped", tw.Tuple.Local))
 }
 
 // Without TIME_WAIT to answer them (here a TIME_WAIT shorter than the
@@ -103,7 +103,7 @@ func TestWithoutTimeWaitTheyMeetARst(t *testing.T) {
 	assert.Zero(t, dup.State)
 	assert.Zero(t, dup.Into)
 	assert.Equal(t, RST, evs[i+1].Flags)
-	assert.Contains(t, dup.String(), "finds no connection: answered with RST")
+	assert.Contains(t, Trace(dup), "finds no connection: answered with RST")
 }
 
 // An old duplicate that arrives after the 4-tuple was given to a new
@@ -116,7 +116,7 @@ func TestAnOldDuplicateCanReachANewerConnection(t *testing.T) {
 	dup, i := first(t, evs, "the old duplicate", func(e Event) bool { return e.Kind == OldDuplicate })
 	assert.Equal(t, 2, dup.Into, "the second connection has the same 4-tuple")
 	assert.Equal(t, engine.Established, dup.State)
-	assert.Contains(t, dup.String(), "reaches #2, a newer connection with the same 4-tuple")
+	assert.Contains(t, Trace(dup), "reaches #2, a newer connection with the same 4-tuple")
 	assert.False(t, evs[i+1].Kind == Packet && evs[i+1].Host == "laptop" && evs[i+1].At == dup.At, "the open connection does not answer here")
 }
 

@@ -74,7 +74,7 @@ func runScenario(t testing.TB, sc *scenario.Scenario, until time.Duration) ([]Ev
 func trace(evs []Event) string {
 	var b strings.Builder
 	for _, e := range evs {
-		b.WriteString(e.String())
+		b.WriteString(Trace(e))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -174,7 +174,7 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 			evs, _ := run(t, b.source, 3*time.Minute)
 			var last time.Duration
 			for _, e := range evs {
-				require.GreaterOrEqual(t, e.At, last, "time goes forward: %v", e)
+				require.GreaterOrEqual(t, e.At, last, "time goes forward: %s", Trace(e))
 				last = e.At
 				switch e.Kind {
 				case PortAllocated:
@@ -187,7 +187,7 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 					if e.Tuple.Proto == engine.UDP && sockets[e.Tuple.Local.String()] {
 						open[e.Conn] = true // a query from a bound socket
 					}
-					require.True(t, open[e.Conn], "packet of a connection without a port: %v", e)
+					require.True(t, open[e.Conn], "packet of a connection without a port: %s", Trace(e))
 					// One latency along the link, a copy the network holds
 					// its delay longer.
 					require.Equal(t, e.At+sc.Latency+e.Delay, e.Arrive)
@@ -196,7 +196,7 @@ func TestEventsTellAConsistentStory(t *testing.T) {
 					}
 				case State:
 					if e.State == engine.TimeWait {
-						require.Equal(t, closer[e.Conn], e.Host, "only the side that closed first holds TIME_WAIT: %v", e)
+						require.Equal(t, closer[e.Conn], e.Host, "only the side that closed first holds TIME_WAIT: %s", Trace(e))
 					}
 				}
 			}
@@ -295,11 +295,11 @@ func TestWithoutEphemeralPorts(t *testing.T) {
 		if e.Kind == Waiting {
 			// A real connect() to a 4-tuple in use fails: the program
 			// waits and tries again (Linux's __inet_check_established).
-			require.ErrorIs(t, e.Err, engine.ErrAddrNotAvail, "%v", e)
+			require.ErrorIs(t, e.Err, engine.ErrAddrNotAvail, "%s", Trace(e))
 			waits++
 		}
 		require.NotEqual(t, Serving, e.Kind, "no server busy in real TCP")
-		require.False(t, e.Kind == Waiting && e.Reason == ServerBusy, "no server busy in real TCP: %v", e)
+		require.False(t, e.Kind == Waiting && e.Reason == ServerBusy, "no server busy in real TCP: %s", Trace(e))
 	}
 	assert.Positive(t, waits)
 }
@@ -324,7 +324,7 @@ connect a -> web:80 every 10ms count 3 hold 0s %s
 	var allocated []int
 	var at []time.Duration
 	for _, e := range evs {
-		require.False(t, e.TakenOver, "FreeBSD: no takeover of a TIME_WAIT by a bound socket: %v", e)
+		require.False(t, e.TakenOver, "FreeBSD: no takeover of a TIME_WAIT by a bound socket: %s", Trace(e))
 		if e.Kind == PortAllocated {
 			allocated = append(allocated, e.Conn)
 			at = append(at, e.At)
@@ -342,7 +342,7 @@ connect a -> web:80 every 10ms count 3 hold 0s %s
 	takenOver := 0
 	for _, e := range evs {
 		if e.Kind == PortReleased && e.TakenOver {
-			assert.Equal(t, "web", e.Host, "the server held the TIME_WAIT: %v", e)
+			assert.Equal(t, "web", e.Host, "the server held the TIME_WAIT: %s", Trace(e))
 			takenOver++
 		}
 	}
@@ -390,7 +390,7 @@ connect proxy -> web:80
 	assert.Equal(t, "proxy", failed[0].Host)
 	assert.True(t, failed[0].Bind, "it is the bind that fails")
 	assert.Equal(t, "10.0.0.5:80", failed[0].Tuple.Local.String())
-	assert.Equal(t, "#1 bind 10.0.0.5:80 for a connection to 10.0.0.10:80 failed: EADDRINUSE", failed[0].String()[22:])
+	assert.Equal(t, "#1 bind 10.0.0.5:80 for a connection to 10.0.0.10:80 failed: EADDRINUSE", Trace(failed[0])[22:])
 
 	_, st = run(t, strings.Replace(src, "ephemeral off", "ephemeral serial", 1), 0)
 	assert.Equal(t, 1, st.Failed, "the same in the thought experiment")
@@ -501,7 +501,7 @@ func TestBindHoldsThePortTowardEveryDestination(t *testing.T) {
 					ports = append(ports, e.Tuple.Local.Port())
 				case ConnectFailed:
 					failed++
-					assert.ErrorIs(t, e.Err, tc.err, "%v", e)
+					assert.ErrorIs(t, e.Err, tc.err, "%s", Trace(e))
 					assert.Equal(t, tc.err, e.Err, "the Errno itself")
 				}
 			}
@@ -537,22 +537,22 @@ func TestServingFollowsTheResponses(t *testing.T) {
 			require.Equal(t, "web", e.Host)
 			require.Equal(t, uint16(80), e.Tuple.Local.Port())
 			if e.Busy {
-				require.Zero(t, serving, "a conversation taken while serving another: %v", e)
+				require.Zero(t, serving, "a conversation taken while serving another: %s", Trace(e))
 				serving = e.Conn
 			} else {
-				require.Equal(t, serving, e.Conn, "listening again after another's: %v", e)
+				require.Equal(t, serving, e.Conn, "listening again after another's: %s", Trace(e))
 				serving = 0
 				served++
 			}
 		case e.Kind == State && e.Host == "web" && e.State == engine.SynRcvd:
-			require.Equal(t, serving, e.Conn, "a handshake the port is not serving: %v", e)
+			require.Equal(t, serving, e.Conn, "a handshake the port is not serving: %s", Trace(e))
 		case e.Kind == Packet && e.Host == "web" && e.Len == ResponseLen:
-			require.Equal(t, serving, e.Conn, "a response the port is not serving: %v", e)
+			require.Equal(t, serving, e.Conn, "a response the port is not serving: %s", Trace(e))
 		case e.Kind == Waiting && e.Reason == ServerBusy:
-			require.NotZero(t, serving, "a SYN waits only while the port serves: %v", e)
+			require.NotZero(t, serving, "a SYN waits only while the port serves: %s", Trace(e))
 			waited++
 		case e.Kind == Done:
-			require.Equal(t, serving, e.Conn, "the port serves its conversation until the response arrives: %v", e)
+			require.Equal(t, serving, e.Conn, "the port serves its conversation until the response arrives: %s", Trace(e))
 		}
 	}
 	assert.Zero(t, serving)
@@ -565,18 +565,18 @@ func TestServingFollowsTheResponses(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "  0.000s  web     #3 serving on :80",
-		Event{Kind: Serving, Host: "web", Conn: 3, Busy: true, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
+		Trace(Event{Kind: Serving, Host: "web", Conn: 3, Busy: true, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}})[4:])
 	assert.Equal(t, "  0.000s  web     #3 served: listening on :80",
-		Event{Kind: Serving, Host: "web", Conn: 3, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}}.String()[4:])
+		Trace(Event{Kind: Serving, Host: "web", Conn: 3, Tuple: engine.FourTuple{Local: netip.MustParseAddrPort("10.0.0.10:80")}})[4:])
 }
 
 // A TIME_WAIT ended by a new connection says so; one that expired does not.
 func TestTakeoverIsNamed(t *testing.T) {
 	tuple := engine.FourTuple{Proto: engine.TCP, Local: netip.MustParseAddrPort("192.168.1.5:80"), Remote: netip.MustParseAddrPort("10.0.0.10:80")}
 	e := Event{Kind: PortReleased, Host: "alice", Conn: 1, Tuple: tuple, TakenOver: true}
-	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again (TIME_WAIT taken over by a new connection)", e.String()[22:])
+	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again (TIME_WAIT taken over by a new connection)", Trace(e)[22:])
 	e.TakenOver = false
-	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again", e.String()[22:])
+	assert.Equal(t, "#1 TCP 192.168.1.5:80 -> 10.0.0.10:80 free again", Trace(e)[22:])
 }
 
 // A scenario built as a Go value runs as the same scenario parsed does.
@@ -798,16 +798,16 @@ connect c -> s:80 close server
 func TestOldDuplicateLine(t *testing.T) {
 	e := Event{Kind: OldDuplicate, Host: "web", Conn: 1, Flags: ACK,
 		Tuple: engine.FourTuple{Proto: engine.TCP, Local: netip.MustParseAddrPort("10.0.0.10:80"), Remote: netip.MustParseAddrPort("192.168.1.5:40000")}}
-	assert.NotContains(t, e.String(), " len ")
-	assert.Contains(t, e.String(), "finds no connection: answered with RST")
+	assert.NotContains(t, Trace(e), " len ")
+	assert.Contains(t, Trace(e), "finds no connection: answered with RST")
 	e.Flags, e.Len = PSH|ACK, 9
-	assert.Contains(t, e.String(), "[PSH|ACK] len 9")
+	assert.Contains(t, Trace(e), "[PSH|ACK] len 9")
 	e.State, e.Into = engine.Established, 1
-	assert.Contains(t, e.String(), "reaches #1, still open")
+	assert.Contains(t, Trace(e), "reaches #1, still open")
 	e.Into = 2
-	assert.Contains(t, e.String(), "reaches #2, a newer connection with the same 4-tuple")
+	assert.Contains(t, Trace(e), "reaches #2, a newer connection with the same 4-tuple")
 	e.State = engine.TimeWait
-	assert.Contains(t, e.String(), "reaches #2 in TIME_WAIT: acknowledged and dropped")
+	assert.Contains(t, Trace(e), "reaches #2 in TIME_WAIT: acknowledged and dropped")
 }
 
 // With an upload, the client's body segments and the server's response are

@@ -46,10 +46,10 @@ func TestUDPSocketPerQuery(t *testing.T) {
 	for _, e := range evs {
 		if e.Kind == Packet {
 			assert.Equal(t, engine.UDP, e.Tuple.Proto)
-			assert.Zero(t, e.Flags, "no TCP flags: %v", e)
+			assert.Zero(t, e.Flags, "no TCP flags: %s", Trace(e))
 		}
 		if e.Kind == State {
-			assert.Contains(t, []engine.ConnState{engine.Bound, engine.Closed}, e.State, "a UDP socket is bound or closed, never ESTABLISHED: %v", e)
+			assert.Contains(t, []engine.ConnState{engine.Bound, engine.Closed}, e.State, "a UDP socket is bound or closed, never ESTABLISHED: %s", Trace(e))
 		}
 	}
 	done, released := of(evs, Done), of(evs, PortReleased)
@@ -113,7 +113,7 @@ func TestUDPLateReply(t *testing.T) {
 	assert.Equal(t, uint16(53), un[0].Tuple.Remote.Port())
 	assert.Equal(t, 5*time.Millisecond+300*time.Millisecond+5*time.Millisecond, un[0].At)
 	assert.False(t, un[0].Limited)
-	assert.Contains(t, un[0].String(), "ICMP port unreachable 192.168.1.5 > 10.0.0.53")
+	assert.Contains(t, Trace(un[0]), "ICMP port unreachable 192.168.1.5 > 10.0.0.53")
 	assert.Empty(t, of(evs, ConnectFailed), "the server's socket hears nothing of it")
 
 	// The shared socket still waits for its second query's reply when the
@@ -220,7 +220,7 @@ func TestUDPRunningOut(t *testing.T) {
 		assert.ErrorIs(t, f.Err, engine.ErrAgain, "%v", f)
 	}
 	assert.Equal(t, "of line 5", failed[1].Socket)
-	assert.Contains(t, failed[1].String(), "send to 10.0.0.53:53 failed: EAGAIN")
+	assert.Contains(t, Trace(failed[1]), "send to 10.0.0.53:53 failed: EAGAIN")
 	allocs := of(evs, PortAllocated)
 	require.Len(t, allocs, 3)
 	assert.Equal(t, 200*time.Millisecond, allocs[2].At, "a port again, 90 ms after the first closed")

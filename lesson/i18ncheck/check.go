@@ -37,8 +37,8 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 	}
 	en := lesson.English()
 	english := map[string]string{}
-	for _, id := range en.IDs() {
-		english[id] = strings.Join(en.Texts(id), " ")
+	for _, id := range phrase.IDs(en) {
+		english[id] = strings.Join(phrase.Texts(en, id), " ")
 	}
 	for _, l := range c.Lessons {
 		for id, t := range Texts(l) {
@@ -53,11 +53,11 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 			r.Missing = append(r.Missing, id)
 			continue
 		}
-		if en.Plural(id) != b.Plural(id) {
+		if phrase.Plural(en, id) != phrase.Plural(b, id) {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s: plural forms in one language and not the other", id))
 		}
-		if b.Plural(id) {
-			have := b.FormNames(id)
+		if phrase.Plural(b, id) {
+			have := phrase.FormNames(b, id)
 			for _, f := range neededForms(lang) {
 				if !slices.Contains(have, f) {
 					r.Problems = append(r.Problems, fmt.Sprintf("%s: no %q form, which %s uses (CLDR)", id, f, lang))
@@ -65,7 +65,7 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 			}
 		}
 		want := phrase.Names(text)
-		for _, t := range b.Texts(id) {
+		for _, t := range phrase.Texts(b, id) {
 			for _, n := range phrase.Names(t) {
 				if !slices.Contains(want, n) {
 					r.Problems = append(r.Problems, fmt.Sprintf("%s: {%s} is not one of English's names (%s)", id, n, strings.Join(want, ", ")))
@@ -73,7 +73,7 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 			}
 		}
 	}
-	for _, id := range b.IDs() {
+	for _, id := range phrase.IDs(b) {
 		if _, ok := english[id]; !ok {
 			r.Unused = append(r.Unused, id)
 		}

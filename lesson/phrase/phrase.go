@@ -120,7 +120,7 @@ func (b *Book) Lang() string { return b.lang }
 func (b *Book) Has(id string) bool { _, ok := b.msgs[id]; return ok }
 
 // IDs are b's own message IDs, sorted.
-func (b *Book) IDs() []string { return slices.Sorted(maps.Keys(b.msgs)) }
+func IDs(b *Book) []string { return slices.Sorted(maps.Keys(b.msgs)) }
 
 // Add sets a message's text, for the texts that live elsewhere (the
 // English lessons' narration, in the lesson files).
@@ -270,8 +270,12 @@ func Names(text string) []string {
 }
 
 // Texts are every text of b's own message id (each plural form's), for
-// checks; nil if b lacks it.
-func (b *Book) Texts(id string) []string {
+// checks; nil if b lacks it. Texts, Plural, FormNames and IDs are
+// functions, not methods: the browser build links text/template (through
+// Ebiten), whose reflective method calls keep every exported method of a
+// type that is ever held in an interface, and these serve only the
+// native checks.
+func Texts(b *Book, id string) []string {
 	m, ok := b.msgs[id]
 	if !ok {
 		return nil
@@ -286,11 +290,11 @@ func (b *Book) Texts(id string) []string {
 }
 
 // Plural says whether b's own message id has plural forms.
-func (b *Book) Plural(id string) bool { m, ok := b.msgs[id]; return ok && m.plural }
+func Plural(b *Book, id string) bool { m, ok := b.msgs[id]; return ok && m.plural }
 
 // FormNames are the CLDR plural forms b's own message id gives ("one",
 // "other", ...), for checks; nil for a message without forms.
-func (b *Book) FormNames(id string) []string {
+func FormNames(b *Book, id string) []string {
 	m, ok := b.msgs[id]
 	if !ok || !m.plural {
 		return nil

@@ -61,7 +61,7 @@ func TestVariablesFallbackAndMissing(t *testing.T) {
 	assert.Equal(t, "Привіт, 0,25.", uk.T("hello", "who", 0.25), "a float takes the language's decimal separator")
 	assert.True(t, uk.Has("hello"))
 	assert.False(t, uk.Has("only.en"), "Has is the language's own")
-	assert.Equal(t, []string{"hello", "num.decimal", "ports"}, uk.IDs())
+	assert.Equal(t, []string{"hello", "num.decimal", "ports"}, IDs(uk))
 	assert.Equal(t, "Перший", uk.Of("x", "Перший"), "Of: a text whose English lives elsewhere")
 }
 
@@ -104,8 +104,8 @@ func TestNames(t *testing.T) {
 func TestDescriptionAloneIsNoPlural(t *testing.T) {
 	b, err := Parse("de", []byte(`{"a": {"description": "d", "other": "x"}, "p": {"one": "1", "other": "n"}}`))
 	require.NoError(t, err)
-	assert.False(t, b.Plural("a"))
-	assert.Nil(t, b.FormNames("a"))
-	assert.True(t, b.Plural("p"))
-	assert.Equal(t, []string{"one", "other"}, b.FormNames("p"))
+	assert.False(t, Plural(b, "a"))
+	assert.Nil(t, FormNames(b, "a"))
+	assert.True(t, Plural(b, "p"))
+	assert.Equal(t, []string{"one", "other"}, FormNames(b, "p"))
 }
