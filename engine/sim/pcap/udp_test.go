@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -169,4 +170,70 @@ send laptop -> tcp:53 socket q at 1s
 		seen[id] = true
 	}
 	assert.Len(t, seen, len(ids), "each query its own ID")
+}
+
+// An ICMP port unreachable quotes as much of a long datagram as keeps the
+// whole error within 576 bytes over IPv4 (RFC 1812 §4.3.2.3, Linux's
+// icmp_send) and within 1280 over IPv6 (RFC 4443 §2.4), and a short
+// datagram whole. The frames are read back with gopacket.
+func TestICMPQuoteIsBounded(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		src, dst string
+		payload  int // the datagram's UDP payload
+		ipTotal  int // the ICMP error's IP packet, headers included
+	}{
+		{"v4 short", "192.168.1.5", "10.0.0.9", 100, 20 + 8 + 20 + 8 + 100},
+		{"v4 at the limit", "192.168.1.5", "10.0.0.9", 576 - 20 - 8 - 20 - 8, 576},
+		{"v4 long", "192.168.1.5", "10.0.0.9", 1000, 576},
+		{"v6 short", "2001:db8::5", "2001:db8::9", 100, 40 + 8 + 40 + 8 + 100},
+		{"v6 at the limit", "2001:db8::5", "2001:db8::9", 1280 - 40 - 8 - 40 - 8, 1280},
+		{"v6 long", "2001:db8::5", "2001:db8::9", 1400, 1280},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src, dst := netip.MustParseAddr(c.src), netip.MustParseAddr(c.dst)
+			capture := &Capture{ipID: map[netip.Addr]uint16{}, queries: map[int]bool{}, sentIP: map[datagramKey][]byte{}, seed: 1}
+			var out bytes.Buffer
+			capture.w = &out
+			capture.datagram(sim.Event{Kind: sim.Packet, Conn: 1, Tuple: tuple(src, 40001, dst, 9), Len: c.payload})
+			sent := slices.Clone(capture.sentIP[datagramKey{1, false}])
+			require.Len(t, sent, ipHeaderLen(src)+8+c.payload)
+			out.Reset()
+			capture.unreachable(sim.Event{Kind: sim.Unreachable, Conn: 1, Tuple: tuple(dst, 9, src, 40001)})
+
+			p := gopacket.NewPacket(out.Bytes()[16:], layers.LayerTypeEthernet, gopacket.Default)
+			require.Nil(t, p.ErrorLayer(), "the ICMP frame decodes")
+			var quoted []byte
+			if src.Is4() {
+				ip := p.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+				assert.Equal(t, c.ipTotal, int(ip.Length), "the IPv4 packet's total length")
+				quoted = p.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4).Payload
+			} else {
+				ip := p.Layer(layers.LayerTypeIPv6).(*layers.IPv6)
+				assert.Equal(t, c.ipTotal-40, int(ip.Length), "the IPv6 payload length")
+				quoted = p.Layer(layers.LayerTypeICMPv6).(*layers.ICMPv6).Payload[4:] // after the unused word
+			}
+			assert.Equal(t, sent[:len(quoted)], quoted, "the quote is the datagram's first bytes")
+		})
+	}
+}
+
+// A capture keeps a datagram only while an ICMP error could still quote
+// it: once its query is answered, or lost, it is let go, so a long run
+// holds none of its answered queries (memory bounded by those in flight).
+func TestCaptureLetsAnsweredDatagramsGo(t *testing.T) {
+	for _, c := range []struct{ name, lines string }{
+		{"answered", "connect laptop -> dns:53 proto udp every 10ms count 200\n"},
+		{"some lost", "connect laptop -> dns:53 proto udp every 10ms count 200 timeout 50ms\nloss 20%\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sc, err := scenario.Parse("seed 3\nhost laptop 192.168.1.5\nhost dns 10.0.0.53\nlisten dns 53 proto udp service 1ms\n" + c.lines)
+			require.NoError(t, err)
+			var b bytes.Buffer
+			capture, err := Write(&b, sc, sc.Duration)
+			require.NoError(t, err)
+			assert.Equal(t, 200, capture.Queries())
+			assert.Zero(t, len(capture.sentIP), "datagrams kept after their queries ended")
+		})
+	}
 }
