@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"math"
 	"net/netip"
 	"strings"
 	"testing"
@@ -266,6 +267,27 @@ loss 12.5%
 	assert.Equal(t, "q", sc.Connects[2].Socket)
 	assert.Empty(t, sc.Connects[3].Socket, "its own socket")
 	assert.Equal(t, 2, sc.Connects[2].Count)
+	assert.Equal(t, 5*time.Second, DefaultTimeout, "glibc's RES_TIMEOUT, one try (facts: resolv/resolv.h)")
+}
+
+// The edges of loss and upload parse: 0% and 100% are shares, 0 segments
+// an upload.
+func TestParseEdges(t *testing.T) {
+	const hosts = "host c 192.168.1.5\nhost s 10.0.0.10\nlisten s 80\n"
+	for _, tc := range []struct {
+		src    string
+		loss   float64
+		upload int
+	}{
+		{hosts + "connect c -> s:80 upload 0\nloss 0%", 0, 0},
+		{hosts + "connect c -> s:80 upload 1000\nloss 100%", 100, 1000},
+		{hosts + "connect c -> s:80 upload 1\nloss 0.5%", 0.5, 1},
+	} {
+		sc, err := Parse(tc.src)
+		require.NoError(t, err, tc.src)
+		assert.Equal(t, tc.loss, sc.Loss, tc.src)
+		assert.Equal(t, tc.upload, sc.Connects[0].Upload, tc.src)
+	}
 }
 
 func TestParseComments(t *testing.T) {
@@ -354,6 +376,19 @@ func TestCheck(t *testing.T) {
 		}
 	}
 	require.NoError(t, valid().Check())
+	// The edges that hold: a share of 0% and 100% lost, no upload, and a
+	// line that names TCP rather than leaving it implied.
+	for name, change := range map[string]func(*Scenario){
+		"loss 0%":      func(sc *Scenario) { sc.Loss = 0 },
+		"loss 100%":    func(sc *Scenario) { sc.Loss = 100 },
+		"upload 0":     func(sc *Scenario) { sc.Connects[0].Upload = 0 },
+		"upload limit": func(sc *Scenario) { sc.Connects[0].Upload = MaxUpload },
+		"proto TCP":    func(sc *Scenario) { sc.Connects[0].Proto, sc.Listens[0].Proto = engine.TCP, engine.TCP },
+	} {
+		sc := valid()
+		change(sc)
+		assert.NoError(t, sc.Check(), name)
+	}
 	tests := []struct {
 		name   string
 		change func(*Scenario)
@@ -405,6 +440,8 @@ func TestCheck(t *testing.T) {
 		{"a timeout for TCP", func(sc *Scenario) { sc.Connects[0].Timeout = time.Second }, "timeout is a UDP query's wait"},
 		{"unknown protocol", func(sc *Scenario) { sc.Listens[0].Proto = 9 }, "listen web 80: unknown protocol Proto(9)"},
 		{"loss over 100%", func(sc *Scenario) { sc.Loss = 101 }, "loss: 101% is not a share"},
+		{"loss under 0%", func(sc *Scenario) { sc.Loss = -0.5 }, "loss: -0.5% is not a share"},
+		{"loss NaN", func(sc *Scenario) { sc.Loss = math.NaN() }, "loss: NaN% is not a share"},
 		{"a socket on two hosts", func(sc *Scenario) {
 			sc.Connects = []Connect{{From: "client", To: "web", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}, {From: "web", To: "client", Port: 53, Count: 1, Proto: engine.UDP, Send: true, Socket: "s"}}
 		}, `socket "s" is client's`},
