@@ -1,6 +1,8 @@
 // Package assets holds the data embedded in Portplay: the built-in
 // scenarios (docs/scenarios.md) and the lessons that run them
-// (docs/lessons.md), one file each. Adding a lesson is adding files here.
+// (docs/lessons.md), one file each. Adding a lesson is adding files here
+// (and `go generate ./lesson`: the browser's build embeds no lesson file,
+// it takes the lessons parsed at build time, lesson/lessons_gen.go).
 package assets
 
 import (
@@ -12,7 +14,7 @@ import (
 	"strings"
 )
 
-//go:embed scenarios/*.txt lessons/*.txt
+//go:embed scenarios/*.txt
 var files embed.FS
 
 // Builtin is a built-in scenario: its name (the file name without .txt,
@@ -24,13 +26,9 @@ type Builtin struct {
 }
 
 // Scenarios lists the built-in scenarios in lesson order.
-func Scenarios() []Builtin { return list("scenarios") }
+func Scenarios() []Builtin { return list(files, "scenarios") }
 
-// Lessons lists the lesson files in lesson order; each is named by its
-// lesson number and a slug ("5-running-out").
-func Lessons() []Builtin { return list("lessons") }
-
-func list(dir string) []Builtin {
+func list(files embed.FS, dir string) []Builtin {
 	entries, err := files.ReadDir(dir)
 	if err != nil {
 		panic(err) // the folder is embedded at build time

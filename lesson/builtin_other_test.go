@@ -15,6 +15,22 @@ import (
 	"github.com/portplay/portplay/assets"
 )
 
+// The built-in catalogue: every lesson file, numbered in order, each with
+// a lesson's worth of steps.
+func TestBuiltinCatalogue(t *testing.T) {
+	cat := builtin(t)
+	require.Len(t, cat.Lessons, len(assets.Lessons()))
+	for i, l := range cat.Lessons {
+		assert.Equal(t, i+1, l.Number)
+		assert.NotEmpty(t, l.Title)
+		assert.NotEmpty(t, l.Steps, "lesson %d has steps", l.Number)
+	}
+	_, ok := cat.Lesson(0)
+	assert.False(t, ok)
+	_, ok = cat.Lesson(len(cat.Lessons) + 1)
+	assert.False(t, ok)
+}
+
 // The browser's lessons are the lesson files as they are now: the
 // committed lessons_gen.go is what the generator writes from them, and
 // its literal holds every field of every parsed lesson.

@@ -18,15 +18,6 @@ type Catalogue struct {
 // maxLessons: lessons are chosen with the digit keys 1 to 9.
 const maxLessons = 9
 
-// Builtin reads the lessons embedded from assets/lessons and checks each
-// against the scenario it runs.
-func Builtin() (*Catalogue, error) {
-	return NewCatalogue(assets.Lessons(), func(name string) (string, error) {
-		b, err := assets.Scenario(name)
-		return b.Source, err
-	})
-}
-
 // NewCatalogue parses lesson files; scenarioSource finds a built-in
 // scenario's text by name. The error names the file, line and column.
 func NewCatalogue(files []assets.Builtin, scenarioSource func(string) (string, error)) (*Catalogue, error) {

@@ -52,19 +52,3 @@ func TestCatalogueChecksItsFiles(t *testing.T) {
 	assert.Equal(t, "One", c.Lessons[0].Title, "the title comes from the scenario when the lesson has none")
 	assert.Equal(t, "1 to 1", c.Range())
 }
-
-// The built-in catalogue: every lesson file, numbered in order, each with
-// a lesson's worth of steps.
-func TestBuiltinCatalogue(t *testing.T) {
-	cat := builtin(t)
-	require.Len(t, cat.Lessons, len(assets.Lessons()))
-	for i, l := range cat.Lessons {
-		assert.Equal(t, i+1, l.Number)
-		assert.NotEmpty(t, l.Title)
-		assert.NotEmpty(t, l.Steps, "lesson %d has steps", l.Number)
-	}
-	_, ok := cat.Lesson(0)
-	assert.False(t, ok)
-	_, ok = cat.Lesson(len(cat.Lessons) + 1)
-	assert.False(t, ok)
-}

@@ -1,5 +1,6 @@
 // Package lesson is everything about teaching that needs no screen: the
-// catalogue of lessons (read from the files under assets/lessons), the
+// catalogue of lessons (read from the files under assets/lessons; the
+// browser's build has them parsed at build time, lessons_gen.go), the
 // player that runs a lesson's scenario through the engine's simulation
 // (play, pause, step, back by replay, seek, speed), the learner's session
 // (steps, questions judged against the engine, progress), and the view
