@@ -8,15 +8,21 @@ WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 # view-building a few per cent slower (scripts/wasm-gcflags says more).
 GCFLAGS_WASM = $(foreach f,$(shell cat scripts/wasm-gcflags | grep -v '^\#'),-gcflags=$(f))
 
-.PHONY: all web dist serve run native release cross test unit e2e vet deps bench size mutation clean
+.PHONY: all lessons web dist serve run native release cross test unit e2e vet deps bench size mutation clean
 
 all: web native
+
+# The lesson files parsed and checked, as Go for the browser's build
+# (lesson/lessons_gen.go, committed): after editing a lesson file.
+lessons:
+	$(GO) generate ./lesson
 
 # The browser build: web/ holds the shell; the wasm and wasm_exec.js are
 # build outputs (git-ignored), precompressed because Go's file server is not;
 # so are the phrasebooks but English's (in the wasm), i18n-LANG.json, which
-# the page fetches for a learner who reads another language.
-web:
+# the page fetches for a learner who reads another language. The lessons
+# are generated first, so that an edited lesson file shows at once.
+web: lessons
 	GOOS=js GOARCH=wasm CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) $(GCFLAGS_WASM) -o web/portplay.wasm ./cmd/portplay
 	cp "$(WASM_EXEC)" web/wasm_exec.js
 	gzip -9 -k -f web/portplay.wasm
