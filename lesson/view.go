@@ -159,14 +159,6 @@ func (h *HostView) Counts() string {
 	return s
 }
 
-// Plural is n and a noun for that many: "1 port", "3 ports", "0 ports".
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // RowKind says what a socket row is.
 type RowKind uint8
 

@@ -444,9 +444,6 @@ func TestSharedWording(t *testing.T) {
 		h := HostView{Conns: tc.conns, InTW: tc.tw}
 		assert.Equal(t, tc.want, h.Counts())
 	}
-	assert.Equal(t, "1 port", Plural(1, "port", "ports"))
-	assert.Equal(t, "2 ports", Plural(2, "port", "ports"))
-	assert.Equal(t, "0 ports", Plural(0, "port", "ports"))
 }
 
 // The port map calls out its ports in use while they are few (a server's
