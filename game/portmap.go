@@ -180,17 +180,20 @@ func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 	if col2 {
 		nameW = lg.w/2 - 26
 	}
+	label := func(st engine.PortState) {
+		s, size := v.fitSize(portStateName(v.book, st), Regular, 14, 11, nameW)
+		v.text(s, Regular, size, x+20, y+(14-size)/2, alignStart, colText)
+		y += step
+	}
 	swatch := func(c color.RGBA, st engine.PortState) {
 		v.fillRect(x, y+2, 14, 14, c)
-		v.text(v.fit(portStateName(v.book, st), Regular, 14, nameW), Regular, 14, x+20, y, alignStart, colText)
-		y += step
+		label(st)
 	}
 	// Free ports show their class as a shade: the swatch has both shades
 	// used inside the ephemeral ranges (registered and dynamic).
 	v.fillRect(x, y+2, 7, 14, colFreeRegistered)
 	v.fillRect(x+7, y+2, 7, 14, colFreeDynamic)
-	v.text(v.fit(portStateName(v.book, engine.PortFree), Regular, 14, nameW), Regular, 14, x+20, y, alignStart, colText)
-	y += step
+	label(engine.PortFree)
 	swatch(colListen, engine.PortListening)
 	swatch(colInUse, engine.PortInUse)
 	swatch(colTimeWait, engine.PortTimeWait)

@@ -190,6 +190,19 @@ func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
 	return fitWith(s, maxW, func(s string) float64 { return v.textWidth(s, tf, size) })
 }
 
+// fitSize is the size, from size down to least, at which s is no wider
+// than maxW, and s, cut short at least if it fits at none: a legend's
+// one-word label (Ukrainian "зарезервований") reads whole a little
+// smaller rather than cut.
+func (v *view) fitSize(s string, tf Typeface, size, least, maxW float64) (string, float64) {
+	for sz := size; sz >= least; sz-- {
+		if v.textWidth(s, tf, sz) <= maxW {
+			return s, sz
+		}
+	}
+	return v.fit(s, tf, least, maxW), least
+}
+
 // fitWords shortens s, a line of a text cut short, to whole words and
 // "…" no wider than maxW: a word (an error's name) is never cut inside.
 func (v *view) fitWords(s string, tf Typeface, size, maxW float64) string {
