@@ -93,6 +93,14 @@ send laptop -> other:53 socket q at 50ms every 100ms count 2
 	assert.Equal(t, 5, st.Completed)
 	assert.Equal(t, 1, st.PeakPorts)
 
+	// Queries in flight together: the socket waits for every reply, not
+	// only for the last query to be sent (its second and third go before
+	// the first's reply is in, 12 ms after it left).
+	evs, _ = run(t, udpHosts+"send laptop -> dns:53 socket q every 5ms count 3\n", 0)
+	released = of(evs, PortReleased)
+	require.Len(t, released, 1)
+	assert.Equal(t, 22*time.Millisecond, released[0].At, "the third query's reply, 10 ms + 12 ms")
+
 	// Two send lines without a socket name have a socket each.
 	evs, _ = run(t, udpHosts+"send laptop -> dns:53 every 10ms count 2\nsend laptop -> other:53 every 10ms count 2\n", 0)
 	assert.Len(t, of(evs, PortAllocated), 2)
@@ -143,6 +151,19 @@ func TestUDPPortUnreachable(t *testing.T) {
 	assert.Empty(t, of(evs, GaveUp))
 	assert.Equal(t, 1, st.Failed)
 	assert.Equal(t, failed[0].At, of(evs, PortReleased)[0].At)
+
+	// Queries in flight together each hear their own error: query k's
+	// ICMP reaches it two latencies after it left.
+	evs, _ = run(t, "host c 192.168.1.5\nhost s 10.0.0.53\nconnect c -> s:9 proto udp every 2ms count 5 timeout 1s\n", 0)
+	var want, got []string
+	for k := range 5 {
+		want = append(want, fmt.Sprintf("#%d at %s", k+1, time.Duration(2*k+10)*time.Millisecond))
+	}
+	for _, f := range of(evs, ConnectFailed) {
+		got = append(got, fmt.Sprintf("#%d at %s", f.Conn, f.At))
+	}
+	assert.Equal(t, want, got)
+	assert.Empty(t, of(evs, GaveUp))
 
 	evs, st = run(t, fmt.Sprintf(src, "send", ""), 0)
 	require.Len(t, of(evs, Unreachable), 1)
