@@ -62,6 +62,12 @@ func TestUDPSocketPerQuery(t *testing.T) {
 		assert.Equal(t, allocs[i].At+2*5*time.Millisecond+2*time.Millisecond, done[i].At)
 	}
 	assert.Equal(t, Stats{Started: 5, Completed: 5, LastDone: done[4].At, PeakPorts: 1}, st)
+
+	// The peak counts a UDP socket with the host's TCP ports, TIME_WAIT
+	// included: the fetch's port is in TIME_WAIT (60 s on Linux) when the
+	// query takes a second port.
+	_, st = run(t, udpHosts+"host web 10.0.0.10\nlisten web 80\nconnect laptop -> web:80\nconnect laptop -> dns:53 proto udp at 1s\n", 0)
+	assert.Equal(t, 2, st.PeakPorts)
 }
 
 // A send line's socket is bound on its first send and keeps its port for
@@ -245,6 +251,19 @@ func TestUDPRunningOut(t *testing.T) {
 	allocs := of(evs, PortAllocated)
 	require.Len(t, allocs, 3)
 	assert.Equal(t, 200*time.Millisecond, allocs[2].At, "a port again, 90 ms after the first closed")
+
+	// A query's socket closes as its reply arrives, before anything else
+	// happens at that moment: a query that starts then (12 ms) gets the
+	// one port; the one at 8 ms found it taken.
+	evs, _ = run(t, "host c 192.168.1.5 range 40000-40000\nhost s 10.0.0.53\nlisten s 53 proto udp service 2ms\n"+
+		"connect c -> s:53 proto udp\nconnect c -> s:53 proto udp at 8ms every 4ms count 2\n", 0)
+	failed = of(evs, ConnectFailed)
+	require.Len(t, failed, 1)
+	assert.Equal(t, 8*time.Millisecond, failed[0].At)
+	allocs = of(evs, PortAllocated)
+	require.Len(t, allocs, 2)
+	assert.Equal(t, 12*time.Millisecond, of(evs, Done)[0].At)
+	assert.Equal(t, 12*time.Millisecond, allocs[1].At, "the port the reply freed")
 }
 
 // Next names only moments when something happens: a query's timeout,
