@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -234,6 +235,25 @@ func TestUDPLoss(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, ports("0%"), ports("50%"))
+
+	// A datagram is lost when its draw, from 0 to 1, is below the loss
+	// rate: one whose draw is the rate exactly gets through, so that
+	// loss N% loses N% of the draws. The query's draw is the first.
+	sc, err := scenario.Parse(udpHosts + "loss 50%\nconnect laptop -> dns:53 proto udp\n")
+	require.NoError(t, err)
+	at := newLoss(sc).Float64() * 100
+	queryLost := func(loss float64) bool {
+		sc.Loss = loss
+		evs, _ := runScenario(t, sc, 0)
+		for _, e := range of(evs, Lost) {
+			if !e.Reply {
+				return true
+			}
+		}
+		return false
+	}
+	assert.False(t, queryLost(at), "loss %v%%: the draw itself", at)
+	assert.True(t, queryLost(math.Nextafter(at, 100)), "loss just above the draw")
 }
 
 // Running out of UDP ports on Linux is EAGAIN, for connect() and for a
