@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -111,6 +112,21 @@ send laptop -> other:53 socket q at 50ms every 100ms count 2
 	// Two send lines without a socket name have a socket each.
 	evs, _ = run(t, udpHosts+"send laptop -> dns:53 every 10ms count 2\nsend laptop -> other:53 every 10ms count 2\n", 0)
 	assert.Len(t, of(evs, PortAllocated), 2)
+
+	// Each is named after its line; in a scenario built in Go, which has
+	// no lines, after its place among the connects, counted from 1.
+	udp := scenario.Connect{From: "laptop", To: "dns", Port: 53, Proto: engine.UDP, Send: true, Count: 1}
+	sc := &scenario.Scenario{Duration: time.Second, Hosts: []scenario.Host{
+		{Name: "laptop", Addr: netip.MustParseAddr("192.168.1.5")},
+		{Name: "dns", Addr: netip.MustParseAddr("10.0.0.53")},
+	}, Listens: []scenario.Listen{{Host: "dns", Port: 53, Proto: engine.UDP}},
+		Connects: []scenario.Connect{udp, udp}}
+	evs, _ = runScenario(t, sc, 0)
+	var names []string
+	for _, e := range of(evs, PortAllocated) {
+		names = append(names, e.Socket)
+	}
+	assert.Equal(t, []string{"of connect 1", "of connect 2"}, names)
 }
 
 // A reply that arrives after its client gave up finds no socket: the
