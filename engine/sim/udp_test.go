@@ -272,6 +272,21 @@ func TestUDPLoss(t *testing.T) {
 	assert.True(t, queryLost(math.Nextafter(at, 100)), "loss just above the draw")
 }
 
+// A finished query's slot is used again: a long run holds as many as it
+// has queries under way (until their timeouts), not one per query (a
+// simulated hour of DNS is millions of queries).
+func TestUDPSlotsReused(t *testing.T) {
+	sc, err := scenario.Parse(udpHosts + "connect laptop -> dns:53 proto udp every 10ms count 1000 timeout 25ms\nsend laptop -> other:53 every 10ms count 1000 timeout 25ms\n")
+	require.NoError(t, err)
+	s, err := New(sc)
+	require.NoError(t, err)
+	s.Run(sc.Duration, nil)
+	require.Equal(t, 2000, s.Stats().Completed)
+	// A query's timeout, 25 ms after it left, is its last action: at most
+	// three of each line's are queued at once.
+	assert.LessOrEqual(t, len(s.conns), 6)
+}
+
 // Running out of UDP ports on Linux is EAGAIN, for connect() and for a
 // send's autobind alike; freed ports are taken again at once.
 func TestUDPRunningOut(t *testing.T) {
