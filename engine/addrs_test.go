@@ -165,6 +165,25 @@ func TestHostAddressesAreChecked(t *testing.T) {
 	}
 	h := newHost(t, "linux", withSecondAddr)
 	assert.Equal(t, []netip.Addr{clientIP, secondIP}, h.Addrs())
+	third := netip.MustParseAddr("fd00::7")
+	h = newHost(t, "linux", func(c *HostConfig) { c.More = []netip.Addr{secondIP, third} })
+	assert.Equal(t, []netip.Addr{clientIP, secondIP, third}, h.Addrs(), "three addresses, in order")
+}
+
+// A datagram to one of a host's addresses finds a UDP socket bound to
+// that address or the wildcard, never one bound to its other address,
+// and never a TCP socket on the same port (__udp4_lib_lookup looks in
+// UDP's table only).
+func TestReceivesOnOneAddress(t *testing.T) {
+	h := newHost(t, "linux", withSecondAddr)
+	from := netip.MustParseAddrPort("10.0.0.9:40001")
+	to := func(a netip.Addr) FourTuple { return FourTuple{UDP, netip.AddrPortFrom(a, 53), from} }
+	_, _, err := h.Bind(UDP, netip.AddrPortFrom(secondIP, 53), SockOpts{Privileged: true})
+	require.NoError(t, err)
+	_, _, err = h.ListenOpts(TCP, netip.AddrPortFrom(netip.IPv4Unspecified(), 53), SockOpts{Privileged: true})
+	require.NoError(t, err)
+	assert.True(t, h.Receives(to(secondIP)), "the socket bound to that address")
+	assert.False(t, h.Receives(to(clientIP)), "the UDP socket is bound to the other address; the TCP listener on the wildcard takes no datagram")
 }
 
 // A socket bound to the wildcard and then connected holds its port on the

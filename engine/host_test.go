@@ -155,6 +155,27 @@ func TestWindowsErrorsHaveWinsockNames(t *testing.T) {
 	assert.Equal(t, "ENOTCONN", ErrnoName(err), "Unix names elsewhere")
 }
 
+// A Winsock errno, as errors.As finds it in a Windows profile's error,
+// matches the POSIX errno it stands for and no other.
+func TestWinsockErrnoIsItsPOSIXErrno(t *testing.T) {
+	require.NotEmpty(t, winsock)
+	for posix, w := range winsock {
+		assert.ErrorIs(t, w, posix, w.Name)
+		for other := range winsock {
+			if other != posix {
+				assert.NotErrorIs(t, w, other, "%s is not %s", w.Name, other.Name)
+			}
+		}
+	}
+	h := newHost(t, "windows", nil)
+	require.NoError(t, h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080)))
+	err := h.Listen(TCP, netip.AddrPortFrom(clientIP, 8080))
+	var w *Errno
+	require.ErrorAs(t, err, &w)
+	assert.Equal(t, "WSAEADDRINUSE", w.Name, "errors.As finds the Winsock errno first")
+	assert.ErrorIs(t, w, ErrAddrInUse)
+}
+
 // exhausted is the error p's connect() gives with no port left: Winsock's
 // WSAENOBUFS on Windows (KB 196271), EADDRNOTAVAIL elsewhere (facts §2, §4).
 func exhausted(p Profile) *Errno {
