@@ -15,12 +15,13 @@
 package phrase
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/portplay/portplay/internal/jsonlite"
 )
 
 // Book is one language's catalogue, with English behind it.
@@ -61,8 +62,10 @@ const (
 
 // Parse reads a catalogue file for lang. Its errors name the message.
 func Parse(lang string, data []byte) (*Book, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	// jsonlite rather than encoding/json: the browser's download is
+	// smaller by its decoder (the package says how much).
+	var raw map[string]jsonlite.Raw
+	if err := jsonlite.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("%s.json: %v", lang, err)
 	}
 	b := &Book{lang: lang, form: pluralRule(lang), msgs: make(map[string]*message, len(raw))}
@@ -76,13 +79,13 @@ func Parse(lang string, data []byte) (*Book, error) {
 	return b, nil
 }
 
-func parseMessage(v json.RawMessage) (*message, error) {
+func parseMessage(v jsonlite.Raw) (*message, error) {
 	var m message
-	if err := json.Unmarshal(v, &m.forms[other]); err == nil {
+	if err := jsonlite.Unmarshal(v, &m.forms[other]); err == nil {
 		return &m, nil
 	}
 	var obj map[string]string
-	if err := json.Unmarshal(v, &obj); err != nil {
+	if err := jsonlite.Unmarshal(v, &obj); err != nil {
 		return nil, fmt.Errorf("want a string, or an object of plural forms and a description")
 	}
 	for k, s := range obj {

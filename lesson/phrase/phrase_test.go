@@ -1,6 +1,8 @@
 package phrase
 
 import (
+	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,12 +73,53 @@ func TestParseNamesTheBadMessage(t *testing.T) {
 		{"no other", `{"a": {"one": "x"}}`, `de.json: message "a": every message needs its "other" text`},
 		{"unknown form", `{"a": {"other": "x", "several": "y"}}`, `de.json: message "a": "several" is not a plural form`},
 		{"a number", `{"a": 3}`, `de.json: message "a": want a string`},
+		{"a form not a string", `{"a": {"other": ["x"]}}`, `de.json: message "a": want a string`},
+		{"not an object", `["a"]`, `de.json: want an object, not an array`},
+		{"cut short", `{"a": "b"`, `de.json: unexpected end of JSON input`},
 	}
 	for _, tc := range tests {
 		_, err := Parse("de", []byte(tc.file))
 		require.Error(t, err, tc.name)
 		assert.Contains(t, err.Error(), tc.want, tc.name)
 	}
+}
+
+// Parse reads every catalogue as encoding/json reads it: each message's
+// text, or its forms and description.
+func TestParseReadsCataloguesAsEncodingJSON(t *testing.T) {
+	for _, lang := range []string{"en", "de", "es", "uk"} {
+		data, err := os.ReadFile("../../assets/i18n/" + lang + ".json")
+		require.NoError(t, err)
+		b, err := Parse(lang, data)
+		require.NoError(t, err, lang)
+		var raw map[string]any
+		require.NoError(t, json.Unmarshal(data, &raw))
+		require.Len(t, b.msgs, len(raw), lang)
+		for id, v := range raw {
+			m := b.msgs[id]
+			require.NotNil(t, m, "%s %s", lang, id)
+			if s, ok := v.(string); ok {
+				assert.Equal(t, s, m.forms[other], "%s %s", lang, id)
+				continue
+			}
+			for k, s := range v.(map[string]any) {
+				if k == "description" {
+					assert.Equal(t, s, m.desc, "%s %s", lang, id)
+				} else {
+					assert.Equal(t, s, m.forms[formNames[k]], "%s %s %s", lang, id, k)
+				}
+			}
+		}
+	}
+}
+
+// A null is an empty message, as encoding/json read it into a string.
+func TestNullIsEmpty(t *testing.T) {
+	b, err := Parse("de", []byte(`{"a": null, "p": {"one": null, "other": "n"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, "", b.msgs["a"].forms[other])
+	assert.True(t, Plural(b, "p"))
+	assert.Equal(t, "n", b.T("p", "n", 2))
 }
 
 // The pseudo-language is longer by about 40%, marked at both ends, and
