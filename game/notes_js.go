@@ -5,6 +5,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"github.com/portplay/portplay/internal/jsonlite"
 	"github.com/portplay/portplay/lesson"
 )
 
@@ -37,7 +38,7 @@ func newNotesChannel() *notesChannel {
 	c := &notesChannel{ch: bc.New(notesName)}
 	c.ch.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		var msg struct{ Type, Action string }
-		if json.Unmarshal([]byte(args[0].Get("data").String()), &msg) != nil {
+		if jsonlite.Unmarshal([]byte(args[0].Get("data").String()), jsonlite.Fields{"type", &msg.Type, "action", &msg.Action}) != nil {
 			return nil
 		}
 		c.mu.Lock()
