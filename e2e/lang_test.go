@@ -169,3 +169,30 @@ func TestBrowserLanguageDefaults(t *testing.T) {
 		b.screenshot(t, "lang-xx-long-"+vp.name+".png")
 	}
 }
+
+// A catalogue that is not one and progress that cannot be read are said,
+// as natively (the same reader, internal/jsonlite, in both builds), and
+// the page goes on in English from a fresh start.
+func TestBrowserBadCatalogueAndProgress(t *testing.T) {
+	dist := web.Handler(distDir)
+	url := serveHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/i18n-de") {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"control.play": {"one": "Spiel"}, "control.help": 3}`))
+			return
+		}
+		dist.ServeHTTP(w, r)
+	}))
+	b := newBrowser(t)
+	b.open(t, url+"?scene=2&seed=7&paused=1", 5)
+	eval[bool](t, b, `localStorage.setItem("portplay.progress", '{"scene": "two", "steps": {"2": 3}}'), true`)
+
+	b.open(t, url+"?lang=de&seed=7&paused=1", 5)
+	assert.Equal(t, "en", pageLang(t, b))
+	problems := strings.Join(b.status(t).Problems, "\n")
+	assert.Regexp(t, `de\.json: message "control\.(play|help)": (every message needs its "other" text|want a string)`, problems)
+	assert.Contains(t, problems, `Saved progress could not be read ("scene": want a whole number, not a string)`)
+	assert.Equal(t, 1, b.status(t).Scene, "a fresh start")
+	b.screenshot(t, "bad-catalogue-and-progress-1280.png")
+	assert.Empty(t, b.errors(), "console errors")
+}
