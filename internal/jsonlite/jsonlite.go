@@ -34,7 +34,7 @@ type Fields []any
 type Raw []byte
 
 // Unmarshal reads data into p, one of *int, *string, *bool, *Raw,
-// *[]string, *[][]int, *map[string]string, *map[string]Raw,
+// *[]string, *[]int, *[][]int, *map[string]string, *map[string]Raw,
 // *map[int]int, *map[int]bool, or Fields of these.
 func Unmarshal(data []byte, p any) error {
 	if !json.Valid(data) {
