@@ -125,3 +125,37 @@ func TestErrorsSayWhatWasWrong(t *testing.T) {
 		assert.EqualError(t, Unmarshal([]byte(tc.in), s.fields()), tc.want, tc.in)
 	}
 }
+
+// BenchmarkPhrasebook reads a phrasebook as lesson/phrase does (each
+// message's raw value, then each as a string or an object of strings),
+// by jsonlite and by encoding/json: the app reads one as it starts.
+func BenchmarkPhrasebook(b *testing.B) {
+	data, err := os.ReadFile("../../assets/i18n/uk.json")
+	require.NoError(b, err)
+	b.Run("jsonlite", func(b *testing.B) {
+		for b.Loop() {
+			var raw map[string]Raw
+			require.NoError(b, Unmarshal(data, &raw))
+			for _, v := range raw {
+				var s string
+				if Unmarshal(v, &s) != nil {
+					var forms map[string]string
+					require.NoError(b, Unmarshal(v, &forms))
+				}
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			var raw map[string]json.RawMessage
+			require.NoError(b, json.Unmarshal(data, &raw))
+			for _, v := range raw {
+				var s string
+				if json.Unmarshal(v, &s) != nil {
+					var forms map[string]string
+					require.NoError(b, json.Unmarshal(v, &forms))
+				}
+			}
+		}
+	})
+}
