@@ -1,10 +1,10 @@
 // Package jsonlite reads the few JSON shapes the app reads (a phrasebook,
 // saved progress, the class server's replies, the notes page's messages)
-// without encoding/json's decoder, which is reflection over any Go type:
-// some 80 KB of wasm code that the browser's fonts-only floor does not
-// carry. (The floor links encoding/json's encoder and syntax checker
-// through log/slog, so writing JSON and checking it cost the app
-// nothing.)
+// without encoding/json's decoder: some 80 KB of wasm code that the
+// browser's fonts-only floor does not carry. (The floor links
+// encoding/json's encoder and syntax checker through log/slog, so writing
+// JSON and checking it cost the app nothing; and reflect whole, through
+// text/template, so the few calls this makes to it cost little.)
 //
 // Unmarshal reads into the types the app uses (below, at Unmarshal) as
 // json.Unmarshal reads into them, which its fuzz tests hold it to: the
@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -59,123 +60,139 @@ func (d *decoder) space() byte {
 	return d.s[d.i]
 }
 
-// value reads one value into p; nil skips it.
+// value reads one value into p, Fields or a pointer; nil skips it.
 func (d *decoder) value(p any) error {
+	if f, ok := p.(Fields); ok {
+		return d.into(reflect.Value{}, f)
+	}
+	v := reflect.ValueOf(p)
+	if v.IsValid() {
+		v = v.Elem()
+	}
+	return d.into(v, nil)
+}
+
+var rawType = reflect.TypeFor[Raw]()
+
+// into reads one value into v, or into f if it is not nil; an invalid v
+// and a nil f skip it.
+func (d *decoder) into(v reflect.Value, f Fields) error {
 	c := d.space()
-	if r, ok := p.(*Raw); ok {
+	k := v.Kind() // Invalid for a value skipped or read into f
+	if k == reflect.Slice && v.Type() == rawType {
 		start := d.i
-		d.value(nil)
-		*r = d.s[start:d.i]
+		d.into(reflect.Value{}, nil)
+		v.SetBytes(d.s[start:d.i])
 		return nil
 	}
 	switch c {
 	case 'n':
 		d.i += len("null")
-		switch p := p.(type) {
-		case *[]string:
-			*p = nil
-		case *[][]int:
-			*p = nil
-		case *[]int:
-			*p = nil
-		case *map[string]string:
-			*p = nil
-		case *map[string]Raw:
-			*p = nil
-		case *map[int]int:
-			*p = nil
-		case *map[int]bool:
-			*p = nil
+		if k == reflect.Map || k == reflect.Slice {
+			v.SetZero()
 		}
 		return nil
 	case '{':
-		return d.object(p)
+		if f == nil && k != reflect.Map && k != reflect.Invalid {
+			return want(k, f, "an object")
+		}
+		return d.object(v, f)
 	case '[':
-		return d.array(p)
+		if k != reflect.Slice && (k != reflect.Invalid || f != nil) {
+			return want(k, f, "an array")
+		}
+		return d.array(v)
 	case '"':
 		s := d.str()
-		if q, ok := p.(*string); ok {
-			*q = s
+		if k == reflect.String {
+			v.SetString(s)
 			return nil
 		}
-		return want(p, "a string")
+		return want(k, f, "a string")
 	case 't', 'f':
 		lit := "true"
 		if c == 'f' {
 			lit = "false"
 		}
 		d.i += len(lit)
-		if q, ok := p.(*bool); ok {
-			*q = c == 't'
+		if k == reflect.Bool {
+			v.SetBool(c == 't')
 			return nil
 		}
-		return want(p, lit)
+		return want(k, f, lit)
 	}
 	start := d.i
 	for d.i < len(d.s) && strings.IndexByte("+-.0123456789eE", d.s[d.i]) >= 0 {
 		d.i++
 	}
 	lit := string(d.s[start:d.i])
-	if q, ok := p.(*int); ok {
+	if k == reflect.Int {
 		// As encoding/json: 1.0 and 1e3 are not ints.
-		if n, err := strconv.Atoi(lit); err == nil {
-			*q = n
-			return nil
+		n, err := strconv.Atoi(lit)
+		if err != nil {
+			return fmt.Errorf("want a whole number, not %s", lit)
 		}
-		return fmt.Errorf("want a whole number, not %s", lit)
+		v.SetInt(int64(n))
+		return nil
 	}
-	return want(p, lit)
+	return want(k, f, lit)
 }
 
-// want is the error for a value, found, that p cannot hold; none if p is
-// nil (a value skipped).
-func want(p any, found string) error {
-	var what string
-	switch p.(type) {
-	case nil:
+// want is the error for a value, found, that a v of kind k (or f) cannot
+// hold; none for a value skipped.
+func want(k reflect.Kind, f Fields, found string) error {
+	what := "an object"
+	switch {
+	case f != nil:
+	case k == reflect.Invalid:
 		return nil
-	case *int:
+	case k == reflect.Int:
 		what = "a whole number"
-	case *string:
+	case k == reflect.String:
 		what = "a string"
-	case *bool:
+	case k == reflect.Bool:
 		what = "true or false"
-	case *[]string, *[][]int, *[]int:
+	case k == reflect.Slice:
 		what = "an array"
-	default:
-		what = "an object"
 	}
 	return fmt.Errorf("want %s, not %s", what, found)
 }
 
-func (d *decoder) object(p any) error {
-	switch p := p.(type) {
-	case nil, Fields:
-	case *map[string]string:
-		if *p == nil {
-			*p = map[string]string{}
-		}
-	case *map[string]Raw:
-		if *p == nil {
-			*p = map[string]Raw{}
-		}
-	case *map[int]int:
-		if *p == nil {
-			*p = map[int]int{}
-		}
-	case *map[int]bool:
-		if *p == nil {
-			*p = map[int]bool{}
-		}
-	default:
-		return want(p, "an object")
+// object reads an object's members into f's fields, or a map v, or
+// skips them.
+func (d *decoder) object(v reflect.Value, f Fields) error {
+	isMap := v.Kind() == reflect.Map
+	if isMap && v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
 	}
 	d.i++ // '{'
 	for d.space() != '}' {
 		k := d.str()
 		d.space()
 		d.i++ // ':'
-		if err := d.member(p, k); err != nil {
+		var err error
+		switch {
+		case f != nil:
+			err = d.value(f.field(k))
+		case isMap:
+			// Each value into a zero element; an int-keyed map's key read
+			// as encoding/json reads it.
+			e := reflect.New(v.Type().Elem()).Elem()
+			if err = d.into(e, nil); err == nil {
+				key := reflect.ValueOf(k)
+				if v.Type().Key().Kind() == reflect.Int {
+					var n int
+					err = intKey(k, &n)
+					key = reflect.ValueOf(n)
+				}
+				if err == nil {
+					v.SetMapIndex(key, e)
+				}
+			}
+		default:
+			err = d.into(reflect.Value{}, nil)
+		}
+		if err != nil {
 			return fmt.Errorf("%q: %w", k, err)
 		}
 		if d.space() == ',' {
@@ -186,70 +203,36 @@ func (d *decoder) object(p any) error {
 	return nil
 }
 
-// member reads the value of p's member k.
-func (d *decoder) member(p any, k string) error {
-	var err error
-	switch p := p.(type) {
-	case Fields:
-		for i := 0; i < len(p); i += 2 {
-			if strings.EqualFold(k, p[i].(string)) {
-				return d.value(p[i+1])
-			}
+// field is the pointer to the field key names, ignoring case; nil if
+// none.
+func (f Fields) field(key string) any {
+	for i := 0; i < len(f); i += 2 {
+		if strings.EqualFold(key, f[i].(string)) {
+			return f[i+1]
 		}
-		return d.value(nil)
-	case *map[string]string:
-		var e string
-		err = d.value(&e)
-		(*p)[k] = e
-	case *map[string]Raw:
-		var e Raw
-		d.value(&e)
-		(*p)[k] = e
-	case *map[int]int:
-		var e, n int
-		if err = d.value(&e); err == nil {
-			if err = intKey(k, &n); err == nil {
-				(*p)[n] = e
-			}
-		}
-	case *map[int]bool:
-		var e bool
-		if err = d.value(&e); err == nil {
-			var n int
-			if err = intKey(k, &n); err == nil {
-				(*p)[n] = e
-			}
-		}
-	default:
-		err = d.value(nil)
 	}
-	return err
+	return nil
 }
 
-func (d *decoder) array(p any) error {
-	switch p.(type) {
-	case nil, *[]string, *[]int, *[][]int:
-	default:
-		return want(p, "an array")
-	}
-	n := 0 // elements read
-	d.i++  // '['
+// array reads an array into a slice v, or skips it. As encoding/json,
+// elements go into the slice's own array where it has room, whatever an
+// earlier value left there, and an empty array is an empty slice.
+func (d *decoder) array(v reflect.Value) error {
+	isSlice := v.Kind() == reflect.Slice
+	n := 0
+	d.i++ // '['
 	for d.space() != ']' {
-		var err error
-		switch p := p.(type) {
-		case nil:
-			err = d.value(nil)
-		case *[]string:
-			*p = grow(*p, n)
-			err = d.value(&(*p)[n])
-		case *[]int:
-			*p = grow(*p, n)
-			err = d.value(&(*p)[n])
-		case *[][]int:
-			*p = grow(*p, n)
-			err = d.value(&(*p)[n])
+		var e reflect.Value
+		if isSlice {
+			if n >= v.Cap() {
+				v.Grow(1)
+			}
+			if n >= v.Len() {
+				v.SetLen(n + 1)
+			}
+			e = v.Index(n)
 		}
-		if err != nil {
+		if err := d.into(e, nil); err != nil {
 			return fmt.Errorf("element %d: %w", n, err)
 		}
 		n++
@@ -258,33 +241,13 @@ func (d *decoder) array(p any) error {
 		}
 	}
 	d.i++
-	switch p := p.(type) {
-	case *[]string:
-		*p = trim(*p, n)
-	case *[]int:
-		*p = trim(*p, n)
-	case *[][]int:
-		*p = trim(*p, n)
+	if isSlice {
+		if v.IsNil() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		}
+		v.SetLen(n)
 	}
 	return nil
-}
-
-// grow makes room for element n as encoding/json does: the slice's own
-// array where it has room, whatever an earlier value left there.
-func grow[T any](s []T, n int) []T {
-	if n < cap(s) {
-		return s[:n+1]
-	}
-	var zero T
-	return append(s, zero)
-}
-
-// trim ends s at n elements; an empty array is an empty slice, not nil.
-func trim[T any](s []T, n int) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s[:n]
 }
 
 // intKey reads a map key that is a whole number, as encoding/json reads
