@@ -181,7 +181,7 @@ func drawPortMapChrome(v *view, pv lesson.PortMapView, lay *Layout, qr bool) {
 		nameW = lg.w/2 - 26
 	}
 	label := func(st engine.PortState) {
-		s, size := v.fitSize(portStateName(v.book, st), Regular, 14, 11, nameW)
+		s, size := v.fitSize(portStateName(v.book, st), Regular, 14, 12, nameW)
 		v.text(s, Regular, size, x+20, y+(14-size)/2, alignStart, colText)
 		y += step
 	}

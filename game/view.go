@@ -192,8 +192,8 @@ func (v *view) fit(s string, tf Typeface, size, maxW float64) string {
 
 // fitSize is the size, from size down to least, at which s is no wider
 // than maxW, and s, cut short at least if it fits at none: a legend's
-// one-word label (Ukrainian "зарезервований") reads whole a little
-// smaller rather than cut.
+// one-word label shows more of itself a little smaller (labels keep to
+// 12 px at the least) than cut at full size.
 func (v *view) fitSize(s string, tf Typeface, size, least, maxW float64) (string, float64) {
 	for sz := size; sz >= least; sz-- {
 		if v.textWidth(s, tf, sz) <= maxW {
