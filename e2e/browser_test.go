@@ -373,6 +373,15 @@ func TestBrowserBadParametersShowAMessage(t *testing.T) {
 	assert.Equal(t, 1, st.Scene)
 	assertDrawn(t, b.screenshot(t, "browser-bad-parameters.png"))
 	assert.Empty(t, b.errors(), "console errors")
+
+	// An escape net/url cannot read is said, and the parameters it could
+	// read still apply.
+	b.open(t, url+"?scene=2&x=%zz", 10)
+	st = b.status(t)
+	require.Len(t, st.Problems, 1, "%q", st.Problems)
+	assert.Contains(t, st.Problems[0], `A URL parameter of the page could not be read (invalid URL escape "%zz") and is left out.`)
+	assert.Equal(t, 2, st.Scene)
+	assert.Empty(t, b.errors(), "console errors")
 }
 
 // TestBrowserFrameRateAgainstFloor measures frames per second of the

@@ -86,6 +86,17 @@ func linkBook(get func(name string) (string, bool)) *phrase.Book {
 	return phrasesOr(v)
 }
 
+// UnreadableLink says, in the link's language, that a parameter of the
+// page's address could not be read (reason: net/url's error), in its
+// query or, if fragment, after its #.
+func UnreadableLink(get func(name string) (string, bool), fragment bool, reason string) string {
+	id := "setting.unreadable.query"
+	if fragment {
+		id = "setting.unreadable.fragment"
+	}
+	return linkBook(get).T(id, "reason", reason)
+}
+
 // badSetting says that setting name's value v is not one it takes (want),
 // and what is used instead.
 func badSetting(b *phrase.Book, name, v, want string, def any) string {

@@ -195,3 +195,32 @@ func TestSettingHelpComesFromTheCatalogueAndTheEngine(t *testing.T) {
 	assert.True(t, slices.IsSorted(Speeds), "speeds go from slowest to fastest")
 	assert.Contains(t, Speeds, DefaultSettings().Speed)
 }
+
+// A page address that net/url cannot read is said in the link's own
+// language, naming where and why.
+func TestUnreadableLink(t *testing.T) {
+	_, err := url.ParseQuery("scene=3&profile=%zz")
+	require.Error(t, err)
+	get := func(lang string) func(string) (string, bool) {
+		return func(name string) (string, bool) {
+			if name == "lang" && lang != "" {
+				return lang, true
+			}
+			return "", false
+		}
+	}
+	for _, tc := range []struct {
+		lang     string
+		fragment bool
+		want     string
+	}{
+		{"", false, "A URL parameter of the page could not be read"},
+		{"", true, "after #"},
+		{"de", false, "Ein URL-Parameter der Seite ließ sich nicht lesen"},
+		{"uk", true, "після #"},
+	} {
+		msg := UnreadableLink(get(tc.lang), tc.fragment, err.Error())
+		assert.Contains(t, msg, tc.want, tc.lang)
+		assert.Contains(t, msg, `invalid URL escape "%zz"`, "the reason, as net/url gives it")
+	}
+}

@@ -18,21 +18,21 @@ import (
 // it start with.
 func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool, string) {
 	loc := js.Global().Get("location")
-	var problems []string
-	read := func(what, part string) url.Values {
-		q, err := url.ParseQuery(part)
-		if err != nil {
-			problems = append(problems, "the page's "+what+" could not be read: "+err.Error())
-		}
-		return q
-	}
-	q := read("URL parameters", strings.TrimPrefix(loc.Get("search").String(), "?"))
-	frag := read("link (after #)", strings.TrimPrefix(loc.Get("hash").String(), "#"))
+	// ParseQuery reads every pair it can and reports the first it cannot.
+	q, qErr := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+	frag, fragErr := url.ParseQuery(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 	get := func(name string) (string, bool) {
 		if frag.Has(name) {
 			return frag.Get(name), true
 		}
 		return q.Get(name), q.Has(name)
+	}
+	var problems []string
+	if qErr != nil {
+		problems = append(problems, lesson.UnreadableLink(get, false, qErr.Error()))
+	}
+	if fragErr != nil {
+		problems = append(problems, lesson.UnreadableLink(get, true, fragErr.Error()))
 	}
 	s, more := cat.ParseSettings(get)
 	problems = append(problems, more...)
