@@ -65,11 +65,20 @@ func Check(c *lesson.Catalogue, lang string) (LanguageReport, error) {
 			}
 		}
 		want := phrase.Names(text)
+		var used []string // in any of the translation's forms
 		for _, t := range phrase.Texts(b, id) {
 			for _, n := range phrase.Names(t) {
+				used = append(used, n)
 				if !slices.Contains(want, n) {
 					r.Problems = append(r.Problems, fmt.Sprintf("%s: {%s} is not one of English's names (%s)", id, n, strings.Join(want, ", ")))
 				}
+			}
+		}
+		// A name left out is a value the reader never sees, or one
+		// written in by hand that stops being true ("TCP" for {proto}).
+		for _, n := range want {
+			if !slices.Contains(used, n) {
+				r.Problems = append(r.Problems, fmt.Sprintf("%s: {%s}, in English's text, is missing", id, n))
 			}
 		}
 	}

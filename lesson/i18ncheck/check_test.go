@@ -27,14 +27,15 @@ func TestEveryLanguageIsComplete(t *testing.T) {
 }
 
 // The check finds what it is for: a language missing a message, one with
-// a {name} English lacks, and a plural message without a form its
-// language needs.
+// a {name} English lacks or without one English has, and a plural
+// message without a form its language needs.
 func TestCheckFindsProblems(t *testing.T) {
 	cat, err := lesson.Builtin()
 	require.NoError(t, err)
 	require.NoError(t, lesson.LoadPhrases("uk", []byte(`{
   "choice.port": "порт {nope}",
   "hostbox.connections": {"one": "{n} з'єднання", "other": "{n} з'єднань"},
+  "portmap.title": "Карта портів {host} ({addr}), TCP",
   "gone.key": "x"
 }`)))
 	t.Cleanup(func() {
@@ -48,4 +49,6 @@ func TestCheckFindsProblems(t *testing.T) {
 	assert.Equal(t, []string{"gone.key"}, r.Unused)
 	assert.Contains(t, r.Problems, `choice.port: {nope} is not one of English's names ()`)
 	assert.Contains(t, r.Problems, `hostbox.connections: no "few" form, which uk uses (CLDR)`)
+	assert.Contains(t, r.Problems, `portmap.title: {proto}, in English's text, is missing`)
+	assert.Len(t, r.Problems, 4, "%q", r.Problems)
 }
