@@ -65,7 +65,7 @@ func TestWasmSizeAgainstFontFloor(t *testing.T) {
                    raw        gzip       brotli
 fonts-only Ebiten  %5.2f MB   %5.2f MB   %5.2f MB
 Portplay           %5.2f MB   %5.2f MB   %5.2f MB
-ratio              %5.3f      %5.3f      %5.3f   (budget %.2f)
+ratio              %5.3f      %5.3f      %5.3f   (budget %.3f)
 `, mb(fRaw), mb(fGz), mb(fBr), mb(aRaw), mb(aGz), mb(aBr),
 		float64(aRaw)/float64(fRaw), float64(aGz)/float64(fGz), float64(aBr)/float64(fBr), sizeBudget)
 	breakdown := packageBreakdown(t, distDir)
