@@ -121,9 +121,6 @@ func shownRows(l *lesson.EventList, r rect) []lesson.EventRow {
 	return l.Rows[start : start+fit]
 }
 
-// eventHint is the keys' hint in the header, shown where it fits.
-func eventHint(v *view) string { return v.T("events.hint", "keys", "↑ ↓  Enter") }
-
 // drawEventHeader draws the counts, and the keys' hint beside them on the
 // first line with room for it (none: no hint). A count too long for one
 // line puts how many were dropped on the second, or in a slim header cuts
@@ -134,7 +131,7 @@ func drawEventHeader(v *view, l *lesson.EventList, r rect) {
 		head, rest = v.T("events.head-latest", "n", l.Total), v.T("events.before", "n", l.Dropped)
 	}
 	w := r.w - 16
-	hint := eventHint(v)
+	hint := l.Hint
 	hintW := v.textWidth(hint, Regular, 13)
 	lines := []string{head}
 	switch full := head + " " + rest; {

@@ -66,6 +66,9 @@ type EventList struct {
 	// Saves are the list's save buttons: the run as pcap, the list as CSV
 	// and JSON, the view as PNG.
 	Saves []Control
+	// Hint names the keys that move through the list and go to an
+	// event, as the keymap binds them.
+	Hint string
 }
 
 // saves are the event list's save buttons.
@@ -113,6 +116,7 @@ func (s *Session) eventList(rows []EventRow) EventList {
 		return l
 	}
 	l.Saves = saves
+	l.Hint = s.T("events.hint", "keys", s.Key(ActEventUp)+" "+s.Key(ActEventDown)+"  "+s.Key(ActEventSeek))
 	p := s.run.play
 	r := &p.recent
 	first := max(0, r.total-HistorySize)

@@ -23,6 +23,10 @@ func TestEventListRowsAndFilters(t *testing.T) {
 	assert.Empty(t, ss.View().EventList.Rows, "a closed list costs nothing")
 	ss.Do(ActEvents)
 	now := ss.View().Clock.Now
+	hint := ss.View().EventList.Hint
+	for _, a := range []Action{ActEventUp, ActEventDown, ActEventSeek} {
+		assert.Contains(t, hint, ss.Key(a), "the hint names the key the keymap binds")
+	}
 
 	for _, c := range []struct {
 		name string
