@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
-	"slices"
 )
 
 type socket struct {
@@ -97,14 +95,14 @@ func (h *Host) bindAs(proto Proto, local netip.AddrPort, opts SockOpts, listen, 
 		return 0, local, err
 	}
 	if err := h.prof.CheckOpts(opts); err != nil {
-		return 0, local, fmt.Errorf("bind %s: %w", local, err)
+		return 0, local, fmt.Errorf("bind %s: %w", local.String(), err)
 	}
 	addr := local.Addr().Unmap()
 	if !addr.IsValid() {
 		addr = netip.IPv4Unspecified()
 	}
 	if _, ok := h.addrIndex(addr); !ok && !addr.IsUnspecified() {
-		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local, addr, ErrAddrNotAvail)
+		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local.String(), addr.String(), ErrAddrNotAvail)
 	}
 	port := Port(local.Port())
 	if port == 0 && opts.BindNoPort && !listen {
@@ -118,14 +116,14 @@ func (h *Host) bindAs(proto Proto, local netip.AddrPort, opts SockOpts, listen, 
 	if port == 0 {
 		port, err = h.pickBind(tb, opts, auto)
 		if err != nil {
-			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0), err)
+			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0).String(), err)
 		}
 	} else {
 		if port < h.prof.PrivilegedBelow && !opts.Privileged && !(h.prof.PrivilegedSpecificOnly && addr.IsUnspecified()) {
-			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local, h.prof.PrivilegedBelow, ErrAccess)
+			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local.String(), h.prof.PrivilegedBelow, ErrAccess)
 		}
 		if err := h.bindConflict(tb, addr, port, opts); err != nil {
-			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)), err)
+			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)).String(), err)
 		}
 	}
 	h.nextSock++
@@ -423,7 +421,14 @@ func (h *Host) listenGroup(proto Proto, local netip.AddrPort, g []*socket) []*so
 			g = append(g, s)
 		}
 	}
-	slices.SortFunc(g, func(a, b *socket) int { return cmp.Compare(a.id, b.id) })
+	// By ID, by insertion: a group is a few sockets, and slices.SortFunc
+	// would mark *socket, and the netip types it holds, used in an
+	// interface (HasAddr says why that matters).
+	for i := 1; i < len(g); i++ {
+		for j := i; j > 0 && g[j].id < g[j-1].id; j-- {
+			g[j], g[j-1] = g[j-1], g[j]
+		}
+	}
 	return g
 }
 

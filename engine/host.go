@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"time"
 )
 
@@ -199,9 +198,9 @@ func NewHost(cfg HostConfig) (*Host, error) {
 		a = a.Unmap()
 		switch {
 		case !a.IsValid() || a.IsUnspecified():
-			return nil, fmt.Errorf("host %q: address %v is not a host address", cfg.Name, a)
-		case slices.Contains(addrs, a):
-			return nil, fmt.Errorf("host %q: address %v is given twice", cfg.Name, a)
+			return nil, fmt.Errorf("host %q: address %v is not a host address", cfg.Name, a.String())
+		case HasAddr(addrs, a):
+			return nil, fmt.Errorf("host %q: address %v is given twice", cfg.Name, a.String())
 		case len(addrs) == maxAddrs:
 			return nil, fmt.Errorf("host %q: more than %d addresses", cfg.Name, maxAddrs)
 		}
@@ -261,7 +260,20 @@ func (h *Host) Name() string     { return h.name }
 func (h *Host) Addr() netip.Addr { return h.addr }
 
 // Addrs are all the host's addresses, the primary first.
-func (h *Host) Addrs() []netip.Addr { return slices.Clone(h.addrs) }
+func (h *Host) Addrs() []netip.Addr { return append([]netip.Addr(nil), h.addrs...) }
+
+// HasAddr reports whether a is among as. It is slices.Contains written
+// out: a generic instantiation marks its type arguments used in an
+// interface, and the browser build, which links text/template through
+// Ebiten, then keeps every exported method of netip.Addr (about 50 KB).
+func HasAddr(as []netip.Addr, a netip.Addr) bool {
+	for _, b := range as {
+		if a == b {
+			return true
+		}
+	}
+	return false
+}
 
 // addrIndex is a's index in the host's addresses, if it is one of them.
 func (h *Host) addrIndex(a netip.Addr) (int, bool) {

@@ -117,7 +117,7 @@ type FourTuple struct {
 }
 
 func (t FourTuple) String() string {
-	return fmt.Sprintf("%s %s -> %s", t.Proto, t.Local, t.Remote)
+	return fmt.Sprintf("%s %s -> %s", t.Proto, t.Local.String(), t.Remote.String())
 }
 
 // Reverse is the same connection as the peer sees it.

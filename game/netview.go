@@ -109,9 +109,9 @@ func rowText(b *phrase.Book, r lesson.SocketRow) (string, string) {
 	case r.Proto == engine.UDP:
 		return r.StateName, b.T("socket.udp.connected", "port", int(r.Local.Port()), "remote", r.Remote.String())
 	}
-	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote)
+	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote.String())
 	if r.Inbound {
-		text = fmt.Sprintf(":%d ← %s", r.Local.Port(), r.Remote)
+		text = fmt.Sprintf(":%d ← %s", r.Local.Port(), r.Remote.String())
 	}
 	if r.State == engine.TimeWait {
 		text += " " + r.TimeWaitText()

@@ -92,12 +92,12 @@ func parseShownDuration(s string) (time.Duration, float64, bool) {
 // lessonTexts are lesson l's texts filled for run r: the overview first,
 // then each step's narration or question.
 func lessonTexts(l *Lesson, r *Run) []string {
-	out := []string{l.Overview.Fill(r)}
+	out := []string{fill(l.Overview, r, nil)}
 	for _, st := range l.Steps {
 		if st.Ask != nil {
-			out = append(out, st.Ask.Text.Fill(r))
+			out = append(out, fill(st.Ask.Text, r, nil))
 		} else {
-			out = append(out, st.Say.Fill(r))
+			out = append(out, fill(st.Say, r, nil))
 		}
 	}
 	return out
@@ -107,7 +107,7 @@ func lessonTexts(l *Lesson, r *Run) []string {
 // included; a verdict's reason is checked where it is filled (session
 // tests), since it names the answer.
 func allTexts(l *Lesson, r *Run) string {
-	return strings.Join(append(lessonTexts(l, r), l.Learnt.Fill(r)), " ")
+	return strings.Join(append(lessonTexts(l, r), fill(l.Learnt, r, nil)), " ")
 }
 
 // numberProblems checks every number of text, one of run r's texts,
@@ -400,7 +400,7 @@ func TestNarrationAgreesWithTheEngine(t *testing.T) {
 		for i, text := range lessonTexts(l, r) {
 			assert.Empty(t, numberProblems(t, r, text, false), "step %d: %s", i, text)
 		}
-		assert.Empty(t, numberProblems(t, r, l.Learnt.Fill(r), false), "learnt")
+		assert.Empty(t, numberProblems(t, r, fill(l.Learnt, r, nil), false), "learnt")
 		assert.Empty(t, numberProblems(t, r, allTexts(l, r), true), "the lesson as a whole")
 	})
 	// The sandbox with knobs that override the profiles' numbers.

@@ -200,7 +200,7 @@ func TestTextFillsQuantities(t *testing.T) {
 	r := runOf(t, 5, DefaultSettings())
 	c := r.firstClient()
 	want := c.Name + " has " + itoa(c.Profile.Ephemeral.Size()) + " ports and " + engine.DynamicPorts.String() + " is dynamic."
-	assert.Equal(t, want, tx.Fill(r))
+	assert.Equal(t, want, fill(tx, r, nil))
 }
 
 // Every quantity a text may name fills in for every lesson's run, and none

@@ -221,8 +221,8 @@ func newPlayer(sc *scenario.Scenario) (*player, error) {
 		p.hosts = append(p.hosts, hostState{
 			Name: e.Name(), Addr: e.Addr(), Addrs: e.Addrs(), Profile: e.Profile(),
 			addrText: addrText(e.Addrs()),
-			client:   slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name }),
-			server:   slices.ContainsFunc(sc.Listens, func(l scenario.Listen) bool { return l.Host == name }),
+			client:   isClient(sc, name),
+			server:   isServer(sc, name),
 			conns:    map[int]connState{}, active: map[int]struct{}{}, waiting: map[int]sim.Event{},
 		})
 	}
@@ -254,7 +254,14 @@ func (p *player) advanceTo(t time.Duration) {
 			p.sample()
 		}
 	}
-	p.flights = slices.DeleteFunc(p.flights, func(e sim.Event) bool { return e.Arrive <= p.now })
+	kept := p.flights[:0]
+	for _, e := range p.flights {
+		if e.Arrive > p.now {
+			kept = append(kept, e)
+		}
+	}
+	clear(p.flights[len(kept):])
+	p.flights = kept
 }
 
 // seek shows the network at time t: forward by running on, backward by
@@ -432,12 +439,57 @@ func (h *hostState) drop(id int) {
 // hostIndex is the index of the host named name; every name in an event
 // or the scenario is one of the hosts (the scenario package checked).
 func (p *player) hostIndex(name string) int {
-	return max(slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Name == name }), 0)
+	for i := range p.hosts {
+		if p.hosts[i].Name == name {
+			return i
+		}
+	}
+	return 0
 }
 
 // hostByAddr is the index of the host with address a, or -1.
 func (p *player) hostByAddr(a netip.Addr) int {
-	return slices.IndexFunc(p.hosts, func(h hostState) bool { return h.Addr == a || slices.Contains(h.Addrs, a) })
+	for i := range p.hosts {
+		if p.hosts[i].Addr == a || engine.HasAddr(p.hosts[i].Addrs, a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// The loops here and in view.go are slices' functions written out: a
+// generic instantiation over a type that holds a netip.Addr marks the
+// address used in an interface, and the browser build then keeps every
+// exported method of netip's types (engine.HasAddr says more).
+
+// firstClient is the index of the first host that connects, or 0.
+func (p *player) firstClient() int {
+	for i := range p.hosts {
+		if p.hosts[i].client {
+			return i
+		}
+	}
+	return 0
+}
+
+// listening reports whether h listens on a.
+func (h *hostState) listening(a netip.AddrPort) bool {
+	for _, l := range h.listens {
+		if l == a {
+			return true
+		}
+	}
+	return false
+}
+
+// waitingIDs are the connections h holds waiting, in order.
+func (h *hostState) waitingIDs() []int {
+	ids := make([]int, 0, len(h.waiting))
+	for id := range h.waiting {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // addrText writes a host's addresses for its label: "10.0.0.10", or
@@ -562,7 +614,13 @@ func (p *player) play(dt time.Duration, speed float64, pc pace, b Budget) float6
 	rate := pc.idle
 	// Slow motion while a packet crosses its link; a copy held in the
 	// network for seconds (a scenario's duplicate) does not hold it up.
-	flying := slices.ContainsFunc(p.flights, func(e sim.Event) bool { return e.Delay == 0 })
+	flying := false
+	for _, e := range p.flights {
+		if e.Delay == 0 {
+			flying = true
+			break
+		}
+	}
 	if flying {
 		rate = pc.flight
 	}

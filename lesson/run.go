@@ -153,7 +153,21 @@ func newRunAt(l *Lesson, s Settings, act int) (*Run, error) {
 }
 
 func isClient(sc *scenario.Scenario, name string) bool {
-	return slices.ContainsFunc(sc.Connects, func(c scenario.Connect) bool { return c.From == name })
+	for _, c := range sc.Connects {
+		if c.From == name {
+			return true
+		}
+	}
+	return false
+}
+
+func isServer(sc *scenario.Scenario, name string) bool {
+	for _, l := range sc.Listens {
+		if l.Host == name {
+			return true
+		}
+	}
+	return false
 }
 
 // runAll runs a copy of sc to the end with its ports from mode, and

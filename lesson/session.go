@@ -218,7 +218,7 @@ func (s *Session) load(n int, at time.Duration) {
 		s.focus = 0
 	}
 	if at == 0 {
-		s.FocusHost(max(slices.IndexFunc(r.play.hosts, func(h hostState) bool { return h.client }), 0))
+		s.FocusHost(r.play.firstClient())
 	}
 	r.play.seek(at)
 	s.pinned = 0
@@ -721,7 +721,7 @@ func (s *Session) judge(e sim.Event) {
 		prev = h.lastPort // no port was taken: the last one is the one before
 	}
 	s.ls.judged = answerCtx{truth: s.ls.truth, e: e, prev: prev}
-	s.ls.why = q.Why.fill(s.run, &s.ls.judged)
+	s.ls.why = fill(q.Why, s.run, &s.ls.judged)
 	s.ls.verdict = Wrong
 	if s.ls.choices[s.ls.chosen] == s.ls.truth {
 		s.ls.verdict = Right
@@ -836,7 +836,7 @@ func (s *Session) choices(q *Question) []string {
 		}
 	default:
 		for _, t := range q.Choices.Fixed {
-			out = append(out, t.Fill(s.run))
+			out = append(out, fill(t, s.run, nil))
 		}
 	}
 	h := fnv.New64a()
@@ -909,7 +909,7 @@ func (s *Session) SetLang(lang string) error {
 	if s.run != nil {
 		s.run.SetBook(b)
 		if q := s.question(); q != nil && s.ls.verdict != Unjudged {
-			s.ls.why = q.Why.fill(s.run, &s.ls.judged)
+			s.ls.why = fill(q.Why, s.run, &s.ls.judged)
 		}
 	}
 	s.gen++

@@ -336,10 +336,12 @@ func pickText(b *phrase.Book, s engine.Strategy, prev uint16) string {
 	return b.T(id, "prev", prev)
 }
 
-// Fill writes the text with the quantities of run r.
-func (t Text) Fill(r *Run) string { return t.fill(r, nil) }
-
-func (t Text) fill(r *Run, a *answerCtx) string {
+// fill writes t with the quantities of run r (and of answer a, for a
+// question's explanations). A function, not a method: a method's
+// signature is reachable from its type, and Text's, kept for reflection
+// in the browser build, would keep *Run's and all it holds (netip's
+// methods among them: engine.HasAddr says why that matters).
+func fill(t Text, r *Run, a *answerCtx) string {
 	if t.ID != "" && r.book != nil {
 		if src := r.book.Of(t.ID, t.Src); src != t.Src {
 			// A translation: its {names} are the English's (a test checks).

@@ -465,7 +465,10 @@ func (s *Session) ViewInto(v *View) {
 	p := r.play
 	v.Events = p.events
 	v.Focus = s.focus
-	hosts = slices.Grow(hosts[:0], len(p.hosts))[:len(p.hosts)]
+	if cap(hosts) < len(p.hosts) {
+		hosts = make([]HostView, len(p.hosts))
+	}
+	hosts = hosts[:len(p.hosts)]
 	s.rowNames.start(p, r.book)
 	for i := range p.hosts {
 		s.hostView(&hosts[i], &p.hosts[i])
@@ -642,18 +645,18 @@ func rowStateName(proto engine.Proto, tcp string) string {
 func connText(t engine.FourTuple, st engine.ConnState) string {
 	switch {
 	case t.Proto == engine.UDP && !t.Remote.IsValid():
-		return fmt.Sprintf("UDP %s %s, to any destination", t.Local, st)
+		return fmt.Sprintf("UDP %s %s, to any destination", t.Local.String(), st)
 	case t.Proto == engine.UDP:
-		return fmt.Sprintf("UDP %s → %s %s", t.Local, t.Remote, st)
+		return fmt.Sprintf("UDP %s → %s %s", t.Local.String(), t.Remote.String(), st)
 	}
-	return fmt.Sprintf("%s → %s %s", t.Local, t.Remote, st)
+	return fmt.Sprintf("%s → %s %s", t.Local.String(), t.Remote.String(), st)
 }
 
 // connRow is c's row in h's box.
 func (s *Session) connRow(h *hostState, c connState) SocketRow {
 	p := s.run.play
 	row := SocketRow{Kind: RowConn, State: c.state, StateName: rowStateName(c.tuple.Proto, c.state.String()), Conn: c.id, Name: s.rowNames.name(p, c.id, h.Name), Local: c.tuple.Local, Remote: c.tuple.Remote,
-		Proto: c.tuple.Proto, Inbound: slices.Contains(h.listens, c.tuple.Local), book: s.run.book}
+		Proto: c.tuple.Proto, Inbound: h.listening(c.tuple.Local), book: s.run.book}
 	if c.state == engine.TimeWait {
 		row.TimeWaitLeft = max(0, c.since+h.Profile.TimeWait-p.now)
 	}
@@ -683,7 +686,7 @@ func (s *Session) hostView(hv *HostView, h *hostState) {
 		rows = append(rows, s.connRow(h, c))
 	}
 	if len(h.waiting) > 0 && len(rows) < maxRows {
-		for _, id := range slices.Sorted(maps.Keys(h.waiting)) {
+		for _, id := range h.waitingIDs() {
 			if len(rows) == maxRows {
 				break
 			}
@@ -771,7 +774,7 @@ func (s *Session) packets(out []PacketView) ([]PacketView, bool) {
 		flags := flagName(f)
 		out = append(out, PacketView{From: from, To: to, Frac: float64(p.now-f.At) / float64(f.Arrive-f.At),
 			Flags: flags, Label: packetText(s.run.book, flags), SrcPort: f.Tuple.Local.Port(), DstPort: f.Tuple.Remote.Port(),
-			Response: slices.Contains(p.hosts[from].listens, f.Tuple.Local), Conn: f.Conn})
+			Response: p.hosts[from].listening(f.Tuple.Local), Conn: f.Conn})
 	}
 	return out, len(p.flights) <= labelledPackets
 }
@@ -949,7 +952,7 @@ func (s *Session) narration() (Narration, []Control) {
 		n.MaxLines = 1
 	}
 	if q := st.Ask; q != nil {
-		qv := &QuestionView{ID: q.ID, Text: q.Text.Fill(s.run), ChoiceIDs: s.ls.choices, Chosen: s.ls.chosen, Verdict: s.ls.verdict,
+		qv := &QuestionView{ID: q.ID, Text: fill(q.Text, s.run, nil), ChoiceIDs: s.ls.choices, Chosen: s.ls.chosen, Verdict: s.ls.verdict,
 			TruthID: s.ls.truth, Why: s.ls.why}
 		if s.ls.verdict != Unjudged {
 			qv.Truth = choiceLabel(s.run.book, s.ls.truth)
@@ -966,7 +969,7 @@ func (s *Session) narration() (Narration, []Control) {
 		}
 		n.Question, n.Text, n.MaxLines = qv, qv.Text, 1
 	} else {
-		n.Notes = st.Say.Fill(s.run)
+		n.Notes = fill(st.Say, s.run, nil)
 		if !s.presenter {
 			n.Text = n.Notes
 		}
@@ -978,7 +981,7 @@ func (s *Session) narration() (Narration, []Control) {
 	// end), not when it is merely paused on the way: the words go with
 	// the moment shown.
 	if s.ls.step == len(steps)-1 && !s.unfinished() && !s.questionOpen() && !open {
-		n.Complete, n.Learnt = true, s.run.Lesson.Learnt.Fill(s.run)
+		n.Complete, n.Learnt = true, fill(s.run.Lesson.Learnt, s.run, nil)
 		if next, ok := s.cat.Lesson(s.set.Lesson + 1); ok {
 			n.Next = s.run.T("narration.next", "n", next.Number, "short", s.run.book.Of(next.prefix()+"short", next.Short))
 		}

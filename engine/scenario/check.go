@@ -37,7 +37,7 @@ func (sc *Scenario) Check() error {
 		names[h.Name] = true
 		for _, a := range h.Addrs() {
 			if other, ok := addrs[a]; ok {
-				return errorf(h.Pos, "host %q: %s is already %s's address", h.Name, a, other)
+				return errorf(h.Pos, "host %q: %s is already %s's address", h.Name, a.String(), other)
 			}
 			addrs[a] = h.Name
 		}
@@ -50,7 +50,7 @@ func (sc *Scenario) Check() error {
 		case l.Port == 0:
 			return errorf(l.Pos, "%s: port 0 is not a port to listen on", what)
 		case l.Addr.IsValid() && !l.Addr.IsUnspecified() && addrs[l.Addr] != l.Host:
-			return errorf(l.Pos, "%s: %s is not one of %s's addresses", what, l.Addr, l.Host)
+			return errorf(l.Pos, "%s: %s is not one of %s's addresses", what, l.Addr.String(), l.Host)
 		}
 		if l.Proto != 0 && l.Proto != engine.TCP && l.Proto != engine.UDP {
 			return errorf(l.Pos, "%s: unknown protocol %v; want TCP or UDP", what, l.Proto)
@@ -84,7 +84,7 @@ func (sc *Scenario) Check() error {
 			return errorf(c.Pos, "connect %s -> %s:%d: %v", c.From, c.To, c.Port, err)
 		}
 		if c.Addr.IsValid() && addrs[c.Addr] != c.To {
-			return errorf(c.Pos, "connect %s -> %s:%d: %s is not one of %s's addresses", c.From, c.To, c.Port, c.Addr, c.To)
+			return errorf(c.Pos, "connect %s -> %s:%d: %s is not one of %s's addresses", c.From, c.To, c.Port, c.Addr.String(), c.To)
 		}
 	}
 	return nil
@@ -94,7 +94,7 @@ func (h *Host) check() error {
 	switch {
 	case !validName(h.Name):
 		return errorf(h.Pos, "host %q: not a name (letters, digits, - and _; starting with a letter)", h.Name)
-	case slices.ContainsFunc(h.Addrs(), func(a netip.Addr) bool { return !a.IsValid() || a.IsUnspecified() || a.Zone() != "" }):
+	case !hostAddrs(h.Addrs()):
 		return errorf(h.Pos, "host %q: %v is not a host's IP addresses", h.Name, addrList(h.Addrs()))
 	case h.Strategy != 0 && !slices.Contains(engine.Strategies, h.Strategy):
 		return errorf(h.Pos, "host %q: unknown strategy %v", h.Name, h.Strategy)
@@ -182,4 +182,14 @@ func checkDuration(pos Pos, what string, d time.Duration, positive bool) error {
 
 func errorf(pos Pos, format string, args ...any) error {
 	return &Error{pos, fmt.Sprintf(format, args...)}
+}
+
+// hostAddrs reports whether every one of as can be a host's own address.
+func hostAddrs(as []netip.Addr) bool {
+	for _, a := range as {
+		if !a.IsValid() || a.IsUnspecified() || a.Zone() != "" {
+			return false
+		}
+	}
+	return true
 }

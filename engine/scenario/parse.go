@@ -319,14 +319,14 @@ func (p *parser) host() error {
 			return p.errAt(a, "host: %q is not an IP address, e.g. 10.0.0.10 (several are separated by commas: 10.0.0.10,10.0.0.11)", text)
 		}
 		if addr.IsUnspecified() {
-			return p.errAt(a, "host: %s is the wildcard address; give the host its own address", addr)
+			return p.errAt(a, "host: %s is the wildcard address; give the host its own address", addr.String())
 		}
-		if slices.Contains(h.Addrs()[:i], addr) {
-			return p.errAt(a, "host: %s is given twice", addr)
+		if engine.HasAddr(h.Addrs()[:i], addr) {
+			return p.errAt(a, "host: %s is given twice", addr.String())
 		}
 		for _, o := range p.sc.Hosts {
-			if slices.Contains(o.Addrs(), addr) {
-				return p.errAt(a, "host: %s is already %s's address (%s)", addr, o.Name, o.Pos)
+			if engine.HasAddr(o.Addrs(), addr) {
+				return p.errAt(a, "host: %s is already %s's address (%s)", addr.String(), o.Name, o.Pos)
 			}
 		}
 		if i == 0 {
@@ -388,8 +388,8 @@ func (p *parser) listen() error {
 		if err != nil || ap.Addr().Zone() != "" {
 			return p.errAt(pt, "listen: %q is not ADDRESS:PORT, e.g. 10.0.0.11:80 or 0.0.0.0:80 (IPv6: [fd00::1]:80)", pt.text)
 		}
-		if !ap.Addr().IsUnspecified() && !slices.Contains(h.Addrs(), ap.Addr()) {
-			return p.errAt(pt, "listen: %s is not one of %s's addresses (%s)", ap.Addr(), h.Name, addrList(h.Addrs()))
+		if !ap.Addr().IsUnspecified() && !engine.HasAddr(h.Addrs(), ap.Addr()) {
+			return p.errAt(pt, "listen: %s is not one of %s's addresses (%s)", ap.Addr().String(), h.Name, addrList(h.Addrs()))
 		}
 		l.Addr = ap.Addr()
 		pt = token{pt.text[i+1:], pt.col + i + 1}
@@ -445,12 +445,12 @@ func (p *parser) connect() error {
 		// ADDRESS:PORT: the host that has that address.
 		addr = ap.Addr()
 		for j := range p.sc.Hosts {
-			if slices.Contains(p.sc.Hosts[j].Addrs(), addr) {
+			if engine.HasAddr(p.sc.Hosts[j].Addrs(), addr) {
 				to = &p.sc.Hosts[j]
 			}
 		}
 		if to == nil {
-			return p.errAt(dst, "%s: no host has the address %s (declare it with a host line first)", p.toks[0].text, addr)
+			return p.errAt(dst, "%s: no host has the address %s (declare it with a host line first)", p.toks[0].text, addr.String())
 		}
 	} else {
 		if i < 0 {
