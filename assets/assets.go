@@ -1,21 +1,18 @@
 // Package assets holds the data embedded in Portplay: the built-in
 // scenarios (docs/scenarios.md) and the lessons that run them
-// (docs/lessons.md), one file each. Adding a lesson is adding files here
-// (and `go generate ./lesson`: the browser's build embeds no lesson file,
-// it takes the lessons parsed at build time, lesson/lessons_gen.go).
+// (docs/lessons.md), one file each, and the phrasebook's catalogues.
+// Adding a lesson is adding files here, then `go generate ./lesson` (the
+// browser's build embeds no lesson file, it takes the lessons parsed at
+// build time, lesson/lessons_gen.go) and the scenario's line in
+// files_js.go (docs/lessons.md).
 package assets
 
 import (
-	"embed"
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 )
-
-//go:embed scenarios/*.txt
-var files embed.FS
 
 // Builtin is a built-in scenario: its name (the file name without .txt,
 // e.g. "2-two-servers"), its title line, and its text.
@@ -26,20 +23,15 @@ type Builtin struct {
 }
 
 // Scenarios lists the built-in scenarios in lesson order.
-func Scenarios() []Builtin { return list(files, "scenarios") }
+func Scenarios() []Builtin { return list("scenarios") }
 
-func list(files embed.FS, dir string) []Builtin {
-	entries, err := files.ReadDir(dir)
-	if err != nil {
-		panic(err) // the folder is embedded at build time
-	}
+// file is one embedded file: its name in its folder, and its text.
+type file struct{ name, text string }
+
+func list(dir string) []Builtin {
 	var out []Builtin
-	for _, e := range entries {
-		b, err := files.ReadFile(path.Join(dir, e.Name()))
-		if err != nil {
-			panic(err)
-		}
-		out = append(out, Builtin{Name: strings.TrimSuffix(e.Name(), ".txt"), Title: title(string(b)), Source: string(b)})
+	for _, f := range dirFiles(dir) {
+		out = append(out, Builtin{Name: strings.TrimSuffix(f.name, ".txt"), Title: title(f.text), Source: f.text})
 	}
 	// By lesson number, so that lesson 10 comes after lesson 9.
 	sort.Slice(out, func(i, j int) bool {
@@ -56,18 +48,10 @@ func list(files embed.FS, dir string) []Builtin {
 // alone ("2" for "2-two-servers"). It reads only that file: the app looks
 // up each lesson's scenario before its first frame.
 func Scenario(name string) (Builtin, error) {
-	entries, err := files.ReadDir("scenarios")
-	if err != nil {
-		panic(err) // the folder is embedded at build time
-	}
-	for _, e := range entries {
-		n := strings.TrimSuffix(e.Name(), ".txt")
+	for _, f := range dirFiles("scenarios") {
+		n := strings.TrimSuffix(f.name, ".txt")
 		if n == name || strings.HasPrefix(n, name+"-") {
-			b, err := files.ReadFile(path.Join("scenarios", e.Name()))
-			if err != nil {
-				panic(err)
-			}
-			return Builtin{Name: n, Title: title(string(b)), Source: string(b)}, nil
+			return Builtin{Name: n, Title: title(f.text), Source: f.text}, nil
 		}
 	}
 	var names []string

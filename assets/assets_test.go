@@ -1,6 +1,8 @@
 package assets
 
 import (
+	"os"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,4 +52,24 @@ func TestScenarioLookup(t *testing.T) {
 			assert.Equal(t, tc.want, b.Name)
 		})
 	}
+}
+
+// The browser's build embeds its files one by one (files_js.go): every
+// scenario and English's catalogue, each listed in jsFiles by its path.
+func TestBrowserEmbedsEveryScenario(t *testing.T) {
+	src, err := os.ReadFile("files_js.go")
+	require.NoError(t, err)
+	want := []string{"i18n/en.json", "i18n/languages.txt"}
+	for _, f := range dirFiles("scenarios") {
+		want = append(want, "scenarios/"+f.name)
+	}
+	var embedded, listed []string
+	for _, m := range regexp.MustCompile(`(?m)^//go:embed (\S+)$`).FindAllStringSubmatch(string(src), -1) {
+		embedded = append(embedded, m[1])
+	}
+	for _, m := range regexp.MustCompile(`(?m)^\t\{"([^"]+)", \w+\},$`).FindAllStringSubmatch(string(src), -1) {
+		listed = append(listed, m[1])
+	}
+	assert.ElementsMatch(t, want, embedded, "files_js.go's //go:embed lines: a scenario added to scenarios/ needs one")
+	assert.ElementsMatch(t, want, listed, "files_js.go's jsFiles")
 }

@@ -2,7 +2,6 @@ package assets
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
 )
 
@@ -15,12 +14,12 @@ type Language struct{ Code, Name string }
 // them, English first. The list is embedded in every build, the
 // catalogues it names only natively (Catalogue).
 func Languages() []Language {
-	b, err := fs.ReadFile(catalogues, "i18n/languages.txt")
-	if err != nil {
-		panic(err) // embedded at build time
+	b, ok := fileText("i18n/languages.txt")
+	if !ok {
+		panic("i18n/languages.txt is not embedded")
 	}
 	var out []Language
-	for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(b), "\n") {
 		code, name, _ := strings.Cut(strings.TrimSpace(line), " ")
 		out = append(out, Language{code, strings.TrimSpace(name)})
 	}
@@ -31,9 +30,9 @@ func Languages() []Language {
 // English's is embedded (each other weighs as much again in a download
 // that every learner pays for): the page fetches the one it needs.
 func Catalogue(lang string) ([]byte, error) {
-	b, err := fs.ReadFile(catalogues, "i18n/"+lang+".json")
-	if err != nil {
+	b, ok := fileText("i18n/" + lang + ".json")
+	if !ok {
 		return nil, fmt.Errorf("no catalogue for language %q", lang)
 	}
-	return b, nil
+	return []byte(b), nil
 }

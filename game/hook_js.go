@@ -39,69 +39,75 @@ func publish(g *Game) {
 		return &st
 	}
 	object := js.Global().Get("Object")
-	for name, get := range hookFields {
+	for _, f := range hookFields {
+		get := f.get
 		desc := object.New()
 		desc.Set("enumerable", true)
 		desc.Set("get", js.FuncOf(func(js.Value, []js.Value) any { return get(status()) }))
-		object.Call("defineProperty", obj, name, desc)
+		object.Call("defineProperty", obj, f.name, desc)
 	}
 }
 
-// hookFields are window.portplay's properties.
-var hookFields = map[string]func(*Status) any{
-	"frames":      func(st *Status) any { return st.Frames },
-	"scene":       func(st *Status) any { return st.Scene },
-	"sceneName":   func(st *Status) any { return st.SceneName },
-	"time":        func(st *Status) any { return st.Time },
-	"playing":     func(st *Status) any { return st.Playing },
-	"speed":       func(st *Status) any { return st.Speed },
-	"reached":     func(st *Status) any { return st.Reached },
-	"limited":     func(st *Status) any { return st.Limited },
-	"profile":     func(st *Status) any { return st.Profile },
-	"help":        func(st *Status) any { return st.Help },
-	"focus":       func(st *Status) any { return st.Focus },
-	"events":      func(st *Status) any { return st.Events },
-	"connections": func(st *Status) any { return jsStrings(st.Connections) },
-	"failures":    func(st *Status) any { return jsStrings(st.Failures) },
-	"problems":    func(st *Status) any { return jsStrings(st.Problems) },
-	"info":        func(st *Status) any { return st.Info },
-	"link":        func(st *Status) any { return st.Link },
-	"saved":       func(st *Status) any { return st.Saved },
-	"eventRows": func(st *Status) any {
+// hookFields are window.portplay's properties: a table, which the
+// compiler lays out as static data (a map literal of funcs is an insert
+// each).
+var hookFields = []struct {
+	name string
+	get  func(*Status) any
+}{
+	{"frames", func(st *Status) any { return st.Frames }},
+	{"scene", func(st *Status) any { return st.Scene }},
+	{"sceneName", func(st *Status) any { return st.SceneName }},
+	{"time", func(st *Status) any { return st.Time }},
+	{"playing", func(st *Status) any { return st.Playing }},
+	{"speed", func(st *Status) any { return st.Speed }},
+	{"reached", func(st *Status) any { return st.Reached }},
+	{"limited", func(st *Status) any { return st.Limited }},
+	{"profile", func(st *Status) any { return st.Profile }},
+	{"help", func(st *Status) any { return st.Help }},
+	{"focus", func(st *Status) any { return st.Focus }},
+	{"events", func(st *Status) any { return st.Events }},
+	{"connections", func(st *Status) any { return jsStrings(st.Connections) }},
+	{"failures", func(st *Status) any { return jsStrings(st.Failures) }},
+	{"problems", func(st *Status) any { return jsStrings(st.Problems) }},
+	{"info", func(st *Status) any { return st.Info }},
+	{"link", func(st *Status) any { return st.Link }},
+	{"saved", func(st *Status) any { return st.Saved }},
+	{"eventRows", func(st *Status) any {
 		rows := make([]any, len(st.EventRows))
 		for i, r := range st.EventRows {
 			rows[i] = map[string]any{"n": r.N, "at": r.At, "text": r.Text, "current": r.Current, "selected": r.Selected}
 		}
 		return rows
-	},
-	"classState":   func(st *Status) any { return st.ClassState },
-	"classCode":    func(st *Status) any { return st.ClassCode },
-	"classDevices": func(st *Status) any { return st.ClassDevices },
-	"voted":        func(st *Status) any { return st.Voted },
-	"step":         func(st *Status) any { return st.Step },
-	"steps":        func(st *Status) any { return st.Steps },
-	"question":     func(st *Status) any { return st.Question },
-	"choices":      func(st *Status) any { return jsStrings(st.Choices) },
-	"verdict":      func(st *Status) any { return st.Verdict },
-	"truth":        func(st *Status) any { return st.Truth },
-	"presenter":    func(st *Status) any { return st.Presenter },
-	"answers": func(st *Status) any {
+	}},
+	{"classState", func(st *Status) any { return st.ClassState }},
+	{"classCode", func(st *Status) any { return st.ClassCode }},
+	{"classDevices", func(st *Status) any { return st.ClassDevices }},
+	{"voted", func(st *Status) any { return st.Voted }},
+	{"step", func(st *Status) any { return st.Step }},
+	{"steps", func(st *Status) any { return st.Steps }},
+	{"question", func(st *Status) any { return st.Question }},
+	{"choices", func(st *Status) any { return jsStrings(st.Choices) }},
+	{"verdict", func(st *Status) any { return st.Verdict }},
+	{"truth", func(st *Status) any { return st.Truth }},
+	{"presenter", func(st *Status) any { return st.Presenter }},
+	{"answers", func(st *Status) any {
 		answers := map[string]any{}
 		for k, v := range st.Answers {
 			answers[k] = v
 		}
 		return answers
-	},
-	"updateMs":      func(st *Status) any { return st.UpdateMs },
-	"drawMs":        func(st *Status) any { return st.DrawMs },
-	"layoutW":       func(st *Status) any { return st.LayoutW },
-	"layoutH":       func(st *Status) any { return st.LayoutH },
-	"zoom":          func(st *Status) any { return st.Zoom },
-	"portrait":      func(st *Status) any { return st.Portrait },
-	"phone":         func(st *Status) any { return st.Phone },
-	"menu":          func(st *Status) any { return []any{st.Menu[0], st.Menu[1], st.Menu[2], st.Menu[3]} },
-	"reducedMotion": func(st *Status) any { return st.ReducedMotion },
-	"yourPC":        func(st *Status) any { return st.YourPC },
+	}},
+	{"updateMs", func(st *Status) any { return st.UpdateMs }},
+	{"drawMs", func(st *Status) any { return st.DrawMs }},
+	{"layoutW", func(st *Status) any { return st.LayoutW }},
+	{"layoutH", func(st *Status) any { return st.LayoutH }},
+	{"zoom", func(st *Status) any { return st.Zoom }},
+	{"portrait", func(st *Status) any { return st.Portrait }},
+	{"phone", func(st *Status) any { return st.Phone }},
+	{"menu", func(st *Status) any { return []any{st.Menu[0], st.Menu[1], st.Menu[2], st.Menu[3]} }},
+	{"reducedMotion", func(st *Status) any { return st.ReducedMotion }},
+	{"yourPC", func(st *Status) any { return st.YourPC }},
 }
 
 func jsStrings(ss []string) js.Value {

@@ -48,3 +48,22 @@ func TestExportEvents(t *testing.T) {
 		})
 	}
 }
+
+// csvRow writes what encoding/csv's Writer writes, field for field.
+func TestCSVRowMatchesEncodingCSV(t *testing.T) {
+	for _, row := range [][]string{
+		{"plain", "", "two words"},
+		{"a,b", `say "hi"`, "line\nbreak", "cr\rhere"},
+		{" leading space", "\tleading tab", `\.`, "trailing "},
+		{"ünïcödé", "ESTABLISHED", "10.0.0.10:49152"},
+	} {
+		var want bytes.Buffer
+		w := csv.NewWriter(&want)
+		require.NoError(t, w.Write(row))
+		w.Flush()
+		assert.Equal(t, want.String(), string(csvRow(nil, row...)), "%q", row)
+		back, err := csv.NewReader(bytes.NewReader(csvRow(nil, row...))).Read()
+		require.NoError(t, err)
+		assert.Equal(t, row, back)
+	}
+}

@@ -2,7 +2,6 @@ package lesson
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -839,10 +838,19 @@ func (s *Session) choices(q *Question) []string {
 			out = append(out, fill(t, s.run, nil))
 		}
 	}
-	h := fnv.New64a()
-	h.Write([]byte(q.ID))
-	rand.New(rand.NewPCG(s.run.Scenario.Seed, h.Sum64())).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	rand.New(rand.NewPCG(s.run.Scenario.Seed, fnv64a(q.ID))).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
+}
+
+// fnv64a is the 64-bit FNV-1a hash of s, as hash/fnv's New64a sums it:
+// written out, as hash/fnv's interface would keep all its methods in the
+// browser build.
+func fnv64a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
 }
 
 // nextPortChoices offers the port the next connection will get (looked up

@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net/netip"
 	"slices"
 	"testing"
@@ -683,4 +684,13 @@ func TestResetProgressAsksFirst(t *testing.T) {
 	assert.Empty(t, s.Answers(), "confirmed")
 	assert.Zero(t, s.View().Narration.Step)
 	assert.Equal(t, "Reset progress", s.View().StepControls[len(s.View().StepControls)-1].Label)
+}
+
+// fnv64a sums as hash/fnv's FNV-1a does: the choices' order depends on it.
+func TestFNV64aMatchesHashFNV(t *testing.T) {
+	for _, s := range []string{"", "a", "q1", "lesson.3.ask.port", "ünïcödé"} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		assert.Equal(t, h.Sum64(), fnv64a(s), "%q", s)
+	}
 }

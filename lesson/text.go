@@ -37,36 +37,50 @@ type part struct {
 // quantities are the names a text may use, and how each is read from a
 // run. Every number they give comes from the engine's profiles (whose
 // numbers come from facts/ports.md) or from the run itself.
-var quantities = map[string]func(r *Run) string{
-	"client":            func(r *Run) string { return r.firstClient().Name },
-	"client.profile":    func(r *Run) string { return r.firstClient().Profile.Name },
-	"client.range":      func(r *Run) string { return r.firstClient().Profile.Ephemeral.String() },
-	"client.range.size": func(r *Run) string { return fmt.Sprint(r.firstClient().Profile.Ephemeral.Size()) },
-	"client.timewait":   func(r *Run) string { return timeWait(r.book, r.firstClient().Profile) },
-	"client.os":         func(r *Run) string { return osTitle(r.book, r.firstClient().Profile) },
-	"client.capacity": func(r *Run) string {
+var quantities = func() map[string]func(r *Run) string {
+	m := make(map[string]func(r *Run) string, len(quantityTable))
+	for _, e := range quantityTable {
+		m[e.name] = e.read
+	}
+	return m
+}()
+
+// quantityTable is quantities written as a table, which the compiler lays
+// out as static data: a map literal of funcs compiles to an insert each,
+// 10 KB of the browser's wasm for the two maps here.
+var quantityTable = []struct {
+	name string
+	read func(r *Run) string
+}{
+	{"client", func(r *Run) string { return r.firstClient().Name }},
+	{"client.profile", func(r *Run) string { return r.firstClient().Profile.Name }},
+	{"client.range", func(r *Run) string { return r.firstClient().Profile.Ephemeral.String() }},
+	{"client.range.size", func(r *Run) string { return fmt.Sprint(r.firstClient().Profile.Ephemeral.Size()) }},
+	{"client.timewait", func(r *Run) string { return timeWait(r.book, r.firstClient().Profile) }},
+	{"client.os", func(r *Run) string { return osTitle(r.book, r.firstClient().Profile) }},
+	{"client.capacity", func(r *Run) string {
 		return FmtRateIn(r.book, engine.Capacity(r.firstClient().Profile.Ephemeral, r.firstClient().Profile.TimeWait))
-	},
-	"client.strategy": func(r *Run) string { return strategyText(r.book, r.firstClient().Profile.Connect) },
+	}},
+	{"client.strategy", func(r *Run) string { return strategyText(r.book, r.firstClient().Profile.Connect) }},
 	// How many of the client's ephemeral ports lie in IANA's registered
 	// class: an OS's ephemeral range need not be IANA's dynamic (also
 	// called ephemeral) class; Linux's is mostly registered ports
 	// (facts/ports.md §1 [R6335], §2 [DOC]).
-	"client.range.registered": func(r *Run) string { return fmt.Sprint(registeredIn(r.firstClient().Profile.Ephemeral)) },
+	{"client.range.registered", func(r *Run) string { return fmt.Sprint(registeredIn(r.firstClient().Profile.Ephemeral)) }},
 	// The client's range against IANA's dynamic class (RFC 6335 §6: "the
 	// Dynamic Ports, also known as the Private or Ephemeral Ports").
-	"client.range.class": func(r *Run) string {
+	{"client.range.class", func(r *Run) string {
 		rg := r.firstClient().Profile.Ephemeral
 		if n := registeredIn(rg); n > 0 {
 			return r.T("quantity.range-class.registered", "dynamic", engine.DynamicPorts.String(), "n", n, "size", rg.Size())
 		}
 		return r.T("quantity.range-class.dynamic", "dynamic", engine.DynamicPorts.String())
-	},
+	}},
 	// The error a used-up range gives, in words, for the learner who meets
 	// its name as a choice: Winsock's own (KB 196271; engine.ErrNoBufs) or
 	// the Unix errno's strerror (facts/ports.md §2 [MAN]), each in the
 	// phrasebook as errno.text.NAME.
-	"client.exhausted.meaning": func(r *Run) string {
+	{"client.exhausted.meaning", func(r *Run) string {
 		e := engine.ErrAddrNotAvail
 		if x := r.firstClient().Profile.ExhaustedErr; x != nil {
 			e = x
@@ -76,29 +90,29 @@ var quantities = map[string]func(r *Run) string{
 			return r.T("quantity.exhausted-meaning.winsock", "err", e.Name, "text", text)
 		}
 		return r.T("quantity.exhausted-meaning", "err", e.Name, "text", text)
-	},
+	}},
 	// Whether the next port can be reasoned out from the ports seen, by
 	// the client's strategy: a random pick can only be guessed.
-	"client.guess": func(r *Run) string {
+	{"client.guess", func(r *Run) string {
 		switch r.firstClient().Profile.Connect {
 		case engine.RandomStart, engine.RandomPick:
 			return r.T("quantity.guess.random")
 		}
 		return r.T("quantity.guess.reason")
-	},
+	}},
 	// The clients' OSes as the scene has them: each its own, or one for
 	// all once P switched them.
-	"clients.mix": func(r *Run) string {
+	{"clients.mix", func(r *Run) string {
 		cs := r.clients()
 		if titles := distinct(cs, func(p engine.Profile) string { return p.Title }); len(titles) > 1 {
 			return r.T("quantity.clients-mix.own")
 		}
 		return r.T("quantity.clients-mix.one", "os", osTitle(r.book, cs[0].Profile))
-	},
+	}},
 	// Whether a port in TIME_WAIT can meanwhile serve other destinations,
 	// per client, from its profile (engine.Profile.ShareAcrossDestinations:
 	// facts/ports.md fact 3; an exclusive autobind elsewhere).
-	"clients.sharing": func(r *Run) string {
+	{"clients.sharing", func(r *Run) string {
 		var shared, held []string
 		for _, h := range r.clients() {
 			if h.Profile.ShareAcrossDestinations {
@@ -115,36 +129,36 @@ var quantities = map[string]func(r *Run) string{
 			parts = append(parts, r.T("quantity.clients-sharing.held", "hosts", listAnd(r.book, held), "n", len(held)))
 		}
 		return listJoin(r.book, "list.semicolon", parts)
-	},
+	}},
 	// The client OS's own range and TIME_WAIT, before the scenario shrank
 	// them for the demo.
-	"client.os.range":    func(r *Run) string { return osDefault(r).Ephemeral.String() },
-	"client.os.timewait": func(r *Run) string { return timeWait(r.book, osDefault(r)) },
-	"server.privileged": func(r *Run) string {
+	{"client.os.range", func(r *Run) string { return osDefault(r).Ephemeral.String() }},
+	{"client.os.timewait", func(r *Run) string { return timeWait(r.book, osDefault(r)) }},
+	{"server.privileged", func(r *Run) string {
 		if s := r.servers(); len(s) > 0 {
 			return fmt.Sprint(s[0].Profile.PrivilegedBelow)
 		}
 		return fmt.Sprint(r.firstClient().Profile.PrivilegedBelow)
-	},
-	"server": func(r *Run) string {
+	}},
+	{"server", func(r *Run) string {
 		if s := r.firstServer(); s != "" {
 			return s
 		}
 		return r.T("quantity.server.none")
-	},
-	"hosts":   func(r *Run) string { return fmt.Sprint(len(r.play.hosts)) },
-	"servers": func(r *Run) string { return fmt.Sprint(len(r.servers())) },
-	"clients.ranges": func(r *Run) string {
+	}},
+	{"hosts", func(r *Run) string { return fmt.Sprint(len(r.play.hosts)) }},
+	{"servers", func(r *Run) string { return fmt.Sprint(len(r.servers())) }},
+	{"clients.ranges", func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
 			parts = append(parts, r.T("quantity.clients-ranges.item", "host", h.Name, "os", shortOSIn(r.book, h.Profile),
 				"range", h.Profile.Ephemeral.String(), "n", h.Profile.Ephemeral.Size()))
 		}
 		return listJoin(r.book, "list.comma", parts)
-	},
+	}},
 	// How each client's TCP ports follow one another (lesson 3: a
 	// macOS client's climb by one, XNU's in_pcbbind).
-	"clients.orders": func(r *Run) string {
+	{"clients.orders", func(r *Run) string {
 		cs := r.clients()
 		if len(distinct(cs, func(p engine.Profile) string { return p.Name })) == 1 {
 			return r.T("quantity.clients-orders.each", "order", orderOf(r.book, cs[0].Profile)) // one OS for all, after P
@@ -154,8 +168,8 @@ var quantities = map[string]func(r *Run) string{
 			parts = append(parts, r.T("quantity.clients-orders.item", "host", h.Name, "os", shortOSIn(r.book, h.Profile), "order", orderOf(r.book, h.Profile)))
 		}
 		return listJoin(r.book, "list.comma", parts)
-	},
-	"clients.timewaits": func(r *Run) string {
+	}},
+	{"clients.timewaits", func(r *Run) string {
 		var parts []string
 		var seen []time.Duration
 		for _, h := range r.clients() {
@@ -165,8 +179,8 @@ var quantities = map[string]func(r *Run) string{
 			}
 		}
 		return listJoin(r.book, "list.comma", parts)
-	},
-	"clients.capacities": func(r *Run) string {
+	}},
+	{"clients.capacities", func(r *Run) string {
 		var parts []string
 		for _, h := range r.clients() {
 			id := "quantity.clients-capacities.item"
@@ -176,9 +190,9 @@ var quantities = map[string]func(r *Run) string{
 			parts = append(parts, r.T(id, "host", h.Name, "rate", FmtRateIn(r.book, engine.Capacity(h.Profile.Ephemeral, h.Profile.TimeWait))))
 		}
 		return listJoin(r.book, "list.comma", parts)
-	},
-	"rate": func(r *Run) string { return r.book.Num(r.connectRate(), -1) },
-	"rate.connections": func(r *Run) string {
+	}},
+	{"rate", func(r *Run) string { return r.book.Num(r.connectRate(), -1) }},
+	{"rate.connections", func(r *Run) string {
 		rt := r.connectRate()
 		s := r.T("quantity.rate-connections", "n", r.book.Num(rt, -1))
 		if rt == math.Trunc(rt) {
@@ -193,13 +207,13 @@ var quantities = map[string]func(r *Run) string{
 			s = r.T("quantity.rate-connections-and-queries", "connections", s, "n", n, "server", to)
 		}
 		return s
-	},
-	"connections":  func(r *Run) string { return fmt.Sprint(r.With.Started) },
-	"with.done":    func(r *Run) string { return FmtDurIn(r.book, r.With.LastDone) },
-	"without.done": func(r *Run) string { return FmtDurIn(r.book, r.Without.LastDone) },
-	"serial.done":  func(r *Run) string { return FmtDurIn(r.book, r.Serial.LastDone) },
+	}},
+	{"connections", func(r *Run) string { return fmt.Sprint(r.With.Started) }},
+	{"with.done", func(r *Run) string { return FmtDurIn(r.book, r.With.LastDone) }},
+	{"without.done", func(r *Run) string { return FmtDurIn(r.book, r.Without.LastDone) }},
+	{"serial.done", func(r *Run) string { return FmtDurIn(r.book, r.Serial.LastDone) }},
 	// Which of the two runs without ephemeral ports took longer, and why.
-	"slower": func(r *Run) string {
+	{"slower", func(r *Run) string {
 		switch {
 		case r.Without.LastDone > r.Serial.LastDone:
 			return r.T("quantity.slower.tcp-slower")
@@ -209,23 +223,23 @@ var quantities = map[string]func(r *Run) string{
 			return r.T("quantity.slower.tcp-faster-takeover")
 		}
 		return r.T("quantity.slower.tcp-faster")
-	},
+	}},
 	// The error a connect() gets when the client's range is used up:
 	// EADDRNOTAVAIL on Unix, WSAENOBUFS on Windows (docs/facts-extra.md).
-	"client.exhausted": func(r *Run) string {
+	{"client.exhausted", func(r *Run) string {
 		if e := r.firstClient().Profile.ExhaustedErr; e != nil {
 			return e.Name
 		}
 		return engine.ErrAddrNotAvail.Name
-	},
+	}},
 	// tcp_tw_reuse's delay (facts/ports.md §2 [TW][TWD]), and the wait a
 	// question about it asks of the engine (twReuseOutcome).
-	"twreuse.delay": func(r *Run) string { return FmtSpanIn(r.book, engine.TWReuseDelay) },
-	"twreuse.after": func(r *Run) string { return FmtSpanIn(r.book, 2*engine.TWReuseDelay) },
+	{"twreuse.delay", func(r *Run) string { return FmtSpanIn(r.book, engine.TWReuseDelay) }},
+	{"twreuse.after", func(r *Run) string { return FmtSpanIn(r.book, 2*engine.TWReuseDelay) }},
 	// The IANA classes (facts/ports.md §1).
-	"iana.system":     func(*Run) string { return engine.SystemPorts.String() },
-	"iana.registered": func(*Run) string { return engine.RegisteredPorts.String() },
-	"iana.dynamic":    func(*Run) string { return engine.DynamicPorts.String() },
+	{"iana.system", func(*Run) string { return engine.SystemPorts.String() }},
+	{"iana.registered", func(*Run) string { return engine.RegisteredPorts.String() }},
+	{"iana.dynamic", func(*Run) string { return engine.DynamicPorts.String() }},
 }
 
 // add appends a line of src at pos, splitting out its {names}.
@@ -281,20 +295,32 @@ type answerCtx struct {
 }
 
 // answerQuantities are the names only a reason (why) may use.
-var answerQuantities = map[string]func(r *Run, a *answerCtx) string{
-	"answer":        func(r *Run, a *answerCtx) string { return choiceLabel(r.book, a.truth) },
-	"answer.host":   func(_ *Run, a *answerCtx) string { return a.e.Host },
-	"answer.remote": func(_ *Run, a *answerCtx) string { return a.e.Tuple.Remote.String() },
-	"answer.err":    func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) },
+var answerQuantities = func() map[string]func(r *Run, a *answerCtx) string {
+	m := make(map[string]func(r *Run, a *answerCtx) string, len(answerTable))
+	for _, e := range answerTable {
+		m[e.name] = e.read
+	}
+	return m
+}()
+
+// answerTable is answerQuantities as a table (quantityTable says why).
+var answerTable = []struct {
+	name string
+	read func(r *Run, a *answerCtx) string
+}{
+	{"answer", func(r *Run, a *answerCtx) string { return choiceLabel(r.book, a.truth) }},
+	{"answer.host", func(_ *Run, a *answerCtx) string { return a.e.Host }},
+	{"answer.remote", func(_ *Run, a *answerCtx) string { return a.e.Tuple.Remote.String() }},
+	{"answer.err", func(_ *Run, a *answerCtx) string { return engine.ErrnoName(a.e.Err) }},
 	// The answering event's own port, and the host's one before it.
-	"answer.port": func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.e.Tuple.Local.Port())) },
-	"answer.last": func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.prev)) },
+	{"answer.port", func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.e.Tuple.Local.Port())) }},
+	{"answer.last", func(_ *Run, a *answerCtx) string { return strconv.Itoa(int(a.prev)) }},
 	// How the answering host's strategy came to that port.
-	"answer.pick": func(r *Run, a *answerCtx) string {
+	{"answer.pick", func(r *Run, a *answerCtx) string {
 		return pickText(r.book, r.play.hosts[r.play.hostIndex(a.e.Host)].Profile.Connect, a.prev)
-	},
+	}},
 	// Why a port given before came back, and when (lesson 5's last step).
-	"answer.again": againText,
+	{"answer.again", againText},
 }
 
 // againText says why the answer's port, given before in the run, was
