@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"net/netip"
 )
 
@@ -48,7 +47,7 @@ func (h *Host) Bind(proto Proto, local netip.AddrPort, opts SockOpts) (SocketID,
 // proto must be UDP (EINVAL otherwise).
 func (h *Host) Autobind(proto Proto, opts SockOpts) (SocketID, netip.AddrPort, error) {
 	if proto != UDP {
-		return 0, netip.AddrPort{}, h.osErr(fmt.Errorf("autobind on send: %v is not UDP: %w", proto, ErrInvalid))
+		return 0, netip.AddrPort{}, h.osErr(errorf("autobind on send: %v is not UDP: %w", proto, ErrInvalid))
 	}
 	// IP_BIND_ADDRESS_NO_PORT defers a bind()'s port to connect(); a
 	// send takes one at once (inet_autobind calls get_port regardless).
@@ -95,14 +94,14 @@ func (h *Host) bindAs(proto Proto, local netip.AddrPort, opts SockOpts, listen, 
 		return 0, local, err
 	}
 	if err := h.prof.CheckOpts(opts); err != nil {
-		return 0, local, fmt.Errorf("bind %s: %w", local.String(), err)
+		return 0, local, errorf("bind %s: %w", local.String(), err)
 	}
 	addr := local.Addr().Unmap()
 	if !addr.IsValid() {
 		addr = netip.IPv4Unspecified()
 	}
 	if _, ok := h.addrIndex(addr); !ok && !addr.IsUnspecified() {
-		return 0, local, fmt.Errorf("bind %s: %s is not this host's address: %w", local.String(), addr.String(), ErrAddrNotAvail)
+		return 0, local, errorf("bind %s: %s is not this host's address: %w", local.String(), addr.String(), ErrAddrNotAvail)
 	}
 	port := Port(local.Port())
 	if port == 0 && opts.BindNoPort && !listen {
@@ -116,14 +115,14 @@ func (h *Host) bindAs(proto Proto, local netip.AddrPort, opts SockOpts, listen, 
 	if port == 0 {
 		port, err = h.pickBind(tb, opts, auto)
 		if err != nil {
-			return 0, local, fmt.Errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0).String(), err)
+			return 0, local, errorf("bind %s (any port): %w", netip.AddrPortFrom(addr, 0).String(), err)
 		}
 	} else {
 		if port < h.prof.PrivilegedBelow && !opts.Privileged && !(h.prof.PrivilegedSpecificOnly && addr.IsUnspecified()) {
-			return 0, local, fmt.Errorf("bind %s: ports below %d need privilege: %w", local.String(), h.prof.PrivilegedBelow, ErrAccess)
+			return 0, local, errorf("bind %s: ports below %d need privilege: %w", local.String(), h.prof.PrivilegedBelow, ErrAccess)
 		}
 		if err := h.bindConflict(tb, addr, port, opts); err != nil {
-			return 0, local, fmt.Errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)).String(), err)
+			return 0, local, errorf("bind %s: %w", netip.AddrPortFrom(addr, uint16(port)).String(), err)
 		}
 	}
 	h.nextSock++
@@ -346,10 +345,10 @@ func (h *Host) connsAt(tb *table, local uint8, port Port, fn func(conn)) {
 func (h *Host) CloseSocket(id SocketID) error {
 	s, ok := h.sockets[id]
 	if !ok {
-		return h.osErr(fmt.Errorf("socket %d: no such socket: %w", id, ErrBadF))
+		return h.osErr(errorf("socket %d: no such socket: %w", id, ErrBadF))
 	}
 	if s.connected {
-		return h.osErr(fmt.Errorf("socket %d is connected; close the connection: %w", id, ErrInvalid))
+		return h.osErr(errorf("socket %d is connected; close the connection: %w", id, ErrInvalid))
 	}
 	h.unbind(h.tables[s.proto], id, s)
 	return nil

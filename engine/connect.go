@@ -2,7 +2,6 @@ package engine
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"math/bits"
 	"net/netip"
@@ -36,18 +35,18 @@ func (h *Host) connectRange(proto Proto, remote netip.AddrPort, r Range) (FourTu
 	}
 	remote, ok := destination(remote)
 	if !ok {
-		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote.String(), ErrInvalid)
+		return FourTuple{}, errorf("connect to %s: %w", remote.String(), ErrInvalid)
 	}
 	rng, step := h.prof.Ephemeral, 2
 	if r != (Range{}) {
 		if r.Lo != 0 && r.Hi != 0 && r.Lo > r.Hi {
-			return FourTuple{}, fmt.Errorf("connect to %s: local port range %s is reversed: %w", remote.String(), r, ErrInvalid)
+			return FourTuple{}, errorf("connect to %s: local port range %s is reversed: %w", remote.String(), r, ErrInvalid)
 		}
 		rng, step = socketRange(rng, r), 1
 	}
 	port, takeover, err := h.pickConnect(tb, 0, remote, rng, step)
 	if err != nil {
-		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote.String(), err)
+		return FourTuple{}, errorf("connect to %s: %w", remote.String(), err)
 	}
 	t := FourTuple{Proto: proto, Local: netip.AddrPortFrom(h.addr, uint16(port)), Remote: remote}
 	if takeover {
@@ -74,14 +73,14 @@ func (h *Host) ConnectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error) {
 	s, ok := h.sockets[id]
 	if !ok {
-		return FourTuple{}, fmt.Errorf("socket %d: no such socket: %w", id, ErrBadF)
+		return FourTuple{}, errorf("socket %d: no such socket: %w", id, ErrBadF)
 	}
 	if s.listening || s.connected {
-		return FourTuple{}, fmt.Errorf("socket %d is listening or connected: %w", id, ErrInvalid)
+		return FourTuple{}, errorf("socket %d is listening or connected: %w", id, ErrInvalid)
 	}
 	remote, ok = destination(remote)
 	if !ok {
-		return FourTuple{}, fmt.Errorf("connect to %s: %w", remote.String(), ErrInvalid)
+		return FourTuple{}, errorf("connect to %s: %w", remote.String(), ErrInvalid)
 	}
 	tb := h.tables[s.proto]
 	local := s.local.Addr()
@@ -98,9 +97,9 @@ func (h *Host) connectFrom(id SocketID, remote netip.AddrPort) (FourTuple, error
 	case takeover:
 		h.remove(tb, &t, c)
 	case exists && c.state == TimeWait:
-		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t.String(), ErrAddrInUse)
+		return FourTuple{}, errorf("connect %s: the 4-tuple is in TIME_WAIT: %w", t.String(), ErrAddrInUse)
 	case exists:
-		return FourTuple{}, fmt.Errorf("connect %s: the 4-tuple is in use: %w", t.String(), h.errTupleInUse())
+		return FourTuple{}, errorf("connect %s: the 4-tuple is in use: %w", t.String(), h.errTupleInUse())
 	}
 	s.connected = true
 	tb.closed(Port(t.Local.Port()))
@@ -125,7 +124,7 @@ func (h *Host) connectNoPort(tb *table, id SocketID, s *socket, local netip.Addr
 	li, _ := h.addrIndex(local)
 	port, takeover, err := h.pickConnect(tb, li, remote, h.prof.Ephemeral, 2)
 	if err != nil {
-		return FourTuple{}, fmt.Errorf("connect to %s from %s: %w", remote.String(), local.String(), err)
+		return FourTuple{}, errorf("connect to %s from %s: %w", remote.String(), local.String(), err)
 	}
 	t := FourTuple{Proto: s.proto, Local: netip.AddrPortFrom(local, uint16(port)), Remote: remote}
 	if takeover {
@@ -169,19 +168,19 @@ func (h *Host) accept(t FourTuple) error {
 		return err
 	}
 	if _, ok := destination(t.Remote); !ok {
-		return fmt.Errorf("accept %s: %s is no peer's address: %w", t.String(), t.Remote.String(), ErrInvalid)
+		return errorf("accept %s: %s is no peer's address: %w", t.String(), t.Remote.String(), ErrInvalid)
 	}
 	if _, ok := h.addrIndex(t.Local.Addr()); !ok {
-		return fmt.Errorf("accept %s: %s is not this host's address: %w", t.String(), t.Local.Addr().String(), ErrConnRefused)
+		return errorf("accept %s: %s is not this host's address: %w", t.String(), t.Local.Addr().String(), ErrConnRefused)
 	}
 	l := h.listener(tb, &t)
 	if l == nil {
-		return fmt.Errorf("accept %s: nothing listens on %s: %w", t.String(), t.Local.String(), ErrConnRefused)
+		return errorf("accept %s: nothing listens on %s: %w", t.String(), t.Local.String(), ErrConnRefused)
 	}
 	c, takeover := h.get(tb, &t)
 	if takeover {
 		if c.state != TimeWait || !canTakeOver(h.prof, bySYN, t.Local.Addr(), t.Remote.Addr(), h.now-c.since, true) {
-			return fmt.Errorf("accept %s: the 4-tuple is in use: %w", t.String(), ErrAddrInUse)
+			return errorf("accept %s: the 4-tuple is in use: %w", t.String(), ErrAddrInUse)
 		}
 		h.remove(tb, &t, c)
 	}

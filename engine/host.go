@@ -198,11 +198,11 @@ func NewHost(cfg HostConfig) (*Host, error) {
 		a = a.Unmap()
 		switch {
 		case !a.IsValid() || a.IsUnspecified():
-			return nil, fmt.Errorf("host %q: address %v is not a host address", cfg.Name, a.String())
+			return nil, errorf("host %q: address %v is not a host address", cfg.Name, a.String())
 		case HasAddr(addrs, a):
-			return nil, fmt.Errorf("host %q: address %v is given twice", cfg.Name, a.String())
+			return nil, errorf("host %q: address %v is given twice", cfg.Name, a.String())
 		case len(addrs) == maxAddrs:
-			return nil, fmt.Errorf("host %q: more than %d addresses", cfg.Name, maxAddrs)
+			return nil, errorf("host %q: more than %d addresses", cfg.Name, maxAddrs)
 		}
 		addrs = append(addrs, a)
 	}
@@ -212,19 +212,19 @@ func NewHost(cfg HostConfig) (*Host, error) {
 	}
 	if cfg.Range != (Range{}) {
 		if _, err := NewRange(int(cfg.Range.Lo), int(cfg.Range.Hi)); err != nil {
-			return nil, fmt.Errorf("host %q: %w", cfg.Name, err)
+			return nil, errorf("host %q: %w", cfg.Name, err)
 		}
 		p.Ephemeral = cfg.Range
 	}
 	if cfg.TimeWait < 0 {
-		return nil, fmt.Errorf("host %q: TIME_WAIT %v is negative", cfg.Name, cfg.TimeWait)
+		return nil, errorf("host %q: TIME_WAIT %v is negative", cfg.Name, cfg.TimeWait)
 	}
 	if cfg.TimeWait > 0 {
 		p.TimeWait = cfg.TimeWait
 	}
 	if cfg.Strategy != 0 {
 		if !cfg.Strategy.valid() {
-			return nil, fmt.Errorf("host %q: unknown strategy %d", cfg.Name, cfg.Strategy)
+			return nil, errorf("host %q: unknown strategy %d", cfg.Name, cfg.Strategy)
 		}
 		p.Connect, p.UDPConnect = cfg.Strategy, 0
 	}
@@ -296,7 +296,7 @@ func (h *Host) Now() time.Duration { return h.now }
 
 func (h *Host) table(proto Proto) (*table, error) {
 	if !proto.valid() {
-		return nil, fmt.Errorf("protocol %v: %w", proto, ErrInvalid)
+		return nil, errorf("protocol %v: %w", proto, ErrInvalid)
 	}
 	return h.tables[proto], nil
 }

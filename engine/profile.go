@@ -60,7 +60,7 @@ func StrategyByName(name string) (Strategy, error) {
 		}
 		names = append(names, s.String())
 	}
-	return 0, fmt.Errorf("unknown strategy %q; want one of %s", name, strings.Join(names, ", "))
+	return 0, errorf("unknown strategy %q; want one of %s", name, strings.Join(names, ", "))
 }
 
 // Sockets names a family of socket semantics: the rules of bind(), of a
@@ -279,7 +279,7 @@ func ProfileByName(name string) (Profile, error) {
 		}
 		names = append(names, p.Name)
 	}
-	return Profile{}, fmt.Errorf("unknown profile %q; want one of %s", name, strings.Join(names, ", "))
+	return Profile{}, errorf("unknown profile %q; want one of %s", name, strings.Join(names, ", "))
 }
 
 // CheckOpts refuses a socket option the profile's OS does not have, as
@@ -290,11 +290,11 @@ func (p Profile) CheckOpts(o SockOpts) error {
 	windows := p.Sockets == WindowsSockets
 	switch {
 	case o.ReusePort && windows:
-		return fmt.Errorf("SO_REUSEPORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+		return errorf("SO_REUSEPORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
 	case o.Exclusive && !windows:
-		return fmt.Errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+		return errorf("SO_EXCLUSIVEADDRUSE: no such option on %s: %w", p.Name, ErrNoProtoOpt)
 	case o.BindNoPort && !p.BindNoPort:
-		return fmt.Errorf("IP_BIND_ADDRESS_NO_PORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
+		return errorf("IP_BIND_ADDRESS_NO_PORT: no such option on %s: %w", p.Name, ErrNoProtoOpt)
 	}
 	return nil
 }

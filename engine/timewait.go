@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"time"
 )
@@ -104,7 +103,7 @@ func (h *Host) closing(t *FourTuple) (*table, conn, error) {
 		return nil, conn{}, err
 	}
 	if c.state != Established {
-		return nil, conn{}, fmt.Errorf("close %s: already closed: %w", (*t).String(), ErrNotConn)
+		return nil, conn{}, errorf("close %s: already closed: %w", (*t).String(), ErrNotConn)
 	}
 	h.remove(tb, t, c)
 	return tb, c, nil
@@ -117,7 +116,7 @@ func (h *Host) lookup(t *FourTuple) (*table, conn, error) {
 	}
 	c, ok := h.get(tb, t)
 	if !ok {
-		return nil, conn{}, fmt.Errorf("%s: no such connection: %w", (*t).String(), ErrNotConn)
+		return nil, conn{}, errorf("%s: no such connection: %w", (*t).String(), ErrNotConn)
 	}
 	return tb, c, nil
 }
@@ -133,7 +132,7 @@ func (h *Host) RestartTimeWait(t FourTuple) error {
 		return h.osErr(err)
 	}
 	if c.state != TimeWait {
-		return h.osErr(fmt.Errorf("%s: not in TIME_WAIT: %w", t.String(), ErrNotConn))
+		return h.osErr(errorf("%s: not in TIME_WAIT: %w", t.String(), ErrNotConn))
 	}
 	h.remove(tb, &t, c)
 	c.since = h.now
