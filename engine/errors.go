@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"strings"
 )
 
@@ -106,11 +105,28 @@ func (h *Host) osErr(err error) error {
 	return err
 }
 
-// IsErrno reports whether err is, or wraps, one of the engine's Errno values.
+// IsErrno reports whether err is, or wraps, one of the engine's Errno
+// values: errors.As for the one type, walked by hand (errors.As brings
+// 8 KB of reflection into the browser's wasm).
 func IsErrno(err error) (*Errno, bool) {
-	var e *Errno
-	ok := errors.As(err, &e)
-	return e, ok
+	for err != nil {
+		switch x := err.(type) {
+		case *Errno:
+			return x, true
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				if n, ok := IsErrno(e); ok {
+					return n, true
+				}
+			}
+			return nil, false
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // ErrnoName is how err is shown to a learner: the errno's name (e.g.

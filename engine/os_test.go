@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"testing"
 	"time"
@@ -564,4 +566,32 @@ func TestWindowsExclusiveConnectionAmongOthers(t *testing.T) {
 	id, _, err := h.Bind(TCP, netip.AddrPortFrom(clientIP, 8080), SockOpts{ReuseAddr: true})
 	require.NoError(t, err, "the exclusive connection is on the other address")
 	require.NoError(t, h.CloseSocket(id))
+}
+
+// IsErrno finds the engine's errno wherever errors.As would: wrapped by
+// %w, joined, or behind a Winsock name.
+func TestIsErrnoFindsWhatErrorsAsFinds(t *testing.T) {
+	winsock := &osError{errno: ErrAddrInUse, err: fmt.Errorf("bind: %w", ErrAddrInUse)}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"nil", nil},
+		{"itself", ErrAddrNotAvail},
+		{"wrapped", fmt.Errorf("connect: %w", ErrConnRefused)},
+		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", ErrAccess))},
+		{"joined", errors.Join(errors.New("other"), ErrInvalid)},
+		{"winsock", winsock},
+		{"winsock wrapped", fmt.Errorf("x: %w", winsock)},
+		{"not an errno", errors.New("EADDRINUSE")},
+		{"wrapped non-errno", fmt.Errorf("x: %w", io.EOF)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want *Errno
+			wantOK := errors.As(tc.err, &want)
+			got, ok := IsErrno(tc.err)
+			assert.Equal(t, wantOK, ok)
+			assert.Same(t, want, got)
+		})
+	}
 }

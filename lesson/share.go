@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,8 +59,7 @@ func DecodeScenario(v string) (string, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
-		var at base64.CorruptInputError
-		if errors.As(err, &at) {
+		if at, ok := err.(base64.CorruptInputError); ok {
 			return "", fmt.Errorf("not base64url text (RFC 4648 §5, unpadded): character %d is wrong", int64(at)+1)
 		}
 		return "", fmt.Errorf("not base64url text: %v", err)
