@@ -77,6 +77,17 @@ func (s *Session) Recent() Log {
 	return l
 }
 
+// Describe says what event e of the run shown means, in the session's
+// language and the event log's words: a terminal's way to show the
+// events PlayToPause and Replay pass it, once they have been played (the
+// log names connections as it meets them).
+func (s *Session) Describe(e sim.Event) string {
+	if s.run == nil {
+		return ""
+	}
+	return s.run.play.describe(s.book(), e)
+}
+
 // describe says what e means in b's language, in the words the rest of
 // the app uses.
 func (p *player) describe(b *phrase.Book, e sim.Event) string {

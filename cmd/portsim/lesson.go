@@ -100,7 +100,16 @@ func (t *terminal) work(s *lesson.Session) error {
 	}
 	fmt.Fprintln(t.w, s.T("cli.lesson.title", "title", vm.Title))
 	t.step(s, vm)
-	show := func(e sim.Event) { fmt.Fprintln(t.w, sim.Trace(e)) }
+	// Events are printed once played, in the event log's words: it names
+	// connections as it meets them.
+	var played []sim.Event
+	show := func(e sim.Event) { played = append(played, e) }
+	printPlayed := func() {
+		for _, e := range played {
+			fmt.Fprintln(t.w, "  "+s.T("event.at", "t", lesson.FmtDur(e.At), "event", s.Describe(e)))
+		}
+		played = played[:0]
+	}
 	for vm.Narration.Step+1 < vm.Narration.Steps {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()
@@ -110,6 +119,7 @@ func (t *terminal) work(s *lesson.Session) error {
 		}
 		if vm.Narration.Step == 1 || vm.Narration.Replayed {
 			s.Replay(show) // the lesson proper, or a new act, starts from the start: what happens at once
+			printPlayed()
 		}
 		if q := vm.Narration.Question; q != nil {
 			k, ok, err := t.answer(s, q)
@@ -119,6 +129,7 @@ func (t *terminal) work(s *lesson.Session) error {
 			s.Do(lesson.ActAnswer(k))
 		}
 		s.PlayToPause(show)
+		printPlayed()
 		vm = s.View()
 		if q := vm.Narration.Question; q != nil {
 			fmt.Fprintln(t.w, q.Lead)

@@ -60,7 +60,7 @@ func TestLessonPrintsEachActFromTheStart(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "From t = 0 again: 4. Without ephemeral ports: real TCP\n")
 	assert.Contains(t, r.stdout, "From t = 0 again: 4. With ephemeral ports\n")
-	assert.Equal(t, 3, strings.Count(r.stdout, "listen 10.0.0.10:80\n"), "web listens at the start of each of the three acts")
+	assert.Equal(t, 3, strings.Count(r.stdout, ": web listens on 10.0.0.10:80\n"), "web listens at the start of each of the three acts")
 }
 
 func TestLessonPrintsStepsEventsAndChoices(t *testing.T) {
@@ -77,7 +77,7 @@ func TestLessonPrintsStepsEventsAndChoices(t *testing.T) {
 		assert.Contains(t, out, fmt.Sprintf("\nStep %d of %d\n", i, n))
 	}
 	assert.Regexp(t, `(?m)^\s+A\) \d+$`, out, "a port question's choices are ports")
-	assert.Contains(t, out, "port 1025 allocated", "the events between pauses, as portsim run prints them")
+	assert.Contains(t, out, "  t = 0.000 s: client got port 1025 for a connection to 10.0.0.10:80\n", "the events between pauses, as the event log words them")
 	assert.Contains(t, out, "failed: WSAENOBUFS", "its Windows XP client's error")
 	assert.Equal(t, 2, len(verdictLine.FindAllString(out, -1)))
 	for _, l := range lines(out) {
@@ -240,4 +240,20 @@ func TestLessonInAnotherLanguage(t *testing.T) {
 	assert.NotEqual(t, en.stdout, long.stdout)
 	assert.Contains(t, long.stdout, "[Twö sérvérs", "the narration in the pseudo-language")
 	assert.Equal(t, len(verdictLine.FindAllString(en.stdout, -1)), strings.Count(long.stdout, "[Ríght: ")+strings.Count(long.stdout, "[Ñöt"), "as many verdicts")
+}
+
+// The events are the app's event log's lines, in the lesson's language.
+func TestLessonPrintsEventsInItsLanguage(t *testing.T) {
+	for _, tc := range []struct{ lang, listens, gotPort string }{
+		{"en", "  t = 0.000 s: web-a listens on 10.0.0.10:80\n", "client got port "},
+		{"uk", "  t = 0.000 s: web-a слухає 10.0.0.10:80\n", "client: отримано порт "},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			r := portsim(t, "", "lesson", "2", "--answers", "AAAA", "--lang", tc.lang)
+			require.Equal(t, 0, r.code, r.stderr)
+			assert.Contains(t, r.stdout, tc.listens)
+			assert.Contains(t, r.stdout, tc.gotPort)
+			assert.NotContains(t, r.stdout, "listen 10.0.0.10:80", "not the engine's trace")
+		})
+	}
 }
