@@ -63,7 +63,7 @@ func TestGoLiteral(t *testing.T) {
 		{"a struct of numbers on one line", Pos{Line: 3, Col: 7}, "Pos{Line: 3, Col: 7}"},
 		{"zero fields left out", Expect{What: ExpectTimeWait, N: 2}, "Expect{What: 2, N: 2}"},
 		{"a pointer", &Replay{Title: "a \"b\"\n"}, `&Replay{Title: "a \"b\"\n"}`},
-		{"unexported fields", part{name: "client"}, `part{name: "client"}`},
+		{"unexported fields", Text{Src: "x", answer: true}, `Text{Src: "x", answer: true}`},
 		{"elements untyped", []*Cond{nil, {Nth: 2}}, "[]*Cond{\nnil,\n{Nth: 2},\n}"},
 		{"an empty slice is not nil", Choices{Fixed: []Text{}}, "Choices{\nFixed: []Text{\n},\n}"},
 		{"a float", Lesson{Flight: 0.15}, "Lesson{Flight: 0.15}"},

@@ -20,35 +20,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 8, Col: 10},
 			ID:  "lesson.1.overview",
 			Src: "Ports are 16-bit numbers, 0 to 65535, in three IANA classes (the map's bands): system {iana.system}, registered {iana.registered}, dynamic {iana.dynamic}. Watch {server} listen on port 80 and {client} connect to it from a port of its own.",
-			parts: []part{
-				{lit: "Ports are 16-bit numbers, 0 to 65535, in three IANA classes (the map's bands): system "},
-				{name: "iana.system"},
-				{lit: ","},
-				{lit: " "},
-				{lit: "registered "},
-				{name: "iana.registered"},
-				{lit: ", dynamic "},
-				{name: "iana.dynamic"},
-				{lit: ". Watch "},
-				{name: "server"},
-				{lit: " listen on port 80 and "},
-				{name: "client"},
-				{lit: " connect"},
-				{lit: " "},
-				{lit: "to it from a port of its own."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 15, Col: 8},
 			ID:  "lesson.1.learnt",
 			Src: "servers pick well-known ports (on Linux, binding one below {server.privileged} needs privilege; macOS asks for it only for a specific address, Windows never); clients get ephemeral ones.",
-			parts: []part{
-				{lit: "servers pick well-known ports (on Linux, binding one below "},
-				{name: "server.privileged"},
-				{lit: " needs privilege; macOS asks for"},
-				{lit: " "},
-				{lit: "it only for a specific address, Windows never); clients get ephemeral ones."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -61,46 +37,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 19, Col: 23},
 						ID:  "lesson.1.unprivileged-80.ask",
 						Src: "A program without privilege asks a Linux host to listen on port 80. What does it get?",
-						parts: []part{
-							{lit: "A program without privilege asks a Linux host to listen on port 80. What does it get?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "port",
-								parts: []part{
-									{lit: "port"},
-								},
-							},
-							{
-								Src: "EACCES",
-								parts: []part{
-									{lit: "EACCES"},
-								},
-							},
-							{
-								Src: "EADDRINUSE",
-								parts: []part{
-									{lit: "EADDRINUSE"},
-								},
-							},
+							{Src: "port"},
+							{Src: "EACCES"},
+							{Src: "EADDRINUSE"},
 						},
 					},
 					Answer: Answer{Kind: 5, Port: 80},
 					Why: Text{
-						Pos: Pos{Line: 24, Col: 5},
-						ID:  "lesson.1.unprivileged-80.why",
-						Src: "bind() checks privilege first, before it looks for a socket already on the port: on Linux a port below {server.privileged} needs root or CAP_NET_BIND_SERVICE, and without either bind() fails with {answer}.",
-						parts: []part{
-							{lit: "bind() checks privilege first, before it looks for a socket already on the port: on Linux a port below"},
-							{lit: " "},
-							{},
-							{name: "server.privileged"},
-							{lit: " needs root or CAP_NET_BIND_SERVICE, and without either bind() fails with "},
-							{name: "answer"},
-							{lit: "."},
-						},
+						Pos:    Pos{Line: 24, Col: 5},
+						ID:     "lesson.1.unprivileged-80.why",
+						Src:    "bind() checks privilege first, before it looks for a socket already on the port: on Linux a port below {server.privileged} needs root or CAP_NET_BIND_SERVICE, and without either bind() fails with {answer}.",
 						answer: true,
 					},
 				},
@@ -112,11 +61,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 28, Col: 5},
 					ID:  "lesson.1.root-listens.say",
 					Src: "So {server} starts as root (or with CAP_NET_BIND_SERVICE) and listens on :80. Now its client connects.",
-					parts: []part{
-						{lit: "So "},
-						{name: "server"},
-						{lit: " starts as root (or with CAP_NET_BIND_SERVICE) and listens on :80. Now its client connects."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 29, Col: 7},
@@ -137,17 +81,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 33, Col: 5},
 					ID:  "lesson.1.client-ephemeral.say",
 					Src: "The client's side got an ephemeral port from {client.range}, picked by its OS, no privilege needed. That range is the one {client.os} uses, and it {client.range.class}.",
-					parts: []part{
-						{lit: "The client's side got an ephemeral port from "},
-						{name: "client.range"},
-						{lit: ", picked by its OS, no privilege needed."},
-						{lit: " "},
-						{lit: "That range is the one "},
-						{name: "client.os"},
-						{lit: " uses, and it "},
-						{name: "client.range.class"},
-						{lit: "."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 35, Col: 7},
@@ -175,19 +108,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 7, Col: 10},
 			ID:  "lesson.2.overview",
 			Src: "Two servers, web-a and web-b, each run a web server on port 80, and one client connects to both. A socket is named by its address and its port.",
-			parts: []part{
-				{lit: "Two servers, web-a and web-b, each run a web server on port 80, and one client connects to both."},
-				{lit: " "},
-				{lit: "A socket is named by its address and its port."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 10, Col: 8},
 			ID:  "lesson.2.learnt",
 			Src: "a listening socket is (address, port): two hosts can both use :80.",
-			parts: []part{
-				{lit: "a listening socket is (address, port): two hosts can both use :80."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -200,46 +125,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 13, Col: 23},
 						ID:  "lesson.2.second-listener.ask",
 						Src: "A second program on web-a, run as root like the first, asks to listen on web-a's address, port 80. What does it get?",
-						parts: []part{
-							{lit: "A second program on web-a, run as root like the first, asks to listen on web-a's address,"},
-							{lit: " "},
-							{lit: "port 80. What does it get?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "port",
-								parts: []part{
-									{lit: "port"},
-								},
-							},
-							{
-								Src: "EADDRINUSE",
-								parts: []part{
-									{lit: "EADDRINUSE"},
-								},
-							},
-							{
-								Src: "EACCES",
-								parts: []part{
-									{lit: "EACCES"},
-								},
-							},
+							{Src: "port"},
+							{Src: "EADDRINUSE"},
+							{Src: "EACCES"},
 						},
 					},
 					Answer: Answer{Kind: 9, Port: 80},
 					Why: Text{
-						Pos: Pos{Line: 19, Col: 5},
-						ID:  "lesson.2.second-listener.why",
-						Src: "web-a's listener already holds that address and port (unless both set SO_REUSEPORT and run as the same user); web-b listens on another address, so those two never conflict.",
-						parts: []part{
-							{lit: "web-a's listener already holds that address and port (unless both set SO_REUSEPORT and run as the same"},
-							{lit: " "},
-							{lit: "user); web-b listens on"},
-							{lit: " "},
-							{lit: "another address, so those two never conflict."},
-						},
+						Pos:    Pos{Line: 19, Col: 5},
+						ID:     "lesson.2.second-listener.why",
+						Src:    "web-a's listener already holds that address and port (unless both set SO_REUSEPORT and run as the same user); web-b listens on another address, so those two never conflict.",
 						answer: true,
 					},
 				},
@@ -251,9 +149,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 24, Col: 5},
 					ID:  "lesson.2.both-listen.say",
 					Src: "So both servers listen on :80 without conflict. The client connects to each from an ephemeral port.",
-					parts: []part{
-						{lit: "So both servers listen on :80 without conflict. The client connects to each from an ephemeral port."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 25, Col: 7},
@@ -275,9 +170,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 29, Col: 5},
 					ID:  "lesson.2.two-tuples.say",
 					Src: "Two connections, two 4-tuples: each server answers to the client's own ephemeral port.",
-					parts: []part{
-						{lit: "Two connections, two 4-tuples: each server answers to the client's own ephemeral port."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 30, Col: 7},
@@ -308,23 +200,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 10, Col: 10},
 			ID:  "lesson.3.overview",
 			Src: "Each connection gets its own source port from its OS's ephemeral range: {clients.ranges}. {key.profile} switches the clients' OS.",
-			parts: []part{
-				{lit: "Each connection gets its own source port from its OS's ephemeral range: "},
-				{name: "clients.ranges"},
-				{lit: "."},
-				{lit: " "},
-				{},
-				{name: "key.profile"},
-				{lit: " switches the clients' OS."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 13, Col: 8},
 			ID:  "lesson.3.learnt",
 			Src: "each OS picks from its own range; the side closing first holds TIME_WAIT.",
-			parts: []part{
-				{lit: "each OS picks from its own range; the side closing first holds TIME_WAIT."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -334,13 +214,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 16, Col: 5},
 					ID:  "lesson.3.three-clients.say",
 					Src: "Three clients, {clients.mix}: {clients.orders}.",
-					parts: []part{
-						{lit: "Three clients, "},
-						{name: "clients.mix"},
-						{lit: ": "},
-						{name: "clients.orders"},
-						{lit: "."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 17, Col: 7},
@@ -370,42 +243,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 21, Col: 22},
 						ID:  "lesson.3.time-wait-side.ask",
 						Src: "The laptop is about to close its connection first. Which side will hold TIME_WAIT?",
-						parts: []part{
-							{lit: "The laptop is about to close its connection first. Which side will hold TIME_WAIT?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "client",
-								parts: []part{
-									{lit: "client"},
-								},
-							},
-							{
-								Src: "server",
-								parts: []part{
-									{lit: "server"},
-								},
-							},
-							{
-								Src: "both",
-								parts: []part{
-									{lit: "both"},
-								},
-							},
+							{Src: "client"},
+							{Src: "server"},
+							{Src: "both"},
 						},
 					},
 					Answer: Answer{Kind: 3},
 					Why: Text{
-						Pos: Pos{Line: 26, Col: 5},
-						ID:  "lesson.3.time-wait-side.why",
-						Src: "{answer.host} closed first, so its side holds the 4-tuple in TIME_WAIT; the other side frees it at once.",
-						parts: []part{
-							{},
-							{name: "answer.host"},
-							{lit: " closed first, so its side holds the 4-tuple in TIME_WAIT; the other side frees it at once."},
-						},
+						Pos:    Pos{Line: 26, Col: 5},
+						ID:     "lesson.3.time-wait-side.why",
+						Src:    "{answer.host} closed first, so its side holds the 4-tuple in TIME_WAIT; the other side frees it at once.",
 						answer: true,
 					},
 				},
@@ -425,15 +275,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 29, Col: 5},
 					ID:  "lesson.3.time-wait-holds.say",
 					Src: "The side that closes first keeps that 4-tuple in TIME_WAIT ({clients.timewaits}); {clients.sharing}. The pc's server closes first, so there the server waits.",
-					parts: []part{
-						{lit: "The side that closes first keeps that 4-tuple in TIME_WAIT ("},
-						{name: "clients.timewaits"},
-						{lit: "); "},
-						{name: "clients.sharing"},
-						{lit: "."},
-						{lit: " "},
-						{lit: "The pc's server closes first, so there the server waits."},
-					},
 				},
 				Until: &Cond{
 					Pos:   Pos{Line: 31, Col: 7},
@@ -465,46 +306,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 38, Col: 17},
 						ID:  "lesson.3.fin-again.ask",
 						Src: "web-a still holds laptop's first connection in LAST_ACK: laptop's last ACK was lost in the network. web-a will send its FIN again. What will laptop answer?",
-						parts: []part{
-							{lit: "web-a still holds laptop's first connection in LAST_ACK: laptop's last ACK was lost in the"},
-							{lit: " "},
-							{lit: "network. web-a will send its FIN again. What will laptop answer?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "ack",
-								parts: []part{
-									{lit: "ack"},
-								},
-							},
-							{
-								Src: "rst",
-								parts: []part{
-									{lit: "rst"},
-								},
-							},
-							{
-								Src: "nothing",
-								parts: []part{
-									{lit: "nothing"},
-								},
-							},
+							{Src: "ack"},
+							{Src: "rst"},
+							{Src: "nothing"},
 						},
 					},
 					Answer: Answer{Kind: 8},
 					Why: Text{
-						Pos: Pos{Line: 44, Col: 5},
-						ID:  "lesson.3.fin-again.why",
-						Src: "laptop is still in TIME_WAIT for that 4-tuple: it answers with {answer} and restarts its TIME_WAIT, and web-a closes cleanly. Had it freed the 4-tuple, it would answer with a RST.",
-						parts: []part{
-							{lit: "laptop is still in TIME_WAIT for that 4-tuple: it answers with "},
-							{name: "answer"},
-							{lit: " and restarts its TIME_WAIT, and"},
-							{lit: " "},
-							{lit: "web-a closes cleanly. Had it freed the 4-tuple, it would answer with a RST."},
-						},
+						Pos:    Pos{Line: 44, Col: 5},
+						ID:     "lesson.3.fin-again.why",
+						Src:    "laptop is still in TIME_WAIT for that 4-tuple: it answers with {answer} and restarts its TIME_WAIT, and web-a closes cleanly. Had it freed the 4-tuple, it would answer with a RST.",
 						answer: true,
 					},
 				},
@@ -524,13 +338,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 48, Col: 5},
 					ID:  "lesson.3.old-duplicate.say",
 					Src: "An old duplicate: a copy of laptop's first response, delayed in the network, arrives late. TIME_WAIT still holds its 4-tuple and drops it; a new connection there could take it as its own data. Lasting twice the Maximum Segment Lifetime, TIME_WAIT outlives old copies.",
-					parts: []part{
-						{lit: "An old duplicate: a copy of laptop's first response, delayed in the network, arrives late. TIME_WAIT still"},
-						{lit: " "},
-						{lit: "holds its 4-tuple and drops it; a new connection there could take it as its own data. Lasting twice the"},
-						{lit: " "},
-						{lit: "Maximum Segment Lifetime, TIME_WAIT outlives old copies."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 51, Col: 7},
@@ -555,43 +362,18 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 55, Col: 16},
 						ID:  "lesson.3.tw-reuse.ask",
 						Src: "A Linux client with tcp_tw_reuse = 1 connects to web-a again from the same port, {twreuse.after} after its last connection there closed. Does connect() succeed?",
-						parts: []part{
-							{lit: "A Linux client with tcp_tw_reuse = 1 connects to web-a again from the same port, "},
-							{name: "twreuse.after"},
-							{lit: " "},
-							{lit: "after its last connection there closed. Does connect() succeed?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "yes",
-								parts: []part{
-									{lit: "yes"},
-								},
-							},
-							{
-								Src: "no:EADDRNOTAVAIL",
-								parts: []part{
-									{lit: "no:EADDRNOTAVAIL"},
-								},
-							},
+							{Src: "yes"},
+							{Src: "no:EADDRNOTAVAIL"},
 						},
 					},
 					Answer: Answer{Kind: 6},
 					Why: Text{
-						Pos: Pos{Line: 59, Col: 5},
-						ID:  "lesson.3.tw-reuse.why",
-						Src: "{answer}: tcp_tw_reuse lets a new connection take over a TIME_WAIT more than {twreuse.delay} old whose connection used TCP timestamps, which tell old duplicates apart (PAWS, RFC 7323). Linux's default, 2: loopback only.",
-						parts: []part{
-							{},
-							{name: "answer"},
-							{lit: ": tcp_tw_reuse lets a new connection take over a TIME_WAIT more than "},
-							{name: "twreuse.delay"},
-							{lit: " old whose"},
-							{lit: " "},
-							{lit: "connection used TCP timestamps, which tell old duplicates apart (PAWS, RFC 7323). Linux's default, 2: loopback only."},
-						},
+						Pos:    Pos{Line: 59, Col: 5},
+						ID:     "lesson.3.tw-reuse.why",
+						Src:    "{answer}: tcp_tw_reuse lets a new connection take over a TIME_WAIT more than {twreuse.delay} old whose connection used TCP timestamps, which tell old duplicates apart (PAWS, RFC 7323). Linux's default, 2: loopback only.",
 						answer: true,
 					},
 				},
@@ -606,40 +388,18 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 63, Col: 17},
 						ID:  "lesson.3.reuseaddr.ask",
 						Src: "web-a's server program restarts while connections it closed first still hold :80 in TIME_WAIT. Its new listener on :80 sets SO_REUSEADDR, as the old one did. What does it get?",
-						parts: []part{
-							{lit: "web-a's server program restarts while connections it closed first still hold :80 in"},
-							{lit: " "},
-							{lit: "TIME_WAIT. Its new listener on :80 sets SO_REUSEADDR, as the old one did. What does it get?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "port",
-								parts: []part{
-									{lit: "port"},
-								},
-							},
-							{
-								Src: "EADDRINUSE",
-								parts: []part{
-									{lit: "EADDRINUSE"},
-								},
-							},
+							{Src: "port"},
+							{Src: "EADDRINUSE"},
 						},
 					},
 					Answer: Answer{Kind: 7},
 					Why: Text{
-						Pos: Pos{Line: 67, Col: 5},
-						ID:  "lesson.3.reuseaddr.why",
-						Src: "{answer}: on Linux, SO_REUSEADDR lets a listener bind beside connections in TIME_WAIT that had it too; without it, bind() fails with EADDRINUSE. Those TIME_WAITs stay, guarding their 4-tuples.",
-						parts: []part{
-							{},
-							{name: "answer"},
-							{lit: ": on Linux, SO_REUSEADDR lets a listener bind beside connections in TIME_WAIT that had it too;"},
-							{lit: " "},
-							{lit: "without it, bind() fails with EADDRINUSE. Those TIME_WAITs stay, guarding their 4-tuples."},
-						},
+						Pos:    Pos{Line: 67, Col: 5},
+						ID:     "lesson.3.reuseaddr.why",
+						Src:    "{answer}: on Linux, SO_REUSEADDR lets a listener bind beside connections in TIME_WAIT that had it too; without it, bind() fails with EADDRINUSE. Those TIME_WAITs stay, guarding their 4-tuples.",
 						answer: true,
 					},
 				},
@@ -661,21 +421,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 17, Col: 10},
 			ID:  "lesson.4.overview",
 			Src: "A thought experiment: no ephemeral ports, every connection uses port 80 at both ends, and the server's one port serves one conversation at a time. Watch it listen, serve, listen again.",
-			parts: []part{
-				{lit: "A thought experiment: no ephemeral ports, every connection uses port 80 at both ends, and the"},
-				{lit: " "},
-				{lit: "server's one port serves one conversation at a time. Watch it listen, serve, listen again."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 20, Col: 8},
 			ID:  "lesson.4.learnt",
 			Src: "without ephemeral ports, a client's connections to one server take turns; ephemeral ports give each its own 4-tuple.",
-			parts: []part{
-				{lit: "without ephemeral ports, a client's connections to one server take turns; ephemeral ports give"},
-				{lit: " "},
-				{lit: "each its own 4-tuple."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -685,11 +435,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 24, Col: 5},
 					ID:  "lesson.4.one-conversation.say",
 					Src: "The thought experiment's server: its one port listens, serves one conversation whole (handshake, request and its upload, then response: one direction at a time), then listens again, while the other clients' SYNs wait their turn.",
-					parts: []part{
-						{lit: "The thought experiment's server: its one port listens, serves one conversation whole (handshake,"},
-						{lit: " "},
-						{lit: "request and its upload, then response: one direction at a time), then listens again, while the other clients' SYNs wait their turn."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 26, Col: 7},
@@ -720,42 +465,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 30, Col: 19},
 						ID:  "lesson.4.cache-fetch.ask",
 						Src: "cache listens on :80 and now wants to fetch from web, also from port 80. Will its connect succeed?",
-						parts: []part{
-							{lit: "cache listens on :80 and now wants to fetch from web, also from port 80. Will its connect succeed?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "yes",
-								parts: []part{
-									{lit: "yes"},
-								},
-							},
-							{
-								Src: "no:EADDRINUSE",
-								parts: []part{
-									{lit: "no:EADDRINUSE"},
-								},
-							},
-							{
-								Src: "no:EADDRNOTAVAIL",
-								parts: []part{
-									{lit: "no:EADDRNOTAVAIL"},
-								},
-							},
+							{Src: "yes"},
+							{Src: "no:EADDRINUSE"},
+							{Src: "no:EADDRNOTAVAIL"},
 						},
 					},
 					Answer: Answer{Kind: 2},
 					Why: Text{
-						Pos: Pos{Line: 35, Col: 5},
-						ID:  "lesson.4.cache-fetch.why",
-						Src: "cache's own listener holds its address and port 80, so binding :80 to fetch fails with {answer.err}.",
-						parts: []part{
-							{lit: "cache's own listener holds its address and port 80, so binding :80 to fetch fails with "},
-							{name: "answer.err"},
-							{lit: "."},
-						},
+						Pos:    Pos{Line: 35, Col: 5},
+						ID:     "lesson.4.cache-fetch.why",
+						Src:    "cache's own listener holds its address and port 80, so binding :80 to fetch fails with {answer.err}.",
 						answer: true,
 					},
 				},
@@ -775,13 +497,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 39, Col: 5},
 					ID:  "lesson.4.real-tcp.say",
 					Src: "Real TCP is not like that. The same clients from the start: web's listener on :80 keeps listening, and accept() gives each connection its own socket on :80, told apart by its 4-tuple: alice's, bob's and carol's side by side.",
-					parts: []part{
-						{lit: "Real TCP is not like that. The same clients from the start: web's listener on :80 keeps listening,"},
-						{lit: " "},
-						{lit: "and accept() gives each connection its own socket on :80, told apart by its 4-tuple: alice's, bob's"},
-						{lit: " "},
-						{lit: "and carol's side by side."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 42, Col: 7},
@@ -812,13 +527,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 47, Col: 5},
 					ID:  "lesson.4.full-duplex.say",
 					Src: "Every TCP connection is full duplex, and alice's shows it: she uploads (a POST, its body in segments) and web's answer already flows back while her segments still flow in, both ways at once on one connection. Each direction has its own sequence numbers and window; the thought experiment's port carried one direction at a time.",
-					parts: []part{
-						{lit: "Every TCP connection is full duplex, and alice's shows it: she uploads (a POST, its body in segments)"},
-						{lit: " "},
-						{lit: "and web's answer already flows back while her segments still flow in, both ways at once on one connection. Each direction has its"},
-						{lit: " "},
-						{lit: "own sequence numbers and window; the thought experiment's port carried one direction at a time."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 50, Col: 7},
@@ -848,13 +556,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 55, Col: 5},
 					ID:  "lesson.4.same-tuple.say",
 					Src: "Still without ephemeral ports, alice's second connection to web would have the same 4-tuple (alice:80, web:80) as her first: on Linux, connect() fails with EADDRNOTAVAIL, and alice's program retries once it is free; a socket bound first takes over its own TIME_WAIT at once (with TCP timestamps).",
-					parts: []part{
-						{lit: "Still without ephemeral ports, alice's second connection to web would have the same 4-tuple (alice:80, web:80)"},
-						{lit: " "},
-						{lit: "as her first: on Linux, connect() fails with EADDRNOTAVAIL, and alice's program retries once it is free; a socket"},
-						{lit: " "},
-						{lit: "bound first takes over its own TIME_WAIT at once (with TCP timestamps)."},
-					},
 				},
 				Until: &Cond{
 					Pos:     Pos{Line: 58, Col: 7},
@@ -876,11 +577,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 63, Col: 5},
 					ID:  "lesson.4.with-ephemeral.say",
 					Src: "With ephemeral ports, from the start again: each of alice's connections leaves from a port of its own, so they need not take turns, and cache fetches from an ephemeral port while its listener keeps :80.",
-					parts: []part{
-						{lit: "With ephemeral ports, from the start again: each of alice's connections leaves from a port of its own,"},
-						{lit: " "},
-						{lit: "so they need not take turns, and cache fetches from an ephemeral port while its listener keeps :80."},
-					},
 				},
 				Until: &Cond{
 					Pos:     Pos{Line: 65, Col: 7},
@@ -903,19 +599,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 70, Col: 5},
 					ID:  "lesson.4.compare.say",
 					Src: "All done after {serial.done} in the thought experiment, {without.done} in real TCP without ephemeral ports, {with.done} with them: {slower}.",
-					parts: []part{
-						{lit: "All done after "},
-						{name: "serial.done"},
-						{lit: " in the thought experiment, "},
-						{name: "without.done"},
-						{lit: " in real TCP without"},
-						{lit: " "},
-						{lit: "ephemeral ports, "},
-						{name: "with.done"},
-						{lit: " with them: "},
-						{name: "slower"},
-						{lit: "."},
-					},
 				},
 				ShowCompare: true,
 			},
@@ -935,31 +618,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 10, Col: 10},
 			ID:  "lesson.5.overview",
 			Src: "{client} hands out ports from {client.range} ({client.range.size} ports) with {client.strategy}. The range and TIME_WAIT are shrunk for the demo (this OS's own: {client.os.range}, {client.os.timewait}).",
-			parts: []part{
-				{},
-				{name: "client"},
-				{lit: " hands out ports from "},
-				{name: "client.range"},
-				{lit: " ("},
-				{name: "client.range.size"},
-				{lit: " ports) with "},
-				{name: "client.strategy"},
-				{lit: "."},
-				{lit: " "},
-				{lit: "The range and TIME_WAIT are shrunk for the demo (this OS's own: "},
-				{name: "client.os.range"},
-				{lit: ", "},
-				{name: "client.os.timewait"},
-				{lit: ")."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 13, Col: 8},
 			ID:  "lesson.5.learnt",
 			Src: "TIME_WAIT holds ports: range / TIME_WAIT caps new connections a second.",
-			parts: []part{
-				{lit: "TIME_WAIT holds ports: range / TIME_WAIT caps new connections a second."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -969,11 +632,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 16, Col: 5},
 					ID:  "lesson.5.first-ports.say",
 					Src: "A range of {client.range.size} ports. Watch the first ports go out.",
-					parts: []part{
-						{lit: "A range of "},
-						{name: "client.range.size"},
-						{lit: " ports. Watch the first ports go out."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 17, Col: 7},
@@ -1003,24 +661,13 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 21, Col: 17},
 						ID:  "lesson.5.next-port.ask",
 						Src: "Which port will the next connection get? {client.guess}",
-						parts: []part{
-							{lit: "Which port will the next connection get? "},
-							{name: "client.guess"},
-						},
 					},
 					Choices: Choices{From: 1},
 					Answer:  Answer{Kind: 1},
 					Why: Text{
-						Pos: Pos{Line: 26, Col: 5},
-						ID:  "lesson.5.next-port.why",
-						Src: "{answer} {answer.pick}.",
-						parts: []part{
-							{},
-							{name: "answer"},
-							{lit: " "},
-							{name: "answer.pick"},
-							{lit: "."},
-						},
+						Pos:    Pos{Line: 26, Col: 5},
+						ID:     "lesson.5.next-port.why",
+						Src:    "{answer} {answer.pick}.",
 						answer: true,
 					},
 				},
@@ -1040,11 +687,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 29, Col: 5},
 					ID:  "lesson.5.time-wait.say",
 					Src: "Each closed connection keeps its port in TIME_WAIT for {client.timewait}. Play on until the range is full.",
-					parts: []part{
-						{lit: "Each closed connection keeps its port in TIME_WAIT for "},
-						{name: "client.timewait"},
-						{lit: ". Play on until the range is full."},
-					},
 				},
 				Until: &Cond{
 					Pos:     Pos{Line: 30, Col: 7},
@@ -1073,48 +715,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 34, Col: 25},
 						ID:  "lesson.5.connect-when-full.ask",
 						Src: "Every port of the range is held. Will the next connect succeed? {client.exhausted.meaning}",
-						parts: []part{
-							{lit: "Every port of the range is held. Will the next connect succeed? "},
-							{name: "client.exhausted.meaning"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "yes",
-								parts: []part{
-									{lit: "yes"},
-								},
-							},
-							{
-								Src: "no:{client.exhausted}",
-								parts: []part{
-									{lit: "no:"},
-									{name: "client.exhausted"},
-								},
-							},
-							{
-								Src: "no:EADDRINUSE",
-								parts: []part{
-									{lit: "no:EADDRINUSE"},
-								},
-							},
+							{Src: "yes"},
+							{Src: "no:{client.exhausted}"},
+							{Src: "no:EADDRINUSE"},
 						},
 					},
 					Answer: Answer{Kind: 2},
 					Why: Text{
-						Pos: Pos{Line: 39, Col: 5},
-						ID:  "lesson.5.connect-when-full.why",
-						Src: "Every port of {client.range} is in use or in TIME_WAIT, so connect() has none to give and fails with {answer.err}.",
-						parts: []part{
-							{lit: "Every port of "},
-							{name: "client.range"},
-							{lit: " is in use or in TIME_WAIT, so connect() has none to give and fails with"},
-							{lit: " "},
-							{},
-							{name: "answer.err"},
-							{lit: "."},
-						},
+						Pos:    Pos{Line: 39, Col: 5},
+						ID:     "lesson.5.connect-when-full.why",
+						Src:    "Every port of {client.range} is in use or in TIME_WAIT, so connect() has none to give and fails with {answer.err}.",
 						answer: true,
 					},
 				},
@@ -1134,19 +747,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 43, Col: 5},
 					ID:  "lesson.5.fail-until.say",
 					Src: "Connects fail until a TIME_WAIT ends: at most {client.range.size} / {client.timewait} = {client.capacity} new connections per second, here at {rate} per second.",
-					parts: []part{
-						{lit: "Connects fail until a TIME_WAIT ends: at most "},
-						{name: "client.range.size"},
-						{lit: " / "},
-						{name: "client.timewait"},
-						{lit: " ="},
-						{lit: " "},
-						{},
-						{name: "client.capacity"},
-						{lit: " new connections per second, here at "},
-						{name: "rate"},
-						{lit: " per second."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 45, Col: 7},
@@ -1176,23 +776,13 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 49, Col: 18},
 						ID:  "lesson.5.port-again.ask",
 						Src: "A TIME_WAIT has just ended. Which port will the next connection get?",
-						parts: []part{
-							{lit: "A TIME_WAIT has just ended. Which port will the next connection get?"},
-						},
 					},
 					Choices: Choices{From: 1},
 					Answer:  Answer{Kind: 1},
 					Why: Text{
-						Pos: Pos{Line: 54, Col: 5},
-						ID:  "lesson.5.port-again.why",
-						Src: "{answer} is given again: {answer.again}.",
-						parts: []part{
-							{},
-							{name: "answer"},
-							{lit: " is given again: "},
-							{name: "answer.again"},
-							{lit: "."},
-						},
+						Pos:    Pos{Line: 54, Col: 5},
+						ID:     "lesson.5.port-again.why",
+						Src:    "{answer} is given again: {answer.again}.",
 						answer: true,
 					},
 				},
@@ -1220,24 +810,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 8, Col: 10},
 			ID:  "lesson.6.overview",
 			Src: "The sandbox: change any knob (click it, or Tab and ↑/↓). Each client opens {rate.connections} per second to its server. The most one client can sustain to one destination is range / TIME_WAIT: {clients.capacities}.",
-			parts: []part{
-				{lit: "The sandbox: change any knob (click it, or Tab and ↑/↓). Each client opens "},
-				{name: "rate.connections"},
-				{lit: " "},
-				{lit: "per second to its server. The most one client can sustain to one destination is range / TIME_WAIT:"},
-				{lit: " "},
-				{},
-				{name: "clients.capacities"},
-				{lit: "."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 12, Col: 8},
 			ID:  "lesson.6.learnt",
 			Src: "range, TIME_WAIT and rate together decide whether connects fail.",
-			parts: []part{
-				{lit: "range, TIME_WAIT and rate together decide whether connects fail."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -1247,11 +824,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 15, Col: 5},
 					ID:  "lesson.6.try.say",
 					Src: "Try the smallest range with a short TIME_WAIT and watch connects fail; then the highest rate with the profile's own range.",
-					parts: []part{
-						{lit: "Try the smallest range with a short TIME_WAIT and watch connects fail; then the highest rate with the"},
-						{lit: " "},
-						{lit: "profile's own range."},
-					},
 				},
 			},
 		},
@@ -1268,28 +840,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 9, Col: 10},
 			ID:  "lesson.7.overview",
 			Src: "A connection is named by its 4-tuple: client address, client port, server address, server port. {client} has only {client.range.size} ports ({client.range}), and it connects to {servers} servers.",
-			parts: []part{
-				{lit: "A connection is named by its 4-tuple: client address, client port, server address, server"},
-				{lit: " "},
-				{lit: "port. "},
-				{name: "client"},
-				{lit: " has only "},
-				{name: "client.range.size"},
-				{lit: " ports ("},
-				{name: "client.range"},
-				{lit: "), and it connects to "},
-				{name: "servers"},
-				{lit: " "},
-				{lit: "servers."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 13, Col: 8},
 			ID:  "lesson.7.learnt",
 			Src: "connect() shares a port across servers; a port bound first is not, unless bind() leaves it to connect().",
-			parts: []part{
-				{lit: "connect() shares a port across servers; a port bound first is not, unless bind() leaves it to connect()."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -1307,29 +862,13 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 16, Col: 20},
 						ID:  "lesson.7.connect-only.ask",
 						Src: "{client} opens more connections to each server than it has ports, and keeps them open. How many get a port?",
-						parts: []part{
-							{},
-							{name: "client"},
-							{lit: " opens more connections to each server than it has ports, and keeps them"},
-							{lit: " "},
-							{lit: "open. How many get a port?"},
-						},
 					},
 					Choices: Choices{From: 2},
 					Answer:  Answer{Kind: 4},
 					Why: Text{
-						Pos: Pos{Line: 22, Col: 5},
-						ID:  "lesson.7.connect-only.why",
-						Src: "Linux's connect() gives each of the {client.range.size} ports to one connection per server: the server's address makes each 4-tuple different ({answer} in all).",
-						parts: []part{
-							{lit: "Linux's connect() gives each of the "},
-							{name: "client.range.size"},
-							{lit: " ports to one connection per server: the"},
-							{lit: " "},
-							{lit: "server's address makes each 4-tuple different ("},
-							{name: "answer"},
-							{lit: " in all)."},
-						},
+						Pos:    Pos{Line: 22, Col: 5},
+						ID:     "lesson.7.connect-only.why",
+						Src:    "Linux's connect() gives each of the {client.range.size} ports to one connection per server: the server's address makes each 4-tuple different ({answer} in all).",
 						answer: true,
 					},
 				},
@@ -1348,17 +887,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 26, Col: 5},
 					ID:  "lesson.7.per-destination.say",
 					Src: "Every one of the {client.range.size} ports carries a connection to each of the {servers} servers. Point at a port on the map to see it. Next, the client calls bind() before each connect(), as some programs do.",
-					parts: []part{
-						{lit: "Every one of the "},
-						{name: "client.range.size"},
-						{lit: " ports carries a connection to each of the "},
-						{name: "servers"},
-						{lit: " servers."},
-						{lit: " "},
-						{lit: "Point at a port on the map to see it. Next, the client calls bind() before each connect(), as some"},
-						{lit: " "},
-						{lit: "programs do."},
-					},
 				},
 			},
 			{
@@ -1376,25 +904,13 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 31, Col: 18},
 						ID:  "lesson.7.bind-first.ask",
 						Src: "Now bind() must choose each port before connect() names the server. How many connections get a port this time?",
-						parts: []part{
-							{lit: "Now bind() must choose each port before connect() names the server. How many"},
-							{lit: " "},
-							{lit: "connections get a port this time?"},
-						},
 					},
 					Choices: Choices{From: 2},
 					Answer:  Answer{Kind: 4},
 					Why: Text{
-						Pos: Pos{Line: 37, Col: 5},
-						ID:  "lesson.7.bind-first.why",
-						Src: "bind() took each port before the destination was known, so a bound port is held toward every server: {answer} in all, and bind() failed with EADDRINUSE for the rest.",
-						parts: []part{
-							{lit: "bind() took each port before the destination was known, so a bound port is held toward every server:"},
-							{lit: " "},
-							{},
-							{name: "answer"},
-							{lit: " in all, and bind() failed with EADDRINUSE for the rest."},
-						},
+						Pos:    Pos{Line: 37, Col: 5},
+						ID:     "lesson.7.bind-first.why",
+						Src:    "bind() took each port before the destination was known, so a bound port is held toward every server: {answer} in all, and bind() failed with EADDRINUSE for the rest.",
 						answer: true,
 					},
 				},
@@ -1413,15 +929,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 41, Col: 5},
 					ID:  "lesson.7.bind-held.say",
 					Src: "A port that bind() took is held toward every destination: {client.range.size} connections in all. A program that must bind() its address first can ask Linux (4.2 and later) to leave the port to connect(): the socket option IP_BIND_ADDRESS_NO_PORT.",
-					parts: []part{
-						{lit: "A port that bind() took is held toward every destination: "},
-						{name: "client.range.size"},
-						{lit: " connections in"},
-						{lit: " "},
-						{lit: "all. A program that must bind() its address first can ask Linux (4.2 and later) to leave the port"},
-						{lit: " "},
-						{lit: "to connect(): the socket option IP_BIND_ADDRESS_NO_PORT."},
-					},
 				},
 			},
 			{
@@ -1439,25 +946,13 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 46, Col: 20},
 						ID:  "lesson.7.bind-no-port.ask",
 						Src: "Now the client binds only its address, with IP_BIND_ADDRESS_NO_PORT, and connect() picks the port. How many connections get a port?",
-						parts: []part{
-							{lit: "Now the client binds only its address, with IP_BIND_ADDRESS_NO_PORT, and connect()"},
-							{lit: " "},
-							{lit: "picks the port. How many connections get a port?"},
-						},
 					},
 					Choices: Choices{From: 2},
 					Answer:  Answer{Kind: 4},
 					Why: Text{
-						Pos: Pos{Line: 52, Col: 5},
-						ID:  "lesson.7.bind-no-port.why",
-						Src: "bind() took no port, so connect() chose each one knowing the server and shared it by 4-tuple: {answer} in all, as with connect() alone.",
-						parts: []part{
-							{lit: "bind() took no port, so connect() chose each one knowing the server and shared it by 4-tuple:"},
-							{lit: " "},
-							{},
-							{name: "answer"},
-							{lit: " in all, as with connect() alone."},
-						},
+						Pos:    Pos{Line: 52, Col: 5},
+						ID:     "lesson.7.bind-no-port.why",
+						Src:    "bind() took no port, so connect() chose each one knowing the server and shared it by 4-tuple: {answer} in all, as with connect() alone.",
 						answer: true,
 					},
 				},
@@ -1483,23 +978,11 @@ var builtinLessons = []*Lesson{
 			Pos: Pos{Line: 11, Col: 10},
 			ID:  "lesson.8.overview",
 			Src: "UDP has ports but no connections: no handshake, no close, no TIME_WAIT. {client} asks {server} for addresses (DNS) over UDP, as every computer does many times a minute.",
-			parts: []part{
-				{lit: "UDP has ports but no connections: no handshake, no close, no TIME_WAIT. "},
-				{name: "client"},
-				{lit: " asks"},
-				{lit: " "},
-				{},
-				{name: "server"},
-				{lit: " for addresses (DNS) over UDP, as every computer does many times a minute."},
-			},
 		},
 		Learnt: Text{
 			Pos: Pos{Line: 14, Col: 8},
 			ID:  "lesson.8.learnt",
 			Src: "A UDP socket holds its port until it closes, then it is free at once; Linux picks it at random; out of ports is EAGAIN.",
-			parts: []part{
-				{lit: "A UDP socket holds its port until it closes, then it is free at once; Linux picks it at random; out of ports is EAGAIN."},
-			},
 		},
 		Steps: []Step{
 			{
@@ -1509,11 +992,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 17, Col: 5},
 					ID:  "lesson.8.first-query.say",
 					Src: "Each query leaves from a socket of its own: connect() binds a port and sends nothing, the query flies, the reply comes back, and the socket closes. Its port is free at once: no TIME_WAIT.",
-					parts: []part{
-						{lit: "Each query leaves from a socket of its own: connect() binds a port and sends nothing, the query"},
-						{lit: " "},
-						{lit: "flies, the reply comes back, and the socket closes. Its port is free at once: no TIME_WAIT."},
-					},
 				},
 				Until: &Cond{
 					Pos:  Pos{Line: 19, Col: 7},
@@ -1545,48 +1023,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 23, Col: 17},
 						ID:  "lesson.8.next-port.ask",
 						Src: "The resolver sends its next query from a new socket. Which port will it leave from?",
-						parts: []part{
-							{lit: "The resolver sends its next query from a new socket. Which port will it leave from?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "same-port",
-								parts: []part{
-									{lit: "same-port"},
-								},
-							},
-							{
-								Src: "port-up",
-								parts: []part{
-									{lit: "port-up"},
-								},
-							},
-							{
-								Src: "other-port",
-								parts: []part{
-									{lit: "other-port"},
-								},
-							},
+							{Src: "same-port"},
+							{Src: "port-up"},
+							{Src: "other-port"},
 						},
 					},
 					Answer: Answer{Kind: 10},
 					Why: Text{
-						Pos: Pos{Line: 28, Col: 5},
-						ID:  "lesson.8.next-port.why",
-						Src: "{answer.port}, after {answer.last}: Linux picks each UDP socket's port from a random start in {client.range} (udp_lib_get_port), so nobody off the path can guess it.",
-						parts: []part{
-							{},
-							{name: "answer.port"},
-							{lit: ", after "},
-							{name: "answer.last"},
-							{lit: ": Linux picks each UDP socket's port from a random"},
-							{lit: " "},
-							{lit: "start in "},
-							{name: "client.range"},
-							{lit: " (udp_lib_get_port), so nobody off the path can guess it."},
-						},
+						Pos:    Pos{Line: 28, Col: 5},
+						ID:     "lesson.8.next-port.why",
+						Src:    "{answer.port}, after {answer.last}: Linux picks each UDP socket's port from a random start in {client.range} (udp_lib_get_port), so nobody off the path can guess it.",
 						answer: true,
 					},
 				},
@@ -1606,15 +1055,6 @@ var builtinLessons = []*Lesson{
 					Pos: Pos{Line: 32, Col: 5},
 					ID:  "lesson.8.why-random.say",
 					Src: "Why at random: a forged answer is taken only if it matches the query's port and its 16-bit ID. With a fixed port the ID alone is left to guess, as Dan Kaminsky showed in 2008; a random port, one of {client.range.size}, multiplies the guesses by that many (RFC 5452).",
-					parts: []part{
-						{lit: "Why at random: a forged answer is taken only if it matches the query's port and its 16-bit ID."},
-						{lit: " "},
-						{lit: "With a fixed port the ID alone is left to guess, as Dan Kaminsky showed in 2008; a random port,"},
-						{lit: " "},
-						{lit: "one of "},
-						{name: "client.range.size"},
-						{lit: ", multiplies the guesses by that many (RFC 5452)."},
-					},
 				},
 			},
 			{
@@ -1633,46 +1073,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 37, Col: 18},
 						ID:  "lesson.8.one-socket.ask",
 						Src: "Now a program sends three queries from one unconnected socket, bound on its first send. Which port does its second query leave from?",
-						parts: []part{
-							{lit: "Now a program sends three queries from one unconnected socket, bound on its first"},
-							{lit: " "},
-							{lit: "send. Which port does its second query leave from?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "same-port",
-								parts: []part{
-									{lit: "same-port"},
-								},
-							},
-							{
-								Src: "port-up",
-								parts: []part{
-									{lit: "port-up"},
-								},
-							},
-							{
-								Src: "other-port",
-								parts: []part{
-									{lit: "other-port"},
-								},
-							},
+							{Src: "same-port"},
+							{Src: "port-up"},
+							{Src: "other-port"},
 						},
 					},
 					Answer: Answer{Kind: 10},
 					Why: Text{
-						Pos: Pos{Line: 43, Col: 5},
-						ID:  "lesson.8.one-socket.why",
-						Src: "{answer.port} again: a UDP socket keeps its port for as long as it is open, whichever server it sends to; the port is free again only when the socket closes.",
-						parts: []part{
-							{},
-							{name: "answer.port"},
-							{lit: " again: a UDP socket keeps its port for as long as it is open, whichever"},
-							{lit: " "},
-							{lit: "server it sends to; the port is free again only when the socket closes."},
-						},
+						Pos:    Pos{Line: 43, Col: 5},
+						ID:     "lesson.8.one-socket.why",
+						Src:    "{answer.port} again: a UDP socket keeps its port for as long as it is open, whichever server it sends to; the port is free again only when the socket closes.",
 						answer: true,
 					},
 				},
@@ -1701,46 +1114,19 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 47, Col: 19},
 						ID:  "lesson.8.running-out.ask",
 						Src: "iot has only 4 ports and keeps each query's socket open a while. What does its fifth query's connect() get?",
-						parts: []part{
-							{lit: "iot has only 4 ports and keeps each query's socket open a while. What does its"},
-							{lit: " "},
-							{lit: "fifth query's connect() get?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "yes",
-								parts: []part{
-									{lit: "yes"},
-								},
-							},
-							{
-								Src: "no:EADDRNOTAVAIL",
-								parts: []part{
-									{lit: "no:EADDRNOTAVAIL"},
-								},
-							},
-							{
-								Src: "no:EAGAIN",
-								parts: []part{
-									{lit: "no:EAGAIN"},
-								},
-							},
+							{Src: "yes"},
+							{Src: "no:EADDRNOTAVAIL"},
+							{Src: "no:EAGAIN"},
 						},
 					},
 					Answer: Answer{Kind: 2},
 					Why: Text{
-						Pos: Pos{Line: 53, Col: 5},
-						ID:  "lesson.8.running-out.why",
-						Src: "With no free UDP port, Linux says {answer.err} (inet_autobind), where TCP says EADDRNOTAVAIL. Each port is free again the moment its socket closes.",
-						parts: []part{
-							{lit: "With no free UDP port, Linux says "},
-							{name: "answer.err"},
-							{lit: " (inet_autobind), where TCP says"},
-							{lit: " "},
-							{lit: "EADDRNOTAVAIL. Each port is free again the moment its socket closes."},
-						},
+						Pos:    Pos{Line: 53, Col: 5},
+						ID:     "lesson.8.running-out.why",
+						Src:    "With no free UDP port, Linux says {answer.err} (inet_autobind), where TCP says EADDRNOTAVAIL. Each port is free again the moment its socket closes.",
 						answer: true,
 					},
 				},
@@ -1763,40 +1149,18 @@ var builtinLessons = []*Lesson{
 						Pos: Pos{Line: 57, Col: 14},
 						ID:  "lesson.8.two-53.ask",
 						Src: "{server} also listens on TCP port 53, which DNS uses for large answers. Can it bind UDP port 53 as well?",
-						parts: []part{
-							{},
-							{name: "server"},
-							{lit: " also listens on TCP port 53, which DNS uses for large answers. Can it bind UDP"},
-							{lit: " "},
-							{lit: "port 53 as well?"},
-						},
 					},
 					Choices: Choices{
 						Fixed: []Text{
-							{
-								Src: "port",
-								parts: []part{
-									{lit: "port"},
-								},
-							},
-							{
-								Src: "EADDRINUSE",
-								parts: []part{
-									{lit: "EADDRINUSE"},
-								},
-							},
+							{Src: "port"},
+							{Src: "EADDRINUSE"},
 						},
 					},
 					Answer: Answer{Kind: 11, Port: 53},
 					Why: Text{
-						Pos: Pos{Line: 61, Col: 5},
-						ID:  "lesson.8.two-53.why",
-						Src: "TCP and UDP have a port space each, so TCP 53 and UDP 53 are two ports, and one does not block the other.",
-						parts: []part{
-							{lit: "TCP and UDP have a port space each, so TCP 53 and UDP 53 are two ports, and one does"},
-							{lit: " "},
-							{lit: "not block the other."},
-						},
+						Pos:    Pos{Line: 61, Col: 5},
+						ID:     "lesson.8.two-53.why",
+						Src:    "TCP and UDP have a port space each, so TCP 53 and UDP 53 are two ports, and one does not block the other.",
 						answer: true,
 					},
 				},

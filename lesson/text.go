@@ -20,19 +20,13 @@ type Text struct {
 	Pos Pos
 	// ID is the text's message ID in the phrasebook (lesson.N.STEP.say);
 	// "" for a text with no translation (a learner's own scenario's).
-	ID    string
-	Src   string
-	parts []part
+	ID  string
+	Src string
 	// answer: the text is a verdict's reason and may name the answer's
 	// quantities too.
 	answer bool
 }
 
-// part is a piece of literal text, or a quantity's name.
-type part struct {
-	lit  string
-	name string
-}
 
 // quantities are the names a text may use, and how each is read from a
 // run. Every number they give comes from the engine's profiles (whose
@@ -242,20 +236,17 @@ var quantityTable = []struct {
 	{"iana.dynamic", func(*Run) string { return engine.DynamicPorts.String() }},
 }
 
-// add appends a line of src at pos, splitting out its {names}.
+// add appends a line of src at pos, checking its {names}.
 func (t *Text) add(src string, pos Pos) error {
 	if t.Src != "" {
 		t.Src += " "
-		t.parts = append(t.parts, part{lit: " "})
 	}
 	t.Src += src
 	for i := 0; i < len(src); {
 		open := strings.IndexByte(src[i:], '{')
 		if open < 0 {
-			t.parts = append(t.parts, part{lit: src[i:]})
 			break
 		}
-		t.parts = append(t.parts, part{lit: src[i : i+open]})
 		start := i + open
 		end := strings.IndexByte(src[start:], '}')
 		if end < 0 {
@@ -268,7 +259,6 @@ func (t *Text) add(src string, pos Pos) error {
 		} else if !ok && !isAnswer {
 			return &Error{Pos: Pos{pos.Line, pos.Col + start}, Msg: fmt.Sprintf("unknown quantity {%s}; want one of %s", name, quantityList())}
 		}
-		t.parts = append(t.parts, part{name: name})
 		i = start + end + 1
 	}
 	return nil
@@ -368,32 +358,20 @@ func pickText(b *phrase.Book, s engine.Strategy, prev uint16) string {
 // in the browser build, would keep *Run's and all it holds (netip's
 // methods among them: engine.HasAddr says why that matters).
 func fill(t Text, r *Run, a *answerCtx) string {
+	src := t.Src
 	if t.ID != "" && r.book != nil {
-		if src := r.book.Of(t.ID, t.Src); src != t.Src {
-			// A translation: its {names} are the English's (a test checks).
-			return phrase.Fill(src, func(name string) (string, bool) {
-				if q := quantities[name]; q != nil {
-					return q(r), true
-				}
-				if q := answerQuantities[name]; q != nil && a != nil {
-					return q(r, a), true
-				}
-				return "", false
-			})
-		}
+		// A translation's {names} are the English's (a test checks).
+		src = r.book.Of(t.ID, t.Src)
 	}
-	var b strings.Builder
-	for _, p := range t.parts {
-		switch {
-		case p.name == "":
-			b.WriteString(p.lit)
-		case quantities[p.name] != nil:
-			b.WriteString(quantities[p.name](r))
-		case a != nil:
-			b.WriteString(answerQuantities[p.name](r, a))
+	return phrase.Fill(src, func(name string) (string, bool) {
+		if q := quantities[name]; q != nil {
+			return q(r), true
 		}
-	}
-	return b.String()
+		if q := answerQuantities[name]; q != nil && a != nil {
+			return q(r, a), true
+		}
+		return "", false
+	})
 }
 
 // osDefault is the first client's OS profile as the OS ships it.
