@@ -134,7 +134,7 @@ func drawEventHeader(v *view, l *lesson.EventList, r rect) {
 	hint := l.Hint
 	hintW := v.textWidth(hint, Regular, 13)
 	lines := []string{head}
-	switch full := head + " " + rest; {
+	switch full := v.T("events.head-full", "head", head, "before", rest); {
 	case rest == "":
 	case v.textWidth(full, Bold, 15) <= w && (eventHead(r) == eventHeaderSlim || v.textWidth(full, Bold, 15)+16+hintW <= w):
 		lines[0] = full

@@ -109,12 +109,13 @@ func rowText(b *phrase.Book, r lesson.SocketRow) (string, string) {
 	case r.Proto == engine.UDP:
 		return r.StateName, b.T("socket.udp.connected", "port", int(r.Local.Port()), "remote", r.Remote.String())
 	}
-	text := fmt.Sprintf(":%d → %s", r.Local.Port(), r.Remote.String())
+	id := "socket.conn.out"
 	if r.Inbound {
-		text = fmt.Sprintf(":%d ← %s", r.Local.Port(), r.Remote.String())
+		id = "socket.conn.in"
 	}
+	text := b.T(id, "port", int(r.Local.Port()), "remote", r.Remote.String())
 	if r.State == engine.TimeWait {
-		text += " " + r.TimeWaitText()
+		text = b.T("socket.conn.time-wait", "conn", text, "left", r.TimeWaitText())
 	}
 	return r.StateName, text
 }
@@ -219,9 +220,9 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		if h.Keep > 0 {
 			// A server's listener first: what it is.
 			l := h.Rows[0]
-			if short := fmt.Sprintf("%s :%d, %s", l.StateName, l.Local.Port(), msg); v.textWidth(short, Bold, 12) <= b.w-16 {
+			if short := v.T("hostbox.listen-counts", "state", l.StateName, "port", int(l.Local.Port()), "counts", msg); v.textWidth(short, Bold, 12) <= b.w-16 {
 				msg = short
-			} else if short := fmt.Sprintf("%s :%d", l.StateName, l.Local.Port()); v.textWidth(msg, Bold, 12) > b.w-16 {
+			} else if short := v.T("hostbox.listen", "state", l.StateName, "port", int(l.Local.Port())); v.textWidth(msg, Bold, 12) > b.w-16 {
 				msg = short
 			}
 		}
