@@ -27,7 +27,6 @@ type Text struct {
 	answer bool
 }
 
-
 // quantities are the names a text may use, and how each is read from a
 // run. Every number they give comes from the engine's profiles (whose
 // numbers come from facts/ports.md) or from the run itself.
