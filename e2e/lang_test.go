@@ -196,3 +196,23 @@ func TestBrowserBadCatalogueAndProgress(t *testing.T) {
 	b.screenshot(t, "bad-catalogue-and-progress-1280.png")
 	assert.Empty(t, b.errors(), "console errors")
 }
+
+// A bad setting in a German link is named in German: the link's
+// phrasebook is fetched before its settings are read (they were worded
+// in English, the only phrasebook in the wasm, before).
+func TestBrowserLinkProblemsInItsLanguage(t *testing.T) {
+	de, err := assets.Catalogue("de")
+	require.NoError(t, err)
+	deBook, err := phrase.Parse("de", de)
+	require.NoError(t, err)
+	url := serveHandler(t, web.Handler(distDir))
+	b := newBrowser(t)
+	b.open(t, url+"?lang=de&scene=2&seed=7&paused=1&speed=7", 5)
+	problems := b.status(t).Problems
+	require.Len(t, problems, 1)
+	assert.True(t, strings.HasPrefix(problems[0], `speed="7": `), problems[0])
+	lead, _, _ := strings.Cut(deBook.T("setting.want.one-of", "list", "{list}"), "{")
+	assert.Contains(t, problems[0], lead, "worded by the German catalogue")
+	assert.NotContains(t, problems[0], "; using ", "not by the English one")
+	b.screenshot(t, "lang-de-bad-setting.png")
+}

@@ -290,7 +290,10 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 		if rw.two {
 			tx, ty = b.x+22, y+17
 		}
-		v.text(v.fit(rw.text, Mono, 13, b.right()-8-tx), Mono, 13, tx, ty, alignStart, colText)
+		// A row a little too long shrinks to the 12 px floor before it
+		// is cut short.
+		txt, size := v.fitSize(rw.text, Mono, 13, 12, b.right()-8-tx)
+		v.text(txt, Mono, size, tx, ty+13-size, alignStart, colText)
 		y += rw.h
 	}
 	rows := lines[:n]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"syscall/js"
 
@@ -26,6 +27,12 @@ func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebit
 			return frag.Get(name), true
 		}
 		return q.Get(name), q.Has(name)
+	}
+	// The link's language (lang=) words its problems (lesson.linkBook):
+	// its phrasebook is fetched first, else they would be English. A
+	// fetch that fails is said by main, which loads the language again.
+	if v, ok := get("lang"); ok && slices.Contains(lesson.LanguageCodes(), v) {
+		_ = game.LoadPhrases(v)
 	}
 	var problems []string
 	if qErr != nil {
