@@ -380,3 +380,50 @@ func TestHostKeepsItsListeners(t *testing.T) {
 		}
 	}
 }
+
+// A UDP socket is named as bound in the inspector, in the session's
+// language: UDP has no listen() and no connection states.
+func TestInspectNamesUDPSocketsInEachLanguage(t *testing.T) {
+	for _, lang := range LanguageCodes() {
+		t.Run(lang, func(t *testing.T) {
+			s := newSession(t, 8)
+			require.NoError(t, s.SetLang(lang))
+			b := s.run.book
+			p := s.run.play
+			dns := p.hostIndex("dns")
+			// On until a client's query has its connected socket.
+			var q *connState
+			for q == nil {
+				require.False(t, p.finished(), "a client sends a query")
+				s.Do(ActStepForward)
+				for i := range p.hosts {
+					for _, c := range p.hosts[i].conns {
+						if c.tuple.Proto == engine.UDP && c.tuple.Remote.IsValid() && i != dns {
+							q = &c
+						}
+					}
+				}
+			}
+			s.FocusHost(dns)
+			s.Do(ActFocus) // dns's UDP ports, after its TCP ones
+			require.True(t, s.focusUDP, "dns uses UDP and TCP")
+			s.Point(53, true)
+			in := s.View().Inspect
+			require.NotEmpty(t, in.Sockets)
+			bound := b.T("inspect.sock.udp-bound", "local", netip.AddrPortFrom(p.hosts[dns].Addr, 53).String())
+			assert.Equal(t, bound, in.Sockets[0], "dns's socket on 53")
+			assert.NotContains(t, in.Sockets[0], "LISTEN", "UDP has no listen()")
+			if lang != "en" {
+				assert.NotEqual(t, English().T("inspect.sock.udp-bound", "local", "x"), b.T("inspect.sock.udp-bound", "local", "x"), "translated")
+			}
+			s.FocusHost(p.hostIndex(p.names[q.id].client))
+			s.Point(engine.Port(q.tuple.Local.Port()), true)
+			in = s.View().Inspect
+			require.NotEmpty(t, in.Sockets)
+			assert.Equal(t, b.T("inspect.sock.udp", "local", q.tuple.Local.String(), "remote", q.tuple.Remote.String()), in.Sockets[0], "the query's connected socket")
+			if lang != "en" {
+				assert.NotContains(t, in.Sockets[0], engine.Bound.String(), "no engine state name in the sentence")
+			}
+		})
+	}
+}

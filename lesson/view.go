@@ -1,7 +1,6 @@
 package lesson
 
 import (
-	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -621,14 +620,14 @@ func (s *Session) controls() []Control {
 	return append(cs, c(ActFullscreen, false, false), c(ActHelp, s.help, false))
 }
 
-// listenText is a listening socket's state as a row and the inspector
-// name it: LISTEN for TCP; a UDP socket does not listen (there is no
-// listen() for UDP), it is bound and receives every datagram to its port.
-func listenText(proto engine.Proto) string {
+// listenText is a listening socket as the inspector names it: LISTEN for
+// TCP; a UDP socket does not listen (there is no listen() for UDP), it is
+// bound and receives every datagram to its port.
+func listenText(b *phrase.Book, proto engine.Proto, local netip.AddrPort) string {
 	if proto == engine.UDP {
-		return "UDP bound"
+		return b.T("inspect.sock.udp-bound", "local", local.String())
 	}
-	return "LISTEN"
+	return b.T("inspect.sock.listen", "local", local.String())
 }
 
 // rowStateName is a socket row's state name: TCP's, or for any UDP
@@ -640,16 +639,18 @@ func rowStateName(proto engine.Proto, tcp string) string {
 	return tcp
 }
 
-// connText is a connection, or a UDP socket, as the inspector names it.
-// A send line's unconnected socket has no peer.
-func connText(t engine.FourTuple, st engine.ConnState) string {
+// connText is a connection, with its TCP state, or a UDP socket (bound:
+// UDP has no connection states) as the inspector names it. A send line's
+// unconnected socket has no peer.
+func connText(b *phrase.Book, t engine.FourTuple, st engine.ConnState) string {
+	id := "inspect.sock.tcp"
 	switch {
 	case t.Proto == engine.UDP && !t.Remote.IsValid():
-		return fmt.Sprintf("UDP %s %s, to any destination", t.Local.String(), st)
+		id = "inspect.sock.udp-any"
 	case t.Proto == engine.UDP:
-		return fmt.Sprintf("UDP %s → %s %s", t.Local.String(), t.Remote.String(), st)
+		id = "inspect.sock.udp"
 	}
-	return fmt.Sprintf("%s → %s %s", t.Local.String(), t.Remote.String(), st)
+	return b.T(id, "local", t.Local.String(), "remote", t.Remote.String(), "state", st.String())
 }
 
 // connRow is c's row in h's box.
@@ -911,14 +912,14 @@ func (s *Session) inspection() Inspection {
 	var socks []string
 	for i, l := range h.listens {
 		if engine.Port(l.Port()) == port && h.listenProto[i] == proto {
-			socks = append(socks, listenText(proto)+" "+l.String())
+			socks = append(socks, listenText(b, proto, l))
 		}
 	}
 	conns, total := h.firstConns(maxInspected, func(c connState) bool {
 		return engine.Port(c.tuple.Local.Port()) == port && c.tuple.Proto == proto
 	})
 	for _, c := range conns {
-		socks = append(socks, connText(c.tuple, c.state))
+		socks = append(socks, connText(b, c.tuple, c.state))
 	}
 	all := len(socks) - len(conns) + total
 	switch {
