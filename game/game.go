@@ -547,30 +547,13 @@ func drawInspector(v *view, in lesson.Inspection, h lesson.Hints, lay *Layout) {
 	v.text(v.fit(in.Text, Regular, 13, ir.w), Regular, 13, ir.x, ir.y+4, alignStart, colText)
 }
 
-// shortSocket is a connection's socket without its local address, which
-// the port map's title names: ":57102 → 10.0.0.10:80 ESTABLISHED".
-func shortSocket(s string) string {
-	local, rest, ok := strings.Cut(s, " → ")
-	if !ok {
-		return s
+// socketRow is the inspected socket i as lines no wider than w where it
+// can be: whole, else without its local address, else that wrapped.
+func socketRow(v *view, in lesson.Inspection, i int, w float64) []string {
+	if v.textWidth(in.Sockets[i], Mono, 13) <= w {
+		return []string{in.Sockets[i]}
 	}
-	return local[strings.LastIndexByte(local, ':'):] + " → " + rest
-}
-
-// socketRow is socket s as lines no wider than w where it can be: whole,
-// without its local address, else with its state on a line of its own.
-func socketRow(v *view, s string, w float64) []string {
-	if v.textWidth(s, Mono, 13) <= w {
-		return []string{s}
-	}
-	s = shortSocket(s)
-	if v.textWidth(s, Mono, 13) <= w {
-		return []string{s}
-	}
-	if i := strings.LastIndexByte(s, ' '); i > 0 {
-		return []string{s[:i], "  " + s[i+1:]}
-	}
-	return []string{s}
+	return v.wrap(in.Short[i], Mono, 13, w)
 }
 
 // inspectRowH is a row of the inspector's socket list.
@@ -592,8 +575,8 @@ func drawSockets(v *view, in lesson.Inspection, a rect) {
 	if all > len(shown) {
 		bottom -= inspectRowH // the count's line
 	}
-	for i, s := range shown {
-		lines := socketRow(v, s, a.w-16)
+	for i := range shown {
+		lines := socketRow(v, in, i, a.w-16)
 		if i > 0 && y+float64(len(lines)-1)*inspectRowH > bottom {
 			shown = shown[:i]
 			break

@@ -491,7 +491,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 		var socks []string
 		var drawnTexts []string
 		v.record = func(s string, _ rect) {
-			if slices.ContainsFunc(in.Sockets, func(o string) bool { return socketRow(v, o, l.Chart.w-16)[0] == s }) {
+			if slices.ContainsFunc(in.Sockets, func(o string) bool { return socketRow(v, in, slices.Index(in.Sockets, o), l.Chart.w-16)[0] == s }) {
 				socks = append(socks, s)
 			}
 			drawnTexts = append(drawnTexts, s)

@@ -281,6 +281,10 @@ type Inspection struct {
 	// ESTABLISHED"), and More how many more there are.
 	Sockets []string
 	More    int
+	// Short are Sockets without the local address, which the port map's
+	// title names (":80 → 192.168.1.5:57102 ESTABLISHED"), for a narrow
+	// inspector.
+	Short []string
 }
 
 // maxInspected is how many of a port's sockets the inspector lists: more
@@ -623,11 +627,11 @@ func (s *Session) controls() []Control {
 // listenText is a listening socket as the inspector names it: LISTEN for
 // TCP; a UDP socket does not listen (there is no listen() for UDP), it is
 // bound and receives every datagram to its port.
-func listenText(b *phrase.Book, proto engine.Proto, local netip.AddrPort) string {
+func listenText(b *phrase.Book, proto engine.Proto, local string) string {
 	if proto == engine.UDP {
-		return b.T("inspect.sock.udp-bound", "local", local.String())
+		return b.T("inspect.sock.udp-bound", "local", local)
 	}
-	return b.T("inspect.sock.listen", "local", local.String())
+	return b.T("inspect.sock.listen", "local", local)
 }
 
 // rowStateName is a socket row's state name: TCP's, or for any UDP
@@ -642,7 +646,8 @@ func rowStateName(proto engine.Proto, tcp string) string {
 // connText is a connection, with its TCP state, or a UDP socket (bound:
 // UDP has no connection states) as the inspector names it. A send line's
 // unconnected socket has no peer.
-func connText(b *phrase.Book, t engine.FourTuple, st engine.ConnState) string {
+// local is its local address, whole or as the port alone.
+func connText(b *phrase.Book, t engine.FourTuple, local string, st engine.ConnState) string {
 	id := "inspect.sock.tcp"
 	switch {
 	case t.Proto == engine.UDP && !t.Remote.IsValid():
@@ -650,7 +655,7 @@ func connText(b *phrase.Book, t engine.FourTuple, st engine.ConnState) string {
 	case t.Proto == engine.UDP:
 		id = "inspect.sock.udp"
 	}
-	return b.T(id, "local", t.Local.String(), "remote", t.Remote.String(), "state", st.String())
+	return b.T(id, "local", local, "remote", t.Remote.String(), "state", st.String())
 }
 
 // connRow is c's row in h's box.
@@ -909,17 +914,20 @@ func (s *Session) inspection() Inspection {
 		id += ".udp" // the map's other port space; TCP's is the default
 	}
 	text := b.T(id, "port", port, "class", classText(b, engine.ClassOf(port)), "host", h.Name, "state", portStateText(b, s.ports[port]))
-	var socks []string
+	var socks, short []string
+	onPort := ":" + strconv.Itoa(int(port))
 	for i, l := range h.listens {
 		if engine.Port(l.Port()) == port && h.listenProto[i] == proto {
-			socks = append(socks, listenText(b, proto, l))
+			socks = append(socks, listenText(b, proto, l.String()))
+			short = append(short, socks[len(socks)-1]) // its address is what it listens on
 		}
 	}
 	conns, total := h.firstConns(maxInspected, func(c connState) bool {
 		return engine.Port(c.tuple.Local.Port()) == port && c.tuple.Proto == proto
 	})
 	for _, c := range conns {
-		socks = append(socks, connText(b, c.tuple, c.state))
+		socks = append(socks, connText(b, c.tuple, c.tuple.Local.String(), c.state))
+		short = append(short, connText(b, c.tuple, onPort, c.state))
 	}
 	all := len(socks) - len(conns) + total
 	switch {
@@ -928,8 +936,8 @@ func (s *Session) inspection() Inspection {
 	case len(socks) > 0:
 		text = b.T("inspect.socket", "port", text, "socket", socks[0])
 	}
-	socks = socks[:min(len(socks), maxInspected)]
-	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: text, Sockets: socks, More: all - len(socks)}
+	socks, short = socks[:min(len(socks), maxInspected)], short[:min(len(short), maxInspected)]
+	s.inspected.key, s.inspected.v = key, Inspection{Port: port, OK: true, Text: text, Sockets: socks, Short: short, More: all - len(socks)}
 	return s.inspected.v
 }
 
