@@ -44,7 +44,9 @@ func drawPortsChart(v *view, ch lesson.ChartView, a rect) {
 	v.fillRect(px, py, 1, ph, colMuted)
 	v.text(fmt.Sprint(top), Mono, 12, px-4, py-6, alignEnd, colMuted)
 	v.text("0", Mono, 12, px-4, py+ph-8, alignEnd, colMuted)
-	v.text(lesson.FmtDur(ch.Window), Mono, 12, px+pw, py+ph+2, alignEnd, colMuted)
+	// The window's length under the plot's right end, no wider than the
+	// plot: a longer language's stays clear of the axis's 0.
+	v.text(v.fit(lesson.FmtDurIn(v.book, ch.Window), Mono, 12, pw), Mono, 12, px+pw, py+ph+2, alignEnd, colMuted)
 	xOf := func(t time.Duration) float64 { return px + pw*float64(min(t, ch.Window))/float64(ch.Window) }
 	yOf := func(n int) float64 { return py + ph - ph*float64(n)/float64(top) }
 	if limit > 0 && limit <= top {
@@ -100,7 +102,7 @@ func drawCompletionChart(v *view, cmp *lesson.Comparison, a rect) {
 	for i, m := range cmp.Runs {
 		y := a.y + 24 + float64(i)*31
 		st := m.Stats
-		txt := lesson.FmtDur(st.LastDone)
+		txt := lesson.FmtDurIn(v.book, st.LastDone)
 		if st.Failed > 0 {
 			txt = v.T("chart.done-failed", "time", txt, "n", st.Failed)
 		}

@@ -196,7 +196,7 @@ func drawEvents(v *view, l *lesson.EventList, r rect) {
 		if row.Selected {
 			v.strokeRect(rr.x, rr.y, rr.w, rr.h, 2, colText)
 		}
-		at := lesson.FmtDur(row.At)
+		at := lesson.FmtDurIn(v.book, row.At)
 		v.text(at, Mono, 12, rr.x+4, rr.y+5, alignStart, time)
 		x := rr.x + 4 + v.textWidth(at+"  ", Mono, 12)
 		v.text(v.fitFailure(row.Text, Regular, 13, rr.x+rr.w-x-4), Regular, 13, x, rr.y+4, alignStart, fg)

@@ -700,7 +700,7 @@ func average(avg *float64, start time.Time) {
 // playback reaches where the simulation cannot keep up.
 func statusLine(b *phrase.Book, vm *lesson.View) (string, string) {
 	c := vm.Clock
-	now, end := lesson.FmtDur(c.Now), lesson.FmtDur(c.End)
+	now, end := lesson.FmtDurIn(b, c.Now), lesson.FmtDurIn(b, c.End)
 	if c.Limited {
 		return b.T("clock.line-limited", "now", now, "end", end, "reached", c.Reached, "speed", c.Speed),
 			b.T("clock.line-limited-short", "now", now, "end", end, "reached", c.Reached, "speed", c.Speed)

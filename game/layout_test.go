@@ -458,7 +458,7 @@ func checkLayout(t *testing.T, g *Game, name string, l *Layout, vm *lesson.View,
 			if !row.Current && !row.Selected {
 				continue
 			}
-			at, shown := lesson.FmtDur(row.At), false
+			at, shown := lesson.FmtDurIn(v.book, row.At), false
 			v.record = func(s string, r rect) { shown = shown || s == at && r.y >= l.Events.y+eventHead(l.Events) }
 			drawEvents(v, el, l.Events)
 			assert.True(t, shown, "%s: the event at %s (current %v) is in view", name, at, row.Current)

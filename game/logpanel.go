@@ -30,7 +30,7 @@ func (lp *logPanel) draw(v *view, log lesson.Log, title string, r rect) {
 		lp.total, lp.epoch, lp.w = log.Total, log.Epoch, r.w
 		lp.events = lp.events[:0]
 		for _, l := range log.Lines {
-			lines := v.wrap(v.T("event.at", "t", lesson.FmtDur(l.At), "event", l.Text), Regular, size, r.w-16-indent)
+			lines := v.wrap(v.T("event.at", "t", lesson.FmtDurIn(v.book, l.At), "event", l.Text), Regular, size, r.w-16-indent)
 			lp.events = append(lp.events, lines)
 		}
 	}

@@ -23,7 +23,7 @@ func announcement(b *phrase.Book, l, last lesson.Log) string {
 		return ""
 	}
 	latest := l.Lines[len(l.Lines)-1]
-	at := func(text string) string { return b.T("event.at", "t", lesson.FmtDur(latest.At), "event", text) }
+	at := func(text string) string { return b.T("event.at", "t", lesson.FmtDurIn(b, latest.At), "event", text) }
 	n := l.Total - last.Total
 	if l.Epoch != last.Epoch {
 		// The run started again (another lesson, a step back): where it
@@ -83,9 +83,9 @@ func clockText(b *phrase.Book, c lesson.Clock) string {
 	case lesson.Finished:
 		state = b.T("mirror.clock.end")
 	}
-	s := b.T("mirror.clock", "now", lesson.FmtDur(c.Now), "end", lesson.FmtDur(c.End), "speed", c.Speed, "state", state)
+	s := b.T("mirror.clock", "now", lesson.FmtDurIn(b, c.Now), "end", lesson.FmtDurIn(b, c.End), "speed", c.Speed, "state", state)
 	if c.Limited {
-		s += " " + b.T("mirror.clock.limited", "reached", c.Reached)
+		s = b.T("mirror.clock-limited", "clock", s, "limited", b.T("mirror.clock.limited", "reached", c.Reached))
 	}
 	return s
 }

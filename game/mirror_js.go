@@ -460,7 +460,7 @@ func (m *mirror) writeLive(vm *lesson.View, log lesson.Log) {
 	m.said = log
 	m.log.Set("textContent", "")
 	for _, l := range log.Lines {
-		m.el(m.log, "li", m.book.T("event.at", "t", lesson.FmtDur(l.At), "event", l.Text))
+		m.el(m.log, "li", m.book.T("event.at", "t", lesson.FmtDurIn(m.book, l.At), "event", l.Text))
 	}
 	m.writeEvents(&vm.EventList)
 	t := m.hosts
@@ -599,7 +599,7 @@ func (m *mirror) writeEvents(l *lesson.EventList) {
 	}
 	m.eventSaves.set(saves, "")
 	for _, r := range l.Rows {
-		b := m.el(m.el(m.eventRows, "li", ""), "button", m.book.T("event.at", "t", lesson.FmtDur(r.At), "event", r.Text))
+		b := m.el(m.el(m.eventRows, "li", ""), "button", m.book.T("event.at", "t", lesson.FmtDurIn(m.book, r.At), "event", r.Text))
 		b.Set("type", "button")
 		b.Get("dataset").Set("n", r.N)
 		if r.Current {

@@ -88,6 +88,10 @@ func (s *Session) Describe(e sim.Event) string {
 	return s.run.play.describe(s.book(), e)
 }
 
+// Dur writes d as the session's language does (FmtDurIn): a terminal's
+// times.
+func (s *Session) Dur(d time.Duration) string { return FmtDurIn(s.book(), d) }
+
 // describe says what e means in b's language, in the words the rest of
 // the app uses.
 func (p *player) describe(b *phrase.Book, e sim.Event) string {

@@ -106,7 +106,7 @@ func (t *terminal) work(s *lesson.Session) error {
 	show := func(e sim.Event) { played = append(played, e) }
 	printPlayed := func() {
 		for _, e := range played {
-			fmt.Fprintln(t.w, "  "+s.T("event.at", "t", lesson.FmtDur(e.At), "event", s.Describe(e)))
+			fmt.Fprintln(t.w, "  "+s.T("event.at", "t", s.Dur(e.At), "event", s.Describe(e)))
 		}
 		played = played[:0]
 	}
@@ -172,13 +172,13 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 		if n.Step == 0 {
 			// Opened, a lesson's overview plays the scene on while it is
 			// introduced; its first step starts the run again.
-			fmt.Fprintln(w, "\n"+s.T("cli.key.overview", "step", n.StepText(), "run", lesson.FmtDur(vm.Clock.End)))
+			fmt.Fprintln(w, "\n"+s.T("cli.key.overview", "step", n.StepText(), "run", s.Dur(vm.Clock.End)))
 		} else {
 			id := "cli.key.plays"
 			if n.Replayed {
 				id = "cli.key.plays-again" // a new act from t = 0
 			}
-			fmt.Fprintln(w, "\n"+s.T(id, "step", n.StepText(), "from", lesson.FmtDur(from), "to", lesson.FmtDur(vm.Clock.Now), "plays", lesson.FmtDur(plays)))
+			fmt.Fprintln(w, "\n"+s.T(id, "step", n.StepText(), "from", s.Dur(from), "to", s.Dur(vm.Clock.Now), "plays", s.Dur(plays)))
 		}
 		if q != nil {
 			q = vm.Narration.Question
@@ -201,7 +201,7 @@ func answerKey(w io.Writer, s *lesson.Session, seed uint64) error {
 		s.Do(lesson.ActNextStep)
 		vm = s.View()
 	}
-	fmt.Fprintln(w, "\n"+s.T("cli.key.total", "total", lesson.FmtDur(total)))
+	fmt.Fprintln(w, "\n"+s.T("cli.key.total", "total", s.Dur(total)))
 	return nil
 }
 

@@ -246,7 +246,7 @@ func TestLessonInAnotherLanguage(t *testing.T) {
 func TestLessonPrintsEventsInItsLanguage(t *testing.T) {
 	for _, tc := range []struct{ lang, listens, gotPort string }{
 		{"en", "  t = 0.000 s: web-a listens on 10.0.0.10:80\n", "client got port "},
-		{"uk", "  t = 0.000 s: web-a слухає 10.0.0.10:80\n", "client: отримано порт "},
+		{"uk", "  t = 0,000 с: web-a слухає 10.0.0.10:80\n", "client: отримано порт "},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			r := portsim(t, "", "lesson", "2", "--answers", "AAAA", "--lang", tc.lang)
