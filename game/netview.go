@@ -449,7 +449,7 @@ func drawPackets(v *view, vm *lesson.View, boxes []rect, net rect) {
 			// A label goes where it covers neither a box nor another
 			// label; a packet with no such place is a square.
 			ly := y + float64(f.Conn%3-1)*24 // packets of different connections side by side
-			txt := fmt.Sprintf("%s %d→%d", f.Flags, f.SrcPort, f.DstPort)
+			txt := v.T("packet.label", "packet", f.Label, "from", int(f.SrcPort), "to", int(f.DstPort))
 			w := v.textWidth(txt, Mono, 14) + 12
 			r := rect{x - w/2, ly - 11, w, 22}
 			if net.holds(r) && !overlapsAny(r, boxes) && !overlapsAny(r, labels) {
