@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +94,7 @@ func (s *Session) ShareFragment() (string, error) { return s.fragment(true) }
 // fragment is ShareFragment, with the moment shown or without it (the
 // presenter's QR code, which must not change as time plays).
 func (s *Session) fragment(moment bool) (string, error) {
-	q := url.Values{}
+	q := Params{}
 	var parts []string
 	if s.run != nil && s.run.Lesson.Source != "" {
 		enc, err := EncodeScenario(s.run.Lesson.Source)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 	"syscall/js"
@@ -19,9 +18,9 @@ import (
 // it start with.
 func settings(cat *lesson.Catalogue) (lesson.Settings, []string, func(int, *ebiten.Image, game.Status) bool, string) {
 	loc := js.Global().Get("location")
-	// ParseQuery reads every pair it can and reports the first it cannot.
-	q, qErr := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
-	frag, fragErr := url.ParseQuery(strings.TrimPrefix(loc.Get("hash").String(), "#"))
+	// ParseParams reads every pair it can and reports the first it cannot.
+	q, qErr := lesson.ParseParams(strings.TrimPrefix(loc.Get("search").String(), "?"))
+	frag, fragErr := lesson.ParseParams(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 	get := func(name string) (string, bool) {
 		if frag.Has(name) {
 			return frag.Get(name), true
