@@ -266,6 +266,8 @@ func (h *Host) Addrs() []netip.Addr { return append([]netip.Addr(nil), h.addrs..
 // out: a generic instantiation marks its type arguments used in an
 // interface, and the browser build, which links text/template through
 // Ebiten, then keeps every exported method of netip.Addr (about 50 KB).
+// An address handed to fmt as itself does the same: hence the .String()
+// in the engine's error messages.
 func HasAddr(as []netip.Addr, a netip.Addr) bool {
 	for _, b := range as {
 		if a == b {
