@@ -273,6 +273,13 @@ func drawHostBox(v *view, h lesson.HostView, b rect) {
 	if h.Total > fit || h.Failures > 0 {
 		n = max(rowsWithin(lines, limit-17-y), min(h.Keep, fit))
 	}
+	// One row left over where the counts' line would go: the row itself,
+	// as tall as that line, says more than "+ 1 more" (a phone's small
+	// server box shows its LISTEN).
+	if used := rowsHeight(lines[:n]); n < len(lines) && h.Total == n+1 && h.Failures == 0 && !lines[n].two && y+used+compactRowH <= limit {
+		lines[n].h = compactRowH
+		n++
+	}
 	for _, rw := range lines[:n] {
 		// The state's name after its colour's bar, or in a box too
 		// narrow for both (a longer language's layout) in the bar's
@@ -358,6 +365,18 @@ func layRow(v *view, h lesson.HostView, rw lesson.SocketRow, b rect, hd boxHeade
 	}
 	r.text, r.two = text, true
 	return r
+}
+
+// compactRowH is a row drawn in the counts' line's place.
+const compactRowH = 18.0
+
+// rowsHeight is how tall rows are together.
+func rowsHeight(rows []hostRow) float64 {
+	h := 0.0
+	for _, r := range rows {
+		h += r.h
+	}
+	return h
 }
 
 // rowsWithin is how many of rows, from the first, fit in height room.
