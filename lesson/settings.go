@@ -87,8 +87,8 @@ func linkBook(get func(name string) (string, bool)) *phrase.Book {
 }
 
 // UnreadableLink says, in the link's language, that a parameter of the
-// page's address could not be read (reason: ParseParams's error, in net/url's words), in its
-// query or, if fragment, after its #.
+// page's address could not be read (reason: ParseParams's error, in
+// net/url's words), in its query or, if fragment, after its #.
 func UnreadableLink(get func(name string) (string, bool), fragment bool, reason string) string {
 	id := "setting.unreadable.query"
 	if fragment {
