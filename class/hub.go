@@ -13,7 +13,7 @@ import (
 // Refusals, each with the HTTP status the web layer gives it.
 var (
 	ErrNoRoom       = errors.New("there is no room with that code (it may have expired)")
-	ErrTooManyRooms = errors.New("the server holds as many rooms as it can; try again when one has expired")
+	ErrTooManyRooms = errors.New("the server holds as many rooms as it can, all in use; try again when one has expired")
 	ErrRoomFull     = errors.New("the room holds as many devices as it can")
 	ErrForbidden    = errors.New("that is not this room's teacher secret")
 	ErrNotJoined    = errors.New("this device has not joined the room")
@@ -91,7 +91,7 @@ func (h *Hub) Create() (code, secret string, err error) {
 	defer h.mu.Unlock()
 	now := h.cfg.Now()
 	h.expireLocked(now)
-	if len(h.rooms) >= h.cfg.MaxRooms {
+	if len(h.rooms) >= h.cfg.MaxRooms && !h.dropUnusedLocked(now) {
 		return "", "", ErrTooManyRooms
 	}
 	for {
@@ -151,6 +151,32 @@ func (h *Hub) Expire() int {
 	defer h.mu.Unlock()
 	h.expireLocked(h.cfg.Now())
 	return len(h.rooms)
+}
+
+// UnusedGrace is how long a room nobody has used may hold its place
+// when the server is full: a room no device joined, that asked nothing
+// and has no stream open, named by no request for this long, makes way
+// for a new one. Rooms created and left (or created by the hundred) do
+// not keep teachers out for the four hours of the idle timeout; a
+// teacher whose page is open holds a stream.
+const UnusedGrace = 10 * time.Minute
+
+// dropUnusedLocked drops the unused room idle longest, if one has been
+// for UnusedGrace, and reports whether it did.
+func (h *Hub) dropUnusedLocked(now time.Time) bool {
+	var oldest *Room
+	var idle time.Duration
+	for _, r := range h.rooms {
+		if d, unused := r.unused(now); unused && d > UnusedGrace && d > idle {
+			oldest, idle = r, d
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	oldest.close()
+	delete(h.rooms, oldest.code)
+	return true
 }
 
 func (h *Hub) expireLocked(now time.Time) {

@@ -184,3 +184,49 @@ func TestConcurrentVotes(t *testing.T) {
 	assert.Equal(t, [][]int{want}, v.Tallies)
 	assert.Equal(t, n, v.Voted)
 }
+
+// A full server makes way for a new room by dropping one nobody has used
+// for UnusedGrace, the one idle longest; rooms in use are never dropped.
+func TestFullServerDropsAnUnusedRoom(t *testing.T) {
+	h, c := newTestHub(t, Config{MaxRooms: 3})
+	first, _, err := h.Create()
+	require.NoError(t, err)
+	c.advance(time.Minute)
+	second, _, err := h.Create()
+	require.NoError(t, err)
+	used, secret, err := h.Create()
+	require.NoError(t, err)
+	r, err := h.Room(used)
+	require.NoError(t, err)
+	require.NoError(t, r.Join(dev(1)))
+
+	_, _, err = h.Create()
+	assert.ErrorIs(t, err, ErrTooManyRooms, "no room unused for long enough yet")
+
+	c.advance(UnusedGrace + time.Second)
+	fourth, _, err := h.Create()
+	require.NoError(t, err, "the first room, never used, makes way")
+	_, err = h.Room(first)
+	assert.ErrorIs(t, err, ErrNoRoom, "the one idle longest")
+	_, err = h.Room(second)
+	assert.NoError(t, err)
+	_, err = h.Room(used)
+	assert.NoError(t, err, "a room a device joined stays")
+
+	// A stream open on a room (the teacher's page) keeps it in use.
+	sr, err := h.Room(second)
+	require.NoError(t, err)
+	release, err := sr.Follow()
+	require.NoError(t, err)
+	c.advance(UnusedGrace + time.Second)
+	_, _, err = h.Create()
+	require.NoError(t, err)
+	_, err = h.Room(fourth)
+	assert.ErrorIs(t, err, ErrNoRoom, "the fourth, never used, makes way")
+	_, err = h.Room(second)
+	assert.NoError(t, err, "a room with a stream open (a teacher's page) stays")
+	_, _, err = h.Create()
+	assert.ErrorIs(t, err, ErrTooManyRooms, "every room in use or new")
+	release()
+	require.NoError(t, r.Ask(secret, Ref{Scene: 1, Step: 1}), "the used room asks, and stays used")
+}

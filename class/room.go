@@ -104,6 +104,14 @@ func (r *Room) idleSince(now time.Time) time.Duration {
 	return now.Sub(r.last)
 }
 
+// unused reports how long the room has been idle, and whether nobody has
+// used it: no device joined, no question asked, no stream open.
+func (r *Room) unused(now time.Time) (time.Duration, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return now.Sub(r.last), len(r.devices) == 0 && r.q == nil && r.streams == 0
+}
+
 // close ends the room: every stream waiting on it wakes and finds it gone.
 func (r *Room) close() {
 	r.mu.Lock()
