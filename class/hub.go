@@ -153,21 +153,21 @@ func (h *Hub) Expire() int {
 	return len(h.rooms)
 }
 
-// UnusedGrace is how long a room nobody has used may hold its place
+// unusedGrace is how long a room nobody has used may hold its place
 // when the server is full: a room no device joined, that asked nothing
 // and has no stream open, named by no request for this long, makes way
 // for a new one. Rooms created and left (or created by the hundred) do
 // not keep teachers out for the four hours of the idle timeout; a
 // teacher whose page is open holds a stream.
-const UnusedGrace = 10 * time.Minute
+const unusedGrace = 10 * time.Minute
 
 // dropUnusedLocked drops the unused room idle longest, if one has been
-// for UnusedGrace, and reports whether it did.
+// for unusedGrace, and reports whether it did.
 func (h *Hub) dropUnusedLocked(now time.Time) bool {
 	var oldest *Room
 	var idle time.Duration
 	for _, r := range h.rooms {
-		if d, unused := r.unused(now); unused && d > UnusedGrace && d > idle {
+		if d, unused := r.unused(now); unused && d > unusedGrace && d > idle {
 			oldest, idle = r, d
 		}
 	}

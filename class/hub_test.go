@@ -186,7 +186,7 @@ func TestConcurrentVotes(t *testing.T) {
 }
 
 // A full server makes way for a new room by dropping one nobody has used
-// for UnusedGrace, the one idle longest; rooms in use are never dropped.
+// for unusedGrace, the one idle longest; rooms in use are never dropped.
 func TestFullServerDropsAnUnusedRoom(t *testing.T) {
 	h, c := newTestHub(t, Config{MaxRooms: 3})
 	first, _, err := h.Create()
@@ -203,7 +203,7 @@ func TestFullServerDropsAnUnusedRoom(t *testing.T) {
 	_, _, err = h.Create()
 	assert.ErrorIs(t, err, ErrTooManyRooms, "no room unused for long enough yet")
 
-	c.advance(UnusedGrace + time.Second)
+	c.advance(unusedGrace + time.Second)
 	fourth, _, err := h.Create()
 	require.NoError(t, err, "the first room, never used, makes way")
 	_, err = h.Room(first)
@@ -218,7 +218,7 @@ func TestFullServerDropsAnUnusedRoom(t *testing.T) {
 	require.NoError(t, err)
 	release, err := sr.Follow()
 	require.NoError(t, err)
-	c.advance(UnusedGrace + time.Second)
+	c.advance(unusedGrace + time.Second)
 	_, _, err = h.Create()
 	require.NoError(t, err)
 	_, err = h.Room(fourth)

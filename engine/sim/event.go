@@ -186,40 +186,40 @@ func Trace(e Event) string {
 	case Listen:
 		switch {
 		case e.Tuple.Proto == engine.UDP && e.Err != nil:
-			fmt.Fprintf(&b, "bind UDP %s failed: %s", e.Tuple.Local.String(), engine.ErrnoName(e.Err))
+			fmt.Fprintf(&b, "bind UDP %s failed: %s", e.Tuple.Local, engine.ErrnoName(e.Err))
 		case e.Tuple.Proto == engine.UDP:
-			fmt.Fprintf(&b, "bind UDP %s (no listen: it receives every datagram to the port)", e.Tuple.Local.String())
+			fmt.Fprintf(&b, "bind UDP %s (no listen: it receives every datagram to the port)", e.Tuple.Local)
 		case e.Err != nil:
-			fmt.Fprintf(&b, "listen %s failed: %s", e.Tuple.Local.String(), engine.ErrnoName(e.Err))
+			fmt.Fprintf(&b, "listen %s failed: %s", e.Tuple.Local, engine.ErrnoName(e.Err))
 		default:
-			fmt.Fprintf(&b, "listen %s", e.Tuple.Local.String())
+			fmt.Fprintf(&b, "listen %s", e.Tuple.Local)
 		}
 	case PortAllocated:
 		switch {
 		case e.Socket != "":
-			fmt.Fprintf(&b, "#%d port %d allocated for UDP %s (socket %s, bound on its first send, to any destination)", e.Conn, e.Tuple.Local.Port(), e.Tuple.Local.String(), e.Socket)
+			fmt.Fprintf(&b, "#%d port %d allocated for UDP %s (socket %s, bound on its first send, to any destination)", e.Conn, e.Tuple.Local.Port(), e.Tuple.Local, e.Socket)
 		case e.Tuple.Proto == engine.UDP:
-			fmt.Fprintf(&b, "#%d port %d allocated for %s (connect(): no packet)", e.Conn, e.Tuple.Local.Port(), e.Tuple.String())
+			fmt.Fprintf(&b, "#%d port %d allocated for %s (connect(): no packet)", e.Conn, e.Tuple.Local.Port(), e.Tuple)
 		default:
-			fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple.String())
+			fmt.Fprintf(&b, "#%d port %d allocated for %s", e.Conn, e.Tuple.Local.Port(), e.Tuple)
 		}
 	case ConnectFailed:
 		switch {
 		case e.Socket != "":
-			fmt.Fprintf(&b, "#%d send to %s failed: %s (no port to bind socket %s)", e.Conn, e.Tuple.Remote.String(), engine.ErrnoName(e.Err), e.Socket)
+			fmt.Fprintf(&b, "#%d send to %s failed: %s (no port to bind socket %s)", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err), e.Socket)
 		case e.Tuple.Proto == engine.UDP && e.Tuple.Local.Port() != 0:
-			fmt.Fprintf(&b, "#%d recv from %s failed: %s (ICMP port unreachable)", e.Conn, e.Tuple.Remote.String(), engine.ErrnoName(e.Err))
+			fmt.Fprintf(&b, "#%d recv from %s failed: %s (ICMP port unreachable)", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
 		case e.Bind:
-			fmt.Fprintf(&b, "#%d bind %s for a connection to %s failed: %s", e.Conn, e.Tuple.Local.String(), e.Tuple.Remote.String(), engine.ErrnoName(e.Err))
+			fmt.Fprintf(&b, "#%d bind %s for a connection to %s failed: %s", e.Conn, e.Tuple.Local, e.Tuple.Remote, engine.ErrnoName(e.Err))
 		default:
-			fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote.String(), engine.ErrnoName(e.Err))
+			fmt.Fprintf(&b, "#%d connect to %s failed: %s", e.Conn, e.Tuple.Remote, engine.ErrnoName(e.Err))
 		}
 	case Packet:
 		if e.Tuple.Proto == engine.UDP {
-			fmt.Fprintf(&b, "#%d %s > %s UDP %s len %d", e.Conn, e.Tuple.Local.String(), e.Tuple.Remote.String(), datagram(e.Reply), e.Len)
+			fmt.Fprintf(&b, "#%d %s > %s UDP %s len %d", e.Conn, e.Tuple.Local, e.Tuple.Remote, datagram(e.Reply), e.Len)
 			break
 		}
-		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local.String(), e.Tuple.Remote.String(), e.Flags)
+		fmt.Fprintf(&b, "#%d %s > %s [%s]", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 		if e.Len > 0 {
 			fmt.Fprintf(&b, " len %d", e.Len)
 		}
@@ -233,12 +233,12 @@ func Trace(e Event) string {
 		}
 	case Lost:
 		if e.Tuple.Proto == engine.UDP {
-			fmt.Fprintf(&b, "#%d %s > %s UDP %s lost in the network", e.Conn, e.Tuple.Local.String(), e.Tuple.Remote.String(), datagram(e.Reply))
+			fmt.Fprintf(&b, "#%d %s > %s UDP %s lost in the network", e.Conn, e.Tuple.Local, e.Tuple.Remote, datagram(e.Reply))
 			break
 		}
-		fmt.Fprintf(&b, "#%d %s > %s [%s] lost in the network", e.Conn, e.Tuple.Local.String(), e.Tuple.Remote.String(), e.Flags)
+		fmt.Fprintf(&b, "#%d %s > %s [%s] lost in the network", e.Conn, e.Tuple.Local, e.Tuple.Remote, e.Flags)
 	case OldDuplicate:
-		fmt.Fprintf(&b, "#%d old duplicate %s > %s [%s]", e.Conn, e.Tuple.Remote.String(), e.Tuple.Local.String(), e.Flags)
+		fmt.Fprintf(&b, "#%d old duplicate %s > %s [%s]", e.Conn, e.Tuple.Remote, e.Tuple.Local, e.Flags)
 		if e.Len > 0 {
 			fmt.Fprintf(&b, " len %d", e.Len)
 		}
@@ -254,21 +254,21 @@ func Trace(e Event) string {
 		}
 	case State:
 		if e.Socket != "" {
-			fmt.Fprintf(&b, "#%d UDP %s %s (socket %s, unconnected)", e.Conn, e.Tuple.Local.String(), e.State, e.Socket)
+			fmt.Fprintf(&b, "#%d UDP %s %s (socket %s, unconnected)", e.Conn, e.Tuple.Local, e.State, e.Socket)
 			break
 		}
-		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple.String(), e.State)
+		fmt.Fprintf(&b, "#%d %s %s", e.Conn, e.Tuple, e.State)
 	case PortReleased:
 		if e.Socket != "" {
-			fmt.Fprintf(&b, "#%d UDP %s free again (socket %s closed)", e.Conn, e.Tuple.Local.String(), e.Socket)
+			fmt.Fprintf(&b, "#%d UDP %s free again (socket %s closed)", e.Conn, e.Tuple.Local, e.Socket)
 			break
 		}
-		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple.String())
+		fmt.Fprintf(&b, "#%d %s free again", e.Conn, e.Tuple)
 		if e.TakenOver {
 			b.WriteString(" (TIME_WAIT taken over by a new connection)")
 		}
 	case Waiting:
-		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote.String(), e.Reason)
+		fmt.Fprintf(&b, "#%d waits for %s: %s", e.Conn, e.Tuple.Remote, e.Reason)
 	case Serving:
 		if e.Busy {
 			fmt.Fprintf(&b, "#%d serving on :%d", e.Conn, e.Tuple.Local.Port())
@@ -276,11 +276,11 @@ func Trace(e Event) string {
 			fmt.Fprintf(&b, "#%d served: listening on :%d", e.Conn, e.Tuple.Local.Port())
 		}
 	case Unreachable:
-		fmt.Fprintf(&b, "#%d no socket on UDP %s: ", e.Conn, e.Tuple.Local.String())
+		fmt.Fprintf(&b, "#%d no socket on UDP %s: ", e.Conn, e.Tuple.Local)
 		if e.Limited {
-			fmt.Fprintf(&b, "no ICMP port unreachable to %s (rate limit)", e.Tuple.Remote.Addr().String())
+			fmt.Fprintf(&b, "no ICMP port unreachable to %s (rate limit)", e.Tuple.Remote.Addr())
 		} else {
-			fmt.Fprintf(&b, "ICMP port unreachable %s > %s", e.Tuple.Local.Addr().String(), e.Tuple.Remote.Addr().String())
+			fmt.Fprintf(&b, "ICMP port unreachable %s > %s", e.Tuple.Local.Addr(), e.Tuple.Remote.Addr())
 		}
 	case GaveUp:
 		fmt.Fprintf(&b, "#%d no reply within %s: gives up", e.Conn, fmtTime(e.Wait))
