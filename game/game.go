@@ -410,7 +410,7 @@ func drawNarration(v *view, vm *lesson.View, lay *Layout) {
 	n := vm.Narration
 	head := n.StepText()
 	if n.Presenter {
-		head += "  ·  " + vm.Hints.Presenter
+		head = v.T("join.dot", "first", head, "then", vm.Hints.Presenter)
 	}
 	v.text(v.fit(head, Bold, 13, tr.w), Bold, 13, tr.x, a.y+6, alignStart, colMuted)
 	q := n.Question

@@ -50,6 +50,22 @@ func announcement(b *phrase.Book, l, last lesson.Log) string {
 	return at(b.T("announce.summary", "counts", strings.Join(parts, ", "), "latest", latest.Text))
 }
 
+// sentences joins the non-empty of texts, finished sentences each, into
+// one paragraph as b's language does (join.sentences).
+func sentences(b *phrase.Book, texts ...string) string {
+	out := ""
+	for _, t := range texts {
+		switch {
+		case t == "":
+		case out == "":
+			out = t
+		default:
+			out = b.T("join.sentences", "first", out, "then", t)
+		}
+	}
+	return out
+}
+
 // verdictText says the engine's verdict on the learner's answer and why,
 // as the lesson panel does; before it, how to answer (the keymap's hint
 // h.AskText); "" with no question.
@@ -58,7 +74,7 @@ func verdictText(b *phrase.Book, q *lesson.QuestionView, h lesson.Hints) string 
 	case q == nil:
 		return ""
 	case q.Verdict != lesson.Unjudged:
-		return q.Lead + " " + q.Why
+		return sentences(b, q.Lead, q.Why)
 	case q.Chosen >= 0:
 		return b.T("mirror.answered", "answer", q.Choices[q.Chosen].Label)
 	}
@@ -95,11 +111,7 @@ func clockText(b *phrase.Book, c lesson.Clock) string {
 func socketLines(b *phrase.Book, h lesson.HostView) []string {
 	var out []string
 	for _, r := range h.Rows {
-		state, text := rowText(b, r)
-		if r.Name != "" && r.Kind == lesson.RowConn {
-			text += " (" + r.Name + ")"
-		}
-		out = append(out, state+" "+text)
+		out = append(out, r.Line())
 	}
 	if more := h.Total - len(h.Rows); more > 0 {
 		out = append(out, b.T("mirror.hosts.more", "n", more, "counts", h.Counts()))

@@ -358,17 +358,15 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 		title = m.book.T("mirror.title", "title", vm.Title)
 	}
 	m.title.Set("textContent", title)
-	notice := vm.Notice + vm.Info
+	said := append([]string{vm.Notice, vm.Info}, vm.Problems...)
 	if vm.Fatal != "" {
-		notice = vm.Fatal
-	}
-	for _, p := range vm.Problems {
-		notice += " " + p
+		said = append([]string{vm.Fatal}, vm.Problems...)
 	}
 	if p := vm.YourPC; p.Shown {
 		// The "Your computer" panel: in a web page, why it cannot be.
-		notice += " " + p.Problem
+		said = append(said, p.Problem)
 	}
+	notice := sentences(m.book, said...)
 	m.notice.Set("textContent", notice)
 	var ls []lesson.Control
 	for _, l := range vm.Lessons {
@@ -386,7 +384,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	if q != nil {
 		text, ask = "", m.book.T("narration.question", "question", q.Text)
 		for _, c := range q.Choices {
-			c.Label = c.Key + ": " + c.Label
+			c.Label = m.book.T("join.key", "key", c.Key, "label", c.Label)
 			choices = append(choices, c)
 		}
 	}
@@ -399,7 +397,7 @@ func (m *mirror) writeStatic(vm *lesson.View) {
 	m.verdict.Set("textContent", verdictText(m.book, q, vm.Hints))
 	learnt := n.CompleteText()
 	if n.Complete && n.Next != "" {
-		learnt += " " + m.book.T("mirror.next-lesson", "lesson", n.Next)
+		learnt = sentences(m.book, learnt, m.book.T("mirror.next-lesson", "lesson", n.Next))
 	}
 	m.learnt.Set("textContent", learnt)
 	// The canvas shows the step buttons in the lesson panel, where "Next"

@@ -91,7 +91,7 @@ func TestUDPRowsInWords(t *testing.T) {
 			"UDP", ":40001 bound, to anyone", colInUse},
 	}
 	for _, tc := range tests {
-		state, text := rowText(lesson.English(), tc.row)
+		state, text := tc.row.StateName, tc.row.Text()
 		assert.Equal(t, tc.state, state)
 		assert.Equal(t, tc.text, text)
 		assert.Equal(t, tc.colour, rowColour(tc.row), "%s %s", state, text)
@@ -143,4 +143,22 @@ func TestSocketsInWords(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, seen, "lesson 5's end has a host with more rows than shown, and failures")
+}
+
+// sentences joins what was said, skipping what was not, in the
+// language's way (join.sentences).
+func TestSentences(t *testing.T) {
+	en := lesson.English()
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"", ""}, ""},
+		{[]string{"One.", ""}, "One."},
+		{[]string{"", "Two."}, "Two."},
+		{[]string{"One.", "", "Two.", "Three."}, "One. Two. Three."},
+	} {
+		assert.Equal(t, tc.want, sentences(en, tc.in...), "%q", tc.in)
+	}
 }

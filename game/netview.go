@@ -93,33 +93,6 @@ func rowColour(r lesson.SocketRow) color.RGBA {
 	return colInUse
 }
 
-// rowText is a socket row's state name and its description, in b's
-// language.
-func rowText(b *phrase.Book, r lesson.SocketRow) (string, string) {
-	switch {
-	case r.Kind == lesson.RowListen && r.Proto == engine.UDP:
-		// UDP has no listen(): the server's socket is bound.
-		return r.StateName, b.T("socket.udp.bound", "addr", r.Local.String())
-	case r.Kind == lesson.RowListen:
-		return r.StateName, r.Local.String()
-	case r.Kind == lesson.RowWaiting:
-		return r.StateName, b.T("socket.waiting.detail", "conn", r.Name, "reason", r.ReasonText)
-	case r.Proto == engine.UDP && !r.Remote.IsValid():
-		return r.StateName, b.T("socket.udp.unconnected", "port", int(r.Local.Port()))
-	case r.Proto == engine.UDP:
-		return r.StateName, b.T("socket.udp.connected", "port", int(r.Local.Port()), "remote", r.Remote.String())
-	}
-	id := "socket.conn.out"
-	if r.Inbound {
-		id = "socket.conn.in"
-	}
-	text := b.T(id, "port", int(r.Local.Port()), "remote", r.Remote.String())
-	if r.State == engine.TimeWait {
-		text = b.T("socket.conn.time-wait", "conn", text, "left", r.TimeWaitText())
-	}
-	return r.StateName, text
-}
-
 // drawNetworkChrome draws what stays put while the lesson plays: links and
 // the host boxes with their names, addresses and profiles.
 func drawNetworkChrome(v *view, vm *lesson.View, lay *Layout) {
@@ -160,7 +133,7 @@ func drawNetworkChrome(v *view, vm *lesson.View, lay *Layout) {
 		if w := badgeW(v); h.HalfDuplex && !hd.narrow && w <= b.w-16 {
 			subW = b.w - w - 28 // the LISTENING or SERVING badge beside it
 		}
-		v.text(v.fit(hostSubtitle(h), Regular, 13, subW), Regular, 13, b.x+12, hd.subY, alignStart, colMuted)
+		v.text(v.fit(hostSubtitle(v.book, h), Regular, 13, subW), Regular, 13, b.x+12, hd.subY, alignStart, colMuted)
 	}
 }
 
@@ -196,9 +169,9 @@ func drawTinyBox(v *view, h lesson.HostView, b rect) {
 	v.text(v.fit(h.Name, Bold, 14, nameW), Bold, 14, b.x+8, b.y+4, alignStart, colText)
 }
 
-func hostSubtitle(h lesson.HostView) string {
+func hostSubtitle(b *phrase.Book, h lesson.HostView) string {
 	if h.Client && !h.Server {
-		return h.Profile + "  ·  " + h.Range.String()
+		return b.T("join.dot", "first", h.Profile, "then", h.Range.String())
 	}
 	return h.Profile
 }
@@ -350,7 +323,7 @@ type hostRow struct {
 // the row fits one (a listener on the host's own address as ":80" where
 // its whole address does not), else on two.
 func layRow(v *view, h lesson.HostView, rw lesson.SocketRow, b rect, hd boxHeader) hostRow {
-	state, text := rowText(v.book, rw)
+	state, text := rw.StateName, rw.Text()
 	r := hostRow{state: state, text: text, col: rowColour(rw), h: hd.rowH}
 	if !hd.narrow {
 		return r

@@ -93,7 +93,7 @@ func firstKey(shortcut string) string {
 // the step, the narration, the question, its choices, the verdict and
 // what the lesson taught.
 func (n notes) paragraphs(b *phrase.Book) []notePara {
-	out := []notePara{{n.Step + "  ·  " + n.Title, Bold, colMuted}}
+	out := []notePara{{b.T("join.dot", "first", n.Step, "then", n.Title), Bold, colMuted}}
 	if n.Text != "" {
 		out = append(out, notePara{n.Text, Regular, colText})
 	}

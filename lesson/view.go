@@ -196,6 +196,45 @@ func (r SocketRow) TimeWaitText() string {
 	return orEnglish(r.book).T("socket.timewait-left", "s", int((r.TimeWaitLeft+time.Second-1)/time.Second))
 }
 
+// Text is the row's description beside its state name, in the session's
+// language: "10.0.0.10:80", ":57102 → 10.0.0.10:80 19s", "client's 2nd
+// connection: server busy", ":40001 → 10.0.0.53:53 bound".
+func (r SocketRow) Text() string {
+	b := orEnglish(r.book)
+	switch {
+	case r.Kind == RowListen && r.Proto == engine.UDP:
+		// UDP has no listen(): the server's socket is bound.
+		return b.T("socket.udp.bound", "addr", r.Local.String())
+	case r.Kind == RowListen:
+		return r.Local.String()
+	case r.Kind == RowWaiting:
+		return b.T("socket.waiting.detail", "conn", r.Name, "reason", r.ReasonText)
+	case r.Proto == engine.UDP && !r.Remote.IsValid():
+		return b.T("socket.udp.unconnected", "port", int(r.Local.Port()))
+	case r.Proto == engine.UDP:
+		return b.T("socket.udp.connected", "port", int(r.Local.Port()), "remote", r.Remote.String())
+	}
+	id := "socket.conn.out"
+	if r.Inbound {
+		id = "socket.conn.in"
+	}
+	text := b.T(id, "port", int(r.Local.Port()), "remote", r.Remote.String())
+	if r.State == engine.TimeWait {
+		text = b.T("socket.conn.time-wait", "conn", text, "left", r.TimeWaitText())
+	}
+	return text
+}
+
+// Line is the row on one line of the text view: its state, its text and,
+// for a connection, its name.
+func (r SocketRow) Line() string {
+	b := orEnglish(r.book)
+	if r.Name != "" && r.Kind == RowConn {
+		return b.T("mirror.socket.named", "state", r.StateName, "text", r.Text(), "conn", r.Name)
+	}
+	return b.T("mirror.socket", "state", r.StateName, "text", r.Text())
+}
+
 // Failure is a failed connect or listen.
 type Failure struct {
 	Listen bool             // a listen, not a connect
