@@ -91,6 +91,12 @@ func TestBrowserLanguage(t *testing.T) {
 			assert.Contains(t, eval[string](t, b, `[...document.querySelectorAll("#mirror button")].map(e => e.textContent).join("|")`), deBook.T(id), id)
 		}
 	}
+	// The tab's title and the text view's landmark too.
+	for id, js := range map[string]string{"page.title": `document.title`, "mirror.main": `document.querySelector("main#mirror").getAttribute("aria-label")`} {
+		if deBook.Has(id) {
+			assert.Equal(t, deBook.T(id), eval[string](t, b, js), id)
+		}
+	}
 	b.screenshot(t, "lang-de-1280.png")
 
 	// The button: Spanish, fetched now, English's words until it came.

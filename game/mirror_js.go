@@ -94,6 +94,10 @@ func (m *mirror) build(sess *lesson.Session) {
 	m.lang = sess.View().Lang
 	m.book = phrases(m.lang)
 	doc.Get("documentElement").Set("lang", lesson.PageLang(m.lang))
+	// The page's title and the text view's landmark in the same language
+	// (index.html's are English, for a page the app has not reached).
+	doc.Set("title", m.book.T("page.title"))
+	m.label(root, "aria-label", "mirror.main")
 	text := sess.Control(lesson.ActTextView)
 	m.toggle = m.el(root, "button", text.Label)
 	m.toggle.Call("setAttribute", "aria-keyshortcuts", text.Shortcut)
